@@ -1,0 +1,1 @@
+"""The knowledge base: embeddings, the versioned Chroma index, hybrid retrieval, evaluation."""

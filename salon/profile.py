@@ -1,0 +1,285 @@
+"""The salon profile (`sources/salon.toml`): load, validate, and answer simple questions.
+
+Every structured fact the system uses (name, address, hours, services, greeting,
+transfer number, SMS sender) comes from here. Errors name the file and the field.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from salon import settings
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+WEEKDAYS_FR = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+
+
+class ProfileError(ValueError):
+    """The salon profile is missing, unreadable or has an invalid field."""
+
+
+Interval = tuple[time, time]
+
+
+@dataclass(frozen=True)
+class Service:
+    id: str
+    name: str
+    category: str
+    duration: int  # minutes
+    price: float  # euros
+    price_from: bool = False
+    aliases: tuple[str, ...] = ()
+    cal_event_type_id: int | None = None
+    cal_event_type_slug: str | None = None
+    bookable: bool = True
+
+
+@dataclass(frozen=True)
+class Closure:
+    start: date
+    end: date  # inclusive
+    reason: str = ""
+
+    def covers(self, day: date) -> bool:
+        return self.start <= day <= self.end
+
+
+@dataclass(frozen=True)
+class SpecialHours:
+    day: date
+    hours: tuple[Interval, ...]
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class TeamMember:
+    name: str
+    role: str
+    specialities: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SalonProfile:
+    id: str
+    name: str
+    short_name: str
+    address: str
+    phone: str
+    timezone: ZoneInfo
+    hours: dict[str, tuple[Interval, ...]]
+    services: tuple[Service, ...]
+    greeting_open: str
+    greeting_closed: str
+    transfer_number: str | None = None
+    sms_sender: str | None = None
+    email: str | None = None
+    salon_email: str | None = None
+    website: str | None = None
+    access: str | None = None
+    chairs: int = 1
+    slot_step_minutes: int = 15
+    closed_on_public_holidays: bool = True
+    payment: tuple[str, ...] = ()
+    closures: tuple[Closure, ...] = ()
+    special_hours: tuple[SpecialHours, ...] = ()
+    team: tuple[TeamMember, ...] = ()
+    source: Path | None = field(default=None, compare=False)
+
+    def service(self, service_id: str) -> Service:
+        for svc in self.services:
+            if svc.id == service_id:
+                return svc
+        raise KeyError(service_id)
+
+    def closure_on(self, day: date) -> Closure | None:
+        return next((c for c in self.closures if c.covers(day)), None)
+
+    def hours_on(self, day: date) -> tuple[Interval, ...]:
+        """Opening intervals on a local date: closures, then special hours, then the week.
+
+        Public holidays are not applied here (see `agent`'s calendar, which knows them).
+        """
+        if self.closure_on(day):
+            return ()
+        for special in self.special_hours:
+            if special.day == day:
+                return special.hours
+        return self.hours[WEEKDAYS[day.weekday()]]
+
+    def now(self) -> datetime:
+        return datetime.now(self.timezone)
+
+    def is_open_at(self, moment: datetime) -> bool:
+        local = moment.astimezone(self.timezone)
+        return any(start <= local.time() < end for start, end in self.hours_on(local.date()))
+
+
+def _fail(path: Path, where: str, message: str) -> ProfileError:
+    return ProfileError(f"{path}: {where}: {message}")
+
+
+def _time(path: Path, where: str, raw: object) -> time:
+    if not isinstance(raw, str):
+        raise _fail(path, where, f"expected a time like '09:30', got {raw!r}")
+    try:
+        return time.fromisoformat(raw)
+    except ValueError as exc:
+        raise _fail(path, where, f"expected a time like '09:30', got {raw!r}") from exc
+
+
+def _intervals(path: Path, where: str, raw: object) -> tuple[Interval, ...]:
+    if not isinstance(raw, list):
+        raise _fail(path, where, "expected a list of [open, close] pairs")
+    out: list[Interval] = []
+    for i, pair in enumerate(raw):
+        if not isinstance(pair, list) or len(pair) != 2:
+            raise _fail(path, f"{where}[{i}]", "expected [open, close]")
+        start, end = _time(path, f"{where}[{i}]", pair[0]), _time(path, f"{where}[{i}]", pair[1])
+        if end <= start:
+            raise _fail(path, f"{where}[{i}]", "closing time must be after opening time")
+        out.append((start, end))
+    return tuple(sorted(out))
+
+
+def _date(path: Path, where: str, raw: object) -> date:
+    if isinstance(raw, date):
+        return raw
+    if isinstance(raw, str):
+        try:
+            return date.fromisoformat(raw)
+        except ValueError:
+            pass
+    raise _fail(path, where, f"expected a date like '2026-12-25', got {raw!r}")
+
+
+def _required(path: Path, table: dict, key: str, where: str) -> object:
+    if key not in table or table[key] in ("", None):
+        raise _fail(path, where, f"missing required field '{key}'")
+    return table[key]
+
+
+def _service(path: Path, i: int, raw: dict) -> Service:
+    where = f"services[{i}]"
+    duration = _required(path, raw, "duration", where)
+    if not isinstance(duration, int) or duration <= 0:
+        raise _fail(path, f"{where}.duration", "expected a positive number of minutes")
+    price = raw.get("price", 0)
+    if not isinstance(price, int | float) or price < 0:
+        raise _fail(path, f"{where}.price", "expected a non-negative number of euros")
+    event_id = raw.get("cal_event_type_id")
+    if event_id is not None and not isinstance(event_id, int):
+        raise _fail(path, f"{where}.cal_event_type_id", "expected an integer")
+    return Service(
+        id=str(_required(path, raw, "id", where)),
+        name=str(_required(path, raw, "name", where)),
+        category=str(raw.get("category", "")),
+        duration=duration,
+        price=float(price),
+        price_from=bool(raw.get("price_from", False)),
+        aliases=tuple(str(a) for a in raw.get("aliases", [])),
+        cal_event_type_id=event_id,
+        cal_event_type_slug=raw.get("cal_event_type_slug"),
+        bookable=bool(raw.get("bookable", True)),
+    )
+
+
+def parse_profile(data: dict, path: Path) -> SalonProfile:
+    """Build a `SalonProfile` from parsed TOML; raises `ProfileError` naming the field."""
+    salon = data.get("salon")
+    if not isinstance(salon, dict):
+        raise _fail(path, "[salon]", "missing table")
+    tz_name = str(_required(path, salon, "timezone", "salon"))
+    try:
+        tz = ZoneInfo(tz_name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise _fail(path, "salon.timezone", f"unknown IANA time zone {tz_name!r}") from exc
+
+    raw_hours = data.get("hours")
+    if not isinstance(raw_hours, dict):
+        raise _fail(path, "[hours]", "missing table")
+    hours = {day: _intervals(path, f"hours.{day}", raw_hours.get(day, [])) for day in WEEKDAYS}
+
+    services = tuple(_service(path, i, s) for i, s in enumerate(data.get("services", [])))
+    if not services:
+        raise _fail(path, "[[services]]", "at least one service is required")
+    ids = [s.id for s in services]
+    dupes = sorted({x for x in ids if ids.count(x) > 1})
+    if dupes:
+        raise _fail(path, "services", f"duplicate service ids: {', '.join(dupes)}")
+
+    closures = tuple(
+        Closure(
+            start=_date(path, f"closures[{i}].start", c.get("start")),
+            end=_date(path, f"closures[{i}].end", c.get("end", c.get("start"))),
+            reason=str(c.get("reason", "")),
+        )
+        for i, c in enumerate(data.get("closures", []))
+    )
+    special = tuple(
+        SpecialHours(
+            day=_date(path, f"special_hours[{i}].date", s.get("date")),
+            hours=_intervals(path, f"special_hours[{i}].hours", s.get("hours", [])),
+            reason=str(s.get("reason", "")),
+        )
+        for i, s in enumerate(data.get("special_hours", []))
+    )
+    team = tuple(
+        TeamMember(
+            name=str(t.get("name", "")),
+            role=str(t.get("role", "")),
+            specialities=tuple(t.get("specialities", [])),
+        )
+        for t in data.get("team", [])
+    )
+    greeting = data.get("greeting", {})
+    name = str(_required(path, salon, "name", "salon"))
+    sender = salon.get("sms_sender")
+    if sender is not None and not (1 <= len(str(sender)) <= 11):
+        raise _fail(path, "salon.sms_sender", "an alphanumeric sender ID has 1 to 11 characters")
+    return SalonProfile(
+        id=str(salon.get("id", "salon")),
+        name=name,
+        short_name=str(salon.get("short_name", name)),
+        address=str(_required(path, salon, "address", "salon")),
+        phone=str(_required(path, salon, "phone", "salon")),
+        timezone=tz,
+        hours=hours,
+        services=services,
+        greeting_open=str(greeting.get("open", f"Bonjour, {name}, que puis-je pour vous ?")),
+        greeting_closed=str(greeting.get("closed", greeting.get("open", f"Bonjour, {name}."))),
+        transfer_number=salon.get("transfer_number") or None,
+        sms_sender=sender,
+        email=salon.get("email"),
+        salon_email=salon.get("salon_email") or salon.get("email"),
+        website=salon.get("website"),
+        access=salon.get("access"),
+        chairs=int(salon.get("chairs", 1)),
+        slot_step_minutes=int(salon.get("slot_step_minutes", 15)),
+        closed_on_public_holidays=bool(salon.get("closed_on_public_holidays", True)),
+        payment=tuple(salon.get("payment", [])),
+        closures=closures,
+        special_hours=special,
+        team=team,
+        source=path,
+    )
+
+
+def load_profile(path: str | Path | None = None) -> SalonProfile:
+    """Load the salon profile from `path`, `SALON_PROFILE`, or `sources/salon.toml`."""
+    resolved = settings.salon_profile_path(path)
+    try:
+        raw = resolved.read_bytes()
+    except FileNotFoundError as exc:
+        raise ProfileError(
+            f"{resolved}: salon profile not found (set SALON_PROFILE or create it)"
+        ) from exc
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ProfileError(f"{resolved}: not valid UTF-8 TOML: {exc}") from exc
+    return parse_profile(data, resolved)

@@ -1,0 +1,1 @@
+"""The HTTP face for Twilio: signature check, agent dispatch, TwiML, status callbacks."""
