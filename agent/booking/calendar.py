@@ -1,0 +1,312 @@
+"""The `Calendar` protocol, its value types, slot preferences and the domain errors.
+
+Every back-end (`LocalCalendar`, `CalComCalendar`) speaks this interface and raises only
+`CalendarError` subclasses; each error carries a short French `caller_message` that is
+safe to say to a caller (it never names another customer or reads out a phone number).
+
+Datetimes are always timezone-aware and, in values returned to callers, expressed in the
+salon's zone, so `salon.french.slot_words(slot.start)` reads naturally.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from enum import StrEnum
+from typing import Protocol, runtime_checkable
+
+from salon.french import slot_words
+from salon.profile import SalonProfile, Service
+
+__all__ = [
+    "Booking",
+    "BookingNotFound",
+    "Calendar",
+    "CalendarError",
+    "CalendarUnavailable",
+    "CodeSender",
+    "Customer",
+    "InvalidRequest",
+    "NotAllowed",
+    "Service",
+    "ServiceMatch",
+    "Slot",
+    "SlotPreferences",
+    "SlotTaken",
+    "TooManyAttempts",
+    "VerificationFailed",
+    "VerificationRequired",
+    "Window",
+]
+
+CodeSender = Callable[[str, str], Awaitable[None]]
+"""`send_code(phone_e164, text)`: sends a verification text (SMS) to a booking's number."""
+
+
+# --------------------------------------------------------------------------- errors
+
+
+class CalendarError(Exception):
+    """Base of every booking error; `caller_message` is French and safe to say aloud."""
+
+    default_message = "Je n'arrive pas à accéder à l'agenda pour le moment."
+
+    def __init__(self, detail: str = "", *, caller_message: str | None = None) -> None:
+        super().__init__(detail or self.__class__.__name__)
+        self.detail = detail
+        self.caller_message = caller_message or self.default_message
+
+
+class SlotTaken(CalendarError):
+    """The slot is no longer free (taken meanwhile, or outside the opening hours)."""
+
+    default_message = (
+        "Ce créneau vient d'être pris ou n'est plus disponible. Voulez-vous que je vous "
+        "propose un autre horaire ?"
+    )
+
+
+class BookingNotFound(CalendarError):
+    """No such booking (or not one this caller may see)."""
+
+    default_message = "Je ne retrouve pas ce rendez-vous."
+
+
+class CalendarUnavailable(CalendarError):
+    """The calendar service failed; `retryable` says whether trying again later may work."""
+
+    def __init__(
+        self, detail: str = "", *, retryable: bool, caller_message: str | None = None
+    ) -> None:
+        self.retryable = retryable
+        default = (
+            "L'agenda ne répond pas pour le moment. Je peux réessayer dans un instant, "
+            "ou demander au salon de vous rappeler."
+            if retryable
+            else "Je ne peux pas accéder à l'agenda pour le moment. Je peux demander au "
+            "salon de vous rappeler."
+        )
+        super().__init__(detail, caller_message=caller_message or default)
+
+
+class InvalidRequest(CalendarError):
+    """The request itself is wrong (unknown service, slot of another service, bad phone…)."""
+
+    default_message = "Je n'ai pas bien compris la demande, pouvez-vous me la redire ?"
+
+
+class NotAllowed(CalendarError):
+    """Caller safety: this caller may not change that booking."""
+
+    default_message = (
+        "Je ne peux modifier que les rendez-vous pris avec votre numéro de téléphone. "
+        "Le salon pourra vous aider directement."
+    )
+
+
+class VerificationRequired(NotAllowed):
+    """The booking is not linked to the caller's phone: a code sent by SMS must be checked."""
+
+    default_message = (
+        "Pour votre sécurité, je dois d'abord vous envoyer un code par SMS au numéro "
+        "enregistré pour ce rendez-vous."
+    )
+
+
+class VerificationFailed(NotAllowed):
+    """The code given does not match (or has expired); `attempts_left` may be zero."""
+
+    def __init__(self, detail: str = "", *, attempts_left: int) -> None:
+        self.attempts_left = attempts_left
+        message = (
+            "Ce code ne correspond pas. Pouvez-vous me le redire, chiffre par chiffre ?"
+            if attempts_left > 0
+            else "Ce code ne correspond pas et le nombre d'essais est dépassé. "
+            "Le salon pourra vous aider directement."
+        )
+        super().__init__(detail, caller_message=message)
+
+
+class TooManyAttempts(NotAllowed):
+    """Too many codes or wrong codes for this booking: verification is locked for a while."""
+
+    default_message = (
+        "Le nombre d'essais est dépassé pour ce rendez-vous. Le salon pourra vous aider "
+        "directement."
+    )
+
+
+# ------------------------------------------------------------------- value types
+
+
+class Window(StrEnum):
+    """A part of the day a caller asks for."""
+
+    MATIN = "matin"
+    APRES_MIDI = "après-midi"
+    SOIR = "soir"
+
+    @property
+    def bounds(self) -> tuple[time, time]:
+        """Local start times in `[from, to)` that belong to this window."""
+        return {
+            Window.MATIN: (time(0), time(12)),
+            Window.APRES_MIDI: (time(12), time(17)),
+            Window.SOIR: (time(17), time(23, 59, 59)),
+        }[self]
+
+    @classmethod
+    def parse(cls, text: str | None) -> Window | None:
+        """`"matin"`, `"l'après-midi"`, `"apres midi"`, `"en soirée"` → a window (else None)."""
+        if not text:
+            return None
+        folded = text.lower().replace("-", " ").replace("è", "e").replace("é", "e")
+        if "matin" in folded:
+            return cls.MATIN
+        if "apres midi" in folded or "aprem" in folded:
+            return cls.APRES_MIDI
+        if "soir" in folded or "fin de journee" in folded:
+            return cls.SOIR
+        return None
+
+
+@dataclass(frozen=True)
+class SlotPreferences:
+    """What the caller asked for: a day, a part of the day, or the earliest slot.
+
+    `day=None` searches from now over `horizon_days`; `not_before` excludes earlier
+    starts (e.g. "après 15h" or "pas avant jeudi").
+    """
+
+    day: date | None = None
+    window: Window | None = None
+    earliest: bool = False
+    not_before: datetime | None = None
+    horizon_days: int = 14
+
+
+@dataclass(frozen=True)
+class Slot:
+    """A free start time for one service; `start`/`end` are aware, in the salon's zone."""
+
+    service_id: str
+    start: datetime
+    end: datetime
+
+    @property
+    def words(self) -> str:
+        """`mardi 3 décembre à 14h30`."""
+        return slot_words(self.start)
+
+
+@dataclass(frozen=True)
+class Customer:
+    """The person booking: `phone` in E.164 (`+33612345678`), `email` optional."""
+
+    name: str
+    phone: str
+    email: str | None = None
+
+
+@dataclass(frozen=True)
+class Booking:
+    """An appointment. `customer` is None when the booking is not the caller's own
+    (found by name and date but not yet verified): its details are never disclosed."""
+
+    uid: str
+    service: Service
+    start: datetime
+    end: datetime
+    customer: Customer | None
+    status: str = "accepted"  # accepted | cancelled
+    owned: bool = True
+
+    @property
+    def words(self) -> str:
+        return slot_words(self.start)
+
+
+@dataclass(frozen=True)
+class ServiceMatch:
+    """The result of matching a caller's words to a service.
+
+    Exactly one of: `service` (a confident single match), or `candidates` with a French
+    `question` to ask ("which one?"), or neither (nothing matched; `question` asks again).
+    """
+
+    service: Service | None
+    candidates: tuple[Service, ...] = ()
+    question: str | None = None
+
+
+# ----------------------------------------------------------------------- protocol
+
+
+@runtime_checkable
+class Calendar(Protocol):
+    """What the voice agent needs from a salon calendar.
+
+    Reschedule and cancel act only on a booking linked to `caller_phone`, or on one the
+    caller proved theirs with `send_verification_code` + `verify_code`; otherwise they
+    raise `VerificationRequired`.
+    """
+
+    profile: SalonProfile
+
+    def services(self) -> tuple[Service, ...]:
+        """The bookable services."""
+        ...
+
+    def match_service(self, text: str) -> ServiceMatch:
+        """Tolerant matching of what a caller said to one service (or a short choice)."""
+        ...
+
+    async def free_slots(
+        self,
+        *,
+        service: Service,
+        prefs: SlotPreferences | None = None,
+        now: datetime | None = None,
+        limit: int = 3,
+    ) -> list[Slot]:
+        """At most `limit` free slots, spread out, suited to being read aloud."""
+        ...
+
+    async def book(self, *, service: Service, slot: Slot, customer: Customer) -> Booking:
+        """Book `slot`; raises `SlotTaken` when it is no longer free."""
+        ...
+
+    async def find_bookings(
+        self,
+        *,
+        caller_phone: str | None,
+        name: str | None = None,
+        day: date | None = None,
+        now: datetime | None = None,
+    ) -> list[Booking]:
+        """The caller's upcoming bookings (by phone); if none, those matching name + day,
+        returned with `owned=False` and no customer details."""
+        ...
+
+    async def send_verification_code(self, *, booking_uid: str, caller_phone: str | None) -> None:
+        """Send a one-time code by SMS to the number registered on the booking."""
+        ...
+
+    async def verify_code(self, *, booking_uid: str, caller_phone: str | None, code: str) -> None:
+        """Check the code; on success this caller may change that booking during the call."""
+        ...
+
+    async def reschedule(
+        self, *, booking_uid: str, new_slot: Slot, caller_phone: str | None
+    ) -> Booking:
+        """Move a booking; the result may carry a NEW uid (Cal.com creates a new booking)."""
+        ...
+
+    async def cancel(self, *, booking_uid: str, caller_phone: str | None, reason: str) -> Booking:
+        """Cancel a booking with a reason; returns it with `status="cancelled"`."""
+        ...
+
+    async def aclose(self) -> None:
+        """Release connections."""
+        ...
