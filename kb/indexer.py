@@ -1,0 +1,245 @@
+"""Reindexing: sources → chunks → vectors → a new index version, switched in atomically.
+
+Incremental by content: when no source file changed (same SHA-256 for every file, same
+ingestion code, same model) nothing is rebuilt. Otherwise a new version is built beside
+the current one; every chunk whose id (source, position, text) already exists in the
+current version reuses its stored vector, so only new or changed text is embedded, and
+chunks of removed files are simply absent from the new version. A failure before the
+switch deletes the half-built version and leaves the previous one serving.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ingest.model import Chunk, FileReport, IngestResult
+from kb import store
+from kb.embeddings import Embedder, get_embedder, model_name_for
+
+logger = logging.getLogger("kb")
+
+Progress = Callable[[str], None]
+_BATCH = 256
+
+
+class NothingToIndex(RuntimeError):
+    """No usable chunk came out of the sources; the current index is left as it was."""
+
+    def __init__(self, message: str, reports: list[FileReport]) -> None:
+        super().__init__(message)
+        self.reports = reports
+
+
+@dataclass
+class ReindexResult:
+    manifest: store.Manifest
+    reports: list[FileReport]
+    rebuilt: bool  # False when nothing changed and the current version was kept
+    embedded: int = 0
+    reused: int = 0
+    removed_versions: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def chunks(self) -> int:
+        return len(self.manifest.chunk_ids)
+
+
+def hash_sources(sources: Path) -> dict[str, str]:
+    """SHA-256 of every visible regular file under `sources`, keyed by relative path."""
+    hashes: dict[str, str] = {}
+    for path in sorted(sources.rglob("*")):
+        rel = path.relative_to(sources)
+        if any(part.startswith(".") for part in rel.parts) or not path.is_file():
+            continue
+        digest = hashlib.sha256()
+        with open(path, "rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+        hashes[rel.as_posix()] = digest.hexdigest()
+    return hashes
+
+
+def pipeline_fingerprint() -> str:
+    """Hash of the ingestion code: chunks change when it changes, so reuse must stop."""
+    import ingest
+
+    digest = hashlib.sha256(f"kb-format-{store.FORMAT}".encode())
+    for path in sorted(Path(ingest.__file__).parent.rglob("*.py")):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _default_ingest(sources: Path) -> IngestResult:
+    from ingest.pipeline import ingest_directory
+
+    return ingest_directory(sources)
+
+
+def _metadata(chunk: Chunk) -> dict[str, Any]:
+    meta: dict[str, Any] = {
+        "source": chunk.source,
+        "title": chunk.title,
+        "section": chunk.section,
+        "kind": chunk.kind,
+        "ordinal": chunk.ordinal,
+    }
+    if chunk.page is not None:
+        meta["page"] = chunk.page
+    return meta
+
+
+def _reuse_vectors(db_dir: Path, previous: store.Manifest, ids: list[str]) -> dict[str, Any]:
+    """Stored vectors of `ids` that exist in the previous version (by chunk id)."""
+    wanted = sorted(set(ids) & set(previous.chunk_ids))
+    if not wanted:
+        return {}
+    client = store.chroma_client(db_dir, previous.version, previous.store)
+    try:
+        collection = client.get_collection(previous.store["collection"])
+        found: dict[str, Any] = {}
+        for start in range(0, len(wanted), 1000):
+            got = collection.get(ids=wanted[start : start + 1000], include=["embeddings"])
+            for chunk_id, vector in zip(got["ids"], got["embeddings"], strict=True):
+                found[chunk_id] = np.asarray(vector, dtype=np.float32)
+        return found
+    finally:
+        store.close_client(client)
+
+
+def _write_version(
+    db_dir: Path, version: str, chunks: list[Chunk], vectors: np.ndarray
+) -> dict[str, Any]:
+    where = store.store_for_new_version(db_dir, version)
+    (store.versions_dir(db_dir) / version).mkdir(parents=True, exist_ok=False)
+    client = store.chroma_client(db_dir, version, where)
+    try:
+        collection = client.create_collection(
+            where["collection"], metadata={"hnsw:space": "cosine"}, embedding_function=None
+        )
+        for start in range(0, len(chunks), 1000):
+            part = chunks[start : start + 1000]
+            collection.add(
+                ids=[c.id for c in part],
+                embeddings=vectors[start : start + len(part)],
+                documents=[c.indexed_text() for c in part],
+                metadatas=[_metadata(c) for c in part],
+            )
+    finally:
+        store.close_client(client)
+    return where
+
+
+def reindex(
+    *,
+    sources: Path,
+    db_dir: Path,
+    full: bool = False,
+    embedder: Embedder | None = None,
+    ingest: Callable[[Path], IngestResult] | None = None,
+    progress: Progress | None = None,
+) -> ReindexResult:
+    """Bring the index in `db_dir` up to date with `sources`; see the module docstring.
+
+    Raises `NothingToIndex` when no chunk could be made, `store.IndexBusy` when another
+    reindex runs, `NotADirectoryError` when `sources` is not a folder.
+    """
+    say = progress or (lambda _message: None)
+    started = time.perf_counter()
+    if not sources.is_dir():
+        raise NotADirectoryError(f"sources folder not found: {sources}")
+    model = embedder.name if embedder is not None else model_name_for()
+    with store.writer_lock(db_dir):
+        previous: store.Manifest | None
+        try:
+            previous = store.current_manifest(db_dir)
+        except store.IndexMissing:
+            previous = None
+        hashes = hash_sources(sources)
+        fingerprint = pipeline_fingerprint()
+        say(f"{len(hashes)} file(s) in {sources}")
+        if (
+            not full
+            and previous is not None
+            and previous.model == model
+            and previous.files == hashes
+            and previous.pipeline == fingerprint
+        ):
+            say("nothing changed since the current version")
+            return ReindexResult(
+                manifest=previous,
+                reports=[FileReport(**r) for r in previous.reports],
+                rebuilt=False,
+                seconds=time.perf_counter() - started,
+            )
+
+        say("reading documents")
+        result = (ingest or _default_ingest)(sources)
+        unique: dict[str, Chunk] = {}
+        for chunk in result.chunks:
+            if chunk.text.strip():
+                unique.setdefault(chunk.id, chunk)
+        chunks = list(unique.values())
+        if not chunks:
+            raise NothingToIndex(
+                f"no usable text in {sources}: the current index is unchanged", result.reports
+            )
+
+        reusable = previous is not None and previous.model == model and not full
+        known = _reuse_vectors(db_dir, previous, list(unique)) if reusable and previous else {}
+        todo = [c for c in chunks if c.id not in known]
+        say(f"{len(chunks)} chunk(s): {len(todo)} to embed, {len(known)} reused")
+        fresh: dict[str, np.ndarray] = {}
+        if todo:
+            model_impl = embedder or get_embedder()
+            for start in range(0, len(todo), _BATCH):
+                part = todo[start : start + _BATCH]
+                matrix = model_impl.embed_passages([c.indexed_text() for c in part])
+                fresh.update({c.id: matrix[i] for i, c in enumerate(part)})
+                say(f"embedded {min(start + _BATCH, len(todo))}/{len(todo)}")
+        vectors = np.vstack([known[c.id] if c.id in known else fresh[c.id] for c in chunks])
+
+        version = store.new_version_id()
+        try:
+            where = _write_version(db_dir, version, chunks, vectors)
+            manifest = store.Manifest(
+                version=version,
+                model=model,
+                dim=int(vectors.shape[1]),
+                built_at=datetime.now(UTC).isoformat(timespec="seconds"),
+                store=where,
+                files=hashes,
+                chunk_ids=[c.id for c in chunks],
+                reports=[asdict(r) for r in result.reports],
+                pipeline=fingerprint,
+                sources=str(sources.resolve()),
+                build_seconds=round(time.perf_counter() - started, 3),
+                embedded=len(todo),
+                reused=len(known),
+            )
+            store.write_manifest(store.versions_dir(db_dir) / version, manifest)
+            store.switch_current(db_dir, version)
+        except BaseException:
+            store.delete_version(db_dir, version)
+            raise
+        removed = store.prune(db_dir)
+        say(f"version {version} is now serving")
+        return ReindexResult(
+            manifest=manifest,
+            reports=result.reports,
+            rebuilt=True,
+            embedded=len(todo),
+            reused=len(known),
+            removed_versions=removed,
+            seconds=time.perf_counter() - started,
+        )

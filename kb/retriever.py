@@ -1,0 +1,293 @@
+"""Hybrid retrieval over the serving index version: dense (e5) + BM25, fused by scores.
+
+`Retriever.open(db_dir)` loads the current version from Chroma into memory once (vectors
+as one numpy matrix, a BM25 index over stemmed, accent-folded words), so a query costs one
+embedding, one matrix-vector product and one BM25 scoring. `reload_if_changed()` is one
+`os.stat` of the CURRENT pointer; only a new version triggers a (background-free) reload.
+"""
+
+from __future__ import annotations
+
+import difflib
+import logging
+import math
+import os
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import bm25s
+import numpy as np
+
+from kb import store
+from kb.confidence import ANSWERABLE_AT, Signals, confidence
+from kb.embeddings import Embedder, get_embedder, model_name_for
+from kb.text import clean_spoken, tokens
+from kb.types import Passage, SearchResult
+from salon import settings
+
+logger = logging.getLogger("kb")
+
+DENSE_WEIGHT = 0.5  # weighted fusion of normalised scores (FIELD-NOTES: beats RRF)
+
+
+class ModelMismatch(RuntimeError):
+    """The index was built with another embedding model than the one selected now."""
+
+
+@dataclass(frozen=True)
+class SearchOptions:
+    """Switches for measuring what helps (the evaluation runs with and without)."""
+
+    clean_query: bool = True  # drop fillers, numbers said as words → digits
+    fuzzy_terms: bool = True  # map unknown query words to close index words (ASR slips)
+    dense_weight: float = DENSE_WEIGHT
+
+
+class _Snapshot:
+    """One loaded index version; immutable once built, swapped as a whole on reload."""
+
+    def __init__(self, manifest: store.Manifest, rows: dict[str, Any]) -> None:
+        self.manifest = manifest
+        self.ids: list[str] = rows["ids"]
+        self.texts: list[str] = rows["documents"]
+        self.metas: list[dict[str, Any]] = rows["metadatas"]
+        self.matrix: np.ndarray = rows["embeddings"]
+        corpus = [tokens(text) for text in self.texts]
+        self.bm25 = bm25s.BM25()
+        self.bm25.index([doc or [""] for doc in corpus], show_progress=False)
+        self.doc_terms = [frozenset(doc) for doc in corpus]
+        n = max(len(corpus), 1)
+        df: dict[str, int] = {}
+        for terms in self.doc_terms:
+            for term in terms:
+                df[term] = df.get(term, 0) + 1
+        self.idf = {t: math.log(1 + (n - c + 0.5) / (c + 0.5)) for t, c in df.items()}
+        self.max_idf = math.log(1 + (n + 0.5) / 0.5)
+        self.by_initial: dict[str, list[str]] = {}
+        for term in df:
+            if len(term) >= 4 and not term.isdigit():
+                self.by_initial.setdefault(term[0], []).append(term)
+        self._fuzzy_cache: dict[str, str | None] = {}
+
+    def closest_term(self, term: str) -> str | None:
+        """An index word close to an unknown query word (ASR slip), or None."""
+        if term in self._fuzzy_cache:
+            return self._fuzzy_cache[term]
+        match = None
+        if len(term) >= 5 and not term.isdigit():
+            pool = self.by_initial.get(term[0], [])
+            near = difflib.get_close_matches(term, pool, n=1, cutoff=0.8)
+            match = near[0] if near else None
+        if len(self._fuzzy_cache) < 10_000:
+            self._fuzzy_cache[term] = match
+        return match
+
+
+def _load_rows(db_dir: Path, manifest: store.Manifest) -> dict[str, Any]:
+    """Every row of a version's Chroma collection, paged to bound peak memory."""
+    client = store.chroma_client(db_dir, manifest.version, manifest.store)
+    try:
+        collection = client.get_collection(manifest.store["collection"])
+        total = collection.count()
+        matrix = np.empty((total, manifest.dim), dtype=np.float32)
+        ids: list[str] = []
+        documents: list[str] = []
+        metadatas: list[dict[str, Any]] = []
+        for offset in range(0, total, 500):
+            got = collection.get(
+                include=["embeddings", "documents", "metadatas"], limit=500, offset=offset
+            )
+            count = len(got["ids"])
+            matrix[offset : offset + count] = np.asarray(got["embeddings"], dtype=np.float32)
+            ids += got["ids"]
+            documents += got["documents"]
+            metadatas += [dict(m or {}) for m in got["metadatas"]]
+    finally:
+        store.close_client(client)
+    if len(ids) != total or total != len(manifest.chunk_ids):
+        raise store.IndexMissing(
+            f"index version {manifest.version} is incomplete "
+            f"({len(ids)} rows, manifest lists {len(manifest.chunk_ids)})"
+        )
+    return {"ids": ids, "documents": documents, "metadatas": metadatas, "embeddings": matrix}
+
+
+class Retriever:
+    """Searches the serving version of a knowledge-base directory."""
+
+    def __init__(self, db_dir: Path, embedder: Embedder, snapshot: _Snapshot) -> None:
+        self.db_dir = db_dir
+        self.embedder = embedder
+        self._snapshot = snapshot
+        self._pointer_stat = self._stat_pointer()
+        self._lock = threading.Lock()
+
+    @classmethod
+    def open(
+        cls, db_dir: Path | str | None = None, *, embedder: Embedder | None = None
+    ) -> Retriever:
+        """Load the current version; `store.IndexMissing` or `ModelMismatch` if unusable."""
+        path = settings.kb_db_path(db_dir)
+        manifest = store.current_manifest(path)
+        chosen = embedder or _embedder_for(manifest)
+        _check_model(manifest, chosen)
+        return cls(path, chosen, _Snapshot(manifest, _load_rows(path, manifest)))
+
+    @property
+    def version(self) -> str:
+        return self._snapshot.manifest.version
+
+    @property
+    def size(self) -> int:
+        return len(self._snapshot.ids)
+
+    def _stat_pointer(self) -> tuple[int, int, int] | None:
+        try:
+            info = os.stat(store.current_pointer(self.db_dir))
+        except FileNotFoundError:
+            return None
+        return (info.st_ino, info.st_mtime_ns, info.st_size)
+
+    def reload_if_changed(self) -> bool:
+        """Switch to a newer version if CURRENT moved; one stat when nothing changed.
+
+        A version that cannot be loaded (pruned meanwhile, other model) is logged and the
+        loaded one keeps serving. Returns True when a new version was loaded.
+        """
+        seen = self._stat_pointer()
+        if seen == self._pointer_stat:
+            return False
+        with self._lock:
+            if seen == self._pointer_stat:
+                return False
+            try:
+                version = store.read_current(self.db_dir)
+                if version is None or version == self.version:
+                    self._pointer_stat = seen
+                    return False
+                manifest = store.read_manifest(self.db_dir, version)
+                _check_model(manifest, self.embedder)
+                snapshot = _Snapshot(manifest, _load_rows(self.db_dir, manifest))
+            except (store.IndexMissing, ModelMismatch, OSError) as exc:
+                logger.warning("kb reload failed; the loaded version keeps serving: %s", exc)
+                return False
+            self._snapshot = snapshot
+            self._pointer_stat = seen
+            logger.info("kb reloaded", extra={"kb_version": version})
+            return True
+
+    def _rank(
+        self, snap: _Snapshot, query: str, opts: SearchOptions
+    ) -> tuple[list[str], np.ndarray, np.ndarray] | None:
+        """Query terms, dense cosines and fused scores over every passage (None: empty)."""
+        text = clean_spoken(query) if opts.clean_query else query.strip()
+        if not text or not snap.ids:
+            return None
+        dense = snap.matrix @ self.embedder.embed_query(text)
+        terms = tokens(text)
+        if opts.fuzzy_terms:
+            terms = [t if t in snap.idf else (snap.closest_term(t) or t) for t in terms]
+        fused = opts.dense_weight * _minmax(dense)
+        if terms:
+            lexical = np.asarray(snap.bm25.get_scores(terms), dtype=np.float32)
+            top_lexical = float(lexical.max())
+            if top_lexical > 0:
+                fused = fused + (1 - opts.dense_weight) * (lexical / top_lexical)
+        return terms, dense, fused
+
+    def search(
+        self, query: str, k: int = 5, *, options: SearchOptions | None = None
+    ) -> SearchResult:
+        """The k best passages for a spoken question, best first, with `answerable`."""
+        started = time.perf_counter()
+        snap = self._snapshot
+        ranked = self._rank(snap, query, options or SearchOptions())
+        if ranked is None or k <= 0:
+            return SearchResult(query=query, elapsed_ms=_ms(started))
+        terms, dense, fused = ranked
+        count = min(k, len(fused))
+        if count < len(fused):
+            candidates = np.argpartition(-fused, count - 1)[:count]
+        else:
+            candidates = np.arange(len(fused))
+        order = candidates[np.argsort(-fused[candidates], kind="stable")]
+        score = confidence(_signals(snap, terms, order, dense), model=snap.manifest.model)
+        return SearchResult(
+            query=query,
+            passages=[_passage(snap, int(i), float(fused[i])) for i in order],
+            answerable=score >= ANSWERABLE_AT,
+            confidence=round(score, 4),
+            elapsed_ms=_ms(started),
+        )
+
+    def signals(self, query: str, *, options: SearchOptions | None = None) -> Signals | None:
+        """The raw confidence signals of a query (used to calibrate `kb.confidence`)."""
+        snap = self._snapshot
+        ranked = self._rank(snap, query, options or SearchOptions())
+        if ranked is None:
+            return None
+        terms, dense, fused = ranked
+        return _signals(snap, terms, np.argsort(-fused)[:3], dense)
+
+
+def _embedder_for(manifest: store.Manifest) -> Embedder:
+    wanted = model_name_for()
+    if wanted != manifest.model:
+        raise ModelMismatch(
+            f"the index was built with {manifest.model} but KB_EMBEDDINGS selects {wanted}: "
+            f"set KB_EMBEDDINGS back or run scripts/reindex --full"
+        )
+    return get_embedder()
+
+
+def _check_model(manifest: store.Manifest, embedder: Embedder) -> None:
+    if embedder.name != manifest.model:
+        raise ModelMismatch(
+            f"the index was built with {manifest.model} but the query model is "
+            f"{embedder.name}: run scripts/reindex --full with the model you query with"
+        )
+
+
+def _minmax(values: np.ndarray) -> np.ndarray:
+    low, high = float(values.min()), float(values.max())
+    if high - low < 1e-9:
+        return np.zeros_like(values)
+    return (values - low) / (high - low)
+
+
+def _signals(snap: _Snapshot, terms: list[str], order: np.ndarray, dense: np.ndarray) -> Signals:
+    """General evidence that the best passages answer the question (see kb.confidence)."""
+    content = list(dict.fromkeys(t for t in terms if not t.isdigit()))
+    weights = {t: snap.idf.get(t, snap.max_idf) for t in content}
+    total = sum(weights.values())
+    coverage = 0.0
+    for i in order[:3]:
+        present = snap.doc_terms[int(i)]
+        covered = sum(w for t, w in weights.items() if t in present)
+        coverage = max(coverage, covered / total if total else 0.0)
+    best = float(dense.max()) if len(dense) else 0.0
+    ranked = np.sort(dense)[::-1]
+    spread = float(ranked[0] - np.median(ranked)) if len(ranked) > 1 else 0.0
+    known = sum(1 for t in content if t in snap.idf) / len(content) if content else 0.0
+    return Signals(coverage=coverage, dense_top=best, dense_spread=spread, known_terms=known)
+
+
+def _passage(snap: _Snapshot, i: int, score: float) -> Passage:
+    meta = snap.metas[i]
+    page = meta.get("page")
+    return Passage(
+        text=snap.texts[i],
+        source=str(meta.get("source", "")),
+        score=round(min(max(score, 0.0), 1.0), 4),
+        title=str(meta.get("title", "")),
+        section=str(meta.get("section", "")),
+        kind=str(meta.get("kind", "other")),
+        page=int(page) if isinstance(page, int | float) else None,
+    )
+
+
+def _ms(started: float) -> float:
+    return round((time.perf_counter() - started) * 1000, 3)

@@ -1,0 +1,168 @@
+"""French text handling for retrieval: accent folding, BM25 tokens, spoken-query clean-up.
+
+Everything here is general French, never specific to one salon: a held-out salon gets the
+same treatment. Spoken questions arrive lowercase, without punctuation, with fillers and
+numbers written as words ("euh c'est combien une coupe à vingt-cinq euros"); documents
+arrive with accents and digits. Both sides go through `fold` and `tokens` so they meet.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import Stemmer
+
+_WORD = re.compile(r"[a-z]+|\d+")
+_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'"})
+
+# Function words and conversational words that carry no topic. Folded (no accents).
+STOP_WORDS = frozenset(
+    """
+    a ai aie aient ait alors as au aucun aussi autre aux avec avez avoir avons c ca ce ceci cela
+    celle celles celui ces cet cette ceux chez ci comme comment d dans de des deja du donc dont
+    elle elles en encore es est et etaient etait etes etre eu eux fait faire faut hein il ils j je
+    jusqu l la le les leur leurs lui m ma mais me meme mes moi mon n ne ni nos notre nous on ont
+    ou par pas peu peut peux plus pour pourquoi qu quand que quel quelle quelles quels qui quoi s
+    sa sans se ses si son sont sur ta te tes toi ton tous tout toute toutes tu un une unes uns
+    vos votre vous y voudrais voudrait voulais veux veut vouloir savoir sais sait dire dites
+    pouvez pourriez pourrais puis est-ce estce bonjour bonsoir allo merci oui non ok okay
+    euh heu hum hm ben bah bon voila genre svp plait plaît madame monsieur salut
+    svp aussi aujourd juste bien tres trop combien quoi lequel laquelle lesquels
+    """.split()  # noqa: SIM905
+)
+
+# Words a caller says that carry nothing for retrieval (dropped before embedding too).
+_FILLERS = re.compile(
+    r"\b(?:euh+|heu+|hum+|hm+|bah|ben|bon ben|du coup|en fait|genre|voila|voilà|"
+    r"s il vous pla[iî]t|s'il vous pla[iî]t|s'il te pla[iî]t|svp|allo|allô|"
+    r"alors|donc|enfin bref|bref)\b",
+    re.IGNORECASE,
+)
+
+
+def fold(text: str) -> str:
+    """Lowercase and strip accents (NFKD, combining marks dropped); ligatures expanded."""
+    text = text.translate(_APOSTROPHES).replace("œ", "oe").replace("Œ", "oe")
+    text = text.replace("æ", "ae").replace("Æ", "ae")
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+@lru_cache(maxsize=1)
+def _stemmer() -> Stemmer.Stemmer:
+    return Stemmer.Stemmer("french")
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    """Snowball French stem of a lowercase word, then accent-folded."""
+    return fold(_stemmer().stemWord(word))
+
+
+def tokens(text: str) -> list[str]:
+    """BM25 tokens: lowercase words, stop words dropped, stemmed and folded; digits kept."""
+    lowered = text.lower().translate(_APOSTROPHES)
+    out: list[str] = []
+    for raw in re.findall(r"[^\W_]+", lowered):
+        folded = fold(raw)
+        for piece in _WORD.findall(folded):
+            if piece.isdigit():
+                out.append(str(int(piece)) if len(piece) < 10 else piece)
+                continue
+            if len(piece) < 2 or piece in STOP_WORDS:
+                continue
+            out.append(stem(raw) if raw.isalpha() and fold(raw) == piece else stem(piece))
+    return out
+
+
+# --- numbers said as words -------------------------------------------------------------
+
+_UNITS = {
+    "zero": 0, "un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6,
+    "sept": 7, "huit": 8, "neuf": 9, "dix": 10, "onze": 11, "douze": 12, "treize": 13,
+    "quatorze": 14, "quinze": 15, "seize": 16,
+}  # fmt: skip
+_TENS = {
+    "vingt": 20, "vingts": 20, "trente": 30, "quarante": 40, "cinquante": 50,
+    "soixante": 60, "septante": 70, "huitante": 80, "octante": 80, "nonante": 90,
+}  # fmt: skip
+_NUMBER_WORDS = set(_UNITS) | set(_TENS) | {"cent", "cents", "mille", "et"}
+
+
+def _parse_number(words: list[str]) -> int | None:
+    """Value of a French number said as words (folded, split on spaces/hyphens), or None."""
+    merged: list[str | int] = []
+    for word in words:  # "quatre vingt" is eighty, not four and twenty
+        if word in ("vingt", "vingts") and merged and merged[-1] == "quatre":
+            merged[-1] = 80
+        else:
+            merged.append(word)
+    total = 0
+    current = 0
+    for i, item in enumerate(merged):
+        if isinstance(item, int):
+            current += item
+        elif item == "et":
+            # "vingt et un", "soixante et onze": only between a ten and a unit.
+            if i == 0 or i + 1 >= len(merged) or merged[i + 1] not in ("un", "une", "onze"):
+                return None
+        elif item in _UNITS:
+            current += _UNITS[item]
+        elif item in _TENS:
+            current += _TENS[item]
+        elif item in ("cent", "cents"):
+            current = (current or 1) * 100
+        elif item == "mille":
+            total += (current or 1) * 1000
+            current = 0
+        else:
+            return None
+    return total + current if merged else None
+
+
+def words_to_digits(text: str) -> str:
+    """Replace runs of French number words by digits: "vingt-cinq euros" → "25 euros".
+
+    A lone "un"/"une" is left alone (it is usually the article, not the number one).
+    """
+    parts = re.split(r"(\s+)", text)
+    out: list[str] = []
+    run: list[str] = []  # original words of the current number run
+
+    def flush() -> None:
+        if not run:
+            return
+        pieces = [p for w in run for p in fold(w).split("-") if p]
+        value = _parse_number(list(pieces))
+        if value is None or (len(pieces) == 1 and pieces[0] in ("un", "une", "et")):
+            out.append(" ".join(run))
+        else:
+            trailing_et = pieces[-1] == "et"
+            out.append(str(value) + (" et" if trailing_et else ""))
+        run.clear()
+
+    for part in parts:
+        if not part or part.isspace():
+            continue
+        pieces = [p for p in fold(part).split("-") if p]
+        if (
+            pieces
+            and all(p in _NUMBER_WORDS for p in pieces)
+            and not (not run and pieces == ["et"])
+        ):
+            run.append(part)
+            continue
+        flush()
+        out.append(part)
+    flush()
+    return " ".join(out)
+
+
+def clean_spoken(text: str) -> str:
+    """Spoken-query clean-up: fillers dropped, numbers said as words turned into digits."""
+    text = text.translate(_APOSTROPHES)
+    text = _FILLERS.sub(" ", text)
+    text = words_to_digits(text)
+    return re.sub(r"\s+", " ", text).strip()
