@@ -5,6 +5,10 @@ and errors (`agent.booking.calendar`), the embedded SQLite calendar and the Cal.
 `LocalCalendar`.
 """
 
+import logging
+import sqlite3
+from pathlib import Path
+
 from agent.booking.calendar import (
     Booking,
     BookingNotFound,
@@ -24,6 +28,10 @@ from agent.booking.calendar import (
     VerificationRequired,
     Window,
 )
+from salon import settings
+from salon.profile import SalonProfile
+
+_log = logging.getLogger("agent.booking")
 
 __all__ = [
     "Booking",
@@ -43,4 +51,26 @@ __all__ = [
     "VerificationFailed",
     "VerificationRequired",
     "Window",
+    "open_calendar",
 ]
+
+
+def open_calendar(
+    profile: SalonProfile,
+    *,
+    db: sqlite3.Connection | str | Path | None = None,
+    send_code: CodeSender | None = None,
+) -> Calendar:
+    """`CalComCalendar` when `CAL_API_KEY` is set, else `LocalCalendar` (with one warning).
+
+    `db` is the state database (default `SALON_DB`); `send_code(phone, text)` sends the
+    verification SMS used when a caller changes a booking made with another number.
+    """
+    if settings.get("CAL_API_KEY"):
+        from agent.booking.calcom import CalComCalendar
+
+        return CalComCalendar(profile, db=db, send_code=send_code)
+    from agent.booking.local import LocalCalendar
+
+    _log.warning("CAL_API_KEY is not set: using the embedded SQLite calendar")
+    return LocalCalendar(profile, db=db, send_code=send_code)

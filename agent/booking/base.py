@@ -1,0 +1,518 @@
+"""What both calendars share: input checks, slot choice, and caller safety.
+
+A back-end implements a handful of raw operations (`_available_starts`, `_create`,
+`_get`, `_by_phone`, `_by_name_day`, `_move`, `_cancel`); `BaseCalendar` turns them into
+the `Calendar` protocol. Caller safety lives here once, so both back-ends behave alike:
+
+- reschedule/cancel act only on a booking whose phone is the caller's, or for which the
+  caller proved ownership with a one-time code sent by SMS to the booking's number;
+- bookings found by name and date that are not the caller's come back with no customer
+  details (`owned=False`);
+- codes are 6 digits, stored hashed, valid 10 minutes, 3 tries each, 3 codes per booking
+  per day; a proof lasts 30 minutes and needs a visible caller number.
+"""
+
+from __future__ import annotations
+
+import abc
+import hashlib
+import hmac
+import logging
+import secrets
+import sqlite3
+import threading
+from collections.abc import Callable
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+from typing import TypeVar
+
+import phonenumbers
+
+from agent.booking.calendar import (
+    Booking,
+    BookingNotFound,
+    CalendarError,
+    CodeSender,
+    Customer,
+    InvalidRequest,
+    NotAllowed,
+    ServiceMatch,
+    Slot,
+    SlotPreferences,
+    SlotTaken,
+    TooManyAttempts,
+    VerificationFailed,
+    VerificationRequired,
+)
+from agent.booking.services import fold, match_service
+from salon import state_db
+from salon.profile import SalonProfile, Service
+
+log = logging.getLogger("agent.booking")
+
+T = TypeVar("T")
+
+CODE_TTL = timedelta(minutes=10)
+GRANT_TTL = timedelta(minutes=30)
+TRIES_PER_CODE = 3
+CODES_PER_DAY = 3
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS booking_codes (
+    uid TEXT NOT NULL,
+    caller_phone TEXT NOT NULL,
+    code_hash TEXT NOT NULL,
+    expires_at TEXT NOT NULL,
+    tries INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (uid, caller_phone, created_at)
+);
+CREATE TABLE IF NOT EXISTS booking_grants (
+    uid TEXT NOT NULL,
+    caller_phone TEXT NOT NULL,
+    expires_at TEXT NOT NULL,
+    PRIMARY KEY (uid, caller_phone)
+);
+"""
+
+
+def utc_text(moment: datetime) -> str:
+    """`2026-12-01T08:30:00Z`: sortable UTC text used in the state db and on the wire."""
+    if moment.tzinfo is None:
+        raise ValueError("naive datetime")
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def parse_utc(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(UTC)
+
+
+def normalize_phone(raw: str | None) -> str | None:
+    """E.164 (`+33612345678`) from any French or international spelling; None if invalid."""
+    if not raw or not raw.strip():
+        return None
+    try:
+        number = phonenumbers.parse(raw, "FR")
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(number):
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def names_match(said: str, registered: str) -> bool:
+    """Every word the caller said (≥ 2 letters) is in the registered name, give or take
+    an accent or a slip; at least one of them has 3 letters or more."""
+    from agent.booking.services import _similar
+
+    said_tokens = [t for t in fold(said).split() if len(t) >= 2]
+    reg_tokens = fold(registered).split()
+    if not said_tokens or not any(len(t) >= 3 for t in said_tokens):
+        return False
+    return all(any(_similar(s, r) for r in reg_tokens) for s in said_tokens)
+
+
+def spread(starts: list[datetime], *, limit: int, one_day: bool, earliest: bool) -> list[datetime]:
+    """Pick at most `limit` starts worth reading aloud: the earliest ones an hour apart,
+    or spread over one day, or the first start of successive days."""
+    if limit <= 0 or not starts:
+        return []
+    starts = sorted(starts)
+    if earliest:
+        chosen = [starts[0]]
+        for s in starts[1:]:
+            if len(chosen) == limit:
+                break
+            if s - chosen[-1] >= timedelta(hours=1):
+                chosen.append(s)
+        return chosen
+    if one_day:
+        if len(starts) <= limit:
+            return starts
+        step = (len(starts) - 1) / (limit - 1) if limit > 1 else 0
+        return sorted({starts[round(i * step)] for i in range(limit)})
+    chosen, days = [], set()
+    for s in starts:
+        if s.date() not in days:
+            days.add(s.date())
+            chosen.append(s)
+            if len(chosen) == limit:
+                return chosen
+    for s in starts:  # fewer days than wanted: add spaced starts on the same days
+        if len(chosen) == limit:
+            break
+        if all(abs(s - c) >= timedelta(minutes=90) for c in chosen):
+            chosen.append(s)
+    return sorted(chosen)
+
+
+class BaseCalendar(abc.ABC):
+    """Shared behaviour of the calendars; subclasses implement the raw operations."""
+
+    profile: SalonProfile
+    _schema = ""  # a back-end's own tables, created with the shared ones
+
+    def __init__(
+        self,
+        profile: SalonProfile,
+        *,
+        db: sqlite3.Connection | str | Path | None = None,
+        send_code: CodeSender | None = None,
+        min_notice: timedelta = timedelta(minutes=60),
+    ) -> None:
+        self.profile = profile
+        self._conn = db if isinstance(db, sqlite3.Connection) else state_db.connect(db)
+        self._lock = threading.RLock()
+        self._send_code = send_code
+        self.min_notice = min_notice
+        self._run(lambda c: c.executescript(_SCHEMA + self._schema))
+
+    # ---------------------------------------------------------------- raw back-end
+
+    @abc.abstractmethod
+    async def _available_starts(
+        self, service: Service, start: datetime, end: datetime
+    ) -> list[datetime]:
+        """Free start times in `[start, end)` (aware datetimes, any zone)."""
+
+    @abc.abstractmethod
+    async def _create(self, service: Service, start: datetime, customer: Customer) -> Booking:
+        """Create the booking or raise `SlotTaken`."""
+
+    @abc.abstractmethod
+    async def _get(self, uid: str) -> Booking | None:
+        """The booking with full customer details, or None."""
+
+    @abc.abstractmethod
+    async def _by_phone(self, phone: str, after: datetime) -> list[Booking]:
+        """Active bookings linked to `phone` that end after `after`."""
+
+    @abc.abstractmethod
+    async def _by_name_day(self, name: str, day: date) -> list[Booking]:
+        """Active bookings on the local `day` whose customer name matches `name`."""
+
+    @abc.abstractmethod
+    async def _move(self, booking: Booking, start: datetime) -> Booking:
+        """Move to `start` (a new uid is allowed) or raise `SlotTaken`/`NotAllowed`."""
+
+    @abc.abstractmethod
+    async def _cancel(self, booking: Booking, reason: str) -> Booking:
+        """Cancel and return the booking with `status="cancelled"`."""
+
+    # ------------------------------------------------------------------ db helper
+
+    def _run(self, fn: Callable[[sqlite3.Connection], T]) -> T:
+        with self._lock:
+            return fn(self._conn)
+
+    def close_db(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+    # ------------------------------------------------------------------- services
+
+    def services(self) -> tuple[Service, ...]:
+        return tuple(s for s in self.profile.services if s.bookable)
+
+    def match_service(self, text: str) -> ServiceMatch:
+        return match_service(text, self.services())
+
+    def _service(self, service: Service | str) -> Service:
+        wanted = service if isinstance(service, str) else service.id
+        for svc in self.services():
+            if svc.id == wanted:
+                return svc
+        raise InvalidRequest(f"unknown or unbookable service {wanted!r}")
+
+    # ---------------------------------------------------------------------- slots
+
+    def _now(self, now: datetime | None) -> datetime:
+        moment = now or datetime.now(UTC)
+        if moment.tzinfo is None:
+            raise InvalidRequest("naive datetime for now")
+        return moment.astimezone(self.profile.timezone)
+
+    async def free_slots(
+        self,
+        *,
+        service: Service,
+        prefs: SlotPreferences | None = None,
+        now: datetime | None = None,
+        limit: int = 3,
+    ) -> list[Slot]:
+        svc = self._service(service)
+        prefs = prefs or SlotPreferences()
+        tz = self.profile.timezone
+        local_now = self._now(now)
+        not_before = local_now + self.min_notice
+        if prefs.not_before is not None:
+            not_before = max(not_before, prefs.not_before.astimezone(tz))
+        if prefs.day is not None:
+            start = datetime.combine(prefs.day, time(0), tzinfo=tz)
+            end = datetime.combine(prefs.day + timedelta(days=1), time(0), tzinfo=tz)
+        else:
+            start = local_now
+            end = datetime.combine(
+                local_now.date() + timedelta(days=prefs.horizon_days + 1), time(0), tzinfo=tz
+            )
+        start = max(start, not_before)
+        if start >= end:
+            return []
+        raw = await self._available_starts(svc, start, end)
+        starts = []
+        for moment in raw:
+            local = moment.astimezone(tz)
+            if not (start <= local < end):  # servers sometimes return slots out of range
+                continue
+            if prefs.window is not None:
+                lo, hi = prefs.window.bounds
+                if not (lo <= local.time() < hi):
+                    continue
+            starts.append(local)
+        picked = spread(starts, limit=limit, one_day=prefs.day is not None, earliest=prefs.earliest)
+        duration = timedelta(minutes=svc.duration)
+        return [Slot(service_id=svc.id, start=s, end=s + duration) for s in picked]
+
+    # ---------------------------------------------------------------------- book
+
+    def _check_customer(self, customer: Customer) -> Customer:
+        phone = normalize_phone(customer.phone)
+        if phone is None:
+            raise InvalidRequest(
+                "invalid customer phone",
+                caller_message="Ce numéro de téléphone ne semble pas valide. "
+                "Pouvez-vous me le redonner ?",
+            )
+        name = " ".join(customer.name.split())
+        if not name:
+            raise InvalidRequest(
+                "empty customer name", caller_message="À quel nom dois-je noter le rendez-vous ?"
+            )
+        return Customer(name=name, phone=phone, email=customer.email or None)
+
+    def _check_slot(self, service: Service, slot: Slot) -> datetime:
+        if slot.service_id != service.id:
+            raise InvalidRequest("slot was proposed for another service")
+        if slot.start.tzinfo is None:
+            raise InvalidRequest("naive slot start")
+        if slot.start <= datetime.now(UTC):
+            raise SlotTaken("slot is in the past")
+        return slot.start.astimezone(self.profile.timezone)
+
+    async def book(self, *, service: Service, slot: Slot, customer: Customer) -> Booking:
+        svc = self._service(service)
+        start = self._check_slot(svc, slot)
+        booking = await self._create(svc, start, self._check_customer(customer))
+        log.info("booking created", extra={"uid": booking.uid, "service": svc.id})
+        return booking
+
+    # --------------------------------------------------------------- find / safety
+
+    async def find_bookings(
+        self,
+        *,
+        caller_phone: str | None,
+        name: str | None = None,
+        day: date | None = None,
+        now: datetime | None = None,
+    ) -> list[Booking]:
+        local_now = self._now(now)
+        phone = normalize_phone(caller_phone)
+        own: list[Booking] = []
+        if phone is not None:
+            own = sorted(await self._by_phone(phone, local_now), key=lambda b: b.start)
+            own = [b for b in own if b.status == "accepted"]
+            if day is not None:
+                own = [b for b in own if b.start.astimezone(self.profile.timezone).date() == day]
+            if own:
+                return own
+        if not name or day is None:
+            return own
+        found = []
+        for booking in await self._by_name_day(name, day):
+            if booking.status != "accepted" or booking.customer is None:
+                continue
+            if not names_match(name, booking.customer.name):
+                continue
+            if self._allowed(booking, phone):
+                found.append(booking)
+            else:
+                found.append(_redacted(booking))
+        return sorted(found, key=lambda b: b.start)
+
+    def _allowed(self, booking: Booking, phone: str | None) -> bool:
+        if phone is None or booking.customer is None:
+            return False
+        if booking.customer.phone == phone:
+            return True
+        row = self._run(
+            lambda c: c.execute(
+                "SELECT expires_at FROM booking_grants WHERE uid = ? AND caller_phone = ?",
+                (booking.uid, phone),
+            ).fetchone()
+        )
+        return row is not None and parse_utc(row["expires_at"]) > datetime.now(UTC)
+
+    async def _authorize(self, uid: str, caller_phone: str | None) -> Booking:
+        booking = await self._get(uid)
+        if booking is None or booking.status != "accepted" or booking.customer is None:
+            raise BookingNotFound("no active booking with this uid")
+        if not self._allowed(booking, normalize_phone(caller_phone)):
+            raise VerificationRequired("booking not linked to the caller")
+        return booking
+
+    async def send_verification_code(self, *, booking_uid: str, caller_phone: str | None) -> None:
+        phone = normalize_phone(caller_phone)
+        if phone is None:
+            raise NotAllowed(
+                "hidden caller number",
+                caller_message="Votre numéro est masqué : je ne peux pas vérifier que ce "
+                "rendez-vous est le vôtre. Le salon pourra vous aider directement.",
+            )
+        booking = await self._get(booking_uid)
+        if booking is None or booking.status != "accepted" or booking.customer is None:
+            raise BookingNotFound("no active booking with this uid")
+        if self._allowed(booking, phone):
+            return
+        if self._send_code is None:
+            raise NotAllowed(
+                "no code sender configured",
+                caller_message="Je ne peux pas envoyer de code de vérification pour le "
+                "moment. Le salon pourra vous aider directement.",
+            )
+        now = datetime.now(UTC)
+        code = f"{secrets.randbelow(1_000_000):06d}"
+
+        def store(conn: sqlite3.Connection) -> None:
+            with state_db.write_transaction(conn):
+                sent = conn.execute(
+                    "SELECT COUNT(*) FROM booking_codes WHERE uid = ? AND created_at > ?",
+                    (booking_uid, utc_text(now - timedelta(days=1))),
+                ).fetchone()[0]
+                if sent >= CODES_PER_DAY:
+                    raise TooManyAttempts("code quota reached for this booking")
+                conn.execute(
+                    "DELETE FROM booking_codes WHERE uid = ? AND caller_phone = ? "
+                    "AND tries < ? AND expires_at > ?",
+                    (booking_uid, phone, TRIES_PER_CODE, utc_text(now)),
+                )
+                conn.execute(
+                    "INSERT INTO booking_codes (uid, caller_phone, code_hash, expires_at, "
+                    "created_at) VALUES (?, ?, ?, ?, ?)",
+                    (
+                        booking_uid,
+                        phone,
+                        _hash(booking_uid, code),
+                        utc_text(now + CODE_TTL),
+                        now.isoformat(),
+                    ),
+                )
+
+        self._run(store)
+        text = (
+            f"{self.profile.short_name} : votre code de vérification est {code}. "
+            "Il est valable 10 minutes."
+        )
+        try:
+            await self._send_code(booking.customer.phone, text)
+        except Exception as exc:
+            log.warning("verification code not sent", exc_info=exc)
+            raise NotAllowed(
+                "code sender failed",
+                caller_message="Je n'ai pas pu envoyer le code de vérification. Le salon "
+                "pourra vous aider directement.",
+            ) from exc
+
+    async def verify_code(self, *, booking_uid: str, caller_phone: str | None, code: str) -> None:
+        phone = normalize_phone(caller_phone)
+        if phone is None:
+            raise NotAllowed("hidden caller number")
+        digits = "".join(ch for ch in code if ch.isdigit())
+        now = datetime.now(UTC)
+
+        def check(conn: sqlite3.Connection) -> int | None:
+            with state_db.write_transaction(conn):
+                row = conn.execute(
+                    "SELECT rowid, code_hash, expires_at, tries FROM booking_codes "
+                    "WHERE uid = ? AND caller_phone = ? ORDER BY created_at DESC LIMIT 1",
+                    (booking_uid, phone),
+                ).fetchone()
+                if row is None:
+                    raise VerificationRequired("no code was sent to this caller")
+                if row["tries"] >= TRIES_PER_CODE:
+                    raise TooManyAttempts("too many wrong codes")
+                if parse_utc(row["expires_at"]) <= now:
+                    raise VerificationRequired(
+                        "code expired",
+                        caller_message="Ce code a expiré. Voulez-vous que je vous en envoie "
+                        "un nouveau ?",
+                    )
+                if hmac.compare_digest(row["code_hash"], _hash(booking_uid, digits)):
+                    conn.execute(
+                        "UPDATE booking_codes SET tries = ? WHERE rowid = ?",
+                        (TRIES_PER_CODE, row["rowid"]),
+                    )
+                    conn.execute(
+                        "INSERT OR REPLACE INTO booking_grants VALUES (?, ?, ?)",
+                        (booking_uid, phone, utc_text(now + GRANT_TTL)),
+                    )
+                    return None
+                tries = row["tries"] + 1
+                conn.execute("UPDATE booking_codes SET tries = ? WHERE rowid = ?", (tries, row[0]))
+                return TRIES_PER_CODE - tries
+
+        left = self._run(check)
+        if left is not None:
+            log.warning("wrong verification code", extra={"uid": booking_uid})
+            raise VerificationFailed("wrong code", attempts_left=left)
+
+    def _carry_grants(self, old_uid: str, new_uid: str) -> None:
+        if old_uid == new_uid:
+            return
+        self._run(
+            lambda c: c.execute(
+                "INSERT OR REPLACE INTO booking_grants SELECT ?, caller_phone, expires_at "
+                "FROM booking_grants WHERE uid = ?",
+                (new_uid, old_uid),
+            )
+        )
+
+    # ------------------------------------------------------------ change / cancel
+
+    async def reschedule(
+        self, *, booking_uid: str, new_slot: Slot, caller_phone: str | None
+    ) -> Booking:
+        booking = await self._authorize(booking_uid, caller_phone)
+        start = self._check_slot(booking.service, new_slot)
+        moved = await self._move(booking, start)
+        self._carry_grants(booking.uid, moved.uid)
+        log.info("booking moved", extra={"uid": booking.uid, "new_uid": moved.uid})
+        return moved
+
+    async def cancel(self, *, booking_uid: str, caller_phone: str | None, reason: str) -> Booking:
+        booking = await self._authorize(booking_uid, caller_phone)
+        cancelled = await self._cancel(booking, reason.strip() or "annulé par téléphone")
+        log.info("booking cancelled", extra={"uid": booking.uid})
+        return cancelled
+
+    async def aclose(self) -> None:
+        return None
+
+
+def _hash(uid: str, code: str) -> str:
+    return hashlib.sha256(f"{uid}:{code}".encode()).hexdigest()
+
+
+def _redacted(booking: Booking) -> Booking:
+    return Booking(
+        uid=booking.uid,
+        service=booking.service,
+        start=booking.start,
+        end=booking.end,
+        customer=None,
+        status=booking.status,
+        owned=False,
+    )
+
+
+__all__ = ["BaseCalendar", "CalendarError", "names_match", "normalize_phone", "spread"]
