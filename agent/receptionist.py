@@ -1,0 +1,166 @@
+"""The receptionist: the LiveKit `Agent` that answers a salon's calls.
+
+Knowledge for a turn is retrieved once per caller sentence and injected for THAT reply
+only, framed as reference material (never as instructions). Two designs, chosen by
+`RAG_MODE` (see `agent.retrieval.RagOptions`):
+
+- `llm_node` (default): retrieval runs inside the LLM node, so it is part of LiveKit's
+  preemptive generation, which starts before the end of the caller's turn is confirmed;
+  the chat context given to `on_user_turn_completed` is left untouched so that early
+  generation is kept (livekit/agents#4881).
+- `hook`: retrieval runs in `on_user_turn_completed` and edits the turn's context;
+  preemptive generation is turned off (it would be thrown away on every turn).
+
+`scripts/bench agent` measures both. Whatever happens, the hook never raises: the
+framework would drop the turn and the caller would hear nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import OrderedDict
+from collections.abc import AsyncIterable, AsyncIterator
+from typing import Any
+
+from livekit import rtc
+from livekit.agents import Agent, llm
+from livekit.agents.types import NOT_GIVEN
+from livekit.agents.voice.agent import ModelSettings
+
+from agent import _placeholders as knowledge
+from agent.call_context import CallContext
+from agent.retrieval import BudgetedRetriever
+from agent.sim import CallerInput
+from kb.types import SearchResult
+
+logger = logging.getLogger("agent")
+
+_MEMO = 8  # retrievals remembered per call (the same sentence is asked for at most twice)
+
+
+class Receptionist(Agent):
+    """The salon's voice receptionist.
+
+    Args:
+        instructions: the persona and salon facts (see `agent.persona`).
+        retriever: the budgeted knowledge-base search.
+        tools: function tools (see `agent.tools`).
+        caller_input: typed or scripted caller lines; replaces speech recognition
+            (text mode, tests, benchmarks). `None` in production.
+    """
+
+    def __init__(
+        self,
+        *,
+        instructions: str,
+        retriever: BudgetedRetriever,
+        tools: list[Any] | None = None,
+        caller_input: CallerInput | None = None,
+    ) -> None:
+        mode = retriever.options.mode
+        super().__init__(
+            instructions=instructions,
+            tools=tools or [],
+            turn_handling=(
+                {"preemptive_generation": {"enabled": False}} if mode == "hook" else NOT_GIVEN
+            ),
+        )
+        self.retriever = retriever
+        self.mode = mode
+        self._caller_input = caller_input
+        self._retrievals: OrderedDict[str, asyncio.Task[SearchResult | None]] = OrderedDict()
+        self.injections = 0  # passages framed into an LLM request (for tests and metrics)
+
+    # ------------------------------------------------------------------ speech in
+
+    def stt_node(self, audio: AsyncIterable[rtc.AudioFrame], model_settings: ModelSettings) -> Any:
+        if self._caller_input is not None:
+            return self._caller_input.events()
+        return Agent.default.stt_node(self, audio, model_settings)
+
+    # ------------------------------------------------------------------ knowledge
+
+    def _call(self) -> CallContext | None:
+        try:
+            data = self.session.userdata
+        except Exception:
+            return None
+        return data if isinstance(data, CallContext) else None
+
+    def _retrieval(self, query: str) -> asyncio.Task[SearchResult | None]:
+        """One retrieval per distinct sentence, shared by the hook and the LLM node."""
+        key = query.strip()
+        task = self._retrievals.get(key)
+        if task is None:
+            task = asyncio.create_task(self.retriever.retrieve(key))
+            self._retrievals[key] = task
+            while len(self._retrievals) > _MEMO:
+                self._retrievals.popitem(last=False)
+        return task
+
+    def _inject(self, chat_ctx: llm.ChatContext, result: SearchResult | None) -> bool:
+        if result is None:
+            return False
+        chat_ctx.add_message(role="assistant", content=knowledge.format_reference(result))
+        self.injections += 1
+        return True
+
+    async def _after_turn(self, text: str) -> None:
+        """Note the intent and, for a question nothing answers, a knowledge gap."""
+        call = self._call()
+        if call is None:
+            return
+        intent = knowledge.classify_intent(text)
+        call.note_intent(intent)
+        if intent != "question":
+            return
+        result = await self._retrieval(text)
+        if result is not None and not result.answerable:
+            call.record_gap(text)
+
+    async def on_user_turn_completed(
+        self, turn_ctx: llm.ChatContext, new_message: llm.ChatMessage
+    ) -> None:
+        try:
+            text = new_message.text_content or ""
+            if self.mode == "hook":
+                result = await self._retrieval(text)
+                self._inject(turn_ctx, result)
+            bookkeeping = asyncio.create_task(self._after_turn(text))
+            bookkeeping.add_done_callback(_log_task_error)
+        except Exception:
+            logger.exception("turn hook failed; answering without passages")
+
+    async def llm_node(
+        self,
+        chat_ctx: llm.ChatContext,
+        tools: list[llm.Tool],
+        model_settings: ModelSettings,
+    ) -> AsyncIterator[Any]:
+        if self.mode == "llm_node":
+            chat_ctx = await self._with_passages(chat_ctx)
+        async for chunk in Agent.default.llm_node(self, chat_ctx, tools, model_settings):
+            yield chunk
+
+    async def _with_passages(self, chat_ctx: llm.ChatContext) -> llm.ChatContext:
+        """A copy of the context with this turn's passages, when the last item is the
+        caller's sentence (not after a tool call); the original is never modified."""
+        try:
+            last = chat_ctx.items[-1] if chat_ctx.items else None
+            if not isinstance(last, llm.ChatMessage) or last.role != "user":
+                return chat_ctx
+            result = await self._retrieval(last.text_content or "")
+            if result is None:
+                return chat_ctx
+            augmented = chat_ctx.copy()
+            self._inject(augmented, result)
+            return augmented
+        except Exception:
+            logger.exception("retrieval in the LLM node failed; answering without passages")
+            return chat_ctx
+
+
+def _log_task_error(task: asyncio.Task[None]) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        logger.warning("turn bookkeeping failed", extra={"error": repr(task.exception())})

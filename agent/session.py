@@ -1,0 +1,162 @@
+"""Building the `AgentSession`: speech, language and voice models from settings.
+
+Production: Deepgram `STT_MODEL` (nova-3) in `STT_LANGUAGE` (fr) with the salon's service
+names as key terms, OpenAI `LLM_MODEL` (gpt-4o-mini) honouring `OPENAI_BASE_URL`,
+ElevenLabs `TTS_MODEL` (eleven_flash_v2_5) in `TTS_LANGUAGE`, Silero VAD and the local
+multilingual turn detector; French speech normalisation runs before the TTS. The text
+mode keeps the same LLM and turn path but replaces speech by typed lines.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterable, Callable
+from typing import Any
+
+from livekit.agents import AgentSession, llm
+from livekit.agents.types import NOT_GIVEN
+
+from agent.call_context import CallContext
+from agent.retrieval import RagOptions
+from agent.sim import PlaceholderSTT
+from salon import settings
+from salon.profile import SalonProfile
+
+logger = logging.getLogger("agent")
+
+MAX_KEYTERMS = 100
+TextTransform = Callable[[AsyncIterable[str]], AsyncIterable[str]]
+
+
+def keyterms(profile: SalonProfile) -> list[str]:
+    """Words the STT should expect: the salon's name, service names and aliases, the team."""
+    seen: dict[str, None] = {}
+    for term in (
+        profile.short_name,
+        *(s.name for s in profile.services),
+        *(a for s in profile.services for a in s.aliases),
+        *(m.name.split()[0] for m in profile.team if m.name),
+    ):
+        cleaned = term.strip()
+        if cleaned and cleaned.lower() not in (k.lower() for k in seen):
+            seen[cleaned] = None
+    return list(seen)[:MAX_KEYTERMS]
+
+
+def cloud_llm() -> llm.LLM:
+    """OpenAI chat model; any OpenAI-compatible server through `OPENAI_BASE_URL`."""
+    from livekit.plugins import openai
+
+    return openai.LLM(
+        model=settings.get("LLM_MODEL", "gpt-4o-mini") or "gpt-4o-mini",
+        api_key=settings.require("OPENAI_API_KEY", "the agent's language model"),
+        base_url=settings.get("OPENAI_BASE_URL") or NOT_GIVEN,
+        temperature=settings.get_float("LLM_TEMPERATURE", 0.4),
+    )
+
+
+def cloud_stt(profile: SalonProfile) -> Any:
+    from livekit.plugins import deepgram
+
+    return deepgram.STT(
+        model=settings.get("STT_MODEL", "nova-3") or "nova-3",
+        language=settings.get("STT_LANGUAGE", "fr") or "fr",
+        keyterm=keyterms(profile),
+        api_key=settings.require("DEEPGRAM_API_KEY", "speech recognition"),
+    )
+
+
+def cloud_tts() -> Any:
+    from livekit.plugins import elevenlabs
+
+    options: dict[str, Any] = {
+        "model": settings.get("TTS_MODEL", "eleven_flash_v2_5") or "eleven_flash_v2_5",
+        "language": settings.get("TTS_LANGUAGE", "fr") or "fr",
+        "api_key": settings.require("ELEVEN_API_KEY", "speech synthesis"),
+    }
+    voice = settings.get("TTS_VOICE_ID")
+    if voice:
+        options["voice_id"] = voice
+    return elevenlabs.TTS(**options)
+
+
+def load_vad() -> Any:
+    from livekit.plugins import silero
+
+    return silero.VAD.load()
+
+
+def load_turn_detector() -> Any:
+    """The local multilingual end-of-turn model (`TURN_DETECTOR=v1-mini`), or "vad"."""
+    version = settings.get("TURN_DETECTOR", "v1-mini") or "v1-mini"
+    if version in ("vad", "stt"):
+        return version
+    from livekit.agents import inference
+
+    return inference.TurnDetector(version=version)  # type: ignore[arg-type]
+
+
+def tts_text_transforms() -> list[Any]:
+    """Markdown and emoji filters, then French normalisation of prices, times, numbers."""
+    transforms: list[Any] = ["filter_markdown", "filter_emoji"]
+    try:
+        import importlib
+
+        speech = importlib.import_module("agent.speech")
+        transform = getattr(speech, "tts_transform", None) or getattr(
+            speech, "normalize_stream", None
+        )
+        if transform is not None:
+            transforms.append(transform)
+    except ImportError:
+        logger.warning("agent.speech unavailable; TTS gets the raw text")
+    return transforms
+
+
+def build_voice_session(
+    *,
+    profile: SalonProfile,
+    call: CallContext,
+    vad: Any,
+    turn_detector: Any,
+    rag: RagOptions,
+) -> AgentSession:
+    """The production session: cloud STT/LLM/TTS, prewarmed VAD and turn detector."""
+    return AgentSession(
+        stt=cloud_stt(profile),
+        llm=cloud_llm(),
+        tts=cloud_tts(),
+        vad=vad,
+        userdata=call,
+        turn_handling={
+            "turn_detection": turn_detector,
+            "endpointing": {
+                "min_delay": settings.get_float("ENDPOINTING_MIN_DELAY", 0.4),
+                "max_delay": settings.get_float("ENDPOINTING_MAX_DELAY", 3.0),
+            },
+            "preemptive_generation": {"enabled": rag.mode == "llm_node"},
+        },
+        tts_text_transforms=tts_text_transforms(),
+        max_tool_steps=5,
+    )
+
+
+def build_text_session(
+    *, model: llm.LLM, call: CallContext | None, preemptive: bool = True
+) -> AgentSession:
+    """A session with no audio: typed lines come in through the agent's `stt_node`,
+    end-of-turn is decided on the transcript (`turn_detection="stt"`) with no delay."""
+    return AgentSession(
+        stt=PlaceholderSTT(),
+        llm=model,
+        vad=None,
+        userdata=call if call is not None else NOT_GIVEN,
+        turn_handling={
+            "turn_detection": "stt",
+            "endpointing": {"min_delay": 0.0},
+            "preemptive_generation": {"enabled": preemptive},
+        },
+        max_tool_steps=5,
+        user_away_timeout=None,
+        session_close_transcript_timeout=0.05,
+    )

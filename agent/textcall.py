@@ -1,0 +1,83 @@
+"""A call driven by text: caller lines in, agent replies out, through the voice turn path.
+
+`TextCall` starts an `AgentSession` with no room (no LiveKit server, no audio), feeds
+caller lines to the receptionist's `stt_node` as speech events and collects what the
+agent says for each turn. The text mode (`scripts/chat`), the tests, the scenarios and
+the benchmark all use it, so what they exercise is what a caller gets.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass, field
+
+from livekit.agents import AgentSession, llm
+from livekit.agents.voice.events import ConversationItemAddedEvent
+
+from agent.sim import CallerInput
+
+_IDLE_POLLS = 4  # consecutive idle observations that end a turn
+_POLL_S = 0.005
+
+
+@dataclass
+class Turn:
+    """What happened during one caller line."""
+
+    caller: str
+    replies: list[str] = field(default_factory=list)
+    metrics: list[dict[str, float]] = field(default_factory=list)
+
+
+class TextCall:
+    def __init__(self, *, session: AgentSession, caller_input: CallerInput) -> None:
+        self.session = session
+        self.caller_input = caller_input
+        self._items: asyncio.Queue[llm.ChatMessage] = asyncio.Queue()
+        session.on("conversation_item_added", self._on_item)
+
+    def _on_item(self, ev: ConversationItemAddedEvent) -> None:
+        item = ev.item
+        if isinstance(item, llm.ChatMessage) and item.role in ("user", "assistant"):
+            self._items.put_nowait(item)
+
+    def _idle(self) -> bool:
+        return self.session.agent_state in ("listening", "idle") and (
+            self.session.current_speech is None
+        )
+
+    async def _drain(self, turn: Turn, *, timeout: float, need_user: bool) -> Turn:
+        deadline = time.monotonic() + timeout
+        seen_user = not need_user
+        idle_count = 0
+        while time.monotonic() < deadline:
+            try:
+                item = await asyncio.wait_for(self._items.get(), timeout=_POLL_S)
+            except TimeoutError:
+                idle_count = idle_count + 1 if (seen_user and self._idle()) else 0
+                if idle_count >= _IDLE_POLLS:
+                    return turn
+                continue
+            idle_count = 0
+            if item.role == "user":
+                seen_user = True
+            elif item.text_content:
+                turn.replies.append(item.text_content)
+                if item.metrics:
+                    turn.metrics.append(dict(item.metrics))  # type: ignore[arg-type]
+        raise TimeoutError(f"the agent did not finish its turn within {timeout:.0f} s")
+
+    async def greet(self, text: str, *, timeout: float = 10.0) -> Turn:
+        """Say the greeting (as the worker does once the caller is there)."""
+        self.session.say(text, allow_interruptions=True)
+        return await self._drain(Turn(caller=""), timeout=timeout, need_user=False)
+
+    async def send(self, line: str, *, timeout: float = 60.0, preflight_lead: float = 0.0) -> Turn:
+        """One caller line, spoken; returns the agent's replies for that turn."""
+        self.caller_input.say(line, preflight_lead=preflight_lead)
+        return await self._drain(Turn(caller=line), timeout=timeout, need_user=True)
+
+    async def aclose(self) -> None:
+        self.caller_input.close()
+        await self.session.aclose()

@@ -1,0 +1,78 @@
+"""Shared helpers for the agent tests: fake knowledge bases and a call started in text."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from agent.call_context import CallContext
+from agent.receptionist import Receptionist
+from agent.retrieval import BudgetedRetriever, RagOptions
+from agent.session import build_text_session
+from agent.sim import CallerInput, ScriptedLLM, Step
+from agent.textcall import TextCall
+from kb.types import Passage, SearchResult
+from salon import state_db
+from salon.profile import load_profile
+
+
+@dataclass
+class FakeKB:
+    """An in-memory knowledge base; `version` changes what it answers after a reload."""
+
+    answers: dict[int, str] = field(default_factory=lambda: {1: "Coupe femme : 54 €."})
+    answerable: bool = True
+    delay: float = 0.0
+    error: Exception | None = None
+    version: int = 1
+    published: int = 1  # what a reindex wrote; picked up by reload_if_changed
+    searches: list[str] = field(default_factory=list)
+
+    def search(self, query: str, k: int = 4) -> SearchResult:
+        self.searches.append(query)
+        if self.delay:
+            time.sleep(self.delay)
+        if self.error is not None:
+            raise self.error
+        passage = Passage(text=self.answers[self.version], source="tarifs.pdf", score=0.9)
+        return SearchResult(
+            query=query,
+            passages=[passage],
+            answerable=self.answerable,
+            confidence=0.9 if self.answerable else 0.1,
+        )
+
+    def reload_if_changed(self) -> bool:
+        if self.published != self.version:
+            self.version = self.published
+            return True
+        return False
+
+
+def make_call_context(tmp_path: Any, **kwargs: Any) -> CallContext:
+    conn = state_db.connect(tmp_path / "salon.db")
+    return CallContext(profile=load_profile(), conn=conn, **kwargs)
+
+
+async def start_text_call(
+    script: Sequence[Step] | ScriptedLLM,
+    *,
+    kb: Any = None,
+    mode: str = "llm_node",
+    budget_ms: float = 150.0,
+    call: CallContext | None = None,
+    tools: list[Any] | None = None,
+    instructions: str = "Tu es la réceptionniste du salon.",
+) -> tuple[TextCall, Receptionist, ScriptedLLM]:
+    model = script if isinstance(script, ScriptedLLM) else ScriptedLLM(script)
+    caller = CallerInput()
+    retriever = BudgetedRetriever(kb, options=RagOptions(mode=mode, budget_ms=budget_ms))
+    retriever.reload_every = 0.0
+    agent = Receptionist(
+        instructions=instructions, retriever=retriever, tools=tools, caller_input=caller
+    )
+    session = build_text_session(model=model, call=call)
+    await session.start(agent)
+    return TextCall(session=session, caller_input=caller), agent, model
