@@ -1,0 +1,216 @@
+"""Integration tests of POST /voice: the Flask app with the REAL livekit-api client talking
+to the local LiveKit Twirp stub on 127.0.0.1 (binary protobuf, JWT checked)."""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+
+import pytest
+from flask.testing import FlaskClient
+
+from tests.stubs.livekit_twirp import LiveKitStub
+from tests.webhook.conftest import (
+    PUBLIC,
+    AppFactory,
+    call_form,
+    free_port,
+    new_call_sid,
+    post_signed,
+)
+
+pytestmark = pytest.mark.integration
+
+
+def test_a_signed_call_dispatches_the_agent_and_bridges_over_sip(
+    client: FlaskClient, stub: LiveKitStub
+) -> None:
+    sid = new_call_sid()
+    response = post_signed(client, "/voice", call_form(sid))
+    assert response.status_code == 200
+    assert response.mimetype == "text/xml"
+    body = response.get_data(as_text=True)
+    assert f"sip:{sid}@abc123.sip.livekit.cloud;transport=tcp</Sip>" in body
+    assert 'username="salon"' in body and 'password="s3cret&amp;pass"' in body
+    assert f'action="{PUBLIC}/dial-done"' in body
+    [dispatch] = stub.state.dispatches
+    assert dispatch.agent_name == "salon-receptionist"
+    assert dispatch.room == sid
+    assert json.loads(dispatch.metadata) == {
+        "call_sid": sid,
+        "from": "+33612345678",
+        "to": "+33478421890",
+    }
+
+
+def test_a_retried_webhook_for_the_same_call_does_not_dispatch_twice(
+    client: FlaskClient, stub: LiveKitStub
+) -> None:
+    form = call_form()
+    first = post_signed(client, "/voice", form)
+    second = post_signed(client, "/voice", form)
+    assert first.status_code == second.status_code == 200
+    assert first.get_data() == second.get_data()
+    assert len(stub.state.dispatches) == 1
+
+
+def test_concurrent_webhooks_for_the_same_call_dispatch_once(
+    make_app: AppFactory, stub: LiveKitStub
+) -> None:
+    stub.delay = 0.2
+    app = make_app()
+    form = call_form()
+    bodies: list[bytes] = []
+
+    def call() -> None:
+        bodies.append(post_signed(app.test_client(), "/voice", form).get_data())
+
+    threads = [threading.Thread(target=call) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(stub.state.dispatches) == 1
+    assert len(set(bodies)) == 1 and b"<Sip" in bodies[0]
+
+
+def test_the_stream_transport_uses_the_twilio_connector(
+    make_app: AppFactory, stub: LiveKitStub
+) -> None:
+    client = make_app(transport="stream", sip_host=None).test_client()
+    sid = new_call_sid()
+    response = post_signed(client, "/voice", call_form(sid))
+    body = response.get_data(as_text=True)
+    assert f'<Connect><Stream url="wss://twilio-connector.stub.invalid/{sid}" /></Connect>' in body
+    [connect] = stub.state.twilio_connects
+    assert connect.room_name == sid
+    assert [a.agent_name for a in connect.agents] == ["salon-receptionist"]
+    assert json.loads(connect.agents[0].metadata)["from"] == "+33612345678"
+    assert stub.state.dispatches == []  # the connector dispatches the agent itself
+    again = post_signed(client, "/voice", call_form(sid))
+    assert again.get_data(as_text=True) == body
+    assert len(stub.state.twilio_connects) == 1
+
+
+def _assert_human_fallback(body: str) -> None:
+    assert "<Dial" in body and "+33612457890</Dial>" in body  # transfer_number of salon.toml
+    assert "Maison Margaux Coiffure" in body
+    assert 'language="fr-FR"' in body
+    assert "<Sip" not in body and "<Stream" not in body
+
+
+def test_a_slow_livekit_gets_the_human_fallback_within_the_budget(
+    client: FlaskClient, stub: LiveKitStub
+) -> None:
+    stub.delay = 2.5  # budget is 1 s in the test settings
+    started = time.monotonic()
+    response = post_signed(client, "/voice", call_form())
+    elapsed = time.monotonic() - started
+    assert response.status_code == 200
+    _assert_human_fallback(response.get_data(as_text=True))
+    assert elapsed < 2.0  # bounded by the budget, not by the stub's 2.5 s
+
+
+@pytest.mark.parametrize("status", [500, 503, 401])
+def test_a_failing_livekit_gets_the_human_fallback(
+    client: FlaskClient, stub: LiveKitStub, status: int
+) -> None:
+    stub.fail_status = status
+    response = post_signed(client, "/voice", call_form())
+    assert response.status_code == 200
+    _assert_human_fallback(response.get_data(as_text=True))
+
+
+def test_an_absent_livekit_gets_the_human_fallback(make_app: AppFactory) -> None:
+    client = make_app(livekit_url=f"http://127.0.0.1:{free_port()}").test_client()
+    response = post_signed(client, "/voice", call_form())
+    assert response.status_code == 200
+    _assert_human_fallback(response.get_data(as_text=True))
+
+
+def test_a_wrong_livekit_secret_is_refused_by_the_stub_and_falls_back(
+    make_app: AppFactory, stub: LiveKitStub
+) -> None:
+    client = make_app(livekit_api_secret="not-the-right-secret-0123456789abcdef").test_client()
+    response = post_signed(client, "/voice", call_form())
+    _assert_human_fallback(response.get_data(as_text=True))
+    assert stub.state.rejected == ["unauthenticated"]
+    assert stub.state.dispatches == []
+
+
+def test_without_livekit_settings_every_call_gets_the_fallback(
+    make_app: AppFactory, stub: LiveKitStub
+) -> None:
+    client = make_app(livekit_url=None, livekit_api_key=None).test_client()
+    response = post_signed(client, "/voice", call_form())
+    _assert_human_fallback(response.get_data(as_text=True))
+    assert stub.state.requests == 0
+
+
+def test_the_sip_route_without_a_sip_host_falls_back_without_dispatching(
+    make_app: AppFactory, stub: LiveKitStub
+) -> None:
+    client = make_app(sip_host=None).test_client()
+    response = post_signed(client, "/voice", call_form())
+    _assert_human_fallback(response.get_data(as_text=True))
+    assert stub.state.requests == 0
+
+
+def test_a_salon_without_transfer_number_speaks_its_phone_and_hours(
+    make_app: AppFactory, stub: LiveKitStub, tmp_path
+) -> None:
+    profile = tmp_path / "salon.toml"
+    original = (make_app().extensions["salon_webhook"].profile.source).read_text("utf-8")
+    profile.write_text(
+        "\n".join(line for line in original.splitlines() if "transfer_number" not in line),
+        encoding="utf-8",
+    )
+    stub.fail_status = 500
+    client = make_app(salon_profile=profile).test_client()
+    body = post_signed(client, "/voice", call_form()).get_data(as_text=True)
+    assert "<Dial" not in body
+    assert "04 78 42 18 90" in body
+    assert "le samedi de 9 heures à 18 heures" in body
+    assert "<Hangup />" in body
+
+
+def test_an_unreadable_profile_still_answers_a_french_message(
+    make_app: AppFactory, stub: LiveKitStub, tmp_path
+) -> None:
+    stub.fail_status = 500
+    client = make_app(salon_profile=tmp_path / "missing.toml").test_client()
+    response = post_signed(client, "/voice", call_form())
+    assert response.status_code == 200
+    assert "Merci de rappeler" in response.get_data(as_text=True)
+
+
+def test_an_unexpected_error_answers_the_fallback_not_a_5xx(
+    client: FlaskClient, stub: LiveKitStub, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls = client.application.extensions["salon_webhook"].calls
+
+    def broken(**_: object) -> None:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(calls, "claim", broken)
+    response = post_signed(client, "/voice", call_form())
+    assert response.status_code == 200
+    _assert_human_fallback(response.get_data(as_text=True))
+    assert stub.state.dispatches == []
+
+
+def test_phone_numbers_are_not_logged_in_plain_text(
+    client: FlaskClient, stub: LiveKitStub, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    post_signed(client, "/voice", call_form())
+    stub.fail_status = 500
+    post_signed(client, "/voice", call_form())
+    assert caplog.records, "the webhook should log the calls"
+    for record in caplog.records:
+        text = record.getMessage() + " " + " ".join(str(v) for v in vars(record).values())
+        assert "+33612345678" not in text
+        assert "Élodie" not in text
+    assert any(getattr(r, "from_masked", "") == "+336******78" for r in caplog.records)

@@ -1,0 +1,279 @@
+"""The Flask app Twilio calls: `/voice`, `/dial-done`, `/status`, `/healthz`.
+
+Serve it with `scripts/webhook` (Hypercorn, port 8000) or `hypercorn webhook.app:app`.
+`create_app(settings=None)` is the factory; the module attribute `app` is built on first
+access (so importing this module never needs the settings).
+
+Every Twilio endpoint checks `X-Twilio-Signature` first (403 and nothing else happens
+when it does not match). `/voice` then dispatches the agent into the room named after the
+CallSid and answers TwiML bridging the audio there; when LiveKit is slow, failing or not
+configured, it answers the human fallback instead. Unexpected errors also answer the
+fallback: Twilio never gets a 5xx, so a caller is never left with an application error.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Flask, Response, abort, jsonify, request
+from werkzeug.datastructures import MultiDict
+from werkzeug.exceptions import HTTPException
+
+from salon import transfers
+from salon.profile import SalonProfile
+from webhook import twiml
+from webhook.call_log import CallLog, CallRow
+from webhook.config import WebhookSettings
+from webhook.dispatch import (
+    AgentDispatcher,
+    Bridge,
+    DispatchFailed,
+    LiveKitDispatcher,
+    UnconfiguredDispatcher,
+)
+from webhook.fallback import fallback_twiml, load_profile_or_none, transfer_twiml
+from webhook.signature import HEADER, SignatureChecker, public_url
+
+logger = logging.getLogger("webhook")
+
+FORM_TYPE = "application/x-www-form-urlencoded"
+TWIML_TYPE = "text/xml"
+# Twilio CallSids are "CA" + 32 hex digits; anything else is refused before it can reach a
+# SIP URI or a room name.
+CALL_SID = re.compile(r"^CA[0-9a-fA-F]{32}$")
+# The agent's SIP leg never connected: the caller must still reach someone.
+DIAL_FAILED = {"busy", "no-answer", "failed"}
+
+
+def mask_phone(number: str) -> str:
+    """`+336******78`: enough to tell calls apart in logs, not enough to call back."""
+    number = number.strip()
+    if len(number) <= 5:
+        return "*" * len(number)
+    return number[:4] + "*" * (len(number) - 6) + number[-2:]
+
+
+@dataclass
+class WebhookContext:
+    """What the views share; kept in `app.extensions["salon_webhook"]`."""
+
+    settings: WebhookSettings
+    checker: SignatureChecker
+    calls: CallLog
+    dispatcher: AgentDispatcher
+    profile: SalonProfile | None
+
+    def close(self) -> None:
+        self.dispatcher.close()
+
+
+def _make_dispatcher(cfg: WebhookSettings) -> AgentDispatcher:
+    if not cfg.livekit_configured:
+        logger.warning(
+            "LiveKit is not configured (LIVEKIT_URL, LIVEKIT_API_KEY, LIVEKIT_API_SECRET): "
+            "every call will get the human fallback"
+        )
+        return UnconfiguredDispatcher()
+    assert cfg.livekit_url and cfg.livekit_api_key and cfg.livekit_api_secret
+    return LiveKitDispatcher(
+        url=cfg.livekit_url,
+        api_key=cfg.livekit_api_key,
+        api_secret=cfg.livekit_api_secret,
+        agent_name=cfg.agent_name,
+        transport=cfg.transport,
+        timeout=cfg.dispatch_timeout,
+    )
+
+
+def create_app(
+    settings: WebhookSettings | None = None, *, dispatcher: AgentDispatcher | None = None
+) -> Flask:
+    """Build the webhook app.
+
+    Args:
+        settings: test or explicit settings; `WebhookSettings.from_env()` when None.
+        dispatcher: replaces the LiveKit dispatcher (tests of the app alone).
+    """
+    cfg = settings or WebhookSettings.from_env()
+    app = Flask("webhook")
+    app.config["MAX_CONTENT_LENGTH"] = cfg.max_content_length
+    if cfg.transport == "sip" and cfg.livekit_configured and not cfg.sip_configured:
+        logger.error("TELEPHONY_TRANSPORT=sip needs LIVEKIT_SIP_HOST: calls will get the fallback")
+    ctx = WebhookContext(
+        settings=cfg,
+        checker=SignatureChecker(auth_token=cfg.twilio_auth_token),
+        calls=CallLog(db_path=cfg.salon_db),
+        dispatcher=dispatcher or _make_dispatcher(cfg),
+        profile=load_profile_or_none(cfg.salon_profile),
+    )
+    app.extensions["salon_webhook"] = ctx
+
+    def twiml_response(body: str) -> Response:
+        return Response(body, status=200, mimetype=TWIML_TYPE)
+
+    def absolute_url(path: str) -> str:
+        base = cfg.public_base_url or request.url_root.rstrip("/")
+        return base + path
+
+    def twilio_form() -> MultiDict[str, str]:
+        """The POST form of a genuine Twilio request; aborts 415/413/403 otherwise."""
+        if request.mimetype != FORM_TYPE:
+            abort(415, description=f"expected {FORM_TYPE}")
+        form = request.form  # 413 past MAX_CONTENT_LENGTH
+        signed_url = public_url(
+            request_url=request.url,
+            path=request.script_root + request.path,
+            query=request.query_string.decode("latin-1"),
+            public_base_url=cfg.public_base_url,
+        )
+        if not ctx.checker.is_valid(
+            url=signed_url, params=form, signature=request.headers.get(HEADER)
+        ):
+            logger.warning(
+                "refused a request with a bad or missing Twilio signature",
+                extra={"path": request.path},
+            )
+            abort(403, description="invalid Twilio signature")
+        return form
+
+    def required(form: MultiDict[str, str], *names: str) -> list[str]:
+        values = [(form.get(name) or "").strip() for name in names]
+        missing = [name for name, value in zip(names, values, strict=True) if not value]
+        if missing:
+            abort(400, description=f"missing {', '.join(missing)}")
+        if not CALL_SID.match(values[0]):
+            abort(400, description="CallSid is not a Twilio call SID")
+        return values
+
+    def bridge_twiml(call_sid: str, bridge: Bridge) -> str:
+        if cfg.transport == "stream":
+            assert bridge.connect_url
+            return twiml.stream_bridge(connect_url=bridge.connect_url)
+        assert cfg.sip_host
+        return twiml.sip_bridge(
+            call_sid=call_sid,
+            sip_host=cfg.sip_host,
+            username=cfg.sip_username,
+            password=cfg.sip_password,
+            action_url=absolute_url("/dial-done"),
+        )
+
+    def answer_retry(call_sid: str, row: CallRow) -> Response:
+        if row.state == "pending":
+            row = (
+                ctx.calls.wait_settled(call_sid=call_sid, timeout=cfg.dispatch_timeout + 0.5) or row
+            )
+        logger.info(
+            "retried webhook answered from the call log, no second dispatch",
+            extra={"call_sid": call_sid, "state": row.state},
+        )
+        if row.state == "bridged" and (cfg.transport == "sip" or row.connect_url):
+            bridge = Bridge(dispatch_id=row.dispatch_id, connect_url=row.connect_url)
+            return twiml_response(bridge_twiml(call_sid, bridge))
+        return twiml_response(fallback_twiml(ctx.profile))
+
+    def fallback(call_sid: str, reason: str, detail: str = "") -> Response:
+        ctx.calls.mark_fallback(call_sid=call_sid, reason=reason)
+        logger.warning(
+            "agent unavailable, answering the human fallback",
+            extra={"call_sid": call_sid, "reason": reason, "detail": detail},
+        )
+        return twiml_response(fallback_twiml(ctx.profile))
+
+    @app.post("/voice")
+    def voice() -> Response:
+        form = twilio_form()
+        call_sid, caller = required(form, "CallSid", "From")
+        callee = (form.get("To") or "").strip()
+        existing = ctx.calls.claim(
+            call_sid=call_sid, caller_masked=mask_phone(caller), transport=cfg.transport
+        )
+        if existing is not None:
+            return answer_retry(call_sid, existing)
+        logger.info(
+            "incoming call", extra={"call_sid": call_sid, "from_masked": mask_phone(caller)}
+        )
+        if cfg.transport == "sip" and not cfg.sip_configured:
+            return fallback(call_sid, "misconfigured", "LIVEKIT_SIP_HOST is not set")
+        try:
+            bridge = ctx.dispatcher.dispatch(call_sid=call_sid, caller=caller, callee=callee)
+        except DispatchFailed as exc:
+            return fallback(call_sid, exc.reason, exc.detail)
+        ctx.calls.mark_bridged(
+            call_sid=call_sid, dispatch_id=bridge.dispatch_id, connect_url=bridge.connect_url
+        )
+        logger.info("agent dispatched", extra={"call_sid": call_sid, "transport": cfg.transport})
+        return twiml_response(bridge_twiml(call_sid, bridge))
+
+    @app.post("/dial-done")
+    def dial_done() -> Response:
+        form = twilio_form()
+        (call_sid,) = required(form, "CallSid")
+        dial_status = (form.get("DialCallStatus") or "").strip()
+        reason = transfers.pending_transfer(ctx.calls.connection, call_sid=call_sid)
+        if reason is not None:
+            logger.info(
+                "forwarding to a human at the agent's request", extra={"call_sid": call_sid}
+            )
+            return twiml_response(transfer_twiml(ctx.profile))
+        if dial_status in DIAL_FAILED:
+            return fallback(call_sid, "bridge-failed", dial_status)
+        logger.info("bridged call ended", extra={"call_sid": call_sid, "status": dial_status})
+        return twiml_response(twiml.hangup())
+
+    @app.post("/status")
+    def status() -> Response:
+        form = twilio_form()
+        call_sid, call_status = required(form, "CallSid", "CallStatus")
+        ctx.calls.record_status(
+            call_sid=call_sid,
+            status=call_status,
+            duration_s=_int_or_none(form.get("CallDuration")),
+            sequence=_int_or_none(form.get("SequenceNumber")),
+        )
+        logger.info("call status", extra={"call_sid": call_sid, "status": call_status})
+        return Response(status=204)
+
+    @app.get("/healthz")
+    def healthz() -> Any:
+        return jsonify(
+            status="ok",
+            transport=cfg.transport,
+            livekit_configured=cfg.livekit_configured,
+            profile_loaded=ctx.profile is not None,
+        )
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException) -> Response:
+        # Client errors (403, 413, 415, 400, 405, 404) keep their status, with a short text.
+        return Response(
+            f"{exc.code} {exc.name}: {exc.description}\n",
+            status=exc.code or 400,
+            mimetype="text/plain",
+        )
+
+    @app.errorhandler(Exception)
+    def unexpected(exc: Exception) -> Response:
+        logger.exception("unexpected error, answering the human fallback")
+        return twiml_response(fallback_twiml(ctx.profile))
+
+    return app
+
+
+def _int_or_none(raw: str | None) -> int | None:
+    try:
+        return int(raw) if raw else None
+    except ValueError:
+        return None
+
+
+def __getattr__(name: str) -> Any:
+    """`webhook.app:app` for Hypercorn: built from the environment on first access."""
+    if name == "app":
+        built = create_app()
+        globals()["app"] = built  # later accesses find it without calling us again
+        return built
+    raise AttributeError(name)

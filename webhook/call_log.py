@@ -1,0 +1,161 @@
+"""The webhook's call log in the state db: one row per CallSid, plus status callbacks.
+
+The row is also the idempotency guard of `/voice`: the first request for a CallSid claims
+it (`INSERT OR IGNORE`, atomic across threads and processes sharing `SALON_DB`); a retried
+or concurrent request for the same CallSid finds the row and answers from it, without a
+second dispatch. Caller numbers are stored masked; the agent gets the full number from
+the dispatch metadata, not from here.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from salon import state_db
+
+SCHEMA = (
+    """
+    CREATE TABLE IF NOT EXISTS webhook_calls (
+        call_sid TEXT PRIMARY KEY,
+        caller_masked TEXT NOT NULL DEFAULT '',
+        transport TEXT NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('pending', 'bridged', 'fallback')),
+        dispatch_id TEXT,
+        connect_url TEXT,
+        fallback_reason TEXT,
+        last_status TEXT,
+        created_at REAL NOT NULL,
+        updated_at REAL NOT NULL
+    )
+    """,
+    """
+    CREATE TABLE IF NOT EXISTS webhook_call_events (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        call_sid TEXT NOT NULL,
+        status TEXT NOT NULL,
+        duration_s INTEGER,
+        sequence INTEGER,
+        received_at REAL NOT NULL
+    )
+    """,
+    "CREATE INDEX IF NOT EXISTS webhook_call_events_sid ON webhook_call_events (call_sid)",
+)
+
+
+@dataclass(frozen=True)
+class CallRow:
+    call_sid: str
+    transport: str
+    state: str  # pending | bridged | fallback
+    dispatch_id: str | None
+    connect_url: str | None
+    fallback_reason: str | None
+    last_status: str | None
+
+
+def _row(raw: sqlite3.Row | None) -> CallRow | None:
+    if raw is None:
+        return None
+    return CallRow(
+        call_sid=raw["call_sid"],
+        transport=raw["transport"],
+        state=raw["state"],
+        dispatch_id=raw["dispatch_id"],
+        connect_url=raw["connect_url"],
+        fallback_reason=raw["fallback_reason"],
+        last_status=raw["last_status"],
+    )
+
+
+class CallLog:
+    """Call rows and status events; one SQLite connection per thread."""
+
+    def __init__(self, *, db_path: str | Path | None = None) -> None:
+        self._db_path = db_path
+        self._local = threading.local()
+        conn = self._conn()
+        for statement in SCHEMA:
+            conn.execute(statement)
+
+    def _conn(self) -> sqlite3.Connection:
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = state_db.connect(self._db_path)
+            self._local.conn = conn
+        return conn
+
+    @property
+    def connection(self) -> sqlite3.Connection:
+        """This thread's connection (for `salon.transfers`, which shares the db)."""
+        return self._conn()
+
+    def claim(self, *, call_sid: str, caller_masked: str, transport: str) -> CallRow | None:
+        """Claim a new call. None when this request owns it; the existing row otherwise."""
+        now = time.time()
+        cur = self._conn().execute(
+            "INSERT OR IGNORE INTO webhook_calls (call_sid, caller_masked, transport, state, "
+            "created_at, updated_at) VALUES (?, ?, ?, 'pending', ?, ?)",
+            (call_sid, caller_masked, transport, now, now),
+        )
+        if cur.rowcount == 1:
+            return None
+        return self.get(call_sid=call_sid)
+
+    def get(self, *, call_sid: str) -> CallRow | None:
+        return _row(
+            self._conn()
+            .execute("SELECT * FROM webhook_calls WHERE call_sid = ?", (call_sid,))
+            .fetchone()
+        )
+
+    def mark_bridged(
+        self, *, call_sid: str, dispatch_id: str | None, connect_url: str | None
+    ) -> None:
+        self._conn().execute(
+            "UPDATE webhook_calls SET state = 'bridged', dispatch_id = ?, connect_url = ?, "
+            "updated_at = ? WHERE call_sid = ?",
+            (dispatch_id, connect_url, time.time(), call_sid),
+        )
+
+    def mark_fallback(self, *, call_sid: str, reason: str) -> None:
+        self._conn().execute(
+            "UPDATE webhook_calls SET state = 'fallback', fallback_reason = ?, updated_at = ? "
+            "WHERE call_sid = ?",
+            (reason, time.time(), call_sid),
+        )
+
+    def wait_settled(self, *, call_sid: str, timeout: float) -> CallRow | None:
+        """Wait (polling) until a concurrent request has settled a pending call."""
+        deadline = time.monotonic() + timeout
+        row = self.get(call_sid=call_sid)
+        while row is not None and row.state == "pending" and time.monotonic() < deadline:
+            time.sleep(0.02)
+            row = self.get(call_sid=call_sid)
+        return row
+
+    def record_status(
+        self, *, call_sid: str, status: str, duration_s: int | None, sequence: int | None
+    ) -> None:
+        """Keep a status callback and the call's latest status."""
+        now = time.time()
+        with state_db.write_transaction(self._conn()) as conn:
+            conn.execute(
+                "INSERT INTO webhook_call_events (call_sid, status, duration_s, sequence, "
+                "received_at) VALUES (?, ?, ?, ?, ?)",
+                (call_sid, status, duration_s, sequence, now),
+            )
+            conn.execute(
+                "UPDATE webhook_calls SET last_status = ?, updated_at = ? WHERE call_sid = ?",
+                (status, now, call_sid),
+            )
+
+    def events(self, *, call_sid: str) -> list[tuple[str, int | None]]:
+        rows = self._conn().execute(
+            "SELECT status, duration_s FROM webhook_call_events WHERE call_sid = ? ORDER BY id",
+            (call_sid,),
+        )
+        return [(r["status"], r["duration_s"]) for r in rows]

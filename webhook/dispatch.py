@@ -1,0 +1,178 @@
+"""Dispatching the agent into the call's room through LiveKit's server API.
+
+`AgentDispatcher` is the protocol the app uses; `LiveKitDispatcher` is the real client
+(`livekit-api`), `UnconfiguredDispatcher` the embedded default when LiveKit settings are
+absent (every call then gets the human fallback).
+
+Flask views are synchronous (Hypercorn runs them in worker threads), while `livekit-api`
+is asyncio/aiohttp. `LiveKitDispatcher` keeps ONE event loop in a daemon thread with one
+long-lived `LiveKitAPI` (one aiohttp connection pool) and hands it each call with
+`run_coroutine_threadsafe`. Every request is bounded with `asyncio.wait_for`: the
+client's own `timeout` option has no effect on Twirp calls (it passes `timeout=None`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import json
+import logging
+import threading
+from collections.abc import Coroutine
+from dataclasses import dataclass
+from typing import Any, Protocol, TypeVar
+
+from livekit import api
+
+logger = logging.getLogger("webhook")
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Bridge:
+    """What the TwiML needs after a successful dispatch."""
+
+    dispatch_id: str | None = None  # sip route: the AgentDispatch id
+    connect_url: str | None = None  # stream route: the Twilio connector's WebSocket URL
+
+
+class DispatchFailed(Exception):
+    """LiveKit did not dispatch the agent; `reason` is timeout, error or unconfigured."""
+
+    def __init__(self, reason: str, detail: str = "") -> None:
+        super().__init__(f"{reason}: {detail}" if detail else reason)
+        self.reason = reason
+        self.detail = detail
+
+
+class AgentDispatcher(Protocol):
+    def dispatch(self, *, call_sid: str, caller: str, callee: str) -> Bridge:
+        """Put the agent in room `call_sid`; raises `DispatchFailed` within the budget."""
+        ...
+
+    def close(self) -> None: ...
+
+
+def call_metadata(*, call_sid: str, caller: str, callee: str) -> str:
+    """The dispatch metadata the agent reads from `ctx.job.metadata`."""
+    return json.dumps({"call_sid": call_sid, "from": caller, "to": callee})
+
+
+class UnconfiguredDispatcher:
+    """Embedded default without LiveKit settings: every call goes to the human fallback."""
+
+    def dispatch(self, *, call_sid: str, caller: str, callee: str) -> Bridge:
+        raise DispatchFailed("unconfigured", "LIVEKIT_URL/LIVEKIT_API_KEY/SECRET not set")
+
+    def close(self) -> None:
+        return None
+
+
+class LiveKitDispatcher:
+    """The real dispatcher: `create_dispatch` (sip) or `connect_twilio_call` (stream)."""
+
+    def __init__(
+        self,
+        *,
+        url: str,
+        api_key: str,
+        api_secret: str,
+        agent_name: str,
+        transport: str,
+        timeout: float,
+    ) -> None:
+        if transport not in ("sip", "stream"):
+            raise ValueError(f"unknown transport {transport!r}")
+        self._url, self._key, self._secret = url, api_key, api_secret
+        self._agent_name, self._transport, self._timeout = agent_name, transport, timeout
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread: threading.Thread | None = None
+        self._lkapi: api.LiveKitAPI | None = None
+        self._lock = threading.Lock()
+
+    # -- the background loop ---------------------------------------------------------
+    def _ensure_loop(self) -> asyncio.AbstractEventLoop:
+        with self._lock:
+            if self._loop is None:
+                loop = asyncio.new_event_loop()
+                thread = threading.Thread(
+                    target=loop.run_forever, name="livekit-dispatch", daemon=True
+                )
+                thread.start()
+                self._loop, self._thread = loop, thread
+            return self._loop
+
+    def _run(self, coro: Coroutine[Any, Any, T]) -> T:
+        loop = self._ensure_loop()
+        future = asyncio.run_coroutine_threadsafe(coro, loop)
+        try:
+            # The coroutine bounds itself with wait_for; this outer bound only guards a
+            # stalled loop, so the caller never waits much beyond the budget.
+            return future.result(timeout=self._timeout + 0.25)
+        except concurrent.futures.TimeoutError as exc:
+            future.cancel()
+            raise DispatchFailed("timeout", "dispatch loop did not answer") from exc
+
+    async def _api(self) -> api.LiveKitAPI:
+        if self._lkapi is None:
+            # failover=False: region failover only applies to LiveKit Cloud, retries with
+            # back-off, and could not fit the caller's few-second budget anyway.
+            self._lkapi = api.LiveKitAPI(self._url, self._key, self._secret, failover=False)
+        return self._lkapi
+
+    async def _dispatch(self, *, call_sid: str, caller: str, callee: str) -> Bridge:
+        lkapi = await self._api()
+        metadata = call_metadata(call_sid=call_sid, caller=caller, callee=callee)
+        if self._transport == "sip":
+            created = await lkapi.agent_dispatch.create_dispatch(
+                api.CreateAgentDispatchRequest(
+                    agent_name=self._agent_name, room=call_sid, metadata=metadata
+                )
+            )
+            return Bridge(dispatch_id=created.id or None)
+        connected = await lkapi.connector.connect_twilio_call(
+            api.ConnectTwilioCallRequest(
+                twilio_call_direction=api.ConnectTwilioCallRequest.TWILIO_CALL_DIRECTION_INBOUND,
+                room_name=call_sid,
+                agents=[api.RoomAgentDispatch(agent_name=self._agent_name, metadata=metadata)],
+            )
+        )
+        if not connected.connect_url:
+            raise DispatchFailed("error", "connector answered without a connect_url")
+        return Bridge(connect_url=connected.connect_url)
+
+    async def _bounded(self, *, call_sid: str, caller: str, callee: str) -> Bridge:
+        try:
+            return await asyncio.wait_for(
+                self._dispatch(call_sid=call_sid, caller=caller, callee=callee),
+                timeout=self._timeout,
+            )
+        except TimeoutError as exc:
+            raise DispatchFailed("timeout", f"no answer within {self._timeout:g} s") from exc
+        except DispatchFailed:
+            raise
+        except api.TwirpError as exc:
+            raise DispatchFailed("error", f"{exc.code} (HTTP {exc.status})") from exc
+        except Exception as exc:  # aiohttp/network errors of any kind
+            raise DispatchFailed("error", type(exc).__name__) from exc
+
+    # -- public API ------------------------------------------------------------------
+    def dispatch(self, *, call_sid: str, caller: str, callee: str) -> Bridge:
+        return self._run(self._bounded(call_sid=call_sid, caller=caller, callee=callee))
+
+    def close(self) -> None:
+        with self._lock:
+            loop, thread, self._loop, self._thread = self._loop, self._thread, None, None
+        if loop is None:
+            return
+        lkapi, self._lkapi = self._lkapi, None
+        if lkapi is not None:
+            try:
+                asyncio.run_coroutine_threadsafe(lkapi.aclose(), loop).result(5)
+            except Exception:  # closing is best effort
+                logger.debug("closing the LiveKit API client failed", exc_info=True)
+        loop.call_soon_threadsafe(loop.stop)
+        if thread is not None:
+            thread.join(5)
+        loop.close()

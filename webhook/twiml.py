@@ -1,0 +1,75 @@
+"""TwiML answers: bridge the call into the LiveKit room, forward to a human, or hang up.
+
+Built with twilio-python's `VoiceResponse`, so text and attributes are escaped for us.
+"""
+
+from __future__ import annotations
+
+from twilio.twiml.voice_response import Dial, VoiceResponse
+
+SAY_LANGUAGE = "fr-FR"
+SAY_VOICE = "Polly.Lea"  # a French (France) voice of Twilio's <Say>
+HUMAN_RING_SECONDS = 25
+
+
+def say(response: VoiceResponse, text: str) -> None:
+    response.say(text, language=SAY_LANGUAGE, voice=SAY_VOICE)
+
+
+def sip_bridge(
+    *,
+    call_sid: str,
+    sip_host: str,
+    username: str | None,
+    password: str | None,
+    action_url: str,
+) -> str:
+    """`<Dial action><Sip>sip:{CallSid}@{host};transport=tcp</Sip></Dial>`.
+
+    LiveKit's single `dispatchRuleCallee` rule puts the SIP leg in the room named after
+    the user part, i.e. the room the agent was dispatched to. When the bridge ends, Twilio
+    POSTs `action_url` (`/dial-done`), which hangs up or forwards to a human.
+    """
+    response = VoiceResponse()
+    dial = Dial(action=action_url, method="POST", answer_on_bridge=True)
+    credentials = {}
+    if username and password:
+        credentials = {"username": username, "password": password}
+    dial.sip(f"sip:{call_sid}@{sip_host};transport=tcp", **credentials)
+    response.append(dial)
+    return str(response)
+
+
+def stream_bridge(*, connect_url: str) -> str:
+    """`<Connect><Stream url=…/></Connect>`: the LiveKit Twilio connector's WebSocket."""
+    response = VoiceResponse()
+    connect = response.connect()
+    connect.stream(url=connect_url)
+    return str(response)
+
+
+def dial_human(*, intro: str, number: str, after: str) -> str:
+    """A French sentence, a `<Dial>` to the human number, and a closing sentence.
+
+    Twilio continues with the next verb when nobody answers the `<Dial>`.
+    """
+    response = VoiceResponse()
+    say(response, intro)
+    response.dial(number, timeout=HUMAN_RING_SECONDS)
+    say(response, after)
+    response.hangup()
+    return str(response)
+
+
+def message_only(*, text: str) -> str:
+    """A spoken French message, then hang up."""
+    response = VoiceResponse()
+    say(response, text)
+    response.hangup()
+    return str(response)
+
+
+def hangup() -> str:
+    response = VoiceResponse()
+    response.hangup()
+    return str(response)
