@@ -1,0 +1,82 @@
+"""The intermediate form every loader produces: a titled list of blocks.
+
+A loader turns a file into a `Document` (headings, paragraphs, table rows, in reading
+order); `ingest.chunking` turns a `Document` into `Chunk`s. Loaders raise `LoadError`
+with a reason a person can act on when a file cannot be read at all.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+from ingest.model import Kind
+
+BlockType = Literal["heading", "text", "row"]
+
+
+class LoadError(Exception):
+    """A file that cannot be ingested; the message is the reason shown in the summary."""
+
+    def __init__(self, reason: str, *, status: Literal["error", "skipped"] = "error") -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.status = status
+
+
+@dataclass
+class Block:
+    """One unit of a document.
+
+    `heading` blocks open a section at `level` (1 = top); `text` is a paragraph; `row` is
+    one table row already joined as "cell — cell — cell" and is never split. `kind` on a
+    heading forces the kind of everything under it (used by structured loaders).
+    """
+
+    type: BlockType
+    text: str
+    level: int = 0
+    page: int | None = None
+    kind: Kind | None = None
+
+
+@dataclass
+class Document:
+    title: str
+    blocks: list[Block] = field(default_factory=list)
+    pages: int | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    def heading(self, text: str, level: int, *, page: int | None = None, **kw: object) -> None:
+        text = clean_text(text)
+        if text:
+            self.blocks.append(Block("heading", text, level=level, page=page, **kw))  # type: ignore[arg-type]
+
+    def text(self, text: str, *, page: int | None = None) -> None:
+        text = clean_text(text)
+        if text:
+            self.blocks.append(Block("text", text, page=page))
+
+    def row(self, cells: list[str], *, page: int | None = None) -> None:
+        parts = [clean_text(c) for c in cells]
+        parts = [p for p in parts if p]
+        if parts:
+            self.blocks.append(Block("row", " — ".join(parts), page=page))
+
+
+_SPACES = re.compile(r"[ \t\u00a0\u202f\u2009]+")
+_NEWLINES = re.compile(r"\s*\n\s*")
+
+
+def clean_text(text: str) -> str:
+    """Collapse runs of spaces (including no-break spaces) and line breaks to one space."""
+    text = text.replace("\u00ad", "").replace("\ufeff", "")
+    return _SPACES.sub(" ", _NEWLINES.sub(" ", text)).strip()
+
+
+def title_from_filename(name: str) -> str:
+    """`faq-et-conditions.md` → `Faq et conditions`."""
+    stem = name.rsplit(".", 1)[0]
+    words = re.sub(r"[_\-]+", " ", stem).strip()
+    return words[:1].upper() + words[1:] if words else name

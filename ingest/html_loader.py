@@ -1,0 +1,176 @@
+"""HTML loader (BeautifulSoup + lxml): the page's main content, without boilerplate.
+
+The content root is `<main>`, else `[role=main]`, else the only `<article>`, else `<body>`.
+Dropped: scripts, styles, navigation, site header and footer, forms, asides, cookie and
+consent banners, pop-ups, newsletter and social blocks, and anything hidden. Headings
+become the section path; tables become one row block per `<tr>`.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from bs4 import BeautifulSoup, NavigableString, Tag
+from bs4.element import Comment, Doctype, ProcessingInstruction
+
+from ingest.document import Document, LoadError, clean_text, title_from_filename
+from ingest.text_loader import decode_bytes
+
+ALWAYS_DROP = (
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "iframe",
+    "svg",
+    "canvas",
+    "form",
+    "nav",
+    "aside",
+    "button",
+    "input",
+    "select",
+    "textarea",
+    "dialog",
+    "object",
+    "embed",
+)
+BOILERPLATE = re.compile(
+    r"(^|[\s_-])(cookies?|consent|gdpr|rgpd|tarteaucitron|cmp|banner|popup|pop-up|modal|"
+    r"newsletter|subscribe|social|share|sharing|partage|breadcrumbs?|skip-link|sr-only|"
+    r"visually-hidden|advert|ads|promo-modal)($|[\s_-])",
+    re.IGNORECASE,
+)
+HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
+BLOCK_LEAVES = {"p", "li", "dt", "dd", "blockquote", "figcaption", "address", "pre", "caption"}
+INLINE = {
+    "a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "dfn", "em", "i", "kbd", "mark",
+    "q", "s", "samp", "small", "span", "strong", "sub", "sup", "time", "u", "var", "wbr",
+    "br", "img", "label", "del", "ins",
+}  # fmt: skip
+
+
+def _is_boilerplate(tag: Tag) -> bool:
+    if tag.attrs is None:
+        return False
+    if tag.has_attr("hidden") or tag.get("aria-hidden") == "true":
+        return True
+    if HIDDEN_STYLE.search(str(tag.get("style", ""))):
+        return True
+    if tag.get("role") in ("navigation", "banner", "contentinfo", "search", "dialog"):
+        return True
+    raw_classes: object = tag.get("class") or []
+    classes: list[str] = (
+        [str(c) for c in raw_classes] if isinstance(raw_classes, list) else [str(raw_classes)]
+    )
+    marks = " ".join([*classes, str(tag.get("id", ""))])
+    return bool(marks.strip()) and bool(BOILERPLATE.search(marks))
+
+
+def _content_root(soup: BeautifulSoup) -> Tag:
+    for candidate in (
+        soup.find("main"),
+        soup.find(True, attrs={"role": "main"}),
+    ):
+        if isinstance(candidate, Tag):
+            return candidate
+    articles = soup.find_all("article")
+    if len(articles) == 1 and isinstance(articles[0], Tag):
+        return articles[0]
+    body = soup.body
+    return body if isinstance(body, Tag) else soup  # type: ignore[return-value]
+
+
+def _strip(root: Tag) -> None:
+    for tag in root.find_all(ALWAYS_DROP):
+        tag.decompose()
+    for tag in root.find_all(["header", "footer"]):
+        # keep an article's own header (its h1, date); drop site-wide headers and footers
+        if tag.name == "header" and tag.find_parent("article") is not None:
+            continue
+        tag.decompose()
+    for tag in list(root.find_all(True)):
+        if not tag.decomposed and _is_boilerplate(tag):
+            tag.decompose()
+    for node in root.find_all(string=lambda s: isinstance(s, Comment | ProcessingInstruction)):
+        node.extract()
+
+
+def _table(doc: Document, table: Tag) -> None:
+    for tr in table.find_all("tr"):
+        cells = [c for c in tr.find_all(["td", "th"]) if c.find_parent("table") is table]
+        if not cells:
+            continue
+        if all(c.name == "th" for c in cells) and tr.find_parent("thead") is not None:
+            continue  # the header row: a row of labels, not a fact
+        if all(c.name == "th" for c in cells) and len(cells) > 1 and tr is table.find("tr"):
+            continue
+        doc.row([c.get_text(" ", strip=True) for c in cells])
+
+
+def _walk(doc: Document, node: Tag) -> None:
+    inline: list[str] = []
+
+    def flush() -> None:
+        if inline:
+            doc.text(" ".join(inline))
+            inline.clear()
+
+    for child in node.children:
+        if isinstance(child, Doctype | Comment):
+            continue
+        if isinstance(child, NavigableString):
+            if child.strip():
+                inline.append(str(child))
+            continue
+        if not isinstance(child, Tag):
+            continue
+        name = child.name
+        if name in INLINE:
+            text = child.get_text(" ", strip=True)
+            if text:
+                inline.append(text)
+            continue
+        flush()
+        if name in HEADINGS:
+            doc.heading(child.get_text(" ", strip=True), HEADINGS[name])
+        elif name == "table":
+            _table(doc, child)
+        elif name in BLOCK_LEAVES and not child.find(["p", "ul", "ol", "table", "div"]):
+            doc.text(child.get_text(" ", strip=True))
+        else:
+            _walk(doc, child)
+    flush()
+
+
+def load_html(path: Path) -> Document:
+    """Read an HTML page into a `Document`; raises `LoadError` when it has no content."""
+    raw = path.read_bytes()
+    if not raw.strip():
+        raise LoadError("empty file", status="skipped")
+    text, warning = decode_bytes(raw, declared=_declared_charset(raw))
+    soup = BeautifulSoup(text, "lxml")
+    page_title = clean_text(soup.title.get_text()) if soup.title else ""
+    root = _content_root(soup)
+    _strip(root)
+    h1 = root.find("h1")
+    title = clean_text(h1.get_text(" ", strip=True)) if isinstance(h1, Tag) else ""
+    if not title:
+        title = page_title.split(" | ")[0].strip() or title_from_filename(path.name)
+    doc = Document(title=title)
+    if warning:
+        doc.warnings.append(warning)
+    _walk(doc, root)
+    if not any(b.type != "heading" for b in doc.blocks):
+        raise LoadError("no readable content in the page (only boilerplate or scripts)")
+    return doc
+
+
+_CHARSET = re.compile(rb"""<meta[^>]+charset=["']?([A-Za-z0-9_-]+)""", re.IGNORECASE)
+
+
+def _declared_charset(raw: bytes) -> str | None:
+    match = _CHARSET.search(raw[:4096])
+    return match.group(1).decode("ascii").lower() if match else None

@@ -1,0 +1,184 @@
+"""PDF loader: text lines and tables with pdfplumber, encryption checks with pypdf.
+
+Headings are recognised by font size (larger than the page's body text). Tables found by
+pdfplumber become `row` blocks ("service — durée — prix") in reading order, and the text
+inside a table's box is not read twice. Pages without a text layer are reported as
+needing OCR. Encrypted, corrupt and empty PDFs raise `LoadError` with the reason.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from ingest.document import Document, LoadError, clean_text, title_from_filename
+
+log = logging.getLogger("ingest")
+
+DEFAULT_MAX_PAGES = 300
+
+
+def _check_encryption(path: Path) -> None:
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(str(path), strict=False)
+        encrypted = reader.is_encrypted
+        if encrypted and not reader.decrypt(""):
+            raise LoadError("encrypted PDF: a password is needed to read it")
+    except LoadError:
+        raise
+    except (PdfReadError, ValueError, KeyError, TypeError, OSError, IndexError) as exc:
+        raise LoadError(f"corrupt or unreadable PDF ({type(exc).__name__})") from exc
+    except Exception as exc:  # pypdf raises assorted errors on damaged files
+        raise LoadError(f"corrupt or unreadable PDF ({type(exc).__name__})") from exc
+
+
+def _line_size(line: dict[str, Any]) -> float:
+    sizes = [round(float(c.get("size", 0)), 1) for c in line.get("chars", []) if c["text"].strip()]
+    return max(sizes) if sizes else 0.0
+
+
+def _inside(line: dict[str, Any], bbox: tuple[float, float, float, float]) -> bool:
+    x0, top, x1, bottom = bbox
+    mid_y = (line["top"] + line["bottom"]) / 2
+    mid_x = (line["x0"] + line["x1"]) / 2
+    return top - 1 <= mid_y <= bottom + 1 and x0 - 1 <= mid_x <= x1 + 1
+
+
+def _heading_levels(sizes: list[float], body: float) -> dict[float, int]:
+    bigger = sorted({s for s in sizes if s >= body + 1.5}, reverse=True)
+    return {size: i + 1 for i, size in enumerate(bigger)}
+
+
+def _is_header_row(row: list[str], next_row: list[str] | None) -> bool:
+    """A table's header: short label cells with no digit, above a row that has digits."""
+    if next_row is None or any(any(ch.isdigit() for ch in cell) for cell in row):
+        return False
+    return all(len(cell) <= 30 for cell in row) and any(
+        any(ch.isdigit() for ch in cell) for cell in next_row
+    )
+
+
+def load_pdf(path: Path, *, max_pages: int = DEFAULT_MAX_PAGES) -> Document:
+    """Read a PDF into a `Document`; raises `LoadError` when nothing can be read."""
+    import pdfplumber
+
+    _check_encryption(path)
+    try:
+        pdf = pdfplumber.open(str(path))
+    except Exception as exc:  # pdfminer raises many exception types on damaged files
+        raise LoadError(f"corrupt or unreadable PDF ({type(exc).__name__})") from exc
+    with pdf:
+        try:
+            total = len(pdf.pages)
+        except Exception as exc:
+            raise LoadError(f"corrupt or unreadable PDF ({type(exc).__name__})") from exc
+        if total == 0:
+            raise LoadError("empty PDF: no pages")
+        meta_title = clean_text(str((pdf.metadata or {}).get("Title") or ""))
+        doc = Document(title=meta_title or title_from_filename(path.name), pages=total)
+        if total > max_pages:
+            doc.warnings.append(f"{total} pages: only the first {max_pages} were read (page limit)")
+        pages_data = []
+        no_text: list[int] = []
+        failed: list[int] = []
+        all_sizes: Counter[float] = Counter()
+        for number, page in enumerate(pdf.pages[:max_pages], start=1):
+            try:
+                tables = [(t.bbox, t.extract()) for t in page.find_tables()]
+                lines = page.extract_text_lines()
+            except Exception:
+                failed.append(number)
+                continue
+            if not lines:
+                no_text.append(number)
+                continue
+            for line in lines:
+                all_sizes[_line_size(line)] += len(line["text"])
+            pages_data.append((number, lines, tables))
+        if no_text:
+            doc.warnings.append(
+                f"no text layer on page(s) {_ranges(no_text)}: scanned images need OCR"
+            )
+        if failed:
+            doc.warnings.append(f"page(s) {_ranges(failed)} could not be read (damaged)")
+        if not pages_data:
+            if no_text:
+                raise LoadError(
+                    f"no text layer on any page ({_ranges(no_text)}): scanned PDF, OCR needed"
+                )
+            raise LoadError("no readable text in this PDF")
+        body = all_sizes.most_common(1)[0][0]
+        levels = _heading_levels(list(all_sizes), body)
+        for number, lines, tables in pages_data:
+            _emit_page(doc, number, lines, tables, levels, retitle=not meta_title)
+            meta_title = meta_title or doc.title
+        return doc
+
+
+def _emit_page(
+    doc: Document,
+    number: int,
+    lines: list[dict[str, Any]],
+    tables: list[tuple[Any, list[list[str | None]]]],
+    levels: dict[float, int],
+    *,
+    retitle: bool,
+) -> None:
+    """Append one page's headings, paragraphs and table rows to `doc`, in reading order."""
+    items: list[tuple[float, str, Any]] = [(bbox[1], "table", rows) for bbox, rows in tables]
+    for line in lines:
+        if not any(_inside(line, bbox) for bbox, _ in tables):
+            items.append((line["top"], "line", line))
+    items.sort(key=lambda item: item[0])
+    paragraph: list[str] = []
+    last_bottom = 0.0
+
+    def flush() -> None:
+        if paragraph:
+            doc.text(" ".join(paragraph), page=number)
+            paragraph.clear()
+
+    for _, what, item in items:
+        if what == "table":
+            flush()
+            rows = [[clean_text(c or "") for c in r] for r in item if r]
+            rows = [r for r in rows if any(r)]
+            for i, row in enumerate(rows):
+                nxt = rows[i + 1] if i + 1 < len(rows) else None
+                if i == 0 and _is_header_row(row, nxt):
+                    continue
+                doc.row(row, page=number)
+            continue
+        size = _line_size(item)
+        if size in levels:
+            flush()
+            text = clean_text(item["text"])
+            if retitle and levels[size] == 1 and not any(b.type == "heading" for b in doc.blocks):
+                doc.title = text  # no metadata title: the first top-level heading names it
+            doc.heading(text, levels[size], page=number)
+            continue
+        height = float(item["bottom"]) - float(item["top"])
+        if paragraph and float(item["top"]) - last_bottom > 0.6 * height:
+            flush()  # a vertical gap wider than line spacing: a new paragraph
+        paragraph.append(item["text"])
+        last_bottom = float(item["bottom"])
+    flush()
+
+
+def _ranges(numbers: list[int]) -> str:
+    """[1, 2, 3, 7] → "1-3, 7"."""
+    parts: list[str] = []
+    start = prev = numbers[0]
+    for n in numbers[1:] + [None]:  # type: ignore[list-item]
+        if n is not None and n == prev + 1:
+            prev = n
+            continue
+        parts.append(str(start) if start == prev else f"{start}-{prev}")
+        if n is not None:
+            start = prev = n
+    return ", ".join(parts)

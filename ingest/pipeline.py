@@ -1,0 +1,236 @@
+"""Ingest a folder of salon documents: discover files, load each, chunk, report.
+
+Public API (used by `kb` and the CLIs):
+
+- `discover(sources) -> Discovery`: the files that will be read (sorted) and the ones
+  skipped up front with a reason (unsupported type, older website snapshot);
+- `ingest_file(path, *, root, options=None) -> IngestResult`: one file → its chunks and
+  exactly one `FileReport` (never raises on bad input);
+- `ingest_directory(sources, *, options=None, on_file=None) -> IngestResult`: everything.
+
+Hidden files and folders (".x") are ignored. Under a folder holding dated snapshots
+(`site/2026-11-25/`), only the newest snapshot is read. `salon.toml` at the top of the
+folder is indexed as structured facts; the folder does not need one.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ingest.chunking import ChunkingOptions, chunk_document
+from ingest.document import Document, LoadError
+from ingest.model import Chunk, FileReport, IngestResult
+from salon import settings
+
+log = logging.getLogger("ingest")
+
+PDF = {".pdf"}
+HTML = {".html", ".htm", ".xhtml"}
+TEXT = {".md", ".markdown", ".txt", ".text"}
+CSV = {".csv", ".tsv"}
+XLSX = {".xlsx", ".xlsm"}
+SUPPORTED = PDF | HTML | TEXT | CSV | XLSX
+PROFILE_NAME = "salon.toml"
+MANIFEST_NAME = "manifest.json"
+_DATED = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_HINTS = {
+    ".doc": "Word documents are not read: export it as PDF",
+    ".docx": "Word documents are not read: export it as PDF",
+    ".odt": "OpenDocument text is not read: export it as PDF",
+    ".xls": "old Excel format (.xls) is not read: save it as .xlsx",
+    ".ods": "OpenDocument spreadsheets are not read: save it as .xlsx or CSV",
+    ".jpg": "images are not read (no OCR)",
+    ".jpeg": "images are not read (no OCR)",
+    ".png": "images are not read (no OCR)",
+}
+
+
+@dataclass(frozen=True)
+class IngestOptions:
+    max_pdf_pages: int = 300  # pages read per PDF; the rest is reported
+    max_file_bytes: int = 50 * 1024 * 1024  # larger files are reported and not read
+    chunking: ChunkingOptions = field(default_factory=ChunkingOptions)
+
+    @classmethod
+    def from_settings(cls) -> IngestOptions:
+        """`INGEST_MAX_PDF_PAGES`, `INGEST_MAX_FILE_MB`, `INGEST_CHUNK_CHARS` when set."""
+        return cls(
+            max_pdf_pages=settings.get_int("INGEST_MAX_PDF_PAGES", 300),
+            max_file_bytes=settings.get_int("INGEST_MAX_FILE_MB", 50) * 1024 * 1024,
+            chunking=ChunkingOptions(max_chars=settings.get_int("INGEST_CHUNK_CHARS", 800)),
+        )
+
+
+@dataclass
+class Discovery:
+    files: list[Path] = field(default_factory=list)  # absolute paths, sorted, to be read
+    skipped: list[FileReport] = field(default_factory=list)
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.name
+
+
+def _hidden(rel: Path) -> bool:
+    return any(part.startswith(".") or part == "__pycache__" for part in rel.parts)
+
+
+def discover(sources: Path) -> Discovery:
+    """List the files `ingest_directory` will read, and those skipped with a reason."""
+    root = sources.resolve()
+    if not root.is_dir():
+        raise NotADirectoryError(f"{sources}: not a folder of documents")
+    found = Discovery()
+    all_paths = sorted(p for p in root.rglob("*") if not _hidden(p.relative_to(root)))
+    dated: dict[Path, list[Path]] = {}
+    for path in all_paths:
+        if path.is_dir() and _DATED.match(path.name):
+            dated.setdefault(path.parent, []).append(path)
+    old: dict[Path, Path] = {}
+    for snapshots in dated.values():
+        newest = max(snapshots, key=lambda p: p.name)
+        for snap in snapshots:
+            if snap != newest:
+                old[snap] = newest
+    for snap, newest in sorted(old.items()):
+        found.skipped.append(
+            FileReport(
+                path=_relative(snap, root) + "/",
+                status="skipped",
+                error=f"older website snapshot (only the newest, {newest.name}, is indexed)",
+            )
+        )
+    for path in all_paths:
+        if not path.is_file() or any(parent in old for parent in path.parents):
+            continue
+        rel = path.relative_to(root)
+        suffix = path.suffix.lower()
+        if path.name == MANIFEST_NAME and _DATED.match(path.parent.name):
+            continue  # the crawler's record of a snapshot, not content
+        if rel.as_posix() == PROFILE_NAME or suffix in SUPPORTED:
+            found.files.append(path)
+            continue
+        reason = _HINTS.get(suffix, f"unsupported file type ({suffix or 'no extension'})")
+        found.skipped.append(FileReport(path=rel.as_posix(), status="skipped", error=reason))
+    return found
+
+
+def _load(path: Path, rel: str, options: IngestOptions) -> Document:
+    suffix = path.suffix.lower()
+    if rel == PROFILE_NAME:
+        from ingest.profile_loader import load_profile_doc
+
+        return load_profile_doc(path)
+    if suffix in PDF:
+        from ingest.pdf_loader import load_pdf
+
+        return load_pdf(path, max_pages=options.max_pdf_pages)
+    if suffix in HTML:
+        from ingest.html_loader import load_html
+
+        return load_html(path)
+    if suffix in TEXT:
+        from ingest.text_loader import load_text
+
+        return load_text(path)
+    if suffix in CSV:
+        from ingest.table_loader import load_csv
+
+        return load_csv(path)
+    if suffix in XLSX:
+        from ingest.table_loader import load_xlsx
+
+        return load_xlsx(path)
+    raise LoadError(f"unsupported file type ({suffix or 'no extension'})", status="skipped")
+
+
+def ingest_file(path: Path, *, root: Path, options: IngestOptions | None = None) -> IngestResult:
+    """Load and chunk one file. Bad input gives a report with the reason, never an exception."""
+    opts = options or IngestOptions()
+    rel = _relative(path.resolve(), root.resolve())
+    report = FileReport(path=rel)
+    result = IngestResult(reports=[report])
+    try:
+        size = path.stat().st_size
+        if size > opts.max_file_bytes:
+            raise LoadError(
+                f"file too large ({size / 1_048_576:.1f} MB, limit "
+                f"{opts.max_file_bytes / 1_048_576:.0f} MB)"
+            )
+        if size == 0:
+            raise LoadError("empty file", status="skipped")
+        doc = _load(path, rel, opts)
+    except LoadError as exc:
+        report.status = exc.status
+        report.error = exc.reason
+        return result
+    except OSError as exc:
+        report.status = "error"
+        report.error = f"cannot read the file ({exc.strerror or type(exc).__name__})"
+        return result
+    except Exception as exc:  # a loader bug must not stop the other files
+        log.warning("unexpected loader failure", extra={"file": rel}, exc_info=True)
+        report.status = "error"
+        report.error = f"unexpected error while reading ({type(exc).__name__}: {exc})"
+        return result
+    chunks = chunk_document(doc, source=rel, options=opts.chunking)
+    report.pages = doc.pages
+    report.warnings = list(doc.warnings)
+    report.chunks = len(chunks)
+    if not chunks:
+        report.status = "error"
+        report.error = "no text could be extracted"
+    elif doc.warnings:
+        report.status = "warning"
+    result.chunks = chunks
+    return result
+
+
+def ingest_directory(
+    sources: Path,
+    *,
+    options: IngestOptions | None = None,
+    on_file: Callable[[int, int, FileReport], None] | None = None,
+) -> IngestResult:
+    """Ingest every supported file under `sources`.
+
+    `on_file(done, total, report)` is called after each file read, for progress display.
+    Reports come in path order: files read, then files skipped up front.
+    """
+    opts = options or IngestOptions()
+    root = sources.resolve()
+    found = discover(root)
+    result = IngestResult()
+    started = time.perf_counter()
+    for i, path in enumerate(found.files, start=1):
+        one = ingest_file(path, root=root, options=opts)
+        result.chunks.extend(one.chunks)
+        result.reports.extend(one.reports)
+        if on_file is not None:
+            on_file(i, len(found.files), one.reports[0])
+    result.reports.extend(found.skipped)
+    log.info(
+        "ingested folder",
+        extra={
+            "files": len(found.files),
+            "chunks": len(result.chunks),
+            "seconds": round(time.perf_counter() - started, 3),
+        },
+    )
+    return result
+
+
+def chunks_by_source(chunks: list[Chunk]) -> dict[str, list[Chunk]]:
+    """Group chunks by their source file (insertion order kept)."""
+    grouped: dict[str, list[Chunk]] = {}
+    for chunk in chunks:
+        grouped.setdefault(chunk.source, []).append(chunk)
+    return grouped

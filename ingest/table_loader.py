@@ -1,0 +1,143 @@
+"""CSV and XLSX price lists: each row becomes a sentence that names its columns.
+
+"Prestation : Balayage, cheveux longs — Durée : 150 min — Prix : 115 €". The header is
+the first row with at least two filled cells; a single-cell row above it is taken as the
+sheet's title. A category-like column ("Catégorie", "Rubrique", "Catégorie"…) becomes the
+section instead of being repeated in every row. Numbers under a price column get "€",
+under a minutes column "min".
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from pathlib import Path
+
+from ingest.document import Document, LoadError, clean_text, title_from_filename
+from ingest.text_loader import decode_bytes
+
+_SECTION_COLUMN = re.compile(r"^(cat[ée]gorie|category|rubrique|famille|section|type)$", re.I)
+_PRICE_COLUMN = re.compile(r"prix|tarif|price|€|montant", re.I)
+_MINUTES_COLUMN = re.compile(r"\(\s*min(utes)?\s*\)|minutes", re.I)
+_UNIT_SUFFIX = re.compile(r"\s*\((€|eur|euros?|min|minutes)\)\s*$", re.I)
+
+MAX_ROWS = 20_000
+
+
+def _format_number(value: float) -> str:
+    if float(value).is_integer():
+        return str(int(value))
+    return f"{value:.2f}".replace(".", ",")
+
+
+def _cell(value: object, header: str) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "oui" if value else "non"
+    if isinstance(value, int | float):
+        number = _format_number(float(value))
+        if _PRICE_COLUMN.search(header):
+            return f"{number} €"
+        if _MINUTES_COLUMN.search(header):
+            return f"{number} min"
+        return number
+    text = clean_text(str(value))
+    if re.fullmatch(r"\d+(?:[.,]\d+)?", text):
+        if _PRICE_COLUMN.search(header):
+            return f"{text.replace('.', ',')} €"
+        if _MINUTES_COLUMN.search(header):
+            return f"{text} min"
+    return text
+
+
+def _table_to_doc(doc: Document, rows: list[list[object]], *, sheet: str | None) -> int:
+    """Append one table's rows to `doc`; returns the number of data rows written."""
+    rows = [r for r in rows if any(str(c).strip() for c in r if c is not None)]
+    header_at = next(
+        (i for i, r in enumerate(rows) if sum(1 for c in r if c not in (None, "")) >= 2), None
+    )
+    if header_at is None:
+        return 0
+    caption = " ".join(
+        clean_text(str(c)) for r in rows[:header_at] for c in r if c not in (None, "")
+    )
+    if sheet or caption:
+        doc.heading(caption or sheet or "", 1)
+    header = [clean_text(str(c)) if c is not None else "" for c in rows[header_at]]
+    section_col = next((i for i, h in enumerate(header) if _SECTION_COLUMN.match(h)), None)
+    current: str | None = None
+    written = 0
+    for row in rows[header_at + 1 : header_at + 1 + MAX_ROWS]:
+        if section_col is not None and section_col < len(row):
+            category = clean_text(str(row[section_col] or ""))
+            if category and category != current:
+                doc.heading(category, 2)
+                current = category
+        parts = []
+        for i, value in enumerate(row):
+            if i == section_col or i >= len(header):
+                continue
+            text = _cell(value, header[i])
+            if text:
+                label = _UNIT_SUFFIX.sub("", header[i]) or f"Colonne {i + 1}"
+                parts.append(f"{label} : {text}")
+        if parts:
+            doc.blocks.append(_row_block(" — ".join(parts)))
+            written += 1
+    if len(rows) - header_at - 1 > MAX_ROWS:
+        doc.warnings.append(f"more than {MAX_ROWS} rows: the rest was not read")
+    return written
+
+
+def _row_block(text: str):  # type: ignore[no-untyped-def]
+    from ingest.document import Block
+
+    return Block("row", text)
+
+
+def load_csv(path: Path) -> Document:
+    raw = path.read_bytes()
+    if not raw.strip():
+        raise LoadError("empty file", status="skipped")
+    text, warning = decode_bytes(raw)
+    try:
+        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(
+            text[:4096], delimiters=";,\t|"
+        )
+    except csv.Error:
+        dialect = csv.excel
+    doc = Document(title=title_from_filename(path.name))
+    if warning:
+        doc.warnings.append(warning)
+    try:
+        rows: list[list[object]] = [list(r) for r in csv.reader(io.StringIO(text), dialect)]
+    except csv.Error as exc:
+        raise LoadError(f"unreadable CSV: {exc}") from exc
+    if _table_to_doc(doc, rows, sheet=None) == 0:
+        raise LoadError("no data rows (a header row and at least one row are needed)")
+    return doc
+
+
+def load_xlsx(path: Path) -> Document:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(str(path), read_only=True, data_only=True)
+    except Exception as exc:  # zipfile, XML and openpyxl errors on damaged workbooks
+        raise LoadError(f"corrupt or unreadable spreadsheet ({type(exc).__name__})") from exc
+    doc = Document(title=title_from_filename(path.name))
+    total = 0
+    try:
+        for sheet in workbook.worksheets:
+            rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+            written = _table_to_doc(doc, rows, sheet=sheet.title)
+            if written == 0 and rows:
+                doc.warnings.append(f"sheet '{sheet.title}' has no table (header + rows)")
+            total += written
+    finally:
+        workbook.close()
+    if total == 0:
+        raise LoadError("no data rows in any sheet")
+    return doc
