@@ -1,0 +1,95 @@
+"""`scripts/ask`: ask the knowledge base questions, as the agent would.
+
+Examples::
+
+    scripts/ask "c'est combien un balayage sur cheveux longs"
+    scripts/ask -k 5 --json "vous êtes ouverts le lundi"
+    printf 'question une\nquestion deux\n' | scripts/ask --json
+
+With `--json`, one object per question and per line:
+`{"question": str, "answerable": bool, "passages": [{"text", "source", "score"}, ...]}`,
+best first. Exit status: 0, or 1 when there is no usable index, 2 on a usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Iterator
+
+from kb import store
+from kb.cli import user_path
+from kb.embeddings import EmbeddingError
+from kb.retriever import ModelMismatch, Retriever
+from kb.types import SearchResult
+from salon import settings
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="scripts/ask",
+        description="Search the knowledge base; no QUESTION reads one question per stdin line.",
+        epilog='example: scripts/ask --json "vous êtes ouverts le samedi"',
+    )
+    parser.add_argument("--db", metavar="DIR", help="knowledge-base folder (default: data/kb)")
+    parser.add_argument("-k", type=int, default=3, metavar="N", help="passages per question")
+    parser.add_argument("--json", action="store_true", help="one JSON object per line")
+    parser.add_argument(
+        "question", nargs="*", help="one question per argument; none = one per stdin line"
+    )
+    return parser
+
+
+def as_json(result: SearchResult) -> str:
+    return json.dumps(
+        {
+            "question": result.query,
+            "answerable": result.answerable,
+            "passages": [
+                {"text": p.text, "source": p.source, "score": p.score} for p in result.passages
+            ],
+        },
+        ensure_ascii=False,
+    )
+
+
+def as_text(result: SearchResult) -> str:
+    verdict = "answerable" if result.answerable else "probably NOT in the documents"
+    lines = [f"? {result.query}", f"  {verdict} (confidence {result.confidence:.2f})"]
+    for n, p in enumerate(result.passages, start=1):
+        where = p.source + (f" p.{p.page}" if p.page else "")
+        body = " ".join(p.text.split())
+        body = body if len(body) <= 300 else body[:297] + "..."
+        lines.append(f"  {n}. [{p.score:.3f}] {where}")
+        lines.append(f"     {body}")
+    return "\n".join(lines)
+
+
+def _questions(args: argparse.Namespace) -> Iterator[str]:
+    if args.question:
+        yield from (q for q in args.question if q.strip())
+        return
+    for line in sys.stdin:
+        if line.strip():
+            yield line.strip()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.k < 1:
+        parser.error("-k must be at least 1")
+    try:
+        retriever = Retriever.open(user_path(args.db, settings.kb_db_path()))
+    except (store.IndexMissing, ModelMismatch, EmbeddingError) as exc:
+        print(f"ask: error: {exc}", file=sys.stderr)
+        return 1
+    for question in _questions(args):
+        result = retriever.search(question, k=args.k)
+        print(as_json(result) if args.json else as_text(result), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,114 @@
+"""`scripts/reindex`: build or update the knowledge base from a folder of documents.
+
+Examples::
+
+    scripts/reindex                          # sources/ → data/kb
+    scripts/reindex --sources ~/salon --db /tmp/kb --quiet
+    scripts/reindex --full                   # re-embed everything
+
+Exit status: 0 when an index is serving (built now, or already up to date), even if
+some files gave warnings; 1 when nothing usable could be indexed or the run failed (the
+previous index keeps serving); 2 on a usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from ingest.model import FileReport
+from kb import store
+from kb.cli import user_path
+from kb.indexer import NothingToIndex, ReindexResult, reindex
+from salon import settings
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="scripts/reindex",
+        description="Build the knowledge base from the salon's documents (incremental).",
+        epilog="example: scripts/reindex --sources sources --db data/kb",
+    )
+    parser.add_argument("--sources", metavar="DIR", help="documents folder (default: sources)")
+    parser.add_argument("--db", metavar="DIR", help="knowledge-base folder (default: data/kb)")
+    parser.add_argument("--full", action="store_true", help="re-embed every chunk")
+    parser.add_argument("--quiet", action="store_true", help="no progress, summary only")
+    return parser
+
+
+def _warnings(report: FileReport) -> list[str]:
+    items = list(report.warnings)
+    if report.error:
+        items.insert(0, report.error)
+    return items
+
+
+def summary_table(reports: list[FileReport]) -> str:
+    """One row per document: status, chunks, pages, number of warnings; reasons below."""
+    rows = [("document", "status", "chunks", "pages", "warnings")]
+    for r in sorted(reports, key=lambda item: item.path):
+        pages = "-" if r.pages is None else str(r.pages)
+        rows.append((r.path, r.status, str(r.chunks), pages, str(len(_warnings(r)))))
+    widths = [max(len(row[i]) for row in rows) for i in range(5)]
+    lines = []
+    for n, row in enumerate(rows):
+        cells = [row[0].ljust(widths[0]), row[1].ljust(widths[1])]
+        cells += [row[i].rjust(widths[i]) for i in (2, 3, 4)]
+        lines.append("  ".join(cells).rstrip())
+        if n == 0:
+            lines.append("  ".join("-" * w for w in widths))
+    notes = [
+        f"  {r.path}: {reason}"
+        for r in sorted(reports, key=lambda item: item.path)
+        for reason in _warnings(r)
+    ]
+    if notes:
+        lines += ["", "warnings:", *notes]
+    return "\n".join(lines)
+
+
+def _outcome(result: ReindexResult) -> str:
+    m = result.manifest
+    if not result.rebuilt:
+        return (
+            f"index up to date: version {m.version}, {len(m.chunk_ids)} chunks "
+            f"({m.model}); nothing re-embedded ({result.seconds:.2f} s)"
+        )
+    return (
+        f"index version {m.version} serving: {len(m.chunk_ids)} chunks from "
+        f"{sum(1 for r in result.reports if r.chunks)} documents "
+        f"({result.embedded} embedded, {result.reused} reused, {m.model}) "
+        f"in {result.seconds:.1f} s"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    sources = user_path(args.sources, settings.project_path("sources"))
+    db_dir = user_path(args.db, settings.kb_db_path())
+    if not sources.is_dir():
+        print(f"reindex: error: sources folder not found: {sources}", file=sys.stderr)
+        return 2
+
+    def progress(message: str) -> None:
+        if not args.quiet:
+            print(f"reindex: {message}", file=sys.stderr, flush=True)
+
+    try:
+        result = reindex(sources=sources, db_dir=db_dir, full=args.full, progress=progress)
+    except NothingToIndex as exc:
+        if exc.reports:
+            print(summary_table(exc.reports))
+        print(f"reindex: error: {exc}", file=sys.stderr)
+        return 1
+    except (store.IndexBusy, OSError, RuntimeError, ValueError) as exc:
+        print(f"reindex: error: {exc}; the previous index keeps serving", file=sys.stderr)
+        return 1
+    print(summary_table(result.reports))
+    print()
+    print(_outcome(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
