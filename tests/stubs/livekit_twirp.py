@@ -8,9 +8,9 @@ the grants the real server requires (`roomAdmin` for the dispatch's room, `roomC
 for the Twilio connector, `sip.admin` for trunks and dispatch rules).
 
 Implemented methods: AgentDispatchService CreateDispatch/ListDispatch, Connector
-ConnectTwilioCall, SIP ListSIPInboundTrunk/CreateSIPInboundTrunk/ListSIPDispatchRule/
-CreateSIPDispatchRule. Knobs: `delay` (seconds before answering), `fail_status` (answer
-every call with this HTTP status). Two ways to run it:
+ConnectTwilioCall, SIP List/Create/UpdateSIPInboundTrunk and List/CreateSIPDispatchRule.
+Knobs: `delay` (seconds before answering), `fail_status` (answer every call with this HTTP
+status). Two ways to run it:
 
 - in-process: `with LiveKitStub(api_key=..., api_secret=...) as stub: stub.url ...`
   (its own event loop in a daemon thread; the knobs are plain attributes);
@@ -54,6 +54,7 @@ class StubState:
     trunks: list[pb_sip.SIPInboundTrunkInfo] = field(default_factory=list)
     rules: list[pb_sip.SIPDispatchRuleInfo] = field(default_factory=list)
     rejected: list[str] = field(default_factory=list)  # Twirp error codes sent back
+    trunk_updates: int = 0
     requests: int = 0
 
 
@@ -230,6 +231,18 @@ class LiveKitStub:
             trunk.sip_trunk_id = f"ST_{uuid.uuid4().hex[:12]}"
             with self._lock:
                 self.state.trunks.append(trunk)
+            return trunk
+        if name == "SIP/UpdateSIPInboundTrunk":
+            req = self._parse(body, pb_sip.UpdateSIPInboundTrunkRequest)
+            trunk = next((t for t in self.state.trunks if t.sip_trunk_id == req.sip_trunk_id), None)
+            if trunk is None:
+                raise TwirpFailure(404, "not_found", "no such trunk")
+            if req.HasField("update"):
+                for attr in ("auth_username", "auth_password", "name"):
+                    if req.update.HasField(attr):
+                        setattr(trunk, attr, getattr(req.update, attr))
+            with self._lock:
+                self.state.trunk_updates += 1
             return trunk
         if name == "SIP/ListSIPDispatchRule":
             self._parse(body, pb_sip.ListSIPDispatchRuleRequest)

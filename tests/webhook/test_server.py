@@ -1,0 +1,116 @@
+"""Integration test: the real Hypercorn server (`python -m webhook.serve`, what
+`scripts/webhook` runs) on loopback, receiving signed requests over HTTP, with the
+LiveKit Twirp stub behind it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.stubs.livekit_twirp import LiveKitStub
+from tests.webhook.conftest import (
+    API_KEY,
+    API_SECRET,
+    AUTH_TOKEN,
+    PROFILE,
+    call_form,
+    free_port,
+    new_call_sid,
+    sign,
+)
+
+pytestmark = pytest.mark.integration
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def server(stub: LiveKitStub, tmp_path: Path) -> Iterator[str]:
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = {
+        **os.environ,
+        "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
+        "PUBLIC_BASE_URL": "",
+        "TELEPHONY_TRANSPORT": "sip",
+        "LIVEKIT_URL": stub.url,
+        "LIVEKIT_API_KEY": API_KEY,
+        "LIVEKIT_API_SECRET": API_SECRET,
+        "LIVEKIT_SIP_HOST": "abc123.sip.livekit.cloud",
+        "LIVEKIT_SIP_USERNAME": "salon",
+        "LIVEKIT_SIP_PASSWORD": "s3cret",
+        "LIVEKIT_DISPATCH_TIMEOUT": "1",
+        "SALON_DB": str(tmp_path / "salon.db"),
+        "SALON_PROFILE": str(PROFILE),
+    }
+    log = (tmp_path / "server.log").open("w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "webhook.serve", "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if httpx.get(base + "/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError((tmp_path / "server.log").read_text())
+            time.sleep(0.1)
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(10)
+        log.close()
+
+
+def _post(base: str, path: str, form: dict[str, str], signature: str | None) -> httpx.Response:
+    headers = {"X-Twilio-Signature": signature} if signature else {}
+    return httpx.post(base + path, data=form, headers=headers, timeout=10)
+
+
+def test_the_real_server_dispatches_a_signed_call_and_refuses_a_forged_one(
+    server: str, stub: LiveKitStub
+) -> None:
+    sid = new_call_sid()
+    form = call_form(sid)
+    ok = _post(server, "/voice", form, sign(server + "/voice", form))
+    assert ok.status_code == 200
+    assert ok.headers["content-type"].startswith("text/xml")
+    assert f"sip:{sid}@abc123.sip.livekit.cloud" in ok.text
+    assert f'action="{server}/dial-done"' in ok.text
+    forged = _post(server, "/voice", call_form(), sign(server + "/voice", form, "bad-token"))
+    assert forged.status_code == 403
+    assert [d.room for d in stub.state.dispatches] == [sid]
+
+
+def test_the_real_server_answers_the_fallback_when_livekit_is_slow(
+    server: str, stub: LiveKitStub
+) -> None:
+    stub.delay = 3.0
+    form = call_form()
+    started = time.monotonic()
+    response = _post(server, "/voice", form, sign(server + "/voice", form))
+    elapsed = time.monotonic() - started
+    assert response.status_code == 200
+    assert "+33612457890</Dial>" in response.text
+    assert elapsed < 2.5  # the 1 s budget, not the stub's 3 s
+
+
+def test_the_real_server_refuses_an_oversized_body(server: str, stub: LiveKitStub) -> None:
+    form = call_form(Padding="x" * 200_000)
+    response = _post(server, "/voice", form, sign(server + "/voice", form))
+    assert response.status_code == 413
+    assert stub.state.requests == 0

@@ -1,0 +1,193 @@
+"""One-time, idempotent LiveKit SIP setup: `scripts/setup-livekit-sip`.
+
+The design needs exactly two LiveKit objects, whatever the number of calls:
+
+- one inbound trunk with digest auth (`LIVEKIT_SIP_USERNAME` / `LIVEKIT_SIP_PASSWORD`) and
+  no number filter: Twilio's `<Dial><Sip>` presents those credentials and calls
+  `sip:{CallSid}@{LIVEKIT_SIP_HOST}`;
+- one `dispatchRuleCallee` rule on that trunk with an empty prefix: the SIP leg joins the
+  room named after the SIP user part, i.e. the CallSid room the webhook dispatched the
+  agent to. The rule dispatches no agent itself (the webhook does, with the metadata).
+
+Run it twice: the second run finds both and creates nothing. Exit codes: 0 done, 1 LiveKit
+refused or did not answer, 2 a setting is missing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from collections.abc import Awaitable
+from dataclasses import asdict, dataclass, field
+from typing import TypeVar
+
+from livekit import api
+
+from salon import settings
+
+TRUNK_NAME = "salon-receptionist-inbound"
+RULE_NAME = "salon-receptionist-callee"
+CALL_TIMEOUT = 10.0  # seconds per LiveKit call (the client's own timeout has no effect)
+
+T = TypeVar("T")
+
+
+@dataclass
+class SipSetup:
+    trunk_id: str
+    trunk_action: str  # created | found | updated
+    rule_id: str
+    rule_action: str  # created | found
+    warnings: list[str] = field(default_factory=list)
+
+
+async def _bounded(call: Awaitable[T]) -> T:
+    return await asyncio.wait_for(call, timeout=CALL_TIMEOUT)
+
+
+async def ensure_sip_setup(
+    lkapi: api.LiveKitAPI,
+    *,
+    username: str,
+    password: str,
+    trunk_name: str = TRUNK_NAME,
+    rule_name: str = RULE_NAME,
+) -> SipSetup:
+    """Find or create the inbound trunk and its single callee dispatch rule."""
+    warnings: list[str] = []
+    listed = await _bounded(lkapi.sip.list_inbound_trunk(api.ListSIPInboundTrunkRequest()))
+    trunk = next((t for t in listed.items if t.name == trunk_name), None)
+    if trunk is None:
+        trunk = await _bounded(
+            lkapi.sip.create_inbound_trunk(
+                api.CreateSIPInboundTrunkRequest(
+                    trunk=api.SIPInboundTrunkInfo(
+                        name=trunk_name, auth_username=username, auth_password=password
+                    )
+                )
+            )
+        )
+        trunk_action = "created"
+    elif trunk.auth_username != username or (
+        trunk.auth_password and trunk.auth_password != password
+    ):
+        trunk = await _bounded(
+            lkapi.sip.update_inbound_trunk_fields(
+                trunk.sip_trunk_id, auth_username=username, auth_password=password
+            )
+        )
+        trunk_action = "updated"
+    else:
+        trunk_action = "found"
+
+    trunk_id = trunk.sip_trunk_id
+    rules = await _bounded(lkapi.sip.list_dispatch_rule(api.ListSIPDispatchRuleRequest()))
+    on_trunk = [r for r in rules.items if not r.trunk_ids or trunk_id in r.trunk_ids]
+    rule = next((r for r in on_trunk if r.rule.HasField("dispatch_rule_callee")), None)
+    for other in on_trunk:
+        if other is not rule and not other.rule.HasField("dispatch_rule_callee"):
+            warnings.append(
+                f"dispatch rule {other.sip_dispatch_rule_id} ({other.name or 'unnamed'}) also "
+                "applies to this trunk; delete it so that calls join the CallSid room"
+            )
+    if rule is None:
+        rule = await _bounded(
+            lkapi.sip.create_dispatch_rule(
+                api.CreateSIPDispatchRuleRequest(
+                    rule=api.SIPDispatchRule(
+                        dispatch_rule_callee=api.SIPDispatchRuleCallee(
+                            room_prefix="", randomize=False
+                        )
+                    ),
+                    trunk_ids=[trunk_id],
+                    name=rule_name,
+                )
+            )
+        )
+        rule_action = "created"
+    else:
+        rule_action = "found"
+    return SipSetup(
+        trunk_id=trunk_id,
+        trunk_action=trunk_action,
+        rule_id=rule.sip_dispatch_rule_id,
+        rule_action=rule_action,
+        warnings=warnings,
+    )
+
+
+def twilio_instructions(*, public_base_url: str | None, sip_host: str | None) -> list[str]:
+    base = public_base_url.rstrip("/") if public_base_url else "https://<your public URL>"
+    lines = [
+        "Twilio console > Phone Numbers > your number > Voice configuration:",
+        f"  A call comes in:      Webhook  {base}/voice  (HTTP POST)",
+        f"  Call status changes:  {base}/status  (HTTP POST)",
+    ]
+    if sip_host:
+        lines.append(f"The webhook bridges calls to sip:<CallSid>@{sip_host};transport=tcp")
+    else:
+        lines.append(
+            "Set LIVEKIT_SIP_HOST in .env: your LiveKit project's SIP URI host "
+            "(LiveKit Cloud > Settings > SIP URI, e.g. abc123xyz.sip.livekit.cloud)"
+        )
+    return lines
+
+
+async def _run(*, url: str, key: str, secret: str, username: str, password: str) -> SipSetup:
+    lkapi = api.LiveKitAPI(url, key, secret, failover=False)
+    try:
+        return await ensure_sip_setup(lkapi, username=username, password=password)
+    finally:
+        await lkapi.aclose()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="scripts/setup-livekit-sip",
+        description="Create (or find) the LiveKit inbound SIP trunk and its callee dispatch "
+        "rule, then print what the Twilio console needs. Safe to run again.",
+        epilog="Example: scripts/setup-livekit-sip   (reads LIVEKIT_* from .env)",
+    )
+    parser.add_argument("--json", action="store_true", help="print the result as JSON")
+    args = parser.parse_args(argv)
+    try:
+        url = settings.require("LIVEKIT_URL", "your LiveKit project URL")
+        key = settings.require("LIVEKIT_API_KEY")
+        secret = settings.require("LIVEKIT_API_SECRET")
+        username = settings.require("LIVEKIT_SIP_USERNAME", "the trunk's digest-auth user")
+        password = settings.require("LIVEKIT_SIP_PASSWORD", "the trunk's digest-auth password")
+    except settings.MissingSetting as exc:
+        print(f"setup-livekit-sip: error: {exc}", file=sys.stderr)
+        return 2
+    try:
+        result = asyncio.run(
+            _run(url=url, key=key, secret=secret, username=username, password=password)
+        )
+    except TimeoutError:
+        print(f"setup-livekit-sip: error: LiveKit at {url} did not answer", file=sys.stderr)
+        return 1
+    except api.TwirpError as exc:
+        print(f"setup-livekit-sip: error: LiveKit refused: {exc}", file=sys.stderr)
+        return 1
+    except Exception as exc:  # network errors of any kind: one clear line
+        print(f"setup-livekit-sip: error: cannot reach LiveKit at {url}: {exc}", file=sys.stderr)
+        return 1
+    if args.json:
+        print(json.dumps(asdict(result)))
+        return 0
+    print(f"inbound trunk  {TRUNK_NAME:<28} {result.trunk_id:<20} {result.trunk_action}")
+    print(f"dispatch rule  {RULE_NAME + ' (callee)':<28} {result.rule_id:<20} {result.rule_action}")
+    for warning in result.warnings:
+        print(f"warning: {warning}")
+    print()
+    for line in twilio_instructions(
+        public_base_url=settings.get("PUBLIC_BASE_URL"), sip_host=settings.get("LIVEKIT_SIP_HOST")
+    ):
+        print(line)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
