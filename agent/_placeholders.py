@@ -23,3 +23,15 @@ def classify_intent(text: str) -> str:
     if "rendez-vous" in low or "réserv" in low:
         return "booking"
     return "question" if "?" in low or low.startswith(("quel", "est-ce", "combien")) else "other"
+
+
+def instructions(profile: object) -> str:
+    name = getattr(profile, "name", "le salon")
+    return (
+        f"Tu es la réceptionniste téléphonique de {name}. Réponds en français, en phrases "
+        "courtes, une question à la fois."
+    )
+
+
+def greeting(profile: object, now: object) -> str:
+    return str(getattr(profile, "greeting_open", "Bonjour, que puis-je pour vous ?"))

@@ -28,7 +28,8 @@ from livekit.agents import Agent, llm
 from livekit.agents.types import NOT_GIVEN
 from livekit.agents.voice.agent import ModelSettings
 
-from agent import _placeholders as knowledge
+from agent import _placeholders as persona
+from agent import knowledge
 from agent.call_context import CallContext
 from agent.retrieval import BudgetedRetriever
 from agent.sim import CallerInput
@@ -164,3 +165,27 @@ class Receptionist(Agent):
 def _log_task_error(task: asyncio.Task[None]) -> None:
     if not task.cancelled() and task.exception() is not None:
         logger.warning("turn bookkeeping failed", extra={"error": repr(task.exception())})
+
+
+def build_receptionist(
+    *,
+    call: CallContext,
+    retriever: BudgetedRetriever,
+    caller_input: CallerInput | None = None,
+    with_tools: bool = True,
+) -> Receptionist:
+    """The receptionist for one call: persona from `salon.toml`, today's date, the tools."""
+    from agent import tools as agent_tools
+
+    text = "\n\n".join(
+        [
+            persona.instructions(call.profile),
+            agent_tools.today_line(call.profile.now()),
+        ]
+    )
+    return Receptionist(
+        instructions=text,
+        retriever=retriever,
+        tools=list(agent_tools.ALL_TOOLS) if with_tools else [],
+        caller_input=caller_input,
+    )

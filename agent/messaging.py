@@ -1,0 +1,112 @@
+"""The agent's side of notifications: confirmations, verification codes, salon messages.
+
+Everything goes through the outbox of `agent.notify` (stored first, then one drain pass
+in the background), so a slow or absent Twilio never holds the caller. Each helper
+returns a short French sentence telling the model what happened.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from datetime import datetime
+from typing import Any
+
+from agent.call_context import CallContext
+from agent.notify import InvalidPhone
+from agent.notify import service as notify_service
+
+logger = logging.getLogger("agent")
+_background: set[asyncio.Task[Any]] = set()
+
+
+def drain_soon(outbox: Any) -> None:
+    """One drain pass in the background; its failures are logged, never raised."""
+    if outbox is None:
+        return
+
+    async def run() -> None:
+        try:
+            await outbox.drain()
+        except Exception as exc:
+            logger.warning("outbox drain failed; messages stay queued", extra={"error": repr(exc)})
+
+    task = asyncio.create_task(run())
+    _background.add(task)
+    task.add_done_callback(_background.discard)
+
+
+async def wait_for_background() -> None:
+    """Let pending drains finish (end of a call, end of the text mode)."""
+    if _background:
+        await asyncio.gather(*list(_background), return_exceptions=True)
+
+
+async def queue_confirmation(
+    call: CallContext,
+    *,
+    kind: str,
+    booking: Any,
+    phone: str | None,
+    previous: datetime | None = None,
+) -> str:
+    """Queue the booked/moved/cancelled SMS; returns what to tell the caller about it."""
+    if call.outbox is None or not phone:
+        return "Pas de SMS de confirmation possible : confirmez oralement."
+    try:
+        await notify_service.confirm_booking(
+            call.outbox,
+            profile=call.profile,
+            event=kind,  # type: ignore[arg-type]
+            booking_uid=booking.uid,
+            phone=phone,
+            service=booking.service.name,
+            start=booking.start,
+            previous_start=previous,
+        )
+    except InvalidPhone as exc:
+        return f"Pas de SMS possible sur ce numéro ({exc.reason}) : confirmez oralement."
+    except Exception as exc:
+        logger.warning("confirmation not queued", extra={"error": repr(exc)})
+        return "Le SMS de confirmation n'a pas pu partir : confirmez oralement."
+    drain_soon(call.outbox)
+    return "Un SMS de confirmation est envoyé."
+
+
+def code_sender(outbox: Any, profile: Any) -> Any:
+    """The calendar's `send_code(phone, text)`: the code SMS through the outbox, sent now."""
+
+    async def send(phone: str, text: str) -> None:
+        await outbox.enqueue(
+            channel="sms", to=phone, body=text, dedupe_key=f"verify:{uuid.uuid4().hex}:sms"
+        )
+        await outbox.drain()
+
+    return send
+
+
+async def queue_salon_message(
+    call: CallContext, *, name: str, message: str, callback: str | None
+) -> None:
+    """A message for the salon, by e-mail through the outbox (kept when SMTP is absent)."""
+    recipient = notify_service.transcript_recipient(call.profile)
+    if call.outbox is None or not recipient:
+        return
+    from agent.notify.texts import display_phone
+
+    number = display_phone(callback) if callback else "non communiqué"
+    body = f"Message pris par l'assistante.\nDe : {name}\nRappel : {number}\n\n{message}\n"
+    key = f"{call.call_sid or id(call)}:message:{len(call.extra.get('messages', []))}:email"
+    try:
+        await call.outbox.enqueue(
+            channel="email",
+            to=recipient,
+            subject=f"Message de {name}",
+            body=body,
+            dedupe_key=key,
+        )
+    except Exception as exc:
+        logger.warning("salon message not queued", extra={"error": repr(exc)})
+        return
+    drain_soon(call.outbox)

@@ -1,0 +1,476 @@
+"""Function tools of the receptionist: availability, booking, changes, transfer, messages.
+
+Every tool reads the call's state from `RunContext.userdata` (`CallContext`). Back-end
+errors become `ToolError` carrying the error's caller-safe French sentence and an
+alternative, so nothing technical reaches the caller. Tools that change the calendar
+first call `disallow_interruptions()`: a caller speaking over the agent cannot cancel a
+booking half-way. Confirmations are queued in the outbox (persisted before any send).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from datetime import date, datetime, timedelta
+from typing import Annotated, Any
+
+from livekit.agents import RunContext, ToolError, function_tool
+from pydantic import Field
+
+from agent.booking import (
+    Booking,
+    CalendarError,
+    Customer,
+    Slot,
+    SlotPreferences,
+    SlotTaken,
+    Window,
+)
+from agent.call_context import CallContext
+from agent.messaging import queue_confirmation, queue_salon_message
+from agent.telephony import end_call_soon, transfer_call
+from salon.profile import WEEKDAYS_FR, Service
+
+logger = logging.getLogger("agent")
+
+_DAY_OFFSETS = {"aujourd'hui": 0, "aujourd hui": 0, "demain": 1, "après-demain": 2}
+_NUMERIC_DAY = re.compile(r"^(\d{1,2})(?:[/.-](\d{1,2}))?(?:[/.-](\d{2,4}))?$")
+
+
+def parse_day(text: str | None, today: date) -> date | None:
+    """`2026-12-05`, `samedi`, `demain`, `le 12`, `12/12` → a date on or after today."""
+    if not text:
+        return None
+    raw = text.strip().lower().removeprefix("le ").strip()
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        pass
+    if raw in _DAY_OFFSETS:
+        return today + timedelta(days=_DAY_OFFSETS[raw])
+    for i, name in enumerate(WEEKDAYS_FR):
+        if raw.startswith(name):
+            ahead = (i - today.weekday()) % 7
+            if "prochain" in raw and ahead == 0:
+                ahead = 7
+            return today + timedelta(days=ahead)
+    match = _NUMERIC_DAY.match(raw.split(" ")[0])
+    if match:
+        day = int(match.group(1))
+        month = int(match.group(2) or today.month)
+        year = int(match.group(3) or today.year)
+        year = year + 2000 if year < 100 else year
+        try:
+            found = date(year, month, day)
+        except ValueError:
+            return None
+        if found < today and not match.group(2):
+            month_after = (found.month % 12) + 1
+            year_after = found.year + (1 if found.month == 12 else 0)
+            try:
+                found = date(year_after, month_after, day)
+            except ValueError:
+                return None
+        return found
+    return None
+
+
+def _call(context: RunContext[Any]) -> CallContext:
+    call = context.userdata
+    if not isinstance(call, CallContext):
+        raise ToolError("Je ne peux pas accéder à l'agenda pour le moment.")
+    return call
+
+
+def _calendar(call: CallContext) -> Any:
+    if call.calendar is None:
+        raise ToolError(
+            "Je ne peux pas accéder à l'agenda pour le moment. Je peux prendre un message "
+            "pour que le salon vous rappelle."
+        )
+    return call.calendar
+
+
+def _fail(exc: CalendarError, alternative: str = "") -> ToolError:
+    logger.warning("calendar error in a tool", extra={"error": type(exc).__name__})
+    return ToolError(f"{exc.caller_message} {alternative}".strip())
+
+
+def _slot_list(slots: list[Slot]) -> str:
+    return " ; ".join(f"{i}) {s.words}" for i, s in enumerate(slots, start=1))
+
+
+def _service(call: CallContext, said: str) -> Service | str:
+    """The service, or a French question to ask the caller."""
+    match = _calendar(call).match_service(said)
+    if match.service is not None:
+        return match.service
+    if match.question:
+        return match.question
+    return "Quelle prestation souhaitez-vous ? Par exemple une coupe, une couleur ou un brushing."
+
+
+def _prefs(call: CallContext, day: str | None, window: str | None, earliest: bool) -> Any:
+    today = call.profile.now().date()
+    wanted = parse_day(day, today)
+    if day and wanted is None:
+        raise ToolError(
+            f"Je n'ai pas compris le jour « {day} ». Donnez une date au format AAAA-MM-JJ."
+        )
+    return SlotPreferences(day=wanted, window=Window.parse(window), earliest=earliest)
+
+
+async def _find(call: CallContext, service: Service, prefs: Any, limit: int = 3) -> list[Slot]:
+    try:
+        slots: list[Slot] = await _calendar(call).free_slots(
+            service=service, prefs=prefs, limit=limit
+        )
+    except CalendarError as exc:
+        raise _fail(
+            exc, "Je peux aussi prendre un message pour que le salon vous rappelle."
+        ) from exc
+    return slots
+
+
+@function_tool
+async def check_availability(
+    context: RunContext[CallContext],
+    day: Annotated[
+        str | None, Field(description="jour demandé: AAAA-MM-JJ, 'samedi', 'demain'…")
+    ] = None,
+    window: Annotated[str | None, Field(description="'matin', 'après-midi' ou 'soir'")] = None,
+    service: Annotated[str | None, Field(description="prestation si connue")] = None,
+) -> str:
+    """Donne une idée approximative des disponibilités ("vous avez de la place samedi ?")
+    sans réserver. Utilise find_slots pour proposer des horaires précis."""
+    call = _call(context)
+    call.used_tool("check_availability")
+    services = [s for s in _calendar(call).services() if s.bookable]
+    chosen: Service | str = (
+        _service(call, service) if service else min(services, key=lambda s: s.duration)
+    )
+    if isinstance(chosen, str):
+        return chosen
+    slots = await _find(call, chosen, _prefs(call, day, window, False), limit=6)
+    if not slots:
+        return "C'est complet sur cette période. Proposez un autre jour."
+    level = "plutôt libre" if len(slots) >= 5 else "quelques places"
+    return (
+        f"Disponibilité approximative : {level}. Premiers horaires libres : "
+        f"{_slot_list(slots[:3])}. Demandez quelle prestation pour proposer des créneaux."
+    )
+
+
+@function_tool
+async def find_slots(
+    context: RunContext[CallContext],
+    service: Annotated[str, Field(description="la prestation, avec les mots du client")],
+    day: Annotated[str | None, Field(description="AAAA-MM-JJ, 'samedi', 'demain'…")] = None,
+    window: Annotated[str | None, Field(description="'matin', 'après-midi' ou 'soir'")] = None,
+    earliest: Annotated[bool, Field(description="le plus tôt possible")] = False,
+) -> str:
+    """Cherche au plus trois créneaux libres pour une prestation (pour réserver ou déplacer).
+    Lis-les naturellement au client et demande lequel il préfère."""
+    call = _call(context)
+    call.used_tool("find_slots")
+    chosen = _service(call, service)
+    if isinstance(chosen, str):
+        return f"Demandez au client : {chosen}"
+    slots = await _find(call, chosen, _prefs(call, day, window, earliest))
+    call.offered_slots = slots
+    call.extra["service"] = chosen
+    if not slots:
+        return (
+            f"Aucun créneau libre pour {chosen.name} à ce moment-là. Proposez un autre jour "
+            "ou le plus tôt possible."
+        )
+    return (
+        f"Créneaux libres pour {chosen.name} ({chosen.duration} min) : {_slot_list(slots)}. "
+        "Proposez-les au client et demandez lequel lui convient."
+    )
+
+
+def _offered(call: CallContext, slot_number: int) -> Slot:
+    if not call.offered_slots:
+        raise ToolError("Aucun créneau n'a encore été proposé : utilisez d'abord find_slots.")
+    if not 1 <= slot_number <= len(call.offered_slots):
+        raise ToolError(
+            f"Choisissez un créneau entre 1 et {len(call.offered_slots)} : "
+            f"{_slot_list(call.offered_slots)}."
+        )
+    slot: Slot = call.offered_slots[slot_number - 1]
+    return slot
+
+
+async def _after_slot_taken(call: CallContext, exc: SlotTaken, slot: Slot) -> ToolError:
+    service = call.extra.get("service")
+    if isinstance(service, Service):
+        try:
+            prefs = SlotPreferences(day=slot.start.date())
+            others = [s for s in await _find(call, service, prefs) if s.start != slot.start]
+        except ToolError:
+            others = []
+        call.offered_slots = others
+        if others:
+            return _fail(exc, f"Autres créneaux possibles : {_slot_list(others)}.")
+    return _fail(exc, "Je peux chercher un autre jour.")
+
+
+@function_tool
+async def book_appointment(
+    context: RunContext[CallContext],
+    slot_number: Annotated[int, Field(description="numéro du créneau proposé (1, 2 ou 3)")],
+    customer_name: Annotated[str, Field(description="nom et prénom du client")],
+    confirmed: Annotated[
+        bool, Field(description="true seulement si le client a dit oui au récapitulatif")
+    ],
+    phone: Annotated[
+        str | None, Field(description="numéro du client s'il est différent de l'appelant")
+    ] = None,
+) -> str:
+    """Réserve le créneau choisi. Avant, récapitule (prestation, jour, heure, nom) et attends
+    un oui explicite du client ; sinon confirmed=false."""
+    call = _call(context)
+    call.used_tool("book_appointment")
+    call.note_intent("booking")
+    slot = _offered(call, slot_number)
+    if not confirmed:
+        return f"Demandez une confirmation explicite : {slot.words}, au nom de {customer_name} ?"
+    number = phone or call.caller
+    if not number:
+        return "Demandez le numéro de téléphone du client pour la confirmation par SMS."
+    service = call.profile.service(slot.service_id)
+    context.disallow_interruptions()
+    try:
+        booking: Booking = await _calendar(call).book(
+            service=service, slot=slot, customer=Customer(name=customer_name, phone=number)
+        )
+    except SlotTaken as exc:
+        raise await _after_slot_taken(call, exc, slot) from exc
+    except CalendarError as exc:
+        raise _fail(exc, "Je peux prendre un message pour que le salon vous rappelle.") from exc
+    call.set_outcome("booked")
+    call.offered_slots = []
+    sms = await queue_confirmation(call, kind="booked", booking=booking, phone=number)
+    return f"Rendez-vous confirmé : {service.name}, {booking.words}. {sms}"
+
+
+def _found(call: CallContext, number: int) -> Booking:
+    bookings: list[Booking] = call.extra.get("bookings", [])
+    if not bookings:
+        raise ToolError("Cherchez d'abord le rendez-vous avec find_my_appointment.")
+    if not 1 <= number <= len(bookings):
+        raise ToolError(f"Choisissez un rendez-vous entre 1 et {len(bookings)}.")
+    return bookings[number - 1]
+
+
+@function_tool
+async def find_my_appointment(
+    context: RunContext[CallContext],
+    name: Annotated[str | None, Field(description="nom du rendez-vous si besoin")] = None,
+    day: Annotated[str | None, Field(description="jour du rendez-vous si besoin")] = None,
+) -> str:
+    """Retrouve les rendez-vous à venir de l'appelant (par son numéro, sinon nom et jour)."""
+    call = _call(context)
+    call.used_tool("find_my_appointment")
+    today = call.profile.now().date()
+    try:
+        bookings: list[Booking] = await _calendar(call).find_bookings(
+            caller_phone=call.caller, name=name, day=parse_day(day, today)
+        )
+    except CalendarError as exc:
+        raise _fail(exc, "Je peux prendre un message pour le salon.") from exc
+    call.extra["bookings"] = bookings
+    if not bookings:
+        if name and day:
+            return "Aucun rendez-vous trouvé à ce nom ce jour-là."
+        return "Aucun rendez-vous lié à ce numéro. Demandez le nom et le jour du rendez-vous."
+    lines = []
+    for i, b in enumerate(bookings, start=1):
+        if b.owned:
+            lines.append(f"{i}) {b.service.name}, {b.words}")
+        else:
+            lines.append(
+                f"{i}) un rendez-vous existe à ce nom ce jour-là mais n'est pas lié à ce "
+                "numéro : pour le modifier, envoyez un code (send_verification_code)"
+            )
+    return "Rendez-vous : " + " ; ".join(lines) + "."
+
+
+@function_tool
+async def send_verification_code(
+    context: RunContext[CallContext],
+    appointment_number: Annotated[int, Field(description="numéro donné par find_my_appointment")],
+) -> str:
+    """Envoie un code par SMS au numéro enregistré du rendez-vous (quand il n'est pas lié au
+    numéro de l'appelant). Ne révèle jamais ce numéro."""
+    call = _call(context)
+    call.used_tool("send_verification_code")
+    booking = _found(call, appointment_number)
+    try:
+        await _calendar(call).send_verification_code(
+            booking_uid=booking.uid, caller_phone=call.caller
+        )
+    except CalendarError as exc:
+        raise _fail(exc) from exc
+    return "Code envoyé par SMS au numéro du rendez-vous. Demandez au client de le lire."
+
+
+@function_tool
+async def verify_code(
+    context: RunContext[CallContext],
+    appointment_number: Annotated[int, Field(description="numéro donné par find_my_appointment")],
+    code: Annotated[str, Field(description="le code lu par le client, chiffres seulement")],
+) -> str:
+    """Vérifie le code reçu par SMS ; ensuite le rendez-vous peut être déplacé ou annulé."""
+    call = _call(context)
+    call.used_tool("verify_code")
+    booking = _found(call, appointment_number)
+    try:
+        await _calendar(call).verify_code(
+            booking_uid=booking.uid, caller_phone=call.caller, code=re.sub(r"\D", "", code)
+        )
+    except CalendarError as exc:
+        raise _fail(exc) from exc
+    return "Code correct : vous pouvez déplacer ou annuler ce rendez-vous."
+
+
+@function_tool
+async def reschedule_appointment(
+    context: RunContext[CallContext],
+    appointment_number: Annotated[int, Field(description="numéro donné par find_my_appointment")],
+    slot_number: Annotated[int, Field(description="numéro du nouveau créneau (find_slots)")],
+    confirmed: Annotated[bool, Field(description="true seulement après un oui explicite")],
+) -> str:
+    """Déplace un rendez-vous vers un créneau proposé par find_slots, après confirmation."""
+    call = _call(context)
+    call.used_tool("reschedule_appointment")
+    call.note_intent("change")
+    booking = _found(call, appointment_number)
+    slot = _offered(call, slot_number)
+    if not confirmed:
+        return f"Demandez une confirmation explicite : déplacer au {slot.words} ?"
+    context.disallow_interruptions()
+    try:
+        moved: Booking = await _calendar(call).reschedule(
+            booking_uid=booking.uid, new_slot=slot, caller_phone=call.caller
+        )
+    except SlotTaken as exc:
+        raise await _after_slot_taken(call, exc, slot) from exc
+    except CalendarError as exc:
+        raise _fail(exc, "Le rendez-vous actuel reste inchangé.") from exc
+    call.set_outcome("changed")
+    call.offered_slots = []
+    phone = (moved.customer.phone if moved.customer else None) or call.caller
+    sms = await queue_confirmation(
+        call, kind="moved", booking=moved, phone=phone, previous=booking.start
+    )
+    return f"Rendez-vous déplacé au {moved.words}. {sms}"
+
+
+@function_tool
+async def cancel_appointment(
+    context: RunContext[CallContext],
+    appointment_number: Annotated[int, Field(description="numéro donné par find_my_appointment")],
+    confirmed: Annotated[bool, Field(description="true seulement après un oui explicite")],
+    reason: Annotated[str, Field(description="motif donné par le client")] = "",
+) -> str:
+    """Annule un rendez-vous de l'appelant, après confirmation explicite."""
+    call = _call(context)
+    call.used_tool("cancel_appointment")
+    call.note_intent("cancel")
+    booking = _found(call, appointment_number)
+    if not confirmed:
+        return f"Demandez une confirmation explicite : annuler le rendez-vous du {booking.words} ?"
+    context.disallow_interruptions()
+    try:
+        cancelled: Booking = await _calendar(call).cancel(
+            booking_uid=booking.uid,
+            caller_phone=call.caller,
+            reason=reason or "annulé par téléphone",
+        )
+    except CalendarError as exc:
+        raise _fail(exc) from exc
+    call.set_outcome("cancelled")
+    phone = (cancelled.customer.phone if cancelled.customer else None) or call.caller
+    sms = await queue_confirmation(call, kind="cancelled", booking=cancelled, phone=phone)
+    return f"Rendez-vous du {cancelled.words} annulé. {sms}"
+
+
+@function_tool
+async def transfer_to_human(
+    context: RunContext[CallContext],
+    reason: Annotated[str, Field(description="pourquoi le client veut parler au salon")] = "",
+) -> str:
+    """Transfère l'appel à une personne du salon (quand le client le demande ou que tu ne
+    peux pas l'aider). Dis d'abord que tu transfères."""
+    call = _call(context)
+    call.used_tool("transfer_to_human")
+    if not call.profile.transfer_number:
+        raise ToolError(
+            "Personne n'est disponible pour prendre l'appel. Je peux prendre un message "
+            "pour que le salon vous rappelle."
+        )
+    context.disallow_interruptions()
+    try:
+        await transfer_call(call, reason=reason)
+    except Exception as exc:
+        logger.warning("transfer failed", extra={"error": repr(exc)})
+        raise ToolError(
+            "Le transfert n'a pas abouti. Je peux prendre un message pour que le salon "
+            "vous rappelle rapidement."
+        ) from exc
+    call.set_outcome("transferred")
+    return "Transfert en cours : annoncez-le en une phrase courte."
+
+
+@function_tool
+async def take_message(
+    context: RunContext[CallContext],
+    caller_name: Annotated[str, Field(description="nom de la personne")],
+    message: Annotated[str, Field(description="le message pour le salon")],
+    callback_number: Annotated[
+        str | None, Field(description="numéro de rappel s'il diffère de l'appelant")
+    ] = None,
+) -> str:
+    """Prend un message pour le salon (rappel, question sans réponse, demande particulière)."""
+    call = _call(context)
+    call.used_tool("take_message")
+    number = callback_number or call.caller
+    call.extra.setdefault("messages", []).append(
+        {"name": caller_name, "message": message, "callback": number}
+    )
+    await queue_salon_message(call, name=caller_name, message=message, callback=number)
+    call.set_outcome("message")
+    return "Message transmis au salon. Dites que le salon rappellera."
+
+
+@function_tool
+async def end_call(context: RunContext[CallContext]) -> str:
+    """Termine l'appel après avoir dit au revoir (quand le client n'a plus besoin de rien)."""
+    call = _call(context)
+    call.used_tool("end_call")
+    call.ended = True
+    await asyncio.shield(end_call_soon(context))
+    return "Appel terminé."
+
+
+ALL_TOOLS = [
+    check_availability,
+    find_slots,
+    book_appointment,
+    find_my_appointment,
+    send_verification_code,
+    verify_code,
+    reschedule_appointment,
+    cancel_appointment,
+    transfer_to_human,
+    take_message,
+    end_call,
+]
+
+
+def today_line(now: datetime) -> str:
+    """A line for the instructions so the model resolves "samedi" to the right date."""
+    return f"Nous sommes le {WEEKDAYS_FR[now.weekday()]} {now.date().isoformat()}."

@@ -1,0 +1,203 @@
+"""A local OpenAI-compatible chat-completions server (streamed, with tool calls).
+
+It speaks the real wire format the `openai` SDK (and LiveKit's OpenAI plugin) expects:
+`POST /v1/chat/completions` with `stream: true` answers Server-Sent Events of
+`chat.completion.chunk` objects, text deltas or `tool_calls` deltas, a usage chunk and
+`data: [DONE]`. Answers come from a script (one step per request: a reply string, or a
+`{"tool": name, "arguments": {...}}` dict, or a list of those dicts) or from a callable
+given the request body. Every request body is recorded in `requests`.
+
+Usage::
+
+    with OpenAIStub(["Bonjour !", {"tool": "book", "arguments": {"slot": 1}}]) as stub:
+        os.environ["OPENAI_BASE_URL"] = stub.base_url  # http://127.0.0.1:<port>/v1
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Callable, Sequence
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+StubStep = str | dict[str, Any] | list[dict[str, Any]]
+StubResponder = Callable[[dict[str, Any]], StubStep]
+
+
+class OpenAIStub:
+    def __init__(
+        self,
+        script: Sequence[StubStep] | StubResponder = (),
+        *,
+        default_reply: str = "D'accord.",
+        api_key: str = "sk-test-stub",
+    ) -> None:
+        self._steps: list[StubStep] = [] if callable(script) else list(script)
+        self._responder = script if callable(script) else None
+        self.default_reply = default_reply
+        self.api_key = api_key
+        self.requests: list[dict[str, Any]] = []
+        self.unauthorized = 0
+        self._lock = threading.Lock()
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    @property
+    def base_url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host!s}:{port}/v1"
+
+    def add_steps(self, *steps: StubStep) -> None:
+        with self._lock:
+            self._steps.extend(steps)
+
+    def __enter__(self) -> OpenAIStub:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def _next(self, body: dict[str, Any]) -> StubStep:
+        with self._lock:
+            self.requests.append(body)
+            if self._responder is not None:
+                return self._responder(body)
+            return self._steps.pop(0) if self._steps else self.default_reply
+
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        stub = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, format: str, *args: Any) -> None:  # quiet
+                return
+
+            def _json(self, status: int, payload: dict[str, Any]) -> None:
+                data = json.dumps(payload).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def _authorized(self) -> bool:
+                if self.headers.get("Authorization") == f"Bearer {stub.api_key}":
+                    return True
+                stub.unauthorized += 1
+                self._json(401, {"error": {"message": "Incorrect API key", "type": "auth"}})
+                return False
+
+            def do_GET(self) -> None:
+                if not self._authorized():
+                    return
+                if self.path.rstrip("/").endswith("/models"):
+                    self._json(200, {"object": "list", "data": [{"id": "gpt-4o-mini"}]})
+                else:
+                    self._json(404, {"error": {"message": "not found"}})
+
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                raw = self.rfile.read(length)
+                if not self._authorized():
+                    return
+                if not self.path.rstrip("/").endswith("/chat/completions"):
+                    self._json(404, {"error": {"message": "not found"}})
+                    return
+                try:
+                    body = json.loads(raw)
+                    assert isinstance(body.get("messages"), list) and body.get("model")
+                except (ValueError, AssertionError):
+                    self._json(400, {"error": {"message": "invalid request body"}})
+                    return
+                step = stub._next(body)
+                if not body.get("stream"):
+                    self._json(200, _completion(body, step))
+                    return
+                self.send_response(200)
+                self.send_header("Content-Type", "text/event-stream")
+                self.send_header("Cache-Control", "no-cache")
+                self.send_header("Connection", "close")
+                self.end_headers()
+                for chunk in _chunks(body, step):
+                    self.wfile.write(f"data: {json.dumps(chunk)}\n\n".encode())
+                    self.wfile.flush()
+                self.wfile.write(b"data: [DONE]\n\n")
+                self.wfile.flush()
+                self.close_connection = True
+
+        return Handler
+
+
+def _tool_calls(step: StubStep) -> list[dict[str, Any]]:
+    calls = [step] if isinstance(step, dict) else list(step) if isinstance(step, list) else []
+    return [
+        {
+            "index": i,
+            "id": f"call_{int(time.time() * 1000)}_{i}",
+            "type": "function",
+            "function": {
+                "name": c["tool"],
+                "arguments": json.dumps(c.get("arguments", {}), ensure_ascii=False),
+            },
+        }
+        for i, c in enumerate(calls)
+    ]
+
+
+def _base(body: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": "chatcmpl-stub",
+        "object": "chat.completion.chunk",
+        "created": int(time.time()),
+        "model": body.get("model", "gpt-4o-mini"),
+    }
+
+
+def _chunks(body: dict[str, Any], step: StubStep) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    first = {"role": "assistant", "content": ""}
+    out.append({**_base(body), "choices": [{"index": 0, "delta": first, "finish_reason": None}]})
+    if isinstance(step, str):
+        words = step.split(" ")
+        for i in range(0, len(words), 3):
+            piece = " ".join(words[i : i + 3]) + (" " if i + 3 < len(words) else "")
+            delta = {"content": piece}
+            out.append(
+                {**_base(body), "choices": [{"index": 0, "delta": delta, "finish_reason": None}]}
+            )
+        finish = "stop"
+    else:
+        for call in _tool_calls(step):
+            delta = {"tool_calls": [call]}
+            out.append(
+                {**_base(body), "choices": [{"index": 0, "delta": delta, "finish_reason": None}]}
+            )
+        finish = "tool_calls"
+    out.append({**_base(body), "choices": [{"index": 0, "delta": {}, "finish_reason": finish}]})
+    usage = {"prompt_tokens": 100, "completion_tokens": 10, "total_tokens": 110}
+    out.append({**_base(body), "choices": [], "usage": usage})
+    return out
+
+
+def _completion(body: dict[str, Any], step: StubStep) -> dict[str, Any]:
+    message: dict[str, Any] = {"role": "assistant"}
+    if isinstance(step, str):
+        message["content"] = step
+        finish = "stop"
+    else:
+        message["content"] = None
+        message["tool_calls"] = [
+            {k: v for k, v in c.items() if k != "index"} for c in _tool_calls(step)
+        ]
+        finish = "tool_calls"
+    return {
+        **_base(body),
+        "object": "chat.completion",
+        "choices": [{"index": 0, "message": message, "finish_reason": finish}],
+        "usage": {"prompt_tokens": 100, "completion_tokens": 10, "total_tokens": 110},
+    }
