@@ -4,8 +4,9 @@ Rules, in order:
 
 1. Headings build a section path ("Couleur > Notes"); the document title is not repeated
    in the path (`Chunk.indexed_text` already prefixes it).
-2. Tiny sibling sections under the same parent (a short FAQ answer, a one-line tip) are
+2. Tiny prose sections under the same parent (a short FAQ answer, a one-line tip) are
    merged into one chunk, each keeping its heading inline, so no chunk is a lone fragment.
+   Sections holding table rows are never merged: a price row keeps its own heading.
 3. A section's paragraphs and table rows are packed greedily up to `max_chars`; long
    paragraphs are split at sentence boundaries. A table row is never split, so a price row
    always stays "service — duration — price" with its section heading.
@@ -63,6 +64,11 @@ def _sections(doc: Document) -> list[_Section]:
     return [s for s in sections if s.units]
 
 
+def _mergeable(section: _Section, opts: ChunkingOptions) -> bool:
+    """Short prose only: a table keeps its own heading, however small it is."""
+    return section.size < opts.min_chars and not any(u.is_row for u in section.units)
+
+
 def _merge_tiny(sections: list[_Section], opts: ChunkingOptions) -> list[_Section]:
     """Merge runs of tiny sibling sections (same parent) into one section at the parent."""
     out: list[_Section] = []
@@ -71,13 +77,13 @@ def _merge_tiny(sections: list[_Section], opts: ChunkingOptions) -> list[_Sectio
         sec = sections[i]
         run = [sec]
         parent = sec.path[:-1]
-        if sec.size < opts.min_chars:
+        if _mergeable(sec, opts):
             parent = sec.path[:-1]
             total = sec.size + len(sec.path[-1] if sec.path else "")
             j = i + 1
             while j < len(sections):
                 nxt = sections[j]
-                if not nxt.path or nxt.path[:-1] != parent or nxt.size >= opts.min_chars:
+                if not nxt.path or nxt.path[:-1] != parent or not _mergeable(nxt, opts):
                     break
                 total += nxt.size + len(nxt.path[-1]) + 3
                 if total > opts.max_chars:

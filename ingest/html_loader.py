@@ -36,10 +36,15 @@ ALWAYS_DROP = (
     "object",
     "embed",
 )
-BOILERPLATE = re.compile(
-    r"(^|[\s_-])(cookies?|consent|gdpr|rgpd|tarteaucitron|cmp|banner|popup|pop-up|modal|"
-    r"newsletter|subscribe|social|share|sharing|partage|breadcrumbs?|skip-link|sr-only|"
-    r"visually-hidden|advert|ads|promo-modal)($|[\s_-])",
+# Class/id fragments of consent managers and pop-ups: matched anywhere in a token.
+BOILERPLATE_ANYWHERE = re.compile(
+    r"cookie|consent|gdpr|rgpd|tarteaucitron|didomi|onetrust|axeptio|newsletter|popup|pop-up",
+    re.IGNORECASE,
+)
+# Shorter words matched as whole tokens only ("ads" must not match "roads").
+BOILERPLATE_TOKEN = re.compile(
+    r"(^|[\s_-])(banner|modal|social|share|sharing|partage|breadcrumbs?|skip-link|sr-only|"
+    r"visually-hidden|advert|ads|subscribe)($|[\s_-])",
     re.IGNORECASE,
 )
 HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
@@ -66,7 +71,7 @@ def _is_boilerplate(tag: Tag) -> bool:
         [str(c) for c in raw_classes] if isinstance(raw_classes, list) else [str(raw_classes)]
     )
     marks = " ".join([*classes, str(tag.get("id", ""))])
-    return bool(marks.strip()) and bool(BOILERPLATE.search(marks))
+    return bool(BOILERPLATE_ANYWHERE.search(marks) or BOILERPLATE_TOKEN.search(marks))
 
 
 def _content_root(soup: BeautifulSoup) -> Tag:

@@ -133,7 +133,7 @@ def load_xlsx(path: Path) -> Document:
         for sheet in workbook.worksheets:
             rows = [list(r) for r in sheet.iter_rows(values_only=True)]
             written = _table_to_doc(doc, rows, sheet=sheet.title)
-            if written == 0 and rows:
+            if written == 0:
                 doc.warnings.append(f"sheet '{sheet.title}' has no table (header + rows)")
             total += written
     finally:

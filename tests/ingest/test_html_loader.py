@@ -1,0 +1,148 @@
+"""Unit tier: the HTML loader keeps the main content and drops real-world boilerplate."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ingest.document import LoadError
+from ingest.html_loader import load_html
+from ingest.pipeline import ingest_file
+from tests.fixtures.sample_site import COOKIE_TEXT
+
+REPO = Path(__file__).resolve().parents[2]
+SNAPSHOT = REPO / "sources" / "site" / "2026-11-25"
+
+SCRIPT_HEAVY = """<!doctype html><html><head><title>Tarifs | Salon Test</title>
+<script>var prices = "Balayage 999 €"; function track(){}</script>
+<script type="application/ld+json">{"@type": "HairSalon", "name": "Faux nom"}</script>
+<style>body { color: red } .x:after { content: "Texte CSS" }</style></head>
+<body>
+<div id="tarteaucitronRoot"><p>Ce site utilise des traceurs. Accepter ?</p></div>
+<header><nav><a href="/">Accueil</a> <a href="/tarifs">Nos tarifs du menu</a></nav></header>
+<div class="content">
+  <h1>Nos tarifs</h1>
+  <h2>Coupes</h2>
+  <table><thead><tr><th>Prestation</th><th>Prix</th></tr></thead>
+  <tbody><tr><td>Coupe femme</td><td>45 €</td></tr>
+  <tr><td>Coupe <b>homme</b></td><td>25 €</td></tr></tbody></table>
+  <p>Shampoing <em>inclus</em> dans toutes les coupes.</p>
+  <div hidden><p>Texte caché du formulaire</p></div>
+  <p style="display: none">Promotion expirée</p>
+  <script>document.write("Texte injecté par script");</script>
+  <noscript>Activez JavaScript</noscript>
+  <form><label>Votre e-mail pour la newsletter</label><input name="e"></form>
+</div>
+<aside><p>Article suggéré : les tendances 2019</p></aside>
+<footer><p>© Salon Test, mentions légales</p></footer>
+<script>for (var i = 0; i < 10; i++) { console.log("boucle") }</script>
+</body></html>"""
+
+
+def _all_text(path: Path) -> str:
+    result = ingest_file(path, root=path.parent)
+    return "\n".join(c.indexed_text() for c in result.chunks)
+
+
+def test_scripts_styles_nav_footer_forms_and_hidden_text_are_dropped(tmp_path: Path) -> None:
+    page = tmp_path / "tarifs.html"
+    page.write_text(SCRIPT_HEAVY, encoding="utf-8")
+    text = _all_text(page)
+    for noise in (
+        "999",
+        "Faux nom",
+        "Texte CSS",
+        "traceurs",
+        "Nos tarifs du menu",
+        "caché",
+        "Promotion",
+        "injecté",
+        "JavaScript",
+        "newsletter",
+        "tendances",
+        "mentions légales",
+        "boucle",
+    ):
+        assert noise not in text, noise
+    assert "Coupe femme — 45 €" in text
+    assert "Coupe homme — 25 €" in text
+    assert "Shampoing inclus dans toutes les coupes." in text
+
+
+def test_headings_become_the_section_path_and_h1_the_title(tmp_path: Path) -> None:
+    page = tmp_path / "tarifs.html"
+    page.write_text(SCRIPT_HEAVY, encoding="utf-8")
+    chunks = ingest_file(page, root=tmp_path).chunks
+    assert {c.title for c in chunks} == {"Nos tarifs"}
+    row = next(c for c in chunks if "Coupe femme" in c.text)
+    assert row.section == "Coupes"
+    assert row.kind == "price"
+
+
+def test_cookie_banner_and_site_chrome_are_absent_from_the_sample_snapshot() -> None:
+    for page in sorted(SNAPSHOT.rglob("*.html")):
+        text = _all_text(page)
+        assert COOKIE_TEXT[:40] not in text, page
+        assert "Tout accepter" not in text
+        assert "Jeu concours" not in text  # hidden pop-up
+        assert "Je m'inscris" not in text and "Recevez nos conseils" not in text
+        assert "Tous droits réservés" not in text
+        assert "Aller au contenu" not in text  # skip link
+        assert "gtag" not in text and "HairSalon" not in text
+        assert "Mentions légales" not in text and "Instagram" not in text
+
+
+def test_the_hours_table_of_the_access_page_is_kept_row_by_row() -> None:
+    chunks = ingest_file(SNAPSHOT / "infos-pratiques" / "acces.html", root=SNAPSHOT).chunks
+    hours = next(c for c in chunks if c.section == "Horaires d'ouverture")
+    assert hours.kind == "hours"
+    assert "Jeudi — 9h30 – 20h30" in hours.text.splitlines()
+    assert "Lundi — Fermé" in hours.text.splitlines()
+    assert hours.source == "infos-pratiques/acces.html"
+
+
+def test_an_article_keeps_its_own_header_title(tmp_path: Path) -> None:
+    chunks = ingest_file(SNAPSHOT / "blog" / "entretenir-son-balayage.html", root=SNAPSHOT).chunks
+    assert chunks[0].title == "Cinq conseils pour faire durer votre balayage"
+    assert any("48 heures avant le premier shampoing" in c.text for c in chunks)
+
+
+def test_a_page_without_h1_takes_its_title_from_the_title_tag(tmp_path: Path) -> None:
+    page = tmp_path / "a.html"
+    page.write_text(
+        "<html><head><title>Horaires | Salon</title></head><body><main>"
+        "<p>Ouvert du mardi au samedi.</p></main></body></html>",
+        encoding="utf-8",
+    )
+    assert load_html(page).title == "Horaires"
+
+
+def test_a_page_of_only_scripts_is_reported_with_a_reason(tmp_path: Path) -> None:
+    page = tmp_path / "app.html"
+    page.write_text(
+        "<html><head><script>var a=1;</script></head><body><div id='root'></div>"
+        "<script src='bundle.js'></script><noscript>Activez JavaScript</noscript></body></html>",
+        encoding="utf-8",
+    )
+    report = ingest_file(page, root=tmp_path).reports[0]
+    assert report.status == "error"
+    assert "no readable content" in (report.error or "")
+
+
+def test_a_latin1_page_is_decoded_with_a_warning(tmp_path: Path) -> None:
+    page = tmp_path / "vieux.html"
+    page.write_bytes(
+        "<html><head><meta charset='iso-8859-1'></head><body><main><h1>Accès</h1>"
+        "<p>Métro Ampère, 3 minutes à pied.</p></main></body></html>".encode("latin-1")
+    )
+    result = ingest_file(page, root=tmp_path)
+    assert result.reports[0].status == "warning"
+    assert "Métro Ampère" in result.chunks[0].text
+
+
+def test_an_empty_html_file_is_skipped_as_empty(tmp_path: Path) -> None:
+    page = tmp_path / "vide.html"
+    page.write_text("  \n", encoding="utf-8")
+    with pytest.raises(LoadError, match="empty"):
+        load_html(page)

@@ -1,0 +1,129 @@
+"""Integration tier (files only): whole folders — the sample salon and a folder of bad input."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from ingest.pipeline import discover, ingest_directory
+from salon.profile import load_profile
+from tests.fixtures import bad_inputs
+
+REPO = Path(__file__).resolve().parents[2]
+SOURCES = REPO / "sources"
+
+
+@pytest.fixture(scope="module")
+def sample():  # type: ignore[no-untyped-def]
+    return ingest_directory(SOURCES)
+
+
+def test_the_sample_folder_ingests_every_document_without_errors(sample) -> None:  # type: ignore[no-untyped-def]
+    by_path = {r.path: r for r in sample.reports}
+    for expected in (
+        "salon.toml",
+        "tarifs-maison-margaux-2026.pdf",
+        "faq-et-conditions.md",
+        "produits-et-tarifs.xlsx",
+        "tarifs-prestations.csv",
+        "site/2026-11-25/prestations.html",
+        "site/2026-11-25/infos-pratiques/acces.html",
+    ):
+        assert by_path[expected].status == "ok", by_path[expected]
+        assert by_path[expected].chunks > 0
+    assert not [r for r in sample.reports if r.status == "error"]
+    assert len(sample.chunks) >= 60
+    assert len({c.id for c in sample.chunks}) == len(sample.chunks)
+    assert all(len(c.text) <= 800 for c in sample.chunks)
+    assert {"price", "hours", "policy", "faq", "other"} <= {c.kind for c in sample.chunks}
+
+
+def test_only_the_newest_website_snapshot_is_indexed(sample) -> None:  # type: ignore[no-untyped-def]
+    old = next(r for r in sample.reports if r.path == "site/2026-06-02/")
+    assert old.status == "skipped" and "older website snapshot" in (old.error or "")
+    assert not any(c.source.startswith("site/2026-06-02") for c in sample.chunks)
+    assert not any("105 €" in c.text for c in sample.chunks)
+    assert not any(c.source.endswith("manifest.json") for c in sample.chunks)
+
+
+def test_salon_toml_facts_are_indexed_in_words(sample) -> None:  # type: ignore[no-untyped-def]
+    facts = [c for c in sample.chunks if c.source == "salon.toml"]
+    hours = next(c for c in facts if c.section == "Horaires d'ouverture")
+    assert hours.kind == "hours"
+    assert "Le jeudi : ouvert de 9h30 à 20h30." in hours.text
+    assert "fermé le lundi et le dimanche" in hours.text
+    closures = next(c for c in facts if c.section.startswith("Fermetures"))
+    assert "Fermé du lundi 9 août 2027 au lundi 23 août 2027 (congés d'été)." in closures.text
+    assert "Le lundi 21 décembre 2026 : ouvert de 10h à 18h" in closures.text
+    profile = load_profile(SOURCES / "salon.toml")
+    rows = "\n".join(c.text for c in facts if c.kind == "price")
+    assert len([s for s in profile.services if f"{s.name} — " in rows]) == len(profile.services)
+    assert any("Yanis Benali, coiffeur barbier" in c.text for c in facts)
+    assert any("18 rue de la Charité" in c.text and "04 78 42 18 90" in c.text for c in facts)
+
+
+def test_a_folder_of_bad_input_reports_each_file_and_ingests_the_rest(tmp_path: Path) -> None:
+    (tmp_path / "bon.md").write_text("# Accès\n\nMétro A, station Ampère.\n", encoding="utf-8")
+    bad_inputs.encrypted_pdf(tmp_path / "chiffre.pdf")
+    bad_inputs.corrupt_pdf(tmp_path / "abime.pdf")
+    bad_inputs.scanned_pdf(tmp_path / "scan.pdf", pages=1)
+    (tmp_path / "vide.txt").write_bytes(b"")
+    (tmp_path / "ancien.txt").write_bytes("Fermé le lundi, ouvert à 9h.".encode("cp1252"))
+    (tmp_path / "photo.jpg").write_bytes(b"\xff\xd8\xff")
+    (tmp_path / "tarifs.docx").write_bytes(b"PK")
+    (tmp_path / "notes.xyz").write_text("?", encoding="utf-8")
+    (tmp_path / ".DS_Store").write_bytes(b"\x00\x01")
+    (tmp_path / ".cache").mkdir()
+    (tmp_path / ".cache" / "x.md").write_text("# caché\n\ntexte", encoding="utf-8")
+    (tmp_path / "site" / "2026-01-01").mkdir(parents=True)
+    (tmp_path / "site" / "2026-01-01" / "index.html").write_text(
+        "<html><body><script>app()</script></body></html>", encoding="utf-8"
+    )
+
+    result = ingest_directory(tmp_path)
+    reasons = {r.path: (r.status, r.error or "; ".join(r.warnings)) for r in result.reports}
+    assert reasons["bon.md"][0] == "ok"
+    assert reasons["chiffre.pdf"] == ("error", "encrypted PDF: a password is needed to read it")
+    assert reasons["abime.pdf"][0] == "error"
+    assert reasons["scan.pdf"][0] == "error" and "OCR" in reasons["scan.pdf"][1]
+    assert reasons["vide.txt"] == ("skipped", "empty file")
+    assert reasons["ancien.txt"][0] == "warning" and "UTF-8" in reasons["ancien.txt"][1]
+    assert reasons["photo.jpg"] == ("skipped", "images are not read (no OCR)")
+    assert "export it as PDF" in reasons["tarifs.docx"][1]
+    assert reasons["notes.xyz"] == ("skipped", "unsupported file type (.xyz)")
+    assert reasons["site/2026-01-01/index.html"][0] == "error"
+    assert not any(".DS_Store" in p or ".cache" in p for p in reasons)
+    sources = {c.source for c in result.chunks}
+    assert sources == {"bon.md", "ancien.txt"}
+
+
+def test_a_folder_without_salon_toml_is_fine_and_an_invalid_one_is_reported(
+    tmp_path: Path,
+) -> None:
+    shutil.copy(SOURCES / "faq-et-conditions.md", tmp_path / "faq.md")
+    result = ingest_directory(tmp_path)
+    assert [r.status for r in result.reports] == ["ok"]
+    (tmp_path / "salon.toml").write_text("[salon]\nname = 'X'\n", encoding="utf-8")
+    result = ingest_directory(tmp_path)
+    bad = next(r for r in result.reports if r.path == "salon.toml")
+    assert bad.status == "error" and "invalid salon profile" in (bad.error or "")
+    assert any(c.source == "faq.md" for c in result.chunks)
+
+
+def test_discover_counts_files_first_and_progress_is_reported_per_file(tmp_path: Path) -> None:
+    for name in ("a.md", "b.txt", "c.csv"):
+        (tmp_path / name).write_text("Titre\n\nDu texte ici.\n", encoding="utf-8")
+    found = discover(tmp_path)
+    assert [p.name for p in found.files] == ["a.md", "b.txt", "c.csv"]
+    seen: list[tuple[int, int, str]] = []
+    ingest_directory(
+        tmp_path, on_file=lambda done, total, rep: seen.append((done, total, rep.path))
+    )
+    assert seen == [(1, 3, "a.md"), (2, 3, "b.txt"), (3, 3, "c.csv")]
+
+
+def test_a_missing_folder_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(NotADirectoryError, match="not a folder"):
+        ingest_directory(tmp_path / "nope")
