@@ -387,15 +387,10 @@ class BaseCalendar(abc.ABC):
             with state_db.write_transaction(conn):
                 sent = conn.execute(
                     "SELECT COUNT(*) FROM booking_codes WHERE uid = ? AND created_at > ?",
-                    (booking_uid, utc_text(now - timedelta(days=1))),
+                    (booking_uid, (now - timedelta(days=1)).isoformat()),
                 ).fetchone()[0]
                 if sent >= CODES_PER_DAY:
                     raise TooManyAttempts("code quota reached for this booking")
-                conn.execute(
-                    "DELETE FROM booking_codes WHERE uid = ? AND caller_phone = ? "
-                    "AND tries < ? AND expires_at > ?",
-                    (booking_uid, phone, TRIES_PER_CODE, utc_text(now)),
-                )
                 conn.execute(
                     "INSERT INTO booking_codes (uid, caller_phone, code_hash, expires_at, "
                     "created_at) VALUES (?, ?, ?, ?, ?)",
