@@ -1,0 +1,136 @@
+"""The LiveKit worker: a thin entry point (`python -m agent start|dev|console`).
+
+`prewarm` loads, once per job process, the Silero VAD, the local turn detector, the
+salon profile and the knowledge-base retriever. Each job is one phone call, dispatched
+explicitly by name (`AGENT_NAME`) by the webhook with metadata `{call_sid, from, to}`;
+the SIP participant's attributes are the fallback. The agent waits for the caller
+before greeting, and writes the call record when the call ends.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from livekit import rtc
+from livekit.agents import AgentServer, JobContext, JobProcess, cli, llm
+from livekit.agents.voice.events import ConversationItemAddedEvent
+
+from salon import settings, state_db
+
+logger = logging.getLogger("agent")
+
+CALLER_KINDS = [
+    rtc.ParticipantKind.PARTICIPANT_KIND_SIP,
+    rtc.ParticipantKind.PARTICIPANT_KIND_CONNECTOR,
+    rtc.ParticipantKind.PARTICIPANT_KIND_STANDARD,
+]
+
+
+@dataclass(frozen=True)
+class CallIdentity:
+    call_sid: str | None
+    caller: str | None
+    called: str | None
+
+
+def call_identity(metadata: str | None, attributes: dict[str, str] | None = None) -> CallIdentity:
+    """`call_sid`/`from`/`to` from the dispatch metadata, else the SIP attributes.
+
+    `sip.twilio.callSid` is the child leg, so it is only a last resort for `call_sid`.
+    """
+    data: dict[str, Any] = {}
+    if metadata:
+        try:
+            loaded = json.loads(metadata)
+            data = loaded if isinstance(loaded, dict) else {}
+        except ValueError:
+            logger.warning("dispatch metadata is not JSON; using SIP attributes")
+    attrs = attributes or {}
+
+    def pick(*values: Any) -> str | None:
+        return next((str(v).strip() for v in values if v and str(v).strip()), None)
+
+    return CallIdentity(
+        call_sid=pick(data.get("call_sid"), data.get("CallSid"), attrs.get("sip.twilio.callSid")),
+        caller=pick(data.get("from"), data.get("From"), attrs.get("sip.phoneNumber")),
+        called=pick(data.get("to"), data.get("To"), attrs.get("sip.trunkPhoneNumber")),
+    )
+
+
+def prewarm(proc: JobProcess) -> None:
+    """Load the heavy, shareable pieces once per process."""
+    from agent.retrieval import open_knowledge_base
+    from agent.session import load_turn_detector, load_vad
+    from salon.profile import load_profile
+
+    proc.userdata["profile"] = load_profile()
+    proc.userdata["vad"] = load_vad()
+    proc.userdata["turn_detector"] = load_turn_detector()
+    proc.userdata["kb"] = open_knowledge_base()
+
+
+server = AgentServer(
+    num_idle_processes=settings.get_int("AGENT_IDLE_PROCESSES", 1),
+    job_memory_warn_mb=settings.get_float("AGENT_MEMORY_WARN_MB", 700),
+)
+server.setup_fnc = prewarm
+
+
+@server.rtc_session(agent_name=settings.get("AGENT_NAME", "salon-receptionist") or "")
+async def entrypoint(ctx: JobContext) -> None:
+    from agent import calls
+    from agent.receptionist import build_receptionist
+    from agent.retrieval import BudgetedRetriever, RagOptions
+    from agent.session import build_voice_session
+
+    profile = ctx.proc.userdata["profile"]
+    await ctx.connect()
+    participant = await ctx.wait_for_participant(kind=CALLER_KINDS)
+    identity = call_identity(ctx.job.metadata, dict(participant.attributes))
+    conn = state_db.connect()
+    call = calls.open_call(
+        profile=profile,
+        conn=conn,
+        caller=identity.caller,
+        called=identity.called,
+        call_sid=identity.call_sid,
+    )
+    rag = RagOptions.from_env()
+    agent = build_receptionist(
+        call=call, retriever=BudgetedRetriever(ctx.proc.userdata["kb"], options=rag)
+    )
+    session = build_voice_session(
+        profile=profile,
+        call=call,
+        vad=ctx.proc.userdata["vad"],
+        turn_detector=ctx.proc.userdata["turn_detector"],
+        rag=rag,
+    )
+
+    def on_item(ev: ConversationItemAddedEvent) -> None:
+        item = ev.item
+        if isinstance(item, llm.ChatMessage) and item.role == "assistant":
+            latency = calls.latency_of(item)
+            if latency:
+                call.turn_latencies.append(latency)
+
+    session.on("conversation_item_added", on_item)
+
+    async def finish(reason: str = "") -> None:
+        await calls.finish_call(call, session=session)
+        conn.close()
+
+    ctx.add_shutdown_callback(finish)
+    await session.start(agent=agent, room=ctx.room)
+    session.say(calls.greeting_for(call), allow_interruptions=True)
+
+
+def main() -> None:
+    cli.run_app(server)
+
+
+if __name__ == "__main__":
+    main()
