@@ -64,7 +64,9 @@ def main(argv: list[str] | None = None) -> int:
         "unanswerable_mean": dict(
             zip(names, x[y == 0].mean(axis=0).round(3).tolist(), strict=True)
         ),
-        "same_data": dict(zip(["no_answer_recall", "false_flag_rate"], _rates(weights, x, y))),
+        "same_data": dict(
+            zip(["no_answer_recall", "false_flag_rate"], _rates(weights, x, y), strict=True)
+        ),
         "cross_validated": {
             "no_answer_recall": round(sum(predicted_recall) / max((y == 0).sum(), 1), 4),
             "false_flag_rate": round(sum(predicted_false) / max((y == 1).sum(), 1), 4),
