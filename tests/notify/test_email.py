@@ -1,0 +1,105 @@
+"""Integration tier: e-mail through a real local SMTP server (aiosmtpd), with refusals."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from agent.notify.service import email_transcript, transcript_recipient
+from salon.profile import SalonProfile
+from tests.notify.conftest import make_outbox
+from tests.stubs.smtp import SmtpServer
+
+
+async def _queue_and_drain(db_path: Path, smtp: SmtpServer | None, *, wait: float = 0.0):
+    outbox = make_outbox(db_path, smtp=smtp)
+    await outbox.enqueue(
+        channel="email",
+        to="gerante@example.fr",
+        subject="Appel du jeudi 3 décembre à 14h30",
+        body="Résumé : rendez-vous pris.\nTranscription : …",
+        dedupe_key="CA1:transcript:email",
+    )
+    report = await outbox.drain(max_wait=wait)
+    return outbox, report
+
+
+async def test_an_email_is_delivered_with_its_french_subject_and_body(
+    db_path: Path, smtp_server: SmtpServer
+) -> None:
+    outbox, report = await _queue_and_drain(db_path, smtp_server)
+    [mail] = smtp_server.messages
+    assert mail["Subject"] == "Appel du jeudi 3 décembre à 14h30"
+    assert mail["To"] == "gerante@example.fr" and mail["From"] == "salon@example.fr"
+    assert "Résumé : rendez-vous pris." in mail.get_content()
+    entry = outbox.get("CA1:transcript:email")
+    assert report.sent == 1 and entry is not None and entry.status == "sent"
+    assert entry.provider_id == str(mail["Message-ID"]).strip()
+
+
+async def test_a_550_refusal_is_permanent_and_recorded(
+    db_path: Path, smtp_server: SmtpServer
+) -> None:
+    smtp_server.refuse_next(550)
+    outbox, report = await _queue_and_drain(db_path, smtp_server, wait=1)
+    entry = outbox.get("CA1:transcript:email")
+    assert entry is not None and entry.status == "failed" and entry.error_code == 550
+    assert "recipient refused" in (entry.detail or "") and entry.attempts == 1
+    assert smtp_server.messages == [] and report.failed == 1
+
+
+async def test_a_temporary_451_is_retried_and_delivered_once(
+    db_path: Path, smtp_server: SmtpServer
+) -> None:
+    smtp_server.refuse_next(451, times=2)
+    outbox, report = await _queue_and_drain(db_path, smtp_server, wait=2)
+    entry = outbox.get("CA1:transcript:email")
+    assert entry is not None and entry.status == "sent" and entry.attempts == 3
+    assert len(smtp_server.messages) == 1
+
+
+async def test_an_unreachable_server_keeps_the_email_queued(db_path: Path) -> None:
+    dead = SmtpServer()  # never started: the port refuses connections
+    outbox, report = await _queue_and_drain(db_path, dead)
+    entry = outbox.get("CA1:transcript:email")
+    assert entry is not None and entry.status == "queued"
+    assert "SMTP connection failed" in (entry.detail or "") and report.retry_later == 1
+
+
+async def test_without_smtp_settings_the_email_is_kept_not_sent(db_path: Path) -> None:
+    outbox, _ = await _queue_and_drain(db_path, None)
+    entry = outbox.get("CA1:transcript:email")
+    assert entry is not None and entry.status == "not_sent"
+    assert entry.detail == "not sent: SMTP not configured"
+
+
+async def test_the_transcript_email_goes_once_per_call_to_the_salon(
+    db_path: Path, smtp_server: SmtpServer, profile: SalonProfile, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("TRANSCRIPT_EMAIL", raising=False)
+    outbox = make_outbox(db_path, smtp=smtp_server)
+    for _ in range(2):
+        await email_transcript(
+            outbox,
+            profile=profile,
+            call_id="CA42",
+            started_at=datetime(2026, 12, 3, 14, 30, tzinfo=profile.timezone),
+            caller="+33612345678",
+            summary="Rendez-vous pris pour une coupe homme.",
+            transcript=[("caller", "Bonjour"), ("agent", "Bonjour !")],
+        )
+        await outbox.drain()
+    [mail] = smtp_server.messages
+    assert mail["To"] == profile.salon_email
+    assert "Client : Bonjour" in mail.get_content()
+
+
+def test_an_empty_transcript_email_setting_means_no_email(
+    profile: SalonProfile, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TRANSCRIPT_EMAIL", "")
+    assert transcript_recipient(profile) is None
+    monkeypatch.setenv("TRANSCRIPT_EMAIL", "patron@example.fr")
+    assert transcript_recipient(profile) == "patron@example.fr"
