@@ -106,9 +106,9 @@ def _openapi() -> Any:
 class Fault:
     """One injected fault: the next `times` matching requests get it.
 
-    `status` answers with that code (429 carries rate-limit headers) unless `delay` only is
-    set; `delay` sleeps first (a client timeout); `process=True` still handles the request
-    after the delay (the client gave up, but the server did the work).
+    `status` answers with that code (429 carries rate-limit headers); `delay` sleeps before
+    answering (a client timeout); `process=True` handles the request first, then delays
+    and/or answers the error (the server did the work, but the client never heard it).
     """
 
     method: str | None = None
@@ -483,14 +483,16 @@ class CalComStub:
             if problem:
                 return _error(400, "BadRequestException", problem[:300])
         fault = self._take_fault(req.method, req.path)
-        if fault is not None and fault.delay:
+        if fault is not None and not fault.process:
             _time.sleep(fault.delay)
-        if fault is not None and fault.status and not fault.process:
-            return _fault_response(fault)
+            if fault.status:
+                return _fault_response(fault)
         with self._lock:
             response = self._route(req, body)
-        if fault is not None and fault.status and fault.process:
-            return _fault_response(fault)  # the work was done, but the answer is an error
+        if fault is not None and fault.process:
+            _time.sleep(fault.delay)  # the work is done, but the answer is late or an error
+            if fault.status:
+                return _fault_response(fault)
         if self.validate and 200 <= response.status_code < 300:
             result = _openapi().unmarshal_response(
                 WerkzeugOpenAPIRequest(req), WerkzeugOpenAPIResponse(response)
@@ -513,7 +515,8 @@ def _fault_response(fault: Fault) -> Response:
             }
         )
         return response
-    return _error(status, "InternalServerErrorException", fault.message)
+    code = "BadRequestException" if status < 500 else "InternalServerErrorException"
+    return _error(status, code, fault.message)
 
 
 def _json(status: int, payload: dict) -> Response:
