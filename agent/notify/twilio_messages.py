@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -27,12 +28,17 @@ from salon import settings
 DEFAULT_TIMEOUT = 5.0
 NOT_CONFIGURED = "Twilio not configured"
 
+# The twilio library logs every request URL at INFO, and a list URL carries `To=<number>`:
+# its logger is kept at WARNING so phone numbers never reach INFO logs.
+_http_logger = logging.getLogger("agent.notify.twilio_http")
+_http_logger.setLevel(logging.WARNING)
+
 
 class _BaseUrlHttpClient(AsyncTwilioHttpClient):
     """`AsyncTwilioHttpClient` that sends `*.twilio.com` requests to `base_url` when set."""
 
     def __init__(self, *, base_url: str | None, timeout: float) -> None:
-        super().__init__(timeout=timeout)
+        super().__init__(timeout=timeout, logger=_http_logger)
         self._base = base_url.rstrip("/") if base_url else None
 
     async def request(  # type: ignore[override]
