@@ -60,9 +60,11 @@ class IngestOptions:
     def from_settings(cls) -> IngestOptions:
         """`INGEST_MAX_PDF_PAGES`, `INGEST_MAX_FILE_MB`, `INGEST_CHUNK_CHARS` when set."""
         return cls(
-            max_pdf_pages=settings.get_int("INGEST_MAX_PDF_PAGES", 300),
-            max_file_bytes=settings.get_int("INGEST_MAX_FILE_MB", 50) * 1024 * 1024,
-            chunking=ChunkingOptions(max_chars=settings.get_int("INGEST_CHUNK_CHARS", 800)),
+            max_pdf_pages=max(1, settings.get_int("INGEST_MAX_PDF_PAGES", 300)),
+            max_file_bytes=max(1, settings.get_int("INGEST_MAX_FILE_MB", 50)) * 1024 * 1024,
+            chunking=ChunkingOptions(
+                max_chars=max(200, settings.get_int("INGEST_CHUNK_CHARS", 800))
+            ),
         )
 
 
@@ -153,8 +155,11 @@ def _load(path: Path, rel: str, options: IngestOptions) -> Document:
 
 
 def ingest_file(path: Path, *, root: Path, options: IngestOptions | None = None) -> IngestResult:
-    """Load and chunk one file. Bad input gives a report with the reason, never an exception."""
-    opts = options or IngestOptions()
+    """Load and chunk one file. Bad input gives a report with the reason, never an exception.
+
+    Without `options`, limits come from the settings (`IngestOptions.from_settings`).
+    """
+    opts = options or IngestOptions.from_settings()
     rel = _relative(path.resolve(), root.resolve())
     report = FileReport(path=rel)
     result = IngestResult(reports=[report])
@@ -205,7 +210,7 @@ def ingest_directory(
     `on_file(done, total, report)` is called after each file read, for progress display.
     Reports come in path order: files read, then files skipped up front.
     """
-    opts = options or IngestOptions()
+    opts = options or IngestOptions.from_settings()
     root = sources.resolve()
     found = discover(root)
     result = IngestResult()
