@@ -72,9 +72,12 @@ def load_gold(path: Path) -> list[GoldQuestion]:
             raise GoldFileError(f"{path}:{number}: 'expect' must be strings or lists of strings")
         else:
             groups = ()
-        answerable = bool(data.get("answerable", bool(groups)))
+        answerable = bool(data.get("answerable", True))
         if answerable and not groups:
-            raise GoldFileError(f"{path}:{number}: an answerable question needs 'expect'")
+            raise GoldFileError(
+                f"{path}:{number}: an answerable question needs 'expect' "
+                f'(or say "answerable": false)'
+            )
         questions.append(
             GoldQuestion(
                 question=data["question"],

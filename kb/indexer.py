@@ -80,10 +80,13 @@ def pipeline_fingerprint() -> str:
     return digest.hexdigest()[:16]
 
 
-def _default_ingest(sources: Path) -> IngestResult:
+def _default_ingest(sources: Path, say: Progress) -> IngestResult:
     from ingest.pipeline import ingest_directory
 
-    return ingest_directory(sources)
+    def on_file(done: int, total: int, report: FileReport) -> None:
+        say(f"read {done}/{total} {report.path} ({report.chunks} chunks)")
+
+    return ingest_directory(sources, on_file=on_file)
 
 
 def _metadata(chunk: Chunk) -> dict[str, Any]:
@@ -184,7 +187,7 @@ def reindex(
             )
 
         say("reading documents")
-        result = (ingest or _default_ingest)(sources)
+        result = ingest(sources) if ingest is not None else _default_ingest(sources, say)
         unique: dict[str, Chunk] = {}
         for chunk in result.chunks:
             if chunk.text.strip():

@@ -22,9 +22,9 @@ import logging
 import os
 import secrets
 import shutil
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -78,7 +78,8 @@ def versions_dir(db_dir: Path) -> Path:
 
 
 def new_version_id() -> str:
-    return time.strftime("%Y%m%dT%H%M%S", time.gmtime()) + "-" + secrets.token_hex(3)
+    """A version id that sorts by creation time (microseconds), then a random suffix."""
+    return datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f") + "-" + secrets.token_hex(3)
 
 
 def current_pointer(db_dir: Path) -> Path:

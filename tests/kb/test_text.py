@@ -1,0 +1,46 @@
+"""Unit tests: French folding, BM25 tokens and spoken-query clean-up."""
+
+from __future__ import annotations
+
+import pytest
+
+from kb.text import clean_spoken, fold, tokens, words_to_digits
+
+
+def test_fold_strips_accents_ligatures_and_case() -> None:
+    assert fold("Kératine À L’ŒIL") == "keratine a l'oeil"
+
+
+def test_tokens_drop_stop_words_and_meet_accented_and_plain_spellings() -> None:
+    assert tokens("le soin à la kératine") == tokens("soin keratine")
+    assert "combien" not in " ".join(tokens("c'est combien un balayage"))
+
+
+def test_tokens_keep_numbers_without_leading_zeros() -> None:
+    assert tokens("ouvert de 09h30 à 19h") == ["ouvert", "9", "30", "19"]
+
+
+@pytest.mark.parametrize(
+    ("spoken", "digits"),
+    [
+        ("vingt-cinq euros", "25 euros"),
+        ("le vingt quatre décembre", "le 24 décembre"),
+        ("quatre-vingt-dix", "90"),
+        ("soixante et onze", "71"),
+        ("deux mille vingt six", "2026"),
+        ("cent vingt", "120"),
+        ("mille cinq cents", "1500"),
+        ("dix huit heures trente", "18 heures 30"),
+    ],
+)
+def test_numbers_said_as_words_become_digits(spoken: str, digits: str) -> None:
+    assert words_to_digits(spoken) == digits
+
+
+def test_articles_un_and_une_are_not_turned_into_numbers() -> None:
+    assert words_to_digits("un balayage et une coupe") == "un balayage et une coupe"
+
+
+def test_clean_spoken_drops_fillers_and_converts_numbers() -> None:
+    cleaned = clean_spoken("euh ben du coup c'est combien pour vingt minutes s'il vous plaît")
+    assert cleaned == "c'est combien pour 20 minutes"
