@@ -44,6 +44,7 @@ class SendError(Exception):
         code: the provider's error code (Twilio 21614, SMTP 550…), when known.
         uncertain: the provider may have accepted the message (timeout after sending).
         not_configured: credentials or settings are missing or refused; keep for later.
+        retry_after: seconds the provider asked us to wait (Retry-After), if any.
     """
 
     def __init__(
@@ -54,6 +55,7 @@ class SendError(Exception):
         code: int | None = None,
         uncertain: bool = False,
         not_configured: bool = False,
+        retry_after: float | None = None,
     ) -> None:
         super().__init__(reason)
         self.reason = reason
@@ -61,6 +63,7 @@ class SendError(Exception):
         self.code = code
         self.uncertain = uncertain
         self.not_configured = not_configured
+        self.retry_after = retry_after
 
 
 @runtime_checkable

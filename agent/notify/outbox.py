@@ -414,7 +414,10 @@ class Outbox:
             report.not_sent += 1
         elif exc.retryable and attempts < self.policy.max_attempts:
             status, detail = "queued", exc.reason
-            next_at = now + self.policy.delay(attempts)
+            wait = self.policy.delay(attempts)
+            if exc.retry_after is not None:  # the provider's Retry-After, within our cap
+                wait = max(wait, min(exc.retry_after, self.policy.max_delay))
+            next_at = now + wait
         else:
             status, next_at = "failed", now
             detail = exc.reason if not exc.retryable else f"{exc.reason} (gave up after {attempts})"

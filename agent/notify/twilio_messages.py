@@ -9,6 +9,7 @@ reuses it for transfers: `await client.calls(sid).update_async(twiml=...)`.
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import json
 import logging
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import aiohttp
-from twilio.base.exceptions import TwilioRestException
+from twilio.base.exceptions import TwilioException, TwilioRestException, TwilioServiceException
 from twilio.http.async_http_client import AsyncTwilioHttpClient
 from twilio.http.response import Response
 from twilio.rest import Client
@@ -32,6 +33,11 @@ NOT_CONFIGURED = "Twilio not configured"
 # its logger is kept at WARNING so phone numbers never reach INFO logs.
 _http_logger = logging.getLogger("agent.notify.twilio_http")
 _http_logger.setLevel(logging.WARNING)
+
+# Headers of the last error answer in the current send (the twilio exceptions drop them).
+_error_headers: contextvars.ContextVar[dict[str, str] | None] = contextvars.ContextVar(
+    "twilio_error_headers", default=None
+)
 
 
 class _BaseUrlHttpClient(AsyncTwilioHttpClient):
@@ -55,7 +61,7 @@ class _BaseUrlHttpClient(AsyncTwilioHttpClient):
         parts = urlsplit(url)
         if self._base and (parts.hostname or "").endswith("twilio.com"):
             url = self._base + parts.path + (f"?{parts.query}" if parts.query else "")
-        return await super().request(
+        response = await super().request(
             method,
             url,
             params=params,
@@ -65,6 +71,10 @@ class _BaseUrlHttpClient(AsyncTwilioHttpClient):
             timeout=timeout or self.timeout,
             allow_redirects=allow_redirects,
         )
+        holder = _error_headers.get()
+        if holder is not None and response.status_code >= 400:
+            holder.update({k.lower(): str(v) for k, v in (response.headers or {}).items()})
+        return response
 
 
 def make_twilio_client(
@@ -188,12 +198,14 @@ class TwilioNotifier:
             raise SendError(reason, retryable=False, not_configured=True)
         params = self._params(message)
         client = self._twilio()
+        headers: dict[str, str] = {}
+        _error_headers.set(headers)  # wait_for's task copies the context: same dict
         try:
             created = await asyncio.wait_for(
                 client.messages.create_async(**params), self.options.timeout + 1
             )
-        except TwilioRestException as exc:
-            raise _translate(exc) from exc
+        except TwilioException as exc:
+            raise _translate(exc, retry_after=_seconds(headers.get("retry-after"))) from exc
         except TimeoutError as exc:
             raise SendError(
                 "Twilio did not answer in time", retryable=True, uncertain=True
@@ -217,7 +229,7 @@ class TwilioNotifier:
             recent = await asyncio.wait_for(
                 self._twilio().messages.list_async(to=to, limit=20), self.options.timeout + 1
             )
-        except (TwilioRestException, TimeoutError, aiohttp.ClientError):
+        except (TwilioException, TimeoutError, aiohttp.ClientError):
             logger.warning("notify: could not check Twilio for an uncertain message")
             raise SendError("cannot check Twilio after an uncertain send", retryable=True) from None
         for item in recent:
@@ -240,13 +252,24 @@ PERMANENT_CODES = {
 }
 
 
-def _translate(exc: TwilioRestException) -> SendError:
-    code = exc.code if isinstance(exc.code, int) else None
-    status = int(exc.status or 0)
-    label = PERMANENT_CODES.get(code or 0, str(exc.msg or "error").split("\n")[0][:120])
+def _seconds(value: str | None) -> float | None:
+    try:
+        return max(0.0, float(value)) if value else None
+    except ValueError:
+        return None  # an HTTP date: fall back to our own backoff
+
+
+def _translate(exc: TwilioException, *, retry_after: float | None = None) -> SendError:
+    if isinstance(exc, TwilioRestException | TwilioServiceException):
+        code = exc.code if isinstance(exc.code, int) else None
+        status = int(exc.status or 0)
+        text = getattr(exc, "msg", None) or getattr(exc, "detail", None) or exc.title
+    else:
+        code, status, text = None, 0, type(exc).__name__
+    label = PERMANENT_CODES.get(code or 0, str(text or "error").split("\n")[0][:120])
     reason = f"Twilio {status} ({code}): {label}" if code else f"Twilio {status}: {label}"
     if status in (401, 403) or code == 20003:
         return SendError(reason, retryable=False, code=code, not_configured=True)
-    if status == 429 or status >= 500 or code == 20429:
-        return SendError(reason, retryable=True, code=code)
+    if status == 429 or status >= 500 or code == 20429 or status == 0:
+        return SendError(reason, retryable=True, code=code, retry_after=retry_after)
     return SendError(reason, retryable=False, code=code)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -277,3 +278,19 @@ def test_the_cli_lists_and_drains_the_outbox(
     with pytest.raises(SystemExit) as usage:
         main([])
     assert usage.value.code == 2
+
+
+async def test_a_429_with_retry_after_waits_at_least_that_long_before_retrying(
+    db_path: Path, twilio: TwilioStub
+) -> None:
+    policy = RetryPolicy(max_attempts=4, base_delay=0.01, max_delay=120)
+    outbox = make_outbox(db_path, twilio=twilio, policy=policy)
+    twilio.fail_next(status=429, retry_after=30)
+    await _queue(outbox)
+    before = time.time()
+    await outbox.drain()
+    await outbox.aclose()
+    entry = outbox.get("bk1:booked:sms")
+    assert entry is not None and entry.status == "queued" and entry.error_code == 20429
+    assert entry.next_attempt_at >= before + 30  # Twilio's Retry-After, not our 10 ms
+    assert twilio.messages == []

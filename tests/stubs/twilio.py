@@ -17,6 +17,7 @@ Usage::
         client = Client(stub.account_sid, stub.auth_token, http_client=...)  # base_url below
         stub.base_url                           # "http://127.0.0.1:<port>"
         stub.fail_next(status=429, times=2)     # the next 2 requests get 429 (code 20429)
+        stub.fail_next(status=429, retry_after=1)  # ... with a `Retry-After: 1` header
         stub.fail_next(status=500)              # then one 500
         stub.set_failure_rate(0.2, seed=1)      # 20 % of requests fail with random 500/429
         stub.delay_next(2.0)                    # next message is created, answer comes late
@@ -99,6 +100,7 @@ class Fault:
     code: int | None = None
     delay: float = 0.0
     create: bool = True  # for delays: the message is created before the late answer
+    retry_after: float | None = None
 
 
 @dataclass
@@ -153,10 +155,22 @@ class TwilioStub:
         return f"http://127.0.0.1:{self._server.server_port}"
 
     # --- fault injection ---------------------------------------------------------------
-    def fail_next(self, *, status: int = 500, code: int | None = None, times: int = 1) -> None:
-        """The next `times` requests are answered `status` (Twilio error JSON)."""
+    def fail_next(
+        self,
+        *,
+        status: int = 500,
+        code: int | None = None,
+        times: int = 1,
+        retry_after: float | None = None,
+    ) -> None:
+        """The next `times` requests are answered `status` (Twilio error JSON).
+
+        `retry_after` adds a `Retry-After` header (seconds) to those answers.
+        """
         with self._lock:
-            self._faults.extend(Fault(status=status, code=code) for _ in range(times))
+            self._faults.extend(
+                Fault(status=status, code=code, retry_after=retry_after) for _ in range(times)
+            )
 
     def delay_next(self, seconds: float, *, create: bool = True) -> None:
         """The next request is answered after `seconds`.
@@ -215,7 +229,10 @@ class TwilioStub:
             return self._error(400, 20001 if form.get("To") else 21604, problem)
         fault = self._next_fault()
         if fault is not None and fault.status >= 400:
-            return self._error(fault.status, fault.code)
+            error = self._error(fault.status, fault.code)
+            if fault.retry_after is not None:
+                error.headers["Retry-After"] = f"{fault.retry_after:g}"
+            return error
         if fault is not None and fault.delay and not fault.create:
             time.sleep(fault.delay)  # lost on the way: late, and nothing was created
             return self._error(500, None)
