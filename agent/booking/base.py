@@ -161,7 +161,8 @@ class BaseCalendar(abc.ABC):
         min_notice: timedelta = timedelta(minutes=60),
     ) -> None:
         self.profile = profile
-        self._conn = db if isinstance(db, sqlite3.Connection) else state_db.connect(db)
+        self._conn = _own_connection(db)
+        self._owns_conn = self._conn is not db
         self._lock = threading.RLock()
         self._send_code = send_code
         self.min_notice = min_notice
@@ -491,7 +492,19 @@ class BaseCalendar(abc.ABC):
         return cancelled
 
     async def aclose(self) -> None:
-        return None
+        """Close the state-db connection this calendar opened (not one it was lent)."""
+        if self._owns_conn:
+            self.close_db()
+
+
+def _own_connection(db: sqlite3.Connection | str | Path | None) -> sqlite3.Connection:
+    """A connection of our own: given another module's connection to a file, open the same
+    file again (transactions are per connection; WAL lets both work at once)."""
+    if not isinstance(db, sqlite3.Connection):
+        return state_db.connect(db)
+    row = db.execute("PRAGMA database_list").fetchone()
+    path = row[2] if row is not None else ""
+    return state_db.connect(path) if path else db
 
 
 def _hash(uid: str, code: str) -> str:

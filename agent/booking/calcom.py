@@ -108,6 +108,7 @@ class CalComCalendar(BaseCalendar):
 
     async def aclose(self) -> None:
         await self._client.aclose()
+        await super().aclose()
 
     # ------------------------------------------------------------------- transport
 

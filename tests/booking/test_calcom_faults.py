@@ -44,10 +44,21 @@ def _links(rig: Rig) -> list[tuple[str, str]]:
 
 async def test_rate_limited_slot_search_is_retried_and_the_caller_gets_slots(calcom: Rig) -> None:
     assert calcom.stub is not None
-    calcom.stub.fail_next(status=429, path="/v2/slots")
+    calcom.stub.fail_next(status=429, path="/v2/slots", retry_after=0.2)
     slots = await calcom.calendar.free_slots(service=calcom.profile.service("coupe-homme"))
     assert slots
     assert [m for m, p, _ in calcom.stub.requests].count("GET") == 2
+
+
+async def test_a_rate_limit_longer_than_the_call_can_wait_fails_fast_and_retryable(
+    calcom: Rig,
+) -> None:
+    assert calcom.stub is not None
+    calcom.stub.fail_next(status=429, path="/v2/slots", retry_after=60)
+    with pytest.raises(CalendarUnavailable) as err:
+        await calcom.calendar.free_slots(service=calcom.profile.service("coupe-homme"))
+    assert err.value.retryable is True and "réessayer" in err.value.caller_message
+    assert len(calcom.stub.requests) == 1  # no pointless retry inside the 60 s window
 
 
 async def test_server_errors_then_success_create_exactly_one_booking(calcom: Rig) -> None:

@@ -118,6 +118,7 @@ class Fault:
     delay: float = 0.0
     process: bool = False
     times: int = 1
+    retry_after: float = 1.0  # seconds, in the Retry-After header of a 429
 
     def matches(self, method: str, path: str) -> bool:
         return (self.method is None or self.method == method) and (
@@ -511,7 +512,7 @@ def _fault_response(fault: Fault) -> Response:
                 "X-RateLimit-Limit": "120",
                 "X-RateLimit-Remaining": "0",
                 "X-RateLimit-Reset": str(reset),
-                "Retry-After": "1",
+                "Retry-After": f"{fault.retry_after:g}",
             }
         )
         return response
