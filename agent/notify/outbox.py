@@ -23,22 +23,20 @@ CLI::
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import json
-import random
 import sqlite3
-import sys
 import time
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, cast
 
-from agent.notify.base import CHANNELS, Channel, Notifier, OutgoingMessage, SendError, logger
+from agent.notify.base import CHANNELS, Channel, Notifier, SendError, logger
 from agent.notify.phone import sms_number
+from agent.notify.records import DrainReport, Enqueued, OutboxEntry, RetryPolicy
 from salon import state_db
+
+__all__ = ["STATUSES", "DrainReport", "Enqueued", "Outbox", "OutboxEntry", "RetryPolicy"]
 
 STATUSES = ("queued", "sending", "sent", "failed", "not_sent")
 
@@ -66,96 +64,6 @@ CREATE TABLE IF NOT EXISTS notify_outbox (
 );
 CREATE INDEX IF NOT EXISTS notify_outbox_due ON notify_outbox (status, next_attempt_at);
 """
-
-
-@dataclass(frozen=True)
-class RetryPolicy:
-    """How hard to try: attempts, backoff (seconds, doubled each time), lease length."""
-
-    max_attempts: int = 6
-    base_delay: float = 2.0
-    max_delay: float = 600.0
-    lease_seconds: float = 60.0
-    hold_seconds: float = 600.0  # wait before retrying after refused credentials
-    concurrency: int = 8
-    batch: int = 50
-
-    def delay(self, attempts: int) -> float:
-        """Backoff before attempt `attempts + 1`: base * 2^(attempts-1), capped, jittered."""
-        raw = min(self.max_delay, self.base_delay * 2 ** max(0, attempts - 1))
-        return raw * random.uniform(0.5, 1.0)
-
-
-@dataclass(frozen=True)
-class OutboxEntry:
-    id: int
-    dedupe_key: str
-    channel: Channel
-    recipient: str
-    subject: str | None
-    body: str
-    template_vars: dict[str, str]
-    status: str
-    detail: str | None
-    error_code: int | None
-    provider_id: str | None
-    attempts: int
-    uncertain: bool
-    next_attempt_at: float
-    created_at: float
-    sent_at: float | None
-
-    @classmethod
-    def from_row(cls, row: sqlite3.Row) -> OutboxEntry:
-        return cls(
-            id=row["id"],
-            dedupe_key=row["dedupe_key"],
-            channel=row["channel"],
-            recipient=row["recipient"],
-            subject=row["subject"],
-            body=row["body"],
-            template_vars=json.loads(row["template_vars"] or "{}"),
-            status=row["status"],
-            detail=row["detail"],
-            error_code=row["error_code"],
-            provider_id=row["provider_id"],
-            attempts=row["attempts"],
-            uncertain=bool(row["uncertain"]),
-            next_attempt_at=row["next_attempt_at"],
-            created_at=row["created_at"],
-            sent_at=row["sent_at"],
-        )
-
-    def message(self) -> OutgoingMessage:
-        return OutgoingMessage(
-            channel=self.channel,
-            to=self.recipient,
-            body=self.body,
-            subject=self.subject,
-            template_vars=self.template_vars,
-            dedupe_key=self.dedupe_key,
-            created_at=self.created_at,
-        )
-
-
-@dataclass(frozen=True)
-class Enqueued:
-    entry: OutboxEntry
-    created: bool  # False: this dedupe key was already in the outbox (nothing new queued)
-
-
-@dataclass
-class DrainReport:
-    sent: int = 0
-    failed: int = 0
-    retry_later: int = 0
-    not_sent: int = 0
-    attempts: int = 0
-    recovered: int = 0  # uncertain attempts found at the provider instead of re-sent
-    keys_sent: list[str] = field(default_factory=list)
-
-    def as_dict(self) -> dict[str, Any]:
-        return {k: v for k, v in self.__dict__.items() if k != "keys_sent"}
 
 
 class Outbox:
@@ -449,59 +357,7 @@ class Outbox:
             await notifier.aclose()
 
 
-def _mask(recipient: str) -> str:
-    if "@" in recipient:
-        name, _, domain = recipient.partition("@")
-        return f"{name[:1]}***@{domain}"
-    return recipient[:4] + "*" * max(0, len(recipient) - 6) + recipient[-2:]
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m agent.notify.outbox",
-        description="Show or send the messages kept in the outbox (SALON_DB).",
-        epilog="examples:\n  python -m agent.notify.outbox --list --status not_sent\n"
-        "  python -m agent.notify.outbox --drain --wait 30",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    action = parser.add_mutually_exclusive_group(required=True)
-    action.add_argument("--list", action="store_true", help="list messages, newest first")
-    action.add_argument("--drain", action="store_true", help="send what is due now")
-    parser.add_argument("--status", choices=STATUSES, help="with --list: only this status")
-    parser.add_argument("--limit", type=int, default=50, help="with --list: at most N rows")
-    parser.add_argument("--wait", type=float, default=0.0, help="with --drain: retry N seconds")
-    parser.add_argument("--db", help="state database (default SALON_DB or data/salon.db)")
-    args = parser.parse_args(argv)
-
-    if args.list:
-        outbox = Outbox(db_path=args.db)
-        entries = outbox.entries(status=args.status, limit=args.limit)
-        for e in entries:
-            when = time.strftime("%Y-%m-%d %H:%M", time.localtime(e.created_at))
-            print(
-                f"{e.id:>5}  {when}  {e.channel:<8} {_mask(e.recipient):<16} {e.status:<9} "
-                f"{e.attempts}  {e.dedupe_key}  {e.detail or e.provider_id or ''}"
-            )
-        print(f"{len(entries)} shown; totals: {json.dumps(outbox.counts())}")
-        return 0
-
-    from agent.notify.service import outbox_from_settings
-
-    async def run() -> DrainReport:
-        outbox = outbox_from_settings(db_path=args.db)
-        try:
-            return await outbox.drain(max_wait=args.wait)
-        finally:
-            await outbox.aclose()
-
-    try:
-        report = asyncio.run(run())
-    except Exception as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    print(json.dumps(report.as_dict()))
-    return 0
-
-
 if __name__ == "__main__":
-    raise SystemExit(main(cast(list[str], sys.argv[1:])))
+    from agent.notify.cli import main
+
+    raise SystemExit(main())

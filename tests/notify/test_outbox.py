@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from agent.notify.outbox import Outbox, RetryPolicy, main
+from agent.notify.cli import main
+from agent.notify.outbox import Outbox, RetryPolicy
 from agent.notify.phone import InvalidPhone
 from salon import state_db
 from tests.notify.conftest import FAST, make_outbox
