@@ -43,7 +43,24 @@ _EXPORTS = {
     "email_transcript": "agent.notify.service",
 }
 
-__all__ = sorted(_EXPORTS)
+__all__ = [
+    "DrainReport",
+    "Enqueued",
+    "InvalidPhone",
+    "Notifier",
+    "Outbox",
+    "OutboxEntry",
+    "OutgoingMessage",
+    "RetryPolicy",
+    "SendError",
+    "check_sms_number",
+    "confirm_booking",
+    "email_transcript",
+    "normalise",
+    "outbox_from_settings",
+    "send_verification_code",
+    "sms_number",
+]
 
 
 def __getattr__(name: str) -> Any:
