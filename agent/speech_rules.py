@@ -143,11 +143,20 @@ def _clock(hour: str, minute: str | None, *, duration: bool = False) -> str:
     return n.clock(h, int(minute or 0), as_duration=duration or h > 24)
 
 
+_BEFORE_RANGE = re.compile(r"\b(vers|entre|à|dès|jusqu'à|jusqu’à|avant|après)\s*$", re.IGNORECASE)
+
+
 def _time_range(m: re.Match[str]) -> str:
-    de = m.group("de") or "de"
     start = _clock(m.group("ha"), m.group("ma"))
     end = _clock(m.group("hb"), m.group("mb"))
-    return f"{de} {start} à {end}"
+    if m.group("de"):
+        return f"{m.group('de')} {start} à {end}"
+    before = _BEFORE_RANGE.search(m.string[max(0, m.start() - 12) : m.start()])
+    if before is None:
+        return f"de {start} à {end}"
+    if before.group(1).lower() == "entre":
+        return f"{start} et {end}"
+    return f"{start} ou {end}"
 
 
 def _time(m: re.Match[str]) -> str:
@@ -194,6 +203,24 @@ def _ordinal(m: re.Match[str]) -> str:
 
 def _minutes(m: re.Match[str]) -> str:
     return n.minutes(int(m.group(1)))
+
+
+_UNITS = {
+    "km": ("kilomètre", "kilomètres"),
+    "m": ("mètre", "mètres"),
+    "cm": ("centimètre", "centimètres"),
+    "mm": ("millimètre", "millimètres"),
+    "kg": ("kilo", "kilos"),
+    "ml": ("millilitre", "millilitres"),
+}
+
+
+def _unit(m: re.Match[str]) -> str:
+    singular, plural = _UNITS[m.group(3)]
+    if m.group(2):
+        return f"{n.decimal(m.group(1), m.group(2))} {plural}"
+    value = int(re.sub(r"\D", "", m.group(1)))
+    return f"{n.number(m.group(1))} {singular if value <= 1 else plural}"
 
 
 def _decimal(m: re.Match[str]) -> str:
@@ -269,11 +296,25 @@ RULES: list[tuple[re.Pattern[str], Replacement]] = [
         re.compile(rf"(?:\b([Dd]u)\s+)?\b({_WEEKDAYS})\s?[-–—]\s?({_WEEKDAYS})\b", re.IGNORECASE),
         _day_range,
     ),
+    # ranges of quantities: "80-100 €", "2-3 jours", "80 € - 100 €"
+    (
+        re.compile(
+            r"(?<![\w,./:-])(\d+)\s?[-–]\s?(\d+)(?=\s?(?:€|euros?\b|%|ans\b|jours?\b"
+            r"|semaines?\b|mois\b|personnes?\b|minutes?\b|heures?\b|min\b|h(?:\d|\b)))"
+        ),
+        r"\1 à \2",
+    ),
+    (re.compile(r"(\d)\s?€\s?[-–]\s?(?=€?\s?\d)"), r"\1 € à "),
     # times, ranges of times, durations
     (re.compile(rf"(?:\b(?P<de>[Dd]e)\s+)?{_TA}\s*[-–—]\s*{_TB}"), _time_range),
     (re.compile(_TA), _time),
     (re.compile(r"(?<![\d:])([01]?\d|2[0-3]):([0-5]\d)(?![\d:])"), _colon_time),
     (re.compile(r"(?<![\d,.])(\d+)\s?(?:minutes?|mins?|mn)\b(?:\.(?=\s+[a-zà-ÿ\d]))?"), _minutes),
+    # lengths and weights
+    (
+        re.compile(rf"(?<![\w,.])({_INT})(?:,(\d+))?\s?(km|m|cm|mm|kg|ml)\b(?![\'’])"),
+        _unit,
+    ),
     # prices and percentages
     (
         re.compile(

@@ -151,6 +151,17 @@ CASES = [
     ("69002 Lyon", "soixante-neuf mille deux Lyon"),
     ("007", "zéro zéro sept"),
     ("format A4", "format A quatre"),
+    # ranges and units
+    ("vers 17h-17h30", "vers dix-sept heures ou dix-sept heures trente"),
+    ("entre 12h-14h", "entre midi et quatorze heures"),
+    ("10-12h", "dix à midi"),
+    ("80-100 €", "quatre-vingts à cent euros"),
+    ("80 € - 100 €", "quatre-vingts euros à cent euros"),
+    ("2-3 jours", "deux à trois jours"),
+    ("à 300 m du métro", "à trois cents mètres du métro"),
+    ("1 m", "un mètre"),
+    ("1,5 km", "un virgule cinq kilomètres"),
+    ("ils m'ont dit", "ils m'ont dit"),
     # text that needs nothing stays as it is
     ("Bonjour, comment puis-je vous aider ?", "Bonjour, comment puis-je vous aider ?"),
     ("Très bien, à mardi !", "Très bien, à mardi !"),
@@ -278,3 +289,20 @@ def test_speech_text_rejects_unknown_arguments_with_usage_exit_code() -> None:
     )
     assert done.returncode == 2
     assert "--help" in done.stderr
+
+
+async def test_the_transform_plugs_into_livekit_text_transforms_after_its_filters() -> None:
+    """The stream signature LiveKit expects, behind its markdown and emoji filters."""
+    transforms = pytest.importorskip("livekit.agents.voice.transcription.text_transforms")
+
+    async def llm_text() -> AsyncIterator[str]:
+        for piece in ["**Votre RDV** est ", "mardi 3/", "12 à 14h", "30 😊, pour 5", "4 €."]:
+            yield piece
+
+    stream = transforms._apply_text_transforms(
+        llm_text(), ["filter_markdown", "filter_emoji", make_tts_transform()]
+    )
+    spoken = "".join([piece async for piece in stream])
+    assert "rendez-vous est mardi trois décembre à quatorze heures trente" in spoken
+    assert "cinquante-quatre euros" in spoken
+    assert "*" not in spoken and "😊" not in spoken
