@@ -19,6 +19,7 @@ from salon.profile import SalonProfile
 logger = logging.getLogger("agent")
 
 INTENTS = ("booking", "change", "cancel", "question", "other")
+_INTENT_RANK = {"other": 0, "question": 1, "booking": 2, "change": 3, "cancel": 3}
 # A stronger outcome replaces a weaker one; "answered" is the default for a call with talk.
 _OUTCOME_RANK = {
     "abandoned": 0,
@@ -52,12 +53,11 @@ class CallContext:
     extra: dict[str, Any] = field(default_factory=dict)
 
     def note_intent(self, intent: str) -> None:
-        """Keep the first specific intent; "question"/"other" give way to a booking intent."""
+        """Keep the most specific intent seen: other < question < booking < change = cancel
+        (a caller who asks a price and then books is a booking call)."""
         if intent not in INTENTS:
             intent = "other"
-        if self.intent is None or (
-            self.intent in ("question", "other") and intent in ("booking", "change", "cancel")
-        ):
+        if self.intent is None or _INTENT_RANK[intent] > _INTENT_RANK[self.intent]:
             self.intent = intent
 
     def set_outcome(self, outcome: str) -> None:

@@ -174,6 +174,7 @@ async def find_slots(
     Lis-les naturellement au client et demande lequel il préfère."""
     call = _call(context)
     call.used_tool("find_slots")
+    call.note_intent("booking")
     chosen = _service(call, service)
     if isinstance(chosen, str):
         return f"Demandez au client : {chosen}"

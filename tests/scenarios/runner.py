@@ -1,0 +1,264 @@
+"""Runs a YAML call scenario on the real turn path and checks the final state.
+
+A scenario gives the caller's persona and number, the initial calendar, the caller's
+lines with the scripted model's steps for each turn, and the expected final calendar,
+outbox and call record. It runs against the embedded calendar and/or the Cal.com stub.
+Placeholders `{day+N}` become the ISO date of the first open day at least N days ahead.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from agent import calls
+from agent.booking import Customer, Slot, SlotTaken
+from agent.booking.hours import opening_hours
+from agent.call_context import CallContext
+from agent.notify.outbox import Outbox
+from agent.receptionist import build_receptionist
+from agent.retrieval import BudgetedRetriever, RagOptions
+from agent.session import build_text_session
+from agent.sim import CallerInput, ScriptedLLM, Step, ToolCall
+from agent.textcall import TextCall
+from salon import state_db, transfers
+from salon.profile import SalonProfile, load_profile
+from tests.agent.harness import FakeKB
+
+SCENARIO_DIR = Path(__file__).resolve().parent
+_DAY = re.compile(r"\{day\+(\d+)\}")
+
+
+def open_day(profile: SalonProfile, after_days: int) -> date:
+    day = datetime.now(profile.timezone).date() + timedelta(days=after_days)
+    while not opening_hours(profile, day):
+        day += timedelta(days=1)
+    return day
+
+
+def substitute(value: Any, profile: SalonProfile) -> Any:
+    if isinstance(value, str):
+        return _DAY.sub(lambda m: open_day(profile, int(m.group(1))).isoformat(), value)
+    if isinstance(value, list):
+        return [substitute(v, profile) for v in value]
+    if isinstance(value, dict):
+        return {k: substitute(v, profile) for k, v in value.items()}
+    return value
+
+
+def load(path: Path, profile: SalonProfile) -> dict[str, Any]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    for key in ("name", "persona", "turns", "expect"):
+        if key not in data:
+            raise ValueError(f"{path.name}: missing key {key!r}")
+    result: dict[str, Any] = substitute(data, profile)
+    return result
+
+
+def _steps(raw: list[Any]) -> list[Step]:
+    steps: list[Step] = []
+    for item in raw:
+        if isinstance(item, str):
+            steps.append(item)
+        elif isinstance(item, dict) and "tool" in item:
+            steps.append(ToolCall(item["tool"], dict(item.get("arguments") or {})))
+        else:
+            raise ValueError(f"a scripted step is a reply or {{tool, arguments}}: {item!r}")
+    return steps
+
+
+@dataclass
+class Outcome:
+    call: CallContext
+    replies: list[str]
+    tool_outputs: list[str]
+    bookings: list[dict[str, Any]]
+    outbox: list[dict[str, Any]]
+    model: ScriptedLLM
+    pending_transfer: str | None = None
+    errors: list[str] = field(default_factory=list)
+
+
+def _active_bookings(backend: str, conn: Any, stub: Any, profile: SalonProfile) -> list[dict]:
+    if backend == "local":
+        rows = conn.execute(
+            "SELECT service_id, name, phone, start_utc FROM local_bookings "
+            "WHERE status = 'accepted' ORDER BY start_utc"
+        ).fetchall()
+        return [{"service": r[0], "name": r[1], "phone": r[2], "start": r[3][:16]} for r in rows]
+    by_event = {s.cal_event_type_id: s.id for s in profile.services}
+    out = []
+    for b in sorted(stub.active_bookings(), key=lambda b: b["start"]):
+        attendee = b["attendees"][0]
+        out.append(
+            {
+                "service": by_event.get(b["eventTypeId"], str(b["eventTypeId"])),
+                "name": attendee.get("name"),
+                "phone": attendee.get("phoneNumber"),
+                "start": b["start"][:16],
+            }
+        )
+    return out
+
+
+async def _seed(calendar: Any, profile: SalonProfile, spec: dict[str, Any]) -> None:
+    service = profile.service(spec["service"])
+    day = date.fromisoformat(spec["day"])
+    start = datetime.combine(day, time.fromisoformat(spec["time"]), tzinfo=profile.timezone)
+    slot = Slot(service_id=service.id, start=start, end=start + timedelta(minutes=service.duration))
+    await calendar.book(
+        service=service, slot=slot, customer=Customer(name=spec["name"], phone=spec["phone"])
+    )
+
+
+async def _take(calendar: Any, slot: Slot, profile: SalonProfile) -> None:
+    """Fill every chair at this slot, as other callers booking it meanwhile would."""
+    service = profile.service(slot.service_id)
+    for i in range(profile.chairs + 1):
+        try:
+            await calendar.book(
+                service=service,
+                slot=slot,
+                customer=Customer(name=f"Autre Client {i}", phone=f"+3361100{i:04d}"),
+            )
+        except SlotTaken:
+            return
+
+
+async def run_scenario(
+    scenario: dict[str, Any], *, backend: str, tmp_path: Path, stub: Any = None
+) -> Outcome:
+    profile = load_profile()
+    setup = scenario.get("setup") or {}
+    conn = state_db.connect(tmp_path / "salon.db")
+    outbox = Outbox(conn=conn, notifiers=[])
+    calendar: Any
+    if backend == "local":
+        from agent.booking.local import LocalCalendar
+
+        codes: list[tuple[str, str]] = []
+
+        async def send_code(phone: str, text: str) -> None:
+            codes.append((phone, text))
+            await outbox.enqueue(
+                channel="sms", to=phone, body=text, dedupe_key=f"verify:{len(codes)}:sms"
+            )
+
+        calendar = LocalCalendar(profile, db=conn, send_code=send_code)
+    else:
+        from agent.booking.calcom import CalComCalendar
+        from tests.stubs.calcom import API_KEY
+
+        async def send_code(phone: str, text: str) -> None:
+            await outbox.enqueue(channel="sms", to=phone, body=text, dedupe_key=f"verify:{phone}")
+
+        calendar = CalComCalendar(
+            profile,
+            db=conn,
+            send_code=send_code,
+            api_key=API_KEY,
+            base_url=stub.url,
+            deadline=1.5,
+            attempt_timeout=0.5,
+            min_notice=timedelta(minutes=0),
+        )
+    for booking in setup.get("bookings") or []:
+        await _seed(calendar, profile, booking)
+    if setup.get("calcom_down") and stub is not None:
+        stub.fail_next(status=503, message="Service unavailable", times=1000)
+
+    kb_mode = setup.get("kb", "answerable")
+    kb = None if kb_mode == "none" else FakeKB(answerable=kb_mode == "answerable")
+    call = calls.open_call(
+        profile=profile,
+        conn=conn,
+        caller=scenario.get("caller"),
+        call_sid=scenario.get("call_sid", "CAscenario0001"),
+        calendar=calendar,
+        outbox=outbox,
+    )
+    model = ScriptedLLM([])
+    caller = CallerInput()
+    agent = build_receptionist(
+        call=call, retriever=BudgetedRetriever(kb, options=RagOptions()), caller_input=caller
+    )
+    session = build_text_session(model=model, call=call)
+    await session.start(agent)
+    text_call = TextCall(session=session, caller_input=caller)
+    replies: list[str] = []
+    try:
+        await text_call.greet(calls.greeting_for(call))
+        for turn in scenario["turns"]:
+            before = turn.get("before") or {}
+            if "take_offered_slot" in before:
+                await _take(calendar, call.offered_slots[before["take_offered_slot"] - 1], profile)
+            model.add_steps(*_steps(turn.get("llm") or []))
+            result = await text_call.send(turn["caller"], timeout=20)
+            replies.extend(result.replies)
+            for needle in turn.get("reply_contains") or []:
+                assert any(needle in r for r in result.replies), (needle, result.replies)
+    finally:
+        await text_call.aclose()
+        await calls.finish_call(call, session=session)
+    tool_outputs = list(
+        dict.fromkeys(
+            str(item.output)
+            for request in model.requests
+            for item in request.chat_ctx.items
+            if item.type == "function_call_output"
+        )
+    )
+    entries = [
+        {"channel": e.channel, "to": e.recipient, "body": e.body}
+        for e in outbox.entries(limit=1000)
+    ]
+    bookings = _active_bookings(backend, conn, stub, profile)
+    pending = transfers.pending_transfer(conn, call_sid=call.call_sid) if call.call_sid else None
+    return Outcome(
+        call=call,
+        replies=replies,
+        tool_outputs=tool_outputs,
+        bookings=bookings,
+        outbox=entries,
+        model=model,
+        pending_transfer=pending,
+    )
+
+
+def check(outcome: Outcome, expect: dict[str, Any]) -> None:
+    """Compare the final state with the scenario's `expect` block."""
+    if "bookings" in expect:
+        got = [{k: b[k] for k in ("service", "name", "phone")} for b in outcome.bookings]
+        want = [dict(b) for b in expect["bookings"] or []]
+        assert sorted(got, key=str) == sorted(want, key=str), got
+    if "booking_days" in expect:  # UTC dates; salon hours keep them on the local day
+        assert sorted(b["start"][:10] for b in outcome.bookings) == sorted(expect["booking_days"])
+    for channel, count in (expect.get("outbox") or {}).items():
+        sent = [e for e in outcome.outbox if e["channel"] == channel]
+        assert len(sent) == count, (channel, sent)
+    for needle in expect.get("sms_contains") or []:
+        assert any(needle in e["body"] for e in outcome.outbox if e["channel"] == "sms"), needle
+    sms_to = [e["to"] for e in outcome.outbox if e["channel"] == "sms"]
+    for number in expect.get("sms_not_to") or []:
+        assert number not in sms_to, (number, sms_to)
+    for number in expect.get("sms_to") or []:
+        assert number in sms_to, (number, sms_to)
+    for needle in expect.get("tool_output_contains") or []:
+        assert any(needle in o for o in outcome.tool_outputs), (needle, outcome.tool_outputs)
+    record = expect.get("call") or {}
+    call = outcome.call
+    if "intent" in record:
+        assert call.intent == record["intent"], call.intent
+    if "outcome" in record:
+        assert call.outcome == record["outcome"], call.outcome
+    if "knowledge_gaps" in record:
+        assert len(call.knowledge_gaps) == record["knowledge_gaps"], call.knowledge_gaps
+    for tool in record.get("tools_include") or []:
+        assert tool in call.tools_used, (tool, call.tools_used)
+    if "transfer_requested" in expect:
+        assert (outcome.pending_transfer is not None) == expect["transfer_requested"]
