@@ -6,7 +6,7 @@ the LiveKit session) can build and read records without touching the database.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal
@@ -173,3 +173,34 @@ class GapSummary:
     count: int
     last_asked: datetime
     call_sids: tuple[str, ...]
+
+
+def from_history(items: Iterable[Any]) -> tuple[list[TranscriptLine], list[TurnMetrics]]:
+    """Transcript and per-turn metrics from a LiveKit chat history, duck-typed.
+
+    `items` are chat items such as `session.history.items`: messages with `role`,
+    `text_content`, `created_at` (epoch seconds) and `metrics`. Tool calls, system and
+    developer messages are skipped. A turn's metrics join the caller's message
+    (end-of-turn and hook delays) with the agent's reply that follows (e2e, LLM, TTS).
+    """
+    transcript: list[TranscriptLine] = []
+    metrics: list[TurnMetrics] = []
+    pending_user: Mapping[str, Any] | None = None
+    for item in items:
+        role = getattr(item, "role", None)
+        if role not in ("user", "assistant"):
+            continue
+        text = (getattr(item, "text_content", None) or "").strip()
+        created = getattr(item, "created_at", None)
+        at = datetime.fromtimestamp(created, UTC) if isinstance(created, int | float) else None
+        if text:
+            transcript.append(TranscriptLine(role, text, at))
+        report = getattr(item, "metrics", None) or {}
+        if role == "user":
+            pending_user = report
+        elif report or pending_user:
+            turn = TurnMetrics.from_report(pending_user, report, at=at)
+            if any(getattr(turn, name) is not None for name in METRIC_NAMES):
+                metrics.append(turn)
+            pending_user = None
+    return transcript, metrics

@@ -40,6 +40,7 @@ from agent.call_record_types import (
     TakenMessage,
     TranscriptLine,
     TurnMetrics,
+    from_history,
     mask_phone,
     parse_time,
     utc_now,
@@ -61,6 +62,7 @@ __all__ = [
     "TakenMessage",
     "TranscriptLine",
     "TurnMetrics",
+    "from_history",
     "mask_phone",
     "transcript_email",
 ]

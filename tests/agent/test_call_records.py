@@ -19,6 +19,7 @@ from agent.call_records import (
     TakenMessage,
     TranscriptLine,
     TurnMetrics,
+    from_history,
     mask_phone,
     transcript_email,
 )
@@ -313,3 +314,33 @@ def test_module_entry_point_runs_against_salon_db(store: CallRecords, tmp_path: 
     )
     assert done.returncode == 0, done.stderr
     assert "Vous faites les extensions ?" in done.stdout
+
+
+def test_transcript_and_metrics_come_from_a_livekit_chat_history() -> None:
+    llm = pytest.importorskip("livekit.agents.llm")
+    ctx = llm.ChatContext.empty()
+    ctx.add_message(role="system", content="instructions")
+    ctx.add_message(
+        role="assistant", content="Bonjour, Maison Margaux.", created_at=1_796_131_800.0
+    )
+    user = ctx.add_message(role="user", content="Combien coûte une coupe ?")
+    user.metrics = {"end_of_turn_delay": 0.3, "on_user_turn_completed_delay": 0.002}
+    reply = ctx.add_message(role="assistant", content="Une coupe homme coûte 28 €.")
+    reply.metrics = {"e2e_latency": 0.8, "llm_node_ttft": 0.35, "tts_node_ttfb": 0.2}
+    transcript, metrics = from_history(ctx.items)
+    assert [(t.role, t.text) for t in transcript] == [
+        ("agent", "Bonjour, Maison Margaux."),
+        ("caller", "Combien coûte une coupe ?"),
+        ("agent", "Une coupe homme coûte 28 €."),
+    ]
+    assert transcript[0].at == datetime(2026, 12, 1, 13, 30, tzinfo=UTC)
+    assert metrics == [
+        TurnMetrics(
+            e2e=0.8,
+            llm_ttft=0.35,
+            tts_ttfb=0.2,
+            end_of_turn_delay=0.3,
+            hook_delay=0.002,
+            at=metrics[0].at,
+        )
+    ]
