@@ -58,6 +58,24 @@ class Document:
         if text:
             self.blocks.append(Block("text", text, page=page))
 
+    def level(self) -> int:
+        """Level of the latest heading (0 before any heading)."""
+        return next((b.level for b in reversed(self.blocks) if b.type == "heading"), 0)
+
+    def table(self, rows: list[list[str]], *, page: int | None = None) -> None:
+        """Table rows; a one-cell row in a multi-column table (e.g. a colspan category
+        line) opens a sub-heading one level below the heading above the table."""
+        rows = [[clean_text(c) for c in r] for r in rows]
+        rows = [r for r in rows if any(r)]
+        wide = any(sum(1 for c in r if c) >= 2 for r in rows)
+        base = self.level()
+        for row in rows:
+            filled = [c for c in row if c]
+            if wide and len(filled) == 1 and len(filled[0]) <= 80:
+                self.heading(filled[0], base + 1, page=page)
+            else:
+                self.row(filled, page=page)
+
     def row(self, cells: list[str], *, page: int | None = None) -> None:
         parts = [clean_text(c) for c in cells]
         parts = [p for p in parts if p]

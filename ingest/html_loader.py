@@ -104,7 +104,10 @@ def _strip(root: Tag) -> None:
 
 
 def _table(doc: Document, table: Tag) -> None:
+    rows: list[list[str]] = []
     for tr in table.find_all("tr"):
+        if tr.find_parent("table") is not table:
+            continue  # a row of a nested table
         cells = [c for c in tr.find_all(["td", "th"]) if c.find_parent("table") is table]
         if not cells:
             continue
@@ -112,7 +115,27 @@ def _table(doc: Document, table: Tag) -> None:
             continue  # the header row: a row of labels, not a fact
         if all(c.name == "th" for c in cells) and len(cells) > 1 and tr is table.find("tr"):
             continue
-        doc.row([c.get_text(" ", strip=True) for c in cells])
+        rows.append([c.get_text(" ", strip=True) for c in cells])
+    doc.table(rows)
+
+
+def _definitions(doc: Document, dl: Tag) -> None:
+    """`<dt>Coupe homme</dt><dd>28 €</dd>` → the row "Coupe homme — 28 €"."""
+    term: str | None = None
+    for child in dl.find_all(["dt", "dd"]):
+        text = child.get_text(" ", strip=True)
+        if child.name == "dt":
+            if term:
+                doc.text(term)
+            term = text
+        elif term is not None and len(text) <= 150:
+            doc.row([term, text])
+            term = None
+        else:
+            doc.text(f"{term} : {text}" if term else text)
+            term = None
+    if term:
+        doc.text(term)
 
 
 def _walk(doc: Document, node: Tag) -> None:
@@ -143,6 +166,8 @@ def _walk(doc: Document, node: Tag) -> None:
             doc.heading(child.get_text(" ", strip=True), HEADINGS[name])
         elif name == "table":
             _table(doc, child)
+        elif name == "dl":
+            _definitions(doc, child)
         elif name in BLOCK_LEAVES and not child.find(["p", "ul", "ol", "table", "div"]):
             doc.text(child.get_text(" ", strip=True))
         else:

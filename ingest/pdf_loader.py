@@ -9,6 +9,7 @@ needing OCR. Encrypted, corrupt and empty PDFs raise `LoadError` with the reason
 from __future__ import annotations
 
 import logging
+import re
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -148,11 +149,9 @@ def _emit_page(
             flush()
             rows = [[clean_text(c or "") for c in r] for r in item if r]
             rows = [r for r in rows if any(r)]
-            for i, row in enumerate(rows):
-                nxt = rows[i + 1] if i + 1 < len(rows) else None
-                if i == 0 and _is_header_row(row, nxt):
-                    continue
-                doc.row(row, page=number)
+            if len(rows) > 1 and _is_header_row(rows[0], rows[1]):
+                rows = rows[1:]
+            doc.table(rows, page=number)
             continue
         size = _line_size(item)
         if size in levels:
@@ -162,12 +161,53 @@ def _emit_page(
                 doc.title = text  # no metadata title: the first top-level heading names it
             doc.heading(text, levels[size], page=number)
             continue
+        cells = _cells(item)
+        line_text = " ".join(cells)
+        if len(cells) >= 2 or (_ENDS_WITH_PRICE.search(line_text) and len(line_text) <= 120):
+            flush()  # a row of a table drawn without borders, or "Service ..... 28 €"
+            doc.row(cells, page=number)
+            last_bottom = float(item["bottom"])
+            continue
         height = float(item["bottom"]) - float(item["top"])
         if paragraph and float(item["top"]) - last_bottom > 0.6 * height:
             flush()  # a vertical gap wider than line spacing: a new paragraph
         paragraph.append(item["text"])
         last_bottom = float(item["bottom"])
     flush()
+
+
+_LEADERS = re.compile(r"\s*(?:\.\s?){3,}\s*|\s*…{2,}\s*|\s*_{3,}\s*")
+_ENDS_WITH_PRICE = re.compile(
+    r"(?:\d+(?:[.,]\d{1,2})?\s?€|€\s?\d+(?:[.,]\d{1,2})?|\bgratuit|\boffert)\s*$", re.I
+)
+COLUMN_GAP_EM = 1.5  # a horizontal gap wider than this (in font sizes) separates two cells
+
+
+def _cells(line: dict[str, Any]) -> list[str]:
+    """Split a text line into cells at wide horizontal gaps and at dot leaders."""
+    cells: list[str] = []
+    current: list[str] = []
+    last_x1: float | None = None
+    for char in sorted(line.get("chars", []), key=lambda c: float(c["x0"])):
+        text = char["text"]
+        if not text.strip():
+            current.append(" ")
+            continue
+        size = float(char.get("size") or 10)
+        x0 = float(char["x0"])
+        if last_x1 is not None:
+            gap = x0 - last_x1
+            if gap > COLUMN_GAP_EM * size:
+                cells.append("".join(current))
+                current = []
+            elif gap > 0.2 * size and current and current[-1] != " ":
+                current.append(" ")
+        current.append(text)
+        last_x1 = float(char["x1"])
+    cells.append("".join(current))
+    parts = [piece for cell in cells for piece in _LEADERS.split(cell)]
+    cleaned = [clean_text(p) for p in parts]
+    return [c for c in cleaned if c] or [clean_text(str(line.get("text", "")))]
 
 
 def _ranges(numbers: list[int]) -> str:

@@ -146,3 +146,25 @@ def test_an_empty_html_file_is_skipped_as_empty(tmp_path: Path) -> None:
     page.write_text("  \n", encoding="utf-8")
     with pytest.raises(LoadError, match="empty"):
         load_html(page)
+
+
+def test_definition_lists_and_colspan_category_rows_keep_prices_with_their_names(
+    tmp_path: Path,
+) -> None:
+    page = tmp_path / "carte.html"
+    page.write_text(
+        "<html><body><div id='content'><h1>Carte</h1><h2>Tarifs</h2>"
+        "<table><tr><td colspan='3'>Coupes</td></tr>"
+        "<tr><td>Coupe homme</td><td>30 min</td><td>28 €</td></tr>"
+        "<tr><td colspan='3'>Couleurs</td></tr>"
+        "<tr><td>Racines</td><td>1 h</td><td>49 €</td></tr></table>"
+        "<h2>Soins</h2><dl><dt>Soin kératine</dt><dd>25 €</dd>"
+        "<dt>Massage crânien</dt><dd>28 €</dd></dl></div></body></html>",
+        encoding="utf-8",
+    )
+    chunks = {c.section: c.text for c in ingest_file(page, root=tmp_path).chunks}
+    assert chunks == {
+        "Tarifs > Coupes": "Coupe homme — 30 min — 28 €",
+        "Tarifs > Couleurs": "Racines — 1 h — 49 €",
+        "Soins": "Soin kératine — 25 €\nMassage crânien — 28 €",
+    }

@@ -132,3 +132,16 @@ def test_load_pdf_raises_load_error_for_an_empty_file(tmp_path: Path) -> None:
     path.write_bytes(b"")
     with pytest.raises(LoadError):
         load_pdf(path)
+
+
+def test_a_borderless_price_list_keeps_each_row_on_one_line(tmp_path: Path) -> None:
+    path = bad_inputs.borderless_price_pdf(tmp_path / "carte.pdf")
+    chunks = ingest_file(path, root=tmp_path).chunks
+    assert len(chunks) == 1 and chunks[0].section == "Coupes homme"
+    assert chunks[0].text.splitlines() == [
+        "Coupe homme — 30 min — 28 €",
+        "Coupe et barbe — 50 min — 42,50 €",
+        "Brushing — 25 €",
+        "Le shampoing est inclus dans toutes les coupes, et le coiffage aussi, "
+        "pour un prix total de 28 € au minimum.",
+    ]
