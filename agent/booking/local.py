@@ -13,6 +13,7 @@ import asyncio
 import secrets
 import sqlite3
 from datetime import UTC, date, datetime, time, timedelta
+from itertools import accumulate
 
 from agent.booking.base import BaseCalendar, parse_utc, utc_text
 from agent.booking.calendar import Booking, Customer, InvalidRequest, SlotTaken
@@ -39,6 +40,9 @@ CREATE TABLE IF NOT EXISTS local_bookings (
 CREATE INDEX IF NOT EXISTS local_bookings_time ON local_bookings (status, start_utc);
 CREATE INDEX IF NOT EXISTS local_bookings_phone ON local_bookings (phone);
 """
+
+
+_DAY = 24 * 60 + 60  # minutes in the longest (DST) day
 
 
 def max_overlap(intervals: list[tuple[datetime, datetime]], start: datetime, end: datetime) -> int:
@@ -109,25 +113,47 @@ class LocalCalendar(BaseCalendar):
     # ---------------------------------------------------------------- raw back-end
 
     def _starts_sync(self, service: Service, start: datetime, end: datetime) -> list[datetime]:
+        """Free starts in `[start, end)`: opening hours stepped by `slot_step_minutes`,
+        kept when fewer than `chairs` bookings overlap at every minute of the service.
+        Minutes are wall-clock minutes from local midnight (aware arithmetic in one zone)."""
         tz = self.profile.timezone
-        duration = timedelta(minutes=service.duration)
-        step = timedelta(minutes=max(1, self.profile.slot_step_minutes))
-        busy = sorted(self._run(lambda c: self._busy(c, start, end + duration)))
+        chairs, duration = self.profile.chairs, service.duration
+        step = max(1, self.profile.slot_step_minutes)
+        rows = self._run(lambda c: self._busy(c, start, end + timedelta(minutes=duration)))
+        busy: dict[date, list[tuple[int, int]]] = {}
+        for s, e in rows:
+            local_s, local_e = s.astimezone(tz), e.astimezone(tz)
+            day = local_s.date()
+            while day <= local_e.date():
+                midnight = datetime.combine(day, time(0), tzinfo=tz)
+                a = max(0, int((local_s - midnight).total_seconds() // 60))
+                b = min(_DAY, -int(-(local_e - midnight).total_seconds() // 60))
+                if b > a:
+                    busy.setdefault(day, []).append((a, b))
+                day += timedelta(days=1)
+        local_start, local_end = start.astimezone(tz), end.astimezone(tz)
         out: list[datetime] = []
-        day = start.astimezone(tz).date()
-        last = end.astimezone(tz).date()
-        while day <= last:
+        day = local_start.date()
+        while day <= local_end.date():
+            midnight = datetime.combine(day, time(0), tzinfo=tz)
+            first = (local_start - midnight).total_seconds()
+            last = (local_end - midnight).total_seconds()
+            spans = busy.get(day, [])
+            occupancy: list[int] | None = None
+            if len(spans) >= chairs:
+                diff = [0] * (_DAY + 1)
+                for a, b in spans:
+                    diff[a] += 1
+                    diff[b] -= 1
+                occupancy = list(accumulate(diff))
             for lo, hi in opening_hours(self.profile, day):
-                moment = datetime.combine(day, lo, tzinfo=tz)
-                close = datetime.combine(day, hi, tzinfo=tz)
-                todays = [b for b in busy if b[0] < close and b[1] > moment]
-                while moment + duration <= close:
-                    if start <= moment < end and (
-                        len(todays) < self.profile.chairs
-                        or max_overlap(todays, moment, moment + duration) < self.profile.chairs
+                minute, close = lo.hour * 60 + lo.minute, hi.hour * 60 + hi.minute
+                while minute + duration <= close:
+                    if first <= minute * 60 < last and (
+                        occupancy is None or max(occupancy[minute : minute + duration]) < chairs
                     ):
-                        out.append(moment)
-                    moment += step
+                        out.append(midnight + timedelta(minutes=minute))
+                    minute += step
             day += timedelta(days=1)
         return out
 

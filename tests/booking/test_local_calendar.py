@@ -170,3 +170,50 @@ def test_max_overlap_counts_the_busiest_instant_not_every_overlap() -> None:
     assert max_overlap([(t, t + h), (t + h, t + 2 * h)], t, t + 2 * h) == 1
     assert max_overlap([(t, t + 2 * h), (t + h, t + 2 * h)], t, t + 2 * h) == 2
     assert max_overlap([(t - h, t)], t, t + h) == 0
+
+
+async def test_the_fast_slot_search_agrees_with_a_brute_force_check(tmp_path: Path) -> None:
+    import random
+
+    profile = make_profile(chairs=2)
+    calendar = LocalCalendar(profile, db=tmp_path / "s.db")
+    rng = random.Random(7)
+    day = open_day(profile)
+    services = [profile.service(i) for i in ("coupe-homme", "balayage-longs", "coupe-enfant")]
+    for i in range(40):  # a busy calendar over three days, random starts and lengths
+        service = rng.choice(services)
+        slots = await calendar.free_slots(
+            service=service,
+            prefs=SlotPreferences(day=day + timedelta(days=rng.randint(0, 2))),
+            limit=999,
+        )
+        if slots:
+            await calendar.book(
+                service=service, slot=rng.choice(slots), customer=Customer(f"C{i}", "+33612000001")
+            )
+    busy = [
+        (b.start, b.end)
+        for offset in range(3)
+        for b in await calendar._by_name_day("", day + timedelta(days=offset))
+    ]
+    assert len(busy) > 10
+    for service in services:
+        for offset in range(3):
+            current = day + timedelta(days=offset)
+            fast = [
+                s.start
+                for s in await calendar.free_slots(
+                    service=service, prefs=SlotPreferences(day=current), limit=999
+                )
+            ]
+            brute = []
+            for lo, hi in opening_hours(profile, current):
+                moment = datetime.combine(current, lo, tzinfo=profile.timezone)
+                close = datetime.combine(current, hi, tzinfo=profile.timezone)
+                length = timedelta(minutes=service.duration)
+                while moment + length <= close:
+                    if max_overlap(busy, moment, moment + length) < profile.chairs:
+                        brute.append(moment)
+                    moment += timedelta(minutes=profile.slot_step_minutes)
+            assert fast == brute, (service.id, current)
+    calendar.close_db()
