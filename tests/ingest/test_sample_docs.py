@@ -1,0 +1,62 @@
+"""Unit tier: the committed sample documents match their generator and `salon.toml`.
+
+If someone edits `sources/salon.toml` (a price, a closure) without running
+`scripts/make-sample-docs`, these tests say so before the documents contradict the profile.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from ingest.pipeline import ingest_directory
+from salon.profile import load_profile
+from tests.fixtures.sample_docs import build_all, price_label
+
+REPO = Path(__file__).resolve().parents[2]
+SOURCES = REPO / "sources"
+
+
+@pytest.fixture(scope="module")
+def regenerated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("sources")
+    (folder / "salon.toml").write_bytes((SOURCES / "salon.toml").read_bytes())
+    build_all(folder)
+    return folder
+
+
+def _texts(folder: Path, prefix: tuple[str, ...]) -> dict[str, list[str]]:
+    result = ingest_directory(folder)
+    out: dict[str, list[str]] = {}
+    for chunk in result.chunks:
+        if chunk.source.startswith(prefix):
+            out.setdefault(chunk.source, []).append(chunk.indexed_text())
+    return out
+
+
+def test_committed_generated_documents_are_up_to_date_with_salon_toml(regenerated: Path) -> None:
+    generated = ("tarifs-", "produits-", "site/")
+    assert _texts(regenerated, generated) == _texts(SOURCES, generated), (
+        "sources/ is stale: run scripts/make-sample-docs"
+    )
+
+
+@pytest.mark.parametrize(
+    ("service_id", "faq_phrase"),
+    [
+        ("coiffure-mariee", "la coiffure du jour J ({price})"),
+        ("couleur-vegetale", "La couleur végétale ({price})"),
+        ("coupe-enfant-moins-10", "moins de 10 ans : {price}"),
+        ("coupe-junior", "de 10 à 16 ans : {price}"),
+        ("coupe-etudiant", "La coupe étudiant est à {price}"),
+        ("coiffure-invitee", "({price} par invitée)"),
+    ],
+)
+def test_prices_quoted_in_the_hand_written_faq_agree_with_salon_toml(
+    service_id: str, faq_phrase: str
+) -> None:
+    service = load_profile(SOURCES / "salon.toml").service(service_id)
+    faq = re.sub(r"\s+", " ", (SOURCES / "faq-et-conditions.md").read_text(encoding="utf-8"))
+    assert faq_phrase.format(price=price_label(service)) in faq
