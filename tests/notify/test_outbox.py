@@ -168,10 +168,12 @@ async def test_a_timeout_after_twilio_accepted_is_reconciled_not_sent_twice(
     first = await outbox.drain()
     entry = outbox.get("bk1:booked:sms")
     assert first.sent == 0 and entry is not None and entry.status == "queued" and entry.uncertain
-    await asyncio.sleep(0.4)  # let the late answer finish
-    second = await outbox.drain(max_wait=1)
     await outbox.aclose()
-    entry = outbox.get("bk1:booked:sms")
+    await asyncio.sleep(0.4)  # let the late answer finish
+    patient = make_outbox(db_path, twilio=twilio, timeout=5)  # later drain, normal timeout
+    second = await patient.drain(max_wait=1)
+    await patient.aclose()
+    entry = patient.get("bk1:booked:sms")
     assert second.recovered == 1 and entry is not None and entry.status == "sent"
     assert len(twilio.messages) == 1 and entry.provider_id == twilio.messages[0]["sid"]
 
@@ -183,9 +185,11 @@ async def test_a_timeout_before_twilio_created_anything_is_sent_again_once(
     twilio.delay_next(0.6, create=False)
     await _queue(outbox)
     await outbox.drain()
-    await asyncio.sleep(0.4)
-    report = await outbox.drain(max_wait=1)
     await outbox.aclose()
+    await asyncio.sleep(0.4)
+    patient = make_outbox(db_path, twilio=twilio, timeout=5)
+    report = await patient.drain(max_wait=1)
+    await patient.aclose()
     assert report.recovered == 0 and report.sent == 1
     assert len(twilio.messages) == 1
 
