@@ -19,6 +19,7 @@ receives it.
 
 from __future__ import annotations
 
+import logging
 import re
 import sys
 from collections.abc import AsyncIterable, AsyncIterator, Callable
@@ -26,6 +27,8 @@ from collections.abc import AsyncIterable, AsyncIterator, Callable
 from agent.speech_rules import apply_rules
 
 __all__ = ["SpeechStream", "make_tts_transform", "normalize_for_tts", "tts_transform"]
+
+logger = logging.getLogger("agent")
 
 MAX_HOLD = 240  # characters held back at most while waiting for a safe cut
 
@@ -39,9 +42,16 @@ _HOLD_TOKENS = {"des", "les", "entre", "env.", "etc.", "min.", "max.", "ste", "m
 def normalize_for_tts(text: str) -> str:
     """The text as a French TTS should receive it: numbers, symbols and shorthand in words.
 
-    Leading and trailing whitespace is kept, so streamed pieces join up unchanged.
+    Leading and trailing whitespace is kept, so streamed pieces join up unchanged. It
+    never raises: on an unexpected error the text is spoken as written (and logged).
     """
-    return apply_rules(text) if text else text
+    if not text:
+        return text
+    try:
+        return apply_rules(text)
+    except Exception:
+        logger.exception("speech normalisation failed; speaking the text as written")
+        return text
 
 
 def _safe_after(token: str) -> bool:

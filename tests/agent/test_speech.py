@@ -306,3 +306,23 @@ async def test_the_transform_plugs_into_livekit_text_transforms_after_its_filter
     assert "rendez-vous est mardi trois décembre à quatorze heures trente" in spoken
     assert "cinquante-quatre euros" in spoken
     assert "*" not in spoken and "😊" not in spoken
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_random_text_never_breaks_the_normaliser_and_leaves_no_digit(seed: int) -> None:
+    rng = random.Random(seed)
+    alphabet = "0123456789 hH€%:/.,-–+@()°nNmMéèàçRDVrdvenv\n'’1er2e "
+    for _ in range(300):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40)))
+        spoken = normalize_for_tts(text)
+        assert not any(ch.isdigit() or ch in "€%" for ch in spoken), (text, spoken)
+
+
+def test_an_internal_error_speaks_the_text_as_written(monkeypatch: pytest.MonkeyPatch) -> None:
+    import agent.speech as speech
+
+    def broken(text: str) -> str:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(speech, "apply_rules", broken)
+    assert speech.normalize_for_tts("54 €") == "54 €"
