@@ -44,6 +44,7 @@ class SearchOptions:
     clean_query: bool = True  # drop fillers, numbers said as words → digits
     fuzzy_terms: bool = True  # map unknown query words to close index words (ASR slips)
     dense_weight: float = DENSE_WEIGHT
+    idf_scaled_lexical: bool = True  # common-words-only queries lean on the dense side
 
 
 class _Snapshot:
@@ -195,8 +196,23 @@ class Retriever:
             lexical = np.asarray(snap.bm25.get_scores(terms), dtype=np.float32)
             top_lexical = float(lexical.max())
             if top_lexical > 0:
-                fused = fused + (1 - opts.dense_weight) * (lexical / top_lexical)
+                weight = (1 - opts.dense_weight) * self._lexical_strength(snap, terms, opts)
+                fused = fused + weight * (lexical / top_lexical)
         return terms, dense, fused
+
+    @staticmethod
+    def _lexical_strength(snap: _Snapshot, terms: list[str], opts: SearchOptions) -> float:
+        """How much the words of this query can tell passages apart, in [0, 1].
+
+        BM25 scores are normalised by the query's best score, which would give a query
+        made only of words found everywhere ("salon" in a salon's documents) full weight.
+        The rarest known query word decides: a word in at most 10% of the passages (IDF
+        ≥ ln 10) gives full weight, a commoner one proportionally less.
+        """
+        if not opts.idf_scaled_lexical:
+            return 1.0
+        known = [snap.idf[t] for t in terms if t in snap.idf]
+        return min(1.0, max(known) / math.log(10)) if known else 0.0
 
     def search(
         self, query: str, k: int = 5, *, options: SearchOptions | None = None

@@ -25,7 +25,7 @@ STOP_WORDS = frozenset(
     elle elles en encore es est et etaient etait etes etre eu eux fait faire faut hein il ils j je
     jusqu l la le les leur leurs lui m ma mais me meme mes moi mon n ne ni nos notre nous on ont
     ou par pas peu peut peux plus pour pourquoi qu quand que quel quelle quelles quels qui quoi s
-    sa sans se ses si son sont sur ta te tes toi ton tous tout toute toutes tu un une unes uns
+    sa se ses si son sont sur ta te tes toi ton tous tout toute toutes tu un une unes uns
     vos votre vous y voudrais voudrait voulais veux veut vouloir savoir sais sait dire dites
     pouvez pourriez pourrais puis est-ce estce bonjour bonsoir allo merci oui non ok okay
     euh heu hum hm ben bah bon voila genre svp plait plaît madame monsieur salut
@@ -63,8 +63,15 @@ def stem(word: str) -> str:
     return fold(_stemmer().stemWord(word))
 
 
+_COMPOUND = re.compile(r"[^\W_]+(?:[-'][^\W_]+)+")
+
+
 def tokens(text: str) -> list[str]:
-    """BM25 tokens: lowercase words, stop words dropped, stemmed and folded; digits kept."""
+    """BM25 tokens: lowercase words, stop words dropped, stemmed and folded; digits kept.
+
+    A hyphenated or apostrophised compound also yields its joined form ("wi-fi" → "wi",
+    "fi", "wifi"), so the spellings a speech recogniser or a writer picks meet.
+    """
     lowered = text.lower().translate(_APOSTROPHES)
     out: list[str] = []
     for raw in re.findall(r"[^\W_]+", lowered):
@@ -76,7 +83,15 @@ def tokens(text: str) -> list[str]:
             if len(piece) < 2 or piece in STOP_WORDS:
                 continue
             out.append(stem(raw) if raw.isalpha() and fold(raw) == piece else stem(piece))
+    for compound in _COMPOUND.findall(lowered):
+        parts = re.split(r"[-']", compound)
+        if parts[0] in _ELISIONS or any(ch.isdigit() for ch in compound):
+            continue  # "l'entrée", "qu'il": an article, not a compound
+        out.append(stem("".join(parts)))
     return out
+
+
+_ELISIONS = frozenset("l d j m n s t c qu jusqu lorsqu puisqu quoiqu presqu".split())
 
 
 # --- numbers said as words -------------------------------------------------------------

@@ -44,3 +44,12 @@ def test_articles_un_and_une_are_not_turned_into_numbers() -> None:
 def test_clean_spoken_drops_fillers_and_converts_numbers() -> None:
     cleaned = clean_spoken("euh ben du coup c'est combien pour vingt minutes s'il vous plaît")
     assert cleaned == "c'est combien pour 20 minutes"
+
+
+def test_compounds_also_match_their_joined_spelling() -> None:
+    assert set(tokens("le wifi")) <= set(tokens("Wi-Fi gratuit"))
+    assert "lentre" not in tokens("l'entrée")  # an elided article is not a compound
+
+
+def test_sans_is_kept_because_it_changes_the_meaning() -> None:
+    assert "san" in tokens("venir sans rendez-vous")
