@@ -91,7 +91,9 @@ def tokens(text: str) -> list[str]:
     return out
 
 
-_ELISIONS = frozenset("l d j m n s t c qu jusqu lorsqu puisqu quoiqu presqu".split())
+_ELISIONS = frozenset(
+    ["l", "d", "j", "m", "n", "s", "t", "c", "qu", "jusqu", "lorsqu", "puisqu", "quoiqu", "presqu"]
+)
 
 
 # --- numbers said as words -------------------------------------------------------------
