@@ -24,6 +24,7 @@ CLI::
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import sqlite3
 import time
@@ -351,6 +352,20 @@ class Outbox:
                     self.worker_id,
                 ),
             )
+
+    async def serve(self, *, stop: asyncio.Event, interval: float = 30.0) -> None:
+        """Drain every `interval` seconds until `stop` is set (a worker's background task).
+
+        Messages that could not go out during a call (Twilio down, not yet configured)
+        are retried here; a failing drain is logged and the loop carries on.
+        """
+        while not stop.is_set():
+            try:
+                await self.drain()
+            except Exception:  # keep the loop alive; the rows stay in the outbox
+                logger.exception("notify: background drain failed")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=interval)
 
     async def aclose(self) -> None:
         for notifier in set(self._notifiers.values()):

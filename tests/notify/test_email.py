@@ -103,3 +103,22 @@ def test_an_empty_transcript_email_setting_means_no_email(
     assert transcript_recipient(profile) is None
     monkeypatch.setenv("TRANSCRIPT_EMAIL", "patron@example.fr")
     assert transcript_recipient(profile) == "patron@example.fr"
+
+
+async def test_starttls_against_a_server_without_it_keeps_the_email_with_a_clear_reason(
+    db_path: Path, smtp_server: SmtpServer
+) -> None:
+    from agent.notify.email_smtp import SmtpNotifier, SmtpOptions
+    from agent.notify.outbox import Outbox
+    from salon import state_db
+
+    options = SmtpOptions(
+        host=smtp_server.host, port=smtp_server.port, starttls=True, sender="salon@example.fr"
+    )
+    outbox = Outbox(notifiers=[SmtpNotifier(options)], conn=state_db.connect(db_path))
+    await outbox.enqueue(channel="email", to="a@example.fr", body="x", dedupe_key="k:email")
+    await outbox.drain()
+    entry = outbox.get("k:email")
+    assert entry is not None and entry.status == "not_sent"
+    assert "SMTP_STARTTLS=false" in (entry.detail or "")
+    assert smtp_server.messages == []

@@ -299,3 +299,19 @@ async def test_a_429_with_retry_after_waits_at_least_that_long_before_retrying(
     assert entry is not None and entry.status == "queued" and entry.error_code == 20429
     assert entry.next_attempt_at >= before + 30  # Twilio's Retry-After, not our 10 ms
     assert twilio.messages == []
+
+
+async def test_the_background_loop_sends_what_arrives_until_stopped(
+    outbox: Outbox, twilio: TwilioStub
+) -> None:
+    stop = asyncio.Event()
+    loop = asyncio.create_task(outbox.serve(stop=stop, interval=0.02))
+    await _queue(outbox, key="bk1:booked:sms")
+    await _queue(outbox, key="bk2:booked:sms")
+    for _ in range(200):
+        if len(twilio.messages) == 2:
+            break
+        await asyncio.sleep(0.01)
+    stop.set()
+    await loop
+    assert outbox.counts() == {"sent": 2} and len(twilio.messages) == 2

@@ -112,3 +112,13 @@ async def test_the_stub_injects_faults_in_order_then_answers_normally(twilio: Tw
     await notifier.aclose()
     assert codes == [(20429, True), (20500, True)]
     assert len(twilio.messages) == 1
+
+
+async def test_a_messaging_service_replaces_the_from_sender(twilio: TwilioStub) -> None:
+    service = "MG" + "0123456789abcdef" * 2
+    notifier = TwilioNotifier(twilio_options(twilio, messaging_service_sid=service))
+    await notifier.send(OutgoingMessage(channel="sms", to="+33612345678", body="x"))
+    await notifier.aclose()
+    form = twilio.attempts[0]["form"]
+    assert form["MessagingServiceSid"] == service and "From" not in form
+    assert twilio.violations == []
