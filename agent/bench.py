@@ -31,7 +31,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from agent import _placeholders as persona
+from agent import persona
 from agent.receptionist import Receptionist
 from agent.retrieval import BudgetedRetriever, KnowledgeBase, RagOptions, open_knowledge_base
 from agent.session import build_text_session
@@ -77,7 +77,7 @@ async def _turns(
     caller = CallerInput()
     retriever = BudgetedRetriever(kb, options=RagOptions(mode=mode, budget_ms=150))
     agent = Receptionist(
-        instructions=persona.instructions(profile), retriever=retriever, caller_input=caller
+        instructions=persona.build_instructions(profile), retriever=retriever, caller_input=caller
     )
     session = build_text_session(model=model, call=None, preemptive=mode == "llm_node")
     await session.start(agent)

@@ -12,9 +12,12 @@ from datetime import datetime
 from typing import Any
 
 from livekit.agents import AgentSession, llm
+from livekit.agents.voice.events import ConversationItemAddedEvent
 
-from agent import _placeholders as persona
+from agent import persona
 from agent.call_context import CallContext
+from agent.call_record_types import CallRecord, TakenMessage, TranscriptLine, TurnMetrics
+from agent.call_records import CallRecords
 from agent.messaging import code_sender, drain_soon
 from salon.profile import SalonProfile
 
@@ -52,6 +55,14 @@ def open_call(
     )
     call.extra["channel"] = channel
     call.extra["call_id"] = call_sid or f"{channel}-{uuid.uuid4().hex[:12]}"
+    try:  # a row from the first second, so a crashed worker still leaves a trace
+        records = CallRecords(conn=conn)
+        call.extra["records"] = records
+        call.extra["record_id"] = records.start_call(
+            call_sid=call_sid, caller=call.caller, called=called
+        )
+    except Exception:
+        logger.exception("could not start the call record")
     return call
 
 
@@ -81,10 +92,43 @@ def transcript_of(session: AgentSession) -> list[tuple[str, str]]:
     return out
 
 
-def latency_of(message: llm.ChatMessage) -> dict[str, float]:
-    metrics: dict[str, Any] = dict(message.metrics or {})
-    keys = ("e2e_latency", "llm_node_ttft", "tts_node_ttfb", "end_of_turn_delay")
-    return {k: float(metrics[k]) for k in keys if isinstance(metrics.get(k), int | float)}
+LATENCY_KEYS = (
+    "e2e_latency",
+    "llm_node_ttft",
+    "tts_node_ttfb",
+    "end_of_turn_delay",
+    "on_user_turn_completed_delay",
+)
+
+
+def latency_of(*messages: llm.ChatMessage) -> dict[str, float]:
+    """LiveKit's per-turn latency numbers (seconds) from the user and assistant messages."""
+    out: dict[str, float] = {}
+    for message in messages:
+        metrics: dict[str, Any] = dict(message.metrics or {})
+        out.update(
+            {k: float(metrics[k]) for k in LATENCY_KEYS if isinstance(metrics.get(k), int | float)}
+        )
+    return out
+
+
+def watch_session(call: CallContext, session: AgentSession) -> None:
+    """Collect per-turn latency metrics into the call as the conversation goes."""
+    last_user: list[llm.ChatMessage] = []
+
+    def on_item(ev: ConversationItemAddedEvent) -> None:
+        item = ev.item
+        if not isinstance(item, llm.ChatMessage):
+            return
+        if item.role == "user":
+            last_user[:] = [item]
+        elif item.role == "assistant":
+            latency = latency_of(*last_user, item)
+            last_user.clear()
+            if "e2e_latency" in latency:
+                call.turn_latencies.append(latency)
+
+    session.on("conversation_item_added", on_item)
 
 
 async def finish_call(call: CallContext, *, session: AgentSession) -> None:
@@ -108,35 +152,57 @@ async def finish_call(call: CallContext, *, session: AgentSession) -> None:
                 logger.warning("calendar close failed")
 
 
-def _save_record(call: CallContext, transcript: list[tuple[str, str]]) -> None:
-    logger.info(
-        "call finished",
-        extra={
-            "intent": call.intent,
-            "outcome": call.outcome,
-            "tools": call.tools_used,
-            "gaps": len(call.knowledge_gaps),
-            "turns": len(transcript),
-        },
+def build_record(call: CallContext, transcript: list[tuple[str, str]]) -> CallRecord:
+    """The call record from what the call collected."""
+    messages = [
+        TakenMessage(
+            text=m["message"], caller_name=m.get("name"), callback_number=m.get("callback")
+        )
+        for m in call.extra.get("messages", [])
+    ]
+    record = CallRecord(
+        call_sid=call.call_sid,
+        started_at=call.started_at or call.profile.now(),
+        caller=call.caller,
+        called=call.called,
+        ended_at=call.profile.now(),
+        intent=call.intent,
+        outcome=call.outcome,
+        transcript=[TranscriptLine(role=role, text=text) for role, text in transcript],
+        tools_used=list(call.tools_used),
+        knowledge_gaps=list(call.knowledge_gaps),
+        metrics=[TurnMetrics.from_report(m) for m in call.turn_latencies],
+        messages=messages,
     )
+    if call.extra.get("record_id"):
+        record.id = int(call.extra["record_id"])
+    return record
+
+
+def _save_record(call: CallContext, transcript: list[tuple[str, str]]) -> None:
+    records = call.extra.get("records") or CallRecords(conn=call.conn)
+    record = build_record(call, transcript)
+    records.save(record)
+    call.extra["record"] = record
 
 
 async def _email_transcript(call: CallContext, transcript: list[tuple[str, str]]) -> None:
-    if call.outbox is None or not transcript or call.started_at is None:
+    """The optional end-of-call e-mail (`TRANSCRIPT_EMAIL`, else the salon's address)."""
+    record = call.extra.get("record")
+    if call.outbox is None or not transcript or record is None:
         return
-    from agent.notify.service import email_transcript
+    from agent.call_records import transcript_email
+    from agent.notify.service import transcript_recipient
 
-    summary = f"Intention : {call.intent or 'autre'}. Issue : {call.outcome}."
-    if call.knowledge_gaps:
-        summary += " Questions sans réponse : " + " ; ".join(call.knowledge_gaps)
-    queued = await email_transcript(
-        call.outbox,
-        profile=call.profile,
-        call_id=str(call.extra.get("call_id")),
-        started_at=call.started_at,
-        caller=call.caller,
-        summary=summary,
-        transcript=transcript,
+    recipient = transcript_recipient(call.profile)
+    if not recipient:
+        return
+    subject, body = transcript_email(record, call.profile)
+    await call.outbox.enqueue(
+        channel="email",
+        to=recipient,
+        subject=subject,
+        body=body,
+        dedupe_key=f"{call.extra.get('call_id')}:transcript:email",
     )
-    if queued is not None:
-        drain_soon(call.outbox)
+    drain_soon(call.outbox)

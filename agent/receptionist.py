@@ -28,8 +28,7 @@ from livekit.agents import Agent, llm
 from livekit.agents.types import NOT_GIVEN
 from livekit.agents.voice.agent import ModelSettings
 
-from agent import _placeholders as persona
-from agent import knowledge
+from agent import knowledge, persona
 from agent.call_context import CallContext
 from agent.retrieval import BudgetedRetriever
 from agent.sim import CallerInput
@@ -179,7 +178,7 @@ def build_receptionist(
 
     text = "\n\n".join(
         [
-            persona.instructions(call.profile),
+            persona.build_instructions(call.profile),
             agent_tools.today_line(call.profile.now()),
         ]
     )

@@ -15,8 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from livekit import rtc
-from livekit.agents import AgentServer, JobContext, JobProcess, cli, llm
-from livekit.agents.voice.events import ConversationItemAddedEvent
+from livekit.agents import AgentServer, JobContext, JobProcess, cli
 
 from salon import settings, state_db
 
@@ -110,14 +109,7 @@ async def entrypoint(ctx: JobContext) -> None:
         rag=rag,
     )
 
-    def on_item(ev: ConversationItemAddedEvent) -> None:
-        item = ev.item
-        if isinstance(item, llm.ChatMessage) and item.role == "assistant":
-            latency = calls.latency_of(item)
-            if latency:
-                call.turn_latencies.append(latency)
-
-    session.on("conversation_item_added", on_item)
+    calls.watch_session(call, session)
 
     async def finish(reason: str = "") -> None:
         await calls.finish_call(call, session=session)

@@ -63,7 +63,7 @@ def test_a_whole_call_answers_books_and_queues_the_sms(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     assert all(line.startswith("agent: ") for line in lines)
-    assert lines[0].startswith("agent: Bonjour")
+    assert lines[0].startswith("agent: Bon") and "Maison Margaux Coiffure" in lines[0]
     assert lines[1:] == [
         "agent: Oui, samedi le salon est ouvert de 9h à 18h.",
         "agent: Samedi j'ai 9h, 9h15 ou 10h. Lequel vous convient ?",
@@ -72,7 +72,10 @@ def test_a_whole_call_answers_books_and_queues_the_sms(tmp_path: Path) -> None:
     # what the agent sent: the model, the system prompt from salon.toml, the tools
     first = stub.requests[0]
     assert first["model"] == "gpt-4o-mini" and first["stream"] is True
-    assert "Maison Margaux" in first["messages"][0]["content"]
+    system = first["messages"][0]
+    assert system["role"] in ("system", "developer")
+    assert "Maison Margaux Coiffure" in system["content"]
+    assert "18 rue de la Charité" in system["content"]  # built from salon.toml
     tool_names = {t["function"]["name"] for t in first["tools"]}
     assert {"find_slots", "book_appointment", "transfer_to_human", "take_message"} <= tool_names
     # the tool result reached the model on the follow-up request
@@ -83,6 +86,8 @@ def test_a_whole_call_answers_books_and_queues_the_sms(tmp_path: Path) -> None:
     db = sqlite3.connect(tmp_path / "salon.db")
     bookings = db.execute("SELECT service_id, name, phone FROM local_bookings").fetchall()
     assert bookings == [("coupe-homme", "Paul Martin", "+33612345678")]
+    record = db.execute("SELECT intent, outcome, caller FROM call_records").fetchall()
+    assert record == [("booking", "booked", "+33612345678")]
     sms = db.execute(
         "SELECT recipient, status, body FROM notify_outbox WHERE channel = 'sms'"
     ).fetchall()

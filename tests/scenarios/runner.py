@@ -188,6 +188,7 @@ async def run_scenario(
         call=call, retriever=BudgetedRetriever(kb, options=RagOptions()), caller_input=caller
     )
     session = build_text_session(model=model, call=call)
+    calls.watch_session(call, session)
     await session.start(agent)
     text_call = TextCall(session=session, caller_input=caller)
     replies: list[str] = []
