@@ -14,16 +14,27 @@ are collected in `stub.violations` (and an invalid request is answered 400, like
 Usage::
 
     with TwilioStub() as stub:                  # or stub = TwilioStub().start(); stub.stop()
-        client = Client(stub.account_sid, stub.auth_token, http_client=...)  # base_url below
         stub.base_url                           # "http://127.0.0.1:<port>"
+        # the real twilio client, pointed at the stub (or set TWILIO_ACCOUNT_SID,
+        # TWILIO_AUTH_TOKEN and TWILIO_API_BASE_URL=stub.base_url and call it bare):
+        client = make_twilio_client(account_sid=stub.account_sid,
+                                    auth_token=stub.auth_token, base_url=stub.base_url)
+        await client.calls("CA…").update_async(twiml="<Response>…</Response>")
+        stub.call_updates                       # [{"sid": "CA…", "Twiml": "<Response>…"}]
         stub.fail_next(status=429, times=2)     # the next 2 requests get 429 (code 20429)
         stub.fail_next(status=429, retry_after=1)  # ... with a `Retry-After: 1` header
         stub.fail_next(status=500)              # then one 500
         stub.set_failure_rate(0.2, seed=1)      # 20 % of requests fail with random 500/429
         stub.delay_next(2.0)                    # next message is created, answer comes late
+        stub.delay_next(2.0, create=False)      # late answer (500), nothing created
         stub.messages                           # created messages (dicts as Twilio returns)
-        stub.call_updates                       # received UpdateCall forms
+        stub.messages_to("+336…")               # those sent to one number
         stub.attempts                           # every request received, faulted or not
+        stub.violations                         # OpenAPI problems seen (expect [])
+        stub.reset()                            # forget messages, faults and violations
+
+`make_twilio_client` is in `agent.notify.twilio_messages`. Requests need HTTP Basic auth
+with `stub.account_sid` / `stub.auth_token` (else 401, code 20003), like Twilio.
 
 Numbers: `To` that `phonenumbers` rejects gets 400 / code 21211; a French landline (or any
 number that is not a mobile) gets 400 / code 21614, as Twilio answers for SMS.
