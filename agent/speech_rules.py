@@ -282,6 +282,18 @@ RULES: list[tuple[re.Pattern[str], Replacement]] = [
     # round-the-clock shorthands before dates read "7/7" as the 7th of July
     (re.compile(r"\b24\s?h?\s?/\s?24\b"), "vingt-quatre heures sur vingt-quatre"),
     (re.compile(r"(?<![\d/])7\s?(?:j(?:ours?)?)?\s?/\s?7(?![\d/])"), "sept jours sur sept"),
+    # fractions and "2/3 semaines" before dates read them as days of a month
+    (re.compile(r"(?:\b[Uu]ne?\s)?(?<![\d/])1/2\s?(?:h\b|heure\b)"), "une demi-heure"),
+    (re.compile(r"(?:\b[Uu]ne?\s)?(?<![\d/])1/2\s?journée"), "une demi-journée"),
+    (re.compile(r"(?:\b[Uu]ne?\s)?(?<![\d/])1/4\s?d['’]\s?heure"), "un quart d'heure"),
+    (re.compile(r"(?<![\d/])3/4\s?d['’]\s?heure"), "trois quarts d'heure"),
+    (
+        re.compile(
+            r"(?<![\d/,.])(\d{1,2})/(\d{1,2})(?=\s?(?:jours?|semaines?|mois|fois|heures?"
+            r"|personnes?|minutes?|ans|cm)\b)"
+        ),
+        r"\1 ou \2",
+    ),
     # dates
     (re.compile(r"(?<![\d-])(\d{4})-(\d{2})-(\d{2})(?![\d-])"), _iso_date),
     (re.compile(r"(?<![\d/,.])(\d{1,2})/(\d{1,2})(?:/(\d{4}|\d{2}))?(?![\d/])"), _slash_date),

@@ -81,6 +81,12 @@ CASES = [
     ("le 5 janv. à 9h", "le cinq janvier à neuf heures"),
     ("le 2026-12-03", "le trois décembre deux mille vingt-six"),
     ("le 32/13", "le trente-deux/treize"),
+    ("une 1/2 heure", "une demi-heure"),
+    ("1/2 journée", "une demi-journée"),
+    ("comptez 1/2 h", "comptez une demi-heure"),
+    ("un 1/4 d'heure", "un quart d'heure"),
+    ("3/4 d'heure", "trois quarts d'heure"),
+    ("dans 2/3 semaines", "dans deux ou trois semaines"),
     # phone numbers, read in pairs
     ("06 12 34 56 78", "zéro six, douze, trente-quatre, cinquante-six, soixante-dix-huit"),
     ("+33 6 12 34 56 78", "zéro six, douze, trente-quatre, cinquante-six, soixante-dix-huit"),
