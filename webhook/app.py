@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,7 +23,6 @@ from flask import Flask, Response, abort, jsonify, request
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
 
-from salon import transfers
 from salon.profile import SalonProfile
 from webhook import twiml
 from webhook.call_log import CallLog, CallRow
@@ -46,6 +46,10 @@ TWIML_TYPE = "text/xml"
 CALL_SID = re.compile(r"^CA[0-9a-fA-F]{32}$")
 # The agent's SIP leg never connected: the caller must still reach someone.
 DIAL_FAILED = {"busy", "no-answer", "failed"}
+# LIVEKIT_DISPATCH_TIMEOUT is the longest a caller's webhook waits for its answer, counted
+# from the start of /voice; LiveKit gets that minus this reserve, kept for building and
+# sending the fallback answer (and for the other calls queued behind it under a burst).
+ANSWER_RESERVE_S = 0.1
 
 
 def mask_phone(number: str) -> str:
@@ -110,6 +114,9 @@ def create_app(
         profile=load_profile_or_none(cfg.salon_profile),
     )
     app.extensions["salon_webhook"] = ctx
+    # The profile does not change while the app runs: build the fallback answers once.
+    fallback_body = fallback_twiml(ctx.profile)
+    transfer_body = transfer_twiml(ctx.profile)
 
     def twiml_response(body: str) -> Response:
         return Response(body, status=200, mimetype=TWIML_TYPE)
@@ -124,7 +131,7 @@ def create_app(
             abort(415, description=f"expected {FORM_TYPE}")
         form = request.form  # 413 past MAX_CONTENT_LENGTH
         signed_url = public_url(
-            request_url=request.url,
+            request_url="" if cfg.public_base_url else request.url,
             path=request.script_root + request.path,
             query=request.query_string.decode("latin-1"),
             public_base_url=cfg.public_base_url,
@@ -173,7 +180,7 @@ def create_app(
         if row.state == "bridged" and (cfg.transport == "sip" or row.connect_url):
             bridge = Bridge(dispatch_id=row.dispatch_id, connect_url=row.connect_url)
             return twiml_response(bridge_twiml(call_sid, bridge))
-        return twiml_response(fallback_twiml(ctx.profile))
+        return twiml_response(fallback_body)
 
     def fallback(call_sid: str, reason: str, detail: str = "") -> Response:
         ctx.calls.mark_fallback(call_sid=call_sid, reason=reason)
@@ -181,10 +188,11 @@ def create_app(
             "agent unavailable, answering the human fallback",
             extra={"call_sid": call_sid, "reason": reason, "detail": detail},
         )
-        return twiml_response(fallback_twiml(ctx.profile))
+        return twiml_response(fallback_body)
 
     @app.post("/voice")
     def voice() -> Response:
+        deadline = time.monotonic() + max(0.05, cfg.dispatch_timeout - ANSWER_RESERVE_S)
         form = twilio_form()
         call_sid, caller = required(form, "CallSid", "From")
         callee = (form.get("To") or "").strip()
@@ -199,7 +207,9 @@ def create_app(
         if cfg.transport == "sip" and not cfg.sip_configured:
             return fallback(call_sid, "misconfigured", "LIVEKIT_SIP_HOST is not set")
         try:
-            bridge = ctx.dispatcher.dispatch(call_sid=call_sid, caller=caller, callee=callee)
+            bridge = ctx.dispatcher.dispatch(
+                call_sid=call_sid, caller=caller, callee=callee, deadline=deadline
+            )
         except DispatchFailed as exc:
             return fallback(call_sid, exc.reason, exc.detail)
         ctx.calls.mark_bridged(
@@ -213,12 +223,12 @@ def create_app(
         form = twilio_form()
         (call_sid,) = required(form, "CallSid")
         dial_status = (form.get("DialCallStatus") or "").strip()
-        reason = transfers.pending_transfer(ctx.calls.connection, call_sid=call_sid)
+        reason = ctx.calls.pending_transfer(call_sid=call_sid)
         if reason is not None:
             logger.info(
                 "forwarding to a human at the agent's request", extra={"call_sid": call_sid}
             )
-            return twiml_response(transfer_twiml(ctx.profile))
+            return twiml_response(transfer_body)
         if dial_status in DIAL_FAILED:
             return fallback(call_sid, "bridge-failed", dial_status)
         logger.info("bridged call ended", extra={"call_sid": call_sid, "status": dial_status})
@@ -258,7 +268,7 @@ def create_app(
     @app.errorhandler(Exception)
     def unexpected(exc: Exception) -> Response:
         logger.exception("unexpected error, answering the human fallback")
-        return twiml_response(fallback_twiml(ctx.profile))
+        return twiml_response(fallback_body)
 
     return app
 

@@ -15,7 +15,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from salon import state_db
+from salon import state_db, transfers
 
 SCHEMA = (
     """
@@ -72,57 +72,61 @@ def _row(raw: sqlite3.Row | None) -> CallRow | None:
 
 
 class CallLog:
-    """Call rows and status events; one SQLite connection per thread."""
+    """Call rows and status events.
+
+    Hypercorn runs views in many threads. They share ONE connection without a Python lock:
+    the sqlite3 module is built serialized (`sqlite3.threadsafety == 3`) and releases the
+    GIL only inside SQLite, whose own mutex then orders the statements. A Python lock
+    would be held while its owner waits to get the GIL back, which under a burst of calls
+    serialises everything behind it (measured: throughput fell by a third). Hence every
+    single-call statement reads its own result (`RETURNING`, `fetchone`) and never
+    `rowcount`, which another thread's statement could change in between. The one
+    multi-statement transaction (`record_status`) has its own connection and lock. Other
+    processes (the agent) coordinate through WAL and the busy timeout.
+    """
 
     def __init__(self, *, db_path: str | Path | None = None) -> None:
-        self._db_path = db_path
-        self._local = threading.local()
-        conn = self._conn()
+        self._conn = state_db.connect(db_path)
         for statement in SCHEMA:
-            conn.execute(statement)
+            self._conn.execute(statement)
+        transfers.ensure_schema(self._conn)
+        self._status_conn = state_db.connect(db_path)
+        self._status_lock = threading.Lock()
 
-    def _conn(self) -> sqlite3.Connection:
-        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
-        if conn is None:
-            conn = state_db.connect(self._db_path)
-            self._local.conn = conn
-        return conn
-
-    @property
-    def connection(self) -> sqlite3.Connection:
-        """This thread's connection (for `salon.transfers`, which shares the db)."""
-        return self._conn()
+    def pending_transfer(self, *, call_sid: str) -> str | None:
+        """The transfer the agent requested for this call (see `salon.transfers`)."""
+        return transfers.pending_transfer(self._conn, call_sid=call_sid)
 
     def claim(self, *, call_sid: str, caller_masked: str, transport: str) -> CallRow | None:
         """Claim a new call. None when this request owns it; the existing row otherwise."""
         now = time.time()
-        cur = self._conn().execute(
-            "INSERT OR IGNORE INTO webhook_calls (call_sid, caller_masked, transport, state, "
-            "created_at, updated_at) VALUES (?, ?, ?, 'pending', ?, ?)",
+        inserted = self._conn.execute(
+            "INSERT INTO webhook_calls (call_sid, caller_masked, transport, state, "
+            "created_at, updated_at) VALUES (?, ?, ?, 'pending', ?, ?) "
+            "ON CONFLICT(call_sid) DO NOTHING RETURNING call_sid",
             (call_sid, caller_masked, transport, now, now),
-        )
-        if cur.rowcount == 1:
+        ).fetchall()
+        if inserted:
             return None
         return self.get(call_sid=call_sid)
 
     def get(self, *, call_sid: str) -> CallRow | None:
-        return _row(
-            self._conn()
-            .execute("SELECT * FROM webhook_calls WHERE call_sid = ?", (call_sid,))
-            .fetchone()
-        )
+        raw = self._conn.execute(
+            "SELECT * FROM webhook_calls WHERE call_sid = ?", (call_sid,)
+        ).fetchone()
+        return _row(raw)
 
     def mark_bridged(
         self, *, call_sid: str, dispatch_id: str | None, connect_url: str | None
     ) -> None:
-        self._conn().execute(
+        self._conn.execute(
             "UPDATE webhook_calls SET state = 'bridged', dispatch_id = ?, connect_url = ?, "
             "updated_at = ? WHERE call_sid = ?",
             (dispatch_id, connect_url, time.time(), call_sid),
         )
 
     def mark_fallback(self, *, call_sid: str, reason: str) -> None:
-        self._conn().execute(
+        self._conn.execute(
             "UPDATE webhook_calls SET state = 'fallback', fallback_reason = ?, updated_at = ? "
             "WHERE call_sid = ?",
             (reason, time.time(), call_sid),
@@ -140,9 +144,9 @@ class CallLog:
     def record_status(
         self, *, call_sid: str, status: str, duration_s: int | None, sequence: int | None
     ) -> None:
-        """Keep a status callback and the call's latest status."""
+        """Keep a status callback and the call's latest status, atomically."""
         now = time.time()
-        with state_db.write_transaction(self._conn()) as conn:
+        with self._status_lock, state_db.write_transaction(self._status_conn) as conn:
             conn.execute(
                 "INSERT INTO webhook_call_events (call_sid, status, duration_s, sequence, "
                 "received_at) VALUES (?, ?, ?, ?, ?)",
@@ -154,8 +158,8 @@ class CallLog:
             )
 
     def events(self, *, call_sid: str) -> list[tuple[str, int | None]]:
-        rows = self._conn().execute(
+        rows = self._conn.execute(
             "SELECT status, duration_s FROM webhook_call_events WHERE call_sid = ? ORDER BY id",
             (call_sid,),
-        )
+        ).fetchall()
         return [(r["status"], r["duration_s"]) for r in rows]

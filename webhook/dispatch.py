@@ -18,6 +18,7 @@ import concurrent.futures
 import json
 import logging
 import threading
+import time
 from collections.abc import Coroutine
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
@@ -47,8 +48,13 @@ class DispatchFailed(Exception):
 
 
 class AgentDispatcher(Protocol):
-    def dispatch(self, *, call_sid: str, caller: str, callee: str) -> Bridge:
-        """Put the agent in room `call_sid`; raises `DispatchFailed` within the budget."""
+    def dispatch(
+        self, *, call_sid: str, caller: str, callee: str, deadline: float | None = None
+    ) -> Bridge:
+        """Put the agent in room `call_sid`; raises `DispatchFailed` by the deadline.
+
+        `deadline` is a `time.monotonic()` instant (default: now + the dispatcher's budget).
+        """
         ...
 
     def close(self) -> None: ...
@@ -62,7 +68,9 @@ def call_metadata(*, call_sid: str, caller: str, callee: str) -> str:
 class UnconfiguredDispatcher:
     """Embedded default without LiveKit settings: every call goes to the human fallback."""
 
-    def dispatch(self, *, call_sid: str, caller: str, callee: str) -> Bridge:
+    def dispatch(
+        self, *, call_sid: str, caller: str, callee: str, deadline: float | None = None
+    ) -> Bridge:
         raise DispatchFailed("unconfigured", "LIVEKIT_URL/LIVEKIT_API_KEY/SECRET not set")
 
     def close(self) -> None:
@@ -90,6 +98,24 @@ class LiveKitDispatcher:
         self._thread: threading.Thread | None = None
         self._lkapi: api.LiveKitAPI | None = None
         self._lock = threading.Lock()
+        self._external_loop = False
+
+    def use_loop(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Run LiveKit calls on this (the server's) running loop instead of a thread of ours.
+
+        `scripts/webhook` passes Hypercorn's loop: one event loop for the process means
+        fewer thread hand-offs per call than a second loop in its own thread.
+        """
+        with self._lock:
+            if self._loop is not None:
+                raise RuntimeError("the dispatcher already runs on a loop")
+            self._loop, self._external_loop = loop, True
+
+    async def aclose(self) -> None:
+        """Close the LiveKit client from inside the loop it runs on."""
+        lkapi, self._lkapi = self._lkapi, None
+        if lkapi is not None:
+            await lkapi.aclose()
 
     # -- the background loop ---------------------------------------------------------
     def _ensure_loop(self) -> asyncio.AbstractEventLoop:
@@ -103,13 +129,13 @@ class LiveKitDispatcher:
                 self._loop, self._thread = loop, thread
             return self._loop
 
-    def _run(self, coro: Coroutine[Any, Any, T]) -> T:
+    def _run(self, coro: Coroutine[Any, Any, T], deadline: float) -> T:
         loop = self._ensure_loop()
         future = asyncio.run_coroutine_threadsafe(coro, loop)
         try:
             # The coroutine bounds itself with wait_for; this outer bound only guards a
-            # stalled loop, so the caller never waits much beyond the budget.
-            return future.result(timeout=self._timeout + 0.25)
+            # stalled loop, so the caller never waits much beyond the deadline.
+            return future.result(timeout=max(0.0, deadline - time.monotonic()) + 0.1)
         except concurrent.futures.TimeoutError as exc:
             future.cancel()
             raise DispatchFailed("timeout", "dispatch loop did not answer") from exc
@@ -142,14 +168,18 @@ class LiveKitDispatcher:
             raise DispatchFailed("error", "connector answered without a connect_url")
         return Bridge(connect_url=connected.connect_url)
 
-    async def _bounded(self, *, call_sid: str, caller: str, callee: str) -> Bridge:
+    async def _bounded(self, *, call_sid: str, caller: str, callee: str, deadline: float) -> Bridge:
+        # Measured here, on the loop: time spent waiting to be scheduled counts too.
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise DispatchFailed("timeout", "no time left before the deadline")
         try:
             return await asyncio.wait_for(
                 self._dispatch(call_sid=call_sid, caller=caller, callee=callee),
-                timeout=self._timeout,
+                timeout=remaining,
             )
         except TimeoutError as exc:
-            raise DispatchFailed("timeout", f"no answer within {self._timeout:g} s") from exc
+            raise DispatchFailed("timeout", f"no answer within {remaining:.2f} s") from exc
         except DispatchFailed:
             raise
         except api.TwirpError as exc:
@@ -158,14 +188,19 @@ class LiveKitDispatcher:
             raise DispatchFailed("error", type(exc).__name__) from exc
 
     # -- public API ------------------------------------------------------------------
-    def dispatch(self, *, call_sid: str, caller: str, callee: str) -> Bridge:
-        return self._run(self._bounded(call_sid=call_sid, caller=caller, callee=callee))
+    def dispatch(
+        self, *, call_sid: str, caller: str, callee: str, deadline: float | None = None
+    ) -> Bridge:
+        if deadline is None:
+            deadline = time.monotonic() + self._timeout
+        coro = self._bounded(call_sid=call_sid, caller=caller, callee=callee, deadline=deadline)
+        return self._run(coro, deadline)
 
     def close(self) -> None:
         with self._lock:
             loop, thread, self._loop, self._thread = self._loop, self._thread, None, None
-        if loop is None:
-            return
+        if loop is None or self._external_loop:
+            return  # an external loop's owner closes the client with `aclose`
         lkapi, self._lkapi = self._lkapi, None
         if lkapi is not None:
             try:

@@ -3,7 +3,7 @@
 Equivalent to `hypercorn webhook.app:app --bind 127.0.0.1:8000`, plus two things that
 matter under load: Flask views are synchronous and Hypercorn runs them in its event loop's
 default thread pool (6 threads on a 2-core machine), so a slow LiveKit would queue calls
-behind each other; this runner gives that pool `WEBHOOK_THREADS` threads (64) so every
+behind each other; this runner gives that pool `WEBHOOK_THREADS` threads (128) so every
 caller waits at most the dispatch budget. And log lines carry the call's context
 (CallSid, masked caller, fallback reason), never a phone number in clear.
 """
@@ -21,6 +21,7 @@ from hypercorn.config import Config
 
 from salon import settings
 from webhook.app import create_app
+from webhook.dispatch import LiveKitDispatcher
 
 CONTEXT_KEYS = ("call_sid", "from_masked", "state", "status", "reason", "detail", "transport")
 HYPERCORN_MAX_BODY = 1024 * 1024  # Flask answers 413 above MAX_CONTENT_LENGTH (64 KiB)
@@ -51,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--host", default=settings.get("WEBHOOK_HOST", "127.0.0.1"))
     parser.add_argument("--port", type=int, default=settings.get_int("WEBHOOK_PORT", 8000))
-    parser.add_argument("--threads", type=int, default=settings.get_int("WEBHOOK_THREADS", 64))
+    parser.add_argument("--threads", type=int, default=settings.get_int("WEBHOOK_THREADS", 128))
     parser.add_argument("--quiet", action="store_true", help="log warnings and errors only")
     args = parser.parse_args(argv)
     configure_logging(logging.WARNING if args.quiet else logging.INFO)
@@ -72,7 +73,14 @@ def main(argv: list[str] | None = None) -> int:
         loop.set_default_executor(
             ThreadPoolExecutor(max_workers=args.threads, thread_name_prefix="webhook")
         )
-        await serve(app, config, mode="wsgi")
+        dispatcher = app.extensions["salon_webhook"].dispatcher
+        if isinstance(dispatcher, LiveKitDispatcher):
+            dispatcher.use_loop(loop)
+        try:
+            await serve(app, config, mode="wsgi")
+        finally:
+            if isinstance(dispatcher, LiveKitDispatcher):
+                await dispatcher.aclose()
 
     logging.getLogger("webhook").info("webhook listening on %s:%s", args.host, args.port)
     try:
