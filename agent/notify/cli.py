@@ -1,4 +1,4 @@
-"""`python -m agent.notify.outbox --list|--drain`: show or send what the outbox keeps."""
+"""`python -m agent.notify.outbox --list|--drain|--test-sms N`: see or send what the outbox keeps."""
 
 from __future__ import annotations
 
@@ -9,7 +9,14 @@ import sys
 import time
 
 from agent.notify.outbox import STATUSES, Outbox
+from agent.notify.phone import InvalidPhone
 from agent.notify.records import DrainReport
+
+EXAMPLES = """examples:
+  python -m agent.notify.outbox --list --status not_sent
+  python -m agent.notify.outbox --drain --wait 30
+  python -m agent.notify.outbox --test-sms "06 12 34 56 78"
+"""
 
 
 def _mask(recipient: str) -> str:
@@ -19,46 +26,60 @@ def _mask(recipient: str) -> str:
     return recipient[:4] + "*" * max(0, len(recipient) - 6) + recipient[-2:]
 
 
+def _list(args: argparse.Namespace) -> int:
+    outbox = Outbox(db_path=args.db)
+    entries = outbox.entries(status=args.status, limit=args.limit)
+    for e in entries:
+        when = time.strftime("%Y-%m-%d %H:%M", time.localtime(e.created_at))
+        print(
+            f"{e.id:>5}  {when}  {e.channel:<8} {_mask(e.recipient):<16} {e.status:<9} "
+            f"{e.attempts}  {e.dedupe_key}  {e.detail or e.provider_id or ''}"
+        )
+    print(f"{len(entries)} shown; totals: {json.dumps(outbox.counts())}")
+    return 0
+
+
+async def _drain(args: argparse.Namespace) -> DrainReport:
+    from agent.notify.service import outbox_from_settings
+    from salon.profile import load_profile
+
+    outbox = outbox_from_settings(db_path=args.db)
+    try:
+        if args.test_sms:
+            profile = load_profile()
+            body = f"{profile.short_name} : SMS de test de l'assistante téléphonique."
+            await outbox.enqueue(
+                channel="sms", to=args.test_sms, body=body, dedupe_key=f"test:{time.time_ns()}"
+            )
+        return await outbox.drain(max_wait=args.wait)
+    finally:
+        await outbox.aclose()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m agent.notify.outbox",
-        description="Show or send the messages kept in the outbox (SALON_DB).",
-        epilog="examples:\n  python -m agent.notify.outbox --list --status not_sent\n"
-        "  python -m agent.notify.outbox --drain --wait 30",
+        description="See or send the messages kept in the outbox (SALON_DB).",
+        epilog=EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     action = parser.add_mutually_exclusive_group(required=True)
     action.add_argument("--list", action="store_true", help="list messages, newest first")
     action.add_argument("--drain", action="store_true", help="send what is due now")
+    action.add_argument("--test-sms", metavar="NUMBER", help="queue a test SMS, then drain")
     parser.add_argument("--status", choices=STATUSES, help="with --list: only this status")
     parser.add_argument("--limit", type=int, default=50, help="with --list: at most N rows")
-    parser.add_argument("--wait", type=float, default=0.0, help="with --drain: retry N seconds")
+    parser.add_argument("--wait", type=float, default=0.0, help="when draining: retry N seconds")
     parser.add_argument("--db", help="state database (default SALON_DB or data/salon.db)")
     args = parser.parse_args(argv)
 
     if args.list:
-        outbox = Outbox(db_path=args.db)
-        entries = outbox.entries(status=args.status, limit=args.limit)
-        for e in entries:
-            when = time.strftime("%Y-%m-%d %H:%M", time.localtime(e.created_at))
-            print(
-                f"{e.id:>5}  {when}  {e.channel:<8} {_mask(e.recipient):<16} {e.status:<9} "
-                f"{e.attempts}  {e.dedupe_key}  {e.detail or e.provider_id or ''}"
-            )
-        print(f"{len(entries)} shown; totals: {json.dumps(outbox.counts())}")
-        return 0
-
-    from agent.notify.service import outbox_from_settings
-
-    async def run() -> DrainReport:
-        outbox = outbox_from_settings(db_path=args.db)
-        try:
-            return await outbox.drain(max_wait=args.wait)
-        finally:
-            await outbox.aclose()
-
+        return _list(args)
     try:
-        report = asyncio.run(run())
+        report = asyncio.run(_drain(args))
+    except InvalidPhone as exc:
+        print(f"error: {exc.reason}", file=sys.stderr)
+        return 1
     except Exception as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

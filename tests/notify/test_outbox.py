@@ -315,3 +315,20 @@ async def test_the_background_loop_sends_what_arrives_until_stopped(
     stop.set()
     await loop
     assert outbox.counts() == {"sent": 2} and len(twilio.messages) == 2
+
+
+def test_the_cli_test_sms_goes_through_the_configured_twilio(
+    db_path: Path,
+    twilio: TwilioStub,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("TWILIO_ACCOUNT_SID", twilio.account_sid)
+    monkeypatch.setenv("TWILIO_AUTH_TOKEN", twilio.auth_token)
+    monkeypatch.setenv("TWILIO_API_BASE_URL", twilio.base_url)
+    monkeypatch.setenv("TWILIO_MESSAGING_SERVICE_SID", "")
+    assert main(["--test-sms", "06 12 34 56 78", "--db", str(db_path)]) == 0
+    assert '"sent": 1' in capsys.readouterr().out
+    assert twilio.messages[0]["to"] == MOBILE and "SMS de test" in twilio.messages[0]["body"]
+    assert main(["--test-sms", "04 78 42 18 90", "--db", str(db_path)]) == 1
+    assert "portable" in capsys.readouterr().err
