@@ -144,21 +144,38 @@ class Receptionist(Agent):
             yield chunk
 
     async def _with_passages(self, chat_ctx: llm.ChatContext) -> llm.ChatContext:
-        """A copy of the context with this turn's passages, when the last item is the
-        caller's sentence (not after a tool call); the original is never modified."""
+        """A copy of the context with this turn's passages placed right after the caller's
+        last sentence (so they also serve the follow-up request after a tool call); the
+        original context is never modified."""
         try:
-            last = chat_ctx.items[-1] if chat_ctx.items else None
-            if not isinstance(last, llm.ChatMessage) or last.role != "user":
+            index = _last_user_index(chat_ctx)
+            if index is None:
                 return chat_ctx
+            last = chat_ctx.items[index]
+            assert isinstance(last, llm.ChatMessage)
             result = await self._retrieval(last.text_content or "")
             if result is None:
                 return chat_ctx
             augmented = chat_ctx.copy()
-            self._inject(augmented, result)
+            frame = llm.ChatMessage(role="assistant", content=[knowledge.format_reference(result)])
+            augmented.items.insert(index + 1, frame)
+            self.injections += 1
             return augmented
         except Exception:
             logger.exception("retrieval in the LLM node failed; answering without passages")
             return chat_ctx
+
+
+def _last_user_index(chat_ctx: llm.ChatContext) -> int | None:
+    """Index of the caller's sentence that opened the current turn, or None."""
+    for index in range(len(chat_ctx.items) - 1, -1, -1):
+        item = chat_ctx.items[index]
+        if isinstance(item, llm.ChatMessage):
+            if item.role == "user":
+                return index
+            if item.role == "assistant" and item.text_content:
+                return None  # the agent already spoke after it: not a turn in progress
+    return None
 
 
 def _log_task_error(task: asyncio.Task[None]) -> None:
