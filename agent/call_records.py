@@ -270,6 +270,13 @@ class CallRecords:
             ).fetchone()
             return self._load(row) if row is not None else None
 
+    def get_by_id(self, call_id: int) -> CallRecord | None:
+        with self._lock:
+            row = self.conn.execute(
+                "SELECT * FROM call_records WHERE id = ?", (call_id,)
+            ).fetchone()
+            return self._load(row) if row is not None else None
+
     def recent(self, limit: int = 20) -> list[CallRecord]:
         with self._lock:
             rows = self.conn.execute(

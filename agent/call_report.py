@@ -4,7 +4,7 @@
     python -m agent.call_records --gaps --since 2026-12-01 --json
     python -m agent.call_records --messages            # messages taken for the salon
     python -m agent.call_records --recent 10           # last calls, one line each
-    python -m agent.call_records --show CA123…         # one call with its transcript
+    python -m agent.call_records --show CA123…         # one call (call_sid or #id)
     python -m agent.call_records --latency             # p50/p95 of per-turn metrics
     python -m agent.call_records --resolve "Vous faites les extensions ?"
     python -m agent.call_records --purge-before 2026-06-01
@@ -180,15 +180,17 @@ def _print_recent(store: CallRecords, args: argparse.Namespace) -> None:
             print(json.dumps(rec.redacted(), ensure_ascii=False))
             continue
         print(
-            f"{_fmt_time(rec.started_at)}  {rec.call_sid or '-':<36}  "
+            f"#{rec.id:<5} {_fmt_time(rec.started_at)}  {rec.call_sid or '-':<36}  "
             f"{mask_phone(rec.caller) or 'masqué':<14}  {rec.intent or '-':<9}  {rec.outcome}"
         )
 
 
 def _print_show(store: CallRecords, args: argparse.Namespace) -> int:
     record = store.get(args.show)
+    if record is None and args.show.lstrip("#").isdigit():
+        record = store.get_by_id(int(args.show.lstrip("#")))
     if record is None:
-        print(f"call-records: error: no call with call_sid {args.show!r}", file=sys.stderr)
+        print(f"call-records: error: no call with call_sid or id {args.show!r}", file=sys.stderr)
         return 1
     from salon.profile import load_profile
 
@@ -209,7 +211,7 @@ def main(argv: list[str] | None = None) -> int:
     what.add_argument("--gaps", action="store_true", help="questions nothing answered")
     what.add_argument("--messages", action="store_true", help="messages not yet handled")
     what.add_argument("--recent", type=int, metavar="N", help="the last N calls")
-    what.add_argument("--show", metavar="CALL_SID", help="one call with its transcript")
+    what.add_argument("--show", metavar="CALL_SID", help="one call (call_sid or #id), transcript")
     what.add_argument("--latency", action="store_true", help="p50/p95 of per-turn metrics (JSON)")
     what.add_argument("--resolve", metavar="QUESTION", help="mark a question as answered")
     what.add_argument("--handled", type=int, metavar="ID", help="mark a message as handled")

@@ -287,8 +287,10 @@ def test_show_prints_the_transcript_email_and_fails_cleanly_when_unknown(
     store.save(_record())
     code, out, _ = _cli(tmp_path, capsys, "--show", "CA-1")
     assert code == 0 and out.startswith("Appel du mardi 1er décembre")
+    code, out, _ = _cli(tmp_path, capsys, "--show", "#1")
+    assert code == 0 and "Transcription :" in out
     code, out, err = _cli(tmp_path, capsys, "--show", "CA-nope")
-    assert code == 1 and "no call with call_sid" in err
+    assert code == 1 and "no call with call_sid or id" in err
 
 
 def test_usage_errors_exit_with_code_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
