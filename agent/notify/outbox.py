@@ -270,9 +270,9 @@ class Outbox:
             if time.monotonic() + wait > deadline:
                 break
             await asyncio.sleep(wait + 0.001)
-        report.retry_later = self.conn.execute(
-            "SELECT count(*) FROM notify_outbox WHERE status = 'queued'"
-        ).fetchone()[0]
+        counts = self.counts()
+        report.retry_later = counts.get("queued", 0)
+        report.not_sent = counts.get("not_sent", 0)
         return report
 
     async def _send_one(self, entry: OutboxEntry, notifier: Notifier, report: DrainReport) -> None:
@@ -320,7 +320,6 @@ class Outbox:
         if exc.not_configured:
             status, detail = "not_sent", f"not sent: {exc.reason}"
             next_at = now + self.policy.hold_seconds
-            report.not_sent += 1
         elif exc.retryable and attempts < self.policy.max_attempts:
             status, detail = "queued", exc.reason
             wait = self.policy.delay(attempts)

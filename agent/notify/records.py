@@ -89,6 +89,9 @@ class Enqueued:
 
 @dataclass
 class DrainReport:
+    """What one drain did (sent, failed, attempts, recovered) and what the outbox still
+    holds afterwards (retry_later: queued rows; not_sent: rows kept for lack of settings)."""
+
     sent: int = 0
     failed: int = 0
     retry_later: int = 0
