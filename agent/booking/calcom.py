@@ -254,6 +254,42 @@ class CalComCalendar(BaseCalendar):
             lambda c: c.execute("UPDATE calcom_links SET status = ? WHERE uid = ?", (status, uid))
         )
 
+    # ---------------------------------------------------------------- setup check
+
+    async def check_setup(self) -> list[str]:
+        """Problems that would break phone bookings: a bookable service without a Cal.com
+        event type, a length that differs from salon.toml, or an event type whose e-mail
+        field is required (phone-only attendees would be refused). Empty when all is well."""
+        params = {"username": self.username} if self.username else None
+        reply = await self._call("GET", "/event-types", version=V_EVENT_TYPES, params=params)
+        if reply.status != 200:
+            return [f"cannot list Cal.com event types: HTTP {reply.status} {reply.message}"]
+        found = {int(e["id"]): e for e in reply.body.get("data") or [] if "id" in e}
+        problems = []
+        for svc in self.services():
+            ident = svc.cal_event_type_id
+            if ident is None:
+                problems.append(f"{svc.id}: no cal_event_type_id in salon.toml")
+                continue
+            event = found.get(ident)
+            if event is None:
+                problems.append(f"{svc.id}: event type {ident} not found in Cal.com")
+                continue
+            if int(event.get("lengthInMinutes") or 0) != svc.duration:
+                problems.append(
+                    f"{svc.id}: Cal.com length {event.get('lengthInMinutes')} min "
+                    f"!= {svc.duration} min in salon.toml"
+                )
+            for booking_field in event.get("bookingFields") or []:
+                if booking_field.get("type") == "email" and (
+                    booking_field.get("required") is True and not booking_field.get("hidden")
+                ):
+                    problems.append(
+                        f"{svc.id}: event type {ident} requires an e-mail; hide the e-mail "
+                        "booking field or make it optional so phone-only callers can book"
+                    )
+        return problems
+
     # ----------------------------------------------------------------- raw back-end
 
     async def _available_starts(

@@ -293,3 +293,19 @@ async def test_the_stub_rejects_requests_that_break_the_spec_or_the_api_version(
     assert "request POST /v2/bookings" in calcom.stub.spec_errors[0]
     assert "cal-api-version must be 2024-09-04" in calcom.stub.spec_errors[1]
     assert SLOT_TAKEN not in no_attendee.text
+
+
+async def test_setup_check_passes_on_a_matching_account_and_names_each_problem(
+    calcom: Rig,
+) -> None:
+    assert calcom.stub is not None and isinstance(calcom.calendar, CalComCalendar)
+    assert await calcom.calendar.check_setup() == []
+    calcom.stub.event_types[201].email_required = True
+    calcom.stub.event_types[202].length = 90
+    del calcom.stub.event_types[203]
+    problems = await calcom.calendar.check_setup()
+    assert len(problems) == 3
+    assert problems[0].startswith("coupe-homme: event type 201 requires an e-mail")
+    assert "90 min != 120 min" in problems[1]
+    assert "balayage-longs: event type 203 not found" in problems[2]
+    assert calcom.stub.spec_errors == []

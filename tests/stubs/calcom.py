@@ -8,7 +8,9 @@ the published spec, because the real server contradicts it:
 - its request/response unions are `oneOf` but not discriminated (a plain booking is valid
   under both "create" and "recurring" inputs), so they are read as `anyOf`;
 - `/v2/slots` answers `{"status", "data": {"YYYY-MM-DD": [{"start": …}]}}` (objects, as
-  FIELD-NOTES says), which neither of the spec's two shapes allows.
+  FIELD-NOTES says), which neither of the spec's two shapes allows;
+- booking-field outputs type `required`/`isDefault`/`hidden` as objects; they are booleans;
+- `nullable` beside `allOf` (an event type's `recurrence: null`) is made explicit.
 
 On top of the spec the stub is stricter than the server where mistakes would be silent:
 a missing or wrong `cal-api-version` is refused (the real server falls back to legacy
@@ -74,12 +76,40 @@ def _anyof(node: Any) -> Any:
     return node
 
 
+def _nullable_refs(node: Any) -> None:
+    """`{"nullable": true, "allOf": [{"$ref": …}]}` (e.g. an event type's `recurrence`,
+    null when not recurring): the validator ignores `nullable` beside `allOf`, so the
+    null case is spelled out."""
+    if isinstance(node, dict):
+        if node.get("nullable") is True and "allOf" in node and "type" not in node:
+            node["anyOf"] = [*node.pop("allOf"), {"nullable": True, "enum": [None]}]
+        for value in node.values():
+            _nullable_refs(value)
+    elif isinstance(node, list):
+        for value in node:
+            _nullable_refs(value)
+
+
+def _boolean_flags(spec: dict) -> None:
+    """Booking-field outputs declare `required`/`isDefault`/`hidden` as objects, yet their
+    examples and descriptions (and the server) use booleans."""
+    for name, schema in spec["components"]["schemas"].items():
+        if not name.endswith("FieldOutput_2024_06_14"):
+            continue
+        for key in ("required", "isDefault", "hidden"):
+            prop = schema.get("properties", {}).get(key)
+            if prop is not None and prop.get("type") == "object":
+                prop["type"] = "boolean"
+
+
 @lru_cache(maxsize=1)
 def _openapi() -> Any:
     from jsonschema_path import SchemaPath
     from openapi_core import Config, OpenAPI
 
     spec = _anyof(json.loads(SPEC_PATH.read_text()))
+    _boolean_flags(spec)
+    _nullable_refs(spec)
     slots = spec["paths"]["/v2/slots"]["get"]["responses"]["200"]["content"]["application/json"]
     slots["schema"] = {
         "type": "object",
@@ -409,6 +439,62 @@ class CalComStub:
             booking["cancellationReason"] = body["cancellationReason"]
         return _json(200, {"status": "success", "data": booking})
 
+    def _event_types(self) -> Response:
+        data = [
+            {
+                "id": ev.id,
+                "lengthInMinutes": ev.length,
+                "title": ev.title,
+                "slug": ev.slug,
+                "description": "",
+                "locations": [],
+                "bookingFields": [
+                    {
+                        "type": "name",
+                        "label": "Nom",
+                        "placeholder": "",
+                        "isDefault": True,
+                        "slug": "name",
+                        "required": True,
+                    },
+                    {
+                        "type": "email",
+                        "label": "E-mail",
+                        "placeholder": "",
+                        "isDefault": True,
+                        "slug": "email",
+                        "required": ev.email_required,
+                        "hidden": not ev.email_required,
+                    },
+                    {
+                        "type": "phone",
+                        "slug": "attendeePhoneNumber",
+                        "label": "Téléphone",
+                        "required": True,
+                        "placeholder": "",
+                        "hidden": False,
+                        "isDefault": False,
+                    },
+                ],
+                "disableGuests": True,
+                "recurrence": None,
+                "metadata": {},
+                "price": 0,
+                "currency": "eur",
+                "lockTimeZoneToggleOnBookingPage": False,
+                "forwardParamsSuccessRedirect": None,
+                "successRedirectUrl": None,
+                "isInstantEvent": False,
+                "scheduleId": None,
+                "hidden": False,
+                "bookingRequiresAuthentication": False,
+                "ownerId": 1,
+                "users": ["salon"],
+            }
+            for ev in self.event_types.values()
+        ]
+        return _json(200, {"status": "success", "data": data})
+
     def _event_type(self, ident: Any, slug: Any) -> EventType | None:
         if ident not in (None, ""):
             return self.event_types.get(int(float(ident)))
@@ -418,6 +504,8 @@ class CalComStub:
         path, method = req.path.rstrip("/"), req.method
         if path == "/v2/slots" and method == "GET":
             return self._slots(req)
+        if path == "/v2/event-types" and method == "GET":
+            return self._event_types()
         if path == "/v2/bookings" and method == "POST":
             return self._create(body)
         if path == "/v2/bookings" and method == "GET":
