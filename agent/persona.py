@@ -192,8 +192,20 @@ def salon_facts(profile: SalonProfile, now: datetime) -> str:
     return "\n".join(lines)
 
 
-def build_instructions(profile: SalonProfile, *, now: datetime | None = None) -> str:
-    """The full system instructions for one call, built from the profile at `now`."""
+HIDDEN_NUMBER = (
+    "Pour cet appel, le numéro de l'appelant est masqué : pour un rendez-vous, demande un "
+    "numéro de portable où envoyer la confirmation, et répète-le pour vérification."
+)
+
+
+def build_instructions(
+    profile: SalonProfile, *, now: datetime | None = None, caller_number_known: bool = True
+) -> str:
+    """The full system instructions for one call, built from the profile at `now`.
+
+    With `caller_number_known=False` (hidden number), the agent asks for a number to
+    send the confirmation to.
+    """
     moment = now or profile.now()
     if profile.transfer_number:
         offer = (
@@ -203,6 +215,8 @@ def build_instructions(profile: SalonProfile, *, now: datetime | None = None) ->
     else:
         offer = " (aucun transfert vers une personne n'est possible)"
     persona = PERSONA.format(name=profile.name, transfer_offer=offer)
+    if not caller_number_known:
+        persona += HIDDEN_NUMBER + "\n"
     return f"{persona}\nInformations du salon :\n{salon_facts(profile, moment)}\n"
 
 

@@ -151,6 +151,13 @@ def test_transfer_is_offered_only_when_the_profile_has_a_number(tmp_path: Path) 
     assert "transférer l'appel à une personne du salon" in with_number
 
 
+def test_a_hidden_number_makes_the_agent_ask_for_one(sample: SalonProfile) -> None:
+    known = build_instructions(sample, now=_at(2026, 12, 1, 10, 0))
+    hidden = build_instructions(sample, now=_at(2026, 12, 1, 10, 0), caller_number_known=False)
+    assert "numéro de l'appelant est masqué" in hidden
+    assert "masqué" not in known.replace("sauf s'il est masqué", "")
+
+
 def test_weekly_hours_group_identical_days_and_split_lunch_breaks(tmp_path: Path) -> None:
     assert weekly_hours_words(_small(tmp_path)) == (
         "Mardi et mercredi de 9h à 12h et de 14h à 19h ; fermé le lundi, le jeudi, "
