@@ -44,7 +44,7 @@ BOILERPLATE_ANYWHERE = re.compile(
 # Shorter words matched as whole tokens only ("ads" must not match "roads").
 BOILERPLATE_TOKEN = re.compile(
     r"(^|[\s_-])(banner|modal|social|share|sharing|partage|breadcrumbs?|skip-link|sr-only|"
-    r"visually-hidden|advert|ads|subscribe)($|[\s_-])",
+    r"visually-hidden|advert|ads|subscribe|sidebar|navbar|topbar|offcanvas)($|[\s_-])",
     re.IGNORECASE,
 )
 HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)

@@ -8,7 +8,8 @@ Public API (used by `kb` and the CLIs):
   exactly one `FileReport` (never raises on bad input);
 - `ingest_directory(sources, *, options=None, on_file=None) -> IngestResult`: everything.
 
-Hidden files and folders (".x") are ignored. Under a folder holding dated snapshots
+Hidden files and folders (".x") are ignored. A chunk whose text repeats another's exactly
+(boilerplate on every page, a table published twice) is kept once. Under a folder holding dated snapshots
 (`site/2026-11-25/`), only the newest snapshot is read. `salon.toml` at the top of the
 folder is indexed as structured facts; the folder does not need one.
 """
@@ -154,15 +155,10 @@ def _load(path: Path, rel: str, options: IngestOptions) -> Document:
     raise LoadError(f"unsupported file type ({suffix or 'no extension'})", status="skipped")
 
 
-def ingest_file(path: Path, *, root: Path, options: IngestOptions | None = None) -> IngestResult:
-    """Load and chunk one file. Bad input gives a report with the reason, never an exception.
-
-    Without `options`, limits come from the settings (`IngestOptions.from_settings`).
-    """
-    opts = options or IngestOptions.from_settings()
+def _load_file(path: Path, root: Path, opts: IngestOptions) -> tuple[Document | None, FileReport]:
+    """Load one file into a `Document`, or give a report saying why it cannot be read."""
     rel = _relative(path.resolve(), root.resolve())
     report = FileReport(path=rel)
-    result = IngestResult(reports=[report])
     try:
         size = path.stat().st_size
         if size > opts.max_file_bytes:
@@ -176,27 +172,67 @@ def ingest_file(path: Path, *, root: Path, options: IngestOptions | None = None)
     except LoadError as exc:
         report.status = exc.status
         report.error = exc.reason
-        return result
+        return None, report
     except OSError as exc:
         report.status = "error"
         report.error = f"cannot read the file ({exc.strerror or type(exc).__name__})"
-        return result
+        return None, report
     except Exception as exc:  # a loader bug must not stop the other files
         log.warning("unexpected loader failure", extra={"file": rel}, exc_info=True)
         report.status = "error"
         report.error = f"unexpected error while reading ({type(exc).__name__}: {exc})"
-        return result
-    chunks = chunk_document(doc, source=rel, options=opts.chunking)
+        return None, report
     report.pages = doc.pages
     report.warnings = list(doc.warnings)
+    if doc.warnings:
+        report.status = "warning"
+    return doc, report
+
+
+def _chunk(doc: Document, report: FileReport, opts: IngestOptions) -> list[Chunk]:
+    chunks = chunk_document(doc, source=report.path, options=opts.chunking)
     report.chunks = len(chunks)
-    if not chunks:
+    if not chunks and report.status != "error":
         report.status = "error"
         report.error = "no text could be extracted"
-    elif doc.warnings:
-        report.status = "warning"
-    result.chunks = chunks
-    return result
+    return chunks
+
+
+def ingest_file(path: Path, *, root: Path, options: IngestOptions | None = None) -> IngestResult:
+    """Load and chunk one file. Bad input gives a report with the reason, never an exception.
+
+    Without `options`, limits come from the settings (`IngestOptions.from_settings`).
+    """
+    opts = options or IngestOptions.from_settings()
+    doc, report = _load_file(path, root, opts)
+    chunks = _chunk(doc, report, opts) if doc is not None else []
+    return IngestResult(chunks=chunks, reports=[report])
+
+
+MIN_SHARED_BLOCK_CHARS = 40  # shorter blocks ("Oui.", "Fermé") may repeat legitimately
+
+
+def _drop_shared_blocks(docs: list[tuple[Document, FileReport]], opts: IngestOptions) -> None:
+    """Remove from later files the paragraphs an earlier file already holds (a
+    call-to-action or a contact box on every page of a site). Table rows are left alone:
+    a table must stay whole; identical chunks are dropped later by `_drop_duplicates`."""
+    seen: set[str] = set()
+    for doc, report in docs:
+        keys = [
+            " ".join(b.text.casefold().split())
+            if b.type == "text" and len(b.text) >= MIN_SHARED_BLOCK_CHARS
+            else None
+            for b in doc.blocks
+        ]
+        kept = [
+            b for b, key in zip(doc.blocks, keys, strict=True) if key is None or key not in seen
+        ]
+        seen.update(key for key in keys if key is not None)
+        if len(kept) != len(doc.blocks):
+            doc.blocks = kept
+            if not any(b.type != "heading" for b in kept):
+                report.warnings.append("all its text repeats other files: nothing new to index")
+                report.status = "warning"
 
 
 def ingest_directory(
@@ -208,19 +244,30 @@ def ingest_directory(
     """Ingest every supported file under `sources`.
 
     `on_file(done, total, report)` is called after each file read, for progress display.
-    Reports come in path order: files read, then files skipped up front.
+    Reports come in path order: files read, then files skipped up front. Text repeated
+    across files is indexed once (see `_drop_shared_blocks`), so final chunk counts may be
+    lower than the ones shown during progress.
     """
     opts = options or IngestOptions.from_settings()
     root = sources.resolve()
     found = discover(root)
     result = IngestResult()
     started = time.perf_counter()
+    loaded: list[tuple[Document, FileReport]] = []
     for i, path in enumerate(found.files, start=1):
-        one = ingest_file(path, root=root, options=opts)
-        result.chunks.extend(one.chunks)
-        result.reports.extend(one.reports)
+        doc, report = _load_file(path, root, opts)
+        if doc is not None:
+            _chunk(doc, report, opts)
+            loaded.append((doc, report))
+        result.reports.append(report)
         if on_file is not None:
-            on_file(i, len(found.files), one.reports[0])
+            on_file(i, len(found.files), report)
+    _drop_shared_blocks(loaded, opts)
+    for doc, report in loaded:
+        chunks = chunk_document(doc, source=report.path, options=opts.chunking)
+        report.chunks = len(chunks)
+        result.chunks.extend(chunks)
+    result.chunks = _drop_duplicates(result.chunks, result.reports)
     result.reports.extend(found.skipped)
     log.info(
         "ingested folder",
@@ -231,6 +278,25 @@ def ingest_directory(
         },
     )
     return result
+
+
+def _drop_duplicates(chunks: list[Chunk], reports: list[FileReport]) -> list[Chunk]:
+    """Keep the first of chunks whose body text is identical (a block repeated on every page
+    of a site, a price table published twice): duplicates only crowd out other passages.
+    Ordinals are kept, so chunk ids stay stable."""
+    seen: set[str] = set()
+    kept: list[Chunk] = []
+    dropped: dict[str, int] = {}
+    for chunk in chunks:
+        key = " ".join(chunk.text.casefold().split())
+        if key in seen:
+            dropped[chunk.source] = dropped.get(chunk.source, 0) + 1
+            continue
+        seen.add(key)
+        kept.append(chunk)
+    for report in reports:
+        report.chunks -= dropped.get(report.path, 0)
+    return kept
 
 
 def chunks_by_source(chunks: list[Chunk]) -> dict[str, list[Chunk]]:

@@ -127,3 +127,34 @@ def test_discover_counts_files_first_and_progress_is_reported_per_file(tmp_path:
 def test_a_missing_folder_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(NotADirectoryError, match="not a folder"):
         ingest_directory(tmp_path / "nope")
+
+
+def test_a_block_repeated_on_every_page_is_kept_once_and_counts_follow(tmp_path: Path) -> None:
+    cta = "<section><h2>Réserver</h2><p>Réservez en ligne 24 heures sur 24 ou au 04 78 42 18 90.</p></section>"
+    for name, body in (("a.html", "Coupe homme : 28 €."), ("b.html", "Brushing : 29 €.")):
+        (tmp_path / name).write_text(
+            f"<html><body><main><h1>{name}</h1><p>{body}</p>{cta}</main></body></html>",
+            encoding="utf-8",
+        )
+    result = ingest_directory(tmp_path)
+    assert sum("Réservez en ligne" in c.text for c in result.chunks) == 1
+    assert {r.path: r.chunks for r in result.reports} == {"a.html": 1, "b.html": 1}
+    only_b = next(c for c in result.chunks if c.source == "b.html")
+    assert only_b.text == "Brushing : 29 €."
+    assert len({c.id for c in result.chunks}) == len(result.chunks)
+
+
+def test_a_price_table_published_twice_is_indexed_once_and_whole(tmp_path: Path) -> None:
+    rows = "".join(
+        f"<tr><td>{name}</td><td>{price} €</td></tr>"
+        for name, price in (("Coupe et brushing femme, cheveux longs", 64), ("Frange", 12))
+    )
+    for name in ("a.html", "b.html"):
+        (tmp_path / name).write_text(
+            f"<html><body><main><h1>Tarifs</h1><table>{rows}</table></main></body></html>",
+            encoding="utf-8",
+        )
+    result = ingest_directory(tmp_path)
+    assert [(c.source, c.text) for c in result.chunks] == [
+        ("a.html", "Coupe et brushing femme, cheveux longs — 64 €\nFrange — 12 €")
+    ]
