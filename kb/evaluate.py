@@ -6,10 +6,12 @@ Gold format, one JSON object per line (blank lines and lines starting with `#` s
     {"question": "vous faites les extensions de cils", "answerable": false}
 
 `expect` lists fragments that must all occur in one passage (compared accent-, case- and
-punctuation-folded: "115 €" matches "115€"). It may also be a list of such lists, any of
-which is enough (a fact stated in two documents). An optional `"source"` fragment must
-also occur in the passage's source path. `answerable` defaults to true when `expect` is
-given; an unanswerable question has no `expect`.
+punctuation-folded, whole words: "115 €" matches "115€", "20h30" matches "20 h 30"). It may
+also be a list of such lists, any of which is enough (a fact stated in two documents).
+An optional `"source"` fragment must also occur in the passage's source path; a question
+with only a `source` is a hit on any passage from that file. An unanswerable question says
+`"answerable": false` (or has an empty `expect`). Aliases accepted for other tools' files:
+`expected`, `fragments`, `must_contain`, `answer_contains`; `expected_source`.
 """
 
 from __future__ import annotations
@@ -46,6 +48,10 @@ def _flat(text: str) -> str:
     return " " + " ".join(flat.split()) + " "
 
 
+_EXPECT_KEYS = ("expect", "expected", "fragments", "must_contain", "answer_contains")
+_SOURCE_KEYS = ("source", "expected_source", "expect_source")
+
+
 def load_gold(path: Path) -> list[GoldQuestion]:
     """Parse a gold file; `GoldFileError` naming the line on any malformed entry."""
     questions: list[GoldQuestion] = []
@@ -59,30 +65,35 @@ def load_gold(path: Path) -> list[GoldQuestion]:
             raise GoldFileError(f"{path}:{number}: not valid JSON ({exc.msg})") from exc
         if not isinstance(data, dict) or not isinstance(data.get("question"), str):
             raise GoldFileError(f"{path}:{number}: expected an object with a 'question' string")
-        expect = data.get("expect", [])
+        key = next((k for k in _EXPECT_KEYS if k in data), None)
+        expect = data.get(key) if key else None
         if isinstance(expect, str):
             expect = [expect]
-        if expect and all(isinstance(item, str) for item in expect):
-            groups: tuple[tuple[str, ...], ...] = (tuple(expect),)
-        elif expect and all(
-            isinstance(g, list) and g and all(isinstance(i, str) for i in g) for g in expect
-        ):
+        if not expect:
+            groups: tuple[tuple[str, ...], ...] = ()
+        elif all(isinstance(item, str) for item in expect):
+            groups = (tuple(expect),)
+        elif all(isinstance(g, list) and g and all(isinstance(i, str) for i in g) for g in expect):
             groups = tuple(tuple(g) for g in expect)
-        elif expect:
-            raise GoldFileError(f"{path}:{number}: 'expect' must be strings or lists of strings")
         else:
-            groups = ()
-        answerable = bool(data.get("answerable", True))
-        if answerable and not groups:
+            raise GoldFileError(f"{path}:{number}: '{key}' must be strings or lists of strings")
+        source = next((str(data[k]) for k in _SOURCE_KEYS if data.get(k)), "")
+        if "answerable" in data:
+            answerable = bool(data["answerable"])
+        elif key is not None and not expect and not source:
+            answerable = False  # an explicitly empty expectation: nothing should answer
+        else:
+            answerable = True
+        if answerable and not groups and not source:
             raise GoldFileError(
-                f"{path}:{number}: an answerable question needs 'expect' "
+                f"{path}:{number}: an answerable question needs 'expect' or 'source' "
                 f'(or say "answerable": false)'
             )
         questions.append(
             GoldQuestion(
                 question=data["question"],
                 groups=groups,
-                source=str(data.get("source", "")),
+                source=source,
                 answerable=answerable,
                 line=number,
             )
@@ -96,6 +107,8 @@ def is_hit(question: GoldQuestion, passage: Passage) -> bool:
     text = _flat(passage.text)
     if question.source and fold(question.source) not in fold(passage.source):
         return False
+    if not question.groups:
+        return bool(question.source)
     return any(all(_flat(f) in text for f in group) for group in question.groups)
 
 

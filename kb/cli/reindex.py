@@ -14,6 +14,7 @@ previous index keeps serving); 2 on a usage error.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from ingest.model import FileReport
@@ -82,8 +83,18 @@ def _outcome(result: ReindexResult) -> str:
     )
 
 
+def _embedding_threads() -> None:
+    """Reindexing is batch work: `KB_INDEX_THREADS` (when set) gives the embedding engine
+    more threads. It must run before the engine loads. The default stays one thread: on a
+    small shared machine a second thread cost more CPU than it saved (see the README)."""
+    threads = settings.get_int("KB_INDEX_THREADS", 0)
+    if threads > 0:
+        os.environ["OMP_NUM_THREADS"] = str(threads)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    _embedding_threads()
     sources = user_path(args.sources, settings.project_path("sources"))
     db_dir = user_path(args.db, settings.kb_db_path())
     if not sources.is_dir():

@@ -69,3 +69,17 @@ def test_the_shipped_gold_set_is_valid_and_large_enough() -> None:
     assert len(questions) >= 100 and unanswerable >= 20
     assert all(q.question == q.question.lower() for q in questions)
     assert not any(ch in q.question for q in questions for ch in "?!.,")
+
+
+def test_other_tools_gold_keys_and_source_only_questions_are_understood(tmp_path: Path) -> None:
+    path = tmp_path / "gold.jsonl"
+    path.write_text(
+        '{"question": "a", "expected": ["x"]}\n'
+        '{"question": "b", "expected_source": "tarifs.pdf"}\n'
+        '{"question": "c", "expect": []}\n'
+    )
+    first, second, third = load_gold(path)
+    assert first.groups == (("x",),) and first.answerable
+    assert second.answerable and is_hit(second, _passage("anything", source="docs/tarifs.pdf"))
+    assert not is_hit(second, _passage("anything", source="faq.md"))
+    assert not third.answerable
