@@ -7,13 +7,14 @@ against the OpenAPI spec; the fixture fails the test on any spec violation).
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
 
 from agent.booking.calendar import (
     Booking,
     BookingNotFound,
+    Calendar,
     Customer,
     InvalidRequest,
     SlotPreferences,
@@ -185,3 +186,42 @@ async def test_unknown_booking_uid_is_not_found(rig: Rig) -> None:
     with pytest.raises(BookingNotFound) as err:
         await rig.calendar.cancel(booking_uid="nope-123", caller_phone=ALICE, reason="x")
     assert err.value.caller_message == "Je ne retrouve pas ce rendez-vous."
+
+
+async def test_both_back_ends_satisfy_the_calendar_protocol(rig: Rig) -> None:
+    assert isinstance(rig.calendar, Calendar)
+
+
+async def test_slots_after_the_spring_clock_change_keep_local_wall_times(rig: Rig) -> None:
+    tz = rig.profile.timezone
+    day = date(2027, 3, 30)  # the Tuesday after the switch to summer time (28 March)
+    slots = await rig.calendar.free_slots(
+        service=rig.profile.service("coupe-homme"),
+        prefs=SlotPreferences(day=day, earliest=True),
+        now=datetime(2027, 3, 26, 18, 0, tzinfo=tz),
+    )
+    assert slots[0].start.time() == time(9)
+    assert slots[0].start.utcoffset() == timedelta(hours=2)
+    winter = await rig.calendar.free_slots(
+        service=rig.profile.service("coupe-homme"),
+        prefs=SlotPreferences(day=date(2027, 3, 26), earliest=True),
+        now=datetime(2027, 3, 25, 18, 0, tzinfo=tz),
+    )
+    assert winter[0].start.time() == time(9) and winter[0].start.utcoffset() == timedelta(hours=1)
+
+
+async def test_the_callers_phone_comes_first_then_name_and_day(rig: Rig) -> None:
+    booking = await _book_first(rig)
+    # no name needed: the caller's number finds the booking
+    assert [b.uid for b in await rig.calendar.find_bookings(caller_phone=ALICE)] == [booking.uid]
+    # the same caller asking about another day by name finds nothing there
+    other_day = booking.start.date() + timedelta(days=1)
+    assert (
+        await rig.calendar.find_bookings(caller_phone=ALICE, name="Alice Dupont", day=other_day)
+        == []
+    )
+    # from another number, the name and the right day find it, without details
+    found = await rig.calendar.find_bookings(
+        caller_phone=MALLORY, name="Dupont", day=booking.start.date()
+    )
+    assert [(b.uid, b.owned, b.customer) for b in found] == [(booking.uid, False, None)]

@@ -3,6 +3,8 @@ someone else's booking (name only, date only, wrong codes, brute force, hidden n
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from agent.booking.calendar import (
@@ -160,3 +162,24 @@ async def test_no_code_is_sent_for_an_unknown_booking(rig: Rig) -> None:
     with pytest.raises(BookingNotFound):
         await rig.calendar.send_verification_code(booking_uid="nope-1", caller_phone=MALLORY)
     assert rig.inbox.sent == []
+
+
+async def test_a_verified_caller_keeps_the_right_on_the_moved_booking_only(rig: Rig) -> None:
+    booking = await _alice_booking(rig)
+    await rig.calendar.send_verification_code(booking_uid=booking.uid, caller_phone=MALLORY)
+    await rig.calendar.verify_code(
+        booking_uid=booking.uid, caller_phone=MALLORY, code=rig.inbox.last_code()
+    )
+    later = await rig.calendar.free_slots(
+        service=booking.service,
+        prefs=SlotPreferences(day=booking.start.date() + timedelta(days=1)),
+    )
+    moved = await rig.calendar.reschedule(
+        booking_uid=booking.uid, new_slot=later[0], caller_phone=MALLORY
+    )
+    assert moved.customer is not None and moved.customer.phone == ALICE  # still Alice's
+    cancelled = await rig.calendar.cancel(
+        booking_uid=moved.uid, caller_phone=MALLORY, reason="finalement non"
+    )
+    assert cancelled.status == "cancelled"
+    assert await rig.calendar.find_bookings(caller_phone=ALICE) == []
