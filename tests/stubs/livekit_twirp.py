@@ -94,9 +94,9 @@ class LiveKitStub:
         return app
 
     async def start(self) -> None:
-        self._runner = web.AppRunner(self.make_app(), access_log=None)
+        self._runner = web.AppRunner(self.make_app(), access_log=None, shutdown_timeout=0.2)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, self.host, self.port)
+        site = web.TCPSite(self._runner, self.host, self.port, backlog=1024)
         await site.start()
         server = site._server
         assert server is not None and server.sockets  # type: ignore[attr-defined]

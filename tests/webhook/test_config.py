@@ -1,0 +1,56 @@
+"""Unit tests of the webhook settings and of the lazily built `webhook.app:app`."""
+
+from __future__ import annotations
+
+import importlib
+
+import pytest
+from flask import Flask
+
+from salon.settings import MissingSetting
+from webhook.config import WebhookSettings
+
+pytestmark = pytest.mark.unit
+
+
+def test_settings_are_read_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TWILIO_AUTH_TOKEN", "tok")
+    monkeypatch.setenv("PUBLIC_BASE_URL", "https://abcd.ngrok-free.app/")
+    monkeypatch.setenv("TELEPHONY_TRANSPORT", "STREAM")
+    monkeypatch.setenv("LIVEKIT_DISPATCH_TIMEOUT", "2.5")
+    cfg = WebhookSettings.from_env()
+    assert cfg.public_base_url == "https://abcd.ngrok-free.app"
+    assert cfg.transport == "stream"
+    assert cfg.dispatch_timeout == 2.5
+
+
+def test_a_missing_auth_token_names_the_variable(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TWILIO_AUTH_TOKEN", "")
+    with pytest.raises(MissingSetting, match="TWILIO_AUTH_TOKEN"):
+        WebhookSettings.from_env()
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "variable"),
+    [
+        ("dispatch_timeout", 3.5, "LIVEKIT_DISPATCH_TIMEOUT"),
+        ("dispatch_timeout", 0.0, "LIVEKIT_DISPATCH_TIMEOUT"),
+        ("transport", "websocket", "TELEPHONY_TRANSPORT"),
+        ("public_base_url", "abcd.ngrok-free.app", "PUBLIC_BASE_URL"),
+    ],
+)
+def test_an_invalid_setting_is_refused_naming_it(field: str, value: object, variable: str) -> None:
+    with pytest.raises(ValueError, match=variable):
+        WebhookSettings(twilio_auth_token="tok", **{field: value})  # type: ignore[arg-type]
+
+
+def test_the_module_app_is_built_on_first_access(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
+    monkeypatch.setenv("TWILIO_AUTH_TOKEN", "tok")
+    monkeypatch.setenv("SALON_DB", str(tmp_path / "salon.db"))
+    monkeypatch.setenv("LIVEKIT_URL", "")
+    module = importlib.reload(importlib.import_module("webhook.app"))
+    assert "app" not in vars(module)  # importing never needs the settings
+    assert isinstance(module.app, Flask)
+    assert module.app is module.app  # built once
+    module.app.extensions["salon_webhook"].close()
+    importlib.reload(module)
