@@ -113,8 +113,10 @@ def _cut(text: str, limit: int) -> str:
         if len(" ".join([*kept, word])) > limit:
             break
         kept.append(word)
-    while kept and kept[-1].lower() in _DANGLING:
+    while len(kept) > 1 and kept[-1].lower() in _DANGLING:
         kept.pop()
+    if not kept:  # one word longer than the room: cut inside it
+        return text[:limit].rstrip()
     return " ".join(kept).rstrip(",;:-")
 
 
@@ -128,11 +130,14 @@ def _fit(render: Callable[[str, Callable[[datetime], str]], str], service: str) 
     # Last resort: cut the shortest service form to the room left.
     shortest = list(service_forms(service))[-1]
     frame = to_gsm7(render("x", short_slot_words))
-    room = SINGLE_SEGMENT - (len(frame) - 1)
-    text = to_gsm7(render(_cut(to_gsm7(shortest), room), short_slot_words))
-    if not fits_one_segment(text):
-        raise ValueError("the salon name or phone is too long for a one-segment SMS")
-    return text
+    shortest = to_gsm7(shortest)
+    # Extension characters (€ [ ]…) count twice: shrink until the septets fit.
+    for room in range(SINGLE_SEGMENT - (len(frame) - 1), 0, -1):
+        cut = _cut(shortest, room)
+        text = to_gsm7(render(cut, short_slot_words))
+        if cut and fits_one_segment(text):
+            return text
+    raise ValueError("the salon name or phone is too long for a one-segment SMS")
 
 
 def _local(profile: SalonProfile, moment: datetime) -> datetime:

@@ -146,3 +146,44 @@ def test_transcript_email_has_a_subject_and_the_dialogue(profile: SalonProfile) 
     )
     assert subject == "Appel du jeudi 3 décembre à 14h30 - 06 12 34 56 78"
     assert "Client : Bonjour\nAssistante : Bonjour, que puis-je faire ?" in body
+
+
+def test_any_service_name_however_long_or_odd_still_gives_one_segment(
+    profile: SalonProfile,
+) -> None:
+    import random
+
+    rng = random.Random(11)
+    words = [
+        "coupe",
+        "brushing",
+        "couleur",
+        "soin",
+        "très",
+        "long",
+        "(offert)",
+        "avec",
+        "de",
+        "cheveux",
+        "bouclés",
+        "« express »",
+        "–",
+        "kératine",
+        "ça",
+        "œil",
+        "€",
+        "[x]",
+    ]
+    start = datetime(2026, 12, 30, 20, 15, tzinfo=profile.timezone)
+    for _ in range(300):
+        name = " ".join(rng.choice(words) for _ in range(rng.randint(1, 30)))
+        for build in BUILDERS.values():
+            text = build(profile=profile, service=name, start=start)
+            assert fits_one_segment(text), (name, text)
+            assert "20h15" in text and profile.short_name in text
+
+
+def test_a_single_enormous_word_is_cut_inside_rather_than_failing(profile: SalonProfile) -> None:
+    start = datetime(2026, 12, 30, 20, 15, tzinfo=profile.timezone)
+    text = booked_text(profile=profile, service="Ultra" + "x" * 200, start=start)
+    assert fits_one_segment(text) and "ultraxxx" in text
