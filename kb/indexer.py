@@ -102,19 +102,25 @@ def _metadata(chunk: Chunk) -> dict[str, Any]:
     return meta
 
 
-def _reuse_vectors(db_dir: Path, previous: store.Manifest, ids: list[str]) -> dict[str, Any]:
-    """Stored vectors of `ids` that exist in the previous version (by chunk id)."""
-    wanted = sorted(set(ids) & set(previous.chunk_ids))
-    if not wanted:
-        return {}
+def _text_key(text: str) -> str:
+    return hashlib.sha1(text.encode()).hexdigest()
+
+
+def _reuse_vectors(db_dir: Path, previous: store.Manifest) -> dict[str, np.ndarray]:
+    """Every stored vector of the previous version, keyed by a hash of the embedded text.
+
+    Keyed by text rather than chunk id, so a paragraph that only moved (its position, hence
+    its id, changed) or a file that was renamed is not embedded again.
+    """
     client = store.chroma_client(db_dir, previous.version, previous.store)
     try:
         collection = client.get_collection(previous.store["collection"])
-        found: dict[str, Any] = {}
-        for start in range(0, len(wanted), 1000):
-            got = collection.get(ids=wanted[start : start + 1000], include=["embeddings"])
-            for chunk_id, vector in zip(got["ids"], got["embeddings"], strict=True):
-                found[chunk_id] = np.asarray(vector, dtype=np.float32)
+        found: dict[str, np.ndarray] = {}
+        total = collection.count()
+        for offset in range(0, total, 500):
+            got = collection.get(include=["embeddings", "documents"], limit=500, offset=offset)
+            for text, vector in zip(got["documents"], got["embeddings"], strict=True):
+                found[_text_key(text)] = np.asarray(vector, dtype=np.float32)
         return found
     finally:
         store.close_client(client)
@@ -198,8 +204,14 @@ def reindex(
                 f"no usable text in {sources}: the current index is unchanged", result.reports
             )
 
-        reusable = previous is not None and previous.model == model and not full
-        known = _reuse_vectors(db_dir, previous, list(unique)) if reusable and previous else {}
+        stored: dict[str, np.ndarray] = {}
+        if previous is not None and previous.model == model and not full:
+            try:
+                stored = _reuse_vectors(db_dir, previous)
+            except Exception as exc:  # an unreadable old version only costs re-embedding
+                logger.warning("kb: previous vectors unreadable, embedding all: %s", exc)
+        keys = {c.id: _text_key(c.indexed_text()) for c in chunks}
+        known = {cid: stored[key] for cid, key in keys.items() if key in stored}
         todo = [c for c in chunks if c.id not in known]
         say(f"{len(chunks)} chunk(s): {len(todo)} to embed, {len(known)} reused")
         fresh: dict[str, np.ndarray] = {}

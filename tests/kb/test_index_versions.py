@@ -237,3 +237,16 @@ def test_only_one_reindex_runs_at_a_time(
         release.set()
         worker.join(10)
     assert store.read_current(db) is not None
+
+
+def test_paragraphs_that_only_moved_are_not_re_embedded(
+    salon_sources: Path, tmp_path: Path, embedder: CountingEmbedder
+) -> None:
+    db = tmp_path / "kb"
+    build(salon_sources, db, embedder)
+    embedder.embedded.clear()
+    old = (salon_sources / "tarifs.md").read_text()
+    (salon_sources / "tarifs.md").write_text("Frange — 15 min — 12 €\n\n" + old)
+    result = build(salon_sources, db, embedder)
+    assert embedder.embedded == ["tarifs\nFrange — 15 min — 12 €"]
+    assert result.reused == 6 and result.chunks == 7
