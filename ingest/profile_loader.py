@@ -39,11 +39,18 @@ def load_profile_doc(path: Path) -> Document:
     """Read `salon.toml` into a `Document` of structured facts; `LoadError` if invalid."""
     try:
         data = tomllib.loads(path.read_bytes().decode("utf-8"))
-        profile = parse_profile(data, path)
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise LoadError(f"not valid UTF-8 TOML: {exc}") from exc
+    try:
+        profile = parse_profile(data, path)
     except ProfileError as exc:
-        raise LoadError(f"invalid salon profile: {exc}") from exc
+        # Still index what the file says, as plain "key : value" facts.
+        doc = Document(title=_plain_title(data))
+        doc.warnings.append(f"invalid salon profile ({exc}): indexed as plain facts")
+        _plain_tables(doc, data, skip=set())
+        if not any(b.type != "heading" for b in doc.blocks):
+            raise LoadError(f"invalid salon profile: {exc}") from exc
+        return doc
     doc = Document(title=f"{profile.name} — fiche du salon")
 
     doc.heading("Adresse, accès et contact", 1, kind="other")
@@ -68,7 +75,9 @@ def load_profile_doc(path: Path) -> Document:
             closed.append(day)
     doc.text(" ".join(lines))
     if closed:
-        doc.text(f"Le salon est fermé le {' et le '.join(closed)}.")
+        days = [f"le {d}" for d in closed]
+        listed = days[0] if len(days) == 1 else f"{', '.join(days[:-1])} et {days[-1]}"
+        doc.text(f"Le salon est fermé {listed}.")
     if profile.closed_on_public_holidays:
         doc.text("Le salon est fermé les jours fériés.")
 
@@ -112,4 +121,76 @@ def load_profile_doc(path: Path) -> Document:
     if profile.payment:
         doc.heading("Moyens de paiement", 1, kind="policy")
         doc.text(f"Moyens de paiement acceptés : {', '.join(profile.payment)}.")
+
+    extra = {k: v for k, v in data.get("salon", {}).items() if k not in _KNOWN_SALON_KEYS}
+    lines = [_fact(k, v) for k, v in extra.items()]
+    if any(lines):
+        doc.heading("Autres informations", 1)
+        for line in lines:
+            if line:
+                doc.text(line)
+    _plain_tables(doc, data, skip=_KNOWN_TABLES)
     return doc
+
+
+_KNOWN_TABLES = {"salon", "greeting", "hours", "closures", "special_hours", "team", "services"}
+_KNOWN_SALON_KEYS = {
+    "id", "name", "short_name", "address", "access", "phone", "email", "website", "timezone",
+    "transfer_number", "sms_sender", "salon_email", "chairs", "slot_step_minutes",
+    "closed_on_public_holidays", "payment",
+}  # fmt: skip
+
+
+def _label(key: str) -> str:
+    words = key.replace("_", " ").replace("-", " ").strip()
+    return words[:1].upper() + words[1:]
+
+
+def _value(value: object) -> str:
+    if isinstance(value, bool):
+        return "oui" if value else "non"
+    if isinstance(value, list):
+        return ", ".join(_value(v) for v in value)
+    if isinstance(value, dict):
+        return " ; ".join(f"{_label(str(k))} : {_value(v)}" for k, v in value.items())
+    return str(value)
+
+
+def _fact(key: str, value: object) -> str:
+    text = _value(value).strip()
+    return (
+        f"{_label(key)} : {text}."
+        if text and not text.endswith(".")
+        else (f"{_label(key)} : {text}" if text else "")
+    )
+
+
+def _plain_title(data: dict) -> str:
+    salon = data.get("salon")
+    name = salon.get("name") if isinstance(salon, dict) else None
+    return f"{name} — fiche du salon" if name else "Fiche du salon"
+
+
+def _plain_tables(doc: Document, data: dict, *, skip: set[str]) -> None:
+    """Index tables the profile does not model (e.g. `[policies]`) as "Key : value" lines."""
+    loose = [_fact(k, v) for k, v in data.items() if not isinstance(v, dict | list)]
+    if any(loose) and "salon" not in skip:
+        doc.heading("Informations", 1)
+        for line in loose:
+            doc.text(line)
+    for key, value in data.items():
+        if key in skip:
+            continue
+        if isinstance(value, dict):
+            doc.heading(_label(key), 1)
+            for sub, item in value.items():
+                if isinstance(item, dict):
+                    doc.heading(_label(sub), 2)
+                    for k, v in item.items():
+                        doc.text(_fact(k, v))
+                else:
+                    doc.text(_fact(sub, item))
+        elif isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+            doc.heading(_label(key), 1)
+            for item in value:
+                doc.text(" ; ".join(_fact(k, v).rstrip(".") for k, v in item.items()) + ".")

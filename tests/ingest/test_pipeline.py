@@ -105,11 +105,14 @@ def test_a_folder_without_salon_toml_is_fine_and_an_invalid_one_is_reported(
     shutil.copy(SOURCES / "faq-et-conditions.md", tmp_path / "faq.md")
     result = ingest_directory(tmp_path)
     assert [r.status for r in result.reports] == ["ok"]
-    (tmp_path / "salon.toml").write_text("[salon]\nname = 'X'\n", encoding="utf-8")
+    (tmp_path / "salon.toml").write_text("[salon]\n", encoding="utf-8")
     result = ingest_directory(tmp_path)
     bad = next(r for r in result.reports if r.path == "salon.toml")
     assert bad.status == "error" and "invalid salon profile" in (bad.error or "")
     assert any(c.source == "faq.md" for c in result.chunks)
+    (tmp_path / "salon.toml").write_text("[salon\nname = ", encoding="utf-8")
+    bad = next(r for r in ingest_directory(tmp_path).reports if r.path == "salon.toml")
+    assert bad.status == "error" and "not valid UTF-8 TOML" in (bad.error or "")
 
 
 def test_discover_counts_files_first_and_progress_is_reported_per_file(tmp_path: Path) -> None:
@@ -158,3 +161,48 @@ def test_a_price_table_published_twice_is_indexed_once_and_whole(tmp_path: Path)
     assert [(c.source, c.text) for c in result.chunks] == [
         ("a.html", "Coupe et brushing femme, cheveux longs — 64 €\nFrange — 12 €")
     ]
+
+
+PROFILE_WITH_EXTRAS = """
+[salon]
+name = "Salon Test"
+address = "1 rue X, 75001 Paris"
+phone = "+33100000000"
+timezone = "Europe/Paris"
+wifi = "réseau Invités, mot de passe à l'accueil"
+
+[hours]
+tuesday = [["09:00", "18:00"]]
+saturday = [["09:00", "12:00"]]
+
+[[services]]
+id = "coupe"
+name = "Coupe"
+duration = 30
+price = 20
+
+[policies]
+annulation = "Annulation gratuite jusqu'à 24 heures avant."
+"""
+
+
+def test_facts_salon_toml_does_not_model_are_still_indexed(tmp_path: Path) -> None:
+    (tmp_path / "salon.toml").write_text(PROFILE_WITH_EXTRAS, encoding="utf-8")
+    result = ingest_directory(tmp_path)
+    assert result.reports[0].status == "ok"
+    text = "\n".join(c.text for c in result.chunks)
+    assert "Wifi : réseau Invités, mot de passe à l'accueil." in text
+    assert "Annulation : Annulation gratuite jusqu'à 24 heures avant." in text
+    assert "Le salon est fermé le lundi, le mercredi, le jeudi, le vendredi et le dimanche." in text
+
+
+def test_an_invalid_profile_is_indexed_as_plain_facts_with_a_warning(tmp_path: Path) -> None:
+    broken = PROFILE_WITH_EXTRAS.replace('timezone = "Europe/Paris"', 'timezone = "Lune/Base"')
+    (tmp_path / "salon.toml").write_text(broken, encoding="utf-8")
+    result = ingest_directory(tmp_path)
+    report = result.reports[0]
+    assert report.status == "warning"
+    assert any("invalid salon profile" in w and "timezone" in w for w in report.warnings)
+    text = "\n".join(c.text for c in result.chunks)
+    assert "Address : 1 rue X, 75001 Paris." in text
+    assert "Annulation : Annulation gratuite" in text
