@@ -1,8 +1,8 @@
 """The Flask app Twilio calls: `/voice`, `/dial-done`, `/status`, `/healthz`.
 
 Serve it with `scripts/webhook` (Hypercorn, port 8000) or `hypercorn webhook.app:app`.
-`create_app(settings=None)` is the factory; the module attribute `app` is built on first
-access (so importing this module never needs the settings).
+`create_app(settings=None)` is the factory; the module attribute `app` (a `LazyApp`) builds
+it from the environment on the first request, so importing this module needs no settings.
 
 Every Twilio endpoint checks `X-Twilio-Signature` first (403 and nothing else happens
 when it does not match). `/voice` then dispatches the agent into the room named after the
@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -24,6 +25,7 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
 
 from salon.profile import SalonProfile
+from salon.settings import MissingSetting
 from webhook import twiml
 from webhook.call_log import CallLog, CallRow
 from webhook.config import WebhookSettings
@@ -34,7 +36,7 @@ from webhook.dispatch import (
     LiveKitDispatcher,
     UnconfiguredDispatcher,
 )
-from webhook.fallback import fallback_twiml, load_profile_or_none, transfer_twiml
+from webhook.fallback import GENERIC_SORRY, fallback_twiml, load_profile_or_none, transfer_twiml
 from webhook.signature import HEADER, SignatureChecker, public_url
 
 logger = logging.getLogger("webhook")
@@ -280,10 +282,43 @@ def _int_or_none(raw: str | None) -> int | None:
         return None
 
 
-def __getattr__(name: str) -> Any:
-    """`webhook.app:app` for Hypercorn: built from the environment on first access."""
-    if name == "app":
-        built = create_app()
-        globals()["app"] = built  # later accesses find it without calling us again
-        return built
-    raise AttributeError(name)
+class LazyApp:
+    """The WSGI app `hypercorn webhook.app:app` serves, built on the first request.
+
+    Importing this module must not need the settings (tests import `create_app`), and
+    Hypercorn reads `app` with `eval`, which ignores a module `__getattr__`: hence this small
+    proxy. If the settings are invalid it never answers a 5xx to Twilio: `/healthz` says 503
+    with the reason and every other path a short French message (and an error log naming
+    the setting). `scripts/webhook` builds the app before listening and fails fast instead.
+    """
+
+    def __init__(self) -> None:
+        self._app: Flask | None = None
+        self._error: str | None = None
+        self._lock = threading.Lock()
+
+    def get(self) -> Flask:
+        """The Flask app, built from the environment once."""
+        with self._lock:
+            if self._app is None:
+                self._app = create_app()
+            return self._app
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        if self._app is None and self._error is None:
+            try:
+                self.get()
+            except (MissingSetting, ValueError) as exc:
+                self._error = str(exc)
+        if self._app is not None:
+            return self._app(environ, start_response)
+        logger.error("webhook misconfigured: %s", self._error)
+        if environ.get("PATH_INFO") == "/healthz":
+            start_response("503 Service Unavailable", [("Content-Type", "text/plain")])
+            return [f"misconfigured: {self._error}\n".encode()]
+        body = twiml.message_only(text=GENERIC_SORRY).encode()
+        start_response("200 OK", [("Content-Type", TWIML_TYPE)])
+        return [body]
+
+
+app = LazyApp()

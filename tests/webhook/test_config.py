@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import importlib
-
 import pytest
 from flask import Flask
 
 from salon.settings import MissingSetting
+from webhook import app as app_module
+from webhook.app import LazyApp
 from webhook.config import WebhookSettings
 
 pytestmark = pytest.mark.unit
@@ -44,13 +44,40 @@ def test_an_invalid_setting_is_refused_naming_it(field: str, value: object, vari
         WebhookSettings(twilio_auth_token="tok", **{field: value})  # type: ignore[arg-type]
 
 
-def test_the_module_app_is_built_on_first_access(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
+def _call(app: LazyApp, path: str) -> tuple[str, bytes]:
+    seen: list[str] = []
+    body = b"".join(
+        app({**_environ(), "PATH_INFO": path}, lambda status, headers: seen.append(status))
+    )
+    return seen[0], body
+
+
+def _environ() -> dict[str, object]:
+    from werkzeug.test import EnvironBuilder
+
+    return dict(EnvironBuilder(method="GET").get_environ())
+
+
+def test_the_module_app_is_built_from_the_environment_on_first_request(
+    monkeypatch: pytest.MonkeyPatch, tmp_path
+) -> None:
     monkeypatch.setenv("TWILIO_AUTH_TOKEN", "tok")
     monkeypatch.setenv("SALON_DB", str(tmp_path / "salon.db"))
     monkeypatch.setenv("LIVEKIT_URL", "")
-    module = importlib.reload(importlib.import_module("webhook.app"))
-    assert "app" not in vars(module)  # importing never needs the settings
-    assert isinstance(module.app, Flask)
-    assert module.app is module.app  # built once
-    module.app.extensions["salon_webhook"].close()
-    importlib.reload(module)
+    lazy = LazyApp()
+    status, body = _call(lazy, "/healthz")
+    assert status == "200 OK" and b'"status":"ok"' in body
+    assert isinstance(lazy.get(), Flask) and lazy.get() is lazy.get()
+    lazy.get().extensions["salon_webhook"].close()
+    assert isinstance(app_module.app, LazyApp)  # what `hypercorn webhook.app:app` loads
+
+
+def test_a_misconfigured_module_app_still_answers_twilio_in_french(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("TWILIO_AUTH_TOKEN", "")
+    lazy = LazyApp()
+    status, body = _call(lazy, "/voice")
+    assert status == "200 OK" and b"Merci de rappeler" in body
+    status, body = _call(lazy, "/healthz")
+    assert status.startswith("503") and b"TWILIO_AUTH_TOKEN" in body
