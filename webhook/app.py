@@ -25,7 +25,6 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
 
 from salon.profile import SalonProfile
-from salon.settings import MissingSetting
 from webhook import twiml
 from webhook.call_log import CallLog, CallRow
 from webhook.config import WebhookSettings
@@ -294,7 +293,6 @@ class LazyApp:
 
     def __init__(self) -> None:
         self._app: Flask | None = None
-        self._error: str | None = None
         self._lock = threading.Lock()
 
     def get(self) -> Flask:
@@ -305,17 +303,18 @@ class LazyApp:
             return self._app
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
-        if self._app is None and self._error is None:
+        error = ""
+        if self._app is None:
             try:
                 self.get()
-            except (MissingSetting, ValueError) as exc:
-                self._error = str(exc)
+            except Exception as exc:  # retried on the next request: it may be transient
+                error = f"{type(exc).__name__}: {exc}"
         if self._app is not None:
             return self._app(environ, start_response)
-        logger.error("webhook misconfigured: %s", self._error)
+        logger.error("webhook misconfigured: %s", error)
         if environ.get("PATH_INFO") == "/healthz":
             start_response("503 Service Unavailable", [("Content-Type", "text/plain")])
-            return [f"misconfigured: {self._error}\n".encode()]
+            return [f"misconfigured: {error}\n".encode()]
         body = twiml.message_only(text=GENERIC_SORRY).encode()
         start_response("200 OK", [("Content-Type", TWIML_TYPE)])
         return [body]
