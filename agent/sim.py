@@ -29,7 +29,7 @@ class ToolCall:
     arguments: dict[str, Any] = field(default_factory=dict)
 
 
-Step = str | ToolCall | Sequence[ToolCall]
+Step = str | ToolCall | Sequence[ToolCall | str]
 Responder = Callable[[llm.ChatContext, list[llm.Tool]], Step]
 
 
@@ -51,7 +51,9 @@ class ScriptedLLM(llm.LLM):
     `script` is either a list of steps consumed one per request (a string is a spoken
     reply, a `ToolCall` or a list of them a function call) or a callable deciding the
     step from the request. `ttft` delays the first chunk (to model a real LLM);
-    `fail_with` raises on every request.
+    `fail_with` raises on every request; `chunk_delay` spaces the streamed pieces (a
+    list step mixing tool calls and text emits them in order, like a model that calls a
+    tool and keeps talking).
     """
 
     def __init__(
@@ -61,8 +63,10 @@ class ScriptedLLM(llm.LLM):
         ttft: float = 0.0,
         default_reply: str = "D'accord.",
         fail_with: Exception | None = None,
+        chunk_delay: float = 0.0,
     ) -> None:
         super().__init__()
+        self.chunk_delay = chunk_delay
         self._steps: list[Step] = [] if callable(script) else list(script)
         self._responder: Responder | None = script if callable(script) else None
         self.ttft = ttft
@@ -116,34 +120,24 @@ class _ScriptedStream(llm.LLMStream):
             await asyncio.sleep(owner.ttft)
         owner._calls += 1
         chunk_id = f"sim-{owner._calls}"
-        if isinstance(step, str):
-            # stream in a few pieces, like a real model
-            words = step.split(" ")
-            for i in range(0, len(words), 4):
-                piece = " ".join(words[i : i + 4]) + (" " if i + 4 < len(words) else "")
-                self._event_ch.send_nowait(
-                    llm.ChatChunk(
-                        id=chunk_id, delta=llm.ChoiceDelta(role="assistant", content=piece)
-                    )
+        parts: list[ToolCall | str] = [step] if isinstance(step, str | ToolCall) else list(step)
+        for n, part in enumerate(parts):
+            if isinstance(part, ToolCall):
+                call = llm.FunctionToolCall(
+                    name=part.name,
+                    arguments=json.dumps(part.arguments, ensure_ascii=False),
+                    call_id=f"call_{owner._calls}_{n}",
                 )
-            return
-        calls = [step] if isinstance(step, ToolCall) else list(step)
-        self._event_ch.send_nowait(
-            llm.ChatChunk(
-                id=chunk_id,
-                delta=llm.ChoiceDelta(
-                    role="assistant",
-                    tool_calls=[
-                        llm.FunctionToolCall(
-                            name=c.name,
-                            arguments=json.dumps(c.arguments, ensure_ascii=False),
-                            call_id=f"call_{owner._calls}_{i}",
-                        )
-                        for i, c in enumerate(calls)
-                    ],
-                ),
-            )
-        )
+                delta = llm.ChoiceDelta(role="assistant", tool_calls=[call])
+                self._event_ch.send_nowait(llm.ChatChunk(id=chunk_id, delta=delta))
+                continue
+            words = part.split(" ")
+            for i in range(0, len(words), 4):
+                if i and owner.chunk_delay:
+                    await asyncio.sleep(owner.chunk_delay)
+                piece = " ".join(words[i : i + 4]) + (" " if i + 4 < len(words) else "")
+                delta = llm.ChoiceDelta(role="assistant", content=piece)
+                self._event_ch.send_nowait(llm.ChatChunk(id=chunk_id, delta=delta))
 
 
 class PlaceholderSTT(stt.STT):

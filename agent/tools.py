@@ -65,11 +65,13 @@ def parse_day(text: str | None, today: date) -> date | None:
             found = date(year, month, day)
         except ValueError:
             return None
-        if found < today and not match.group(2):
-            month_after = (found.month % 12) + 1
-            year_after = found.year + (1 if found.month == 12 else 0)
-            try:
-                found = date(year_after, month_after, day)
+        if found < today and not match.group(3):
+            try:  # "le 12" means next month, "12/01" next year
+                found = (
+                    date(found.year + (found.month == 12), found.month % 12 + 1, day)
+                    if not match.group(2)
+                    else date(found.year + 1, month, day)
+                )
             except ValueError:
                 return None
         return found
