@@ -8,17 +8,14 @@ the `Calendar` protocol. Caller safety lives here once, so both back-ends behave
   caller proved ownership with a one-time code sent by SMS to the booking's number;
 - bookings found by name and date that are not the caller's come back with no customer
   details (`owned=False`);
-- codes are 6 digits, stored hashed, valid 10 minutes, 3 tries each, 3 codes per booking
-  per day; a proof lasts 30 minutes and needs a visible caller number.
+- the codes and the rights they give are in `agent.booking.proofs`; proving needs a
+  visible caller number.
 """
 
 from __future__ import annotations
 
 import abc
-import hashlib
-import hmac
 import logging
-import secrets
 import sqlite3
 import threading
 from collections.abc import Callable
@@ -26,8 +23,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import TypeVar
 
-import phonenumbers
-
+from agent.booking import proofs
 from agent.booking.calendar import (
     Booking,
     BookingNotFound,
@@ -40,110 +36,17 @@ from agent.booking.calendar import (
     Slot,
     SlotPreferences,
     SlotTaken,
-    TooManyAttempts,
     VerificationFailed,
     VerificationRequired,
 )
-from agent.booking.services import fold, match_service
+from agent.booking.helpers import names_match, normalize_phone, parse_utc, spread, utc_text
+from agent.booking.services import match_service
 from salon import state_db
 from salon.profile import SalonProfile, Service
 
 log = logging.getLogger("agent.booking")
 
 T = TypeVar("T")
-
-CODE_TTL = timedelta(minutes=10)
-GRANT_TTL = timedelta(minutes=30)
-TRIES_PER_CODE = 3
-CODES_PER_DAY = 3
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS booking_codes (
-    uid TEXT NOT NULL,
-    caller_phone TEXT NOT NULL,
-    code_hash TEXT NOT NULL,
-    expires_at TEXT NOT NULL,
-    tries INTEGER NOT NULL DEFAULT 0,
-    created_at TEXT NOT NULL,
-    PRIMARY KEY (uid, caller_phone, created_at)
-);
-CREATE TABLE IF NOT EXISTS booking_grants (
-    uid TEXT NOT NULL,
-    caller_phone TEXT NOT NULL,
-    expires_at TEXT NOT NULL,
-    PRIMARY KEY (uid, caller_phone)
-);
-"""
-
-
-def utc_text(moment: datetime) -> str:
-    """`2026-12-01T08:30:00Z`: sortable UTC text used in the state db and on the wire."""
-    if moment.tzinfo is None:
-        raise ValueError("naive datetime")
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def parse_utc(text: str) -> datetime:
-    return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(UTC)
-
-
-def normalize_phone(raw: str | None) -> str | None:
-    """E.164 (`+33612345678`) from any French or international spelling; None if invalid."""
-    if not raw or not raw.strip():
-        return None
-    try:
-        number = phonenumbers.parse(raw, "FR")
-    except phonenumbers.NumberParseException:
-        return None
-    if not phonenumbers.is_valid_number(number):
-        return None
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-
-
-def names_match(said: str, registered: str) -> bool:
-    """Every word the caller said (≥ 2 letters) is in the registered name, give or take
-    an accent or a slip; at least one of them has 3 letters or more."""
-    from agent.booking.services import _similar
-
-    said_tokens = [t for t in fold(said).split() if len(t) >= 2]
-    reg_tokens = fold(registered).split()
-    if not said_tokens or not any(len(t) >= 3 for t in said_tokens):
-        return False
-    return all(any(_similar(s, r) for r in reg_tokens) for s in said_tokens)
-
-
-def spread(starts: list[datetime], *, limit: int, one_day: bool, earliest: bool) -> list[datetime]:
-    """Pick at most `limit` starts worth reading aloud: the earliest ones an hour apart,
-    or spread over one day, or the first start of successive days."""
-    if limit <= 0 or not starts:
-        return []
-    starts = sorted(starts)
-    if earliest:
-        chosen = [starts[0]]
-        for s in starts[1:]:
-            if len(chosen) == limit:
-                break
-            if s - chosen[-1] >= timedelta(hours=1):
-                chosen.append(s)
-        return chosen
-    if one_day:
-        if len(starts) <= limit:
-            return starts
-        step = (len(starts) - 1) / (limit - 1) if limit > 1 else 0
-        return sorted({starts[round(i * step)] for i in range(limit)})
-    chosen, days = [], set()
-    for s in starts:
-        if s.date() not in days:
-            days.add(s.date())
-            chosen.append(s)
-            if len(chosen) == limit:
-                return chosen
-    for s in starts:  # fewer days than wanted: add spaced starts on the same days
-        if len(chosen) == limit:
-            break
-        if all(abs(s - c) >= timedelta(minutes=90) for c in chosen):
-            chosen.append(s)
-    return sorted(chosen)
 
 
 class BaseCalendar(abc.ABC):
@@ -166,7 +69,7 @@ class BaseCalendar(abc.ABC):
         self._lock = threading.RLock()
         self._send_code = send_code
         self.min_notice = min_notice
-        self._run(lambda c: c.executescript(_SCHEMA + self._schema))
+        self._run(lambda c: c.executescript(proofs.SCHEMA + self._schema))
 
     # ---------------------------------------------------------------- raw back-end
 
@@ -346,13 +249,9 @@ class BaseCalendar(abc.ABC):
             return False
         if booking.customer.phone == phone:
             return True
-        row = self._run(
-            lambda c: c.execute(
-                "SELECT expires_at FROM booking_grants WHERE uid = ? AND caller_phone = ?",
-                (booking.uid, phone),
-            ).fetchone()
+        return self._run(
+            lambda c: proofs.has_grant(c, uid=booking.uid, phone=phone, now=datetime.now(UTC))
         )
-        return row is not None and parse_utc(row["expires_at"]) > datetime.now(UTC)
 
     async def _authorize(self, uid: str, caller_phone: str | None) -> Booking:
         booking = await self._get(uid)
@@ -382,29 +281,7 @@ class BaseCalendar(abc.ABC):
                 "moment. Le salon pourra vous aider directement.",
             )
         now = datetime.now(UTC)
-        code = f"{secrets.randbelow(1_000_000):06d}"
-
-        def store(conn: sqlite3.Connection) -> None:
-            with state_db.write_transaction(conn):
-                sent = conn.execute(
-                    "SELECT COUNT(*) FROM booking_codes WHERE uid = ? AND created_at > ?",
-                    (booking_uid, (now - timedelta(days=1)).isoformat()),
-                ).fetchone()[0]
-                if sent >= CODES_PER_DAY:
-                    raise TooManyAttempts("code quota reached for this booking")
-                conn.execute(
-                    "INSERT INTO booking_codes (uid, caller_phone, code_hash, expires_at, "
-                    "created_at) VALUES (?, ?, ?, ?, ?)",
-                    (
-                        booking_uid,
-                        phone,
-                        _hash(booking_uid, code),
-                        utc_text(now + CODE_TTL),
-                        now.isoformat(),
-                    ),
-                )
-
-        self._run(store)
+        code = self._run(lambda c: proofs.new_code(c, uid=booking_uid, phone=phone, now=now))
         text = (
             f"{self.profile.short_name} : votre code de vérification est {code}. "
             "Il est valable 10 minutes."
@@ -426,52 +303,12 @@ class BaseCalendar(abc.ABC):
         digits = "".join(ch for ch in code if ch.isdigit())
         now = datetime.now(UTC)
 
-        def check(conn: sqlite3.Connection) -> int | None:
-            with state_db.write_transaction(conn):
-                row = conn.execute(
-                    "SELECT rowid, code_hash, expires_at, tries FROM booking_codes "
-                    "WHERE uid = ? AND caller_phone = ? ORDER BY created_at DESC LIMIT 1",
-                    (booking_uid, phone),
-                ).fetchone()
-                if row is None:
-                    raise VerificationRequired("no code was sent to this caller")
-                if row["tries"] >= TRIES_PER_CODE:
-                    raise TooManyAttempts("too many wrong codes")
-                if parse_utc(row["expires_at"]) <= now:
-                    raise VerificationRequired(
-                        "code expired",
-                        caller_message="Ce code a expiré. Voulez-vous que je vous en envoie "
-                        "un nouveau ?",
-                    )
-                if hmac.compare_digest(row["code_hash"], _hash(booking_uid, digits)):
-                    conn.execute(
-                        "UPDATE booking_codes SET tries = ? WHERE rowid = ?",
-                        (TRIES_PER_CODE, row["rowid"]),
-                    )
-                    conn.execute(
-                        "INSERT OR REPLACE INTO booking_grants VALUES (?, ?, ?)",
-                        (booking_uid, phone, utc_text(now + GRANT_TTL)),
-                    )
-                    return None
-                tries = row["tries"] + 1
-                conn.execute("UPDATE booking_codes SET tries = ? WHERE rowid = ?", (tries, row[0]))
-                return TRIES_PER_CODE - tries
-
-        left = self._run(check)
+        left = self._run(
+            lambda c: proofs.check_code(c, uid=booking_uid, phone=phone, code=digits, now=now)
+        )
         if left is not None:
             log.warning("wrong verification code", extra={"uid": booking_uid})
             raise VerificationFailed("wrong code", attempts_left=left)
-
-    def _carry_grants(self, old_uid: str, new_uid: str) -> None:
-        if old_uid == new_uid:
-            return
-        self._run(
-            lambda c: c.execute(
-                "INSERT OR REPLACE INTO booking_grants SELECT ?, caller_phone, expires_at "
-                "FROM booking_grants WHERE uid = ?",
-                (new_uid, old_uid),
-            )
-        )
 
     # ------------------------------------------------------------ change / cancel
 
@@ -481,7 +318,7 @@ class BaseCalendar(abc.ABC):
         booking = await self._authorize(booking_uid, caller_phone)
         start = self._check_slot(booking.service, new_slot)
         moved = await self._move(booking, start)
-        self._carry_grants(booking.uid, moved.uid)
+        self._run(lambda c: proofs.carry_grants(c, old_uid=booking.uid, new_uid=moved.uid))
         log.info("booking moved", extra={"uid": booking.uid, "new_uid": moved.uid})
         return moved
 
@@ -507,10 +344,6 @@ def _own_connection(db: sqlite3.Connection | str | Path | None) -> sqlite3.Conne
     return state_db.connect(path) if path else db
 
 
-def _hash(uid: str, code: str) -> str:
-    return hashlib.sha256(f"{uid}:{code}".encode()).hexdigest()
-
-
 def _redacted(booking: Booking) -> Booking:
     return Booking(
         uid=booking.uid,
@@ -523,4 +356,12 @@ def _redacted(booking: Booking) -> Booking:
     )
 
 
-__all__ = ["BaseCalendar", "CalendarError", "names_match", "normalize_phone", "spread"]
+__all__ = [
+    "BaseCalendar",
+    "CalendarError",
+    "names_match",
+    "normalize_phone",
+    "parse_utc",
+    "spread",
+    "utc_text",
+]

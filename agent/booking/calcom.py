@@ -14,10 +14,8 @@ creates a new uid there too.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import sqlite3
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
@@ -25,6 +23,7 @@ from typing import Any
 import httpx
 
 from agent.booking.base import BaseCalendar, normalize_phone, parse_utc, utc_text
+from agent.booking.calcom_http import Reply, booking_data, call, is_taken
 from agent.booking.calendar import (
     Booking,
     BookingNotFound,
@@ -42,7 +41,6 @@ log = logging.getLogger("agent.booking")
 
 DEFAULT_URL = "https://api.cal.com/v2"
 V_SLOTS, V_BOOKINGS, V_EVENT_TYPES = "2024-09-04", "2024-08-13", "2024-06-14"
-_TAKEN_HINTS = ("already has booking", "not available", "no available users")
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS calcom_links (
@@ -58,20 +56,6 @@ CREATE TABLE IF NOT EXISTS calcom_links (
 );
 CREATE INDEX IF NOT EXISTS calcom_links_phone ON calcom_links (phone, status);
 """
-
-
-@dataclass
-class _Reply:
-    status: int
-    body: dict[str, Any]
-    ambiguous: bool  # an earlier attempt may have been processed by the server
-
-    @property
-    def message(self) -> str:
-        error = self.body.get("error")
-        if isinstance(error, dict):
-            return str(error.get("message", ""))
-        return str(error or self.body.get("message", ""))
 
 
 class CalComCalendar(BaseCalendar):
@@ -120,59 +104,19 @@ class CalComCalendar(BaseCalendar):
         version: str,
         params: dict[str, Any] | None = None,
         json: dict[str, Any] | None = None,
-    ) -> _Reply:
-        """One API call with retries on 429/5xx/timeouts until the overall deadline."""
-        loop = asyncio.get_running_loop()
-        stop = loop.time() + self.deadline
-        ambiguous, backoff, attempt = False, 0.2, 0
-        last = "no attempt"
-        while True:
-            remaining = stop - loop.time()
-            if remaining < 0.05:
-                log.warning("Cal.com deadline exceeded", extra={"path": path, "last": last})
-                raise CalendarUnavailable(f"Cal.com: {last}", retryable=True)
-            attempt += 1
-            try:
-                resp = await self._client.request(
-                    method,
-                    path,
-                    params=params,
-                    json=json,
-                    headers={"cal-api-version": version},
-                    timeout=min(self.attempt_timeout, remaining),
-                )
-            except httpx.TimeoutException:
-                ambiguous = ambiguous or method != "GET"
-                last = f"timeout (attempt {attempt})"
-                continue
-            except httpx.TransportError as exc:
-                last = f"{type(exc).__name__} (attempt {attempt})"
-                await asyncio.sleep(min(backoff, max(0.0, stop - loop.time())))
-                backoff *= 2
-                continue
-            if resp.status_code == 429 or resp.status_code >= 500:
-                ambiguous = ambiguous or (resp.status_code >= 500 and method != "GET")
-                last = f"HTTP {resp.status_code} (attempt {attempt})"
-                wait = backoff
-                if resp.status_code == 429:
-                    with contextlib.suppress(ValueError):
-                        wait = max(wait, float(resp.headers.get("Retry-After", "0")))
-                if wait >= stop - loop.time():
-                    raise CalendarUnavailable(f"Cal.com: {last}", retryable=True)
-                await asyncio.sleep(wait)
-                backoff *= 2
-                continue
-            try:
-                body = resp.json() if resp.content else {}
-            except ValueError:
-                body = {}
-            if resp.status_code in (401, 403):
-                raise CalendarUnavailable(
-                    f"Cal.com refused the key: {resp.status_code}", retryable=False
-                )
-            return _Reply(resp.status_code, body if isinstance(body, dict) else {}, ambiguous)
+    ) -> Reply:
+        return await call(
+            self._client,
+            method,
+            path,
+            version=version,
+            deadline=self.deadline,
+            attempt_timeout=self.attempt_timeout,
+            params=params,
+            json=json,
+        )
 
-    def _unexpected(self, reply: _Reply, what: str) -> CalendarUnavailable:
+    def _unexpected(self, reply: Reply, what: str) -> CalendarUnavailable:
         log.warning("Cal.com error", extra={"what": what, "status": reply.status})
         return CalendarUnavailable(
             f"Cal.com {what}: HTTP {reply.status} {reply.message[:200]}", retryable=False
@@ -325,11 +269,11 @@ class CalComCalendar(BaseCalendar):
         body = {"start": utc_text(start), "attendee": attendee, **self._event(service)}
         reply = await self._call("POST", "/bookings", version=V_BOOKINGS, json=body)
         if reply.status in (200, 201):
-            booking = self._to_booking(_data(reply))
+            booking = self._to_booking(booking_data(reply))
             booking = _with_customer(booking, customer)
             self._link(booking)
             return booking
-        if _taken(reply):
+        if is_taken(reply):
             if reply.ambiguous:  # our first attempt may have been booked after all
                 mine = await self._find_created(service, start, customer)
                 if mine is not None:
@@ -408,7 +352,7 @@ class CalComCalendar(BaseCalendar):
             "POST", f"/bookings/{booking.uid}/reschedule", version=V_BOOKINGS, json=body
         )
         if reply.status in (200, 201):
-            moved = _with_customer(self._to_booking(_data(reply)), booking.customer)
+            moved = _with_customer(self._to_booking(booking_data(reply)), booking.customer)
             self._link(moved, replaces=booking.uid)
             return moved
         if reply.ambiguous:  # the first attempt may have gone through
@@ -420,7 +364,7 @@ class CalComCalendar(BaseCalendar):
                     moved = _with_customer(moved_opt, booking.customer)
                     self._link(moved, replaces=booking.uid)
                     return moved
-        if _taken(reply):
+        if is_taken(reply):
             raise SlotTaken("Cal.com: new slot taken")
         if reply.status == 404:
             raise BookingNotFound("Cal.com: booking vanished")
@@ -453,20 +397,6 @@ class CalComCalendar(BaseCalendar):
         if reply.status == 404:
             raise BookingNotFound("Cal.com: booking vanished")
         raise self._unexpected(reply, "cancel")
-
-
-def _data(reply: _Reply) -> dict[str, Any]:
-    data = reply.body.get("data")
-    if isinstance(data, list):
-        data = data[0] if data else None
-    if not isinstance(data, dict) or "uid" not in data:
-        raise CalendarUnavailable("Cal.com answered without a booking", retryable=False)
-    return data
-
-
-def _taken(reply: _Reply) -> bool:
-    text = reply.message.lower()
-    return reply.status in (400, 409) and any(hint in text for hint in _TAKEN_HINTS)
 
 
 def _with_customer(booking: Booking, customer: Customer | None) -> Booking:
