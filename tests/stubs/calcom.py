@@ -2,8 +2,8 @@
 
 Every request and every documented response is validated with `openapi-core` against
 `<repo>/../shared/specs/calcom-v2-openapi.json` (when that file is absent the stub runs
-unvalidated and `spec_available()` is False). Two documented corrections are applied to
-the published spec, because the real server contradicts it:
+unvalidated and `spec_available()` is False). Documented corrections are applied to
+the published spec (`tests/stubs/calcom_spec.py`), where the real server contradicts it:
 
 - its request/response unions are `oneOf` but not discriminated (a plain booking is valid
   under both "create" and "recurring" inputs), so they are read as `anyOf`;
@@ -38,16 +38,14 @@ import time as _time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from werkzeug.serving import WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-SPEC_PATH = REPO_ROOT / ".." / "shared" / "specs" / "calcom-v2-openapi.json"
+from tests.stubs.calcom_spec import openapi, spec_available
+
 API_KEY = "cal_test_stub_key"
 VERSIONS = {
     "/v2/slots": "2024-09-04",
@@ -62,74 +60,6 @@ Interval = tuple[time, time]
 class _QuietHandler(WSGIRequestHandler):
     def log_request(self, *args: Any, **kwargs: Any) -> None:
         return None
-
-
-def spec_available() -> bool:
-    return SPEC_PATH.is_file()
-
-
-def _anyof(node: Any) -> Any:
-    if isinstance(node, dict):
-        return {("anyOf" if k == "oneOf" else k): _anyof(v) for k, v in node.items()}
-    if isinstance(node, list):
-        return [_anyof(v) for v in node]
-    return node
-
-
-def _nullable_refs(node: Any) -> None:
-    """`{"nullable": true, "allOf": [{"$ref": …}]}` (e.g. an event type's `recurrence`,
-    null when not recurring): the validator ignores `nullable` beside `allOf`, so the
-    null case is spelled out."""
-    if isinstance(node, dict):
-        if node.get("nullable") is True and "allOf" in node and "type" not in node:
-            node["anyOf"] = [*node.pop("allOf"), {"nullable": True, "enum": [None]}]
-        for value in node.values():
-            _nullable_refs(value)
-    elif isinstance(node, list):
-        for value in node:
-            _nullable_refs(value)
-
-
-def _boolean_flags(spec: dict) -> None:
-    """Booking-field outputs declare `required`/`isDefault`/`hidden` as objects, yet their
-    examples and descriptions (and the server) use booleans."""
-    for name, schema in spec["components"]["schemas"].items():
-        if not name.endswith("FieldOutput_2024_06_14"):
-            continue
-        for key in ("required", "isDefault", "hidden"):
-            prop = schema.get("properties", {}).get(key)
-            if prop is not None and prop.get("type") == "object":
-                prop["type"] = "boolean"
-
-
-@lru_cache(maxsize=1)
-def _openapi() -> Any:
-    from jsonschema_path import SchemaPath
-    from openapi_core import Config, OpenAPI
-
-    spec = _anyof(json.loads(SPEC_PATH.read_text()))
-    _boolean_flags(spec)
-    _nullable_refs(spec)
-    slots = spec["paths"]["/v2/slots"]["get"]["responses"]["200"]["content"]["application/json"]
-    slots["schema"] = {
-        "type": "object",
-        "required": ["status", "data"],
-        "properties": {
-            "status": {"type": "string", "enum": ["success"]},
-            "data": {
-                "type": "object",
-                "additionalProperties": {
-                    "type": "array",
-                    "items": {
-                        "type": "object",
-                        "required": ["start"],
-                        "properties": {"start": {"type": "string"}, "end": {"type": "string"}},
-                    },
-                },
-            },
-        },
-    }
-    return OpenAPI(SchemaPath.from_dict(spec), config=Config(spec_validator_cls=None))
 
 
 @dataclass
@@ -567,7 +497,7 @@ class CalComStub:
                 self.spec_errors.append(message)
             return _error(400, "BadRequestException", message)
         if self.validate:
-            result = _openapi().unmarshal_request(WerkzeugOpenAPIRequest(req))
+            result = openapi().unmarshal_request(WerkzeugOpenAPIRequest(req))
             problem = self._check(f"request {req.method} {req.path}", result.errors)
             if problem:
                 return _error(400, "BadRequestException", problem[:300])
@@ -583,7 +513,7 @@ class CalComStub:
             if fault.status:
                 return _fault_response(fault)
         if self.validate and 200 <= response.status_code < 300:
-            result = _openapi().unmarshal_response(
+            result = openapi().unmarshal_response(
                 WerkzeugOpenAPIRequest(req), WerkzeugOpenAPIResponse(response)
             )
             self._check(f"response {req.method} {req.path}", result.errors)
