@@ -28,7 +28,6 @@ ALWAYS_DROP = (
     "form",
     "nav",
     "aside",
-    "button",
     "input",
     "select",
     "textarea",
@@ -96,6 +95,9 @@ def _strip(root: Tag) -> None:
         if tag.name == "header" and tag.find_parent("article") is not None:
             continue
         tag.decompose()
+    for button in root.find_all("button"):
+        if not _is_question_toggle(button) and button.find_parent(list(HEADINGS)) is None:
+            button.decompose()  # "Tout accepter", "Envoyer": controls, not content
     for tag in list(root.find_all(True)):
         if not tag.decomposed and _is_boilerplate(tag):
             tag.decompose()
@@ -138,7 +140,33 @@ def _definitions(doc: Document, dl: Tag) -> None:
         doc.text(term)
 
 
-def _walk(doc: Document, node: Tag) -> None:
+_TOGGLE = re.compile(r"accordion|faq|toggle|collapse|question", re.IGNORECASE)
+
+
+def _is_question_toggle(tag: Tag) -> bool:
+    """An FAQ accordion's button (its text is the question)."""
+    marks = " ".join(str(v) for v in (tag.get("class") or [])) + " " + str(tag.get("id", ""))
+    return (
+        tag.has_attr("aria-expanded")
+        or tag.has_attr("aria-controls")
+        or bool(_TOGGLE.search(marks))
+    )
+
+
+def _is_question_paragraph(tag: Tag) -> bool:
+    """`<p><strong>Acceptez-vous les chèques ?</strong></p>`: a question used as a heading."""
+    text = tag.get_text(" ", strip=True)
+    if not text or len(text) > 150 or tag.name != "p":
+        return False
+    strong = tag.find(["strong", "b"])
+    only_bold = strong is not None and strong.get_text(" ", strip=True) == text
+    return only_bold and text.endswith(("?", ":"))
+
+
+def _walk(doc: Document, node: Tag, base: list[int] | None = None) -> None:
+    """Emit `node`'s content in reading order. `base[0]` is the level of the latest real
+    heading, so FAQ questions (summary, accordion buttons, bold questions) nest under it."""
+    base = base if base is not None else [doc.level()]
     inline: list[str] = []
 
     def flush() -> None:
@@ -164,6 +192,9 @@ def _walk(doc: Document, node: Tag) -> None:
         flush()
         if name in HEADINGS:
             doc.heading(child.get_text(" ", strip=True), HEADINGS[name])
+            base[0] = HEADINGS[name]
+        elif name in ("summary", "button") or (name == "p" and _is_question_paragraph(child)):
+            doc.heading(child.get_text(" ", strip=True), base[0] + 1)
         elif name == "table":
             _table(doc, child)
         elif name == "dl":
@@ -171,7 +202,7 @@ def _walk(doc: Document, node: Tag) -> None:
         elif name in BLOCK_LEAVES and not child.find(["p", "ul", "ol", "table", "div"]):
             doc.text(child.get_text(" ", strip=True))
         else:
-            _walk(doc, child)
+            _walk(doc, child, base)
     flush()
 
 

@@ -44,6 +44,10 @@ _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _EMPHASIS = re.compile(r"(\*\*|__|\*|_|`)(?=\S)(.+?)(?<=\S)\1")
 
 
+# A bold line ending in "?" or ":" (or a plain question line followed by its answer).
+_QUESTION = re.compile(r"^(?:\*\*|__)?(.{3,150}?[?:])(?:\*\*|__)?$")
+
+
 def _inline(text: str) -> str:
     text = _LINK.sub(r"\1", text)
     for _ in range(2):
@@ -56,10 +60,19 @@ def _parse_markdown(doc: Document, text: str) -> None:
     paragraph: list[str] = []
     in_code = False
 
+    base = [0]  # level of the latest real heading: bold questions nest under it
+
     def flush() -> None:
+        if not paragraph:
+            return
+        first = paragraph[0]
+        question = _QUESTION.match(first)
+        if question and (len(paragraph) > 1 or first.startswith(("**", "__"))):
+            doc.heading(_inline(question.group(1)), base[0] + 1)
+            del paragraph[0]
         if paragraph:
             doc.text(_inline(" ".join(paragraph)))
-            paragraph.clear()
+        paragraph.clear()
 
     i = 0
     while i < len(lines):
@@ -73,6 +86,7 @@ def _parse_markdown(doc: Document, text: str) -> None:
         elif match := _ATX.match(stripped):
             flush()
             doc.heading(_inline(match.group(2)), len(match.group(1)))
+            base[0] = len(match.group(1))
         elif (
             stripped
             and i + 1 < len(lines)
@@ -112,13 +126,15 @@ def _parse_plain(doc: Document, text: str) -> None:
         is_heading = len(first) <= 80 and (
             (first.isupper() and any(c.isalpha() for c in first)) or first.endswith(":")
         )
-        if is_heading and len(lines) == 1:
-            doc.heading(first.rstrip(":"), 1)
-            continue
+        is_question = len(first) <= 150 and first.endswith("?")
         if is_heading:
             doc.heading(first.rstrip(":"), 1)
             lines = lines[1:]
-        doc.text(" ".join(lines))
+        elif is_question and len(lines) > 1:
+            doc.heading(first, 2)  # "Acceptez-vous les chèques ?" then its answer
+            lines = lines[1:]
+        if lines:
+            doc.text(" ".join(lines))
 
 
 def load_text(path: Path) -> Document:

@@ -168,3 +168,31 @@ def test_definition_lists_and_colspan_category_rows_keep_prices_with_their_names
         "Tarifs > Couleurs": "Racines — 1 h — 49 €",
         "Soins": "Soin kératine — 25 €\nMassage crânien — 28 €",
     }
+
+
+def test_faq_accordions_and_bold_questions_become_one_section_per_question(
+    tmp_path: Path,
+) -> None:
+    answer = "Réponse détaillée du salon, assez longue pour rester seule dans son passage. " * 3
+    page = tmp_path / "faq.html"
+    page.write_text(
+        "<html><body><main><h1>FAQ</h1><h2>Paiement</h2>"
+        f"<details><summary>Acceptez-vous les chèques ?</summary><p>Non. {answer}</p></details>"
+        "<button type='button' aria-expanded='false' aria-controls='r3'>Et en espèces ?</button>"
+        f"<div id='r3'><p>Bien sûr. {answer}</p></div>"
+        f"<p><strong>Un paiement en trois fois ?</strong></p><p>Dès 150 €. {answer}</p>"
+        "<div class='accordion-item'><h3 class='accordion-header'>"
+        "<button class='accordion-button' aria-expanded='false'>Et les cartes ?</button></h3>"
+        f"<div class='accordion-collapse'><p>Oui. {answer}</p></div></div>"
+        "<button type='submit'>Envoyer</button>"
+        "</main></body></html>",
+        encoding="utf-8",
+    )
+    chunks = ingest_file(page, root=tmp_path).chunks
+    assert [(c.section, c.text.split(".")[0]) for c in chunks] == [
+        ("Paiement > Acceptez-vous les chèques ?", "Non"),
+        ("Paiement > Et en espèces ?", "Bien sûr"),
+        ("Paiement > Un paiement en trois fois ?", "Dès 150 €"),
+        ("Paiement > Et les cartes ?", "Oui"),
+    ]
+    assert not any("Envoyer" in c.text for c in chunks)

@@ -72,3 +72,25 @@ def test_setext_headings_and_utf8_bom_are_understood(tmp_path: Path) -> None:
     assert result.reports[0].status == "ok"
     assert result.chunks[0].title == "Accès"
     assert result.chunks[0].text == "Métro A, station Ampère."
+
+
+def test_bold_questions_in_markdown_and_question_lines_in_text_open_sections(
+    tmp_path: Path,
+) -> None:
+    answer = "Une réponse complète du salon, assez longue pour tenir seule dans son passage. " * 3
+    md = tmp_path / "faq.md"
+    md.write_text(
+        f"# FAQ\n\n## Paiement\n\n**Acceptez-vous les chèques ?**\n\nNon. {answer}\n\n"
+        f"**Et les cartes ?**\nOui. {answer}\n\nPlus d'infos : voir {answer}\n",
+        encoding="utf-8",
+    )
+    chunks = ingest_file(md, root=tmp_path).chunks
+    assert [(c.section, c.text[:4]) for c in chunks] == [
+        ("Paiement > Acceptez-vous les chèques ?", "Non."),
+        ("Paiement > Et les cartes ?", "Oui."),
+    ]
+    assert "\nPlus d'infos : voir" in chunks[1].text
+    txt = tmp_path / "infos.txt"
+    txt.write_text(f"PAIEMENT\n\nAcceptez-vous les chèques ?\nNon. {answer}\n", encoding="utf-8")
+    chunk = ingest_file(txt, root=tmp_path).chunks[0]
+    assert chunk.section == "PAIEMENT > Acceptez-vous les chèques ?"
