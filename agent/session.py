@@ -10,7 +10,6 @@ mode keeps the same LLM and turn path but replaces speech by typed lines.
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterable, Callable
 from typing import Any
 
 from livekit.agents import AgentSession, llm
@@ -25,7 +24,6 @@ from salon.profile import SalonProfile
 logger = logging.getLogger("agent")
 
 MAX_KEYTERMS = 100
-TextTransform = Callable[[AsyncIterable[str]], AsyncIterable[str]]
 
 
 def keyterms(profile: SalonProfile) -> list[str]:
@@ -98,19 +96,9 @@ def load_turn_detector() -> Any:
 
 def tts_text_transforms() -> list[Any]:
     """Markdown and emoji filters, then French normalisation of prices, times, numbers."""
-    transforms: list[Any] = ["filter_markdown", "filter_emoji"]
-    try:
-        import importlib
+    from agent.speech import tts_transform
 
-        speech = importlib.import_module("agent.speech")
-        transform = getattr(speech, "tts_transform", None) or getattr(
-            speech, "normalize_stream", None
-        )
-        if transform is not None:
-            transforms.append(transform)
-    except ImportError:
-        logger.warning("agent.speech unavailable; TTS gets the raw text")
-    return transforms
+    return ["filter_markdown", "filter_emoji", tts_transform]
 
 
 def build_voice_session(

@@ -107,3 +107,24 @@ async def test_an_unanswerable_question_is_recorded_as_a_knowledge_gap(tmp_path:
         await call.aclose()
     assert ctx.knowledge_gaps == ["Est-ce que vous faites des extensions de cils ?"]
     assert ctx.intent == "question"
+
+
+@pytest.mark.parametrize("mode", MODES)
+async def test_a_broken_passage_framing_never_drops_the_turn(
+    mode: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from agent import knowledge
+
+    def broken(result: object) -> str:
+        raise RuntimeError("bad passage")
+
+    monkeypatch.setattr(knowledge, "format_reference", broken)
+    call, agent, model = await start_text_call(
+        ["Je vous réponds tout de suite."], kb=FakeKB(), mode=mode
+    )
+    try:
+        turn = await call.send("Combien coûte une coupe femme ?")
+    finally:
+        await call.aclose()
+    assert turn.replies == ["Je vous réponds tout de suite."]
+    assert model.requests[0].messages()[-1] == ("user", "Combien coûte une coupe femme ?")

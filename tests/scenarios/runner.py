@@ -20,6 +20,7 @@ from agent import calls
 from agent.booking import Customer, Slot, SlotTaken
 from agent.booking.hours import opening_hours
 from agent.call_context import CallContext
+from agent.call_records import CallRecords
 from agent.notify.outbox import Outbox
 from agent.receptionist import build_receptionist
 from agent.retrieval import BudgetedRetriever, RagOptions
@@ -81,6 +82,7 @@ class Outcome:
     outbox: list[dict[str, Any]]
     model: ScriptedLLM
     pending_transfer: str | None = None
+    stored: Any = None  # the call record as saved in the state database
     errors: list[str] = field(default_factory=list)
 
 
@@ -220,6 +222,7 @@ async def run_scenario(
     ]
     bookings = _active_bookings(backend, conn, stub, profile)
     pending = transfers.pending_transfer(conn, call_sid=call.call_sid) if call.call_sid else None
+    stored = CallRecords(conn=conn).get(call.call_sid) if call.call_sid else None
     return Outcome(
         call=call,
         replies=replies,
@@ -228,6 +231,7 @@ async def run_scenario(
         outbox=entries,
         model=model,
         pending_transfer=pending,
+        stored=stored,
     )
 
 
@@ -253,6 +257,11 @@ def check(outcome: Outcome, expect: dict[str, Any]) -> None:
         assert any(needle in o for o in outcome.tool_outputs), (needle, outcome.tool_outputs)
     record = expect.get("call") or {}
     call = outcome.call
+    stored = outcome.stored
+    assert stored is not None, "the call record was not saved"
+    assert (stored.intent, stored.outcome) == (call.intent, call.outcome)
+    assert stored.knowledge_gaps == call.knowledge_gaps
+    assert [line.role for line in stored.transcript][:1] == ["agent"]  # the greeting
     if "intent" in record:
         assert call.intent == record["intent"], call.intent
     if "outcome" in record:
