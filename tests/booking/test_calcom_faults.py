@@ -8,6 +8,7 @@ The client runs with a 2 s overall deadline and 0.5 s per attempt here.
 from __future__ import annotations
 
 import sqlite3
+import tomllib
 from datetime import timedelta
 
 import httpx
@@ -17,12 +18,14 @@ from agent.booking.calcom import CalComCalendar
 from agent.booking.calendar import (
     CalendarUnavailable,
     Customer,
+    InvalidRequest,
     NotAllowed,
     Slot,
     SlotPreferences,
     SlotTaken,
 )
-from tests.booking.conftest import ALICE, Rig, open_day
+from salon.profile import parse_profile
+from tests.booking.conftest import ALICE, TEST_SALON, Rig, make_profile, open_day
 from tests.stubs.calcom import API_KEY, SLOT_TAKEN, CalComStub, spec_available
 
 ALICE_CUSTOMER = Customer(name="Alice Dupont", phone=ALICE)
@@ -309,3 +312,30 @@ async def test_setup_check_passes_on_a_matching_account_and_names_each_problem(
     assert "90 min != 120 min" in problems[1]
     assert "balayage-longs: event type 203 not found" in problems[2]
     assert calcom.stub.spec_errors == []
+
+
+async def test_an_event_type_given_by_slug_and_username_books_too(tmp_path) -> None:
+    data = tomllib.loads(TEST_SALON)
+    for service in data["services"]:
+        service.pop("cal_event_type_id")
+    profile = parse_profile(data, tmp_path / "salon.toml")
+    stub = CalComStub(profile=make_profile()).start()  # event types known by id and slug
+    cal = CalComCalendar(
+        profile, db=tmp_path / "s.db", api_key=API_KEY, base_url=stub.url, username="salon"
+    )
+    try:
+        service = profile.service("coupe-homme")
+        slots = await cal.free_slots(service=service)
+        booking = await cal.book(service=service, slot=slots[0], customer=ALICE_CUSTOMER)
+        assert [b["uid"] for b in stub.active_bookings()] == [booking.uid]
+        post = next(b for m, _, b in stub.requests if m == "POST")
+        assert post is not None and post["eventTypeSlug"] == "coupe-homme"
+        assert post["username"] == "salon" and "eventTypeId" not in post
+        assert stub.spec_errors == []
+        nameless = CalComCalendar(profile, db=tmp_path / "n.db", api_key=API_KEY, base_url=stub.url)
+        with pytest.raises(InvalidRequest):
+            await nameless.free_slots(service=service)
+        await nameless.aclose()
+    finally:
+        await cal.aclose()
+        stub.stop()
