@@ -80,3 +80,16 @@ def test_healthz_says_ok_without_a_signature(client: FlaskClient) -> None:
         "livekit_configured": True,
         "profile_loaded": True,
     }
+
+
+def test_the_cached_sip_bridge_is_identical_to_the_fully_rendered_one() -> None:
+    from webhook import twiml
+
+    args = {
+        "sip_host": "abc.sip.livekit.cloud",
+        "username": "u<s>",
+        "password": 'p&"w',
+        "action_url": "https://x.fr/dial-done?a=1&b=2",
+    }
+    for sid in ("CA" + "a" * 32, "CA" + "0123456789abcdef" * 2):
+        assert twiml.sip_bridge_fast(call_sid=sid, **args) == twiml.sip_bridge(call_sid=sid, **args)
