@@ -22,6 +22,8 @@ from kb.evaluate import load_gold
 from kb.retriever import Retriever
 from salon import settings
 
+L2 = 0.1
+
 
 def _rates(weights: np.ndarray, x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
     z = weights[0] + x @ weights[1:]
@@ -46,23 +48,33 @@ def main(argv: list[str] | None = None) -> int:
         rows.append(signals.vector())
         labels.append(1.0 if question.answerable else 0.0)
     x, y = np.array(rows), np.array(labels)
-    weights = fit_logistic(x, y)
+    names = ["coverage", "dense_top", "dense_spread"]
+    report: dict[str, object] = {
+        "model": retriever.embedder.name,
+        "answerable_mean": dict(zip(names, x[y == 1].mean(axis=0).round(3).tolist(), strict=True)),
+        "unanswerable_mean": dict(
+            zip(names, x[y == 0].mean(axis=0).round(3).tolist(), strict=True)
+        ),
+    }
+    for label, columns in (("coverage_only", [0]), ("all_signals", [0, 1, 2])):
+        report[label] = _fit_report(x[:, columns], y, [names[c] for c in columns])
+    print(json.dumps(report, ensure_ascii=False))
+    return 0
+
+
+def _fit_report(x: np.ndarray, y: np.ndarray, names: list[str]) -> dict[str, object]:
+    weights = fit_logistic(x, y, l2=L2)
     folds = np.arange(len(y)) % 5
     predicted_recall, predicted_false = [], []
     for fold in range(5):
         train, test = folds != fold, folds == fold
-        w = fit_logistic(x[train], y[train])
+        w = fit_logistic(x[train], y[train], l2=L2)
         r, f = _rates(w, x[test], y[test])
         predicted_recall.append(r * float((y[test] == 0).sum()))
         predicted_false.append(f * float((y[test] == 1).sum()))
-    names = ["coverage", "dense_top", "dense_spread"]
-    report = {
-        "model": retriever.embedder.name,
-        "weights": [round(float(v), 3) for v in weights],
-        "order": ["intercept", *names],
-        "answerable_mean": dict(zip(names, x[y == 1].mean(axis=0).round(3).tolist(), strict=True)),
-        "unanswerable_mean": dict(
-            zip(names, x[y == 0].mean(axis=0).round(3).tolist(), strict=True)
+    return {
+        "weights": dict(
+            zip(["intercept", *names], [round(float(v), 3) for v in weights], strict=True)
         ),
         "same_data": dict(
             zip(["no_answer_recall", "false_flag_rate"], _rates(weights, x, y), strict=True)
@@ -72,8 +84,6 @@ def main(argv: list[str] | None = None) -> int:
             "false_flag_rate": round(sum(predicted_false) / max((y == 1).sum(), 1), 4),
         },
     }
-    print(json.dumps(report, ensure_ascii=False))
-    return 0
 
 
 if __name__ == "__main__":

@@ -30,6 +30,7 @@ from salon import settings
 
 logger = logging.getLogger("kb")
 
+IDF_FULL = math.log(10)  # a word in at most 10% of passages counts fully
 DENSE_WEIGHT = 0.5  # weighted fusion of normalised scores (FIELD-NOTES: beats RRF)
 
 
@@ -66,7 +67,8 @@ class _Snapshot:
             for term in terms:
                 df[term] = df.get(term, 0) + 1
         self.idf = {t: math.log(1 + (n - c + 0.5) / (c + 0.5)) for t, c in df.items()}
-        self.max_idf = math.log(1 + (n + 0.5) / 0.5)
+        # An unknown word weighs like a word found in one passage: no more informative.
+        self.unknown_idf = math.log(1 + (n - 1 + 0.5) / 1.5)
         self.by_initial: dict[str, list[str]] = {}
         for term in df:
             if len(term) >= 4 and not term.isdigit():
@@ -212,7 +214,7 @@ class Retriever:
         if not opts.idf_scaled_lexical:
             return 1.0
         known = [snap.idf[t] for t in terms if t in snap.idf]
-        return min(1.0, max(known) / math.log(10)) if known else 0.0
+        return min(1.0, max(known) / IDF_FULL) if known else 0.0
 
     def search(
         self, query: str, k: int = 5, *, options: SearchOptions | None = None
@@ -277,7 +279,7 @@ def _minmax(values: np.ndarray) -> np.ndarray:
 def _signals(snap: _Snapshot, terms: list[str], order: np.ndarray, dense: np.ndarray) -> Signals:
     """General evidence that the best passages answer the question (see kb.confidence)."""
     content = list(dict.fromkeys(t for t in terms if not t.isdigit()))
-    weights = {t: snap.idf.get(t, snap.max_idf) for t in content}
+    weights = {t: min(snap.idf.get(t, snap.unknown_idf), IDF_FULL) for t in content}
     total = sum(weights.values())
     coverage = 0.0
     for i in order[:3]:

@@ -19,7 +19,7 @@ import sys
 from collections.abc import Iterator
 
 from kb import store
-from kb.cli import user_path
+from kb.cli import run, user_path
 from kb.embeddings import EmbeddingError
 from kb.retriever import ModelMismatch, Retriever
 from kb.types import SearchResult
@@ -92,4 +92,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run(main)

@@ -18,7 +18,7 @@ import json
 import sys
 
 from kb import store
-from kb.cli import user_path
+from kb.cli import run, user_path
 from kb.embeddings import EmbeddingError
 from kb.evaluate import GoldFileError, evaluate, format_report, load_gold
 from kb.retriever import ModelMismatch, Retriever
@@ -64,4 +64,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run(main)

@@ -19,7 +19,7 @@ import sys
 
 from ingest.model import FileReport
 from kb import store
-from kb.cli import user_path
+from kb.cli import run, user_path
 from kb.indexer import NothingToIndex, ReindexResult, reindex
 from salon import settings
 
@@ -122,4 +122,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run(main)
