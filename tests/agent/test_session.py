@@ -30,7 +30,7 @@ def test_keyterms_hold_the_salon_name_and_its_service_names() -> None:
 
 
 @pytest.mark.parametrize("mode", ["llm_node", "hook"])
-def test_the_voice_session_uses_the_configured_models_and_french_speech(
+async def test_the_voice_session_uses_the_configured_models_and_french_speech(
     mode: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     for key, value in KEYS.items():
@@ -55,7 +55,9 @@ def test_the_voice_session_uses_the_configured_models_and_french_speech(
     assert session.userdata is call
 
 
-def test_a_missing_key_names_the_variable(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+async def test_a_missing_key_names_the_variable(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     for key, value in KEYS.items():
         monkeypatch.setenv(key, value)
     monkeypatch.setenv("DEEPGRAM_API_KEY", "")

@@ -169,3 +169,19 @@ async def test_a_caller_speaking_during_a_booking_cannot_cancel_it(tmp_path: Pat
     assert ctx.outcome == "booked"
     sms = [e for e in ctx.outbox.entries(limit=10) if e.channel == "sms"]
     assert len(sms) == 1
+
+
+async def test_end_call_marks_the_call_ended_and_outside_a_job_hangs_nothing_up(
+    tmp_path: Path,
+) -> None:
+    text_call, ctx, _ = await _call(
+        tmp_path, ["Merci de votre appel, au revoir !", ToolCall("end_call"), "Au revoir."]
+    )
+    try:
+        first = await text_call.send("C'est tout, merci")
+        assert not ctx.ended
+        await text_call.send("Au revoir")
+    finally:
+        await text_call.aclose()
+    assert first.replies == ["Merci de votre appel, au revoir !"]
+    assert ctx.ended and "end_call" in ctx.tools_used
