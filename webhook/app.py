@@ -159,7 +159,9 @@ def create_app(
     def bridge_twiml(call_sid: str, bridge: Bridge) -> str:
         if cfg.transport == "stream":
             assert bridge.connect_url
-            return twiml.stream_bridge(connect_url=bridge.connect_url)
+            return twiml.stream_bridge(
+                connect_url=bridge.connect_url, action_url=absolute_url("/dial-done")
+            )
         assert cfg.sip_host
         return twiml.sip_bridge_fast(  # call_sid matched CALL_SID: nothing to escape
             call_sid=call_sid,

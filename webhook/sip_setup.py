@@ -177,8 +177,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         print(json.dumps(asdict(result)))
         return 0
-    print(f"inbound trunk  {TRUNK_NAME:<28} {result.trunk_id:<20} {result.trunk_action}")
-    print(f"dispatch rule  {RULE_NAME + ' (callee)':<28} {result.rule_id:<20} {result.rule_action}")
+    print(f"inbound trunk  {TRUNK_NAME:<36} {result.trunk_id:<20} {result.trunk_action}")
+    rule_label = f"{RULE_NAME} (callee)"
+    print(f"dispatch rule  {rule_label:<36} {result.rule_id:<20} {result.rule_action}")
     for warning in result.warnings:
         print(f"warning: {warning}")
     print()

@@ -83,10 +83,14 @@ def sip_bridge_fast(
     return template.replace(_SID_MARK, call_sid)
 
 
-def stream_bridge(*, connect_url: str) -> str:
-    """`<Connect><Stream url=…/></Connect>`: the LiveKit Twilio connector's WebSocket."""
+def stream_bridge(*, connect_url: str, action_url: str) -> str:
+    """`<Connect action><Stream url=…/></Connect>`: the LiveKit Twilio connector's WebSocket.
+
+    When the stream ends Twilio POSTs `action_url` (`/dial-done`), as for the SIP route,
+    so a transfer the agent requested works the same way on both routes.
+    """
     response = VoiceResponse()
-    connect = response.connect()
+    connect = response.connect(action=action_url, method="POST")
     connect.stream(url=connect_url)
     return str(response)
 

@@ -82,7 +82,8 @@ def test_the_stream_transport_uses_the_twilio_connector(
     sid = new_call_sid()
     response = post_signed(client, "/voice", call_form(sid))
     body = response.get_data(as_text=True)
-    assert f'<Connect><Stream url="wss://twilio-connector.stub.invalid/{sid}" /></Connect>' in body
+    assert f'<Stream url="wss://twilio-connector.stub.invalid/{sid}" /></Connect>' in body
+    assert f'<Connect action="{PUBLIC}/dial-done" method="POST">' in body
     [connect] = stub.state.twilio_connects
     assert connect.room_name == sid
     assert [a.agent_name for a in connect.agents] == ["salon-receptionist"]
