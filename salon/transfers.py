@@ -1,9 +1,11 @@
 """Transfer requests between the agent and the webhook, kept in the state db.
 
-On the `<Dial><Sip>` route the agent cannot move the caller itself: it records a transfer
-request for the call (`request_transfer`), then ends its side of the bridge (deletes the
-room). Twilio then POSTs the `<Dial action>` callback (`/dial-done`) to the webhook, which
-reads `pending_transfer` and dials the salon's human number instead of hanging up.
+On the `<Dial><Sip>` route (and the `<Connect><Stream>` one) the agent cannot move the
+caller itself: it records a transfer request for the call (`request_transfer`, keyed by
+the webhook's CallSid, i.e. the room name and `call_sid` of the dispatch metadata), then
+ends its side of the bridge (deletes the room). Twilio then POSTs the `action` callback
+(`/dial-done`) to the webhook, which reads `pending_transfer` and dials the salon's human
+number instead of hanging up.
 
 This works when the agent and the webhook share one `SALON_DB` (one host). On a
 multi-host deployment the agent updates the live call through Twilio's REST API instead
@@ -12,8 +14,9 @@ multi-host deployment the agent updates the live call through Twilio's REST API 
 Usage from the agent::
 
     from salon import state_db, transfers
-    with state_db.connect() as conn:  # or a long-lived connection
-        transfers.request_transfer(conn, call_sid=call_sid, reason="demande un coiffeur")
+    conn = state_db.connect()  # SALON_DB, shared with the webhook
+    transfers.request_transfer(conn, call_sid=call_sid, reason="demande un coiffeur")
+    # ... then end the bridge: get_job_context().delete_room()
 """
 
 from __future__ import annotations
