@@ -80,7 +80,7 @@ def load_pdf(path: Path, *, max_pages: int = DEFAULT_MAX_PAGES) -> Document:
             raise LoadError(f"corrupt or unreadable PDF ({type(exc).__name__})") from exc
         if total == 0:
             raise LoadError("empty PDF: no pages")
-        meta_title = clean_text(str((pdf.metadata or {}).get("Title") or ""))
+        meta_title = _useful_title(str((pdf.metadata or {}).get("Title") or ""))
         doc = Document(title=meta_title or title_from_filename(path.name), pages=total)
         if total > max_pages:
             doc.warnings.append(f"{total} pages: only the first {max_pages} were read (page limit)")
@@ -98,8 +98,6 @@ def load_pdf(path: Path, *, max_pages: int = DEFAULT_MAX_PAGES) -> Document:
             if not lines:
                 no_text.append(number)
                 continue
-            for line in lines:
-                all_sizes[_line_size(line)] += len(line["text"])
             pages_data.append((number, lines, tables))
         if no_text:
             doc.warnings.append(
@@ -113,12 +111,59 @@ def load_pdf(path: Path, *, max_pages: int = DEFAULT_MAX_PAGES) -> Document:
                     f"no text layer on any page ({_ranges(no_text)}): scanned PDF, OCR needed"
                 )
             raise LoadError("no readable text in this PDF")
+        running = _running_lines([lines for _, lines, _ in pages_data])
+        pages_data = [
+            (number, [ln for ln in lines if _pattern(ln["text"]) not in running], tables)
+            for number, lines, tables in pages_data
+        ]
+        for _, lines, _ in pages_data:
+            for line in lines:
+                all_sizes[_line_size(line)] += len(line["text"])
+        if not all_sizes:
+            raise LoadError("no readable text in this PDF")
         body = all_sizes.most_common(1)[0][0]
         levels = _heading_levels(list(all_sizes), body)
+        top = [ln for _, lines, _ in pages_data for ln in lines if levels.get(_line_size(ln)) == 1]
+        unique_top = len(top) == 1  # one biggest line: the title; several: section headings
         for number, lines, tables in pages_data:
-            _emit_page(doc, number, lines, tables, levels, retitle=not meta_title)
+            _emit_page(doc, number, lines, tables, levels, retitle=unique_top and not meta_title)
             meta_title = meta_title or doc.title
         return doc
+
+
+_GENERIC_TITLES = re.compile(r"^(untitled|sans titre|document\s*\d*|titre|title|\W*)$", re.I)
+
+
+def _useful_title(raw: str) -> str:
+    """The PDF's metadata title, unless it is a producer default ("untitled", "Document1",
+    "Microsoft Word - tarifs.docx" keeps "tarifs")."""
+    title = clean_text(raw)
+    title = re.sub(r"^microsoft (word|powerpoint|excel) - ", "", title, flags=re.I)
+    title = re.sub(r"\.(docx?|odt|pages|pptx?|xlsx?)$", "", title, flags=re.I)
+    return "" if _GENERIC_TITLES.match(title) else title
+
+
+def _pattern(text: str) -> str:
+    return re.sub(r"\d+", "#", " ".join(text.split())).casefold()
+
+
+def _running_lines(pages: list[list[dict[str, Any]]]) -> set[str]:
+    """Page headers and footers: the first or last line of a page (digits ignored, so
+    "page 2/5" counts) repeated on at least half the pages, when there are two or more.
+    A page's only line is content, never a running header."""
+    if len(pages) < 2:
+        return set()
+    counts: Counter[str] = Counter()
+    for lines in pages:
+        if len(lines) >= 2:
+            counts.update({_pattern(lines[0]["text"]), _pattern(lines[-1]["text"])})
+    threshold = max(2, (len(pages) + 1) // 2)
+    return {text for text, n in counts.items() if n >= threshold}
+
+
+def _is_bold(line: dict[str, Any]) -> bool:
+    fonts = [str(c.get("fontname", "")) for c in line.get("chars", []) if c["text"].strip()]
+    return bool(fonts) and all(re.search(r"bold|black|heavy|semibold", f, re.I) for f in fonts)
 
 
 def _emit_page(
@@ -166,6 +211,11 @@ def _emit_page(
         if len(cells) >= 2 or (_ENDS_WITH_PRICE.search(line_text) and len(line_text) <= 120):
             flush()  # a row of a table drawn without borders, or "Service ..... 28 €"
             doc.row(cells, page=number)
+            last_bottom = float(item["bottom"])
+            continue
+        if _is_bold(item) and len(line_text) <= 60 and not line_text.endswith((".", ",", ";")):
+            flush()  # a bold line at body size: the heading style of word processors
+            doc.heading(line_text, len(levels) + 1, page=number)
             last_bottom = float(item["bottom"])
             continue
         height = float(item["bottom"]) - float(item["top"])

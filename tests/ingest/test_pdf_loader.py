@@ -137,7 +137,9 @@ def test_load_pdf_raises_load_error_for_an_empty_file(tmp_path: Path) -> None:
 def test_a_borderless_price_list_keeps_each_row_on_one_line(tmp_path: Path) -> None:
     path = bad_inputs.borderless_price_pdf(tmp_path / "carte.pdf")
     chunks = ingest_file(path, root=tmp_path).chunks
-    assert len(chunks) == 1 and chunks[0].section == "Coupes homme"
+    assert [c.section for c in chunks] == ["Coupes homme", "Coupes femme"]
+    assert chunks[1].text == "Coupe femme — 45 min — 48 €"
+    assert chunks[0].title == "Carte"  # two top headings: sections, the file names the title
     assert chunks[0].text.splitlines() == [
         "Coupe homme — 30 min — 28 €",
         "Coupe et barbe — 50 min — 42,50 €",
@@ -145,3 +147,19 @@ def test_a_borderless_price_list_keeps_each_row_on_one_line(tmp_path: Path) -> N
         "Le shampoing est inclus dans toutes les coupes, et le coiffage aussi, "
         "pour un prix total de 28 € au minimum.",
     ]
+
+
+def test_running_headers_and_footers_are_dropped_and_bold_lines_are_headings(
+    tmp_path: Path,
+) -> None:
+    path = bad_inputs.word_processor_pdf(tmp_path / "soins.pdf")
+    chunks = ingest_file(path, root=tmp_path).chunks
+    assert [(c.section, c.page) for c in chunks] == [
+        ("Rubrique 1", 1),
+        ("Rubrique 2", 2),
+        ("Rubrique 3", 3),
+    ]
+    text = "\n".join(c.text for c in chunks)
+    assert "Carte des soins" not in text and "Page 2 / 3" not in text
+    assert "Texte de la rubrique 2, avec ses conseils et ses détails pour bien" in text
+    assert chunks[0].title == "Soins"  # "untitled" in the metadata: the file name is used
