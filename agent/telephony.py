@@ -1,11 +1,12 @@
 """Call control from inside a LiveKit job: hang up, hand the caller to a human.
 
-Transfers on the `<Dial><Sip>` route: the transfer request is recorded in the state db
-(`salon.transfers.request_transfer`), read by the webhook's `<Dial action>` callback
-(`/dial-done`) once the agent leaves the room; when Twilio REST credentials are set, the
-parent call is also redirected at once with `calls(sid).update(twiml=<Dial>…)`, which
-works even when the webhook runs on another host. Outside a LiveKit job (text mode,
-tests) both only record what would happen.
+A transfer is always recorded in the state db (`salon.transfers.request_transfer`). When
+Twilio REST credentials are set, the parent call is redirected at once with
+`calls(sid).update(twiml=<Dial>…)` (works even when the webhook runs on another host, and
+on the stream route). Otherwise, or if that fails on the `<Dial><Sip>` route, the agent
+leaves the room once it has spoken, the `<Dial>` ends, and the webhook's action callback
+(`/dial-done`) reads the request and dials the human. Outside a LiveKit job (text mode,
+tests) the hang-up does nothing.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ def twilio_configured() -> bool:
     return bool(settings.get("TWILIO_ACCOUNT_SID") and settings.get("TWILIO_AUTH_TOKEN"))
 
 
-async def transfer_call(call: CallContext, *, reason: str) -> str:
+async def transfer_call(call: CallContext, *, reason: str, context: Any = None) -> str:
     """Move the caller to the salon's human number; returns the route used.
 
     Raises when the redirection cannot be made (the tool then offers a message).
@@ -46,20 +47,35 @@ async def transfer_call(call: CallContext, *, reason: str) -> str:
         return "recorded"
     transfers.request_transfer(call.conn, call_sid=call.call_sid, reason=reason)
     if twilio_configured():
-        from agent.notify.twilio_messages import close_twilio_client, make_twilio_client
-
-        client = make_twilio_client()
         try:
-            await client.calls(call.call_sid).update_async(
-                twiml=transfer_twiml(number, caller_id=call.called)
+            await _redirect_parent_call(call.call_sid, number, caller_id=call.called)
+            return "twilio-rest"  # Twilio moves the caller; the SIP leg and room end by themselves
+        except Exception as exc:
+            if transport() != "sip":
+                raise
+            logger.warning(
+                "Twilio REST transfer failed; falling back to the <Dial> action",
+                extra={"error": repr(exc)},
             )
-        finally:
-            await close_twilio_client(client)
-        route = "twilio-rest"
-    else:
-        route = "dial-action"
-    _schedule_hangup()
-    return route
+    elif transport() != "sip":
+        raise RuntimeError("the stream route needs Twilio REST credentials to transfer")
+    # the <Dial> ends when the agent leaves; its action URL (/dial-done) dials the human
+    _schedule_hangup(context)
+    return "dial-action"
+
+
+def transport() -> str:
+    return (settings.get("TELEPHONY_TRANSPORT", "sip") or "sip").lower()
+
+
+async def _redirect_parent_call(call_sid: str, number: str, *, caller_id: str | None) -> None:
+    from agent.notify.twilio_messages import close_twilio_client, make_twilio_client
+
+    client = make_twilio_client()
+    try:
+        await client.calls(call_sid).update_async(twiml=transfer_twiml(number, caller_id=caller_id))
+    finally:
+        await close_twilio_client(client)
 
 
 def _schedule_hangup(context: Any = None) -> None:

@@ -417,7 +417,8 @@ async def transfer_to_human(
         )
     context.disallow_interruptions()
     try:
-        await transfer_call(call, reason=reason)
+        await context.wait_for_playout()  # let the caller hear "je vous passe le salon"
+        await transfer_call(call, reason=reason, context=context)
     except Exception as exc:
         logger.warning("transfer failed", extra={"error": repr(exc)})
         raise ToolError(

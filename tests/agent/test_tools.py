@@ -101,10 +101,32 @@ async def test_transfer_redirects_the_parent_call_through_twilio_and_records_it(
     assert ctx.outcome == "transferred"
 
 
-async def test_a_failed_transfer_offers_a_message_instead(
+async def test_on_the_sip_route_a_failed_rest_transfer_falls_back_to_the_dial_action(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     sid = "CA0123456789abcdef0123456789abcdef"
+    monkeypatch.setenv("TELEPHONY_TRANSPORT", "sip")
+    with TwilioStub() as stub:
+        monkeypatch.setenv("TWILIO_ACCOUNT_SID", stub.account_sid)
+        monkeypatch.setenv("TWILIO_AUTH_TOKEN", "wrong-token")
+        monkeypatch.setenv("TWILIO_API_BASE_URL", stub.base_url)
+        text_call, ctx, _ = await _call(
+            tmp_path, [ToolCall("transfer_to_human", {}), "Je vous passe le salon."], call_sid=sid
+        )
+        try:
+            await text_call.send("Passez-moi le salon")
+        finally:
+            await text_call.aclose()
+        assert stub.call_updates == []
+    assert transfers.pending_transfer(ctx.conn, call_sid=sid) is not None  # /dial-done dials
+    assert ctx.outcome == "transferred"
+
+
+async def test_on_the_stream_route_a_failed_transfer_offers_a_message_instead(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sid = "CA0123456789abcdef0123456789abcdef"
+    monkeypatch.setenv("TELEPHONY_TRANSPORT", "stream")
     with TwilioStub() as stub:
         monkeypatch.setenv("TWILIO_ACCOUNT_SID", stub.account_sid)
         monkeypatch.setenv("TWILIO_AUTH_TOKEN", "wrong-token")
