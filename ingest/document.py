@@ -89,7 +89,7 @@ _NEWLINES = re.compile(r"\s*\n\s*")
 
 def clean_text(text: str) -> str:
     """Collapse runs of spaces (including no-break spaces) and line breaks to one space."""
-    text = text.replace("\u00ad", "").replace("\ufeff", "")
+    text = text.replace("\u00ad", "").replace("\ufeff", "").replace("\ue000", " ")
     return _SPACES.sub(" ", _NEWLINES.sub(" ", text)).strip()
 
 

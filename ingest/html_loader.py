@@ -103,6 +103,8 @@ def _strip(root: Tag) -> None:
             tag.decompose()
     for node in root.find_all(string=lambda s: isinstance(s, Comment | ProcessingInstruction)):
         node.extract()
+    for br in root.find_all("br"):
+        br.replace_with(NavigableString(LINE_BREAK))
 
 
 def _table(doc: Document, table: Tag) -> None:
@@ -140,6 +142,14 @@ def _definitions(doc: Document, dl: Tag) -> None:
         doc.text(term)
 
 
+LINE_BREAK = "\ue000"  # stands for <br>: "Coupe 28 €<br>Brushing 25 €" stays two lines
+
+
+def _lines(doc: Document, text: str) -> None:
+    for line in text.split(LINE_BREAK):
+        doc.text(line)
+
+
 _TOGGLE = re.compile(r"accordion|faq|toggle|collapse|question", re.IGNORECASE)
 
 
@@ -171,7 +181,7 @@ def _walk(doc: Document, node: Tag, base: list[int] | None = None) -> None:
 
     def flush() -> None:
         if inline:
-            doc.text(" ".join(inline))
+            _lines(doc, " ".join(inline))
             inline.clear()
 
     for child in node.children:
@@ -200,7 +210,7 @@ def _walk(doc: Document, node: Tag, base: list[int] | None = None) -> None:
         elif name == "dl":
             _definitions(doc, child)
         elif name in BLOCK_LEAVES and not child.find(["p", "ul", "ol", "table", "div"]):
-            doc.text(child.get_text(" ", strip=True))
+            _lines(doc, child.get_text(" ", strip=True))
         else:
             _walk(doc, child, base)
     flush()

@@ -196,3 +196,25 @@ def test_faq_accordions_and_bold_questions_become_one_section_per_question(
         ("Paiement > Et les cartes ?", "Oui"),
     ]
     assert not any("Envoyer" in c.text for c in chunks)
+
+
+def test_line_breaks_keep_each_price_line_separate(tmp_path: Path) -> None:
+    page = tmp_path / "tarifs.html"
+    page.write_text(
+        "<html><body><main><h1>Tarifs</h1><h2>Homme</h2>"
+        "<p><strong>Coupe</strong> homme : 28 €<br>Barbe : 18 €<br/>Coupe et barbe : 42 €</p>"
+        "<div>Enfant : 16 €<br>Junior : 22 €</div>"
+        "<h2>Soins<br>et coiffage</h2><table><tr><td>Soin<br>kératine</td><td>25 €</td></tr>"
+        "</table></main></body></html>",
+        encoding="utf-8",
+    )
+    chunk = ingest_file(page, root=tmp_path).chunks[0]
+    assert chunk.text.splitlines() == [
+        "Coupe homme : 28 €",
+        "Barbe : 18 €",
+        "Coupe et barbe : 42 €",
+        "Enfant : 16 €",
+        "Junior : 22 €",
+    ]
+    last = ingest_file(page, root=tmp_path).chunks[-1]
+    assert (last.section, last.text) == ("Soins et coiffage", "Soin kératine — 25 €")
