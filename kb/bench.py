@@ -4,7 +4,8 @@ Measures, on this machine:
 - full reindex of the sample salon (`sources/`) into a fresh directory, then a reindex
   with nothing changed;
 - retrieval quality on the gold set (hit@1/3/5, MRR, no-answer recall, false-flag rate)
-  and the same with the spoken-query clean-up or the fuzzy word matching switched off;
+  and the same with each retrieval option switched off; the same quality on a second
+  salon (`eval/transfer-salon/`) that was never used for calibration;
 - warm query latency p50/p95 (whole search: clean-up, embedding, BM25, fusion), over
   several passes of the gold questions, on the sample index and on an index of 10 000
   synthetic chunks (random vectors stored through the real Chroma path; the query is
@@ -152,6 +153,19 @@ def main(argv: list[str] | None = None) -> int:
                 k: other[k]
                 for k in ("hit@1", "hit@3", "mrr", "no_answer_recall", "false_flag_rate")
             }
+        transfer = settings.project_path("eval/transfer-salon")
+        if (transfer / "sources").is_dir():
+            # A second salon never used for fitting: how the defaults transfer.
+            other_dir = Path(tmp) / "kb-transfer"
+            reindex(sources=transfer / "sources", db_dir=other_dir)
+            other_report = evaluate(
+                Retriever.open(other_dir), load_gold(transfer / "gold-questions.jsonl")
+            ).to_dict()
+            result["quality_transfer_salon"] = {
+                k: other_report[k]
+                for k in ("questions", "hit@1", "hit@3", "mrr", "no_answer_recall",
+                          "false_flag_rate")
+            }  # fmt: skip
         result["latency_sample"] = _latency(retriever, questions, args.passes)
         result["peak_rss_mb_sample"] = _peak_rss(db_dir, questions)
 
