@@ -162,7 +162,7 @@ async def rig(
 
 @pytest.fixture
 async def calcom(profile: SalonProfile, tmp_path: Path) -> AsyncIterator[Rig]:
-    made = await make_rig("calcom", profile, tmp_path, deadline=2.0, attempt_timeout=0.5)
+    made = await make_rig("calcom", profile, tmp_path, deadline=2.5, attempt_timeout=0.6)
     yield made
     await made.calendar.aclose()
     made.calendar.close_db()

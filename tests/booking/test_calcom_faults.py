@@ -2,7 +2,7 @@
 
 Each test says what the caller experiences (the French `caller_message`) and checks that
 nothing is lost or duplicated on the Cal.com side and in the local phone ↔ uid table.
-The client runs with a 2 s overall deadline and 0.5 s per attempt here.
+The client runs with a 2.5 s overall deadline and 0.6 s per attempt here.
 """
 
 from __future__ import annotations
@@ -47,10 +47,10 @@ def _links(rig: Rig) -> list[tuple[str, str]]:
 
 async def test_rate_limited_slot_search_is_retried_and_the_caller_gets_slots(calcom: Rig) -> None:
     assert calcom.stub is not None
-    calcom.stub.fail_next(status=429, path="/v2/slots", retry_after=0.2)
+    fault = calcom.stub.fail_next(status=429, path="/v2/slots", retry_after=0.2)
     slots = await calcom.calendar.free_slots(service=calcom.profile.service("coupe-homme"))
-    assert slots
-    assert [m for m, p, _ in calcom.stub.requests].count("GET") == 2
+    assert slots and fault.times == 0  # the 429 was served, then the retry succeeded
+    assert [m for m, p, _ in calcom.stub.requests].count("GET") >= 2
 
 
 async def test_a_rate_limit_longer_than_the_call_can_wait_fails_fast_and_retryable(
@@ -77,7 +77,7 @@ async def test_server_errors_then_success_create_exactly_one_booking(calcom: Rig
 
 @pytest.mark.parametrize(
     "fault",
-    [{"delay": 0.8}, {"status": 500}, {"status": 502, "delay": 0.1}],
+    [{"delay": 1.0}, {"status": 500}, {"status": 502, "delay": 0.1}],
     ids=["late-answer", "error-after-work", "bad-gateway-after-work"],
 )
 async def test_a_lost_answer_after_the_server_booked_does_not_double_book(
@@ -147,7 +147,7 @@ async def test_a_calendar_that_keeps_failing_gives_a_retryable_message_and_books
 
 async def test_a_hanging_calendar_is_abandoned_within_the_deadline(calcom: Rig) -> None:
     assert calcom.stub is not None
-    calcom.stub.fail_next(path="/v2/slots", delay=0.7, times=10)
+    calcom.stub.fail_next(path="/v2/slots", delay=0.9, times=10)
     with pytest.raises(CalendarUnavailable) as err:
         await calcom.calendar.free_slots(service=calcom.profile.service("coupe-homme"))
     assert err.value.retryable is True

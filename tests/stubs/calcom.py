@@ -140,6 +140,8 @@ class CalComStub:
     # ----------------------------------------------------------------- lifecycle
 
     def start(self) -> CalComStub:
+        if self.validate:
+            openapi()  # parse the spec now, not inside the first (timed) request
         self._server = make_server(
             "127.0.0.1", 0, self._wsgi, threaded=True, request_handler=_QuietHandler
         )
