@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import subprocess
+import time
 from pathlib import Path
 
 from tests.stubs.openai import OpenAIStub
@@ -117,3 +118,65 @@ def test_without_an_api_key_the_chat_names_the_missing_setting(tmp_path: Path) -
     assert done.returncode == 1
     assert "OPENAI_API_KEY" in done.stderr
     assert done.stdout == ""
+
+
+def _reindex(sources: Path, db: Path) -> None:
+    subprocess.run(
+        [str(ROOT / "scripts" / "reindex"), "--sources", str(sources), "--db", str(db), "--quiet"],
+        check=True,
+        capture_output=True,
+        env=dict(os.environ, BOOTSTRAP_QUIET="1"),
+        timeout=120,
+        cwd=ROOT,
+    )
+
+
+def test_chat_answers_from_the_index_and_picks_up_a_reindex_without_restart(
+    tmp_path: Path,
+) -> None:
+    sources, db = tmp_path / "sources", tmp_path / "kb"
+    sources.mkdir()
+    faq = sources / "faq.md"
+    faq.write_text("# FAQ\n\n## Parking\nLe parking Bellecour est à 300 mètres du salon.\n")
+    _reindex(sources, db)
+    with OpenAIStub(
+        ["Le parking Bellecour est à 300 mètres.", "C'est le parking Perrache."]
+    ) as stub:
+        env = dict(
+            os.environ,
+            OPENAI_BASE_URL=stub.base_url,
+            OPENAI_API_KEY=stub.api_key,
+            SALON_DB=str(tmp_path / "salon.db"),
+            BOOTSTRAP_QUIET="1",
+        )
+        env.pop("CAL_API_KEY", None)
+        chat = subprocess.Popen(
+            [str(ROOT / "scripts" / "chat"), "--db", str(db)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+            cwd=ROOT,
+        )
+        assert chat.stdin is not None and chat.stdout is not None
+        greeting = chat.stdout.readline()
+        chat.stdin.write("Où est-ce que je peux me garer ?\n")
+        chat.stdin.flush()
+        first = chat.stdout.readline()
+        faq.write_text("# FAQ\n\n## Parking\nLe parking Perrache est le plus proche du salon.\n")
+        _reindex(sources, db)  # the owner reindexes while the call goes on
+        time.sleep(2.2)  # the agent checks the index version at most every 2 s
+        rest, errors = chat.communicate("Vous pouvez me redire où me garer ?\n", timeout=60)
+    assert chat.returncode == 0, errors
+    assert (
+        greeting.startswith("agent: ")
+        and first == "agent: Le parking Bellecour est à 300 mètres.\n"
+    )
+    assert rest == "agent: C'est le parking Perrache.\n"
+    first_request = stub.requests[0]["messages"]
+    assert "Bellecour" in first_request[-1]["content"] and first_request[-2]["role"] == "user"
+    second_request = stub.requests[1]["messages"]
+    assert "Perrache" in second_request[-1]["content"]
+    # the first turn's passages were for that turn only
+    assert not any("300 mètres du salon" in str(m.get("content")) for m in second_request)
