@@ -1,0 +1,69 @@
+"""Unit tests of what a caller hears in the fallback, and of phone masking in logs."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import time
+
+import pytest
+
+from salon.profile import load_profile
+from tests.webhook.conftest import PROFILE
+from webhook.app import mask_phone
+from webhook.fallback import fallback_twiml, hours_sentence, spoken_phone, spoken_time
+
+pytestmark = pytest.mark.unit
+
+
+@pytest.mark.parametrize(
+    ("hour", "minute", "words"),
+    [
+        (9, 0, "9 heures"),
+        (9, 30, "9 heures 30"),
+        (12, 0, "midi"),
+        (12, 15, "midi 15"),
+        (1, 5, "1 heure 05"),
+        (0, 0, "minuit"),
+    ],
+)
+def test_times_are_written_to_be_read_aloud(hour: int, minute: int, words: str) -> None:
+    assert spoken_time(hour, minute) == words
+
+
+def test_consecutive_days_with_the_same_hours_are_grouped() -> None:
+    profile = load_profile(PROFILE)
+    day = ((time(9, 0), time(12, 0)), (time(14, 0), time(19, 0)))
+    hours = {**profile.hours, "tuesday": day, "wednesday": day, "thursday": day, "friday": day}
+    sentence = hours_sentence(dataclasses.replace(profile, hours=hours))
+    assert sentence.startswith(
+        "Le salon est ouvert du mardi au vendredi de 9 heures à midi et de 14 heures à 19 heures"
+    )
+    assert sentence.endswith("et le samedi de 9 heures à 18 heures.")
+
+
+def test_a_salon_closed_all_week_says_no_hours() -> None:
+    profile = load_profile(PROFILE)
+    closed = dataclasses.replace(
+        profile, hours={day: () for day in profile.hours}, transfer_number=None
+    )
+    assert hours_sentence(closed) == ""
+    body = fallback_twiml(closed)
+    assert "ouvert" not in body and "04 78 42 18 90" in body
+
+
+def test_french_numbers_are_spoken_in_pairs_and_others_kept() -> None:
+    assert spoken_phone("+33478421890") == "04 78 42 18 90"
+    assert spoken_phone("not a number") == "not a number"
+
+
+@pytest.mark.parametrize(
+    ("number", "masked"),
+    [
+        ("+33612345678", "+336******78"),
+        ("0612345678", "0612****78"),
+        ("123", "***"),
+        ("Anonymous", "Anon***us"),
+    ],
+)
+def test_phone_numbers_are_masked_for_logs(number: str, masked: str) -> None:
+    assert mask_phone(number) == masked
