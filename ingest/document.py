@@ -76,12 +76,34 @@ class Document:
             else:
                 self.row(filled, page=page)
 
+    def paragraph(self, lines: list[str], *, page: int | None = None) -> None:
+        """Lines of one text block: a paragraph, unless they are a price list written as
+        lines ("Coupe homme ..... 28 €", "Brushing\t25 €"), then one row per line."""
+        priced = sum(1 for ln in lines if ENDS_WITH_PRICE.search(ln.strip()))
+        if len(lines) >= 2 and priced >= 2 and priced >= len(lines) // 2:
+            for line in lines:
+                cells = [c for c in COLUMN_BREAK.split(line.strip()) if c.strip()]
+                if len(cells) == 1 and not ENDS_WITH_PRICE.search(line.strip()):
+                    self.text(line)  # a note between the price lines
+                else:
+                    self.row(cells, page=page)
+        else:
+            self.text(" ".join(lines), page=page)
+
     def row(self, cells: list[str], *, page: int | None = None) -> None:
         parts = [clean_text(c) for c in cells]
         parts = [p for p in parts if p]
         if parts:
             self.blocks.append(Block("row", " — ".join(parts), page=page))
 
+
+ENDS_WITH_PRICE = re.compile(
+    r"(?:\d+(?:[.,]\d{1,2})?\s?€|€\s?\d+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?\s?euros?|"
+    r"\bgratuit|\boffert)\s*$",
+    re.IGNORECASE,
+)
+# Dot leaders, tabs, or 3+ spaces: what separates columns in a price list typed as text.
+COLUMN_BREAK = re.compile(r"\s*(?:\.\s?){3,}\s*|\s*…{2,}\s*|\s*_{3,}\s*|\t+|\s{3,}")
 
 _SPACES = re.compile(r"[ \t\u00a0\u202f\u2009]+")
 _NEWLINES = re.compile(r"\s*\n\s*")

@@ -14,7 +14,13 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from ingest.document import Document, LoadError, clean_text, title_from_filename
+from ingest.document import (
+    ENDS_WITH_PRICE,
+    Document,
+    LoadError,
+    clean_text,
+    title_from_filename,
+)
 
 log = logging.getLogger("ingest")
 
@@ -208,7 +214,7 @@ def _emit_page(
             continue
         cells = _cells(item)
         line_text = " ".join(cells)
-        if len(cells) >= 2 or (_ENDS_WITH_PRICE.search(line_text) and len(line_text) <= 120):
+        if len(cells) >= 2 or (ENDS_WITH_PRICE.search(line_text) and len(line_text) <= 120):
             flush()  # a row of a table drawn without borders, or "Service ..... 28 €"
             doc.row(cells, page=number)
             last_bottom = float(item["bottom"])
@@ -227,9 +233,6 @@ def _emit_page(
 
 
 _LEADERS = re.compile(r"\s*(?:\.\s?){3,}\s*|\s*…{2,}\s*|\s*_{3,}\s*")
-_ENDS_WITH_PRICE = re.compile(
-    r"(?:\d+(?:[.,]\d{1,2})?\s?€|€\s?\d+(?:[.,]\d{1,2})?|\bgratuit|\boffert)\s*$", re.I
-)
 COLUMN_GAP_EM = 1.5  # a horizontal gap wider than this (in font sizes) separates two cells
 
 

@@ -71,7 +71,7 @@ def _parse_markdown(doc: Document, text: str) -> None:
             doc.heading(_inline(question.group(1)), base[0] + 1)
             del paragraph[0]
         if paragraph:
-            doc.text(_inline(" ".join(paragraph)))
+            doc.paragraph([_inline(line) for line in paragraph])
         paragraph.clear()
 
     i = 0
@@ -134,7 +134,7 @@ def _parse_plain(doc: Document, text: str) -> None:
             doc.heading(first, 2)  # "Acceptez-vous les chèques ?" then its answer
             lines = lines[1:]
         if lines:
-            doc.text(" ".join(lines))
+            doc.paragraph(lines)
 
 
 def load_text(path: Path) -> Document:

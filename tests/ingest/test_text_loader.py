@@ -94,3 +94,27 @@ def test_bold_questions_in_markdown_and_question_lines_in_text_open_sections(
     txt.write_text(f"PAIEMENT\n\nAcceptez-vous les chèques ?\nNon. {answer}\n", encoding="utf-8")
     chunk = ingest_file(txt, root=tmp_path).chunks[0]
     assert chunk.section == "PAIEMENT > Acceptez-vous les chèques ?"
+
+
+def test_a_price_list_typed_as_lines_keeps_one_price_per_line(tmp_path: Path) -> None:
+    txt = tmp_path / "tarifs.txt"
+    txt.write_text(
+        "COUPES\n\nCoupe homme ........ 28 €\nCoupe femme\t\t45 €\n"
+        "Prix TTC, shampoing compris\nBrushing   25 euros\n\n"
+        "Le salon est ouvert du mardi au samedi, sans interruption\nà midi.\n",
+        encoding="utf-8",
+    )
+    chunk = ingest_file(txt, root=tmp_path).chunks[0]
+    assert chunk.section == "COUPES"
+    assert chunk.text.splitlines() == [
+        "Coupe homme — 28 €",
+        "Coupe femme — 45 €",
+        "Prix TTC, shampoing compris",
+        "Brushing — 25 euros",
+        "Le salon est ouvert du mardi au samedi, sans interruption à midi.",
+    ]
+    md = tmp_path / "tarifs.md"
+    md.write_text("## Soins\n\nSoin kératine : 25 €\nMassage crânien : 28 €\n", encoding="utf-8")
+    assert ingest_file(md, root=tmp_path).chunks[0].text == (
+        "Soin kératine : 25 €\nMassage crânien : 28 €"
+    )
