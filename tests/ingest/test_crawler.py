@@ -221,3 +221,26 @@ def test_the_cli_exits_0_with_a_summary_and_2_on_usage_errors(
 )
 def test_file_names_follow_the_url_path(url: str, name: str) -> None:
     assert file_for(url) == name
+
+
+def test_without_robots_txt_everything_on_the_host_may_be_fetched(
+    site: tuple[str, _Site], tmp_path: Path
+) -> None:
+    base, state = site
+    del state.routes["/robots.txt"]
+    result = crawl(base + "/", out=tmp_path, options=FAST, today=date(2026, 11, 25))
+    assert base + "/prive/admin" in {p.url for p in result.pages}
+    assert base + "/infos/" in {p.url for p in result.pages}  # /sitemap.xml by default
+
+
+def test_robots_crawl_delay_slows_the_crawler_down(site: tuple[str, _Site]) -> None:
+    import httpx
+
+    from ingest.crawler import _Crawler
+
+    base, state = site
+    state.routes["/robots.txt"] = (200, {}, b"User-agent: *\nCrawl-delay: 3\n")
+    with httpx.Client(timeout=1) as client:
+        crawler = _Crawler(base + "/", FAST, client)
+        crawler.load_robots()
+    assert crawler.delay == 3
