@@ -144,6 +144,11 @@ def create_app(
                 "refused a request with a bad or missing Twilio signature",
                 extra={"path": request.path},
             )
+            if not cfg.public_base_url and "X-Forwarded-Proto" in request.headers:
+                logger.warning(
+                    "behind a proxy or ngrok, set PUBLIC_BASE_URL to the public https URL: "
+                    "Twilio signs the URL it called, not the one this server sees"
+                )
             abort(403, description="invalid Twilio signature")
         return form
 

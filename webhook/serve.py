@@ -64,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
 
     config = Config()
     config.bind = [f"{args.host}:{args.port}"]
-    config.wsgi_max_body_size = HYPERCORN_MAX_BODY
+    config.wsgi_max_body_size = max(HYPERCORN_MAX_BODY, 2 * app.config["MAX_CONTENT_LENGTH"])
     config.accesslog = None
     config.errorlog = logging.getLogger("hypercorn.error")  # through our formatter, once
 

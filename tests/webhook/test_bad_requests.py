@@ -146,3 +146,20 @@ def test_the_signature_is_checked_against_the_received_url_without_public_base_u
     refused = post_signed(client, "/voice", call_form(), signed_url=PUBLIC + "/voice")
     assert refused.status_code == 403
     assert len(stub.state.dispatches) == 1
+
+
+def test_a_proxy_without_public_base_url_gets_a_hint_in_the_log(
+    make_app, stub: LiveKitStub, caplog: pytest.LogCaptureFixture
+) -> None:
+    client = make_app(public_base_url=None).test_client()
+    form = call_form()
+    response = client.post(
+        "/voice",
+        data=form,
+        headers={
+            "X-Twilio-Signature": sign(PUBLIC + "/voice", form),
+            "X-Forwarded-Proto": "https",
+        },
+    )
+    assert response.status_code == 403
+    assert any("PUBLIC_BASE_URL" in r.getMessage() for r in caplog.records)
