@@ -163,3 +163,17 @@ def test_running_headers_and_footers_are_dropped_and_bold_lines_are_headings(
     assert "Carte des soins" not in text and "Page 2 / 3" not in text
     assert "Texte de la rubrique 2, avec ses conseils et ses détails pour bien" in text
     assert chunks[0].title == "Soins"  # "untitled" in the metadata: the file name is used
+
+
+def test_the_committed_sample_pdf_keeps_every_service_row_whole() -> None:
+    sources = REPO / "sources"
+    profile = load_profile(sources / "salon.toml")
+    result = ingest_file(sources / "tarifs-maison-margaux-2026.pdf", root=sources)
+    assert result.reports[0].status == "ok" and result.reports[0].pages == 5
+    lines = {line for chunk in result.chunks for line in chunk.text.splitlines()}
+    missing = [
+        s.name
+        for s in profile.services
+        if f"{s.name} — {duration_label(s.duration)} — {price_label(s)}" not in lines
+    ]
+    assert missing == []
