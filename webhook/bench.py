@@ -6,7 +6,8 @@ Flask-on-Hypercorn endpoint returning fixed TwiML (same runner settings). Then:
 
 1. throughput and latency: `--rounds` bursts of `--concurrency` simultaneous signed
    `POST /voice` (each a new CallSid, so each is a real dispatch), alternating with the same
-   bursts against the bare endpoint; targets: ratio >= 0.5, webhook p99 <= 50 ms;
+   bursts against the bare endpoint; targets: ratio >= 0.5, webhook p99 <= 50 ms; then, for
+   reference, latency under light load (bursts of `--light` calls);
 2. fallback: the stub is made `--slow` seconds slow and one burst is sent; target: the
    slowest answer is within the dispatch budget (`--budget`) + 100 ms, all of them fallback.
 
@@ -219,6 +220,9 @@ async def _bench(args: argparse.Namespace, tmp: Path) -> dict[str, object]:
                     if name == "hook":
                         bodies_ok &= all("<Sip" in b for b in bodies)
             cpu = {name: _cpu_seconds(pid) - cpu_before[name] for name, pid in pids.items()}
+            light: list[float] = []  # a busy salon's reality: a few calls at once
+            for _ in range(args.rounds * 4):
+                light.extend((await _burst(session, hook, _signed_forms(hook, args.light)))[1])
             async with session.get(stub_url + "/_stub/state") as resp:
                 stub_state = await resp.json()
 
@@ -240,6 +244,11 @@ async def _bench(args: argparse.Namespace, tmp: Path) -> dict[str, object]:
             "voice_max_ms": _ms(max(lat["hook"])),
             "bare_p50_ms": _ms(statistics.median(lat["bare"])),
             "bare_p99_ms": _ms(_pct(lat["bare"], 0.99)),
+            "light_load": {
+                "concurrency": args.light,
+                "voice_p50_ms": _ms(statistics.median(light)),
+                "voice_p99_ms": _ms(_pct(light, 0.99)),
+            },
             "all_bridged": bodies_ok,
             "cpu_ms_per_request": {name: round(sec * 1000 / total, 3) for name, sec in cpu.items()},
             "stub_dispatches": stub_state["dispatches"],
@@ -273,13 +282,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=5, help="bursts per server")
     parser.add_argument("--budget", type=float, default=1.0, help="LIVEKIT_DISPATCH_TIMEOUT")
     parser.add_argument("--slow", type=float, default=2.0, help="stub delay in the 2nd phase")
+    parser.add_argument("--light", type=int, default=5, help="concurrency of the light phase")
     parser.add_argument("--threads", type=int, default=128, help="server worker threads")
     parser.add_argument("--serve-bare", type=int, metavar="PORT", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.serve_bare:
         return _serve_bare(args.serve_bare, args.threads)
-    if not (1 <= args.concurrency <= 1000 and 1 <= args.rounds <= 100):
-        parser.error("--concurrency must be in 1..1000 and --rounds in 1..100")
+    if not (1 <= args.concurrency <= 1000 and 1 <= args.rounds <= 100 and 1 <= args.light <= 100):
+        parser.error("--concurrency must be in 1..1000, --rounds and --light in 1..100")
     if args.slow <= args.budget:
         parser.error("--slow must exceed --budget, or the fallback phase measures nothing")
     with tempfile.TemporaryDirectory() as tmp:
