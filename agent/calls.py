@@ -5,6 +5,7 @@ Shared by the LiveKit worker and the text mode so both run the same call lifecyc
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import sqlite3
 import uuid
@@ -12,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from livekit.agents import AgentSession, llm
-from livekit.agents.voice.events import ConversationItemAddedEvent
+from livekit.agents.voice.events import ConversationItemAddedEvent, ErrorEvent
 
 from agent import persona
 from agent.call_context import CallContext
@@ -129,6 +130,45 @@ def watch_session(call: CallContext, session: AgentSession) -> None:
                 call.turn_latencies.append(latency)
 
     session.on("conversation_item_added", on_item)
+
+    def on_error(ev: ErrorEvent) -> None:
+        error = ev.error
+        if getattr(error, "type", "") != "llm_error" or error.recoverable:
+            return
+        if call.extra.get("llm_down"):
+            return
+        call.extra["llm_down"] = True
+        logger.error("language model unavailable; apologising to the caller")
+        can_transfer = bool(call.call_sid and call.profile.transfer_number)
+        handle = session.say(
+            LLM_DOWN + (LLM_DOWN_TRANSFER if can_transfer else LLM_DOWN_CALL_BACK),
+            allow_interruptions=False,
+        )
+        if can_transfer:
+            task = asyncio.create_task(_transfer_after(call, handle))
+            _background.add(task)
+            task.add_done_callback(_background.discard)
+
+    session.on("error", on_error)
+
+
+LLM_DOWN = "Excusez-moi, je rencontre un problème technique."
+LLM_DOWN_TRANSFER = " Je vous passe quelqu'un du salon."
+LLM_DOWN_CALL_BACK = (
+    " Pouvez-vous rappeler le salon dans quelques minutes ? Merci de votre patience."
+)
+_background: set[asyncio.Task[None]] = set()
+
+
+async def _transfer_after(call: CallContext, handle: Any) -> None:
+    from agent.telephony import transfer_call
+
+    try:
+        await handle.wait_for_playout()
+        await transfer_call(call, reason="assistante en panne")
+        call.set_outcome("transferred")
+    except Exception:
+        logger.exception("fallback transfer failed")
 
 
 async def finish_call(call: CallContext, *, session: AgentSession) -> None:

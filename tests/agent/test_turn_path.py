@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from agent.sim import ScriptedLLM
 from tests.agent.harness import FakeKB, make_call_context, start_text_call
 
 MODES = ["llm_node", "hook"]
@@ -128,3 +129,21 @@ async def test_a_broken_passage_framing_never_drops_the_turn(
         await call.aclose()
     assert turn.replies == ["Je vous réponds tout de suite."]
     assert model.requests[0].messages()[-1] == ("user", "Combien coûte une coupe femme ?")
+
+
+async def test_when_the_language_model_is_down_the_caller_hears_an_apology(tmp_path: Path) -> None:
+    from livekit.agents import APIStatusError
+
+    from agent import calls
+
+    ctx = make_call_context(tmp_path)
+    model = ScriptedLLM(
+        [], fail_with=APIStatusError("quota exceeded", status_code=429, retryable=False)
+    )
+    call, agent, _ = await start_text_call(model, call=ctx)
+    calls.watch_session(ctx, call.session)
+    try:
+        turn = await call.send("Bonjour, vous êtes ouverts demain ?")
+    finally:
+        await call.aclose()
+    assert turn.replies == [calls.LLM_DOWN + calls.LLM_DOWN_CALL_BACK]
