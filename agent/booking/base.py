@@ -110,8 +110,10 @@ class BaseCalendar(abc.ABC):
             return fn(self._conn)
 
     def close_db(self) -> None:
-        with self._lock:
-            self._conn.close()
+        """Close the state-db connection if this calendar opened it (never a lent one)."""
+        if self._owns_conn:
+            with self._lock:
+                self._conn.close()
 
     # ------------------------------------------------------------------- services
 
@@ -330,8 +332,7 @@ class BaseCalendar(abc.ABC):
 
     async def aclose(self) -> None:
         """Close the state-db connection this calendar opened (not one it was lent)."""
-        if self._owns_conn:
-            self.close_db()
+        self.close_db()
 
 
 def _own_connection(db: sqlite3.Connection | str | Path | None) -> sqlite3.Connection:
