@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+import sys
 from dataclasses import dataclass
 from typing import Any
 
@@ -120,7 +121,32 @@ async def entrypoint(ctx: JobContext) -> None:
     session.say(calls.greeting_for(call), allow_interruptions=True)
 
 
-def main() -> None:
+REQUIRED = {
+    "LIVEKIT_URL": "the LiveKit server (wss://<project>.livekit.cloud)",
+    "LIVEKIT_API_KEY": "LiveKit credentials",
+    "LIVEKIT_API_SECRET": "LiveKit credentials",
+    "OPENAI_API_KEY": "the agent's language model",
+    "DEEPGRAM_API_KEY": "speech recognition",
+    "ELEVEN_API_KEY": "speech synthesis",
+}
+
+
+def missing_settings(command: str | None) -> list[str]:
+    """Settings a command needs that are unset (`console` needs no LiveKit server)."""
+    if command not in ("start", "dev", "console", "connect"):
+        return []
+    names = [n for n in REQUIRED if command != "console" or not n.startswith("LIVEKIT_")]
+    return [name for name in names if not settings.get(name)]
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = sys.argv[1:] if argv is None else argv
+    missing = missing_settings(args[0] if args else None)
+    if missing:
+        for name in missing:
+            print(f"agent: error: missing setting {name} ({REQUIRED[name]})", file=sys.stderr)
+        print("agent: every setting is listed in .env.example", file=sys.stderr)
+        raise SystemExit(1)
     cli.run_app(server)
 
 

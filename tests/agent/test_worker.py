@@ -52,3 +52,21 @@ def test_prewarm_loads_vad_turn_detector_profile_and_tolerates_a_missing_index(
     assert proc.userdata["vad"] is not None
     assert proc.userdata["turn_detector"] is not None
     assert proc.userdata["kb"] is None
+
+
+def test_starting_without_credentials_names_each_missing_setting(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from agent.worker import main
+
+    for name in ("LIVEKIT_URL", "LIVEKIT_API_KEY", "DEEPGRAM_API_KEY"):
+        monkeypatch.setenv(name, "")
+    monkeypatch.setenv("LIVEKIT_API_SECRET", "secret")
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
+    monkeypatch.setenv("ELEVEN_API_KEY", "el-test")
+    with pytest.raises(SystemExit) as exited:
+        main(["start"])
+    assert exited.value.code == 1
+    err = capsys.readouterr().err
+    assert "LIVEKIT_URL" in err and "LIVEKIT_API_KEY" in err and "DEEPGRAM_API_KEY" in err
+    assert "OPENAI_API_KEY" not in err
