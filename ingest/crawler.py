@@ -13,6 +13,7 @@ pages refused by robots.txt) are reported in the result and the manifest.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import logging
 import re
@@ -205,10 +206,14 @@ class _Crawler:
         return None
 
 
-def _links(html: str, base: str, host: str) -> list[str]:
+def _parse_page(html: str, base: str, host: str) -> tuple[list[str], set[str]]:
+    """Same-host links to follow, and the page's `<meta name="robots">` directives."""
     from bs4 import BeautifulSoup
 
     soup = BeautifulSoup(html, "lxml")
+    directives: set[str] = set()
+    for meta in soup.find_all("meta", attrs={"name": re.compile("^robots$", re.I)}):
+        directives |= {d.strip().lower() for d in str(meta.get("content", "")).split(",")}
     out: list[str] = []
     for anchor in soup.find_all("a", href=True):
         href = str(anchor.get("href", "")).strip()
@@ -219,7 +224,7 @@ def _links(html: str, base: str, host: str) -> list[str]:
         url = _normalise(urljoin(base, href))
         if _same_host(url, host) and not SKIP_EXTENSIONS.search(urlsplit(url).path):
             out.append(url)
-    return out
+    return out, directives
 
 
 def crawl(
@@ -248,6 +253,7 @@ def crawl(
         queue: deque[str] = deque([crawler.start, *crawler.sitemap_urls(sitemaps)])
         seen: set[str] = set()
         used_files: set[str] = set()
+        saved: set[str] = set()  # content hashes of saved pages
         while queue and len(result.pages) < opts.max_pages:
             url = queue.popleft()
             if url in seen:
@@ -269,6 +275,17 @@ def crawl(
             else:
                 crawler.problems.append(Problem(final_url, f"not HTML ({ctype or 'no type'})"))
                 continue
+            digest = hashlib.sha256(response.content).hexdigest()
+            if digest in saved:
+                continue  # the same page under another URL (tracking parameters, aliases)
+            saved.add(digest)
+            if ctype in HTML_TYPES:
+                links, directives = _parse_page(response.text, final_url, crawler.host)
+                if "nofollow" not in directives and "none" not in directives:
+                    queue.extend(u for u in links if u not in seen)
+                if "noindex" in directives or "none" in directives:
+                    crawler.problems.append(Problem(final_url, "page asks not to be indexed"))
+                    continue
             base, ext = name.rsplit(".", 1)
             n = 2
             while name in used_files:
@@ -282,10 +299,6 @@ def crawl(
             result.pages.append(record)
             if on_page is not None:
                 on_page(record)
-            if ctype in HTML_TYPES:
-                queue.extend(
-                    u for u in _links(response.text, final_url, crawler.host) if u not in seen
-                )
         result.problems = crawler.problems
     if not result.pages:
         shutil.rmtree(staging, ignore_errors=True)

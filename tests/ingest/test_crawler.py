@@ -75,9 +75,10 @@ class _Site:
                     b'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/'
                     b'sitemap/0.9"><url><loc>{base}/infos/</loc></url></urlset>',
                 ),
-                "/infos/": (200, html, _page("Infos", "Ouvert du mardi au samedi.")),
+                "/infos/": (200, html, _page("Infos", "Ouvert du mardi au samedi.", "/?utm=x")),
             }
         )
+        self.routes["/?utm=x"] = self.routes["/"]  # the home page again, under a tracking URL
 
 
 @pytest.fixture
@@ -143,6 +144,7 @@ def test_a_crawl_saves_same_host_pages_and_reports_every_problem(
     assert problems["/lent"].startswith("timeout after 0.3 s")
     assert problems["/prive/admin"] == "disallowed by robots.txt"
     assert problems["/flux.xml"] == "not HTML (application/rss+xml)"
+    assert "/?utm=x" in state.requests  # fetched, but identical to "/": not saved twice
     assert "/prive/admin" not in state.requests  # robots.txt honoured before any request
     assert "/logo.png" not in state.requests
     assert not any("autre-site" in r for r in state.requests)
@@ -244,3 +246,21 @@ def test_robots_crawl_delay_slows_the_crawler_down(site: tuple[str, _Site]) -> N
         crawler = _Crawler(base + "/", FAST, client)
         crawler.load_robots()
     assert crawler.delay == 3
+
+
+def test_noindex_pages_are_not_saved_but_their_links_are_followed(
+    site: tuple[str, _Site], tmp_path: Path
+) -> None:
+    base, state = site
+    state.routes["/prestations/"] = (
+        200,
+        {"Content-Type": "text/html"},
+        b"<html><head><meta name='robots' content='noindex, follow'></head><body><main>"
+        b"<p>Page en travaux</p><a href='/cache/'>x</a></main></body></html>",
+    )
+    state.routes["/cache/"] = (200, {"Content-Type": "text/html"}, _page("Cache", "Vu."))
+    result = crawl(base + "/", out=tmp_path, options=FAST, today=date(2026, 11, 25))
+    urls = {p.url.removeprefix(base) for p in result.pages}
+    assert "/prestations/" not in urls and "/cache/" in urls
+    reasons = {p.url.removeprefix(base): p.reason for p in result.problems}
+    assert reasons["/prestations/"] == "page asks not to be indexed"
