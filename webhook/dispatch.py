@@ -99,6 +99,7 @@ class LiveKitDispatcher:
         self._lkapi: api.LiveKitAPI | None = None
         self._lock = threading.Lock()
         self._external_loop = False
+        self._loop_thread: int | None = None
 
     def use_loop(self, loop: asyncio.AbstractEventLoop) -> None:
         """Run LiveKit calls on this (the server's) running loop instead of a thread of ours.
@@ -110,6 +111,7 @@ class LiveKitDispatcher:
             if self._loop is not None:
                 raise RuntimeError("the dispatcher already runs on a loop")
             self._loop, self._external_loop = loop, True
+            self._loop_thread = threading.get_ident()  # use_loop is called on that loop
 
     async def aclose(self) -> None:
         """Close the LiveKit client from inside the loop it runs on."""
@@ -131,6 +133,9 @@ class LiveKitDispatcher:
 
     def _run(self, coro: Coroutine[Any, Any, T], deadline: float) -> T:
         loop = self._ensure_loop()
+        if self._loop_thread == threading.get_ident():
+            coro.close()  # waiting here would block the very loop that must answer
+            raise DispatchFailed("error", "dispatch called on the event loop's own thread")
         future = asyncio.run_coroutine_threadsafe(coro, loop)
         try:
             # The coroutine bounds itself with wait_for; this outer bound only guards a

@@ -227,3 +227,25 @@ def test_a_retry_after_a_fallback_answers_the_fallback_again_without_dispatching
     assert first.get_data() == second.get_data()
     _assert_human_fallback(second.get_data(as_text=True))
     assert stub.state.requests == 1 and stub.state.dispatches == []
+
+
+async def test_a_dispatch_on_the_servers_own_loop_thread_fails_instead_of_blocking(
+    stub: LiveKitStub,
+) -> None:
+    import asyncio
+
+    from webhook.dispatch import DispatchFailed, LiveKitDispatcher
+
+    dispatcher = LiveKitDispatcher(
+        url=stub.url,
+        api_key="k",
+        api_secret="s",
+        agent_name="salon-receptionist",
+        transport="sip",
+        timeout=1.0,
+    )
+    dispatcher.use_loop(asyncio.get_running_loop())
+    with pytest.raises(DispatchFailed, match="own thread"):
+        dispatcher.dispatch(call_sid=new_call_sid(), caller="+33612345678", callee="+33478421890")
+    assert stub.state.requests == 0
+    await dispatcher.aclose()
