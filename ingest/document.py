@@ -48,10 +48,12 @@ class Document:
     pages: int | None = None
     warnings: list[str] = field(default_factory=list)
 
-    def heading(self, text: str, level: int, *, page: int | None = None, **kw: object) -> None:
+    def heading(
+        self, text: str, level: int, *, page: int | None = None, kind: Kind | None = None
+    ) -> None:
         text = clean_text(text)
         if text:
-            self.blocks.append(Block("heading", text, level=level, page=page, **kw))  # type: ignore[arg-type]
+            self.blocks.append(Block("heading", text, level=level, page=page, kind=kind))
 
     def text(self, text: str, *, page: int | None = None) -> None:
         text = clean_text(text)

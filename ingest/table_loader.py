@@ -14,7 +14,7 @@ import io
 import re
 from pathlib import Path
 
-from ingest.document import Document, LoadError, clean_text, title_from_filename
+from ingest.document import Block, Document, LoadError, clean_text, title_from_filename
 from ingest.text_loader import decode_bytes
 
 _SECTION_COLUMN = re.compile(r"^(cat[ée]gorie|category|rubrique|famille|section|type)$", re.I)
@@ -84,17 +84,11 @@ def _table_to_doc(doc: Document, rows: list[list[object]], *, sheet: str | None)
                 label = _UNIT_SUFFIX.sub("", header[i]) or f"Colonne {i + 1}"
                 parts.append(f"{label} : {text}")
         if parts:
-            doc.blocks.append(_row_block(" — ".join(parts)))
+            doc.blocks.append(Block("row", " — ".join(parts)))
             written += 1
     if len(rows) - header_at - 1 > MAX_ROWS:
         doc.warnings.append(f"more than {MAX_ROWS} rows: the rest was not read")
     return written
-
-
-def _row_block(text: str):  # type: ignore[no-untyped-def]
-    from ingest.document import Block
-
-    return Block("row", text)
 
 
 def load_csv(path: Path) -> Document:
