@@ -12,127 +12,32 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from datetime import date, datetime, timedelta
-from typing import Annotated, Any
+from typing import Annotated
 
 from livekit.agents import RunContext, ToolError, function_tool
 from pydantic import Field
 
-from agent.booking import (
-    Booking,
-    CalendarError,
-    Customer,
-    Slot,
-    SlotPreferences,
-    SlotTaken,
-    Window,
-)
+from agent.booking import Booking, CalendarError, Customer, SlotTaken
 from agent.call_context import CallContext
 from agent.messaging import queue_confirmation, queue_salon_message
 from agent.telephony import end_call_soon, transfer_call
-from salon.profile import WEEKDAYS_FR, Service
+from agent.tool_support import (
+    after_slot_taken,
+    calendar_of,
+    call_of,
+    find_slots_for,
+    found_booking,
+    offered_slot,
+    parse_day,
+    preferences_from,
+    service_or_question,
+    slot_list,
+    today_line,
+    tool_error,
+)
+from salon.profile import Service
 
 logger = logging.getLogger("agent")
-
-_DAY_OFFSETS = {"aujourd'hui": 0, "aujourd hui": 0, "demain": 1, "après-demain": 2}
-_NUMERIC_DAY = re.compile(r"^(\d{1,2})(?:[/.-](\d{1,2}))?(?:[/.-](\d{2,4}))?$")
-
-
-def parse_day(text: str | None, today: date) -> date | None:
-    """`2026-12-05`, `samedi`, `demain`, `le 12`, `12/12` → a date on or after today."""
-    if not text:
-        return None
-    raw = text.strip().lower().removeprefix("le ").strip()
-    try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        pass
-    if raw in _DAY_OFFSETS:
-        return today + timedelta(days=_DAY_OFFSETS[raw])
-    for i, name in enumerate(WEEKDAYS_FR):
-        if raw.startswith(name):
-            ahead = (i - today.weekday()) % 7
-            if "prochain" in raw and ahead == 0:
-                ahead = 7
-            return today + timedelta(days=ahead)
-    match = _NUMERIC_DAY.match(raw.split(" ")[0])
-    if match:
-        day = int(match.group(1))
-        month = int(match.group(2) or today.month)
-        year = int(match.group(3) or today.year)
-        year = year + 2000 if year < 100 else year
-        try:
-            found = date(year, month, day)
-        except ValueError:
-            return None
-        if found < today and not match.group(3):
-            try:  # "le 12" means next month, "12/01" next year
-                found = (
-                    date(found.year + (found.month == 12), found.month % 12 + 1, day)
-                    if not match.group(2)
-                    else date(found.year + 1, month, day)
-                )
-            except ValueError:
-                return None
-        return found
-    return None
-
-
-def _call(context: RunContext[Any]) -> CallContext:
-    call = context.userdata
-    if not isinstance(call, CallContext):
-        raise ToolError("Je ne peux pas accéder à l'agenda pour le moment.")
-    return call
-
-
-def _calendar(call: CallContext) -> Any:
-    if call.calendar is None:
-        raise ToolError(
-            "Je ne peux pas accéder à l'agenda pour le moment. Je peux prendre un message "
-            "pour que le salon vous rappelle."
-        )
-    return call.calendar
-
-
-def _fail(exc: CalendarError, alternative: str = "") -> ToolError:
-    logger.warning("calendar error in a tool", extra={"error": type(exc).__name__})
-    return ToolError(f"{exc.caller_message} {alternative}".strip())
-
-
-def _slot_list(slots: list[Slot]) -> str:
-    return " ; ".join(f"{i}) {s.words}" for i, s in enumerate(slots, start=1))
-
-
-def _service(call: CallContext, said: str) -> Service | str:
-    """The service, or a French question to ask the caller."""
-    match = _calendar(call).match_service(said)
-    if match.service is not None:
-        return match.service
-    if match.question:
-        return match.question
-    return "Quelle prestation souhaitez-vous ? Par exemple une coupe, une couleur ou un brushing."
-
-
-def _prefs(call: CallContext, day: str | None, window: str | None, earliest: bool) -> Any:
-    today = call.profile.now().date()
-    wanted = parse_day(day, today)
-    if day and wanted is None:
-        raise ToolError(
-            f"Je n'ai pas compris le jour « {day} ». Donnez une date au format AAAA-MM-JJ."
-        )
-    return SlotPreferences(day=wanted, window=Window.parse(window), earliest=earliest)
-
-
-async def _find(call: CallContext, service: Service, prefs: Any, limit: int = 3) -> list[Slot]:
-    try:
-        slots: list[Slot] = await _calendar(call).free_slots(
-            service=service, prefs=prefs, limit=limit
-        )
-    except CalendarError as exc:
-        raise _fail(
-            exc, "Je peux aussi prendre un message pour que le salon vous rappelle."
-        ) from exc
-    return slots
 
 
 @function_tool
@@ -146,21 +51,21 @@ async def check_availability(
 ) -> str:
     """Donne une idée approximative des disponibilités ("vous avez de la place samedi ?")
     sans réserver. Utilise find_slots pour proposer des horaires précis."""
-    call = _call(context)
+    call = call_of(context)
     call.used_tool("check_availability")
-    services = [s for s in _calendar(call).services() if s.bookable]
+    services = [s for s in calendar_of(call).services() if s.bookable]
     chosen: Service | str = (
-        _service(call, service) if service else min(services, key=lambda s: s.duration)
+        service_or_question(call, service) if service else min(services, key=lambda s: s.duration)
     )
     if isinstance(chosen, str):
         return chosen
-    slots = await _find(call, chosen, _prefs(call, day, window, False), limit=6)
+    slots = await find_slots_for(call, chosen, preferences_from(call, day, window, False), limit=6)
     if not slots:
         return "C'est complet sur cette période. Proposez un autre jour."
     level = "plutôt libre" if len(slots) >= 5 else "quelques places"
     return (
         f"Disponibilité approximative : {level}. Premiers horaires libres : "
-        f"{_slot_list(slots[:3])}. Demandez quelle prestation pour proposer des créneaux."
+        f"{slot_list(slots[:3])}. Demandez quelle prestation pour proposer des créneaux."
     )
 
 
@@ -174,13 +79,13 @@ async def find_slots(
 ) -> str:
     """Cherche au plus trois créneaux libres pour une prestation (pour réserver ou déplacer).
     Lis-les naturellement au client et demande lequel il préfère."""
-    call = _call(context)
+    call = call_of(context)
     call.used_tool("find_slots")
     call.note_intent("booking")
-    chosen = _service(call, service)
+    chosen = service_or_question(call, service)
     if isinstance(chosen, str):
         return f"Demandez au client : {chosen}"
-    slots = await _find(call, chosen, _prefs(call, day, window, earliest))
+    slots = await find_slots_for(call, chosen, preferences_from(call, day, window, earliest))
     call.offered_slots = slots
     call.extra["service"] = chosen
     if not slots:
@@ -189,35 +94,9 @@ async def find_slots(
             "ou le plus tôt possible."
         )
     return (
-        f"Créneaux libres pour {chosen.name} ({chosen.duration} min) : {_slot_list(slots)}. "
+        f"Créneaux libres pour {chosen.name} ({chosen.duration} min) : {slot_list(slots)}. "
         "Proposez-les au client et demandez lequel lui convient."
     )
-
-
-def _offered(call: CallContext, slot_number: int) -> Slot:
-    if not call.offered_slots:
-        raise ToolError("Aucun créneau n'a encore été proposé : utilisez d'abord find_slots.")
-    if not 1 <= slot_number <= len(call.offered_slots):
-        raise ToolError(
-            f"Choisissez un créneau entre 1 et {len(call.offered_slots)} : "
-            f"{_slot_list(call.offered_slots)}."
-        )
-    slot: Slot = call.offered_slots[slot_number - 1]
-    return slot
-
-
-async def _after_slot_taken(call: CallContext, exc: SlotTaken, slot: Slot) -> ToolError:
-    service = call.extra.get("service")
-    if isinstance(service, Service):
-        try:
-            prefs = SlotPreferences(day=slot.start.date())
-            others = [s for s in await _find(call, service, prefs) if s.start != slot.start]
-        except ToolError:
-            others = []
-        call.offered_slots = others
-        if others:
-            return _fail(exc, f"Autres créneaux possibles : {_slot_list(others)}.")
-    return _fail(exc, "Je peux chercher un autre jour.")
 
 
 @function_tool
@@ -234,10 +113,10 @@ async def book_appointment(
 ) -> str:
     """Réserve le créneau choisi. Avant, récapitule (prestation, jour, heure, nom) et attends
     un oui explicite du client ; sinon confirmed=false."""
-    call = _call(context)
+    call = call_of(context)
     call.used_tool("book_appointment")
     call.note_intent("booking")
-    slot = _offered(call, slot_number)
+    slot = offered_slot(call, slot_number)
     if not confirmed:
         return f"Demandez une confirmation explicite : {slot.words}, au nom de {customer_name} ?"
     number = phone or call.caller
@@ -246,26 +125,19 @@ async def book_appointment(
     service = call.profile.service(slot.service_id)
     context.disallow_interruptions()
     try:
-        booking: Booking = await _calendar(call).book(
+        booking: Booking = await calendar_of(call).book(
             service=service, slot=slot, customer=Customer(name=customer_name, phone=number)
         )
     except SlotTaken as exc:
-        raise await _after_slot_taken(call, exc, slot) from exc
+        raise await after_slot_taken(call, exc, slot) from exc
     except CalendarError as exc:
-        raise _fail(exc, "Je peux prendre un message pour que le salon vous rappelle.") from exc
+        raise tool_error(
+            exc, "Je peux prendre un message pour que le salon vous rappelle."
+        ) from exc
     call.set_outcome("booked")
     call.offered_slots = []
     sms = await queue_confirmation(call, kind="booked", booking=booking, phone=number)
     return f"Rendez-vous confirmé : {service.name}, {booking.words}. {sms}"
-
-
-def _found(call: CallContext, number: int) -> Booking:
-    bookings: list[Booking] = call.extra.get("bookings", [])
-    if not bookings:
-        raise ToolError("Cherchez d'abord le rendez-vous avec find_my_appointment.")
-    if not 1 <= number <= len(bookings):
-        raise ToolError(f"Choisissez un rendez-vous entre 1 et {len(bookings)}.")
-    return bookings[number - 1]
 
 
 @function_tool
@@ -275,15 +147,15 @@ async def find_my_appointment(
     day: Annotated[str | None, Field(description="jour du rendez-vous si besoin")] = None,
 ) -> str:
     """Retrouve les rendez-vous à venir de l'appelant (par son numéro, sinon nom et jour)."""
-    call = _call(context)
+    call = call_of(context)
     call.used_tool("find_my_appointment")
     today = call.profile.now().date()
     try:
-        bookings: list[Booking] = await _calendar(call).find_bookings(
+        bookings: list[Booking] = await calendar_of(call).find_bookings(
             caller_phone=call.caller, name=name, day=parse_day(day, today)
         )
     except CalendarError as exc:
-        raise _fail(exc, "Je peux prendre un message pour le salon.") from exc
+        raise tool_error(exc, "Je peux prendre un message pour le salon.") from exc
     call.extra["bookings"] = bookings
     if not bookings:
         if name and day:
@@ -308,15 +180,15 @@ async def send_verification_code(
 ) -> str:
     """Envoie un code par SMS au numéro enregistré du rendez-vous (quand il n'est pas lié au
     numéro de l'appelant). Ne révèle jamais ce numéro."""
-    call = _call(context)
+    call = call_of(context)
     call.used_tool("send_verification_code")
-    booking = _found(call, appointment_number)
+    booking = found_booking(call, appointment_number)
     try:
-        await _calendar(call).send_verification_code(
+        await calendar_of(call).send_verification_code(
             booking_uid=booking.uid, caller_phone=call.caller
         )
     except CalendarError as exc:
-        raise _fail(exc) from exc
+        raise tool_error(exc) from exc
     return "Code envoyé par SMS au numéro du rendez-vous. Demandez au client de le lire."
 
 
@@ -327,15 +199,15 @@ async def verify_code(
     code: Annotated[str, Field(description="le code lu par le client, chiffres seulement")],
 ) -> str:
     """Vérifie le code reçu par SMS ; ensuite le rendez-vous peut être déplacé ou annulé."""
-    call = _call(context)
+    call = call_of(context)
     call.used_tool("verify_code")
-    booking = _found(call, appointment_number)
+    booking = found_booking(call, appointment_number)
     try:
-        await _calendar(call).verify_code(
+        await calendar_of(call).verify_code(
             booking_uid=booking.uid, caller_phone=call.caller, code=re.sub(r"\D", "", code)
         )
     except CalendarError as exc:
-        raise _fail(exc) from exc
+        raise tool_error(exc) from exc
     return "Code correct : vous pouvez déplacer ou annuler ce rendez-vous."
 
 
@@ -347,22 +219,22 @@ async def reschedule_appointment(
     confirmed: Annotated[bool, Field(description="true seulement après un oui explicite")],
 ) -> str:
     """Déplace un rendez-vous vers un créneau proposé par find_slots, après confirmation."""
-    call = _call(context)
+    call = call_of(context)
     call.used_tool("reschedule_appointment")
     call.note_intent("change")
-    booking = _found(call, appointment_number)
-    slot = _offered(call, slot_number)
+    booking = found_booking(call, appointment_number)
+    slot = offered_slot(call, slot_number)
     if not confirmed:
         return f"Demandez une confirmation explicite : déplacer au {slot.words} ?"
     context.disallow_interruptions()
     try:
-        moved: Booking = await _calendar(call).reschedule(
+        moved: Booking = await calendar_of(call).reschedule(
             booking_uid=booking.uid, new_slot=slot, caller_phone=call.caller
         )
     except SlotTaken as exc:
-        raise await _after_slot_taken(call, exc, slot) from exc
+        raise await after_slot_taken(call, exc, slot) from exc
     except CalendarError as exc:
-        raise _fail(exc, "Le rendez-vous actuel reste inchangé.") from exc
+        raise tool_error(exc, "Le rendez-vous actuel reste inchangé.") from exc
     call.set_outcome("changed")
     call.offered_slots = []
     phone = (moved.customer.phone if moved.customer else None) or call.caller
@@ -380,21 +252,21 @@ async def cancel_appointment(
     reason: Annotated[str, Field(description="motif donné par le client")] = "",
 ) -> str:
     """Annule un rendez-vous de l'appelant, après confirmation explicite."""
-    call = _call(context)
+    call = call_of(context)
     call.used_tool("cancel_appointment")
     call.note_intent("cancel")
-    booking = _found(call, appointment_number)
+    booking = found_booking(call, appointment_number)
     if not confirmed:
         return f"Demandez une confirmation explicite : annuler le rendez-vous du {booking.words} ?"
     context.disallow_interruptions()
     try:
-        cancelled: Booking = await _calendar(call).cancel(
+        cancelled: Booking = await calendar_of(call).cancel(
             booking_uid=booking.uid,
             caller_phone=call.caller,
             reason=reason or "annulé par téléphone",
         )
     except CalendarError as exc:
-        raise _fail(exc) from exc
+        raise tool_error(exc) from exc
     call.set_outcome("cancelled")
     phone = (cancelled.customer.phone if cancelled.customer else None) or call.caller
     sms = await queue_confirmation(call, kind="cancelled", booking=cancelled, phone=phone)
@@ -408,7 +280,7 @@ async def transfer_to_human(
 ) -> str:
     """Transfère l'appel à une personne du salon (quand le client le demande ou que tu ne
     peux pas l'aider). Dis d'abord que tu transfères."""
-    call = _call(context)
+    call = call_of(context)
     call.used_tool("transfer_to_human")
     if not call.profile.transfer_number:
         raise ToolError(
@@ -439,7 +311,7 @@ async def take_message(
     ] = None,
 ) -> str:
     """Prend un message pour le salon (rappel, question sans réponse, demande particulière)."""
-    call = _call(context)
+    call = call_of(context)
     call.used_tool("take_message")
     number = callback_number or call.caller
     call.extra.setdefault("messages", []).append(
@@ -453,7 +325,7 @@ async def take_message(
 @function_tool
 async def end_call(context: RunContext[CallContext]) -> str:
     """Termine l'appel après avoir dit au revoir (quand le client n'a plus besoin de rien)."""
-    call = _call(context)
+    call = call_of(context)
     call.used_tool("end_call")
     call.ended = True
     await asyncio.shield(end_call_soon(context))
@@ -475,6 +347,4 @@ ALL_TOOLS = [
 ]
 
 
-def today_line(now: datetime) -> str:
-    """A line for the instructions so the model resolves "samedi" to the right date."""
-    return f"Nous sommes le {WEEKDAYS_FR[now.weekday()]} {now.date().isoformat()}."
+__all__ = ["ALL_TOOLS", "parse_day", "today_line"]

@@ -1,0 +1,161 @@
+"""What the receptionist's tools share: French day words, the call's back-ends, caller-safe
+errors, slot lists read aloud, the slots and bookings offered during the call."""
+
+from __future__ import annotations
+
+import logging
+import re
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from livekit.agents import RunContext, ToolError
+
+from agent.booking import Booking, CalendarError, Slot, SlotPreferences, SlotTaken, Window
+from agent.call_context import CallContext
+from salon.profile import WEEKDAYS_FR, Service
+
+logger = logging.getLogger("agent")
+
+_DAY_OFFSETS = {"aujourd'hui": 0, "aujourd hui": 0, "demain": 1, "après-demain": 2}
+_NUMERIC_DAY = re.compile(r"^(\d{1,2})(?:[/.-](\d{1,2}))?(?:[/.-](\d{2,4}))?$")
+
+
+def parse_day(text: str | None, today: date) -> date | None:
+    """`2026-12-05`, `samedi`, `demain`, `le 12`, `12/12` → a date on or after today."""
+    if not text:
+        return None
+    raw = text.strip().lower().removeprefix("le ").strip()
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        pass
+    if raw in _DAY_OFFSETS:
+        return today + timedelta(days=_DAY_OFFSETS[raw])
+    for i, name in enumerate(WEEKDAYS_FR):
+        if raw.startswith(name):
+            ahead = (i - today.weekday()) % 7
+            if "prochain" in raw and ahead == 0:
+                ahead = 7
+            return today + timedelta(days=ahead)
+    match = _NUMERIC_DAY.match(raw.split(" ")[0])
+    if match:
+        day = int(match.group(1))
+        month = int(match.group(2) or today.month)
+        year = int(match.group(3) or today.year)
+        year = year + 2000 if year < 100 else year
+        try:
+            found = date(year, month, day)
+        except ValueError:
+            return None
+        if found < today and not match.group(3):
+            try:  # "le 12" means next month, "12/01" next year
+                found = (
+                    date(found.year + (found.month == 12), found.month % 12 + 1, day)
+                    if not match.group(2)
+                    else date(found.year + 1, month, day)
+                )
+            except ValueError:
+                return None
+        return found
+    return None
+
+
+def call_of(context: RunContext[Any]) -> CallContext:
+    call = context.userdata
+    if not isinstance(call, CallContext):
+        raise ToolError("Je ne peux pas accéder à l'agenda pour le moment.")
+    return call
+
+
+def calendar_of(call: CallContext) -> Any:
+    if call.calendar is None:
+        raise ToolError(
+            "Je ne peux pas accéder à l'agenda pour le moment. Je peux prendre un message "
+            "pour que le salon vous rappelle."
+        )
+    return call.calendar
+
+
+def tool_error(exc: CalendarError, alternative: str = "") -> ToolError:
+    logger.warning("calendar error in a tool", extra={"error": type(exc).__name__})
+    return ToolError(f"{exc.caller_message} {alternative}".strip())
+
+
+def slot_list(slots: list[Slot]) -> str:
+    return " ; ".join(f"{i}) {s.words}" for i, s in enumerate(slots, start=1))
+
+
+def service_or_question(call: CallContext, said: str) -> Service | str:
+    """The service, or a French question to ask the caller."""
+    match = calendar_of(call).match_service(said)
+    if match.service is not None:
+        return match.service
+    if match.question:
+        return match.question
+    return "Quelle prestation souhaitez-vous ? Par exemple une coupe, une couleur ou un brushing."
+
+
+def preferences_from(call: CallContext, day: str | None, window: str | None, earliest: bool) -> Any:
+    today = call.profile.now().date()
+    wanted = parse_day(day, today)
+    if day and wanted is None:
+        raise ToolError(
+            f"Je n'ai pas compris le jour « {day} ». Donnez une date au format AAAA-MM-JJ."
+        )
+    return SlotPreferences(day=wanted, window=Window.parse(window), earliest=earliest)
+
+
+async def find_slots_for(
+    call: CallContext, service: Service, prefs: Any, limit: int = 3
+) -> list[Slot]:
+    try:
+        slots: list[Slot] = await calendar_of(call).free_slots(
+            service=service, prefs=prefs, limit=limit
+        )
+    except CalendarError as exc:
+        raise tool_error(
+            exc, "Je peux aussi prendre un message pour que le salon vous rappelle."
+        ) from exc
+    return slots
+
+
+def offered_slot(call: CallContext, slot_number: int) -> Slot:
+    if not call.offered_slots:
+        raise ToolError("Aucun créneau n'a encore été proposé : utilisez d'abord find_slots.")
+    if not 1 <= slot_number <= len(call.offered_slots):
+        raise ToolError(
+            f"Choisissez un créneau entre 1 et {len(call.offered_slots)} : "
+            f"{slot_list(call.offered_slots)}."
+        )
+    slot: Slot = call.offered_slots[slot_number - 1]
+    return slot
+
+
+async def after_slot_taken(call: CallContext, exc: SlotTaken, slot: Slot) -> ToolError:
+    service = call.extra.get("service")
+    if isinstance(service, Service):
+        try:
+            prefs = SlotPreferences(day=slot.start.date())
+            others = [
+                s for s in await find_slots_for(call, service, prefs) if s.start != slot.start
+            ]
+        except ToolError:
+            others = []
+        call.offered_slots = others
+        if others:
+            return tool_error(exc, f"Autres créneaux possibles : {slot_list(others)}.")
+    return tool_error(exc, "Je peux chercher un autre jour.")
+
+
+def found_booking(call: CallContext, number: int) -> Booking:
+    bookings: list[Booking] = call.extra.get("bookings", [])
+    if not bookings:
+        raise ToolError("Cherchez d'abord le rendez-vous avec find_my_appointment.")
+    if not 1 <= number <= len(bookings):
+        raise ToolError(f"Choisissez un rendez-vous entre 1 et {len(bookings)}.")
+    return bookings[number - 1]
+
+
+def today_line(now: datetime) -> str:
+    """A line for the instructions so the model resolves "samedi" to the right date."""
+    return f"Nous sommes le {WEEKDAYS_FR[now.weekday()]} {now.date().isoformat()}."
