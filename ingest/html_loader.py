@@ -84,7 +84,7 @@ def _content_root(soup: BeautifulSoup) -> Tag:
     if len(articles) == 1 and isinstance(articles[0], Tag):
         return articles[0]
     body = soup.body
-    return body if isinstance(body, Tag) else soup  # type: ignore[return-value]
+    return body if isinstance(body, Tag) else soup
 
 
 def _strip(root: Tag) -> None:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from ingest.model import IngestResult
 from ingest.pipeline import discover, ingest_directory
 from salon.profile import load_profile
 from tests.fixtures import bad_inputs
@@ -16,11 +17,11 @@ SOURCES = REPO / "sources"
 
 
 @pytest.fixture(scope="module")
-def sample():  # type: ignore[no-untyped-def]
+def sample() -> IngestResult:
     return ingest_directory(SOURCES)
 
 
-def test_the_sample_folder_ingests_every_document_without_errors(sample) -> None:  # type: ignore[no-untyped-def]
+def test_the_sample_folder_ingests_every_document_without_errors(sample: IngestResult) -> None:
     by_path = {r.path: r for r in sample.reports}
     for expected in (
         "salon.toml",
@@ -40,7 +41,7 @@ def test_the_sample_folder_ingests_every_document_without_errors(sample) -> None
     assert {"price", "hours", "policy", "faq", "other"} <= {c.kind for c in sample.chunks}
 
 
-def test_only_the_newest_website_snapshot_is_indexed(sample) -> None:  # type: ignore[no-untyped-def]
+def test_only_the_newest_website_snapshot_is_indexed(sample: IngestResult) -> None:
     old = next(r for r in sample.reports if r.path == "site/2026-06-02/")
     assert old.status == "skipped" and "older website snapshot" in (old.error or "")
     assert not any(c.source.startswith("site/2026-06-02") for c in sample.chunks)
@@ -48,7 +49,7 @@ def test_only_the_newest_website_snapshot_is_indexed(sample) -> None:  # type: i
     assert not any(c.source.endswith("manifest.json") for c in sample.chunks)
 
 
-def test_salon_toml_facts_are_indexed_in_words(sample) -> None:  # type: ignore[no-untyped-def]
+def test_salon_toml_facts_are_indexed_in_words(sample: IngestResult) -> None:
     facts = [c for c in sample.chunks if c.source == "salon.toml"]
     hours = next(c for c in facts if c.section == "Horaires d'ouverture")
     assert hours.kind == "hours"
