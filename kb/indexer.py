@@ -14,7 +14,7 @@ import hashlib
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -65,7 +65,7 @@ def hash_sources(sources: Path) -> dict[str, str]:
         with open(path, "rb") as handle:
             for block in iter(lambda: handle.read(1 << 20), b""):
                 digest.update(block)
-        hashes[rel.as_posix()] = digest.hexdigest()
+        hashes[_valid_text(rel.as_posix())] = digest.hexdigest()
     return hashes
 
 
@@ -78,6 +78,44 @@ def pipeline_fingerprint() -> str:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
+
+
+def _valid_text(value: str) -> str:
+    """A string that encodes as UTF-8: undecodable file-name bytes become U+FFFD."""
+    try:
+        value.encode("utf-8")
+        return value
+    except UnicodeEncodeError:
+        try:
+            raw = value.encode("utf-8", "surrogateescape")
+        except UnicodeEncodeError:
+            raw = value.encode("utf-8", "replace")
+        return raw.decode("utf-8", "replace")
+
+
+def _sanitised(result: IngestResult) -> IngestResult:
+    """Chunks and reports whose strings are valid UTF-8 (a file named with invalid bytes
+    must not stop the whole index)."""
+    chunks = [
+        replace(
+            c,
+            text=_valid_text(c.text),
+            title=_valid_text(c.title),
+            section=_valid_text(c.section),
+            source=_valid_text(c.source),
+        )
+        for c in result.chunks
+    ]
+    reports = [
+        replace(
+            r,
+            path=_valid_text(r.path),
+            warnings=[_valid_text(w) for w in r.warnings],
+            error=_valid_text(r.error) if r.error else r.error,
+        )
+        for r in result.reports
+    ]
+    return IngestResult(chunks=chunks, reports=reports)
 
 
 def _default_ingest(sources: Path, say: Progress) -> IngestResult:
@@ -193,7 +231,9 @@ def reindex(
             )
 
         say("reading documents")
-        result = ingest(sources) if ingest is not None else _default_ingest(sources, say)
+        result = _sanitised(
+            ingest(sources) if ingest is not None else _default_ingest(sources, say)
+        )
         unique: dict[str, Chunk] = {}
         for chunk in result.chunks:
             if chunk.text.strip():

@@ -250,3 +250,16 @@ def test_paragraphs_that_only_moved_are_not_re_embedded(
     result = build(salon_sources, db, embedder)
     assert embedder.embedded == ["tarifs\nFrange — 15 min — 12 €"]
     assert result.reused == 6 and result.chunks == 7
+
+
+def test_a_file_name_with_invalid_bytes_does_not_stop_the_index(
+    salon_sources: Path, tmp_path: Path, embedder: CountingEmbedder
+) -> None:
+    import os
+
+    (salon_sources / os.fsdecode(b"caf\xe9.md")).write_text("Coupe enfant — 16 €")
+    result = build(salon_sources, tmp_path / "kb", embedder)
+    assert result.chunks == 7
+    assert "caf\ufffd.md" in {r.path for r in result.reports}
+    retriever = Retriever.open(tmp_path / "kb", embedder=embedder)
+    assert retriever.search("coupe enfant", k=1).passages[0].source == "caf\ufffd.md"
