@@ -173,7 +173,8 @@ async def _bench(args: argparse.Namespace, tmp: Path) -> dict[str, object]:
         hook_env = {
             **env,
             "TWILIO_AUTH_TOKEN": TOKEN,
-            "PUBLIC_BASE_URL": "",
+            # as deployed behind ngrok or a proxy: the signed URL comes from the setting
+            "PUBLIC_BASE_URL": f"http://127.0.0.1:{hook_port}",
             "TELEPHONY_TRANSPORT": "sip",
             "LIVEKIT_URL": stub_url,
             "LIVEKIT_API_KEY": API_KEY,
