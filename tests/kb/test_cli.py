@@ -50,6 +50,8 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         (sources / name).write_text(text, encoding="utf-8")
     (sources / "notes.docx").write_bytes(b"PK\x03\x04 not really a document")
     (sources / "vide.md").write_text("")
+    (sources / "abime.pdf").write_bytes(b"%PDF-1.4\n1 0 obj garbage without end")
+    (sources / "ancien.txt").write_bytes("Coupe étudiant à 25 €".encode("cp1252"))
     db = root / "kb"
     first = run("reindex", "--sources", str(sources), "--db", str(db))
     return {"root": root, "sources": sources, "db": db, "stdout": first.stdout,  # type: ignore[dict-item]
@@ -60,8 +62,9 @@ def test_reindex_exits_0_with_a_summary_table_even_with_bad_files(built: dict) -
     assert built["code"] == 0, built["stderr"]
     table = built["stdout"]
     assert "document" in table and "chunks" in table and "pages" in table and "warnings" in table
-    for name in ("tarifs.md", "horaires.md", "faq.md", "notes.docx", "vide.md"):
+    for name in ("tarifs.md", "horaires.md", "faq.md", "notes.docx", "vide.md", "abime.pdf"):
         assert name in table
+    assert "warnings:" in table  # the reasons are listed under the table
     assert "index version" in table and "serving" in table
     assert "reindex:" in built["stderr"]  # progress goes to stderr
 
