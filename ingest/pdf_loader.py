@@ -11,6 +11,8 @@ from __future__ import annotations
 import logging
 import re
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +27,21 @@ from ingest.document import (
 log = logging.getLogger("ingest")
 
 DEFAULT_MAX_PAGES = 300
+
+
+@contextmanager
+def _quiet(*names: str) -> Iterator[None]:
+    """Silence the PDF libraries' own warnings ("EOF marker not found"): the file report
+    already says what is wrong, once, with the file name."""
+    loggers = [logging.getLogger(name) for name in names]
+    levels = [lg.level for lg in loggers]
+    for lg in loggers:
+        lg.setLevel(logging.ERROR + 10)
+    try:
+        yield
+    finally:
+        for lg, level in zip(loggers, levels, strict=True):
+            lg.setLevel(level)
 
 
 def _check_encryption(path: Path) -> None:
@@ -72,6 +89,11 @@ def _is_header_row(row: list[str], next_row: list[str] | None) -> bool:
 
 def load_pdf(path: Path, *, max_pages: int = DEFAULT_MAX_PAGES) -> Document:
     """Read a PDF into a `Document`; raises `LoadError` when nothing can be read."""
+    with _quiet("pypdf", "pdfminer", "pdfplumber"):
+        return _load_pdf(path, max_pages=max_pages)
+
+
+def _load_pdf(path: Path, *, max_pages: int) -> Document:
     import pdfplumber
 
     _check_encryption(path)
