@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import warnings
 from pathlib import Path
 
 from ingest.document import Block, Document, LoadError, clean_text, title_from_filename
@@ -118,7 +119,9 @@ def load_xlsx(path: Path) -> Document:
     from openpyxl import load_workbook
 
     try:
-        workbook = load_workbook(str(path), read_only=True, data_only=True)
+        with warnings.catch_warnings():  # "no default style" and similar: not the user's concern
+            warnings.simplefilter("ignore")
+            workbook = load_workbook(str(path), read_only=True, data_only=True)
     except Exception as exc:  # zipfile, XML and openpyxl errors on damaged workbooks
         raise LoadError(f"corrupt or unreadable spreadsheet ({type(exc).__name__})") from exc
     doc = Document(title=title_from_filename(path.name))
