@@ -86,7 +86,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"ask: error: {exc}", file=sys.stderr)
         return 1
     for question in _questions(args):
-        result = retriever.search(question, k=args.k)
+        try:
+            result = retriever.search(question, k=args.k)
+        except EmbeddingError as exc:  # e.g. the OpenAI endpoint went away mid-run
+            print(f"ask: error: {exc}", file=sys.stderr)
+            return 1
         print(as_json(result) if args.json else as_text(result), flush=True)
     return 0
 

@@ -55,7 +55,11 @@ def main(argv: list[str] | None = None) -> int:
     except (store.IndexMissing, ModelMismatch, EmbeddingError) as exc:
         print(f"eval-retrieval: error: {exc}", file=sys.stderr)
         return 1
-    report = evaluate(retriever, questions)
+    try:
+        report = evaluate(retriever, questions)
+    except EmbeddingError as exc:
+        print(f"eval-retrieval: error: {exc}", file=sys.stderr)
+        return 1
     if args.json:
         print(json.dumps(report.to_dict(), ensure_ascii=False))
     else:
