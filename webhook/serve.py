@@ -37,10 +37,12 @@ class ContextFormatter(logging.Formatter):
 
 
 def configure_logging(level: int = logging.INFO) -> None:
+    root = logging.getLogger()
+    if root.handlers:  # already configured (embedding process, tests): leave it alone
+        return
     handler = logging.StreamHandler()
     handler.setFormatter(ContextFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    root = logging.getLogger()
-    root.handlers[:] = [handler]
+    root.addHandler(handler)
     root.setLevel(level)
 
 
@@ -61,6 +63,9 @@ def main(argv: list[str] | None = None) -> int:
     except (settings.MissingSetting, ValueError) as exc:
         print(f"webhook: error: {exc}", file=sys.stderr)
         return 2
+    except Exception as exc:  # e.g. SALON_DB not writable: one clear line, exit 1
+        print(f"webhook: error: cannot start: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
 
     config = Config()
     config.bind = [f"{args.host}:{args.port}"]

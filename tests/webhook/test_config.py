@@ -81,3 +81,26 @@ def test_a_misconfigured_module_app_still_answers_twilio_in_french(
     assert status == "200 OK" and b"Merci de rappeler" in body
     status, body = _call(lazy, "/healthz")
     assert status.startswith("503") and b"TWILIO_AUTH_TOKEN" in body
+
+
+def test_the_runner_exits_2_naming_a_missing_setting(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from webhook import serve
+
+    monkeypatch.setenv("TWILIO_AUTH_TOKEN", "")
+    assert serve.main(["--port", "1"]) == 2
+    assert "TWILIO_AUTH_TOKEN" in capsys.readouterr().err
+
+
+def test_the_runner_exits_1_when_the_state_db_cannot_be_opened(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path
+) -> None:
+    from webhook import serve
+
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("x")
+    monkeypatch.setenv("TWILIO_AUTH_TOKEN", "tok")
+    monkeypatch.setenv("SALON_DB", str(blocker / "salon.db"))
+    assert serve.main(["--port", "1"]) == 1
+    assert "cannot start" in capsys.readouterr().err
