@@ -15,6 +15,7 @@ Usage::
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 import time
@@ -33,6 +34,7 @@ class OpenAIStub:
         *,
         default_reply: str = "D'accord.",
         api_key: str = "sk-test-stub",
+        port: int = 0,
     ) -> None:
         self._steps: list[StubStep] = [] if callable(script) else list(script)
         self._responder = script if callable(script) else None
@@ -41,7 +43,7 @@ class OpenAIStub:
         self.requests: list[dict[str, Any]] = []
         self.unauthorized = 0
         self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self._server = ThreadingHTTPServer(("127.0.0.1", port), self._handler())
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     @property
@@ -201,3 +203,36 @@ def _completion(body: dict[str, Any], step: StubStep) -> dict[str, Any]:
         "choices": [{"index": 0, "message": message, "finish_reason": finish}],
         "usage": {"prompt_tokens": 100, "completion_tokens": 10, "total_tokens": 110},
     }
+
+
+DEMO_SCRIPT: list[StubStep] = [
+    "Oui, le samedi le salon est ouvert de 9h à 18h.",
+    {"tool": "find_slots", "arguments": {"service": "coupe homme", "day": "samedi"}},
+    "Samedi, j'ai trois créneaux. Lequel vous convient ?",
+    {
+        "tool": "book_appointment",
+        "arguments": {"slot_number": 1, "customer_name": "Paul Martin", "confirmed": True},
+    },
+    "C'est noté, vous allez recevoir un SMS de confirmation. Autre chose ?",
+]
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Serve the stub on a fixed port for trying `scripts/chat` without a key."""
+    import argparse
+
+    parser = argparse.ArgumentParser(
+        prog="python -m tests.stubs.openai",
+        description="A local OpenAI-compatible server answering a scripted booking call.",
+    )
+    parser.add_argument("--port", type=int, default=8089)
+    args = parser.parse_args(argv)
+    stub = OpenAIStub(DEMO_SCRIPT, port=args.port)
+    print(f"OPENAI_BASE_URL={stub.base_url} OPENAI_API_KEY={stub.api_key}", flush=True)
+    with contextlib.suppress(KeyboardInterrupt):
+        stub._server.serve_forever()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
