@@ -33,7 +33,7 @@ def _parser() -> argparse.ArgumentParser:
         epilog='example: scripts/ask --json "vous êtes ouverts le samedi"',
     )
     parser.add_argument("--db", metavar="DIR", help="knowledge-base folder (default: data/kb)")
-    parser.add_argument("-k", type=int, default=3, metavar="N", help="passages per question")
+    parser.add_argument("-k", type=int, default=5, metavar="N", help="passages per question (5)")
     parser.add_argument("--json", action="store_true", help="one JSON object per line")
     parser.add_argument(
         "question", nargs="*", help="one question per argument; none = one per stdin line"
