@@ -35,13 +35,13 @@ HTML = {".html", ".htm", ".xhtml"}
 TEXT = {".md", ".markdown", ".txt", ".text"}
 CSV = {".csv", ".tsv"}
 XLSX = {".xlsx", ".xlsm"}
-SUPPORTED = PDF | HTML | TEXT | CSV | XLSX
+DOCX = {".docx"}
+SUPPORTED = PDF | HTML | TEXT | CSV | XLSX | DOCX
 PROFILE_NAME = "salon.toml"
 MANIFEST_NAME = "manifest.json"
 _DATED = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _HINTS = {
-    ".doc": "Word documents are not read: export it as PDF",
-    ".docx": "Word documents are not read: export it as PDF",
+    ".doc": "old Word format (.doc) is not read: save it as .docx or PDF",
     ".odt": "OpenDocument text is not read: export it as PDF",
     ".xls": "old Excel format (.xls) is not read: save it as .xlsx",
     ".ods": "OpenDocument spreadsheets are not read: save it as .xlsx or CSV",
@@ -152,6 +152,10 @@ def _load(path: Path, rel: str, options: IngestOptions) -> Document:
         from ingest.table_loader import load_xlsx
 
         return load_xlsx(path)
+    if suffix in DOCX:
+        from ingest.docx_loader import load_docx
+
+        return load_docx(path)
     raise LoadError(f"unsupported file type ({suffix or 'no extension'})", status="skipped")
 
 

@@ -73,7 +73,7 @@ def test_a_folder_of_bad_input_reports_each_file_and_ingests_the_rest(tmp_path: 
     (tmp_path / "vide.txt").write_bytes(b"")
     (tmp_path / "ancien.txt").write_bytes("Fermé le lundi, ouvert à 9h.".encode("cp1252"))
     (tmp_path / "photo.jpg").write_bytes(b"\xff\xd8\xff")
-    (tmp_path / "tarifs.docx").write_bytes(b"PK")
+    (tmp_path / "tarifs.doc").write_bytes(b"\xd0\xcf\x11\xe0")
     (tmp_path / "notes.xyz").write_text("?", encoding="utf-8")
     (tmp_path / ".DS_Store").write_bytes(b"\x00\x01")
     (tmp_path / ".cache").mkdir()
@@ -92,7 +92,7 @@ def test_a_folder_of_bad_input_reports_each_file_and_ingests_the_rest(tmp_path: 
     assert reasons["vide.txt"] == ("skipped", "empty file")
     assert reasons["ancien.txt"][0] == "warning" and "UTF-8" in reasons["ancien.txt"][1]
     assert reasons["photo.jpg"] == ("skipped", "images are not read (no OCR)")
-    assert "export it as PDF" in reasons["tarifs.docx"][1]
+    assert "save it as .docx or PDF" in reasons["tarifs.doc"][1]
     assert reasons["notes.xyz"] == ("skipped", "unsupported file type (.xyz)")
     assert reasons["site/2026-01-01/index.html"][0] == "error"
     assert not any(".DS_Store" in p or ".cache" in p for p in reasons)
