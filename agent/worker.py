@@ -79,8 +79,15 @@ server = AgentServer(
 server.setup_fnc = prewarm
 
 
-@server.rtc_session(agent_name=settings.get("AGENT_NAME", "salon-receptionist") or "")
-async def entrypoint(ctx: JobContext) -> None:
+@dataclass
+class PreparedCall:
+    call: Any  # agent.call_context.CallContext
+    agent: Any  # agent.receptionist.Receptionist
+    session: Any  # livekit.agents.AgentSession
+
+
+async def prepare_call(ctx: JobContext) -> PreparedCall:
+    """Wait for the caller, then build the call, the receptionist and the session."""
     from agent import calls
     from agent.receptionist import build_receptionist
     from agent.retrieval import BudgetedRetriever, RagOptions
@@ -109,7 +116,6 @@ async def entrypoint(ctx: JobContext) -> None:
         turn_detector=ctx.proc.userdata["turn_detector"],
         rag=rag,
     )
-
     calls.watch_session(call, session)
 
     async def finish(reason: str = "") -> None:
@@ -117,8 +123,16 @@ async def entrypoint(ctx: JobContext) -> None:
         conn.close()
 
     ctx.add_shutdown_callback(finish)
-    await session.start(agent=agent, room=ctx.room)
-    session.say(calls.greeting_for(call), allow_interruptions=True)
+    return PreparedCall(call=call, agent=agent, session=session)
+
+
+@server.rtc_session(agent_name=settings.get("AGENT_NAME", "salon-receptionist") or "")
+async def entrypoint(ctx: JobContext) -> None:
+    from agent import calls
+
+    prepared = await prepare_call(ctx)
+    await prepared.session.start(agent=prepared.agent, room=ctx.room)
+    prepared.session.say(calls.greeting_for(prepared.call), allow_interruptions=True)
 
 
 REQUIRED = {

@@ -70,3 +70,60 @@ def test_starting_without_credentials_names_each_missing_setting(
     err = capsys.readouterr().err
     assert "LIVEKIT_URL" in err and "LIVEKIT_API_KEY" in err and "DEEPGRAM_API_KEY" in err
     assert "OPENAI_API_KEY" not in err
+
+
+class FakeJob:
+    """The parts of a LiveKit `JobContext` the worker touches before the session starts."""
+
+    def __init__(self, metadata: str, attributes: dict[str, str], userdata: dict) -> None:
+        self.job = SimpleNamespace(metadata=metadata)
+        self.proc = SimpleNamespace(userdata=userdata)
+        self.participant = SimpleNamespace(attributes=attributes)
+        self.events: list[str] = []
+        self.shutdown: list = []
+
+    async def connect(self) -> None:
+        self.events.append("connect")
+
+    async def wait_for_participant(self, *, kind: object) -> SimpleNamespace:
+        self.events.append("caller joined")
+        return self.participant
+
+    def add_shutdown_callback(self, callback: object) -> None:
+        self.shutdown.append(callback)
+
+
+async def test_a_job_becomes_a_call_with_the_dispatched_identity_and_a_saved_record(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from agent.session import load_vad
+    from agent.worker import prepare_call
+    from salon.profile import load_profile
+
+    for name, value in {
+        "OPENAI_API_KEY": "sk-test",
+        "DEEPGRAM_API_KEY": "dg-test",
+        "ELEVEN_API_KEY": "el-test",
+        "SALON_DB": str(tmp_path / "salon.db"),
+    }.items():
+        monkeypatch.setenv(name, value)
+    meta = json.dumps({"call_sid": "CA42", "from": "+33612345678", "to": "+33478421890"})
+    job = FakeJob(
+        meta,
+        {"sip.phoneNumber": "+33700000000"},
+        {"profile": load_profile(), "vad": load_vad(), "turn_detector": "stt", "kb": None},
+    )
+    prepared = await prepare_call(job)  # type: ignore[arg-type]
+    assert job.events == ["connect", "caller joined"]
+    call = prepared.call
+    assert (call.call_sid, call.caller, call.called) == ("CA42", "+33612345678", "+33478421890")
+    assert "Maison Margaux Coiffure" in prepared.agent.instructions
+    assert prepared.session.userdata is call
+    assert len(job.shutdown) == 1
+    await job.shutdown[0]("caller hung up")  # the call record is written on shutdown
+    from salon import state_db
+
+    rows = state_db.connect(tmp_path / "salon.db").execute(
+        "SELECT call_sid, caller, outcome FROM call_records"
+    )
+    assert [tuple(r) for r in rows] == [("CA42", "+33612345678", "abandoned")]
