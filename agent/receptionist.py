@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections import OrderedDict
 from collections.abc import AsyncIterable, AsyncIterator
 from typing import Any
@@ -36,7 +37,8 @@ from kb.types import SearchResult
 
 logger = logging.getLogger("agent")
 
-_MEMO = 8  # retrievals remembered per call (the same sentence is asked for at most twice)
+_MEMO = 8  # retrievals remembered per call: the hook and the LLM node share one per turn
+_MEMO_TTL_S = 10.0  # a sentence said again later is searched again (the index may be new)
 
 
 class Receptionist(Agent):
@@ -69,7 +71,10 @@ class Receptionist(Agent):
         self.retriever = retriever
         self.mode = mode
         self._caller_input = caller_input
-        self._retrievals: OrderedDict[str, asyncio.Task[SearchResult | None]] = OrderedDict()
+        self._retrievals: OrderedDict[str, tuple[float, asyncio.Task[SearchResult | None]]] = (
+            OrderedDict()
+        )
+        self._bookkeeping: set[asyncio.Task[None]] = set()
         self.injections = 0  # passages framed into an LLM request (for tests and metrics)
 
     # ------------------------------------------------------------------ speech in
@@ -91,12 +96,15 @@ class Receptionist(Agent):
     def _retrieval(self, query: str) -> asyncio.Task[SearchResult | None]:
         """One retrieval per distinct sentence, shared by the hook and the LLM node."""
         key = query.strip()
-        task = self._retrievals.get(key)
-        if task is None:
-            task = asyncio.create_task(self.retriever.retrieve(key))
-            self._retrievals[key] = task
-            while len(self._retrievals) > _MEMO:
-                self._retrievals.popitem(last=False)
+        now = time.monotonic()
+        cached = self._retrievals.get(key)
+        if cached is not None and now - cached[0] < _MEMO_TTL_S:
+            return cached[1]
+        task = asyncio.create_task(self.retriever.retrieve(key))
+        self._retrievals[key] = (now, task)
+        self._retrievals.move_to_end(key)
+        while len(self._retrievals) > _MEMO:
+            self._retrievals.popitem(last=False)
         return task
 
     def _inject(self, chat_ctx: llm.ChatContext, result: SearchResult | None) -> bool:
@@ -128,6 +136,8 @@ class Receptionist(Agent):
                 result = await self._retrieval(text)
                 self._inject(turn_ctx, result)
             bookkeeping = asyncio.create_task(self._after_turn(text))
+            self._bookkeeping.add(bookkeeping)
+            bookkeeping.add_done_callback(self._bookkeeping.discard)
             bookkeeping.add_done_callback(_log_task_error)
         except Exception:
             logger.exception("turn hook failed; answering without passages")
