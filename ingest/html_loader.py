@@ -91,8 +91,8 @@ def _strip(root: Tag) -> None:
     for tag in root.find_all(ALWAYS_DROP):
         tag.decompose()
     for tag in root.find_all(["header", "footer"]):
-        # keep an article's own header (its h1, date); drop site-wide headers and footers
-        if tag.name == "header" and tag.find_parent("article") is not None:
+        # keep a page's or article's own header (its h1, date); drop site-wide ones
+        if tag.name == "header" and tag.find_parent(["article", "main"]) is not None:
             continue
         tag.decompose()
     for button in root.find_all("button"):

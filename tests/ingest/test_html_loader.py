@@ -218,3 +218,18 @@ def test_line_breaks_keep_each_price_line_separate(tmp_path: Path) -> None:
     ]
     last = ingest_file(page, root=tmp_path).chunks[-1]
     assert (last.section, last.text) == ("Soins et coiffage", "Soin kératine — 25 €")
+
+
+def test_a_page_header_inside_main_keeps_its_title_but_the_site_header_goes(
+    tmp_path: Path,
+) -> None:
+    page = tmp_path / "soins.html"
+    page.write_text(
+        "<html><head><title>Soins | Salon</title></head><body>"
+        "<header class='site'><p>Salon Test, le meilleur salon</p></header>"
+        "<main><header class='page-header'><h1>Nos soins</h1></header>"
+        "<p>Soin kératine : 25 €</p></main></body></html>",
+        encoding="utf-8",
+    )
+    chunks = ingest_file(page, root=tmp_path).chunks
+    assert [(c.title, c.text) for c in chunks] == [("Nos soins", "Soin kératine : 25 €")]
