@@ -12,6 +12,8 @@ scripted LLM, so what is measured is the agent's overhead, not a cloud model's.
 - `realistic`: the same with an LLM answering after `--llm-ttft` and a streaming STT that
   gives its preflight transcript `--preflight` seconds before the end of turn (what lets
   LiveKit's preemptive generation work); shows which design answers sooner.
+  `hook_with_preemptive_on` keeps LiveKit's default: the hook edits the turn, so the
+  early generation is thrown away and the LLM is asked twice (livekit/agents#4881).
 - `rss_mb_after_prewarm`: resident memory of a fresh process after `prewarm`.
 - `concurrency`: N simultaneous calls in one process (question, slots, booking) on the
   embedded calendar; errors and timeouts counted.
@@ -70,16 +72,23 @@ def _pct(values: list[float], q: float) -> float:
 
 
 async def _turns(
-    *, mode: str, kb: KnowledgeBase, turns: int, llm_ttft: float, preflight: float
+    *,
+    mode: str,
+    kb: KnowledgeBase,
+    turns: int,
+    llm_ttft: float,
+    preflight: float,
+    preemptive: bool | None = None,
 ) -> dict[str, Any]:
     profile = load_profile()
     model = ScriptedLLM(lambda ctx, tools: "Bien sûr, je vous explique.", ttft=llm_ttft)
     caller = CallerInput()
-    retriever = BudgetedRetriever(kb, options=RagOptions(mode=mode, budget_ms=150))
+    options = RagOptions(mode=mode, budget_ms=150, preemptive=preemptive)
+    retriever = BudgetedRetriever(kb, options=options)
     agent = Receptionist(
         instructions=persona.build_instructions(profile), retriever=retriever, caller_input=caller
     )
-    session = build_text_session(model=model, call=None, preemptive=mode == "llm_node")
+    session = build_text_session(model=model, call=None, preemptive=options.preemptive_generation)
     await session.start(agent)
     call = TextCall(session=session, caller_input=caller)
     e2e: list[float] = []
@@ -234,6 +243,14 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             )
             for mode in ("llm_node", "hook")
         },
+        "hook_with_preemptive_on": await _turns(
+            mode="hook",
+            kb=kb_for_turns,
+            turns=max(5, args.turns // 4),
+            llm_ttft=args.llm_ttft,
+            preflight=args.preflight,
+            preemptive=True,
+        ),
     }
     out["concurrency"] = await _concurrency(args.calls, kb)
     out["rss_mb_after_prewarm"] = _rss_after_prewarm()

@@ -26,7 +26,6 @@ from typing import Any
 
 from livekit import rtc
 from livekit.agents import Agent, llm
-from livekit.agents.types import NOT_GIVEN
 from livekit.agents.voice.agent import ModelSettings
 
 from agent import knowledge, persona
@@ -64,9 +63,9 @@ class Receptionist(Agent):
         super().__init__(
             instructions=instructions,
             tools=tools or [],
-            turn_handling=(
-                {"preemptive_generation": {"enabled": False}} if mode == "hook" else NOT_GIVEN
-            ),
+            turn_handling={
+                "preemptive_generation": {"enabled": retriever.options.preemptive_generation}
+            },
         )
         self.retriever = retriever
         self.mode = mode

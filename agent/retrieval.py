@@ -45,12 +45,18 @@ class RagOptions:
 
     `mode`: "llm_node" retrieves inside the LLM node, which keeps LiveKit's preemptive
     generation useful; "hook" retrieves in `on_user_turn_completed` (preemptive
-    generation is then turned off, since the hook would throw it away).
+    generation is then turned off, since the hook would throw it away, unless
+    `preemptive` forces it: the benchmark does that to show the waste).
     """
 
     mode: str = "llm_node"
     budget_ms: float = 150.0
     k: int = 4
+    preemptive: bool | None = None  # None: on for llm_node, off for hook
+
+    @property
+    def preemptive_generation(self) -> bool:
+        return self.mode == "llm_node" if self.preemptive is None else self.preemptive
 
     @classmethod
     def from_env(cls) -> RagOptions:

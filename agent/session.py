@@ -122,7 +122,7 @@ def build_voice_session(
                 "min_delay": settings.get_float("ENDPOINTING_MIN_DELAY", 0.4),
                 "max_delay": settings.get_float("ENDPOINTING_MAX_DELAY", 3.0),
             },
-            "preemptive_generation": {"enabled": rag.mode == "llm_node"},
+            "preemptive_generation": {"enabled": rag.preemptive_generation},
         },
         tts_text_transforms=tts_text_transforms(),
         max_tool_steps=5,
