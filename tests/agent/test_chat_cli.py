@@ -89,6 +89,8 @@ def test_a_whole_call_answers_books_and_queues_the_sms(tmp_path: Path) -> None:
     assert bookings == [("coupe-homme", "Paul Martin", "+33612345678")]
     record = db.execute("SELECT intent, outcome, caller FROM call_records").fetchall()
     assert record == [("booking", "booked", "+33612345678")]
+    turns_measured = db.execute("SELECT count(*) FROM call_turn_metrics").fetchone()[0]
+    assert turns_measured == 3  # one latency row per answered caller turn
     sms = db.execute(
         "SELECT recipient, status, body FROM notify_outbox WHERE channel = 'sms'"
     ).fetchall()
