@@ -63,3 +63,38 @@ async def test_a_price_question_gets_a_short_warm_grounded_answer(tmp_path: Path
                 ),
             )
         )
+
+
+class EmptyKB:
+    def search(self, query: str, k: int = 4) -> SearchResult:
+        return SearchResult(query=query, passages=[], answerable=False, confidence=0.05)
+
+    def reload_if_changed(self) -> bool:
+        return False
+
+
+async def test_a_question_the_documents_do_not_answer_is_not_made_up(tmp_path: Path) -> None:
+    from livekit.agents import AgentSession
+
+    from agent.receptionist import build_receptionist
+    from agent.retrieval import BudgetedRetriever, RagOptions
+
+    call = make_call_context(tmp_path, caller="+33612345678")
+    agent = build_receptionist(
+        call=call, retriever=BudgetedRetriever(EmptyKB(), options=RagOptions(mode="llm_node"))
+    )
+    async with AgentSession(llm=cloud_llm(), userdata=call) as session:
+        await session.start(agent)
+        result = await session.run(user_input="Vous faites les extensions de cils ?")
+        await (
+            result.expect.next_event()
+            .is_message(role="assistant")
+            .judge(
+                cloud_llm(),
+                intent=(
+                    "Says in French, warmly, that it does not have this information, without "
+                    "claiming the salon does or does not offer eyelash extensions, and offers "
+                    "to take a message or to pass the call to the salon."
+                ),
+            )
+        )
