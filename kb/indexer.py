@@ -28,7 +28,7 @@ from kb.embeddings import Embedder, get_embedder, model_name_for
 logger = logging.getLogger("kb")
 
 Progress = Callable[[str], None]
-_BATCH = 256
+_BATCH = 32  # passages per embedding call: progress every second or two
 
 
 class NothingToIndex(RuntimeError):
@@ -287,7 +287,11 @@ def reindex(
         except BaseException:
             store.delete_version(db_dir, version)
             raise
-        removed = store.prune(db_dir)
+        try:
+            removed = store.prune(db_dir)
+        except Exception as exc:  # the new version is serving; old ones wait for next time
+            logger.warning("kb: pruning old versions failed: %s", exc)
+            removed = []
         say(f"version {version} is now serving")
         return ReindexResult(
             manifest=manifest,
