@@ -175,7 +175,10 @@ class Retriever:
                 _check_model(manifest, self.embedder)
                 snapshot = _Snapshot(manifest, _load_rows(self.db_dir, manifest))
             except (store.IndexMissing, ModelMismatch, OSError) as exc:
+                # Not retried until CURRENT moves again: a broken version must not cost a
+                # failed load on every question.
                 logger.warning("kb reload failed; the loaded version keeps serving: %s", exc)
+                self._pointer_stat = seen
                 return False
             self._snapshot = snapshot
             self._pointer_stat = seen

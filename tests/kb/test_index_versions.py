@@ -143,6 +143,11 @@ def test_reload_keeps_serving_when_the_new_version_is_unreadable(
     assert retriever.reload_if_changed() is False
     assert retriever.version == first.manifest.version
     assert retriever.search("coupe homme", k=1).passages
+    store.switch_current(db, first.manifest.version)
+    (salon_sources / "wifi.md").write_text("Wi-Fi gratuit.")
+    fixed = build(salon_sources, db, embedder)
+    assert retriever.reload_if_changed() is True  # a later good version is picked up
+    assert retriever.version == fixed.manifest.version
 
 
 def test_querying_with_another_model_is_a_clear_error(
