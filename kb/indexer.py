@@ -70,13 +70,17 @@ def hash_sources(sources: Path) -> dict[str, str]:
 
 
 def pipeline_fingerprint() -> str:
-    """Hash of the ingestion code: chunks change when it changes, so reuse must stop."""
+    """Hash of the code that makes chunks (`ingest`, and `salon`, which reads salon.toml):
+    when it changes, the same files may give other chunks, so the index is rebuilt."""
     import ingest
+    import salon
 
     digest = hashlib.sha256(f"kb-format-{store.FORMAT}".encode())
-    for path in sorted(Path(ingest.__file__).parent.rglob("*.py")):
-        digest.update(path.name.encode())
-        digest.update(path.read_bytes())
+    for package in (ingest, salon):
+        root = Path(str(package.__file__)).parent
+        for path in sorted(root.rglob("*.py")):
+            digest.update(path.relative_to(root.parent).as_posix().encode())
+            digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
 
