@@ -10,6 +10,7 @@ mode keeps the same LLM and turn path but replaces speech by typed lines.
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from livekit.agents import AgentSession, llm
@@ -24,21 +25,40 @@ from salon.profile import SalonProfile
 logger = logging.getLogger("agent")
 
 MAX_KEYTERMS = 100
+KEYTERM_TOKEN_BUDGET = 400  # Deepgram allows 500 tokens in all
+
+
+def _estimated_tokens(term: str) -> int:
+    """A conservative token count for Deepgram's keyterm budget (French splits finely)."""
+    return len(term) // 3 + 1
+
+
+def _base_name(name: str) -> str:
+    """`Coupe et brushing femme, cheveux longs (avec soin)` -> `Coupe et brushing femme`."""
+    return re.sub(r"\s*\([^)]*\)", "", name).split(",")[0].strip()
 
 
 def keyterms(profile: SalonProfile) -> list[str]:
-    """Words the STT should expect: the salon's name, service names and aliases, the team."""
-    seen: dict[str, None] = {}
+    """Words the STT should expect: the salon's name, the team, the services' names and
+    aliases, within Deepgram's limits (100 terms, 500 tokens: over the token limit the
+    stream silently stops transcribing, so the budget is kept well below)."""
+    seen: dict[str, str] = {}
+    budget = KEYTERM_TOKEN_BUDGET
     for term in (
         profile.short_name,
-        *(s.name for s in profile.services),
-        *(a for s in profile.services for a in s.aliases),
         *(m.name.split()[0] for m in profile.team if m.name),
+        *(_base_name(s.name) for s in profile.services),
+        *(a for s in profile.services for a in s.aliases),
     ):
         cleaned = term.strip()
-        if cleaned and cleaned.lower() not in (k.lower() for k in seen):
-            seen[cleaned] = None
-    return list(seen)[:MAX_KEYTERMS]
+        cost = _estimated_tokens(cleaned)
+        if not cleaned or cleaned.lower() in seen or cost > budget:
+            continue
+        seen[cleaned.lower()] = cleaned
+        budget -= cost
+        if len(seen) == MAX_KEYTERMS:
+            break
+    return list(seen.values())
 
 
 def cloud_llm() -> llm.LLM:

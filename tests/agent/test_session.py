@@ -27,6 +27,9 @@ def test_keyterms_hold_the_salon_name_and_its_service_names() -> None:
     assert profile.short_name in terms
     assert "Coupe homme" in terms
     assert len(terms) == len({t.lower() for t in terms}) <= 100
+    # Deepgram stops transcribing silently past 500 keyterm tokens: stay well below
+    assert sum(len(t) for t in terms) <= 1200
+    assert all("(" not in t and "," not in t for t in terms)
 
 
 @pytest.mark.parametrize("mode", ["llm_node", "hook"])
