@@ -80,6 +80,11 @@ def _synthetic(words: list[str], count: int) -> IngestResult:
     return IngestResult(chunks=chunks, reports=[FileReport(path="synthetic", chunks=count)])
 
 
+def _summary(report: dict[str, object]) -> dict[str, object]:
+    keys = ("questions", "hit@1", "hit@3", "mrr", "no_answer_recall", "false_flag_rate")
+    return {k: report[k] for k in keys}
+
+
 def _latency(retriever: Retriever, questions: list[str], passes: int) -> dict[str, float]:
     for question in questions[:5]:
         retriever.search(question, k=5)
@@ -153,26 +158,22 @@ def main(argv: list[str] | None = None) -> int:
             "dense_only": SearchOptions(dense_weight=1.0),
             "bm25_only": SearchOptions(dense_weight=0.0),
         }
-        result["ablations"] = {}
-        for name, options in ablations.items():
-            other = evaluate(retriever, gold, options=options).to_dict()
-            result["ablations"][name] = {  # type: ignore[index]
-                k: other[k]
-                for k in ("hit@1", "hit@3", "mrr", "no_answer_recall", "false_flag_rate")
-            }
+        result["ablations"] = {
+            name: _summary(evaluate(retriever, gold, options=options).to_dict())
+            for name, options in ablations.items()
+        }
         transfer = settings.project_path("eval/transfer-salon")
         if (transfer / "sources").is_dir():
             # A second salon never used for fitting: how the defaults transfer.
             other_dir = Path(tmp) / "kb-transfer"
             reindex(sources=transfer / "sources", db_dir=other_dir)
-            other_report = evaluate(
-                Retriever.open(other_dir), load_gold(transfer / "gold-questions.jsonl")
-            ).to_dict()
+            other_retriever = Retriever.open(other_dir)
+            other_gold = load_gold(transfer / "gold-questions.jsonl")
+            runs = {"default": SearchOptions(), **ablations}
             result["quality_transfer_salon"] = {
-                k: other_report[k]
-                for k in ("questions", "hit@1", "hit@3", "mrr", "no_answer_recall",
-                          "false_flag_rate")
-            }  # fmt: skip
+                name: _summary(evaluate(other_retriever, other_gold, options=options).to_dict())
+                for name, options in runs.items()
+            }
         result["latency_sample"] = _latency(retriever, questions, args.passes)
         result["peak_rss_mb_sample"] = _peak_rss(db_dir, questions)
 
