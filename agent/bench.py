@@ -190,15 +190,21 @@ def _retrieval_alone(kb: KnowledgeBase, turns: int) -> dict[str, float]:
     return {"p50_ms": _pct(timings, 0.5), "p95_ms": _pct(timings, 0.95)}
 
 
-def _rss_after_prewarm() -> float | None:
+def _rss_after_prewarm(db: str | None) -> float | None:
     code = (
         "import types, agent.worker as w; p = types.SimpleNamespace(userdata={}); "
         "w.prewarm(p); "
         "print([l.split()[1] for l in open('/proc/self/status') if l.startswith('VmRSS')][0])"
     )
     try:
+        env = dict(os.environ, **({"KB_DB": str(Path(db).resolve())} if db else {}))
         done = subprocess.run(
-            [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True
+            [sys.executable, "-c", code],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=True,
+            env=env,
         )
         return round(int(done.stdout.strip().splitlines()[-1]) / 1024, 1)
     except (subprocess.SubprocessError, ValueError, IndexError, OSError):
@@ -253,7 +259,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         ),
     }
     out["concurrency"] = await _concurrency(args.calls, kb)
-    out["rss_mb_after_prewarm"] = _rss_after_prewarm()
+    out["rss_mb_after_prewarm"] = _rss_after_prewarm(args.db)
     out["rss_target_mb"] = 500
     return out
 
