@@ -192,6 +192,23 @@ async def finish_call(call: CallContext, *, session: AgentSession) -> None:
                 logger.warning("calendar close failed")
 
 
+async def release_call(call: CallContext) -> None:
+    """After `finish_call`: let queued sends finish, then close the outbox's clients and
+    database connection (a long-running worker must not leak one per call)."""
+    from agent.messaging import wait_for_background
+
+    await wait_for_background()
+    outbox = call.outbox
+    if outbox is None:
+        return
+    try:
+        await outbox.aclose()
+        if outbox.conn is not call.conn:
+            outbox.conn.close()
+    except Exception:
+        logger.warning("outbox close failed")
+
+
 def build_record(call: CallContext, transcript: list[tuple[str, str]]) -> CallRecord:
     """The call record from what the call collected."""
     messages = [

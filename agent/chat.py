@@ -45,7 +45,7 @@ async def run_chat(
     interactive: bool,
     turn_timeout: float,
 ) -> int:
-    from agent import calls, messaging
+    from agent import calls
     from agent.receptionist import build_receptionist
     from agent.session import build_text_session, cloud_llm
 
@@ -76,7 +76,7 @@ async def run_chat(
     finally:
         await text_call.aclose()
         await calls.finish_call(call, session=session)
-        await messaging.wait_for_background()
+        await calls.release_call(call)
         await model.aclose()
     return 0
 

@@ -120,6 +120,7 @@ async def prepare_call(ctx: JobContext) -> PreparedCall:
 
     async def finish(reason: str = "") -> None:
         await calls.finish_call(call, session=session)
+        await calls.release_call(call)
         conn.close()
 
     ctx.add_shutdown_callback(finish)
