@@ -94,9 +94,12 @@ async def prepare_call(ctx: JobContext) -> PreparedCall:
     from agent.session import build_voice_session
 
     profile = ctx.proc.userdata["profile"]
-    await ctx.connect()
-    participant = await ctx.wait_for_participant(kind=CALLER_KINDS)
-    identity = call_identity(ctx.job.metadata, dict(participant.attributes))
+    attributes: dict[str, str] = {}
+    if not ctx.is_fake_job():  # console mode has a mock room and no caller to wait for
+        await ctx.connect()
+        participant = await ctx.wait_for_participant(kind=CALLER_KINDS)
+        attributes = dict(participant.attributes)
+    identity = call_identity(ctx.job.metadata, attributes)
     conn = state_db.connect()
     call = calls.open_call(
         profile=profile,

@@ -75,12 +75,18 @@ def test_starting_without_credentials_names_each_missing_setting(
 class FakeJob:
     """The parts of a LiveKit `JobContext` the worker touches before the session starts."""
 
-    def __init__(self, metadata: str, attributes: dict[str, str], userdata: dict) -> None:
+    def __init__(
+        self, metadata: str, attributes: dict[str, str], userdata: dict, *, fake: bool = False
+    ) -> None:
+        self.fake = fake
         self.job = SimpleNamespace(metadata=metadata)
         self.proc = SimpleNamespace(userdata=userdata)
         self.participant = SimpleNamespace(attributes=attributes)
         self.events: list[str] = []
         self.shutdown: list = []
+
+    def is_fake_job(self) -> bool:
+        return self.fake
 
     async def connect(self) -> None:
         self.events.append("connect")
@@ -127,3 +133,24 @@ async def test_a_job_becomes_a_call_with_the_dispatched_identity_and_a_saved_rec
         "SELECT call_sid, caller, outcome FROM call_records"
     )
     assert [tuple(r) for r in rows] == [("CA42", "+33612345678", "abandoned")]
+
+
+async def test_console_mode_does_not_wait_for_a_caller(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from agent.worker import prepare_call
+    from salon.profile import load_profile
+
+    for name, value in {
+        "OPENAI_API_KEY": "sk-test",
+        "DEEPGRAM_API_KEY": "dg-test",
+        "ELEVEN_API_KEY": "el-test",
+        "SALON_DB": str(tmp_path / "salon.db"),
+    }.items():
+        monkeypatch.setenv(name, value)
+    userdata = {"profile": load_profile(), "vad": None, "turn_detector": "stt", "kb": None}
+    job = FakeJob("", {}, userdata, fake=True)
+    prepared = await prepare_call(job)  # type: ignore[arg-type]
+    assert job.events == []
+    assert prepared.call.caller is None and prepared.call.call_sid is None
+    await job.shutdown[0]("console closed")
