@@ -9,6 +9,7 @@ before greeting, and writes the call record when the call ends.
 
 from __future__ import annotations
 
+import importlib
 import json
 import logging
 import sys
@@ -17,6 +18,10 @@ from typing import Any
 
 from livekit import rtc
 from livekit.agents import AgentServer, JobContext, JobProcess, cli
+
+# LiveKit plugins register themselves on import and must do so on the main thread (job
+# processes and console mode run the prewarm and the job in other threads).
+from livekit.plugins import deepgram, elevenlabs, openai, silero  # noqa: F401
 
 from salon import settings, state_db
 
@@ -66,6 +71,9 @@ def prewarm(proc: JobProcess) -> None:
     from agent.session import load_turn_detector, load_vad
     from salon.profile import load_profile
 
+    # import what every call uses now, so the first call does not block its event loop
+    for module in ("agent.calls", "agent.receptionist", "agent.speech", "agent.tools"):
+        importlib.import_module(module)
     proc.userdata["profile"] = load_profile()
     proc.userdata["vad"] = load_vad()
     proc.userdata["turn_detector"] = load_turn_detector()
