@@ -154,3 +154,28 @@ async def test_console_mode_does_not_wait_for_a_caller(
     assert job.events == []
     assert prepared.call.caller is None and prepared.call.call_sid is None
     await job.shutdown[0]("console closed")
+
+
+def test_prewarm_works_off_the_main_thread_as_in_job_processes(tmp_path: Path) -> None:
+    """LiveKit runs prewarm in a job thread; plugins must already be registered."""
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import threading, types, agent.worker as w\n"
+        "p = types.SimpleNamespace(userdata={}); errors = []\n"
+        "def run():\n"
+        "    try: w.prewarm(p)\n"
+        "    except Exception as exc: errors.append(repr(exc))\n"
+        "t = threading.Thread(target=run); t.start(); t.join()\n"
+        "print(errors or 'ok')\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "KB_DB": str(tmp_path / "none")},
+    )
+    assert done.stdout.strip().splitlines()[-1] == "ok", done.stdout + done.stderr
