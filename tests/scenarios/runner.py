@@ -198,6 +198,8 @@ async def run_scenario(
         await text_call.greet(calls.greeting_for(call))
         for turn in scenario["turns"]:
             before = turn.get("before") or {}
+            if "calcom_fault" in before and stub is not None:
+                stub.fail_next(**before["calcom_fault"])
             if "take_offered_slot" in before:
                 await _take(calendar, call.offered_slots[before["take_offered_slot"] - 1], profile)
             model.add_steps(*_steps(turn.get("llm") or []))
