@@ -155,6 +155,7 @@ def main(argv: list[str] | None = None) -> int:
             "without_query_cleanup": SearchOptions(clean_query=False),
             "without_fuzzy_words": SearchOptions(fuzzy_terms=False),
             "without_idf_scaled_lexical": SearchOptions(idf_scaled_lexical=False),
+            "without_question_hints": SearchOptions(question_hints=False),
             "dense_only": SearchOptions(dense_weight=1.0),
             "bm25_only": SearchOptions(dense_weight=0.0),
         }

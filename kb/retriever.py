@@ -24,7 +24,7 @@ import numpy as np
 from kb import store
 from kb.confidence import ANSWERABLE_AT, Signals, confidence
 from kb.embeddings import Embedder, get_embedder, model_name_for
-from kb.text import clean_spoken, tokens
+from kb.text import clean_spoken, question_hints, tokens
 from kb.types import Passage, SearchResult
 from salon import settings
 
@@ -46,6 +46,7 @@ class SearchOptions:
     fuzzy_terms: bool = True  # map unknown query words to close index words (ASR slips)
     dense_weight: float = DENSE_WEIGHT
     idf_scaled_lexical: bool = True  # common-words-only queries lean on the dense side
+    question_hints: bool = True  # "où" also searches "adresse" (lexical side only)
 
 
 class _Snapshot:
@@ -202,6 +203,12 @@ class Retriever:
         terms = said
         if opts.fuzzy_terms:
             terms = [t if t in snap.idf else (snap.closest_term(t) or t) for t in said]
+        if opts.question_hints:
+            hints = question_hints(text)
+            terms = terms + hints
+            # A hint is evidence only when nothing else was said ("vous êtes où ?"):
+            # documents need not use the hinted word ("l'atelier se trouve au…").
+            said = said or hints
         fused = opts.dense_weight * _minmax(dense)
         if terms:
             lexical = np.asarray(snap.bm25.get_scores(terms), dtype=np.float32)

@@ -96,6 +96,17 @@ _ELISIONS = frozenset(
 )
 
 
+# Interrogatives whose answer is worded differently in documents: "c'est où ?" is answered
+# by the passage that says "Adresse : …". Used on the lexical side only (BM25), not in the
+# text that is embedded.
+_QUESTION_HINTS = ((re.compile(r"(?<![\w])où(?![\w])", re.IGNORECASE), "adresse"),)
+
+
+def question_hints(text: str) -> list[str]:
+    """Extra BM25 terms for interrogatives the documents word differently."""
+    return [t for pattern, hint in _QUESTION_HINTS if pattern.search(text) for t in tokens(hint)]
+
+
 # --- numbers said as words -------------------------------------------------------------
 
 _UNITS = {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kb.text import clean_spoken, fold, tokens, words_to_digits
+from kb.text import clean_spoken, fold, question_hints, tokens, words_to_digits
 
 
 def test_fold_strips_accents_ligatures_and_case() -> None:
@@ -53,3 +53,9 @@ def test_compounds_also_match_their_joined_spelling() -> None:
 
 def test_sans_is_kept_because_it_changes_the_meaning() -> None:
     assert "san" in tokens("venir sans rendez-vous")
+
+
+def test_where_questions_also_search_the_address_but_or_does_not() -> None:
+    assert question_hints("vous êtes où exactement") == tokens("adresse")
+    assert question_hints("Où ?") == tokens("adresse")
+    assert question_hints("une coupe ou un brushing") == []
