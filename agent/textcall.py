@@ -13,12 +13,13 @@ import time
 from dataclasses import dataclass, field
 
 from livekit.agents import AgentSession, llm
-from livekit.agents.voice.events import ConversationItemAddedEvent
+from livekit.agents.voice.events import AgentStateChangedEvent, ConversationItemAddedEvent
 
 from agent.sim import CallerInput
 
 _IDLE_POLLS = 4  # consecutive idle observations that end a turn
 _POLL_S = 0.005
+_QUIET_TURN_S = 2.0  # a turn the agent does not answer at all ends after this
 
 
 @dataclass
@@ -35,7 +36,13 @@ class TextCall:
         self.session = session
         self.caller_input = caller_input
         self._items: asyncio.Queue[llm.ChatMessage] = asyncio.Queue()
+        self._busy_seen = False  # the agent started working on the current turn
         session.on("conversation_item_added", self._on_item)
+        session.on("agent_state_changed", self._on_state)
+
+    def _on_state(self, ev: AgentStateChangedEvent) -> None:
+        if ev.new_state in ("thinking", "speaking"):
+            self._busy_seen = True
 
     def _on_item(self, ev: ConversationItemAddedEvent) -> None:
         item = ev.item
@@ -48,20 +55,30 @@ class TextCall:
         )
 
     async def _drain(self, turn: Turn, *, timeout: float, need_user: bool) -> Turn:
+        """Collect replies until the agent is idle again after this turn.
+
+        Idle only counts once the agent has started on the turn (thinking or speaking, or
+        a reply was seen) or, failing that, after `_QUIET_TURN_S` (a turn it ignores).
+        """
         deadline = time.monotonic() + timeout
         seen_user = not need_user
+        user_at = time.monotonic()
         idle_count = 0
         while time.monotonic() < deadline:
             try:
                 item = await asyncio.wait_for(self._items.get(), timeout=_POLL_S)
             except TimeoutError:
-                idle_count = idle_count + 1 if (seen_user and self._idle()) else 0
+                started = (
+                    self._busy_seen or turn.replies or (time.monotonic() - user_at > _QUIET_TURN_S)
+                )
+                idle_count = idle_count + 1 if (seen_user and started and self._idle()) else 0
                 if idle_count >= _IDLE_POLLS:
                     return turn
                 continue
             idle_count = 0
             if item.role == "user":
                 seen_user = True
+                user_at = time.monotonic()
             elif item.text_content:
                 turn.replies.append(item.text_content)
                 if item.metrics:
@@ -70,11 +87,13 @@ class TextCall:
 
     async def greet(self, text: str, *, timeout: float = 10.0) -> Turn:
         """Say the greeting (as the worker does once the caller is there)."""
+        self._busy_seen = False
         self.session.say(text, allow_interruptions=True)
         return await self._drain(Turn(caller=""), timeout=timeout, need_user=False)
 
     async def send(self, line: str, *, timeout: float = 60.0, preflight_lead: float = 0.0) -> Turn:
         """One caller line, spoken; returns the agent's replies for that turn."""
+        self._busy_seen = False
         self.caller_input.say(line, preflight_lead=preflight_lead)
         return await self._drain(Turn(caller=line), timeout=timeout, need_user=True)
 
