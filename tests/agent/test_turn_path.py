@@ -147,3 +147,14 @@ async def test_when_the_language_model_is_down_the_caller_hears_an_apology(tmp_p
     finally:
         await call.aclose()
     assert turn.replies == [calls.LLM_DOWN + calls.LLM_DOWN_CALL_BACK]
+
+
+async def test_a_slow_model_reply_still_belongs_to_its_turn() -> None:
+    model = ScriptedLLM(["Je regarde cela.", "Autre chose ?"], ttft=0.3)
+    call, agent, _ = await start_text_call(model, kb=FakeKB())
+    try:
+        first = await call.send("Combien coûte une coupe femme ?")
+        second = await call.send("Et un brushing ?")
+    finally:
+        await call.aclose()
+    assert (first.replies, second.replies) == (["Je regarde cela."], ["Autre chose ?"])
