@@ -172,7 +172,7 @@ def _write_version(
     db_dir: Path, version: str, chunks: list[Chunk], vectors: np.ndarray
 ) -> dict[str, Any]:
     where = store.store_for_new_version(db_dir, version)
-    (store.versions_dir(db_dir) / version).mkdir(parents=True, exist_ok=False)
+    store.start_version(db_dir, version, where)
     client = store.chroma_client(db_dir, version, where)
     try:
         collection = client.create_collection(

@@ -35,6 +35,7 @@ logger = logging.getLogger("kb")
 FORMAT = 1
 KEEP_PREVIOUS = 2  # finished versions kept besides the current one (readers may hold them)
 LOCAL_COLLECTION = "salon-kb"
+STORE_FILE = "store.json"
 
 
 class IndexMissing(RuntimeError):
@@ -189,15 +190,26 @@ def close_client(client: Any) -> None:
 def delete_version(db_dir: Path, version: str) -> None:
     """Remove a version: its server collection (if any) and its directory."""
     vdir = versions_dir(db_dir) / version
+    where: dict[str, Any] | None
     try:
-        manifest = read_manifest(db_dir, version)
-    except IndexMissing:
-        manifest = None
-    if manifest is not None and manifest.store.get("kind") == "http":
+        where = read_manifest(db_dir, version).store
+    except IndexMissing:  # unfinished: `store.json` is written before any vector
+        try:
+            where = json.loads((vdir / STORE_FILE).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            where = None
+    if where is not None and where.get("kind") == "http":
         with contextlib.suppress(Exception):
-            client = chroma_client(db_dir, version, manifest.store)
-            client.delete_collection(manifest.store["collection"])
+            client = chroma_client(db_dir, version, where)
+            client.delete_collection(where["collection"])
     shutil.rmtree(vdir, ignore_errors=True)
+
+
+def start_version(db_dir: Path, version: str, where: dict[str, Any]) -> None:
+    """Create a version's folder and record where its vectors go, before writing any."""
+    vdir = versions_dir(db_dir) / version
+    vdir.mkdir(parents=True, exist_ok=False)
+    (vdir / STORE_FILE).write_text(json.dumps(where), encoding="utf-8")
 
 
 def prune(db_dir: Path, *, keep_previous: int = KEEP_PREVIOUS) -> list[str]:

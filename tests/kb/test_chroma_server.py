@@ -87,3 +87,28 @@ def test_versions_live_in_server_collections_and_old_ones_are_dropped(
     assert len(names) == 1 + store.KEEP_PREVIOUS
     assert retriever.reload_if_changed() is True
     assert retriever.size == 7
+
+
+def test_a_failed_build_leaves_no_collection_behind_on_the_server(
+    chroma_server: int,
+    salon_sources: Path,
+    tmp_path: Path,
+    embedder: CountingEmbedder,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import chromadb
+
+    monkeypatch.setenv("CHROMA_HOST", "127.0.0.1")
+    monkeypatch.setenv("CHROMA_PORT", str(chroma_server))
+    client = chromadb.HttpClient(host="127.0.0.1", port=chroma_server)
+    before = {c.name for c in client.list_collections()}
+
+    def disk_full(*_args: object) -> None:
+        raise OSError("No space left on device")
+
+    monkeypatch.setattr(store, "write_manifest", disk_full)
+    with pytest.raises(OSError):
+        reindex(sources=salon_sources, db_dir=tmp_path / "kb", embedder=embedder,
+                ingest=paragraph_ingest)  # fmt: skip
+    assert {c.name for c in client.list_collections()} == before
+    assert store.read_current(tmp_path / "kb") is None
