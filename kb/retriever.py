@@ -300,13 +300,18 @@ def _signals(snap: _Snapshot, terms: list[str], order: np.ndarray, dense: np.nda
     coverage = 0.0
     for i in order[:3]:
         present = snap.doc_terms[int(i)]
-        covered = sum(w for t, w in weights.items() if t in present)
+        covered = sum(w for t, w in weights.items() if t in present or _prefix_in(t, present))
         coverage = max(coverage, covered / total if total else 0.0)
     best = float(dense.max()) if len(dense) else 0.0
     ranked = np.sort(dense)[::-1]
     spread = float(ranked[0] - np.median(ranked)) if len(ranked) > 1 else 0.0
     known = sum(1 for t in content if t in snap.idf) / len(content) if content else 0.0
     return Signals(coverage=coverage, dense_top=best, dense_spread=spread, known_terms=known)
+
+
+def _prefix_in(term: str, present: frozenset[str]) -> bool:
+    """A said word that starts an indexed word ("tram" / "tramway"), 4 letters or more."""
+    return len(term) >= 4 and any(word.startswith(term) for word in present)
 
 
 def _passage(snap: _Snapshot, i: int, score: float) -> Passage:
