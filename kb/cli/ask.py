@@ -18,10 +18,9 @@ import json
 import sys
 from collections.abc import Iterator
 
-from kb import store
 from kb.cli import run, user_path
 from kb.embeddings import EmbeddingError
-from kb.retriever import ModelMismatch, Retriever
+from kb.retriever import Retriever
 from kb.types import SearchResult
 from salon import settings
 
@@ -82,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("-k must be at least 1")
     try:
         retriever = Retriever.open(user_path(args.db, settings.kb_db_path()))
-    except (store.IndexMissing, ModelMismatch, EmbeddingError) as exc:
+    except (RuntimeError, ValueError) as exc:  # no index, other model, missing key…
         print(f"ask: error: {exc}", file=sys.stderr)
         return 1
     for question in _questions(args):

@@ -17,11 +17,10 @@ import argparse
 import json
 import sys
 
-from kb import store
 from kb.cli import run, user_path
 from kb.embeddings import EmbeddingError
 from kb.evaluate import GoldFileError, evaluate, format_report, load_gold
-from kb.retriever import ModelMismatch, Retriever
+from kb.retriever import Retriever
 from salon import settings
 
 
@@ -52,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     try:
         retriever = Retriever.open(user_path(args.db, settings.kb_db_path()))
-    except (store.IndexMissing, ModelMismatch, EmbeddingError) as exc:
+    except (RuntimeError, ValueError) as exc:  # no index, other model, missing key…
         print(f"eval-retrieval: error: {exc}", file=sys.stderr)
         return 1
     try:
