@@ -14,6 +14,7 @@ previous index keeps serving); 2 on a usage error.
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 
@@ -114,6 +115,14 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except (store.IndexBusy, OSError, RuntimeError, ValueError) as exc:
         print(f"reindex: error: {exc}; the previous index keeps serving", file=sys.stderr)
+        return 1
+    except Exception as exc:  # a bug below must still leave one clear line, not a trace
+        logging.getLogger("kb").debug("reindex failed", exc_info=True)
+        print(
+            f"reindex: error: unexpected {type(exc).__name__}: {exc}; "
+            "the previous index keeps serving",
+            file=sys.stderr,
+        )
         return 1
     print(summary_table(result.reports))
     print()
