@@ -147,7 +147,8 @@ def main(argv: list[str] | None = None) -> int:
         )  # fmt: skip
         result["nochange_reindex_cli_s"] = round(time.perf_counter() - started, 3)
 
-        retriever = Retriever.open(db_dir)
+        # No query cache: every timed search embeds its question, as a new caller would.
+        retriever = Retriever.open(db_dir, query_cache=0)
         report = evaluate(retriever, gold).to_dict()
         result["quality"] = {k: v for k, v in report.items() if k != "misses"}
         result["misses"] = len(report["misses"])
@@ -168,7 +169,7 @@ def main(argv: list[str] | None = None) -> int:
             # A second salon never used for fitting: how the defaults transfer.
             other_dir = Path(tmp) / "kb-transfer"
             reindex(sources=transfer / "sources", db_dir=other_dir)
-            other_retriever = Retriever.open(other_dir)
+            other_retriever = Retriever.open(other_dir, query_cache=0)
             other_gold = load_gold(transfer / "gold-questions.jsonl")
             runs = {"default": SearchOptions(), **ablations}
             result["quality_transfer_salon"] = {
@@ -190,7 +191,7 @@ def main(argv: list[str] | None = None) -> int:
             )
             result["synthetic_build_s"] = round(time.perf_counter() - started, 2)
             started = time.perf_counter()
-            big = Retriever.open(big_dir, embedder=get_embedder())
+            big = Retriever.open(big_dir, embedder=get_embedder(), query_cache=0)
             result["synthetic_open_s"] = round(time.perf_counter() - started, 2)
             result["synthetic_chunks"] = big.size
             result["latency_synthetic"] = _latency(big, questions, 1)

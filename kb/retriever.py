@@ -14,6 +14,7 @@ import math
 import os
 import threading
 import time
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -122,23 +123,52 @@ def _load_rows(db_dir: Path, manifest: store.Manifest) -> dict[str, Any]:
 class Retriever:
     """Searches the serving version of a knowledge-base directory."""
 
-    def __init__(self, db_dir: Path, embedder: Embedder, snapshot: _Snapshot) -> None:
+    def __init__(
+        self, db_dir: Path, embedder: Embedder, snapshot: _Snapshot, *, query_cache: int = 64
+    ) -> None:
         self.db_dir = db_dir
         self.embedder = embedder
         self._snapshot = snapshot
         self._pointer_stat = self._stat_pointer()
         self._lock = threading.Lock()
+        self._cache_size = query_cache
+        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._cache_lock = threading.Lock()
 
     @classmethod
     def open(
-        cls, db_dir: Path | str | None = None, *, embedder: Embedder | None = None
+        cls,
+        db_dir: Path | str | None = None,
+        *,
+        embedder: Embedder | None = None,
+        query_cache: int = 64,
     ) -> Retriever:
-        """Load the current version; `store.IndexMissing` or `ModelMismatch` if unusable."""
+        """Load the current version; `store.IndexMissing` or `ModelMismatch` if unusable.
+
+        `query_cache` keeps the vectors of the last questions: the agent may search the
+        same turn twice (preemptive generation), the second time costs no embedding.
+        """
         path = settings.kb_db_path(db_dir)
         manifest = store.current_manifest(path)
         chosen = embedder or _embedder_for(manifest)
         _check_model(manifest, chosen)
-        return cls(path, chosen, _Snapshot(manifest, _load_rows(path, manifest)))
+        snapshot = _Snapshot(manifest, _load_rows(path, manifest))
+        return cls(path, chosen, snapshot, query_cache=query_cache)
+
+    def _embed_query(self, text: str) -> np.ndarray:
+        if self._cache_size <= 0:
+            return self.embedder.embed_query(text)
+        with self._cache_lock:
+            vector = self._cache.get(text)
+            if vector is not None:
+                self._cache.move_to_end(text)
+                return vector
+        vector = self.embedder.embed_query(text)
+        with self._cache_lock:
+            self._cache[text] = vector
+            while len(self._cache) > self._cache_size:
+                self._cache.popitem(last=False)
+        return vector
 
     @property
     def version(self) -> str:
@@ -198,7 +228,7 @@ class Retriever:
         text = clean_spoken(query) if opts.clean_query else query.strip()
         if not text or not snap.ids:
             return None
-        dense = snap.matrix @ self.embedder.embed_query(text)
+        dense = snap.matrix @ self._embed_query(text)
         said = tokens(text)
         terms = said
         if opts.fuzzy_terms:

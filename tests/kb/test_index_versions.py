@@ -268,3 +268,25 @@ def test_a_file_name_with_invalid_bytes_does_not_stop_the_index(
     assert "caf\ufffd.md" in {r.path for r in result.reports}
     retriever = Retriever.open(tmp_path / "kb", embedder=embedder)
     assert retriever.search("coupe enfant", k=1).passages[0].source == "caf\ufffd.md"
+
+
+def test_a_repeated_question_is_embedded_once_and_answers_the_same(
+    salon_sources: Path, tmp_path: Path, embedder: CountingEmbedder
+) -> None:
+    build(salon_sources, tmp_path / "kb", embedder)
+    calls: list[str] = []
+    original = embedder.embed_query
+
+    def counting(text: str):
+        calls.append(text)
+        return original(text)
+
+    embedder.embed_query = counting  # type: ignore[method-assign]
+    retriever = Retriever.open(tmp_path / "kb", embedder=embedder, query_cache=2)
+    first = retriever.search("coupe homme", k=2)
+    again = retriever.search("coupe homme", k=2)
+    assert calls == ["coupe homme"] and first.passages == again.passages
+    retriever.search("balayage", k=1)
+    retriever.search("allergie", k=1)
+    retriever.search("coupe homme", k=1)  # pushed out of a 2-entry cache: embedded again
+    assert calls.count("coupe homme") == 2
