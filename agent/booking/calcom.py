@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import sqlite3
+from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
@@ -104,6 +105,7 @@ class CalComCalendar(BaseCalendar):
         version: str,
         params: dict[str, Any] | None = None,
         json: dict[str, Any] | None = None,
+        recover: Callable[[], Awaitable[Any | None]] | None = None,
     ) -> Reply:
         return await call(
             self._client,
@@ -114,6 +116,7 @@ class CalComCalendar(BaseCalendar):
             attempt_timeout=self.attempt_timeout,
             params=params,
             json=json,
+            recover=recover,
         )
 
     def _unexpected(self, reply: Reply, what: str) -> CalendarUnavailable:
@@ -267,7 +270,18 @@ class CalComCalendar(BaseCalendar):
         if customer.email:
             attendee["email"] = customer.email
         body = {"start": utc_text(start), "attendee": attendee, **self._event(service)}
-        reply = await self._call("POST", "/bookings", version=V_BOOKINGS, json=body)
+        reply = await self._call(
+            "POST",
+            "/bookings",
+            version=V_BOOKINGS,
+            json=body,
+            # A lost answer may hide a booking already made: look for it before sending
+            # again, since with several chairs Cal.com would accept a second one.
+            recover=lambda: self._find_created(service, start, customer),
+        )
+        if isinstance(reply.recovered, Booking):
+            self._link(reply.recovered)
+            return reply.recovered
         if reply.status in (200, 201):
             booking = self._to_booking(booking_data(reply))
             booking = _with_customer(booking, customer)
@@ -291,8 +305,8 @@ class CalComCalendar(BaseCalendar):
             "status": "upcoming",
         }
         reply = await self._call("GET", "/bookings", version=V_BOOKINGS, params=params)
-        if reply.status != 200:
-            return None
+        if reply.status != 200:  # unknown: not knowing must not lead to a second booking
+            raise self._unexpected(reply, "booking lookup")
         for data in reply.body.get("data") or []:
             attendee = (data.get("attendees") or [{}])[0]
             if (

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,6 +29,7 @@ class Reply:
     status: int
     body: dict[str, Any]
     ambiguous: bool  # an earlier attempt (timeout, 5xx) may have been processed
+    recovered: Any = None  # what `recover` found instead of retrying (see `call`)
 
     @property
     def message(self) -> str:
@@ -47,8 +49,16 @@ async def call(
     attempt_timeout: float,
     params: dict[str, Any] | None = None,
     json: dict[str, Any] | None = None,
+    recover: Callable[[], Awaitable[Any | None]] | None = None,
 ) -> Reply:
-    """One API call with retries on 429/5xx/timeouts until the overall deadline."""
+    """One API call with retries on 429/5xx/timeouts until the overall deadline.
+
+    A non-GET call whose attempt may have been processed (timeout, 5xx) is not blindly
+    sent again when `recover` is given: `recover()` first looks for the attempt's effect
+    (e.g. the booking it created) and, when found, the call returns it as
+    `Reply.recovered` without a second request. A lookup that fails or runs out of time
+    ends the call with `CalendarUnavailable` rather than risking a duplicate.
+    """
     loop = asyncio.get_running_loop()
     stop = loop.time() + deadline
     ambiguous, backoff, attempt = False, 0.2, 0
@@ -58,6 +68,10 @@ async def call(
         if remaining < 0.05:
             log.warning("Cal.com deadline exceeded", extra={"path": path, "last": last})
             raise CalendarUnavailable(f"Cal.com: {last}", retryable=True)
+        if ambiguous and recover is not None:
+            found = await _recover(recover, stop - loop.time(), last)
+            if found is not None:
+                return Reply(200, {}, True, recovered=found)
         attempt += 1
         try:
             resp = await client.request(
@@ -98,6 +112,18 @@ async def call(
                 f"Cal.com refused the key: {resp.status_code}", retryable=False
             )
         return Reply(resp.status_code, body if isinstance(body, dict) else {}, ambiguous)
+
+
+async def _recover(
+    recover: Callable[[], Awaitable[Any | None]], remaining: float, last: str
+) -> Any | None:
+    try:
+        return await asyncio.wait_for(recover(), timeout=max(0.05, remaining))
+    except (TimeoutError, CalendarUnavailable) as exc:
+        log.warning("Cal.com recovery lookup failed", extra={"last": last})
+        raise CalendarUnavailable(
+            f"Cal.com: {last}; could not check whether it was processed", retryable=True
+        ) from exc
 
 
 def booking_data(reply: Reply) -> dict[str, Any]:
