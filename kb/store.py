@@ -175,9 +175,13 @@ def chroma_client(db_dir: Path, version: str, store: dict[str, Any]) -> Any:
 
     chroma_settings = Settings(anonymized_telemetry=False)
     if store["kind"] == "http":
-        return chromadb.HttpClient(
-            host=store["host"], port=int(store["port"]), settings=chroma_settings
-        )
+        # The server the settings name now wins over the one recorded at build time (the
+        # same server is often reached by another name from the agent's container).
+        host, port = str(store["host"]), int(store["port"])
+        configured = settings.get("CHROMA_HOST")
+        if configured:
+            host, port = configured, settings.get_int("CHROMA_PORT", 8000)
+        return chromadb.HttpClient(host=host, port=port, settings=chroma_settings)
     path = versions_dir(db_dir) / version / store["path"]
     return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
 
