@@ -10,7 +10,6 @@ returns at once; call `await outbox.drain()` (or schedule it) to send.
 
 from __future__ import annotations
 
-import os
 from datetime import datetime
 from pathlib import Path
 from typing import Literal, cast
@@ -114,12 +113,15 @@ async def send_verification_code(
 
 
 def transcript_recipient(profile: SalonProfile) -> str | None:
-    """`TRANSCRIPT_EMAIL` if set (empty = no e-mail), else the salon's `salon_email`."""
-    settings.load_env_file()
-    raw = os.environ.get("TRANSCRIPT_EMAIL")
+    """`TRANSCRIPT_EMAIL` if set (`off` = no e-mail), else the salon's `salon_email`.
+
+    Blank counts as unset, like every other setting, so copying `.env.example` keeps the
+    default.
+    """
+    raw = settings.get("TRANSCRIPT_EMAIL")
     if raw is None:
         return profile.salon_email
-    return raw.strip() or None
+    return None if raw.lower() in {"off", "none", "no", "false", "0"} else raw
 
 
 async def email_transcript(

@@ -96,11 +96,13 @@ async def test_the_transcript_email_goes_once_per_call_to_the_salon(
     assert "Client : Bonjour" in mail.get_content()
 
 
-def test_an_empty_transcript_email_setting_means_no_email(
+def test_transcript_email_off_means_no_email_and_blank_means_the_salon_address(
     profile: SalonProfile, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("TRANSCRIPT_EMAIL", "")
+    monkeypatch.setenv("TRANSCRIPT_EMAIL", "off")
     assert transcript_recipient(profile) is None
+    monkeypatch.setenv("TRANSCRIPT_EMAIL", "  ")
+    assert transcript_recipient(profile) == profile.salon_email
     monkeypatch.setenv("TRANSCRIPT_EMAIL", "patron@example.fr")
     assert transcript_recipient(profile) == "patron@example.fr"
 
