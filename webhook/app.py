@@ -82,6 +82,9 @@ def _make_dispatcher(cfg: WebhookSettings) -> AgentDispatcher:
             "every call will get the human fallback"
         )
         return UnconfiguredDispatcher()
+    if cfg.transport == "sip" and not cfg.sip_configured:
+        logger.error("TELEPHONY_TRANSPORT=sip needs LIVEKIT_SIP_HOST: calls will get the fallback")
+        return UnconfiguredDispatcher(reason="misconfigured", detail="LIVEKIT_SIP_HOST is not set")
     assert cfg.livekit_url and cfg.livekit_api_key and cfg.livekit_api_secret
     return LiveKitDispatcher(
         url=cfg.livekit_url,
@@ -105,8 +108,6 @@ def create_app(
     cfg = settings or WebhookSettings.from_env()
     app = Flask("webhook")
     app.config["MAX_CONTENT_LENGTH"] = cfg.max_content_length
-    if cfg.transport == "sip" and cfg.livekit_configured and not cfg.sip_configured:
-        logger.error("TELEPHONY_TRANSPORT=sip needs LIVEKIT_SIP_HOST: calls will get the fallback")
     ctx = WebhookContext(
         settings=cfg,
         checker=SignatureChecker(auth_token=cfg.twilio_auth_token),
@@ -204,27 +205,25 @@ def create_app(
         form = twilio_form()
         call_sid, caller = required(form, "CallSid", "From")
         callee = (form.get("To") or "").strip()
-        existing = ctx.calls.claim(
-            call_sid=call_sid, caller_masked=mask_phone(caller), transport=cfg.transport
-        )
-        if existing is not None:
-            return answer_retry(call_sid, existing)
-        logger.info(
-            "incoming call", extra={"call_sid": call_sid, "from_masked": mask_phone(caller)}
-        )
-        if cfg.transport == "sip" and not cfg.sip_configured:
-            return fallback(call_sid, "misconfigured", "LIVEKIT_SIP_HOST is not set")
+        masked = mask_phone(caller)
+        logger.info("incoming call", extra={"call_sid": call_sid, "from_masked": masked})
         try:
-            bridge = ctx.dispatcher.dispatch(
-                call_sid=call_sid, caller=caller, callee=callee, deadline=deadline
+            # claim the CallSid (once across retries and processes), dispatch, mark bridged
+            outcome = ctx.dispatcher.dispatch_once(
+                calls=ctx.calls,
+                call_sid=call_sid,
+                caller=caller,
+                caller_masked=masked,
+                callee=callee,
+                transport=cfg.transport,
+                deadline=deadline,
             )
         except DispatchFailed as exc:
             return fallback(call_sid, exc.reason, exc.detail)
-        ctx.calls.mark_bridged(
-            call_sid=call_sid, dispatch_id=bridge.dispatch_id, connect_url=bridge.connect_url
-        )
+        if isinstance(outcome, CallRow):
+            return answer_retry(call_sid, outcome)
         logger.info("agent dispatched", extra={"call_sid": call_sid, "transport": cfg.transport})
-        return twiml_response(bridge_twiml(call_sid, bridge))
+        return twiml_response(bridge_twiml(call_sid, outcome))
 
     @app.post("/dial-done")
     def dial_done() -> Response:
