@@ -149,10 +149,14 @@ class Window(StrEnum):
 
     @property
     def bounds(self) -> tuple[time, time]:
-        """Local start times in `[from, to)` that belong to this window."""
+        """Local start times in `[from, to)` that belong to this window.
+
+        The afternoon starts after lunch: a caller asking for "l'après-midi" does not
+        expect to be offered midi.
+        """
         return {
             Window.MATIN: (time(0), time(12)),
-            Window.APRES_MIDI: (time(12), time(17)),
+            Window.APRES_MIDI: (time(13), time(17)),
             Window.SOIR: (time(17), time(23, 59, 59)),
         }[self]
 

@@ -4,7 +4,7 @@ spreading, name and phone checks, error messages, and the calendar factory."""
 from __future__ import annotations
 
 import logging
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
@@ -105,6 +105,12 @@ def test_window_words_are_understood() -> None:
     assert Window.parse("apres midi") is Window.APRES_MIDI
     assert Window.parse("en fin de journée") is Window.SOIR
     assert Window.parse("n'importe quand") is None
+
+
+def test_the_afternoon_starts_after_lunch_not_at_noon() -> None:
+    start, end = Window.APRES_MIDI.bounds
+    assert start == time(13) and end == time(17)
+    assert Window.MATIN.bounds[1] == time(12)
 
 
 @pytest.mark.parametrize(
