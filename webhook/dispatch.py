@@ -32,9 +32,11 @@ from collections.abc import Coroutine
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
+import aiohttp
 from livekit import api
 
 from webhook.call_log import CallLog, CallRow
+from webhook.room_tokens import RoomAdminDispatchService
 
 logger = logging.getLogger("webhook")
 
@@ -151,6 +153,8 @@ class LiveKitDispatcher:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._lkapi: api.LiveKitAPI | None = None
+        self._session: aiohttp.ClientSession | None = None
+        self._dispatches: RoomAdminDispatchService | None = None
         self._lock = threading.Lock()
         self._external_loop = False
         self._loop_thread: int | None = None
@@ -169,9 +173,12 @@ class LiveKitDispatcher:
 
     async def aclose(self) -> None:
         """Close the LiveKit client from inside the loop it runs on."""
-        lkapi, self._lkapi = self._lkapi, None
+        lkapi, session, self._lkapi, self._session = self._lkapi, self._session, None, None
+        self._dispatches = None
         if lkapi is not None:
-            await lkapi.aclose()
+            await lkapi.aclose()  # leaves the session it was given open
+        if session is not None:
+            await session.close()
 
     # -- the background loop ---------------------------------------------------------
     def _ensure_loop(self) -> asyncio.AbstractEventLoop:
@@ -199,18 +206,24 @@ class LiveKitDispatcher:
             future.cancel()
             raise DispatchFailed("timeout", "dispatch loop did not answer") from exc
 
-    async def _api(self) -> api.LiveKitAPI:
-        if self._lkapi is None:
+    async def _api(self) -> tuple[api.LiveKitAPI, RoomAdminDispatchService]:
+        if self._lkapi is None or self._dispatches is None:
+            # One session (one connection pool) for both; created on the loop it serves.
+            session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=10))
             # failover=False: region failover only applies to LiveKit Cloud, retries with
             # back-off, and could not fit the caller's few-second budget anyway.
-            self._lkapi = api.LiveKitAPI(self._url, self._key, self._secret, failover=False)
-        return self._lkapi
+            self._lkapi = api.LiveKitAPI(
+                self._url, self._key, self._secret, session=session, failover=False
+            )
+            self._dispatches = RoomAdminDispatchService(session, self._url, self._key, self._secret)
+            self._session = session
+        return self._lkapi, self._dispatches
 
     async def _dispatch(self, *, call_sid: str, caller: str, callee: str) -> Bridge:
-        lkapi = await self._api()
+        lkapi, dispatches = await self._api()
         metadata = call_metadata(call_sid=call_sid, caller=caller, callee=callee)
         if self._transport == "sip":
-            created = await lkapi.agent_dispatch.create_dispatch(
+            created = await dispatches.create_dispatch(
                 api.CreateAgentDispatchRequest(
                     agent_name=self._agent_name, room=call_sid, metadata=metadata
                 )
@@ -306,10 +319,9 @@ class LiveKitDispatcher:
             loop, thread, self._loop, self._thread = self._loop, self._thread, None, None
         if loop is None or self._external_loop:
             return  # an external loop's owner closes the client with `aclose`
-        lkapi, self._lkapi = self._lkapi, None
-        if lkapi is not None:
+        if self._lkapi is not None:
             try:
-                asyncio.run_coroutine_threadsafe(lkapi.aclose(), loop).result(5)
+                asyncio.run_coroutine_threadsafe(self.aclose(), loop).result(5)
             except Exception:  # closing is best effort
                 logger.debug("closing the LiveKit API client failed", exc_info=True)
         loop.call_soon_threadsafe(loop.stop)

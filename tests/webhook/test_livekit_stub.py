@@ -54,8 +54,9 @@ def test_a_dispatch_with_room_admin_for_that_room_is_accepted(stub: LiveKitStub)
         (_token(api.VideoGrants(room_admin=True, room="CA1"), key="other"), 401, "unauthenticated"),
         (_token(api.VideoGrants(room_list=True)), 403, "permission_denied"),
         (_token(api.VideoGrants(room_admin=True, room="CA2")), 403, "permission_denied"),
+        (_token(api.VideoGrants(room_admin=True)), 403, "permission_denied"),
     ],
-    ids=["no-token", "wrong-secret", "wrong-key", "no-room-admin", "other-room"],
+    ids=["no-token", "wrong-secret", "wrong-key", "no-room-admin", "other-room", "no-room"],
 )
 def test_a_dispatch_without_the_right_credentials_is_refused(
     stub: LiveKitStub, token: str | None, status: int, code: str
