@@ -191,12 +191,12 @@ def create_app(
             return twiml_response(bridge_twiml(call_sid, bridge))
         return twiml_response(fallback_body)
 
-    def fallback(call_sid: str, reason: str, detail: str = "") -> Response:
+    def fallback(call_sid: str, reason: str, detail: str = "", from_masked: str = "") -> Response:
         ctx.calls.mark_fallback(call_sid=call_sid, reason=reason)
-        logger.warning(
-            "agent unavailable, answering the human fallback",
-            extra={"call_sid": call_sid, "reason": reason, "detail": detail},
-        )
+        context = {"call_sid": call_sid, "reason": reason, "detail": detail}
+        if from_masked:
+            context["from_masked"] = from_masked
+        logger.warning("agent unavailable, answering the human fallback", extra=context)
         return twiml_response(fallback_body)
 
     @app.post("/voice")
@@ -206,7 +206,8 @@ def create_app(
         call_sid, caller = required(form, "CallSid", "From")
         callee = (form.get("To") or "").strip()
         masked = mask_phone(caller)
-        logger.info("incoming call", extra={"call_sid": call_sid, "from_masked": masked})
+        # One log line per call, written once the outcome is known (at most the dispatch
+        # budget later): each line costs the GIL-bound server CPU under a burst of calls.
         try:
             # claim the CallSid (once across retries and processes), dispatch, mark bridged
             outcome = ctx.dispatcher.dispatch_once(
@@ -219,10 +220,13 @@ def create_app(
                 deadline=deadline,
             )
         except DispatchFailed as exc:
-            return fallback(call_sid, exc.reason, exc.detail)
+            return fallback(call_sid, exc.reason, exc.detail, from_masked=masked)
         if isinstance(outcome, CallRow):
             return answer_retry(call_sid, outcome)
-        logger.info("agent dispatched", extra={"call_sid": call_sid, "transport": cfg.transport})
+        logger.info(
+            "incoming call, agent dispatched",
+            extra={"call_sid": call_sid, "from_masked": masked, "transport": cfg.transport},
+        )
         return twiml_response(bridge_twiml(call_sid, outcome))
 
     @app.post("/dial-done")
