@@ -23,14 +23,13 @@ for it like any writer (WAL: writers' transactions are short).
 from __future__ import annotations
 
 import asyncio
-import concurrent.futures
 import json
 import logging
 import threading
 import time
 from collections.abc import Coroutine
 from dataclasses import dataclass
-from typing import Any, Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 import aiohttp
 from livekit import api
@@ -133,6 +132,45 @@ class UnconfiguredDispatcher:
         return None
 
 
+class _LoopCall(Generic[T]):
+    """A coroutine run on the loop for a waiting thread: one lock, released when done.
+
+    Lighter than `run_coroutine_threadsafe` (no concurrent Future, no future chaining, no
+    Condition): this hand-off happens for every call, in a GIL-bound process.
+    """
+
+    __slots__ = ("_coro", "done", "_task", "_cancelled")
+
+    def __init__(self, coro: Coroutine[Any, Any, T]) -> None:
+        self._coro = coro
+        self.done = threading.Lock()
+        self.done.acquire()  # released by the loop once the task has finished
+        self._task: asyncio.Task[T] | None = None
+        self._cancelled = False
+
+    def start(self, loop: asyncio.AbstractEventLoop) -> None:  # on the loop
+        if self._cancelled:
+            self._coro.close()
+            self.done.release()
+            return
+        self._task = loop.create_task(self._coro)
+        self._task.add_done_callback(self._finished)
+
+    def _finished(self, _task: asyncio.Task[T]) -> None:  # on the loop
+        self.done.release()
+
+    def cancel(self) -> None:  # on the loop
+        self._cancelled = True
+        if self._task is not None:
+            self._task.cancel()
+
+    def result(self) -> T:
+        """The task's result or exception (once `done` was acquired)."""
+        if self._task is None:
+            raise DispatchFailed("error", "dispatch was cancelled before it started")
+        return self._task.result()
+
+
 class LiveKitDispatcher:
     """The real dispatcher: `create_dispatch` (sip) or `connect_twilio_call` (stream)."""
 
@@ -197,14 +235,14 @@ class LiveKitDispatcher:
         if self._loop_thread == threading.get_ident():
             coro.close()  # waiting here would block the very loop that must answer
             raise DispatchFailed("error", "dispatch called on the event loop's own thread")
-        future = asyncio.run_coroutine_threadsafe(coro, loop)
-        try:
-            # The coroutine bounds itself with wait_for; this outer bound only guards a
-            # stalled loop, so the caller never waits much beyond the deadline.
-            return future.result(timeout=max(0.0, deadline - time.monotonic()) + 0.1)
-        except concurrent.futures.TimeoutError as exc:
-            future.cancel()
-            raise DispatchFailed("timeout", "dispatch loop did not answer") from exc
+        call = _LoopCall(coro)
+        loop.call_soon_threadsafe(call.start, loop)
+        # The coroutine bounds itself with wait_for; this outer bound only guards a
+        # stalled loop, so the caller never waits much beyond the deadline.
+        if not call.done.acquire(timeout=max(0.0, deadline - time.monotonic()) + 0.1):
+            loop.call_soon_threadsafe(call.cancel)
+            raise DispatchFailed("timeout", "dispatch loop did not answer")
+        return call.result()
 
     async def _api(self) -> tuple[api.LiveKitAPI, RoomAdminDispatchService]:
         if self._lkapi is None or self._dispatches is None:

@@ -12,6 +12,8 @@ from flask.testing import FlaskClient
 
 from tests.stubs.livekit_twirp import LiveKitStub
 from tests.webhook.conftest import (
+    API_KEY,
+    API_SECRET,
     PUBLIC,
     AppFactory,
     call_form,
@@ -249,3 +251,43 @@ async def test_a_dispatch_on_the_servers_own_loop_thread_fails_instead_of_blocki
         dispatcher.dispatch(call_sid=new_call_sid(), caller="+33612345678", callee="+33478421890")
     assert stub.state.requests == 0
     await dispatcher.aclose()
+
+
+def test_a_stalled_dispatch_loop_times_out_and_the_call_is_never_claimed(
+    stub: LiveKitStub, tmp_path
+) -> None:
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    from webhook.call_log import CallLog
+    from webhook.dispatch import DispatchFailed, LiveKitDispatcher
+
+    stalled = asyncio.new_event_loop()  # never runs while the view waits
+    dispatcher = LiveKitDispatcher(
+        url=stub.url,
+        api_key=API_KEY,
+        api_secret=API_SECRET,
+        agent_name="salon-receptionist",
+        transport="sip",
+        timeout=0.05,
+    )
+    dispatcher.use_loop(stalled)
+    calls = CallLog(db_path=tmp_path / "salon.db")
+    call_sid = new_call_sid()
+    with ThreadPoolExecutor(1) as pool:  # as a Hypercorn worker thread
+        waiting = pool.submit(
+            dispatcher.dispatch_once,
+            calls=calls,
+            call_sid=call_sid,
+            caller="+33612345678",
+            caller_masked="+336******78",
+            callee="+33478421890",
+            transport="sip",
+        )
+        with pytest.raises(DispatchFailed) as failed:
+            waiting.result(timeout=10)
+    assert failed.value.reason == "timeout"
+    stalled.run_until_complete(asyncio.sleep(0.01))  # the loop wakes up: start, then cancel
+    assert calls.get(call_sid=call_sid) is None
+    assert stub.state.requests == 0
+    stalled.close()
