@@ -6,8 +6,9 @@ absent (every call then gets the human fallback).
 
 Flask views are synchronous (Hypercorn runs them in worker threads), while `livekit-api`
 is asyncio/aiohttp. `LiveKitDispatcher` keeps ONE event loop in a daemon thread with one
-long-lived `LiveKitAPI` (one aiohttp connection pool) and hands it each call with
-`run_coroutine_threadsafe`. Every request is bounded with `asyncio.wait_for`: the
+long-lived `LiveKitAPI` (one aiohttp connection pool) and hands it each call
+(`_LoopCall`: started with `call_soon_threadsafe`, the view's thread waits on a lock).
+Every request is bounded with `asyncio.timeout`: the
 client's own `timeout` option has no effect on Twirp calls (it passes `timeout=None`).
 
 `dispatch_once` is what `/voice` calls: claim the CallSid in the call log, dispatch, mark
@@ -237,7 +238,7 @@ class LiveKitDispatcher:
             raise DispatchFailed("error", "dispatch called on the event loop's own thread")
         call = _LoopCall(coro)
         loop.call_soon_threadsafe(call.start, loop)
-        # The coroutine bounds itself with wait_for; this outer bound only guards a
+        # The coroutine bounds itself with asyncio.timeout; this outer bound only guards a
         # stalled loop, so the caller never waits much beyond the deadline.
         if not call.done.acquire(timeout=max(0.0, deadline - time.monotonic()) + 0.1):
             loop.call_soon_threadsafe(call.cancel)
@@ -284,10 +285,10 @@ class LiveKitDispatcher:
         if remaining <= 0:
             raise DispatchFailed("timeout", "no time left before the deadline")
         try:
-            return await asyncio.wait_for(
-                self._dispatch(call_sid=call_sid, caller=caller, callee=callee),
-                timeout=remaining,
-            )
+            # asyncio.timeout, not wait_for: no second task per call (3.11's wait_for wraps
+            # the coroutine in one), the same TimeoutError when the budget runs out.
+            async with asyncio.timeout(remaining):
+                return await self._dispatch(call_sid=call_sid, caller=caller, callee=callee)
         except TimeoutError as exc:
             raise DispatchFailed("timeout", f"no answer within {remaining:.2f} s") from exc
         except DispatchFailed:
