@@ -74,7 +74,9 @@ def _row(raw: sqlite3.Row | None) -> CallRow | None:
 class CallLog:
     """Call rows and status events.
 
-    Hypercorn runs views in many threads. They share ONE connection without a Python lock:
+    `/voice` claims and marks its call from the dispatcher's event loop thread (see
+    `webhook.dispatch`: one thread writing keeps the GIL quiet under a burst); the other
+    views run in Hypercorn's worker threads. All share ONE connection without a Python lock:
     the sqlite3 module is built serialized (`sqlite3.threadsafety == 3`) and releases the
     GIL only inside SQLite, whose own mutex then orders the statements. A Python lock
     would be held while its owner waits to get the GIL back, which under a burst of calls
