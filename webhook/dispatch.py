@@ -16,9 +16,11 @@ the row bridged, all in ONE coroutine on that loop. The call log's two writes th
 one thread, one after the other, instead of in a hundred worker threads at once: each
 SQLite statement releases the GIL, and with many runnable threads every release is a
 contended hand-off (measured under 100 concurrent calls: 1.25 ms of CPU per call with the
-writes in the worker threads, 0.88 ms with them on the loop). A write normally takes tens
-of microseconds; while another process (the agent) holds the write lock, the loop waits
-for it like any writer (WAL: writers' transactions are short).
+writes in the worker threads, 0.88 ms with them on the loop). The trade-off: a write
+normally takes tens of microseconds, but while another process (the agent) holds the
+db's write lock, the loop, and so every call in flight on it, waits for it (SQLite's busy
+handler sleeps from 1 ms up). WAL writers' transactions are short (milliseconds); a
+process that held the write lock for seconds would delay all calls, not just one.
 """
 
 from __future__ import annotations
