@@ -21,10 +21,8 @@ import sqlite3
 import sys
 from datetime import UTC, date, datetime
 
-import phonenumbers
-
 from agent.call_records import CallRecord, CallRecords, mask_phone
-from salon.french import day_words, time_words
+from salon.french import day_words, display_phone, time_words
 from salon.profile import SalonProfile
 
 INTENT_FR = {
@@ -50,16 +48,7 @@ def national(number: str | None) -> str:
     """ "+33612345678" → "06 12 34 56 78"; "numéro masqué" when unknown."""
     if not number:
         return "numéro masqué"
-    try:
-        parsed = phonenumbers.parse(number, "FR")
-    except phonenumbers.NumberParseException:
-        return number
-    fmt = (
-        phonenumbers.PhoneNumberFormat.NATIONAL
-        if parsed.country_code == 33
-        else phonenumbers.PhoneNumberFormat.INTERNATIONAL
-    )
-    return phonenumbers.format_number(parsed, fmt)
+    return display_phone(number)
 
 
 def _duration(seconds: float | None) -> str:

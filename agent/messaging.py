@@ -93,7 +93,7 @@ async def queue_salon_message(
     recipient = notify_service.transcript_recipient(call.profile)
     if call.outbox is None or not recipient:
         return
-    from agent.notify.texts import display_phone
+    from salon.french import display_phone
 
     number = display_phone(callback) if callback else "non communiqué"
     body = f"Message pris par l'assistante.\nDe : {name}\nRappel : {number}\n\n{message}\n"

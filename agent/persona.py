@@ -11,10 +11,8 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-import phonenumbers
-
 from agent.booking.hours import opening_hours, public_holiday
-from salon.french import day_words, duration_words, price_words, time_words
+from salon.french import day_words, display_phone, duration_words, price_words, time_words
 from salon.profile import WEEKDAYS, WEEKDAYS_FR, Interval, SalonProfile
 
 UPCOMING_DAYS = 60  # closures and special hours announced in the instructions
@@ -128,15 +126,6 @@ def upcoming_changes(profile: SalonProfile, today: date, days: int = UPCOMING_DA
     return [text for _, text in sorted(found, key=lambda item: item[0])]
 
 
-def _national(phone: str) -> str:
-    """ "+33478421890" → "04 78 42 18 90" (as the caller would dial it)."""
-    try:
-        number = phonenumbers.parse(phone, "FR")
-    except phonenumbers.NumberParseException:
-        return phone
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
-
-
 def services_words(profile: SalonProfile) -> str:
     """One compact line per category: "Femme : Coupe homme, 28 €, 30 minutes ; …"."""
     by_category: dict[str, list[str]] = {}
@@ -167,7 +156,7 @@ def salon_facts(profile: SalonProfile, now: datetime) -> str:
     ]
     if profile.access:
         lines.append(f"Accès : {profile.access}")
-    lines.append(f"Téléphone du salon : {_national(profile.phone)}.")
+    lines.append(f"Téléphone du salon : {display_phone(profile.phone)}.")
     if profile.website:
         lines.append(f"Site web : {profile.website}.")
     if profile.email:

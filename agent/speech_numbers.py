@@ -10,20 +10,9 @@ import re
 
 from num2words import num2words
 
-MONTHS = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
+from salon.french import MONTHS_FR
+
+MONTHS = MONTHS_FR
 
 _DIGITS = ("zéro", "un", "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf")
 _FINAL_UN = re.compile(r"(^|[\s-])un$")

@@ -12,10 +12,8 @@ import re
 from collections.abc import Callable, Iterator
 from datetime import datetime
 
-import phonenumbers
-
 from agent.notify.gsm7 import SINGLE_SEGMENT, fits_one_segment, to_gsm7
-from salon.french import day_words, slot_words, time_words
+from salon.french import day_words, display_phone, slot_words, time_words
 from salon.profile import SalonProfile
 
 WEEKDAYS_SHORT = ("lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim.")
@@ -41,20 +39,6 @@ def short_slot_words(start: datetime) -> str:
     day = "1er" if start.day == 1 else str(start.day)
     weekday, month = WEEKDAYS_SHORT[start.weekday()], MONTHS_SHORT[start.month - 1]
     return f"{weekday} {day} {month} à {time_words(start)}"
-
-
-def display_phone(number: str) -> str:
-    """`04 78 42 18 90` for a French number, the international form for others."""
-    try:
-        parsed = phonenumbers.parse(number, "FR")
-    except phonenumbers.NumberParseException:
-        return number
-    fmt = (
-        phonenumbers.PhoneNumberFormat.NATIONAL
-        if parsed.country_code == 33
-        else phonenumbers.PhoneNumberFormat.INTERNATIONAL
-    )
-    return phonenumbers.format_number(parsed, fmt)
 
 
 def service_forms(name: str) -> Iterator[str]:
