@@ -70,14 +70,17 @@ class RagOptions:
         )
 
 
-def open_knowledge_base(db_dir: str | Path | None = None) -> KnowledgeBase | None:
+def open_knowledge_base(
+    db_dir: str | Path | None = None, *, query_cache: int = 64
+) -> KnowledgeBase | None:
     """Open the retriever on `db_dir` (`--db`, `KB_DB`, `data/kb`); `None` with one
-    warning when there is no usable index yet, so the agent still takes calls."""
+    warning when there is no usable index yet, so the agent still takes calls.
+    `query_cache=0` turns off the question-vector cache (benchmarks)."""
     path = settings.kb_db_path(db_dir)
     try:
         from kb.retriever import Retriever
 
-        retriever: KnowledgeBase = Retriever.open(path)
+        retriever: KnowledgeBase = Retriever.open(path, query_cache=query_cache)
         return retriever
     except Exception as exc:  # no index yet, or kb not installed: answer without it
         logger.warning(
