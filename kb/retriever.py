@@ -30,6 +30,8 @@ from kb.types import Passage, SearchResult
 from salon import settings
 
 logger = logging.getLogger("kb")
+# bm25s sets its own logger to DEBUG, which prints a line per index load on any handler.
+logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 IDF_FULL = math.log(10)  # a word in at most 10% of passages counts fully
 DENSE_WEIGHT = 0.5  # weighted fusion of normalised scores (FIELD-NOTES: beats RRF)
