@@ -214,7 +214,7 @@ def _rss_after_prewarm(db: str | None) -> float | None:
 async def run(args: argparse.Namespace) -> dict[str, Any]:
     # No question-vector cache: every design must pay for its own embedding, otherwise
     # the design measured second finds the first one's questions already embedded.
-    kb: KnowledgeBase | None = open_knowledge_base(args.db, query_cache=0)
+    kb: KnowledgeBase | None = open_knowledge_base(args.db, query_cache=0, wait_for_index=False)
     kb_used = "index" if kb is not None else "instant-fake"
     kb_for_turns: KnowledgeBase = kb if kb is not None else _InstantKB()
     out: dict[str, Any] = {"knowledge_base": kb_used, "target_p95_ms": 30}

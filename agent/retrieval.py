@@ -70,17 +70,62 @@ class RagOptions:
         )
 
 
+class IndexNotReady(RuntimeError):
+    """No index has been built yet in the knowledge-base directory."""
+
+
+class PendingKnowledgeBase:
+    """Stands in for the retriever while no index exists, and becomes it as soon as
+    `scripts/reindex` builds one: a worker started before the first reindex must not
+    answer without documents for the rest of its life."""
+
+    def __init__(self, path: Path, *, query_cache: int) -> None:
+        self.path = path
+        self.query_cache = query_cache
+        self.loaded: KnowledgeBase | None = None
+
+    def reload_if_changed(self) -> bool:
+        if self.loaded is not None:
+            return self.loaded.reload_if_changed()
+        from kb.retriever import Retriever
+        from kb.store import IndexMissing
+
+        try:
+            self.loaded = Retriever.open(self.path, query_cache=self.query_cache)
+        except IndexMissing:
+            return False
+        return True
+
+    def search(self, query: str, k: int = 4) -> SearchResult:
+        if self.loaded is None:
+            raise IndexNotReady(str(self.path))
+        return self.loaded.search(query, k)
+
+
 def open_knowledge_base(
-    db_dir: str | Path | None = None, *, query_cache: int = 64
+    db_dir: str | Path | None = None, *, query_cache: int = 64, wait_for_index: bool = True
 ) -> KnowledgeBase | None:
-    """Open the retriever on `db_dir` (`--db`, `KB_DB`, `data/kb`); `None` with one
-    warning when there is no usable index yet, so the agent still takes calls.
-    `query_cache=0` turns off the question-vector cache (benchmarks)."""
+    """Open the retriever on `db_dir` (`--db`, `KB_DB`, `data/kb`).
+
+    With no index yet it returns a `PendingKnowledgeBase` that loads the first one built
+    (`wait_for_index=False`: `None` instead); on any other failure `None`, with one
+    warning, so the agent still takes calls. `query_cache=0` turns off the
+    question-vector cache (benchmarks)."""
     path = settings.kb_db_path(db_dir)
     try:
         from kb.retriever import Retriever
+        from kb.store import IndexMissing
 
-        retriever: KnowledgeBase = Retriever.open(path, query_cache=query_cache)
+        try:
+            retriever: KnowledgeBase = Retriever.open(path, query_cache=query_cache)
+        except IndexMissing:
+            if not wait_for_index:
+                raise
+            logger.warning(
+                "no knowledge base yet; answering without documents until scripts/reindex",
+                extra={"kb_db": str(path)},
+            )
+            return PendingKnowledgeBase(path, query_cache=query_cache)
         return retriever
     except Exception as exc:  # no index yet, or kb not installed: answer without it
         logger.warning(
@@ -127,6 +172,8 @@ class BudgetedRetriever:
                 asyncio.to_thread(self._search_sync, query),
                 timeout=self.options.budget_ms / 1000,
             )
+        except IndexNotReady:
+            return None  # expected until the first reindex: not a failure
         except TimeoutError:
             self.timeouts += 1
             logger.warning(

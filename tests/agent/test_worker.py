@@ -8,6 +8,7 @@ from types import SimpleNamespace
 
 import pytest
 
+from agent.retrieval import PendingKnowledgeBase
 from agent.worker import call_identity, prewarm, server
 from salon import settings
 
@@ -51,7 +52,9 @@ def test_prewarm_loads_vad_turn_detector_profile_and_tolerates_a_missing_index(
     assert proc.userdata["profile"].name == "Maison Margaux Coiffure"
     assert proc.userdata["vad"] is not None
     assert proc.userdata["turn_detector"] is not None
-    assert proc.userdata["kb"] is None
+    # no index yet: a stand-in that loads the first one scripts/reindex builds
+    assert isinstance(proc.userdata["kb"], PendingKnowledgeBase)
+    assert proc.userdata["kb"].loaded is None
 
 
 def test_starting_without_credentials_names_each_missing_setting(
