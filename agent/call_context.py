@@ -39,8 +39,8 @@ class CallContext:
     call_sid: str | None = None
     caller: str | None = None  # E.164 when known (personal data: never logged at INFO)
     called: str | None = None
-    calendar: Any = None  # agent.booking Calendar
-    outbox: Any = None  # agent.notify outbox helpers
+    calendar: Any = None  # booking Calendar
+    outbox: Any = None  # notify outbox helpers
     started_at: datetime | None = None
     intent: str | None = None
     outcome: str = "abandoned"

@@ -17,9 +17,9 @@ from livekit.agents.voice.events import ConversationItemAddedEvent, ErrorEvent
 
 from agent import persona
 from agent.call_context import CallContext
-from agent.call_record_types import CallRecord, TakenMessage, TranscriptLine, TurnMetrics
-from agent.call_records import CallRecords
 from agent.messaging import code_sender, drain_soon
+from records.store import CallRecords
+from records.types import CallRecord, TakenMessage, TranscriptLine, TurnMetrics
 from salon.profile import SalonProfile
 
 logger = logging.getLogger("agent")
@@ -37,8 +37,8 @@ def open_call(
     outbox: Any = None,
 ) -> CallContext:
     """A `CallContext` with the calendar (Cal.com or embedded) and the outbox from settings."""
-    from agent.booking import open_calendar
-    from agent.notify.service import outbox_from_settings
+    from booking import open_calendar
+    from notify.service import outbox_from_settings
 
     if outbox is None:
         outbox = outbox_from_settings(profile=profile)
@@ -71,7 +71,7 @@ def _e164(number: str | None) -> str | None:
     if not number:
         return None
     try:
-        from agent.notify.phone import normalise
+        from notify.phone import normalise
 
         return normalise(number)
     except Exception:
@@ -248,18 +248,14 @@ async def _email_transcript(call: CallContext, transcript: list[tuple[str, str]]
     record = call.extra.get("record")
     if call.outbox is None or not transcript or record is None:
         return
-    from agent.call_records import transcript_email
-    from agent.notify.service import transcript_recipient
+    from records.report import queue_transcript_email
 
-    recipient = transcript_recipient(call.profile)
-    if not recipient:
-        return
-    subject, body = transcript_email(record, call.profile)
-    await call.outbox.enqueue(
-        channel="email",
-        to=recipient,
-        subject=subject,
-        body=body,
-        dedupe_key=f"{call.extra.get('call_id')}:transcript:email",
+    queued = await queue_transcript_email(
+        call.outbox,
+        record=record,
+        profile=call.profile,
+        call_id=str(call.extra.get("call_id")),
     )
+    if queued is None:
+        return
     drain_soon(call.outbox)

@@ -1,6 +1,6 @@
 """The agent's side of notifications: confirmations, verification codes, salon messages.
 
-Everything goes through the outbox of `agent.notify` (stored first, then one drain pass
+Everything goes through the outbox of `notify` (stored first, then one drain pass
 in the background), so a slow or absent Twilio never holds the caller. Each helper
 returns a short French sentence telling the model what happened.
 """
@@ -14,8 +14,8 @@ from datetime import datetime
 from typing import Any
 
 from agent.call_context import CallContext
-from agent.notify import InvalidPhone
-from agent.notify import service as notify_service
+from notify import InvalidPhone
+from notify import service as notify_service
 
 logger = logging.getLogger("agent")
 _background: set[asyncio.Task[Any]] = set()

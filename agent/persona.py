@@ -3,7 +3,7 @@
 Every fact (name, address, hours, closures, services, prices, team, transfer) comes from
 `sources/salon.toml` through `SalonProfile`; nothing here is a typed fact that could drift
 from the sources. Instructions are in French (the LLM then stays in French) and ask for
-prices and times written as "54 €" and "14h30", which `agent.speech` turns into words.
+prices and times written as "54 €" and "14h30", which `speech.normalise` turns into words.
 Hours account for French public holidays exactly like the booking calendar does.
 """
 
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from agent.booking.hours import opening_hours, public_holiday
+from booking.hours import opening_hours, public_holiday
 from salon.french import day_words, display_phone, duration_words, price_words, time_words
 from salon.profile import WEEKDAYS, WEEKDAYS_FR, Interval, SalonProfile
 

@@ -116,7 +116,7 @@ def load_turn_detector() -> Any:
 
 def tts_text_transforms() -> list[Any]:
     """Markdown and emoji filters, then French normalisation of prices, times, numbers."""
-    from agent.speech import tts_transform
+    from speech.normalise import tts_transform
 
     return ["filter_markdown", "filter_emoji", tts_transform]
 

@@ -1,6 +1,6 @@
 """Call control from inside a LiveKit job: hang up, hand the caller to a human.
 
-A transfer is always recorded in the state db (`salon.transfers.request_transfer`). When
+A transfer is always recorded in the state db (`records.transfers.request_transfer`). When
 Twilio REST credentials are set, the parent call is redirected at once with
 `calls(sid).update(twiml=<Dial>…)` (works even when the webhook runs on another host, and
 on the stream route). Otherwise, or if that fails on the `<Dial><Sip>` route, the agent
@@ -17,7 +17,8 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from agent.call_context import CallContext
-from salon import settings, transfers
+from records import transfers
+from salon import settings
 
 logger = logging.getLogger("agent")
 HANGUP_GRACE_S = 0.5
@@ -69,7 +70,7 @@ def transport() -> str:
 
 
 async def _redirect_parent_call(call_sid: str, number: str, *, caller_id: str | None) -> None:
-    from agent.notify.twilio_messages import close_twilio_client, make_twilio_client
+    from notify.twilio_messages import close_twilio_client, make_twilio_client
 
     client = make_twilio_client()
     try:

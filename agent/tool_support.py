@@ -10,8 +10,8 @@ from typing import Any
 
 from livekit.agents import RunContext, ToolError
 
-from agent.booking import Booking, CalendarError, Slot, SlotPreferences, SlotTaken, Window
 from agent.call_context import CallContext
+from booking import Booking, CalendarError, Slot, SlotPreferences, SlotTaken, Window
 from salon.profile import WEEKDAYS_FR, Service
 
 logger = logging.getLogger("agent")

@@ -17,7 +17,6 @@ from typing import Annotated
 from livekit.agents import RunContext, ToolError, function_tool
 from pydantic import Field
 
-from agent.booking import Booking, CalendarError, Customer, SlotTaken
 from agent.call_context import CallContext
 from agent.messaging import queue_confirmation, queue_salon_message
 from agent.telephony import end_call_soon, transfer_call
@@ -35,6 +34,7 @@ from agent.tool_support import (
     today_line,
     tool_error,
 )
+from booking import Booking, CalendarError, Customer, SlotTaken
 from salon.profile import Service
 
 logger = logging.getLogger("agent")

@@ -72,7 +72,7 @@ def prewarm(proc: JobProcess) -> None:
     from salon.profile import load_profile
 
     # import what every call uses now, so the first call does not block its event loop
-    for module in ("agent.calls", "agent.receptionist", "agent.speech", "agent.tools"):
+    for module in ("agent.calls", "agent.receptionist", "speech.normalise", "agent.tools"):
         importlib.import_module(module)
     proc.userdata["profile"] = load_profile()
     proc.userdata["vad"] = load_vad()

@@ -1,7 +1,7 @@
 """French wording of dates, times and prices, shared by SMS texts, slot lists and speech.
 
 Written forms (for SMS and text): "mardi 3 décembre", "14h30", "9h", "54 €", "12,50 €".
-Spoken forms live in `agent.speech`, which expands these for text-to-speech.
+Spoken forms live in `speech.normalise`, which expands these for text-to-speech.
 """
 
 from __future__ import annotations

@@ -15,7 +15,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from salon import state_db, transfers
+from records import transfers
+from salon import state_db
 
 SCHEMA = (
     """
@@ -96,7 +97,7 @@ class CallLog:
         self._status_lock = threading.Lock()
 
     def pending_transfer(self, *, call_sid: str) -> str | None:
-        """The transfer the agent requested for this call (see `salon.transfers`)."""
+        """The transfer the agent requested for this call (see `records.transfers`)."""
         return transfers.pending_transfer(self._conn, call_sid=call_sid)
 
     def claim(self, *, call_sid: str, caller_masked: str, transport: str) -> CallRow | None:

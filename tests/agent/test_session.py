@@ -10,9 +10,9 @@ import pytest
 from agent.call_context import CallContext
 from agent.retrieval import RagOptions
 from agent.session import build_voice_session, keyterms, load_turn_detector
-from agent.speech import tts_transform
 from salon import state_db
 from salon.profile import load_profile
+from speech.normalise import tts_transform
 
 KEYS = {
     "OPENAI_API_KEY": "sk-test",

@@ -11,15 +11,16 @@ from typing import Any
 import pytest
 
 from agent import calls
-from agent.booking.local import LocalCalendar
-from agent.notify.outbox import Outbox
 from agent.receptionist import build_receptionist
 from agent.retrieval import BudgetedRetriever, RagOptions
 from agent.session import build_text_session
 from agent.sim import CallerInput, ScriptedLLM, ToolCall
 from agent.textcall import TextCall
 from agent.tools import parse_day
-from salon import state_db, transfers
+from booking.local import LocalCalendar
+from notify.outbox import Outbox
+from records import transfers
+from salon import state_db
 from salon.profile import load_profile
 from tests.stubs.twilio import TwilioStub
 

@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from agent.booking.base import BaseCalendar
-from agent.booking.calcom import CalComCalendar
-from agent.booking.hours import opening_hours
-from agent.booking.local import LocalCalendar
+from booking.base import BaseCalendar
+from booking.calcom import CalComCalendar
+from booking.hours import opening_hours
+from booking.local import LocalCalendar
 from salon.profile import SalonProfile, parse_profile
 from tests.stubs.calcom import API_KEY, CalComStub
 

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from agent.booking import open_calendar
-from agent.booking.base import names_match, normalize_phone, spread
-from agent.booking.calcom import CalComCalendar
-from agent.booking.calendar import (
+from booking import open_calendar
+from booking.base import names_match, normalize_phone, spread
+from booking.calcom import CalComCalendar
+from booking.calendar import (
     CalendarError,
     CalendarUnavailable,
     NotAllowed,
@@ -21,9 +21,9 @@ from agent.booking.calendar import (
     VerificationRequired,
     Window,
 )
-from agent.booking.hours import easter_sunday, french_public_holidays, opening_hours
-from agent.booking.local import LocalCalendar
-from agent.booking.services import match_service
+from booking.hours import easter_sunday, french_public_holidays, opening_hours
+from booking.local import LocalCalendar
+from booking.services import match_service
 from salon.profile import load_profile
 from tests.booking.conftest import make_profile
 
@@ -160,7 +160,7 @@ def test_the_factory_picks_the_local_calendar_without_a_key_and_warns_once(
 ) -> None:
     monkeypatch.delenv("CAL_API_KEY", raising=False)
     monkeypatch.setenv("CAL_API_KEY", "")
-    with caplog.at_level(logging.WARNING, logger="agent.booking"):
+    with caplog.at_level(logging.WARNING, logger="booking"):
         calendar = open_calendar(make_profile(), db=tmp_path / "s.db")
     assert isinstance(calendar, LocalCalendar)
     assert [r.message for r in caplog.records].count(

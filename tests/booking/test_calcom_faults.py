@@ -14,8 +14,8 @@ from datetime import timedelta
 import httpx
 import pytest
 
-from agent.booking.calcom import CalComCalendar
-from agent.booking.calendar import (
+from booking.calcom import CalComCalendar
+from booking.calendar import (
     CalendarUnavailable,
     Customer,
     InvalidRequest,

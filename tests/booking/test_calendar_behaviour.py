@@ -11,7 +11,7 @@ from datetime import date, datetime, time, timedelta
 
 import pytest
 
-from agent.booking.calendar import (
+from booking.calendar import (
     Booking,
     BookingNotFound,
     Calendar,
@@ -21,7 +21,7 @@ from agent.booking.calendar import (
     SlotTaken,
     Window,
 )
-from agent.booking.hours import opening_hours, public_holiday
+from booking.hours import opening_hours, public_holiday
 from tests.booking.conftest import ALICE, MALLORY, Rig, open_day
 
 ALICE_CUSTOMER = Customer(name="Alice Dupont", phone="06 12 34 56 78")

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from agent.booking.calendar import (
+from booking.calendar import (
     Booking,
     BookingNotFound,
     Customer,

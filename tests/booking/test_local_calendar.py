@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from agent.booking.calendar import Customer, Slot, SlotPreferences, SlotTaken
-from agent.booking.hours import opening_hours
-from agent.booking.local import LocalCalendar, max_overlap
+from booking.calendar import Customer, Slot, SlotPreferences, SlotTaken
+from booking.hours import opening_hours
+from booking.local import LocalCalendar, max_overlap
 from salon.profile import parse_profile
 from tests.booking.conftest import TEST_SALON, make_profile, open_day
 

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from agent.notify.email_smtp import SmtpNotifier, SmtpOptions
-from agent.notify.outbox import Outbox, RetryPolicy
-from agent.notify.twilio_messages import TwilioNotifier, TwilioOptions
-from agent.notify.whatsapp_window import WhatsAppWindow
+from notify.email_smtp import SmtpNotifier, SmtpOptions
+from notify.outbox import Outbox, RetryPolicy
+from notify.twilio_messages import TwilioNotifier, TwilioOptions
+from notify.whatsapp_window import WhatsAppWindow
 from salon import state_db
 from salon.profile import SalonProfile, load_profile
 from tests.stubs.smtp import SmtpServer

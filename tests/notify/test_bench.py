@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from agent.notify.bench import main, run
+from notify.bench import main, run
 
 
 def test_a_small_benchmark_run_loses_and_duplicates_nothing() -> None:

@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from agent.notify.service import email_transcript, transcript_recipient
+from notify.service import transcript_recipient
+from records.report import queue_transcript_email
+from records.types import CallRecord, TranscriptLine
 from salon.profile import SalonProfile
 from tests.notify.conftest import make_outbox
 from tests.stubs.smtp import SmtpServer
@@ -80,20 +82,20 @@ async def test_the_transcript_email_goes_once_per_call_to_the_salon(
 ) -> None:
     monkeypatch.delenv("TRANSCRIPT_EMAIL", raising=False)
     outbox = make_outbox(db_path, smtp=smtp_server)
+    record = CallRecord(
+        call_sid="CA42",
+        caller="+33612345678",
+        started_at=datetime(2026, 12, 3, 14, 30, tzinfo=profile.timezone),
+        outcome="booked",
+        transcript=[TranscriptLine("caller", "Bonjour"), TranscriptLine("agent", "Bonjour !")],
+    )
     for _ in range(2):
-        await email_transcript(
-            outbox,
-            profile=profile,
-            call_id="CA42",
-            started_at=datetime(2026, 12, 3, 14, 30, tzinfo=profile.timezone),
-            caller="+33612345678",
-            summary="Rendez-vous pris pour une coupe homme.",
-            transcript=[("caller", "Bonjour"), ("agent", "Bonjour !")],
-        )
+        await queue_transcript_email(outbox, record=record, profile=profile, call_id="CA42")
         await outbox.drain()
     [mail] = smtp_server.messages
     assert mail["To"] == profile.salon_email
-    assert "Client : Bonjour" in mail.get_content()
+    assert "Appelant : Bonjour" in mail.get_content()
+    assert mail["Subject"].startswith("Appel du jeudi 3 décembre à 14h30")
 
 
 def test_transcript_email_off_means_no_email_and_blank_means_the_salon_address(
@@ -110,8 +112,8 @@ def test_transcript_email_off_means_no_email_and_blank_means_the_salon_address(
 async def test_starttls_against_a_server_without_it_keeps_the_email_with_a_clear_reason(
     db_path: Path, smtp_server: SmtpServer
 ) -> None:
-    from agent.notify.email_smtp import SmtpNotifier, SmtpOptions
-    from agent.notify.outbox import Outbox
+    from notify.email_smtp import SmtpNotifier, SmtpOptions
+    from notify.outbox import Outbox
     from salon import state_db
 
     options = SmtpOptions(

@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from agent.notify.gsm7 import (
+from notify.gsm7 import (
     BASIC,
     EXTENSION,
     fits_one_segment,

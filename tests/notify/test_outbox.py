@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from agent.notify.cli import main
-from agent.notify.outbox import Outbox, RetryPolicy
-from agent.notify.phone import InvalidPhone
+from notify.__main__ import main
+from notify.outbox import Outbox, RetryPolicy
+from notify.phone import InvalidPhone
 from salon import state_db
 from tests.notify.conftest import FAST, make_outbox
 from tests.stubs.twilio import TwilioStub
@@ -148,8 +148,8 @@ async def test_a_landline_reaching_twilio_gets_21614_from_the_stub(
     db_path: Path, twilio: TwilioStub
 ) -> None:
     # Bypass the local check to show the stub answers like Twilio for a landline.
-    from agent.notify.base import OutgoingMessage, SendError
-    from agent.notify.twilio_messages import TwilioNotifier
+    from notify.base import OutgoingMessage, SendError
+    from notify.twilio_messages import TwilioNotifier
     from tests.notify.conftest import twilio_options
 
     notifier = TwilioNotifier(twilio_options(twilio))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from agent.notify.phone import InvalidPhone, check_sms_number, normalise, sms_number
+from notify.phone import InvalidPhone, check_sms_number, normalise, sms_number
 
 
 @pytest.mark.parametrize(

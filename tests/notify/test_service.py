@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from agent.notify.gsm7 import fits_one_segment
-from agent.notify.outbox import Outbox
-from agent.notify.phone import InvalidPhone
-from agent.notify.service import (
+from notify.gsm7 import fits_one_segment
+from notify.outbox import Outbox
+from notify.phone import InvalidPhone
+from notify.service import (
     confirm_booking,
     confirmation_channel,
     outbox_from_settings,

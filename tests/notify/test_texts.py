@@ -8,8 +8,8 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from agent.notify.gsm7 import fits_one_segment, is_gsm7
-from agent.notify.texts import (
+from notify.gsm7 import fits_one_segment, is_gsm7
+from notify.texts import (
     booked_text,
     cancelled_text,
     code_text,
@@ -17,7 +17,6 @@ from agent.notify.texts import (
     moved_text,
     service_forms,
     short_slot_words,
-    transcript_email,
 )
 from salon.profile import SalonProfile
 
@@ -134,18 +133,6 @@ def test_non_gsm7_characters_in_a_service_name_are_normalised(profile: SalonProf
     text = booked_text(profile=profile, service="Soin « brillance » crème – express", start=start)
     assert is_gsm7(text)
     assert 'soin "brillance" crème - express' in text
-
-
-def test_transcript_email_has_a_subject_and_the_dialogue(profile: SalonProfile) -> None:
-    subject, body = transcript_email(
-        profile=profile,
-        started_at=datetime(2026, 12, 3, 14, 30, tzinfo=profile.timezone),
-        caller="+33612345678",
-        summary="Rendez-vous pris",
-        transcript=[("caller", "Bonjour"), ("agent", "Bonjour, que puis-je faire ?")],
-    )
-    assert subject == "Appel du jeudi 3 décembre à 14h30 - 06 12 34 56 78"
-    assert "Client : Bonjour\nAssistante : Bonjour, que puis-je faire ?" in body
 
 
 def test_any_service_name_however_long_or_odd_still_gives_one_segment(

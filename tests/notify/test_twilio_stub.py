@@ -13,8 +13,8 @@ import base64
 import httpx
 import pytest
 
-from agent.notify.base import OutgoingMessage, SendError
-from agent.notify.twilio_messages import TwilioNotifier, close_twilio_client, make_twilio_client
+from notify.base import OutgoingMessage, SendError
+from notify.twilio_messages import TwilioNotifier, close_twilio_client, make_twilio_client
 from tests.notify.conftest import twilio_options
 from tests.stubs.twilio import SPEC_PATH, TwilioStub, spec_available
 

@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from agent.notify.whatsapp_window import WINDOW_SECONDS, WhatsAppWindow
+from notify.whatsapp_window import WINDOW_SECONDS, WhatsAppWindow
 from salon import state_db
 from tests.notify.conftest import make_outbox
 from tests.stubs.twilio import TwilioStub

@@ -17,17 +17,18 @@ from typing import Any
 import yaml
 
 from agent import calls
-from agent.booking import Customer, Slot, SlotTaken
-from agent.booking.hours import opening_hours
 from agent.call_context import CallContext
-from agent.call_records import CallRecords
-from agent.notify.outbox import Outbox
 from agent.receptionist import build_receptionist
 from agent.retrieval import BudgetedRetriever, RagOptions
 from agent.session import build_text_session
 from agent.sim import CallerInput, ScriptedLLM, Step, ToolCall
 from agent.textcall import TextCall
-from salon import state_db, transfers
+from booking import Customer, Slot, SlotTaken
+from booking.hours import opening_hours
+from notify.outbox import Outbox
+from records import transfers
+from records.store import CallRecords
+from salon import state_db
 from salon.profile import SalonProfile, load_profile
 from tests.agent.harness import FakeKB
 
@@ -141,7 +142,7 @@ async def run_scenario(
     outbox = Outbox(conn=conn, notifiers=[])
     calendar: Any
     if backend == "local":
-        from agent.booking.local import LocalCalendar
+        from booking.local import LocalCalendar
 
         codes: list[tuple[str, str]] = []
 
@@ -153,7 +154,7 @@ async def run_scenario(
 
         calendar = LocalCalendar(profile, db=conn, send_code=send_code)
     else:
-        from agent.booking.calcom import CalComCalendar
+        from booking.calcom import CalComCalendar
         from tests.stubs.calcom import API_KEY
 
         async def send_code(phone: str, text: str) -> None:

@@ -119,7 +119,7 @@ class CalComStub:
         self._server: Any = None
         self._thread: threading.Thread | None = None
         if self.profile is not None:
-            from agent.booking.hours import opening_hours
+            from booking.hours import opening_hours
 
             self.time_zone = self.profile.timezone.key
             self.capacity = self.profile.chairs

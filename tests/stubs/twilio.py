@@ -33,7 +33,7 @@ Usage::
         stub.violations                         # OpenAPI problems seen (expect [])
         stub.reset()                            # forget messages, faults and violations
 
-`make_twilio_client` is in `agent.notify.twilio_messages`. Requests need HTTP Basic auth
+`make_twilio_client` is in `notify.twilio_messages`. Requests need HTTP Basic auth
 with `stub.account_sid` / `stub.auth_token` (else 401, code 20003), like Twilio.
 
 Numbers: `To` that `phonenumbers` rejects gets 400 / code 21211; a French landline (or any

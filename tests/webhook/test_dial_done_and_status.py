@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from flask.testing import FlaskClient
 
-from salon import state_db, transfers
+from records import transfers
+from salon import state_db
 from tests.stubs.livekit_twirp import LiveKitStub
 from tests.webhook.conftest import call_form, new_call_sid, post_signed
 

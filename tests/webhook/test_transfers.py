@@ -1,4 +1,4 @@
-"""Unit tests for `salon.transfers`: the agent → webhook transfer hand-off in the state db."""
+"""Unit tests for `records.transfers`: the agent → webhook transfer hand-off in the state db."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from salon import state_db, transfers
+from records import transfers
+from salon import state_db
 
 pytestmark = pytest.mark.unit
 

@@ -1,0 +1,368 @@
+"""What both calendars share: input checks, slot choice, and caller safety.
+
+A back-end implements a handful of raw operations (`_available_starts`, `_create`,
+`_get`, `_by_phone`, `_by_name_day`, `_move`, `_cancel`); `BaseCalendar` turns them into
+the `Calendar` protocol. Caller safety lives here once, so both back-ends behave alike:
+
+- reschedule/cancel act only on a booking whose phone is the caller's, or for which the
+  caller proved ownership with a one-time code sent by SMS to the booking's number;
+- bookings found by name and date that are not the caller's come back with no customer
+  details (`owned=False`);
+- the codes and the rights they give are in `booking.proofs`; proving needs a
+  visible caller number.
+"""
+
+from __future__ import annotations
+
+import abc
+import logging
+import sqlite3
+import threading
+from collections.abc import Callable
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+from typing import TypeVar
+
+from booking import proofs
+from booking.calendar import (
+    Booking,
+    BookingNotFound,
+    CalendarError,
+    CodeSender,
+    Customer,
+    InvalidRequest,
+    NotAllowed,
+    ServiceMatch,
+    Slot,
+    SlotPreferences,
+    SlotTaken,
+    VerificationFailed,
+    VerificationRequired,
+)
+from booking.helpers import names_match, normalize_phone, parse_utc, spread, utc_text
+from booking.services import match_service
+from salon import state_db
+from salon.profile import SalonProfile, Service
+
+log = logging.getLogger("booking")
+
+T = TypeVar("T")
+
+
+class BaseCalendar(abc.ABC):
+    """Shared behaviour of the calendars; subclasses implement the raw operations."""
+
+    profile: SalonProfile
+    _schema = ""  # a back-end's own tables, created with the shared ones
+
+    def __init__(
+        self,
+        profile: SalonProfile,
+        *,
+        db: sqlite3.Connection | str | Path | None = None,
+        send_code: CodeSender | None = None,
+        min_notice: timedelta = timedelta(minutes=60),
+    ) -> None:
+        self.profile = profile
+        self._conn = _own_connection(db)
+        self._owns_conn = self._conn is not db
+        self._lock = threading.RLock()
+        self._send_code = send_code
+        self.min_notice = min_notice
+        self._run(lambda c: c.executescript(proofs.SCHEMA + self._schema))
+
+    # ---------------------------------------------------------------- raw back-end
+
+    @abc.abstractmethod
+    async def _available_starts(
+        self, service: Service, start: datetime, end: datetime
+    ) -> list[datetime]:
+        """Free start times in `[start, end)` (aware datetimes, any zone)."""
+
+    @abc.abstractmethod
+    async def _create(self, service: Service, start: datetime, customer: Customer) -> Booking:
+        """Create the booking or raise `SlotTaken`."""
+
+    @abc.abstractmethod
+    async def _get(self, uid: str) -> Booking | None:
+        """The booking with full customer details, or None."""
+
+    @abc.abstractmethod
+    async def _by_phone(self, phone: str, after: datetime) -> list[Booking]:
+        """Active bookings linked to `phone` that end after `after`."""
+
+    @abc.abstractmethod
+    async def _by_name_day(self, name: str, day: date) -> list[Booking]:
+        """Active bookings on the local `day` whose customer name matches `name`."""
+
+    @abc.abstractmethod
+    async def _move(self, booking: Booking, start: datetime) -> Booking:
+        """Move to `start` (a new uid is allowed) or raise `SlotTaken`/`NotAllowed`."""
+
+    @abc.abstractmethod
+    async def _cancel(self, booking: Booking, reason: str) -> Booking:
+        """Cancel and return the booking with `status="cancelled"`."""
+
+    # ------------------------------------------------------------------ db helper
+
+    def _run(self, fn: Callable[[sqlite3.Connection], T]) -> T:
+        with self._lock:
+            return fn(self._conn)
+
+    def close_db(self) -> None:
+        """Close the state-db connection if this calendar opened it (never a lent one)."""
+        if self._owns_conn:
+            with self._lock:
+                self._conn.close()
+
+    # ------------------------------------------------------------------- services
+
+    def services(self) -> tuple[Service, ...]:
+        return tuple(s for s in self.profile.services if s.bookable)
+
+    def match_service(self, text: str) -> ServiceMatch:
+        return match_service(text, self.services())
+
+    def _service(self, service: Service | str) -> Service:
+        wanted = service if isinstance(service, str) else service.id
+        for svc in self.services():
+            if svc.id == wanted:
+                return svc
+        raise InvalidRequest(f"unknown or unbookable service {wanted!r}")
+
+    # ---------------------------------------------------------------------- slots
+
+    def _now(self, now: datetime | None) -> datetime:
+        moment = now or datetime.now(UTC)
+        if moment.tzinfo is None:
+            raise InvalidRequest("naive datetime for now")
+        return moment.astimezone(self.profile.timezone)
+
+    async def free_slots(
+        self,
+        *,
+        service: Service,
+        prefs: SlotPreferences | None = None,
+        now: datetime | None = None,
+        limit: int = 3,
+    ) -> list[Slot]:
+        svc = self._service(service)
+        prefs = prefs or SlotPreferences()
+        tz = self.profile.timezone
+        local_now = self._now(now)
+        not_before = local_now + self.min_notice
+        if prefs.not_before is not None:
+            not_before = max(not_before, prefs.not_before.astimezone(tz))
+        if prefs.day is not None:
+            start = datetime.combine(prefs.day, time(0), tzinfo=tz)
+            end = datetime.combine(prefs.day + timedelta(days=1), time(0), tzinfo=tz)
+        else:
+            start = local_now
+            end = datetime.combine(
+                local_now.date() + timedelta(days=prefs.horizon_days + 1), time(0), tzinfo=tz
+            )
+        start = max(start, not_before)
+        if start >= end:
+            return []
+        raw = await self._available_starts(svc, start, end)
+        starts = []
+        for moment in raw:
+            local = moment.astimezone(tz)
+            if not (start <= local < end):  # servers sometimes return slots out of range
+                continue
+            if prefs.window is not None:
+                lo, hi = prefs.window.bounds
+                if not (lo <= local.time() < hi):
+                    continue
+            starts.append(local)
+        picked = spread(starts, limit=limit, one_day=prefs.day is not None, earliest=prefs.earliest)
+        duration = timedelta(minutes=svc.duration)
+        return [Slot(service_id=svc.id, start=s, end=s + duration) for s in picked]
+
+    # ---------------------------------------------------------------------- book
+
+    def _check_customer(self, customer: Customer) -> Customer:
+        phone = normalize_phone(customer.phone)
+        if phone is None:
+            raise InvalidRequest(
+                "invalid customer phone",
+                caller_message="Ce numéro de téléphone ne semble pas valide. "
+                "Pouvez-vous me le redonner ?",
+            )
+        name = " ".join(customer.name.split())
+        if not name:
+            raise InvalidRequest(
+                "empty customer name", caller_message="À quel nom dois-je noter le rendez-vous ?"
+            )
+        return Customer(name=name, phone=phone, email=customer.email or None)
+
+    def _check_slot(self, service: Service, slot: Slot) -> datetime:
+        if slot.service_id != service.id:
+            raise InvalidRequest("slot was proposed for another service")
+        if slot.start.tzinfo is None:
+            raise InvalidRequest("naive slot start")
+        if slot.start <= datetime.now(UTC):
+            raise SlotTaken("slot is in the past")
+        return slot.start.astimezone(self.profile.timezone)
+
+    async def book(self, *, service: Service, slot: Slot, customer: Customer) -> Booking:
+        svc = self._service(service)
+        start = self._check_slot(svc, slot)
+        booking = await self._create(svc, start, self._check_customer(customer))
+        log.info("booking created", extra={"uid": booking.uid, "service": svc.id})
+        return booking
+
+    # --------------------------------------------------------------- find / safety
+
+    async def find_bookings(
+        self,
+        *,
+        caller_phone: str | None,
+        name: str | None = None,
+        day: date | None = None,
+        now: datetime | None = None,
+    ) -> list[Booking]:
+        local_now = self._now(now)
+        phone = normalize_phone(caller_phone)
+        own: list[Booking] = []
+        if phone is not None:
+            own = sorted(await self._by_phone(phone, local_now), key=lambda b: b.start)
+            own = [b for b in own if b.status == "accepted"]
+            if day is not None:
+                own = [b for b in own if b.start.astimezone(self.profile.timezone).date() == day]
+            if own:
+                return own
+        if not name or day is None:
+            return own
+        found = []
+        for booking in await self._by_name_day(name, day):
+            if booking.status != "accepted" or booking.customer is None:
+                continue
+            if not names_match(name, booking.customer.name):
+                continue
+            if self._allowed(booking, phone):
+                found.append(booking)
+            else:
+                found.append(_redacted(booking))
+        return sorted(found, key=lambda b: b.start)
+
+    def _allowed(self, booking: Booking, phone: str | None) -> bool:
+        if phone is None or booking.customer is None:
+            return False
+        if booking.customer.phone == phone:
+            return True
+        return self._run(
+            lambda c: proofs.has_grant(c, uid=booking.uid, phone=phone, now=datetime.now(UTC))
+        )
+
+    async def _authorize(self, uid: str, caller_phone: str | None) -> Booking:
+        booking = await self._get(uid)
+        if booking is None or booking.status != "accepted" or booking.customer is None:
+            raise BookingNotFound("no active booking with this uid")
+        if not self._allowed(booking, normalize_phone(caller_phone)):
+            raise VerificationRequired("booking not linked to the caller")
+        return booking
+
+    async def send_verification_code(self, *, booking_uid: str, caller_phone: str | None) -> None:
+        phone = normalize_phone(caller_phone)
+        if phone is None:
+            raise NotAllowed(
+                "hidden caller number",
+                caller_message="Votre numéro est masqué : je ne peux pas vérifier que ce "
+                "rendez-vous est le vôtre. Le salon pourra vous aider directement.",
+            )
+        booking = await self._get(booking_uid)
+        if booking is None or booking.status != "accepted" or booking.customer is None:
+            raise BookingNotFound("no active booking with this uid")
+        if self._allowed(booking, phone):
+            return
+        if self._send_code is None:
+            raise NotAllowed(
+                "no code sender configured",
+                caller_message="Je ne peux pas envoyer de code de vérification pour le "
+                "moment. Le salon pourra vous aider directement.",
+            )
+        now = datetime.now(UTC)
+        code = self._run(lambda c: proofs.new_code(c, uid=booking_uid, phone=phone, now=now))
+        text = (
+            f"{self.profile.short_name} : votre code de vérification est {code}. "
+            "Il est valable 10 minutes."
+        )
+        try:
+            await self._send_code(booking.customer.phone, text)
+        except Exception as exc:
+            log.warning("verification code not sent", exc_info=exc)
+            raise NotAllowed(
+                "code sender failed",
+                caller_message="Je n'ai pas pu envoyer le code de vérification. Le salon "
+                "pourra vous aider directement.",
+            ) from exc
+
+    async def verify_code(self, *, booking_uid: str, caller_phone: str | None, code: str) -> None:
+        phone = normalize_phone(caller_phone)
+        if phone is None:
+            raise NotAllowed("hidden caller number")
+        digits = "".join(ch for ch in code if ch.isdigit())
+        now = datetime.now(UTC)
+
+        left = self._run(
+            lambda c: proofs.check_code(c, uid=booking_uid, phone=phone, code=digits, now=now)
+        )
+        if left is not None:
+            log.warning("wrong verification code", extra={"uid": booking_uid})
+            raise VerificationFailed("wrong code", attempts_left=left)
+
+    # ------------------------------------------------------------ change / cancel
+
+    async def reschedule(
+        self, *, booking_uid: str, new_slot: Slot, caller_phone: str | None
+    ) -> Booking:
+        booking = await self._authorize(booking_uid, caller_phone)
+        start = self._check_slot(booking.service, new_slot)
+        moved = await self._move(booking, start)
+        self._run(lambda c: proofs.carry_grants(c, old_uid=booking.uid, new_uid=moved.uid))
+        log.info("booking moved", extra={"uid": booking.uid, "new_uid": moved.uid})
+        return moved
+
+    async def cancel(self, *, booking_uid: str, caller_phone: str | None, reason: str) -> Booking:
+        booking = await self._authorize(booking_uid, caller_phone)
+        cancelled = await self._cancel(booking, reason.strip() or "annulé par téléphone")
+        log.info("booking cancelled", extra={"uid": booking.uid})
+        return cancelled
+
+    async def aclose(self) -> None:
+        """Close the state-db connection this calendar opened (not one it was lent)."""
+        self.close_db()
+
+
+def _own_connection(db: sqlite3.Connection | str | Path | None) -> sqlite3.Connection:
+    """A connection of our own: given another module's connection to a file, open the same
+    file again (transactions are per connection; WAL lets both work at once)."""
+    if not isinstance(db, sqlite3.Connection):
+        return state_db.connect(db)
+    row = db.execute("PRAGMA database_list").fetchone()
+    path = row[2] if row is not None else ""
+    return state_db.connect(path) if path else db
+
+
+def _redacted(booking: Booking) -> Booking:
+    return Booking(
+        uid=booking.uid,
+        service=booking.service,
+        start=booking.start,
+        end=booking.end,
+        customer=None,
+        status=booking.status,
+        owned=False,
+    )
+
+
+__all__ = [
+    "BaseCalendar",
+    "CalendarError",
+    "names_match",
+    "normalize_phone",
+    "parse_utc",
+    "spread",
+    "utc_text",
+]

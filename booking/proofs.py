@@ -1,0 +1,119 @@
+"""Proofs of ownership: one-time codes sent by SMS to a booking's number, and the
+temporary right ("grant") a caller earns by reading the code back.
+
+Codes are 6 digits, stored hashed (never in clear), valid 10 minutes, 3 tries each, at most
+3 codes per booking per day; a grant lasts 30 minutes, per booking and caller number.
+Tables `booking_codes` and `booking_grants` live in the state db; every check-and-write
+runs in one `BEGIN IMMEDIATE` transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import sqlite3
+from datetime import datetime, timedelta
+
+from booking.calendar import TooManyAttempts, VerificationRequired
+from booking.helpers import parse_utc, utc_text
+from salon import state_db
+
+CODE_TTL = timedelta(minutes=10)
+GRANT_TTL = timedelta(minutes=30)
+TRIES_PER_CODE = 3
+CODES_PER_DAY = 3
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS booking_codes (
+    uid TEXT NOT NULL,
+    caller_phone TEXT NOT NULL,
+    code_hash TEXT NOT NULL,
+    expires_at TEXT NOT NULL,
+    tries INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (uid, caller_phone, created_at)
+);
+CREATE TABLE IF NOT EXISTS booking_grants (
+    uid TEXT NOT NULL,
+    caller_phone TEXT NOT NULL,
+    expires_at TEXT NOT NULL,
+    PRIMARY KEY (uid, caller_phone)
+);
+"""
+
+
+def _hash(uid: str, code: str) -> str:
+    return hashlib.sha256(f"{uid}:{code}".encode()).hexdigest()
+
+
+def has_grant(conn: sqlite3.Connection, *, uid: str, phone: str, now: datetime) -> bool:
+    row = conn.execute(
+        "SELECT expires_at FROM booking_grants WHERE uid = ? AND caller_phone = ?",
+        (uid, phone),
+    ).fetchone()
+    return row is not None and parse_utc(row["expires_at"]) > now
+
+
+def new_code(conn: sqlite3.Connection, *, uid: str, phone: str, now: datetime) -> str:
+    """Store and return a fresh code; raises `TooManyAttempts` past the daily quota."""
+    code = f"{secrets.randbelow(1_000_000):06d}"
+    with state_db.write_transaction(conn):
+        sent = conn.execute(
+            "SELECT COUNT(*) FROM booking_codes WHERE uid = ? AND created_at > ?",
+            (uid, (now - timedelta(days=1)).isoformat()),
+        ).fetchone()[0]
+        if sent >= CODES_PER_DAY:
+            raise TooManyAttempts("code quota reached for this booking")
+        conn.execute(
+            "INSERT INTO booking_codes (uid, caller_phone, code_hash, expires_at, created_at) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (uid, phone, _hash(uid, code), utc_text(now + CODE_TTL), now.isoformat()),
+        )
+    return code
+
+
+def check_code(
+    conn: sqlite3.Connection, *, uid: str, phone: str, code: str, now: datetime
+) -> int | None:
+    """None when the code is right (a grant is recorded), else the tries left.
+
+    Raises `VerificationRequired` when no code was sent (or it expired) and
+    `TooManyAttempts` once the code's tries are used up."""
+    with state_db.write_transaction(conn):
+        row = conn.execute(
+            "SELECT rowid, code_hash, expires_at, tries FROM booking_codes "
+            "WHERE uid = ? AND caller_phone = ? ORDER BY created_at DESC LIMIT 1",
+            (uid, phone),
+        ).fetchone()
+        if row is None:
+            raise VerificationRequired("no code was sent to this caller")
+        if row["tries"] >= TRIES_PER_CODE:
+            raise TooManyAttempts("too many wrong codes")
+        if parse_utc(row["expires_at"]) <= now:
+            raise VerificationRequired(
+                "code expired",
+                caller_message="Ce code a expiré. Voulez-vous que je vous en envoie un nouveau ?",
+            )
+        if hmac.compare_digest(row["code_hash"], _hash(uid, code)):
+            conn.execute(
+                "UPDATE booking_codes SET tries = ? WHERE rowid = ?", (TRIES_PER_CODE, row[0])
+            )
+            conn.execute(
+                "INSERT OR REPLACE INTO booking_grants VALUES (?, ?, ?)",
+                (uid, phone, utc_text(now + GRANT_TTL)),
+            )
+            return None
+        tries = row["tries"] + 1
+        conn.execute("UPDATE booking_codes SET tries = ? WHERE rowid = ?", (tries, row[0]))
+        return TRIES_PER_CODE - tries
+
+
+def carry_grants(conn: sqlite3.Connection, *, old_uid: str, new_uid: str) -> None:
+    """A booking moved to a new uid keeps the rights proven on the old one."""
+    if old_uid != new_uid:
+        conn.execute(
+            "INSERT OR REPLACE INTO booking_grants SELECT ?, caller_phone, expires_at "
+            "FROM booking_grants WHERE uid = ?",
+            (new_uid, old_uid),
+        )

@@ -1,0 +1,124 @@
+"""What the voice agent calls: build the outbox from settings, confirm bookings, send codes,
+e-mail transcripts. Each helper stores the message in the outbox (with its dedupe key) and
+returns at once; call `await outbox.drain()` (or schedule it) to send.
+
+    outbox = outbox_from_settings()
+    await confirm_booking(outbox, profile=profile, event="booked", booking_uid=uid,
+                          phone="+33612345678", service="Coupe homme", start=start)
+    report = await outbox.drain()
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Literal, cast
+
+from notify import texts
+from notify.base import Channel
+from notify.email_smtp import SmtpNotifier, SmtpOptions
+from notify.outbox import Enqueued, Outbox, RetryPolicy
+from notify.twilio_messages import TwilioNotifier, TwilioOptions
+from notify.whatsapp_window import WhatsAppWindow
+from salon import settings, state_db
+from salon.french import slot_words
+from salon.profile import SalonProfile, load_profile
+
+BookingEvent = Literal["booked", "moved", "cancelled"]
+
+
+def outbox_from_settings(
+    *,
+    profile: SalonProfile | None = None,
+    db_path: str | Path | None = None,
+    policy: RetryPolicy | None = None,
+) -> Outbox:
+    """An outbox on `SALON_DB` sending through Twilio and SMTP as configured.
+
+    Channels without settings keep their messages as "not sent: … not configured".
+    """
+    profile = profile or load_profile()
+    conn = state_db.connect(db_path)
+    twilio = TwilioNotifier(
+        TwilioOptions.from_settings(sms_sender_fallback=profile.sms_sender),
+        window=WhatsAppWindow(conn),
+    )
+    smtp = SmtpNotifier(SmtpOptions.from_settings(sender_fallback=profile.email))
+    return Outbox(notifiers=[twilio, smtp], conn=conn, policy=policy)
+
+
+def confirmation_channel() -> Channel:
+    """`NOTIFY_CHANNEL`: sms (default) or whatsapp."""
+    value = (settings.get("NOTIFY_CHANNEL", "sms") or "sms").lower()
+    if value not in ("sms", "whatsapp"):
+        raise ValueError(f"setting NOTIFY_CHANNEL must be sms or whatsapp, got {value!r}")
+    return cast(Channel, value)
+
+
+async def confirm_booking(
+    outbox: Outbox,
+    *,
+    profile: SalonProfile,
+    event: BookingEvent,
+    booking_uid: str,
+    phone: str,
+    service: str,
+    start: datetime,
+    previous_start: datetime | None = None,
+    channel: Channel | None = None,
+) -> Enqueued:
+    """Queue the booked/moved/cancelled confirmation; once per booking event and channel.
+
+    The key is "<uid>:<event>:<channel>"; for "moved" it includes the new start, since a
+    calendar that keeps the uid may move the same booking twice. Raises `InvalidPhone`
+    (French `reason`) when the number cannot receive SMS.
+    """
+    channel = channel or confirmation_channel()
+    if event == "booked":
+        body = texts.booked_text(profile=profile, service=service, start=start)
+        key = f"{booking_uid}:booked:{channel}"
+    elif event == "moved":
+        body = texts.moved_text(
+            profile=profile, service=service, start=start, previous=previous_start
+        )
+        key = f"{booking_uid}:moved@{start.isoformat()}:{channel}"
+    elif event == "cancelled":
+        body = texts.cancelled_text(profile=profile, service=service, start=start)
+        key = f"{booking_uid}:cancelled:{channel}"
+    else:
+        raise ValueError(f"unknown booking event {event!r}")
+    local = start.astimezone(profile.timezone)
+    template_vars = {
+        "1": profile.short_name,
+        "2": service,
+        "3": slot_words(local),
+        "4": texts.display_phone(profile.phone),
+        "5": event,
+    }
+    return await outbox.enqueue(
+        channel=channel, to=phone, body=body, dedupe_key=key, template_vars=template_vars
+    )
+
+
+async def send_verification_code(
+    outbox: Outbox, *, profile: SalonProfile, phone: str, code: str, request_id: str
+) -> Enqueued:
+    """Queue a verification code SMS (one per `request_id`) and try to send it right away."""
+    body = texts.code_text(profile=profile, code=code)
+    queued = await outbox.enqueue(
+        channel="sms", to=phone, body=body, dedupe_key=f"verify:{request_id}:sms"
+    )
+    await outbox.drain()
+    return queued
+
+
+def transcript_recipient(profile: SalonProfile) -> str | None:
+    """`TRANSCRIPT_EMAIL` if set (`off` = no e-mail), else the salon's `salon_email`.
+
+    Blank counts as unset, like every other setting, so copying `.env.example` keeps the
+    default.
+    """
+    raw = settings.get("TRANSCRIPT_EMAIL")
+    if raw is None:
+        return profile.salon_email
+    return None if raw.lower() in {"off", "none", "no", "false", "0"} else raw

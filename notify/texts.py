@@ -1,0 +1,192 @@
+"""French confirmation texts that fit one SMS segment (GSM-7, at most 160 characters).
+
+Each builder tries the richest wording first (full service name, "mardi 3 décembre à
+14h30") and falls back to shorter forms ("mar. 3 déc. à 14h30", the service name without
+its details, then cut at a word) until the text fits. Every text names the salon, the
+service, the day and time, and how to change the appointment (call the salon).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from datetime import datetime
+
+from notify.gsm7 import SINGLE_SEGMENT, fits_one_segment, to_gsm7
+from salon.french import display_phone, slot_words, time_words
+from salon.profile import SalonProfile
+
+WEEKDAYS_SHORT = ("lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim.")
+MONTHS_SHORT = (
+    "janv.",
+    "févr.",
+    "mars",
+    "avr.",
+    "mai",
+    "juin",
+    "juil.",
+    "août",
+    "sept.",
+    "oct.",
+    "nov.",
+    "déc.",
+)
+CODE_VALIDITY_MINUTES = 10
+
+
+def short_slot_words(start: datetime) -> str:
+    """`mar. 3 déc. à 14h30` (the datetime must already be in the salon's zone)."""
+    day = "1er" if start.day == 1 else str(start.day)
+    weekday, month = WEEKDAYS_SHORT[start.weekday()], MONTHS_SHORT[start.month - 1]
+    return f"{weekday} {day} {month} à {time_words(start)}"
+
+
+def service_forms(name: str) -> Iterator[str]:
+    """The service name without its parenthesised details, then cut before the first comma.
+
+    "Coupe étudiant (sur présentation de la carte…)" -> "coupe étudiant";
+    "Coupe et brushing femme, cheveux longs" -> itself, then "coupe et brushing femme".
+    """
+    no_parens = re.sub(r"\s*\([^)]*\)", "", name).strip() or name.strip()
+    forms = [no_parens, no_parens.split(",")[0].strip()]
+    seen: set[str] = set()
+    for form in forms:
+        lowered = _lower_first(form)
+        if lowered and lowered not in seen:
+            seen.add(lowered)
+            yield lowered
+
+
+def _lower_first(text: str) -> str:
+    """`Coupe homme` -> `coupe homme` (mid-sentence), but keep acronyms like `UV`."""
+    if len(text) > 1 and text[1].isupper():
+        return text
+    return text[:1].lower() + text[1:]
+
+
+_DANGLING = {
+    "de",
+    "des",
+    "du",
+    "d'",
+    "et",
+    "ou",
+    "à",
+    "au",
+    "aux",
+    "avec",
+    "pour",
+    "la",
+    "le",
+    "les",
+    "l'",
+    "en",
+    "sur",
+    "sans",
+    "un",
+    "une",
+}
+
+
+def _cut(text: str, limit: int) -> str:
+    """At most `limit` characters, cut at a word, without a dangling "de", "et", "ou"…"""
+    if len(text) <= limit:
+        return text
+    kept: list[str] = []
+    for word in text.split():
+        if len(" ".join([*kept, word])) > limit:
+            break
+        kept.append(word)
+    while len(kept) > 1 and kept[-1].lower() in _DANGLING:
+        kept.pop()
+    if not kept:  # one word longer than the room: cut inside it
+        return text[:limit].rstrip()
+    return " ".join(kept).rstrip(",;:-")
+
+
+def _fit(render: Callable[[str, Callable[[datetime], str]], str], service: str) -> str:
+    """The first rendering that fits one GSM-7 segment, richest first."""
+    for form in service_forms(service):
+        for when in (slot_words, short_slot_words):
+            text = to_gsm7(render(form, when))
+            if fits_one_segment(text):
+                return text
+    # Last resort: cut the shortest service form to the room left.
+    shortest = list(service_forms(service))[-1]
+    frame = to_gsm7(render("x", short_slot_words))
+    shortest = to_gsm7(shortest)
+    # Extension characters (€ [ ]…) count twice: shrink until the septets fit.
+    for room in range(SINGLE_SEGMENT - (len(frame) - 1), 0, -1):
+        cut = _cut(shortest, room)
+        text = to_gsm7(render(cut, short_slot_words))
+        if cut and fits_one_segment(text):
+            return text
+    raise ValueError("the salon name or phone is too long for a one-segment SMS")
+
+
+def _local(profile: SalonProfile, moment: datetime) -> datetime:
+    if moment.tzinfo is None:
+        raise ValueError("appointment times must be timezone-aware")
+    return moment.astimezone(profile.timezone)
+
+
+def booked_text(*, profile: SalonProfile, service: str, start: datetime) -> str:
+    """`Maison Margaux : RDV confirmé le mardi 3 décembre à 14h30 pour coupe homme. …`"""
+    local, phone = _local(profile, start), display_phone(profile.phone)
+    return _fit(
+        lambda svc, when: (
+            f"{profile.short_name} : RDV confirmé le {when(local)}"
+            + (f" pour {svc}" if svc else "")
+            + f". Pour le modifier ou l'annuler, appelez le {phone}."
+        ),
+        service,
+    )
+
+
+def moved_text(
+    *, profile: SalonProfile, service: str, start: datetime, previous: datetime | None = None
+) -> str:
+    """`Maison Margaux : votre RDV est déplacé au mardi 3 décembre à 14h30 (coupe homme). …`"""
+    local, phone = _local(profile, start), display_phone(profile.phone)
+    before = _local(profile, previous) if previous else None
+
+    def render(svc: str, when: Callable[[datetime], str]) -> str:
+        moved = f"du {when(before)} est déplacé au" if before else "est déplacé au"
+        return (
+            f"{profile.short_name} : votre RDV {moved} {when(local)}"
+            + (f" ({svc})" if svc else "")
+            + f". Pour le modifier, appelez le {phone}."
+        )
+
+    try:
+        return _fit(render, service)
+    except ValueError:
+        if before is None:
+            raise
+        return moved_text(profile=profile, service=service, start=start)
+
+
+def cancelled_text(*, profile: SalonProfile, service: str, start: datetime) -> str:
+    """`Maison Margaux : votre RDV du mardi 3 décembre à 14h30 (coupe homme) est annulé. …`"""
+    local, phone = _local(profile, start), display_phone(profile.phone)
+    return _fit(
+        lambda svc, when: (
+            f"{profile.short_name} : votre RDV du {when(local)}"
+            + (f" ({svc})" if svc else "")
+            + f" est annulé. Pour en reprendre un, appelez le {phone}."
+        ),
+        service,
+    )
+
+
+def code_text(*, profile: SalonProfile, code: str) -> str:
+    """`Maison Margaux : votre code de vérification est 482913. …`"""
+    if not re.fullmatch(r"\d{4,8}", code):
+        raise ValueError("a verification code has 4 to 8 digits")
+    text = to_gsm7(
+        f"{profile.short_name} : votre code de vérification est {code}. Il est valable "
+        f"{CODE_VALIDITY_MINUTES} minutes. Ne le communiquez à personne."
+    )
+    if not fits_one_segment(text):
+        raise ValueError("the salon name is too long for a one-segment SMS")
+    return text

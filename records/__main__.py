@@ -1,0 +1,165 @@
+"""`python -m records`: the owner's command line over the call records.
+
+    python -m records --gaps                # questions nothing answered
+    python -m records --gaps --since 2026-12-01 --json
+    python -m records --messages            # messages taken for the salon
+    python -m records --recent 10           # last calls, one line each
+    python -m records --show CA123…         # one call (call_sid or #id)
+    python -m records --latency             # p50/p95 of per-turn metrics
+    python -m records --resolve "Vous faites les extensions ?"
+    python -m records --purge-before 2026-06-01
+
+The state database is `SALON_DB` (default `data/salon.db`) or `--salon-db PATH`.
+Usage errors exit 2, runtime failures exit 1 with one line on stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sqlite3
+import sys
+from datetime import UTC, date, datetime
+
+from records.report import national, transcript_email
+from records.store import CallRecords, mask_phone
+
+
+def _since(text: str | None) -> datetime | None:
+    if text is None:
+        return None
+    try:
+        return datetime.combine(date.fromisoformat(text), datetime.min.time(), tzinfo=UTC)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"expected a date like 2026-12-01, got {text!r}") from exc
+
+
+def _fmt_time(moment: datetime | None) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC") if moment else "-"
+
+
+def _print_gaps(store: CallRecords, args: argparse.Namespace) -> None:
+    gaps = store.knowledge_gaps(since=_since(args.since), include_resolved=args.all)
+    if args.json:
+        for g in gaps:
+            row = {
+                "question": g.question,
+                "count": g.count,
+                "last_asked": g.last_asked.isoformat(),
+                "call_sids": list(g.call_sids),
+            }
+            print(json.dumps(row, ensure_ascii=False))
+        return
+    if not gaps:
+        print("no unanswered questions")
+        return
+    print(f"{len(gaps)} unanswered question(s), most asked first:")
+    for g in gaps:
+        print(f"{g.count:>4}×  {g.question}  (last: {_fmt_time(g.last_asked)})")
+
+
+def _print_messages(store: CallRecords, args: argparse.Namespace) -> None:
+    pending = store.pending_messages()
+    if args.json:
+        for sid, m in pending:
+            row = {
+                "id": m.id,
+                "call_sid": sid,
+                "caller_name": m.caller_name,
+                "callback_number": m.callback_number,
+                "message": m.text,
+                "at": m.at.isoformat() if m.at else None,
+            }
+            print(json.dumps(row, ensure_ascii=False))
+        return
+    if not pending:
+        print("no pending messages")
+        return
+    print(f"{len(pending)} pending message(s):")
+    for _sid, m in pending:
+        who = m.caller_name or "?"
+        print(f"#{m.id}  {_fmt_time(m.at)}  {who}  {national(m.callback_number)}  « {m.text} »")
+
+
+def _print_recent(store: CallRecords, args: argparse.Namespace) -> None:
+    for rec in store.recent(args.recent):
+        if args.json:
+            print(json.dumps(rec.redacted(), ensure_ascii=False))
+            continue
+        print(
+            f"#{rec.id:<5} {_fmt_time(rec.started_at)}  {rec.call_sid or '-':<36}  "
+            f"{mask_phone(rec.caller) or 'masqué':<14}  {rec.intent or '-':<9}  {rec.outcome}"
+        )
+
+
+def _print_show(store: CallRecords, args: argparse.Namespace) -> int:
+    record = store.get(args.show)
+    if record is None and args.show.lstrip("#").isdigit():
+        record = store.get_by_id(int(args.show.lstrip("#")))
+    if record is None:
+        print(f"call-records: error: no call with call_sid or id {args.show!r}", file=sys.stderr)
+        return 1
+    from salon.profile import load_profile
+
+    subject, body = transcript_email(record, load_profile())
+    print(subject)
+    print()
+    print(body, end="")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m records",
+        description="Read the call records of the state database.",
+        epilog="example: python -m records --gaps --since 2026-12-01",
+    )
+    what = parser.add_mutually_exclusive_group(required=True)
+    what.add_argument("--gaps", action="store_true", help="questions nothing answered")
+    what.add_argument("--messages", action="store_true", help="messages not yet handled")
+    what.add_argument("--recent", type=int, metavar="N", help="the last N calls")
+    what.add_argument("--show", metavar="CALL_SID", help="one call (call_sid or #id), transcript")
+    what.add_argument("--latency", action="store_true", help="p50/p95 of per-turn metrics (JSON)")
+    what.add_argument("--resolve", metavar="QUESTION", help="mark a question as answered")
+    what.add_argument("--handled", type=int, metavar="ID", help="mark a message as handled")
+    what.add_argument("--purge-before", metavar="DATE", help="erase personal data before DATE")
+    parser.add_argument("--since", metavar="DATE", help="only from this date (YYYY-MM-DD)")
+    parser.add_argument("--all", action="store_true", help="with --gaps: include resolved ones")
+    parser.add_argument("--json", action="store_true", help="one JSON object per line")
+    parser.add_argument("--salon-db", metavar="PATH", help="state database (default: SALON_DB)")
+    args = parser.parse_args(argv)
+    try:
+        for value in (args.since, args.purge_before):
+            _since(value)
+    except argparse.ArgumentTypeError as exc:
+        parser.error(str(exc))
+    try:
+        store = CallRecords(path=args.salon_db)
+        if args.gaps:
+            _print_gaps(store, args)
+        elif args.messages:
+            _print_messages(store, args)
+        elif args.recent is not None:
+            _print_recent(store, args)
+        elif args.show:
+            return _print_show(store, args)
+        elif args.latency:
+            print(json.dumps(store.latency_summary(since=_since(args.since))))
+        elif args.resolve:
+            print(f"resolved {store.resolve_gap(args.resolve)} occurrence(s)")
+        elif args.handled is not None:
+            done = store.mark_message_handled(args.handled)
+            print("message marked as handled" if done else f"no pending message #{args.handled}")
+            return 0 if done else 1
+        elif args.purge_before:
+            cutoff = _since(args.purge_before)
+            assert cutoff is not None
+            print(f"purged personal data of {store.purge_personal_data(before=cutoff)} call(s)")
+    except (sqlite3.Error, OSError) as exc:
+        print(f"call-records: error: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
