@@ -36,22 +36,59 @@ NOTHING_FOUND = (
 )
 
 _FRAME_WORD = "DOCUMENTS_DU_SALON"
-# Anything that looks like a frame marker or a chat role tag inside a passage.
+# Anything that looks like a frame marker or a chat role tag inside a passage. It is
+# matched on the passage's "skeleton" (look-alike characters mapped to ASCII, see
+# `_skeleton`), so full-width, Cyrillic or Greek look-alikes cannot slip through.
 _MARKERS = re.compile(
     r"<{2,}|>{2,}|\[/?(?:INST|SYS)\]|<\|[^|]*\|>|</?(?:system|assistant|user|instructions?)>"
-    rf"|{_FRAME_WORD}|FIN_{_FRAME_WORD}",
+    r"|(?:FIN[\W_]*)?DOCUMENTS[\W_]*DU[\W_]*SALON",
     re.IGNORECASE,
 )
-_CONTROL = re.compile(
-    r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u2028\u2029]")
+_BIDI = re.compile(r"[\u200e\u200f\u202a-\u202e\u2066-\u2069]")  # direction marks: a space
+# Characters that render like ASCII marker characters but are not mapped by NFKC:
+# angle-bracket look-alikes, and the Cyrillic and Greek letters that look Latin.
+_LOOKALIKES = str.maketrans(
+    {
+        **dict.fromkeys("‹˂ᐸ〈〈⟨❮❬❰⧼⋖≺«", "<"),
+        **dict.fromkeys("›˃ᐳ〉〉⟩❯❭❱⧽⋗≻»", ">"),
+        **dict.fromkeys("‗ˍ", "_"),
+        **dict.fromkeys("|∣ǀ│", "|"),
+        **dict(
+            zip("АВЕЗІЈКМНОРСТУХЅԁаеорсухіјѕӏԛԝ", "ABE3IJKMHOPCTYXSdaeopcyxijslqw", strict=True)
+        ),
+        **dict(zip("ΑΒΕΖΗΙΚΜΝΟΡΤΥΧοιν", "ABEZHIKMNOPTYXoiv", strict=True)),
+    }
 )
+
+
+def _skeleton(text: str) -> str:
+    """`text` with every look-alike mapped to its ASCII twin, one character for one, so
+    that positions in the skeleton are positions in `text`."""
+    return text.translate(_LOOKALIKES)
+
+
+def _neutralise_markers(text: str) -> str:
+    """Blank out, in `text`, every span whose skeleton looks like a marker."""
+    skeleton = _skeleton(text)
+    pieces, last = [], 0
+    for match in _MARKERS.finditer(skeleton):
+        pieces += [text[last : match.start()], " "]
+        last = match.end()
+    pieces.append(text[last:])
+    return "".join(pieces)
 
 
 def _clean(text: str, limit: int) -> str:
-    """Passage text made inert: no frame markers, role tags, control characters, or
-    line structure that could imitate a heading; cut to `limit` characters."""
+    """Passage text made inert: invisible format characters (zero-width, bidi controls)
+    removed, compatibility forms folded (NFKC: full-width ＜＜＜ becomes <<<), then no frame
+    markers, role tags, control characters, or line structure that could imitate a heading,
+    even written with look-alike letters; cut to `limit` characters."""
+    text = _BIDI.sub(" ", text)
+    text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+    text = unicodedata.normalize("NFKC", text)
     text = _CONTROL.sub(" ", text)
-    text = _MARKERS.sub(" ", text)
+    text = _neutralise_markers(text)
     text = re.sub(r"\s+", " ", text).strip()
     if len(text) > limit:
         text = text[:limit].rsplit(" ", 1)[0] + " […]"
