@@ -118,7 +118,7 @@ def upcoming_changes(profile: SalonProfile, today: date, days: int = UPCOMING_DA
     if profile.closed_on_public_holidays:
         day = today
         while day <= horizon:
-            name = public_holiday(day)
+            name = public_holiday(day, subdivision=profile.holidays_subdivision)
             weekly = profile.hours[WEEKDAYS[day.weekday()]]
             if name and weekly and not opening_hours(profile, day) and not profile.closure_on(day):
                 found.append((day, f"fermé le {day_words(day)} ({name}, jour férié)"))

@@ -1,56 +1,34 @@
-"""Opening hours of a given day: French public holidays on top of the salon profile.
+"""Opening hours of a given day: public holidays on top of the salon profile.
 
-The public holidays of metropolitan France are computed (fixed dates, plus Easter
-Monday, Ascension Thursday and Whit Monday from the Gregorian Easter date): no network,
-no data file. Order of precedence for a day: an exceptional closure, then special hours
-(a salon may open on a holiday on purpose), then the holiday, then the weekly hours.
+Public holidays come from the `holidays` package (no network, no data file) for France,
+with the salon's `holidays_subdivision` from `salon.toml` when it has one: Alsace-Moselle
+(`"57"`, `"6AE"`) adds Good Friday and 26 December, overseas departments (`"971"`…)
+their own days. Names are French. Order of precedence for a day: an exceptional closure,
+then special hours (a salon may open on a holiday on purpose), then the holiday, then
+the weekly hours.
 """
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from functools import lru_cache
 
 from salon.profile import Interval, SalonProfile
 
 
-def easter_sunday(year: int) -> date:
-    """Gregorian Easter Sunday (anonymous Gregorian algorithm, Meeus/Jones/Butcher)."""
-    a = year % 19
-    b, c = divmod(year, 100)
-    d, e = divmod(b, 4)
-    f = (b + 8) // 25
-    g = (b - f + 1) // 3
-    h = (19 * a + b - d - g + 15) % 30
-    i, k = divmod(c, 4)
-    ell = (32 + 2 * e + 2 * i - h - k) % 7
-    m = (a + 11 * h + 22 * ell) // 451
-    month, day = divmod(h + ell - 7 * m + 114, 31)
-    return date(year, month, day + 1)
-
-
 @lru_cache(maxsize=64)
-def french_public_holidays(year: int) -> dict[date, str]:
-    """The eleven public holidays of metropolitan France for `year`, with their names."""
-    easter = easter_sunday(year)
-    return {
-        date(year, 1, 1): "jour de l'An",
-        easter + timedelta(days=1): "lundi de Pâques",
-        date(year, 5, 1): "fête du Travail",
-        date(year, 5, 8): "Victoire 1945",
-        easter + timedelta(days=39): "Ascension",
-        easter + timedelta(days=50): "lundi de Pentecôte",
-        date(year, 7, 14): "fête nationale",
-        date(year, 8, 15): "Assomption",
-        date(year, 11, 1): "Toussaint",
-        date(year, 11, 11): "Armistice 1918",
-        date(year, 12, 25): "Noël",
-    }
+def public_holidays(year: int, subdivision: str | None = None) -> dict[date, str]:
+    """The French public holidays of `year` (for `subdivision` when given), by date,
+    with their French names ("Lundi de Pâques", "Vendredi saint"…)."""
+    import holidays
+
+    found = holidays.country_holidays("FR", subdiv=subdivision, years=year, language="fr")
+    return {day: str(name) for day, name in sorted(found.items())}
 
 
-def public_holiday(day: date) -> str | None:
-    """The holiday's name when `day` is a French public holiday, else None."""
-    return french_public_holidays(day.year).get(day)
+def public_holiday(day: date, *, subdivision: str | None = None) -> str | None:
+    """The holiday's name when `day` is a public holiday there, else None."""
+    return public_holidays(day.year, subdivision).get(day)
 
 
 def opening_hours(profile: SalonProfile, day: date) -> tuple[Interval, ...]:
@@ -60,6 +38,8 @@ def opening_hours(profile: SalonProfile, day: date) -> tuple[Interval, ...]:
     for special in profile.special_hours:
         if special.day == day:
             return special.hours
-    if profile.closed_on_public_holidays and public_holiday(day):
+    if profile.closed_on_public_holidays and public_holiday(
+        day, subdivision=profile.holidays_subdivision
+    ):
         return ()
     return profile.hours_on(day)

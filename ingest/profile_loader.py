@@ -137,7 +137,7 @@ _KNOWN_TABLES = {"salon", "greeting", "hours", "closures", "special_hours", "tea
 _KNOWN_SALON_KEYS = {
     "id", "name", "short_name", "address", "access", "phone", "email", "website", "timezone",
     "transfer_number", "sms_sender", "salon_email", "chairs", "slot_step_minutes",
-    "closed_on_public_holidays", "payment",
+    "closed_on_public_holidays", "holidays_subdivision", "payment",
 }  # fmt: skip
 
 

@@ -7,6 +7,7 @@ transfer number, SMS sender) comes from here. Errors name the file and the field
 from __future__ import annotations
 
 import tomllib
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
@@ -84,6 +85,7 @@ class SalonProfile:
     chairs: int = 1
     slot_step_minutes: int = 15
     closed_on_public_holidays: bool = True
+    holidays_subdivision: str | None = None  # e.g. "57" (Moselle): its extra public holidays
     payment: tuple[str, ...] = ()
     closures: tuple[Closure, ...] = ()
     special_hours: tuple[SpecialHours, ...] = ()
@@ -161,6 +163,42 @@ def _required(path: Path, table: dict, key: str, where: str) -> object:
     if key not in table or table[key] in ("", None):
         raise _fail(path, where, f"missing required field '{key}'")
     return table[key]
+
+
+def holiday_subdivisions() -> dict[str, str]:
+    """Every French subdivision the `holidays` package knows, keyed by folded code or
+    alias ("57", "moselle", "6ae", "alsace", "971", "guadeloupe"…), to its code."""
+    from holidays.countries.france import France
+
+    known = {code: code for code in France.subdivisions}
+    known.update(France.subdivisions_aliases)
+    # The Alsace departments by number and name, and the region as people call it.
+    known.update({"67": "6AE", "68": "6AE", "Bas-Rhin": "6AE", "Haut-Rhin": "6AE"})
+    known["Alsace-Moselle"] = "57"
+    # "Zone A/B/C" are school-holiday zones: they add no public holiday.
+    return {_folded(name): code for name, code in known.items() if not code.startswith("Zone")}
+
+
+def _folded(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.strip().casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def _subdivision(path: Path, raw: object) -> str | None:
+    if raw is None or raw == "":
+        return None
+    known = holiday_subdivisions()
+    code = known.get(_folded(str(raw))) if isinstance(raw, str | int) else None
+    if code is None:
+        codes = sorted(set(known.values()))
+        raise _fail(
+            path,
+            "salon.holidays_subdivision",
+            f"unknown French subdivision {raw!r} for public holidays; use one of "
+            f'{", ".join(codes)} (e.g. "57" or "Moselle", "6AE" or "Alsace"), '
+            "or leave it out for metropolitan France",
+        )
+    return code
 
 
 def _service(path: Path, i: int, raw: dict) -> Service:
@@ -261,6 +299,7 @@ def parse_profile(data: dict, path: Path) -> SalonProfile:
         chairs=int(salon.get("chairs", 1)),
         slot_step_minutes=int(salon.get("slot_step_minutes", 15)),
         closed_on_public_holidays=bool(salon.get("closed_on_public_holidays", True)),
+        holidays_subdivision=_subdivision(path, salon.get("holidays_subdivision")),
         payment=tuple(salon.get("payment", [])),
         closures=closures,
         special_hours=special,

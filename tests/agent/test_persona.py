@@ -131,7 +131,7 @@ def test_upcoming_closures_and_special_hours_are_announced_in_date_order(
 
 def test_public_holidays_on_opening_days_are_announced(sample: SalonProfile) -> None:
     changes = upcoming_changes(sample, date(2027, 4, 1))
-    assert "fermé le samedi 1er mai (fête du Travail, jour férié)" in changes
+    assert "fermé le samedi 1er mai (Fête du Travail, jour férié)" in changes
     assert "fermé le jeudi 6 mai (Ascension, jour férié)" in changes
     assert not any("lundi" in c for c in changes)  # Mondays are closed anyway
 

@@ -1,4 +1,4 @@
-"""Unit tier: service matching on the real salon profile, French public holidays, slot
+"""Unit tier: service matching on the real salon profile, holidays closing the salon, slot
 spreading, name and phone checks, error messages, and the calendar factory."""
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from booking.calendar import (
     VerificationRequired,
     Window,
 )
-from booking.hours import easter_sunday, french_public_holidays, opening_hours
+from booking.hours import opening_hours
 from booking.local import LocalCalendar
 from booking.services import match_service
 from salon.profile import load_profile
@@ -66,18 +66,6 @@ def test_something_the_salon_does_not_do_matches_nothing_and_asks_again() -> Non
     match = match_service("une vidange moteur", SALON.services)
     assert match.service is None and match.candidates == ()
     assert match.question and "prestation" in match.question
-
-
-def test_easter_and_the_movable_holidays_are_right() -> None:
-    assert easter_sunday(2024) == date(2024, 3, 31)
-    assert easter_sunday(2025) == date(2025, 4, 20)
-    assert easter_sunday(2027) == date(2027, 3, 28)
-    days = french_public_holidays(2026)
-    assert len(days) == 11
-    assert days[date(2026, 4, 6)] == "lundi de Pâques"
-    assert days[date(2026, 5, 14)] == "Ascension"
-    assert days[date(2026, 5, 25)] == "lundi de Pentecôte"
-    assert date(2026, 7, 14) in days and date(2026, 11, 11) in days
 
 
 def test_holidays_close_the_salon_unless_special_hours_say_otherwise() -> None:
