@@ -14,8 +14,11 @@ from datetime import datetime
 from typing import Any
 
 from agent.call_context import CallContext
+from booking import CodeSender
 from notify import InvalidPhone
 from notify import service as notify_service
+from notify.outbox import Outbox
+from salon.profile import SalonProfile
 
 logger = logging.getLogger("agent")
 _background: set[asyncio.Task[Any]] = set()
@@ -74,14 +77,14 @@ async def queue_confirmation(
     return "Un SMS de confirmation est envoyé."
 
 
-def code_sender(outbox: Any, profile: Any) -> Any:
-    """The calendar's `send_code(phone, text)`: the code SMS through the outbox, sent now."""
+def code_sender(outbox: Outbox, profile: SalonProfile) -> CodeSender:
+    """The calendar's `send_code(phone, code)`: notify's one-segment code SMS through the
+    outbox, sent at once (one request id per code, so a new code is a new SMS)."""
 
-    async def send(phone: str, text: str) -> None:
-        await outbox.enqueue(
-            channel="sms", to=phone, body=text, dedupe_key=f"verify:{uuid.uuid4().hex}:sms"
+    async def send(phone: str, code: str) -> None:
+        await notify_service.send_verification_code(
+            outbox, profile=profile, phone=phone, code=code, request_id=uuid.uuid4().hex
         )
-        await outbox.drain()
 
     return send
 

@@ -63,8 +63,8 @@ def open_calendar(
 ) -> Calendar:
     """`CalComCalendar` when `CAL_API_KEY` is set, else `LocalCalendar` (with one warning).
 
-    `db` is the state database (default `SALON_DB`); `send_code(phone, text)` sends the
-    verification SMS used when a caller changes a booking made with another number.
+    `db` is the state database (default `SALON_DB`); `send_code(phone, code)` sends the
+    verification code used when a caller changes a booking made with another number.
     """
     if settings.get("CAL_API_KEY"):
         from booking.calcom import CalComCalendar

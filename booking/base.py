@@ -284,12 +284,8 @@ class BaseCalendar(abc.ABC):
             )
         now = datetime.now(UTC)
         code = self._run(lambda c: proofs.new_code(c, uid=booking_uid, phone=phone, now=now))
-        text = (
-            f"{self.profile.short_name} : votre code de vérification est {code}. "
-            "Il est valable 10 minutes."
-        )
         try:
-            await self._send_code(booking.customer.phone, text)
+            await self._send_code(booking.customer.phone, code)
         except Exception as exc:
             log.warning("verification code not sent", exc_info=exc)
             raise NotAllowed(

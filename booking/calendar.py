@@ -41,7 +41,10 @@ __all__ = [
 ]
 
 CodeSender = Callable[[str, str], Awaitable[None]]
-"""`send_code(phone_e164, text)`: sends a verification text (SMS) to a booking's number."""
+"""`send_code(phone_e164, code)`: sends the one-time code to a booking's number.
+
+The calendar makes the code; the sender writes and sends the text (`notify` owns SMS
+wording and its one-segment GSM-7 check), so `booking` never words a message itself."""
 
 
 # --------------------------------------------------------------------------- errors

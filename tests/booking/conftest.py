@@ -6,7 +6,6 @@ talking to the Cal.com stub server (`tests/stubs/calcom.py`) on 127.0.0.1.
 
 from __future__ import annotations
 
-import re
 import tomllib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -113,17 +112,15 @@ def open_day(profile: SalonProfile, *, after_days: int = 8) -> date:
 
 @dataclass
 class Inbox:
-    """Where verification codes go: a `send_code(phone, text)` callable."""
+    """Where verification codes go: a `send_code(phone, code)` callable."""
 
     sent: list[tuple[str, str]] = field(default_factory=list)
 
-    async def __call__(self, phone: str, text: str) -> None:
-        self.sent.append((phone, text))
+    async def __call__(self, phone: str, code: str) -> None:
+        self.sent.append((phone, code))
 
     def last_code(self) -> str:
-        found = re.search(r"\b(\d{6})\b", self.sent[-1][1])
-        assert found, self.sent[-1][1]
-        return found.group(1)
+        return self.sent[-1][1]
 
 
 @dataclass

@@ -18,6 +18,7 @@ import yaml
 
 from agent import calls
 from agent.call_context import CallContext
+from agent.messaging import code_sender
 from agent.receptionist import build_receptionist
 from agent.retrieval import BudgetedRetriever, RagOptions
 from agent.session import build_text_session
@@ -140,25 +141,15 @@ async def run_scenario(
     setup = scenario.get("setup") or {}
     conn = state_db.connect(tmp_path / "salon.db")
     outbox = Outbox(conn=conn, notifiers=[])
+    send_code = code_sender(outbox, profile)  # the agent's own: notify words the code SMS
     calendar: Any
     if backend == "local":
         from booking.local import LocalCalendar
-
-        codes: list[tuple[str, str]] = []
-
-        async def send_code(phone: str, text: str) -> None:
-            codes.append((phone, text))
-            await outbox.enqueue(
-                channel="sms", to=phone, body=text, dedupe_key=f"verify:{len(codes)}:sms"
-            )
 
         calendar = LocalCalendar(profile, db=conn, send_code=send_code)
     else:
         from booking.calcom import CalComCalendar
         from tests.stubs.calcom import API_KEY
-
-        async def send_code(phone: str, text: str) -> None:
-            await outbox.enqueue(channel="sms", to=phone, body=text, dedupe_key=f"verify:{phone}")
 
         calendar = CalComCalendar(
             profile,
