@@ -35,8 +35,10 @@ MAX_HOLD = 240  # characters held back at most while waiting for a safe cut
 _WHITESPACE = re.compile(r"\s+")
 # A token after which a cut is safe: a word of 3+ letters, maybe followed by punctuation.
 _SAFE_TOKEN = re.compile(r"[^\W\d_][^\W\d_'’-]*(?:['’-][^\W\d_]+)*[,;:!?.…)»\"]*")
-# Abbreviations whose reading depends on what follows ("M. Dupont", "St Jean", "etc.").
+# Abbreviations whose reading depends on what follows ("M. Dupont", "St Jean", "etc.",
+# "du mar au sam").
 _HOLD_TOKENS = {"des", "les", "entre", "env.", "etc.", "min.", "max.", "ste", "mme", "mlle"}
+_HOLD_TOKENS |= {"lun", "mar", "mer", "jeu", "ven", "sam", "dim"}
 
 
 def normalize_for_tts(text: str) -> str:

@@ -22,6 +22,10 @@ _MONTH_WORDS = (
     r"|août|septembre|sept(?=\.)|octobre|oct|novembre|nov|décembre|déc"
 )
 _MONTH_BY_PREFIX = {m[:3]: i + 1 for i, m in enumerate(n.MONTHS)}
+_WEEKDAY_BY_ABBR = {
+    w[:3]: w for w in ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+}
+_WEEKDAY_ABBR = "|".join(_WEEKDAY_BY_ABBR)
 # Feminine nouns after a number: "21 heures" → "vingt et une heures".
 _FEMININE = (
     r"heures?|minutes?|secondes?|semaines?|journées?|nuits?|fois|personnes?|places?|années?"
@@ -129,6 +133,22 @@ def _day_month(m: re.Match[str]) -> str:
     else:
         month = _MONTH_BY_PREFIX[key[:3]]
     return f"{_day(day)} {n.month(month)}" if 1 <= day <= 31 else m.group()
+
+
+def _weekday(abbr: str) -> str:
+    return _capitalised(abbr, _WEEKDAY_BY_ABBR[abbr.lower()])
+
+
+def _weekday_before_date(m: re.Match[str]) -> str:
+    return _weekday(m.group(1))
+
+
+def _weekday_range(m: re.Match[str]) -> str:
+    """`mar.-sam.` → `mardi-samedi`, `du mar. au sam.` → `du mardi au samedi`."""
+    head = f"{m.group('du')} " if m.group("du") else ""
+    sep = " au " if m.group("du") else "-"
+    first = m.group("a") or m.group("a2")
+    return f"{head}{_weekday(first)}{sep}{_weekday(m.group('b'))}"
 
 
 def _time_pattern(suffix: str) -> str:
@@ -293,6 +313,27 @@ RULES: list[tuple[re.Pattern[str], Replacement]] = [
             r"|personnes?|minutes?|ans|cm)\b)"
         ),
         r"\1 ou \2",
+    ),
+    # abbreviated weekdays, only where they cannot be another word ("la mer", "le jeu"):
+    # before a date ("sam. 12/12", "lun. 7 déc."), with a dot before a number
+    # ("sam. 9h-18h"), or in a range ("mar.-sam.", "du mar. au sam.")
+    (
+        re.compile(
+            rf"(?<![{_LETTER}.])(?<![Ll]a )({_WEEKDAY_ABBR})(?:\.\s*|\s+)"
+            rf"(?=\d{{1,2}}(?:er)?(?:\s?/\s?\d{{1,2}}(?!\d)|\s+(?:{_MONTH_WORDS})(?![{_LETTER}])))"
+            rf"|(?<![{_LETTER}.])(?<![Ll]a )({_WEEKDAY_ABBR})\.\s*(?=\d)",
+            re.IGNORECASE,
+        ),
+        lambda m: _weekday(m.group(1) or m.group(2)) + " ",
+    ),
+    (
+        re.compile(
+            rf"(?:\b(?P<du>[Dd]u)\s+(?P<a>{_WEEKDAY_ABBR})\.?\s+au\s+"
+            rf"|(?<![{_LETTER}.])(?P<a2>{_WEEKDAY_ABBR})\.?\s?[-–—]\s?)"
+            rf"(?P<b>{_WEEKDAY_ABBR})(?![{_LETTER}])(?:\.(?=\s+[a-zà-ÿ\d]|\s*[,;:)]))?",
+            re.IGNORECASE,
+        ),
+        _weekday_range,
     ),
     # dates
     (re.compile(r"(?<![\d-])(\d{4})-(\d{2})-(\d{2})(?![\d-])"), _iso_date),
