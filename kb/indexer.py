@@ -47,6 +47,7 @@ class ReindexResult:
     embedded: int = 0
     reused: int = 0
     removed_versions: list[str] = field(default_factory=list)
+    removed_documents: list[str] = field(default_factory=list)  # gone since the previous one
     seconds: float = 0.0
 
     @property
@@ -304,5 +305,6 @@ def reindex(
             embedded=len(todo),
             reused=len(known),
             removed_versions=removed,
+            removed_documents=sorted(set(previous.files) - set(hashes)) if previous else [],
             seconds=time.perf_counter() - started,
         )

@@ -6,9 +6,14 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import overload
 
 
-def user_path(value: str | None, default: Path) -> Path:
+@overload
+def user_path(value: str | None, default: Path) -> Path: ...
+@overload
+def user_path(value: str | None, default: None) -> Path | None: ...
+def user_path(value: str | None, default: Path | None) -> Path | None:
     """A path option: relative to the caller's directory when given, else `default`."""
     return Path(value).expanduser().resolve() if value else default
 

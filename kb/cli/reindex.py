@@ -69,6 +69,17 @@ def summary_table(reports: list[FileReport]) -> str:
     return "\n".join(lines)
 
 
+def removed_lines(paths: list[str]) -> str:
+    """The documents of the previous version that are gone from the sources now."""
+    head = (
+        "1 document retiré depuis la version précédente (ses passages ne sont plus servis) :"
+        if len(paths) == 1
+        else f"{len(paths)} documents retirés depuis la version précédente "
+        "(leurs passages ne sont plus servis) :"
+    )
+    return "\n".join([head, *(f"  - {path}" for path in paths)])
+
+
 def _outcome(result: ReindexResult) -> str:
     m = result.manifest
     if not result.rebuilt:
@@ -96,8 +107,10 @@ def _embedding_threads() -> None:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     _embedding_threads()
-    sources = user_path(args.sources, settings.project_path("sources"))
-    db_dir = user_path(args.db, settings.kb_db_path())
+    # defaults only when the option is absent: an isolated process (tests) may not
+    # even name the checkout's sources/ or data/kb
+    sources = user_path(args.sources, None) or settings.project_path("sources")
+    db_dir = user_path(args.db, None) or settings.kb_db_path()
     if not sources.is_dir():
         print(f"reindex: error: sources folder not found: {sources}", file=sys.stderr)
         return 2
@@ -125,6 +138,9 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 1
     print(summary_table(result.reports))
+    if result.removed_documents:
+        print()
+        print(removed_lines(result.removed_documents))
     print()
     print(_outcome(result))
     return 0

@@ -162,3 +162,35 @@ def test_eval_retrieval_prints_metrics_and_misses_as_json(built: dict, tmp_path:
 def test_eval_retrieval_with_a_missing_questions_file_is_a_usage_error(built: dict) -> None:
     result = run("eval-retrieval", "--db", str(built["db"]), "--questions", "/nonexistent.jsonl")
     assert result.returncode == 2 and "questions file not found" in result.stderr
+
+
+def test_reindex_summary_lists_the_documents_removed_since_the_previous_version(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from functools import partial
+
+    from kb.cli import reindex as cli
+    from tests.kb.conftest import CountingEmbedder, paragraph_ingest
+
+    # the real CLI and indexer; only the embedding model is the deterministic fake
+    fake = partial(cli.reindex, embedder=CountingEmbedder(), ingest=paragraph_ingest)
+    monkeypatch.setattr(cli, "reindex", fake)
+    sources, db = tmp_path / "sources", tmp_path / "kb"
+    sources.mkdir()
+    for name, text in FILES.items():
+        (sources / name).write_text(text, encoding="utf-8")
+    argv = ["--sources", str(sources), "--db", str(db), "--quiet"]
+    assert cli.main(argv) == 0
+    assert "retiré" not in capsys.readouterr().out
+    (sources / "faq.md").unlink()
+    assert cli.main(argv) == 0
+    out = capsys.readouterr().out
+    assert "1 document retiré depuis la version précédente" in out
+    assert "  - faq.md" in out and "index version" in out
+    (sources / "tarifs.md").unlink()
+    (sources / "horaires.md").write_text("Ouvert le dimanche matin.", encoding="utf-8")
+    (sources / "autre.md").write_text("Parking gratuit.", encoding="utf-8")
+    assert cli.main(argv) == 0
+    out = capsys.readouterr().out
+    removed = out[out.index("retiré") :]
+    assert "  - tarifs.md" in removed and "faq.md" not in removed  # since the previous one

@@ -58,6 +58,22 @@ def test_unchanged_files_are_not_re_embedded_and_removed_files_disappear(
     assert retriever.size == 4
 
 
+def test_the_result_lists_the_documents_removed_since_the_previous_version(
+    salon_sources: Path, tmp_path: Path, embedder: CountingEmbedder
+) -> None:
+    db = tmp_path / "kb"
+    first = build(salon_sources, db, embedder)
+    assert first.removed_documents == []  # no previous version: nothing was removed
+    (salon_sources / "faq.md").unlink()
+    (salon_sources / "tarifs.md").unlink()
+    (salon_sources / "nouveau.md").write_text("Parking gratuit le samedi.")
+    result = build(salon_sources, db, embedder)
+    assert result.removed_documents == ["faq.md", "tarifs.md"]
+    assert set(result.manifest.files) == {"horaires.md", "nouveau.md"}
+    again = build(salon_sources, db, embedder)
+    assert not again.rebuilt and again.removed_documents == []  # said once, not every run
+
+
 def test_full_reindex_re_embeds_everything(
     salon_sources: Path, tmp_path: Path, embedder: CountingEmbedder
 ) -> None:
