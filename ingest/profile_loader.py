@@ -12,7 +12,15 @@ from pathlib import Path
 
 from ingest.document import Document, LoadError
 from salon.french import day_words, price_words, time_words
-from salon.profile import WEEKDAYS, WEEKDAYS_FR, Interval, ProfileError, parse_profile
+from salon.phone import display as display_phone
+from salon.profile import (
+    WEEKDAYS,
+    WEEKDAYS_FR,
+    Interval,
+    ProfileError,
+    greeting_warnings,
+    parse_profile,
+)
 
 
 def _spans(intervals: tuple[Interval, ...]) -> str:
@@ -24,15 +32,6 @@ def _duration(minutes: int) -> str:
     if hours == 0:
         return f"{rest} min"
     return f"{hours} h" if rest == 0 else f"{hours} h {rest:02d}"
-
-
-def _phone(number: str) -> str:
-    """+33478421890 → 04 78 42 18 90 (French numbers only; others unchanged)."""
-    digits = number.replace(" ", "")
-    if digits.startswith("+33") and len(digits) == 12:
-        local = "0" + digits[3:]
-        return " ".join(local[i : i + 2] for i in range(0, 10, 2))
-    return number
 
 
 def load_profile_doc(path: Path) -> Document:
@@ -52,12 +51,13 @@ def load_profile_doc(path: Path) -> Document:
             raise LoadError(f"invalid salon profile: {exc}") from exc
         return doc
     doc = Document(title=f"{profile.name} — fiche du salon")
+    doc.warnings.extend(greeting_warnings(profile))
 
     doc.heading("Adresse, accès et contact", 1, kind="other")
     doc.text(f"{profile.name}, {profile.address}.")
     if profile.access:
         doc.text(f"Accès : {profile.access}")
-    contact = [f"Téléphone : {_phone(profile.phone)}."]
+    contact = [f"Téléphone : {display_phone(profile.phone)}."]
     if profile.email:
         contact.append(f"E-mail : {profile.email}.")
     if profile.website:

@@ -6,6 +6,7 @@ transfer number, SMS sender) comes from here. Errors name the file and the field
 
 from __future__ import annotations
 
+import string
 import tomllib
 import unicodedata
 from dataclasses import dataclass, field
@@ -201,6 +202,45 @@ def _subdivision(path: Path, raw: object) -> str | None:
     return code
 
 
+DEFAULT_GREETING_OPEN = "Bonjour, {name}, que puis-je pour vous ?"
+DEFAULT_GREETING_CLOSED = "Bonjour, {name}."
+GREETING_PLACEHOLDERS = ("name", "short_name")
+
+
+def _greeting(path: Path, where: str, raw: object, names: dict[str, str]) -> str:
+    """A greeting template with `{name}` / `{short_name}` filled in from `[salon]`."""
+    if not isinstance(raw, str) or not raw.strip():
+        raise _fail(path, where, "expected a non-empty sentence")
+    try:
+        fields = [f for _, f, _, _ in string.Formatter().parse(raw) if f is not None]
+    except ValueError as exc:
+        raise _fail(path, where, f"{exc}: write {{name}} or {{short_name}}") from exc
+    unknown = sorted({f for f in fields if f not in GREETING_PLACEHOLDERS})
+    if unknown:
+        raise _fail(
+            path,
+            where,
+            f"unknown placeholder {{{unknown[0]}}}: only {{name}} and {{short_name}} "
+            "(the salon's name and short name) may be used",
+        )
+    return raw.format_map(names)
+
+
+def greeting_warnings(profile: SalonProfile) -> list[str]:
+    """French warnings for the owner: a greeting that names neither the salon's `name` nor
+    its `short_name` (a renamed salon would keep greeting callers with the old name)."""
+    wanted = [_folded(profile.name), _folded(profile.short_name)]
+    out = []
+    for key, text in (("open", profile.greeting_open), ("closed", profile.greeting_closed)):
+        if not any(n and n in _folded(text) for n in wanted):
+            out.append(
+                f"la formule d'accueil [greeting] {key} ne cite pas le nom du salon "
+                f"(« {profile.name} » ou « {profile.short_name} ») : écrivez {{name}} "
+                "ou {short_name} dans le texte pour qu'elle suive le profil"
+            )
+    return out
+
+
 def _service(path: Path, i: int, raw: dict) -> Service:
     where = f"services[{i}]"
     duration = _required(path, raw, "duration", where)
@@ -275,21 +315,27 @@ def parse_profile(data: dict, path: Path) -> SalonProfile:
         for t in data.get("team", [])
     )
     greeting = data.get("greeting", {})
+    if not isinstance(greeting, dict):
+        raise _fail(path, "[greeting]", "expected a table with open and closed")
     name = str(_required(path, salon, "name", "salon"))
+    short_name = str(salon.get("short_name", name))
+    names = {"name": name, "short_name": short_name}
+    opening = greeting.get("open", DEFAULT_GREETING_OPEN)
+    closed = greeting.get("closed", greeting.get("open", DEFAULT_GREETING_CLOSED))
     sender = salon.get("sms_sender")
     if sender is not None and not (1 <= len(str(sender)) <= 11):
         raise _fail(path, "salon.sms_sender", "an alphanumeric sender ID has 1 to 11 characters")
     return SalonProfile(
         id=str(salon.get("id", "salon")),
         name=name,
-        short_name=str(salon.get("short_name", name)),
+        short_name=short_name,
         address=str(_required(path, salon, "address", "salon")),
         phone=str(_required(path, salon, "phone", "salon")),
         timezone=tz,
         hours=hours,
         services=services,
-        greeting_open=str(greeting.get("open", f"Bonjour, {name}, que puis-je pour vous ?")),
-        greeting_closed=str(greeting.get("closed", greeting.get("open", f"Bonjour, {name}."))),
+        greeting_open=_greeting(path, "greeting.open", opening, names),
+        greeting_closed=_greeting(path, "greeting.closed", closed, names),
         transfer_number=salon.get("transfer_number") or None,
         sms_sender=sender,
         email=salon.get("email"),

@@ -194,3 +194,30 @@ def test_reindex_summary_lists_the_documents_removed_since_the_previous_version(
     out = capsys.readouterr().out
     removed = out[out.index("retiré") :]
     assert "  - tarifs.md" in removed and "faq.md" not in removed  # since the previous one
+
+
+def test_reindex_warns_when_the_greeting_does_not_name_the_salon(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from functools import partial
+
+    from kb.cli import reindex as cli
+    from tests.kb.conftest import CountingEmbedder
+
+    # the real CLI, ingestion and indexer; only the embedding model is the fake
+    monkeypatch.setattr(cli, "reindex", partial(cli.reindex, embedder=CountingEmbedder()))
+    sources = tmp_path / "docs"
+    sources.mkdir()
+    (sources / "salon.toml").write_text(
+        '[salon]\nname = "Atelier Nour"\nshort_name = "Nour"\naddress = "2 place Bellecour, '
+        'Lyon"\nphone = "+33478000000"\ntimezone = "Europe/Paris"\n\n[greeting]\n'
+        'open = "Bonjour, Maison Margaux Coiffure, je vous écoute."\n\n[hours]\n'
+        'tuesday = [["09:00", "19:00"]]\n\n[[services]]\nid = "coupe"\nname = "Coupe homme"\n'
+        "duration = 30\nprice = 28\n",
+        encoding="utf-8",
+    )
+    assert cli.main(["--sources", str(sources), "--db", str(tmp_path / "kb"), "--quiet"]) == 0
+    out = capsys.readouterr().out
+    notes = out[out.index("warnings:") :]
+    assert "salon.toml: la formule d'accueil [greeting] open ne cite pas le nom" in notes
+    assert "{name}" in notes
