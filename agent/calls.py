@@ -20,6 +20,7 @@ from agent.call_context import CallContext
 from agent.messaging import code_sender, drain_soon
 from records.store import CallRecords
 from records.types import CallRecord, TakenMessage, TranscriptLine, TurnMetrics
+from salon.phone import to_e164
 from salon.profile import SalonProfile
 
 logger = logging.getLogger("agent")
@@ -48,7 +49,7 @@ def open_call(
         profile=profile,
         conn=conn,
         call_sid=call_sid,
-        caller=_e164(caller),
+        caller=to_e164(caller) or (caller or "").strip() or None,
         called=called,
         calendar=calendar,
         outbox=outbox,
@@ -65,17 +66,6 @@ def open_call(
     except Exception:
         logger.exception("could not start the call record")
     return call
-
-
-def _e164(number: str | None) -> str | None:
-    if not number:
-        return None
-    try:
-        from notify.phone import normalise
-
-        return normalise(number)
-    except Exception:
-        return number.strip() or None
 
 
 def greeting_for(call: CallContext, now: datetime | None = None) -> str:

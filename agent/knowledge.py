@@ -19,6 +19,7 @@ import unicodedata
 from typing import Literal
 
 from kb.types import Passage, SearchResult
+from salon.text import fold
 
 Intent = Literal["booking", "change", "cancel", "question", "other"]
 
@@ -149,12 +150,6 @@ def format_reference(result: SearchResult) -> str:
 # ---------------------------------------------------------------- intent
 
 
-def _fold(text: str) -> str:
-    """Lowercase without accents, apostrophes unified: "Décaler l’RDV" → "decaler l'rdv"."""
-    text = unicodedata.normalize("NFKD", text.lower().replace("’", "'"))
-    return "".join(ch for ch in text if not unicodedata.combining(ch))
-
-
 _RDV = r"(?:rendez[ -]?vous|rdv|reservation|creneau)"
 _CANCEL = re.compile(
     r"\bannul|\bdecommand|\bdesist|\bsupprim\w*\s+(?:mon|le|ma)\s+\w*\s*" + _RDV + r"|"
@@ -195,7 +190,7 @@ def classify_intent(text: str) -> Intent:
     appointment ("combien coûte un rendez-vous ?"). Asking for a person or leaving a
     message is "other": the tools record those outcomes.
     """
-    folded = _fold(text)
+    folded = fold(text)
     if not folded.strip():
         return "other"
     if _CANCEL.search(folded):

@@ -18,6 +18,7 @@ from booking import CodeSender
 from notify import InvalidPhone
 from notify import service as notify_service
 from notify.outbox import Outbox
+from salon.phone import display as display_phone
 from salon.profile import SalonProfile
 
 logger = logging.getLogger("agent")
@@ -96,9 +97,7 @@ async def queue_salon_message(
     recipient = notify_service.transcript_recipient(call.profile)
     if call.outbox is None or not recipient:
         return
-    from salon.french import display_phone
-
-    number = display_phone(callback) if callback else "non communiqué"
+    number = display_phone(callback, unknown="non communiqué")
     body = f"Message pris par l'assistante.\nDe : {name}\nRappel : {number}\n\n{message}\n"
     key = f"{call.call_sid or id(call)}:message:{len(call.extra.get('messages', []))}:email"
     try:

@@ -12,7 +12,8 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 
 from booking.hours import opening_hours, public_holiday
-from salon.french import day_words, display_phone, duration_words, price_words, time_words
+from salon.french import day_words, duration_words, price_words, time_words
+from salon.phone import display as display_phone
 from salon.profile import WEEKDAYS, WEEKDAYS_FR, Interval, SalonProfile
 
 UPCOMING_DAYS = 60  # closures and special hours announced in the instructions

@@ -10,12 +10,12 @@ are compared one by one with a small edit tolerance for speech-recognition slips
 from __future__ import annotations
 
 import re
-import unicodedata
 from difflib import SequenceMatcher
 from functools import lru_cache
 
 from booking.calendar import ServiceMatch
 from salon.profile import Service
+from salon.text import plain_words as fold  # `"Mèches, cheveux"` → `"meches cheveux"`
 
 MAX_CHOICES = 3
 _TIE = 0.05
@@ -93,14 +93,6 @@ _STOP = frozenset(
         "aussi",
     ]
 )
-
-
-def fold(text: str) -> str:
-    """Lower case, no accents, letters and digits only: `"Mèches, cheveux"` → `"meches cheveux"`."""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    plain = plain.replace("œ", "oe").replace("æ", "ae")
-    return re.sub(r"[^a-z0-9]+", " ", plain).strip()
 
 
 def _stem(token: str) -> str:

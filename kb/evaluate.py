@@ -24,8 +24,8 @@ from pathlib import Path
 from typing import Any
 
 from kb.retriever import Retriever, SearchOptions
-from kb.text import fold
 from kb.types import Passage
+from salon.text import fold, plain_words
 
 
 class GoldFileError(ValueError):
@@ -43,7 +43,7 @@ class GoldQuestion:
 
 def _flat(text: str) -> str:
     """Folded words separated by single spaces; "20h30" and "20 h 30" become the same."""
-    flat = re.sub(r"[^a-z0-9]+", " ", fold(text))
+    flat = plain_words(text)
     flat = re.sub(r"(?<=\d)(?=[a-z])|(?<=[a-z])(?=\d)", " ", flat)
     return " " + " ".join(flat.split()) + " "
 

@@ -1,4 +1,4 @@
-"""French text handling for retrieval: accent folding, BM25 tokens, spoken-query clean-up.
+"""French text handling for retrieval: BM25 tokens, spoken-query clean-up (folding: `salon.text`).
 
 Everything here is general French, never specific to one salon: a held-out salon gets the
 same treatment. Spoken questions arrive lowercase, without punctuation, with fillers and
@@ -9,13 +9,13 @@ arrive with accents and digits. Both sides go through `fold` and `tokens` so the
 from __future__ import annotations
 
 import re
-import unicodedata
 from functools import lru_cache
 
 import Stemmer
 
+from salon.text import APOSTROPHES, fold
+
 _WORD = re.compile(r"[a-z]+|\d+")
-_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'"})
 
 # Function words and conversational words that carry no topic. Folded (no accents).
 STOP_WORDS = frozenset(
@@ -44,14 +44,6 @@ _FILLERS = re.compile(
 )
 
 
-def fold(text: str) -> str:
-    """Lowercase and strip accents (NFKD, combining marks dropped); ligatures expanded."""
-    text = text.translate(_APOSTROPHES).replace("œ", "oe").replace("Œ", "oe")
-    text = text.replace("æ", "ae").replace("Æ", "ae")
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-
-
 @lru_cache(maxsize=1)
 def _stemmer() -> Stemmer.Stemmer:
     return Stemmer.Stemmer("french")
@@ -72,7 +64,7 @@ def tokens(text: str) -> list[str]:
     A hyphenated or apostrophised compound also yields its joined form ("wi-fi" → "wi",
     "fi", "wifi"), so the spellings a speech recogniser or a writer picks meet.
     """
-    lowered = text.lower().translate(_APOSTROPHES)
+    lowered = text.lower().translate(APOSTROPHES)
     out: list[str] = []
     for raw in re.findall(r"[^\W_]+", lowered):
         folded = fold(raw)
@@ -192,7 +184,7 @@ def words_to_digits(text: str) -> str:
 
 def clean_spoken(text: str) -> str:
     """Spoken-query clean-up: fillers dropped, numbers said as words turned into digits."""
-    text = text.translate(_APOSTROPHES)
+    text = text.translate(APOSTROPHES)
     text = _FILLERS.sub(" ", text)
     text = words_to_digits(text)
     return re.sub(r"\s+", " ", text).strip()

@@ -11,6 +11,7 @@ import time
 from notify.outbox import STATUSES, Outbox
 from notify.phone import InvalidPhone
 from notify.records import DrainReport
+from salon.phone import mask
 
 EXAMPLES = """examples:
   python -m notify --list --status not_sent
@@ -20,10 +21,11 @@ EXAMPLES = """examples:
 
 
 def _mask(recipient: str) -> str:
+    """`p***@example.fr` for an e-mail address, `salon.phone.mask` for a number."""
     if "@" in recipient:
         name, _, domain = recipient.partition("@")
         return f"{name[:1]}***@{domain}"
-    return recipient[:4] + "*" * max(0, len(recipient) - 6) + recipient[-2:]
+    return mask(recipient.removeprefix("whatsapp:"))
 
 
 def _list(args: argparse.Namespace) -> int:

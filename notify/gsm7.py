@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from salon.text import strip_accents
+
 # The default alphabet, in code order 0x00-0x7F (0x1B is the escape to the extension table).
 BASIC = (
     "@£$¥èéùìòÇ\nØø\rÅå"
@@ -123,7 +125,7 @@ def to_gsm7(text: str) -> str:
             out.append(_REPLACEMENTS[ch])
             continue
         # Strip accents: "ê" -> "e" + combining mark; keep the GSM-7 base letters.
-        base = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
+        base = strip_accents(ch)
         if base and all(c in _BASIC_SET or c in _EXTENSION_SET for c in base):
             out.append(base)
         elif unicodedata.category(ch).startswith("Z"):

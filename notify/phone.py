@@ -1,4 +1,4 @@
-"""Phone numbers for SMS: parse (region FR), normalise to E.164, refuse what cannot get an SMS.
+"""Phone numbers for SMS: the rules on top of `salon.phone` (parsing, E.164, display).
 
 French mobiles are 06 and 07; landlines (01-05) and 09 numbers cannot receive SMS (Twilio
 answers 21614), so they are refused here with a reason the agent can say to the caller.
@@ -8,11 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import phonenumbers
-from phonenumbers import NumberParseException, PhoneNumberType
-
-DEFAULT_REGION = "FR"
-_SMS_TYPES = {PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE}
+from salon.phone import DEFAULT_REGION, is_mobile, to_e164
 
 
 class InvalidPhone(ValueError):
@@ -34,24 +30,16 @@ class PhoneCheck:
 
 def normalise(raw: str, *, region: str = DEFAULT_REGION) -> str:
     """E.164 for any valid number (`06 12 34 56 78`, `+33 (0)6…`, `0033 6…` -> `+336…`)."""
-    text = (raw or "").strip().removeprefix("whatsapp:")
-    if text.startswith("00"):
-        text = "+" + text[2:]
-    text = text.replace("(0)", "")
-    try:
-        parsed = phonenumbers.parse(text, region)
-    except NumberParseException as exc:
-        raise InvalidPhone("ce numéro de téléphone n'est pas valide", code="invalid") from exc
-    if not phonenumbers.is_valid_number(parsed):
+    e164 = to_e164(raw, region=region)
+    if e164 is None:
         raise InvalidPhone("ce numéro de téléphone n'est pas valide", code="invalid")
-    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+    return e164
 
 
 def sms_number(raw: str, *, region: str = DEFAULT_REGION) -> str:
     """E.164 of a number that can receive SMS (a mobile); raises `InvalidPhone` otherwise."""
     e164 = normalise(raw, region=region)
-    kind = phonenumbers.number_type(phonenumbers.parse(e164, None))
-    if kind not in _SMS_TYPES:
+    if not is_mobile(e164):
         raise InvalidPhone(
             "ce numéro n'est pas un portable, il ne peut pas recevoir de SMS", code="not_mobile"
         )

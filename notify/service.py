@@ -22,6 +22,7 @@ from notify.twilio_messages import TwilioNotifier, TwilioOptions
 from notify.whatsapp_window import WhatsAppWindow
 from salon import settings, state_db
 from salon.french import slot_words
+from salon.phone import display as display_phone
 from salon.profile import SalonProfile, load_profile
 
 BookingEvent = Literal["booked", "moved", "cancelled"]
@@ -92,7 +93,7 @@ async def confirm_booking(
         "1": profile.short_name,
         "2": service,
         "3": slot_words(local),
-        "4": texts.display_phone(profile.phone),
+        "4": display_phone(profile.phone),
         "5": event,
     }
     return await outbox.enqueue(

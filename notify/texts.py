@@ -13,7 +13,8 @@ from collections.abc import Callable, Iterator
 from datetime import datetime
 
 from notify.gsm7 import SINGLE_SEGMENT, fits_one_segment, to_gsm7
-from salon.french import display_phone, slot_words, time_words
+from salon.french import slot_words, time_words
+from salon.phone import display as display_phone
 from salon.profile import SalonProfile
 
 WEEKDAYS_SHORT = ("lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim.")

@@ -21,8 +21,9 @@ import sqlite3
 import sys
 from datetime import UTC, date, datetime
 
-from records.report import national, transcript_email
-from records.store import CallRecords, mask_phone
+from records.report import transcript_email
+from records.store import CallRecords
+from salon.phone import display, mask
 
 
 def _since(text: str | None) -> datetime | None:
@@ -78,7 +79,7 @@ def _print_messages(store: CallRecords, args: argparse.Namespace) -> None:
     print(f"{len(pending)} pending message(s):")
     for _sid, m in pending:
         who = m.caller_name or "?"
-        print(f"#{m.id}  {_fmt_time(m.at)}  {who}  {national(m.callback_number)}  « {m.text} »")
+        print(f"#{m.id}  {_fmt_time(m.at)}  {who}  {display(m.callback_number)}  « {m.text} »")
 
 
 def _print_recent(store: CallRecords, args: argparse.Namespace) -> None:
@@ -88,7 +89,7 @@ def _print_recent(store: CallRecords, args: argparse.Namespace) -> None:
             continue
         print(
             f"#{rec.id:<5} {_fmt_time(rec.started_at)}  {rec.call_sid or '-':<36}  "
-            f"{mask_phone(rec.caller) or 'masqué':<14}  {rec.intent or '-':<9}  {rec.outcome}"
+            f"{mask(rec.caller) or 'masqué':<14}  {rec.intent or '-':<9}  {rec.outcome}"
         )
 
 

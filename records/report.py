@@ -10,7 +10,8 @@ from notify.outbox import Outbox
 from notify.records import Enqueued
 from notify.service import transcript_recipient
 from records.types import CallRecord
-from salon.french import day_words, display_phone, time_words
+from salon.french import day_words, time_words
+from salon.phone import display
 from salon.profile import SalonProfile
 
 INTENT_FR = {
@@ -32,13 +33,6 @@ OUTCOME_FR = {
 ROLE_FR = {"caller": "Appelant", "agent": "Assistante"}
 
 
-def national(number: str | None) -> str:
-    """ "+33612345678" → "06 12 34 56 78"; "numéro masqué" when unknown."""
-    if not number:
-        return "numéro masqué"
-    return display_phone(number)
-
-
 def _duration(seconds: float | None) -> str:
     if seconds is None:
         return "durée inconnue"
@@ -53,7 +47,7 @@ def transcript_email(record: CallRecord, profile: SalonProfile) -> tuple[str, st
     outcome = OUTCOME_FR.get(record.outcome, record.outcome)
     subject = (
         f"Appel du {day_words(start.date())} à {time_words(start)} : {outcome} "
-        f"({national(record.caller)})"
+        f"({display(record.caller)})"
     )
     lines = [
         "Bonjour,",
@@ -62,7 +56,7 @@ def transcript_email(record: CallRecord, profile: SalonProfile) -> tuple[str, st
         "",
         f"Date : {day_words(start.date())} {start.year} à {time_words(start)} "
         f"({_duration(record.duration_seconds)})",
-        f"Appelant : {national(record.caller)}",
+        f"Appelant : {display(record.caller)}",
         f"Demande : {INTENT_FR.get(record.intent or '', 'non déterminée')}",
         f"Issue : {outcome}",
     ]
@@ -72,7 +66,7 @@ def transcript_email(record: CallRecord, profile: SalonProfile) -> tuple[str, st
         lines += ["", "Message(s) à traiter :"]
         for msg in record.messages:
             who = msg.caller_name or "appelant sans nom"
-            back = national(msg.callback_number or record.caller)
+            back = display(msg.callback_number or record.caller)
             lines.append(f"- De {who}, à rappeler au {back} : « {msg.text} »")
     if record.knowledge_gaps:
         lines += ["", "Questions restées sans réponse (à ajouter aux documents du salon) :"]

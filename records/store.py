@@ -41,7 +41,6 @@ from records.types import (
     TranscriptLine,
     TurnMetrics,
     from_history,
-    mask_phone,
     parse_time,
     utc_now,
     utc_text,
@@ -62,7 +61,6 @@ __all__ = [
     "TranscriptLine",
     "TurnMetrics",
     "from_history",
-    "mask_phone",
 ]
 
 logger = logging.getLogger("agent")

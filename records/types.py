@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal
 
+from salon.phone import mask
+
 Outcome = Literal[
     "answered", "booked", "changed", "cancelled", "transferred", "message", "abandoned"
 ]
@@ -144,7 +146,7 @@ class CallRecord:
         """What may be logged: no number in clear, no words of the caller."""
         return {
             "call_sid": self.call_sid,
-            "caller": mask_phone(self.caller),
+            "caller": mask(self.caller),
             "called": self.called,
             "started_at": utc_text(self.started_at),
             "duration_s": self.duration_seconds,
@@ -156,15 +158,6 @@ class CallRecord:
             "messages": len(self.messages),
             "turns_measured": len(self.metrics),
         }
-
-
-def mask_phone(number: str | None) -> str | None:
-    """ "+33612345678" → "+33•••••••78": enough to tell calls apart in logs, no more."""
-    if not number:
-        return number
-    digits = [i for i, ch in enumerate(number) if ch.isdigit()]
-    keep = set(digits[:2] + digits[-2:]) if len(digits) > 6 else set(digits[-2:])
-    return "".join(ch if (i in keep or not ch.isdigit()) else "•" for i, ch in enumerate(number))
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
-import phonenumbers
-
 from salon.profile import WEEKDAYS_FR
 
 MONTHS_FR = (
@@ -62,18 +60,3 @@ def duration_words(minutes: int) -> str:
         return f"{rest} minutes"
     unit = "heure" if hours == 1 else "heures"
     return f"{hours} {unit}" if rest == 0 else f"{hours} {unit} {rest:02d}"
-
-
-def display_phone(number: str) -> str:
-    """`04 78 42 18 90` for a French number (as a caller dials it), the international
-    form for others, the input unchanged when it is not a phone number."""
-    try:
-        parsed = phonenumbers.parse(number, "FR")
-    except phonenumbers.NumberParseException:
-        return number
-    fmt = (
-        phonenumbers.PhoneNumberFormat.NATIONAL
-        if parsed.country_code == 33
-        else phonenumbers.PhoneNumberFormat.INTERNATIONAL
-    )
-    return phonenumbers.format_number(parsed, fmt)

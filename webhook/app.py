@@ -24,6 +24,7 @@ from flask import Flask, Response, abort, jsonify, request
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
 
+from salon.phone import mask
 from salon.profile import SalonProfile
 from webhook import twiml
 from webhook.call_log import CallLog, CallRow
@@ -51,14 +52,6 @@ DIAL_FAILED = {"busy", "no-answer", "failed"}
 # from the start of /voice; LiveKit gets that minus this reserve, kept for building and
 # sending the fallback answer (and for the other calls queued behind it under a burst).
 ANSWER_RESERVE_S = 0.1
-
-
-def mask_phone(number: str) -> str:
-    """`+336******78`: enough to tell calls apart in logs, not enough to call back."""
-    number = number.strip()
-    if len(number) <= 5:
-        return "*" * len(number)
-    return number[:4] + "*" * (len(number) - 6) + number[-2:]
 
 
 @dataclass
@@ -205,7 +198,7 @@ def create_app(
         form = twilio_form()
         call_sid, caller = required(form, "CallSid", "From")
         callee = (form.get("To") or "").strip()
-        masked = mask_phone(caller)
+        masked = mask(caller)
         # One log line per call, written once the outcome is known (at most the dispatch
         # budget later): each line costs the GIL-bound server CPU under a burst of calls.
         try:

@@ -11,8 +11,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-import phonenumbers
-
+from salon.phone import display as display_phone
 from salon.profile import WEEKDAYS, WEEKDAYS_FR, Interval, SalonProfile, load_profile
 from webhook import twiml
 
@@ -82,15 +81,6 @@ def hours_sentence(profile: SalonProfile) -> str:
     return f"Le salon est ouvert {listed}."
 
 
-def spoken_phone(number: str) -> str:
-    """`04 78 42 18 90` for a French number; the number as written otherwise."""
-    try:
-        parsed = phonenumbers.parse(number, "FR")
-    except phonenumbers.NumberParseException:
-        return number
-    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL)
-
-
 def fallback_twiml(profile: SalonProfile | None) -> str:
     """The TwiML for a call the agent cannot take (LiveKit down, slow or misconfigured)."""
     if profile is None:
@@ -108,7 +98,7 @@ def fallback_twiml(profile: SalonProfile | None) -> str:
     if hours:
         parts.append(hours)
     if profile.phone:
-        parts.append(f"Vous pouvez nous rappeler au {spoken_phone(profile.phone)}.")
+        parts.append(f"Vous pouvez nous rappeler au {display_phone(profile.phone)}.")
     parts.append("Merci de votre appel, et à bientôt.")
     return twiml.message_only(text=" ".join(parts))
 

@@ -13,11 +13,11 @@ from notify.texts import (
     booked_text,
     cancelled_text,
     code_text,
-    display_phone,
     moved_text,
     service_forms,
     short_slot_words,
 )
+from salon.phone import display as display_phone
 from salon.profile import SalonProfile
 
 BUILDERS = {"booked": booked_text, "moved": moved_text, "cancelled": cancelled_text}

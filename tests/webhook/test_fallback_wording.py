@@ -1,4 +1,4 @@
-"""Unit tests of what a caller hears in the fallback, and of phone masking in logs."""
+"""Unit tests of what a caller hears in the fallback."""
 
 from __future__ import annotations
 
@@ -9,8 +9,7 @@ import pytest
 
 from salon.profile import load_profile
 from tests.webhook.conftest import PROFILE
-from webhook.app import mask_phone
-from webhook.fallback import fallback_twiml, hours_sentence, spoken_phone, spoken_time
+from webhook.fallback import fallback_twiml, hours_sentence, spoken_time
 
 pytestmark = pytest.mark.unit
 
@@ -49,21 +48,3 @@ def test_a_salon_closed_all_week_says_no_hours() -> None:
     assert hours_sentence(closed) == ""
     body = fallback_twiml(closed)
     assert "ouvert" not in body and "04 78 42 18 90" in body
-
-
-def test_french_numbers_are_spoken_in_pairs_and_others_kept() -> None:
-    assert spoken_phone("+33478421890") == "04 78 42 18 90"
-    assert spoken_phone("not a number") == "not a number"
-
-
-@pytest.mark.parametrize(
-    ("number", "masked"),
-    [
-        ("+33612345678", "+336******78"),
-        ("0612345678", "0612****78"),
-        ("123", "***"),
-        ("Anonymous", "Anon***us"),
-    ],
-)
-def test_phone_numbers_are_masked_for_logs(number: str, masked: str) -> None:
-    assert mask_phone(number) == masked

@@ -1,0 +1,104 @@
+"""Unit tier: the one home of phone numbers (E.164, display, mask) and of accent folding."""
+
+from __future__ import annotations
+
+import pytest
+
+from salon.phone import display, is_mobile, mask, to_e164
+from salon.text import fold, plain_words, strip_accents
+
+pytestmark = pytest.mark.unit
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "06 12 34 56 78",
+        "0612345678",
+        "06.12.34.56.78",
+        "+33 6 12 34 56 78",
+        "+33 (0)6 12 34 56 78",
+        "0033 6 12 34 56 78",
+        "whatsapp:+33612345678",
+    ],
+)
+def test_every_way_of_writing_a_french_mobile_becomes_the_same_e164(raw: str) -> None:
+    assert to_e164(raw) == "+33612345678"
+
+
+@pytest.mark.parametrize("raw", [None, "", "  ", "12", "abc", "06 12 34 56 78 90 12", "+33 0"])
+def test_what_is_not_a_valid_number_has_no_e164(raw: str | None) -> None:
+    assert to_e164(raw) is None
+
+
+def test_foreign_numbers_keep_their_country() -> None:
+    assert to_e164("+44 20 7946 0958") == "+442079460958"
+
+
+@pytest.mark.parametrize(
+    ("number", "shown"),
+    [
+        ("+33478421890", "04 78 42 18 90"),
+        ("0612345678", "06 12 34 56 78"),
+        ("+44 20 7946 0958", "+44 20 7946 0958"),
+        ("not a number", "not a number"),
+        (None, "numéro masqué"),
+        ("", "numéro masqué"),
+    ],
+)
+def test_numbers_are_shown_as_a_french_caller_dials_them(number: str | None, shown: str) -> None:
+    assert display(number) == shown
+
+
+def test_a_missing_number_can_be_worded_by_the_caller() -> None:
+    assert display(None, unknown="non communiqué") == "non communiqué"
+
+
+@pytest.mark.parametrize(
+    ("number", "masked"),
+    [
+        ("+33612345678", "+336******78"),
+        ("06 12 34 56 78", "+336******78"),  # any spelling gives the same mask
+        ("+442079460958", "+442*******58"),
+        ("Anonymous", "Anon***us"),
+        ("123", "***"),
+        ("", ""),
+        (None, None),
+    ],
+)
+def test_one_mask_for_logs_and_listings(number: str | None, masked: str | None) -> None:
+    assert mask(number) == masked
+
+
+def test_a_mask_never_holds_the_number() -> None:
+    assert "12345678" not in (mask("+33612345678") or "")
+
+
+@pytest.mark.parametrize(
+    ("number", "mobile"),
+    [("06 12 34 56 78", True), ("07 56 78 90 12", True), ("04 78 42 18 90", False), ("x", False)],
+)
+def test_only_mobiles_are_mobiles(number: str, mobile: bool) -> None:
+    assert is_mobile(number) is mobile
+
+
+@pytest.mark.parametrize(
+    ("text", "folded"),
+    [
+        ("Kératine À L’ŒIL", "keratine a l'oeil"),
+        ("Décaler l’RDV", "decaler l'rdv"),
+        ("Ex æquo", "ex aequo"),
+        ("déjà", "deja"),
+    ],
+)
+def test_folding_drops_case_and_accents_and_expands_ligatures(text: str, folded: str) -> None:
+    assert fold(text) == folded
+
+
+def test_plain_words_keep_letters_and_digits_only() -> None:
+    assert plain_words("Mèches, cheveux longs (40 cm) !") == "meches cheveux longs 40 cm"
+    assert plain_words("Zoé  L’Hôte-Dupré") == "zoe l hote dupre"
+
+
+def test_stripping_accents_keeps_case() -> None:
+    assert strip_accents("Crème Brûlée À") == "Creme Brulee A"
