@@ -39,9 +39,10 @@ from booking.calendar import (
     VerificationFailed,
     VerificationRequired,
 )
-from booking.helpers import names_match, normalize_phone, parse_utc, spread, utc_text
+from booking.helpers import names_match, parse_utc, spread, utc_text
 from booking.services import match_service
 from salon import state_db
+from salon.phone import to_e164
 from salon.profile import SalonProfile, Service
 
 log = logging.getLogger("booking")
@@ -182,7 +183,7 @@ class BaseCalendar(abc.ABC):
     # ---------------------------------------------------------------------- book
 
     def _check_customer(self, customer: Customer) -> Customer:
-        phone = normalize_phone(customer.phone)
+        phone = to_e164(customer.phone)
         if phone is None:
             raise InvalidRequest(
                 "invalid customer phone",
@@ -223,7 +224,7 @@ class BaseCalendar(abc.ABC):
         now: datetime | None = None,
     ) -> list[Booking]:
         local_now = self._now(now)
-        phone = normalize_phone(caller_phone)
+        phone = to_e164(caller_phone)
         own: list[Booking] = []
         if phone is not None:
             own = sorted(await self._by_phone(phone, local_now), key=lambda b: b.start)
@@ -259,12 +260,12 @@ class BaseCalendar(abc.ABC):
         booking = await self._get(uid)
         if booking is None or booking.status != "accepted" or booking.customer is None:
             raise BookingNotFound("no active booking with this uid")
-        if not self._allowed(booking, normalize_phone(caller_phone)):
+        if not self._allowed(booking, to_e164(caller_phone)):
             raise VerificationRequired("booking not linked to the caller")
         return booking
 
     async def send_verification_code(self, *, booking_uid: str, caller_phone: str | None) -> None:
-        phone = normalize_phone(caller_phone)
+        phone = to_e164(caller_phone)
         if phone is None:
             raise NotAllowed(
                 "hidden caller number",
@@ -295,7 +296,7 @@ class BaseCalendar(abc.ABC):
             ) from exc
 
     async def verify_code(self, *, booking_uid: str, caller_phone: str | None, code: str) -> None:
-        phone = normalize_phone(caller_phone)
+        phone = to_e164(caller_phone)
         if phone is None:
             raise NotAllowed("hidden caller number")
         digits = "".join(ch for ch in code if ch.isdigit())
@@ -357,7 +358,6 @@ __all__ = [
     "BaseCalendar",
     "CalendarError",
     "names_match",
-    "normalize_phone",
     "parse_utc",
     "spread",
     "utc_text",

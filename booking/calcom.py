@@ -23,7 +23,7 @@ from typing import Any
 
 import httpx
 
-from booking.base import BaseCalendar, normalize_phone, parse_utc, utc_text
+from booking.base import BaseCalendar, parse_utc, utc_text
 from booking.calcom_http import Reply, booking_data, call, is_taken
 from booking.calendar import (
     Booking,
@@ -36,6 +36,7 @@ from booking.calendar import (
     SlotTaken,
 )
 from salon import settings
+from salon.phone import to_e164
 from salon.profile import SalonProfile, Service
 
 log = logging.getLogger("booking")
@@ -157,7 +158,7 @@ class CalComCalendar(BaseCalendar):
             ).fetchone()
         )
         attendee = (data.get("attendees") or [{}])[0]
-        phone = link["phone"] if link else normalize_phone(attendee.get("phoneNumber")) or ""
+        phone = link["phone"] if link else to_e164(attendee.get("phoneNumber")) or ""
         email = attendee.get("email") or None
         if email and email.endswith("@sms.cal.com"):
             email = None  # Cal.com's placeholder for phone-only attendees
@@ -311,7 +312,7 @@ class CalComCalendar(BaseCalendar):
             attendee = (data.get("attendees") or [{}])[0]
             if (
                 parse_utc(data["start"]) == start.astimezone(UTC)
-                and normalize_phone(attendee.get("phoneNumber")) == customer.phone
+                and to_e164(attendee.get("phoneNumber")) == customer.phone
                 and attendee.get("name") == customer.name
             ):
                 return _with_customer(self._to_booking(data), customer)

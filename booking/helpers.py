@@ -1,10 +1,8 @@
-"""Small shared helpers of the calendars: UTC text, phone numbers, names, slot spreading."""
+"""Small shared helpers of the calendars: UTC text, names, slot spreading."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-
-import phonenumbers
 
 from booking.services import _similar, fold
 
@@ -18,19 +16,6 @@ def utc_text(moment: datetime) -> str:
 
 def parse_utc(text: str) -> datetime:
     return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(UTC)
-
-
-def normalize_phone(raw: str | None) -> str | None:
-    """E.164 (`+33612345678`) from any French or international spelling; None if invalid."""
-    if not raw or not raw.strip():
-        return None
-    try:
-        number = phonenumbers.parse(raw, "FR")
-    except phonenumbers.NumberParseException:
-        return None
-    if not phonenumbers.is_valid_number(number):
-        return None
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 def names_match(said: str, registered: str) -> bool:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from booking import open_calendar
-from booking.base import names_match, normalize_phone, spread
+from booking.base import names_match, spread
 from booking.calcom import CalComCalendar
 from booking.calendar import (
     CalendarError,
@@ -118,13 +118,6 @@ def test_names_match_tolerates_accents_and_slips_but_not_other_names(
     said: str, registered: str, same: bool
 ) -> None:
     assert names_match(said, registered) is same
-
-
-def test_phone_numbers_are_normalised_to_e164_or_rejected() -> None:
-    assert normalize_phone("06 12 34 56 78") == "+33612345678"
-    assert normalize_phone("0033 6 12 34 56 78") == "+33612345678"
-    assert normalize_phone("+33 (0)6 12 34 56 78") == "+33612345678"
-    assert normalize_phone("12") is None and normalize_phone(None) is None
 
 
 def test_every_error_has_a_short_french_message_safe_for_a_caller() -> None:
