@@ -68,6 +68,7 @@ async def queue_confirmation(
             service=booking.service.name,
             start=booking.start,
             previous_start=previous,
+            name=booking.customer.name if booking.customer else None,
         )
     except InvalidPhone as exc:
         return f"Pas de SMS possible sur ce numéro ({exc.reason}) : confirmez oralement."

@@ -35,6 +35,7 @@ from booking.calendar import (
     NotAllowed,
     SlotTaken,
 )
+from booking.services import fold
 from salon import settings
 from salon.phone import to_e164
 from salon.profile import SalonProfile, Service
@@ -262,6 +263,12 @@ class CalComCalendar(BaseCalendar):
         return sorted(out)
 
     async def _create(self, service: Service, start: datetime, customer: Customer) -> Booking:
+        # The same request retried (same phone, service, start and name, without case or
+        # accents) is one booking, as in the embedded calendar; with several chairs
+        # Cal.com would accept a second one. Another name is another person: booked.
+        retried = await self._linked_booking(service, start, customer)
+        if retried is not None:
+            return retried
         attendee: dict[str, Any] = {
             "name": customer.name,
             "timeZone": self.profile.timezone.key,
@@ -297,6 +304,26 @@ class CalComCalendar(BaseCalendar):
             raise SlotTaken("Cal.com: slot taken")
         raise self._unexpected(reply, "booking")
 
+    async def _linked_booking(
+        self, service: Service, start: datetime, customer: Customer
+    ) -> Booking | None:
+        """The active booking this agent already made for this person, service and start."""
+        rows = self._run(
+            lambda c: c.execute(
+                "SELECT uid, name FROM calcom_links WHERE phone = ? AND service_id = ? "
+                "AND start_utc = ? AND status = 'accepted'",
+                (customer.phone, service.id, utc_text(start)),
+            ).fetchall()
+        )
+        for row in rows:
+            if fold(row["name"]) != fold(customer.name):
+                continue
+            booking = await self._get(row["uid"])
+            if booking is not None and booking.status == "accepted":
+                return _with_customer(booking, customer)
+            self._set_link_status(row["uid"], "cancelled")  # cancelled outside the agent
+        return None
+
     async def _find_created(
         self, service: Service, start: datetime, customer: Customer
     ) -> Booking | None:
@@ -313,7 +340,8 @@ class CalComCalendar(BaseCalendar):
             if (
                 parse_utc(data["start"]) == start.astimezone(UTC)
                 and to_e164(attendee.get("phoneNumber")) == customer.phone
-                and attendee.get("name") == customer.name
+                and fold(str(attendee.get("name", ""))) == fold(customer.name)
+                and self._service_of(data).id == service.id
             ):
                 return _with_customer(self._to_booking(data), customer)
         return None

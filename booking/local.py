@@ -167,12 +167,15 @@ class LocalCalendar(BaseCalendar):
 
         def create(conn: sqlite3.Connection) -> Booking:
             with state_db.write_transaction(conn):
+                # The same request retried (same phone, service, start and name, without
+                # case or accents) is one booking; a parent booking for a child with the
+                # same phone is another person, hence another booking.
                 same = conn.execute(
                     "SELECT * FROM local_bookings WHERE status = 'accepted' AND phone = ? "
-                    "AND service_id = ? AND start_utc = ?",
-                    (customer.phone, service.id, utc_text(start)),
+                    "AND service_id = ? AND start_utc = ? AND name_folded = ?",
+                    (customer.phone, service.id, utc_text(start), fold(customer.name)),
                 ).fetchone()
-                if same is not None:  # the same request retried: no duplicate
+                if same is not None:
                     return self._row_booking(same)
                 self._check_capacity(conn, start, end)
                 uid = secrets.token_urlsafe(12)

@@ -67,24 +67,27 @@ async def confirm_booking(
     start: datetime,
     previous_start: datetime | None = None,
     channel: Channel | None = None,
+    name: str | None = None,
 ) -> Enqueued:
     """Queue the booked/moved/cancelled confirmation; once per booking event and channel.
 
     The key is "<uid>:<event>:<channel>"; for "moved" it includes the new start, since a
-    calendar that keeps the uid may move the same booking twice. Raises `InvalidPhone`
+    calendar that keeps the uid may move the same booking twice. Two people booked with
+    one phone (a parent and a child) have two bookings, hence two uids and two messages,
+    each naming its person (`name`, the booking's customer). Raises `InvalidPhone`
     (French `reason`) when the number cannot receive SMS.
     """
     channel = channel or confirmation_channel()
     if event == "booked":
-        body = texts.booked_text(profile=profile, service=service, start=start)
+        body = texts.booked_text(profile=profile, service=service, start=start, name=name)
         key = f"{booking_uid}:booked:{channel}"
     elif event == "moved":
         body = texts.moved_text(
-            profile=profile, service=service, start=start, previous=previous_start
+            profile=profile, service=service, start=start, previous=previous_start, name=name
         )
         key = f"{booking_uid}:moved@{start.isoformat()}:{channel}"
     elif event == "cancelled":
-        body = texts.cancelled_text(profile=profile, service=service, start=start)
+        body = texts.cancelled_text(profile=profile, service=service, start=start, name=name)
         key = f"{booking_uid}:cancelled:{channel}"
     else:
         raise ValueError(f"unknown booking event {event!r}")

@@ -105,24 +105,62 @@ def _cut(text: str, limit: int) -> str:
     return " ".join(kept).rstrip(",;:-")
 
 
-def _fit(render: Callable[[str, Callable[[datetime], str]], str], service: str) -> str:
-    """The first rendering that fits one GSM-7 segment, richest first."""
+Render = Callable[[str, Callable[[datetime], str]], str]  # (service form, date words) -> text
+
+
+def _of(name: str) -> str:
+    """`de Léo Martin`, `d'Alice Dupont` (French elides "de" before a vowel or an h)."""
+    return f"d'{name}" if name[:1].lower() in "aeiouyhàâäéèêëîïôöùûü" else f"de {name}"
+
+
+def name_forms(name: str | None) -> list[str]:
+    """How the text names the person, richest first: " de Léo Martin", " de Léo"; [""]
+    when there is no name. One phone may book for several people (a parent and a child):
+    each SMS says whose appointment it is."""
+    words = " ".join((name or "").split())
+    if not words:
+        return [""]
+    first = words.split()[0][:20]
+    forms = [f" {_of(words)}"] if len(words) <= 40 else []
+    if f" {_of(first)}" not in forms:
+        forms.append(f" {_of(first)}")
+    return forms
+
+
+def _fit_service(render: Render, service: str, *, cut: bool) -> str | None:
+    """The first rendering that fits one GSM-7 segment, richest first; with `cut`, the
+    shortest service form cut at a word as a last resort."""
     for form in service_forms(service):
         for when in (slot_words, short_slot_words):
             text = to_gsm7(render(form, when))
             if fits_one_segment(text):
                 return text
-    # Last resort: cut the shortest service form to the room left.
+    if not cut:
+        return None
     shortest = list(service_forms(service))[-1]
     frame = to_gsm7(render("x", short_slot_words))
     shortest = to_gsm7(shortest)
     # Extension characters (€ [ ]…) count twice: shrink until the septets fit.
     for room in range(SINGLE_SEGMENT - (len(frame) - 1), 0, -1):
-        cut = _cut(shortest, room)
-        text = to_gsm7(render(cut, short_slot_words))
-        if cut and fits_one_segment(text):
+        piece = _cut(shortest, room)
+        text = to_gsm7(render(piece, short_slot_words))
+        if piece and fits_one_segment(text):
             return text
-    raise ValueError("the salon name or phone is too long for a one-segment SMS")
+    return None
+
+
+def _fit(render: Callable[[str], Render], service: str, name: str | None = None) -> str:
+    """The richest text that fits one segment; `render(who)` builds the text for one form
+    of the person's name (see `name_forms`). The name is kept over service details."""
+    whos = name_forms(name)
+    for who in whos:
+        text = _fit_service(render(who), service, cut=False)
+        if text is not None:
+            return text
+    text = _fit_service(render(whos[-1]), service, cut=True)
+    if text is None:
+        raise ValueError("the salon name or phone is too long for a one-segment SMS")
+    return text
 
 
 def _local(profile: SalonProfile, moment: datetime) -> datetime:
@@ -131,52 +169,74 @@ def _local(profile: SalonProfile, moment: datetime) -> datetime:
     return moment.astimezone(profile.timezone)
 
 
-def booked_text(*, profile: SalonProfile, service: str, start: datetime) -> str:
-    """`Maison Margaux : RDV confirmé le mardi 3 décembre à 14h30 pour coupe homme. …`"""
+def booked_text(
+    *, profile: SalonProfile, service: str, start: datetime, name: str | None = None
+) -> str:
+    """`Maison Margaux : RDV de Léo Martin confirmé le mardi 3 décembre à 14h30 pour coupe
+    homme. …` (`RDV confirmé le …` without a name)."""
     local, phone = _local(profile, start), display_phone(profile.phone)
     return _fit(
-        lambda svc, when: (
-            f"{profile.short_name} : RDV confirmé le {when(local)}"
-            + (f" pour {svc}" if svc else "")
-            + f". Pour le modifier ou l'annuler, appelez le {phone}."
+        lambda who: (
+            lambda svc, when: (
+                f"{profile.short_name} : RDV{who} confirmé le {when(local)}"
+                + (f" pour {svc}" if svc else "")
+                + f". Pour le modifier ou l'annuler, appelez le {phone}."
+            )
         ),
         service,
+        name,
     )
 
 
 def moved_text(
-    *, profile: SalonProfile, service: str, start: datetime, previous: datetime | None = None
+    *,
+    profile: SalonProfile,
+    service: str,
+    start: datetime,
+    previous: datetime | None = None,
+    name: str | None = None,
 ) -> str:
-    """`Maison Margaux : votre RDV est déplacé au mardi 3 décembre à 14h30 (coupe homme). …`"""
+    """`Maison Margaux : le RDV de Léo Martin est déplacé au mardi 3 décembre à 14h30
+    (coupe homme). …` (`votre RDV` without a name)."""
     local, phone = _local(profile, start), display_phone(profile.phone)
     before = _local(profile, previous) if previous else None
 
-    def render(svc: str, when: Callable[[datetime], str]) -> str:
-        moved = f"du {when(before)} est déplacé au" if before else "est déplacé au"
-        return (
-            f"{profile.short_name} : votre RDV {moved} {when(local)}"
-            + (f" ({svc})" if svc else "")
-            + f". Pour le modifier, appelez le {phone}."
-        )
+    def render(who: str) -> Render:
+        def text(svc: str, when: Callable[[datetime], str]) -> str:
+            moved = f"du {when(before)} est déplacé au" if before else "est déplacé au"
+            return (
+                f"{profile.short_name} : {'le' if who else 'votre'} RDV{who} {moved} "
+                f"{when(local)}"
+                + (f" ({svc})" if svc else "")
+                + f". Pour le modifier, appelez le {phone}."
+            )
+
+        return text
 
     try:
-        return _fit(render, service)
+        return _fit(render, service, name)
     except ValueError:
         if before is None:
             raise
-        return moved_text(profile=profile, service=service, start=start)
+        return moved_text(profile=profile, service=service, start=start, name=name)
 
 
-def cancelled_text(*, profile: SalonProfile, service: str, start: datetime) -> str:
-    """`Maison Margaux : votre RDV du mardi 3 décembre à 14h30 (coupe homme) est annulé. …`"""
+def cancelled_text(
+    *, profile: SalonProfile, service: str, start: datetime, name: str | None = None
+) -> str:
+    """`Maison Margaux : le RDV de Léo Martin du mardi 3 décembre à 14h30 (coupe homme) est
+    annulé. …` (`votre RDV` without a name)."""
     local, phone = _local(profile, start), display_phone(profile.phone)
     return _fit(
-        lambda svc, when: (
-            f"{profile.short_name} : votre RDV du {when(local)}"
-            + (f" ({svc})" if svc else "")
-            + f" est annulé. Pour en reprendre un, appelez le {phone}."
+        lambda who: (
+            lambda svc, when: (
+                f"{profile.short_name} : {'le' if who else 'votre'} RDV{who} du {when(local)}"
+                + (f" ({svc})" if svc else "")
+                + f" est annulé. Pour en reprendre un, appelez le {phone}."
+            )
         ),
         service,
+        name,
     )
 
 

@@ -208,3 +208,38 @@ async def test_end_call_marks_the_call_ended_and_outside_a_job_hangs_nothing_up(
         await text_call.aclose()
     assert first.replies == ["Merci de votre appel, au revoir !"]
     assert ctx.ended and "end_call" in ctx.tools_used
+
+
+async def test_a_parent_booking_for_himself_then_his_son_gets_two_bookings_and_two_sms(
+    tmp_path: Path,
+) -> None:
+    """Same phone, same time, two people (the salon has four chairs): the agent says
+    "confirmé" twice and means it: two bookings, two SMS, each naming its person."""
+
+    def book(name: str) -> ToolCall:
+        return ToolCall(
+            "book_appointment", {"slot_number": 1, "customer_name": name, "confirmed": True}
+        )
+
+    find = ToolCall("find_slots", {"service": "coupe homme", "earliest": True})
+    steps: list[Any] = [
+        find, "J'ai trois créneaux. Lequel ?",
+        book("Paul Martin"), "C'est réservé pour vous.",
+        find, book("Léo Martin"), "C'est réservé pour Léo aussi.",
+    ]  # fmt: skip
+    text_call, ctx, _ = await _call(tmp_path, steps)
+    try:
+        await text_call.send("Une coupe homme au plus tôt, pour moi puis pour mon fils")
+        await text_call.send("Le premier, au nom de Paul Martin, je confirme")
+        last = await text_call.send("Et à la même heure pour mon fils Léo Martin, je confirme")
+    finally:
+        await text_call.aclose()
+    assert last.replies == ["C'est réservé pour Léo aussi."]
+    rows = ctx.conn.execute(
+        "SELECT name, start_utc FROM local_bookings WHERE status = 'accepted' ORDER BY name"
+    ).fetchall()
+    assert [r[0] for r in rows] == ["Léo Martin", "Paul Martin"]
+    assert rows[0][1] == rows[1][1]  # the same time, on two chairs
+    sms = sorted(e.body for e in ctx.outbox.entries(limit=10) if e.channel == "sms")
+    assert len(sms) == 2
+    assert "de Léo Martin" in sms[0] and "de Paul Martin" in sms[1]

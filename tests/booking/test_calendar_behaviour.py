@@ -8,6 +8,7 @@ against the OpenAPI spec; the fixture fails the test on any spec violation).
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -22,7 +23,10 @@ from booking.calendar import (
     Window,
 )
 from booking.hours import opening_hours, public_holiday
-from tests.booking.conftest import ALICE, MALLORY, Rig, open_day
+from notify.outbox import Outbox
+from notify.service import confirm_booking
+from salon import state_db
+from tests.booking.conftest import ALICE, MALLORY, Rig, make_profile, open_day
 
 ALICE_CUSTOMER = Customer(name="Alice Dupont", phone="06 12 34 56 78")
 
@@ -118,6 +122,57 @@ async def test_booking_a_slot_already_taken_says_so_and_keeps_the_first_booking(
     assert "Alice" not in err.value.caller_message
     assert [b.uid for b in await rig.calendar.find_bookings(caller_phone=ALICE)] == [first.uid]
     assert await rig.calendar.find_bookings(caller_phone=MALLORY) == []
+
+
+PARENT = Customer(name="Paul Martin", phone="06 12 34 56 78")
+CHILD = Customer(name="Léo Martin", phone="+33612345678")
+
+
+@pytest.mark.parametrize("profile", [make_profile(chairs=4)])  # the salon has four chairs
+async def test_one_phone_booking_for_two_people_at_once_makes_two_bookings(
+    rig: Rig, tmp_path: Path
+) -> None:
+    """A parent books for himself, then for his son at the same time: two bookings, each
+    with its own SMS naming its person; a retry of either request stays one booking."""
+    service = rig.profile.service("coupe-homme")
+    day = open_day(rig.profile)
+    slot = (await rig.calendar.free_slots(service=service, prefs=SlotPreferences(day=day)))[0]
+    parent = await rig.calendar.book(service=service, slot=slot, customer=PARENT)
+    child = await rig.calendar.book(service=service, slot=slot, customer=CHILD)
+    assert parent.uid != child.uid and parent.start == child.start == slot.start
+    # the same requests retried, names written otherwise: no third booking
+    again = Customer(name="  paul   MARTIN ", phone="+33 6 12 34 56 78")
+    assert (await rig.calendar.book(service=service, slot=slot, customer=again)).uid == parent.uid
+    leo = Customer(name="Leo martin", phone=ALICE)
+    assert (await rig.calendar.book(service=service, slot=slot, customer=leo)).uid == child.uid
+    mine = await rig.calendar.find_bookings(caller_phone=ALICE)
+    assert sorted(b.customer.name for b in mine if b.customer) == ["Léo Martin", "Paul Martin"]
+    if rig.stub is not None:
+        assert len(rig.stub.active_bookings()) == 2
+    # one SMS per booking, each naming its person (what the agent queues after booking)
+    outbox = Outbox(conn=state_db.connect(tmp_path / "outbox.db"), notifiers=[])
+    for booking in (parent, child, parent):  # the parent's confirmation asked twice
+        assert booking.customer is not None
+        await confirm_booking(
+            outbox, profile=rig.profile, event="booked", booking_uid=booking.uid,
+            phone=booking.customer.phone, service=booking.service.name, start=booking.start,
+            channel="sms", name=booking.customer.name,
+        )  # fmt: skip
+    bodies = sorted(e.body for e in outbox.entries(limit=10))
+    assert len(bodies) == 2
+    assert "RDV de Léo Martin confirmé" in bodies[0] and "Paul" not in bodies[0]
+    assert "RDV de Paul Martin confirmé" in bodies[1] and "Léo" not in bodies[1]
+    outbox.conn.close()
+
+
+async def test_a_second_person_on_a_full_slot_is_refused_not_merged(rig: Rig) -> None:
+    service = rig.profile.service("coupe-homme")  # one chair in this salon
+    day = open_day(rig.profile)
+    slot = (await rig.calendar.free_slots(service=service, prefs=SlotPreferences(day=day)))[0]
+    parent = await rig.calendar.book(service=service, slot=slot, customer=PARENT)
+    with pytest.raises(SlotTaken):
+        await rig.calendar.book(service=service, slot=slot, customer=CHILD)
+    assert [b.uid for b in await rig.calendar.find_bookings(caller_phone=ALICE)] == [parent.uid]
 
 
 async def test_invalid_phone_or_foreign_slot_is_refused_and_nothing_is_booked(rig: Rig) -> None:

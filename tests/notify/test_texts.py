@@ -174,3 +174,39 @@ def test_a_single_enormous_word_is_cut_inside_rather_than_failing(profile: Salon
     start = datetime(2026, 12, 30, 20, 15, tzinfo=profile.timezone)
     text = booked_text(profile=profile, service="Ultra" + "x" * 200, start=start)
     assert fits_one_segment(text) and "ultraxxx" in text
+
+
+@pytest.mark.parametrize("event", list(BUILDERS))
+@pytest.mark.parametrize(
+    ("name", "named"),
+    [
+        ("Léo Martin", "Léo"),
+        ("Alice Dupont", "d'Alice"),
+        ("Marie-Christine de La Rochefoucauld-Montbel", "de Marie-Christine"),
+        ("Zoë Çelik", "Zo"),  # outside GSM-7: transliterated, still one segment
+    ],
+)
+def test_the_text_names_whose_appointment_it_is_and_still_fits_one_segment(
+    profile: SalonProfile, event: str, name: str, named: str
+) -> None:
+    """One phone may book for several people (a parent and a child): each SMS says whose
+    appointment it is, keeping the name before the service's details."""
+    build = BUILDERS[event]
+    for service in profile.services:
+        for start in _dates(profile)[:6]:
+            text = build(profile=profile, service=service.name, start=start, name=name)
+            assert is_gsm7(text) and len(text) <= 160, (text, len(text))
+            assert named in text, text
+            assert _expects_time(text, start) and profile.short_name in text
+
+
+def test_with_a_name_the_confirmation_reads_naturally(profile: SalonProfile) -> None:
+    start = datetime(2026, 12, 12, 9, 30, tzinfo=profile.timezone)
+    assert booked_text(profile=profile, service="Coupe homme", start=start, name="Léo Martin") == (
+        "Maison Margaux : RDV de Léo Martin confirmé le samedi 12 décembre à 9h30 pour coupe "
+        "homme. Pour le modifier ou l'annuler, appelez le 04 78 42 18 90."
+    )
+    cancelled = cancelled_text(profile=profile, service="Coupe homme", start=start, name="Hugo")
+    assert cancelled.startswith("Maison Margaux : le RDV d'Hugo du samedi 12 décembre à 9h30")
+    unnamed = cancelled_text(profile=profile, service="Coupe homme", start=start, name="  ")
+    assert unnamed.startswith("Maison Margaux : votre RDV du samedi 12 décembre")
