@@ -42,7 +42,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--questions", metavar="FILE")
     args = parser.parse_args(argv)
     gold = load_gold(user_path(args.questions, settings.project_path("eval/gold-questions.jsonl")))
-    retriever = Retriever.open(user_path(args.db, settings.kb_db_path()))
+    retriever = Retriever.open(user_path(args.db, None))  # None: KB_DB or data/kb
     rows, labels = [], []
     for question in gold:
         signals = retriever.signals(question.question)

@@ -2,6 +2,11 @@
 
 A required setting that is missing raises `MissingSetting`, whose message names the
 variable and points at `.env.example`.
+
+`SALON_ISOLATED=1` (set by the test session, the benchmarks and `scripts/chat --demo`)
+marks a process that must keep off the salon's own files: resolving a path inside the
+checkout's `data/` or `sources/` raises `CheckoutStateUsed`, and the checkout's `.env`
+is not read.
 """
 
 from __future__ import annotations
@@ -27,10 +32,43 @@ class MissingSetting(RuntimeError):
         )
 
 
+class CheckoutStateUsed(RuntimeError):
+    """An isolated process (`SALON_ISOLATED`) reached the checkout's `data/` or `sources/`."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        super().__init__(
+            f"{path} is in the salon's own data/ or sources/, and this process is isolated "
+            f"(SALON_ISOLATED is set: tests, benchmarks and demos use temporary state and "
+            f"the fixture salon tests/fixtures/salon); pass a path or set SALON_PROFILE, "
+            f"SALON_DB and KB_DB"
+        )
+
+
+def isolated() -> bool:
+    """True when `SALON_ISOLATED` is set (read from the real environment only)."""
+    return os.environ.get("SALON_ISOLATED", "").strip() not in ("", "0")
+
+
+def check_isolation(path: Path) -> Path:
+    """`path`, unless this process is isolated and `path` is in the checkout's `data/` or
+    `sources/`: then `CheckoutStateUsed`."""
+    if isolated():
+        resolved = path.resolve()
+        for folder in ("data", "sources"):
+            if resolved.is_relative_to((PROJECT_ROOT / folder).resolve()):
+                raise CheckoutStateUsed(path)
+    return path
+
+
 def load_env_file(path: Path | None = None) -> None:
-    """Load `.env` from the project root once; real environment variables win."""
+    """Load `.env` from the project root once; real environment variables win. An
+    isolated process never reads the checkout's `.env`."""
     global _loaded
     if _loaded and path is None:
+        return
+    if path is None and isolated():
+        _loaded = True
         return
     load_dotenv(path or PROJECT_ROOT / ".env", override=False)
     _loaded = True
@@ -88,7 +126,7 @@ def get_bool(name: str, default: bool) -> bool:
 def project_path(value: str | Path) -> Path:
     """A path setting: absolute as given, relative ones from the project root."""
     path = Path(value)
-    return path if path.is_absolute() else PROJECT_ROOT / path
+    return check_isolation(path if path.is_absolute() else PROJECT_ROOT / path)
 
 
 def salon_profile_path(explicit: str | Path | None = None) -> Path:

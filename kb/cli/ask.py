@@ -22,7 +22,6 @@ from kb.cli import run, user_path
 from kb.embeddings import EmbeddingError
 from kb.retriever import Retriever
 from kb.types import SearchResult
-from salon import settings
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -80,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.k < 1:
         parser.error("-k must be at least 1")
     try:
-        retriever = Retriever.open(user_path(args.db, settings.kb_db_path()))
+        retriever = Retriever.open(user_path(args.db, None))  # None: KB_DB or data/kb
     except (RuntimeError, ValueError) as exc:  # no index, other model, missing key…
         print(f"ask: error: {exc}", file=sys.stderr)
         return 1

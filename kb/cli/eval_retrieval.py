@@ -50,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"eval-retrieval: error: {exc}", file=sys.stderr)
         return 1
     try:
-        retriever = Retriever.open(user_path(args.db, settings.kb_db_path()), query_cache=0)
+        retriever = Retriever.open(user_path(args.db, None), query_cache=0)  # None: KB_DB
     except (RuntimeError, ValueError) as exc:  # no index, other model, missing key…
         print(f"eval-retrieval: error: {exc}", file=sys.stderr)
         return 1

@@ -26,8 +26,9 @@ from booking.local import LocalCalendar
 from booking.services import match_service
 from salon.profile import load_profile
 from tests.booking.conftest import make_profile
+from tests.fixtures.isolation import FIXTURE_PROFILE
 
-SALON = load_profile(Path(__file__).resolve().parents[2] / "sources" / "salon.toml")
+SALON = load_profile(FIXTURE_PROFILE)
 
 
 @pytest.mark.parametrize(

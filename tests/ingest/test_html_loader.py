@@ -9,10 +9,10 @@ import pytest
 from ingest.document import LoadError
 from ingest.html_loader import load_html
 from ingest.pipeline import ingest_file
+from tests.fixtures.isolation import FIXTURE_SALON
 from tests.fixtures.sample_site import COOKIE_TEXT
 
-REPO = Path(__file__).resolve().parents[2]
-SNAPSHOT = REPO / "sources" / "site" / "2026-11-25"
+SNAPSHOT = FIXTURE_SALON / "site" / "2026-11-25"
 
 SCRIPT_HEAVY = """<!doctype html><html><head><title>Tarifs | Salon Test</title>
 <script>var prices = "Balayage 999 €"; function track(){}</script>

@@ -11,21 +11,20 @@ from ingest.pdf_loader import load_pdf
 from ingest.pipeline import IngestOptions, ingest_file
 from salon.profile import load_profile
 from tests.fixtures import bad_inputs
+from tests.fixtures.isolation import FIXTURE_SALON
 from tests.fixtures.sample_docs import build_price_pdf, duration_label, price_label
-
-REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
 def price_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    profile = load_profile(REPO / "sources" / "salon.toml")
+    profile = load_profile(FIXTURE_SALON / "salon.toml")
     return build_price_pdf(profile, tmp_path_factory.mktemp("pdf") / "tarifs.pdf")
 
 
 def test_every_price_row_stays_on_one_line_with_its_service_duration_and_price(
     price_pdf: Path,
 ) -> None:
-    profile = load_profile(REPO / "sources" / "salon.toml")
+    profile = load_profile(FIXTURE_SALON / "salon.toml")
     result = ingest_file(price_pdf, root=price_pdf.parent)
     lines = {line for chunk in result.chunks for line in chunk.text.splitlines()}
     for service in profile.services:
@@ -34,7 +33,7 @@ def test_every_price_row_stays_on_one_line_with_its_service_duration_and_price(
 
 
 def test_price_rows_sit_in_a_chunk_headed_by_their_category(price_pdf: Path) -> None:
-    profile = load_profile(REPO / "sources" / "salon.toml")
+    profile = load_profile(FIXTURE_SALON / "salon.toml")
     chunks = ingest_file(price_pdf, root=price_pdf.parent).chunks
     for service in profile.services:
         holder = next(c for c in chunks if f"{service.name} — " in c.text)
@@ -166,7 +165,7 @@ def test_running_headers_and_footers_are_dropped_and_bold_lines_are_headings(
 
 
 def test_the_committed_sample_pdf_keeps_every_service_row_whole() -> None:
-    sources = REPO / "sources"
+    sources = FIXTURE_SALON
     profile = load_profile(sources / "salon.toml")
     result = ingest_file(sources / "tarifs-maison-margaux-2026.pdf", root=sources)
     assert result.reports[0].status == "ok" and result.reports[0].pages == 5

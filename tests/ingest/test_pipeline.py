@@ -11,9 +11,9 @@ from ingest.model import IngestResult
 from ingest.pipeline import discover, ingest_directory
 from salon.profile import load_profile
 from tests.fixtures import bad_inputs
+from tests.fixtures.isolation import FIXTURE_SALON
 
-REPO = Path(__file__).resolve().parents[2]
-SOURCES = REPO / "sources"
+SOURCES = FIXTURE_SALON
 
 
 @pytest.fixture(scope="module")

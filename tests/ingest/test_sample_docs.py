@@ -1,7 +1,8 @@
-"""Unit tier: the committed sample documents match their generator and `salon.toml`.
+"""Unit tier: the fixture salon's documents match their generator and its `salon.toml`.
 
-If someone edits `sources/salon.toml` (a price, a closure) without running
-`scripts/make-sample-docs`, these tests say so before the documents contradict the profile.
+If someone edits `tests/fixtures/salon/salon.toml` (a price, a closure) without running
+`scripts/make-sample-docs tests/fixtures/salon`, these tests say so before the documents
+contradict the profile. The checkout's `sources/` is the salon's own and is not checked.
 """
 
 from __future__ import annotations
@@ -13,10 +14,10 @@ import pytest
 
 from ingest.pipeline import ingest_directory
 from salon.profile import load_profile
+from tests.fixtures.isolation import FIXTURE_SALON
 from tests.fixtures.sample_docs import build_all, price_label
 
-REPO = Path(__file__).resolve().parents[2]
-SOURCES = REPO / "sources"
+SOURCES = FIXTURE_SALON
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +40,7 @@ def _texts(folder: Path, prefix: tuple[str, ...]) -> dict[str, list[str]]:
 def test_committed_generated_documents_are_up_to_date_with_salon_toml(regenerated: Path) -> None:
     generated = ("tarifs-", "produits-", "site/")
     assert _texts(regenerated, generated) == _texts(SOURCES, generated), (
-        "sources/ is stale: run scripts/make-sample-docs"
+        "tests/fixtures/salon is stale: run scripts/make-sample-docs tests/fixtures/salon"
     )
 
 

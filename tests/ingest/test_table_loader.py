@@ -7,8 +7,7 @@ from pathlib import Path
 from openpyxl import Workbook
 
 from ingest.pipeline import ingest_file
-
-REPO = Path(__file__).resolve().parents[2]
+from tests.fixtures.isolation import FIXTURE_SALON
 
 
 def test_each_csv_row_names_its_columns_and_the_category_is_the_section(tmp_path: Path) -> None:
@@ -77,7 +76,7 @@ def test_a_corrupt_xlsx_is_reported_not_crashed(tmp_path: Path) -> None:
 def test_the_sample_products_workbook_lists_every_product_with_brand_and_price() -> None:
     from tests.fixtures.sample_docs import PRODUCTS
 
-    sources = REPO / "sources"
+    sources = FIXTURE_SALON
     chunks = ingest_file(sources / "produits-et-tarifs.xlsx", root=sources).chunks
     text = "\n".join(c.text for c in chunks)
     for brand, product, *_ in PRODUCTS:

@@ -5,12 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from ingest.pipeline import ingest_file
-
-REPO = Path(__file__).resolve().parents[2]
+from tests.fixtures.isolation import FIXTURE_SALON
 
 
 def test_the_sample_faq_gives_one_focused_chunk_per_question() -> None:
-    sources = REPO / "sources"
+    sources = FIXTURE_SALON
     chunks = ingest_file(sources / "faq-et-conditions.md", root=sources).chunks
     assert {c.title for c in chunks} == {"FAQ et conditions du salon"}
     allergy = next(c for c in chunks if "test d'allergie" in c.section)

@@ -13,6 +13,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from tests.fixtures.isolation import FIXTURE_PROFILE
 from tests.stubs.livekit_twirp import LiveKitStub
 from webhook.app import create_app
 from webhook.config import WebhookSettings
@@ -22,7 +23,7 @@ AUTH_TOKEN = "test-auth-token-0123456789abcdef"
 API_KEY = "APItestkey"
 API_SECRET = "test-secret-0123456789abcdef0123456789abcdef"
 PUBLIC = "https://salon.example.ngrok.app"
-PROFILE = Path(__file__).resolve().parents[2] / "sources" / "salon.toml"
+PROFILE = FIXTURE_PROFILE
 
 
 def new_call_sid() -> str:
