@@ -12,7 +12,14 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 
 from booking.hours import opening_hours, public_holiday
-from salon.french import day_words, duration_words, price_words, time_words
+from salon.french import (
+    day_words,
+    duration_words,
+    price_words,
+    spans_words,
+    spoken_time,
+    time_words,
+)
 from salon.phone import display as display_phone
 from salon.profile import WEEKDAYS, WEEKDAYS_FR, Interval, SalonProfile
 
@@ -73,10 +80,6 @@ Quand la demande est traitée, demande s'il y a autre chose, puis termine polime
 """
 
 
-def _intervals_words(hours: tuple[Interval, ...]) -> str:
-    return " et ".join(f"de {time_words(a)} à {time_words(b)}" for a, b in hours)
-
-
 def weekly_hours_words(profile: SalonProfile) -> str:
     """ "Mardi, mercredi et vendredi de 9h30 à 19h ; … ; fermé le dimanche et le lundi"."""
     groups: dict[tuple[Interval, ...], list[str]] = {}
@@ -87,7 +90,7 @@ def weekly_hours_words(profile: SalonProfile) -> str:
             groups.setdefault(hours, []).append(name)
         else:
             closed.append(name)
-    parts = [f"{_join(days)} {_intervals_words(hours)}" for hours, days in groups.items()]
+    parts = [f"{_join(days)} {spans_words(hours)}" for hours, days in groups.items()]
     if closed:
         parts.append("fermé " + _join([f"le {d}" for d in closed]))
     text = " ; ".join(parts)
@@ -114,7 +117,7 @@ def upcoming_changes(profile: SalonProfile, today: date, days: int = UPCOMING_DA
     for special in profile.special_hours:
         if today <= special.day <= horizon:
             reason = f" ({special.reason})" if special.reason else ""
-            hours = _intervals_words(special.hours) if special.hours else "fermé"
+            hours = spans_words(special.hours) if special.hours else "fermé"
             found.append((special.day, f"le {day_words(special.day)} : {hours}{reason}"))
     if profile.closed_on_public_holidays:
         day = today
@@ -231,15 +234,6 @@ def next_opening(profile: SalonProfile, moment: datetime) -> datetime | None:
     return None
 
 
-def spoken_clock(moment: time | datetime) -> str:
-    """ "9 heures 30", "midi", "14 heures": a clock time as said aloud."""
-    if moment.hour == 12 and moment.minute == 0:
-        return "midi"
-    unit = "heure" if moment.hour <= 1 else "heures"
-    head = f"{moment.hour} {unit}"
-    return head if moment.minute == 0 else f"{head} {moment.minute}"
-
-
 def reopening_words(profile: SalonProfile, moment: datetime) -> str | None:
     """ "Nous rouvrons mardi à 9 heures 30." (today, tomorrow, a weekday, or a date)."""
     opening = next_opening(profile, moment)
@@ -247,7 +241,7 @@ def reopening_words(profile: SalonProfile, moment: datetime) -> str | None:
         return None
     today = _local(profile, moment).date()
     days = (opening.date() - today).days
-    at = f"à {spoken_clock(opening)}"
+    at = f"à {spoken_time(opening)}"
     if days == 0:
         when = f"aujourd'hui {at}"
     elif days == 1:

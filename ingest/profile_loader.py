@@ -11,27 +11,15 @@ import tomllib
 from pathlib import Path
 
 from ingest.document import Document, LoadError
-from salon.french import day_words, price_words, time_words
+from salon.french import day_words, duration_words, price_words, spans_words
 from salon.phone import display as display_phone
 from salon.profile import (
     WEEKDAYS,
     WEEKDAYS_FR,
-    Interval,
     ProfileError,
     greeting_warnings,
     parse_profile,
 )
-
-
-def _spans(intervals: tuple[Interval, ...]) -> str:
-    return " et ".join(f"de {time_words(a)} à {time_words(b)}" for a, b in intervals)
-
-
-def _duration(minutes: int) -> str:
-    hours, rest = divmod(minutes, 60)
-    if hours == 0:
-        return f"{rest} min"
-    return f"{hours} h" if rest == 0 else f"{hours} h {rest:02d}"
 
 
 def load_profile_doc(path: Path) -> Document:
@@ -70,7 +58,7 @@ def load_profile_doc(path: Path) -> Document:
     for key, day in zip(WEEKDAYS, WEEKDAYS_FR, strict=True):
         spans = profile.hours[key]
         if spans:
-            lines.append(f"Le {day} : ouvert {_spans(spans)}.")
+            lines.append(f"Le {day} : ouvert {spans_words(spans)}.")
         else:
             closed.append(day)
     doc.text(" ".join(lines))
@@ -96,13 +84,13 @@ def load_profile_doc(path: Path) -> Document:
             why = f" ({s.reason})" if s.reason else ""
             when = f"{day_words(s.day)} {s.day.year}"
             if s.hours:
-                doc.text(f"Le {when} : ouvert {_spans(s.hours)}{why}.")
+                doc.text(f"Le {when} : ouvert {spans_words(s.hours)}{why}.")
             else:
                 doc.text(f"Le {when} : fermé{why}.")
 
     categories: dict[str, list[str]] = {}
     for svc in profile.services:
-        row = f"{svc.name} — {_duration(svc.duration)} — {price_words(svc.price, from_price=svc.price_from)}"
+        row = f"{svc.name} — {duration_words(svc.duration, short=True)} — {price_words(svc.price, from_price=svc.price_from)}"
         categories.setdefault(svc.category or "Autres prestations", []).append(row)
     doc.heading("Prestations et tarifs", 1, kind="price")
     for category, rows in categories.items():

@@ -13,33 +13,11 @@ from collections.abc import Callable, Iterator
 from datetime import datetime
 
 from notify.gsm7 import SINGLE_SEGMENT, fits_one_segment, to_gsm7
-from salon.french import slot_words, time_words
+from salon.french import short_slot_words, slot_words
 from salon.phone import display as display_phone
 from salon.profile import SalonProfile
 
-WEEKDAYS_SHORT = ("lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim.")
-MONTHS_SHORT = (
-    "janv.",
-    "févr.",
-    "mars",
-    "avr.",
-    "mai",
-    "juin",
-    "juil.",
-    "août",
-    "sept.",
-    "oct.",
-    "nov.",
-    "déc.",
-)
 CODE_VALIDITY_MINUTES = 10
-
-
-def short_slot_words(start: datetime) -> str:
-    """`mar. 3 déc. à 14h30` (the datetime must already be in the salon's zone)."""
-    day = "1er" if start.day == 1 else str(start.day)
-    weekday, month = WEEKDAYS_SHORT[start.weekday()], MONTHS_SHORT[start.month - 1]
-    return f"{weekday} {day} {month} à {time_words(start)}"
 
 
 def service_forms(name: str) -> Iterator[str]:

@@ -1,14 +1,16 @@
 """French wording of dates, times and prices, shared by SMS texts, slot lists and speech.
 
-Written forms (for SMS and text): "mardi 3 décembre", "14h30", "9h", "54 €", "12,50 €".
-Spoken forms live in `speech.normalise`, which expands these for text-to-speech.
+Written forms (for SMS and text): "mardi 3 décembre", "mar. 3 déc.", "14h30", "9h",
+"de 9h30 à 19h", "54 €", "12,50 €", "1 heure 30" or "1 h 30". Clock times said aloud where
+no speech normalisation runs after (Twilio's <Say>, greetings): "9 heures 30", "midi".
+Reading any text aloud (numbers as words) is `speech.normalise`.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime, time
 
-from salon.profile import WEEKDAYS_FR
+from salon.profile import WEEKDAYS_FR, Interval
 
 MONTHS_FR = (
     "janvier",
@@ -23,6 +25,23 @@ MONTHS_FR = (
     "octobre",
     "novembre",
     "décembre",
+)
+
+
+WEEKDAYS_SHORT = ("lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim.")
+MONTHS_SHORT = (
+    "janv.",
+    "févr.",
+    "mars",
+    "avr.",
+    "mai",
+    "juin",
+    "juil.",
+    "août",
+    "sept.",
+    "oct.",
+    "nov.",
+    "déc.",
 )
 
 
@@ -43,6 +62,33 @@ def slot_words(start: datetime) -> str:
     return f"{day_words(start.date())} à {time_words(start)}"
 
 
+def short_slot_words(start: datetime) -> str:
+    """`mar. 3 déc. à 14h30` (the datetime must already be in the salon's zone)."""
+    day = "1er" if start.day == 1 else str(start.day)
+    weekday, month = WEEKDAYS_SHORT[start.weekday()], MONTHS_SHORT[start.month - 1]
+    return f"{weekday} {day} {month} à {time_words(start)}"
+
+
+def spoken_time(moment: time | datetime) -> str:
+    """`9 heures 30`, `19 heures`, `1 heure 5`, `midi`, `midi 15`, `minuit`: a clock time
+    as said aloud, read well by any French voice (minutes are never zero-padded, which a
+    voice would read "zéro cinq")."""
+    if moment.hour == 12:
+        words = "midi"
+    elif moment.hour == 0:
+        words = "minuit"
+    else:
+        words = f"{moment.hour} heure" if moment.hour == 1 else f"{moment.hour} heures"
+    return words if moment.minute == 0 else f"{words} {moment.minute}"
+
+
+def spans_words(intervals: tuple[Interval, ...], *, spoken: bool = False) -> str:
+    """`de 9h30 à 12h et de 14h à 19h`; spoken: `de 9 heures 30 à midi et de 14 heures à
+    19 heures`."""
+    said = spoken_time if spoken else time_words
+    return " et ".join(f"de {said(a)} à {said(b)}" for a, b in intervals)
+
+
 def price_words(euros: float, *, from_price: bool = False) -> str:
     """`54 €`, `12,50 €`, `à partir de 79 €`, `gratuit`."""
     if euros == 0:
@@ -53,10 +99,11 @@ def price_words(euros: float, *, from_price: bool = False) -> str:
     return f"à partir de {text}" if from_price else text
 
 
-def duration_words(minutes: int) -> str:
-    """`45 minutes`, `1 heure`, `1 heure 30`, `2 heures`."""
+def duration_words(minutes: int, *, short: bool = False) -> str:
+    """`45 minutes`, `1 heure`, `1 heure 30`, `2 heures`; short: `45 min`, `1 h`, `1 h 30`
+    (as price lists write them)."""
     hours, rest = divmod(minutes, 60)
     if hours == 0:
-        return f"{rest} minutes"
-    unit = "heure" if hours == 1 else "heures"
+        return f"{rest} min" if short else f"{rest} minutes"
+    unit = "h" if short else "heure" if hours == 1 else "heures"
     return f"{hours} {unit}" if rest == 0 else f"{hours} {unit} {rest:02d}"

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import string
 import tomllib
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from salon import settings
+from salon.text import fold
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 WEEKDAYS_FR = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
@@ -177,19 +177,14 @@ def holiday_subdivisions() -> dict[str, str]:
     known.update({"67": "6AE", "68": "6AE", "Bas-Rhin": "6AE", "Haut-Rhin": "6AE"})
     known["Alsace-Moselle"] = "57"
     # "Zone A/B/C" are school-holiday zones: they add no public holiday.
-    return {_folded(name): code for name, code in known.items() if not code.startswith("Zone")}
-
-
-def _folded(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.strip().casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return {fold(name): code for name, code in known.items() if not code.startswith("Zone")}
 
 
 def _subdivision(path: Path, raw: object) -> str | None:
     if raw is None or raw == "":
         return None
     known = holiday_subdivisions()
-    code = known.get(_folded(str(raw))) if isinstance(raw, str | int) else None
+    code = known.get(fold(str(raw).strip())) if isinstance(raw, str | int) else None
     if code is None:
         codes = sorted(set(known.values()))
         raise _fail(
@@ -229,10 +224,10 @@ def _greeting(path: Path, where: str, raw: object, names: dict[str, str]) -> str
 def greeting_warnings(profile: SalonProfile) -> list[str]:
     """French warnings for the owner: a greeting that names neither the salon's `name` nor
     its `short_name` (a renamed salon would keep greeting callers with the old name)."""
-    wanted = [_folded(profile.name), _folded(profile.short_name)]
+    wanted = [fold(profile.name), fold(profile.short_name)]
     out = []
     for key, text in (("open", profile.greeting_open), ("closed", profile.greeting_closed)):
-        if not any(n and n in _folded(text) for n in wanted):
+        if not any(n and n in fold(text) for n in wanted):
             out.append(
                 f"la formule d'accueil [greeting] {key} ne cite pas le nom du salon "
                 f"(« {profile.name} » ou « {profile.short_name} ») : écrivez {{name}} "

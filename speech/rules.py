@@ -10,21 +10,20 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from salon.profile import WEEKDAYS_FR
 from speech import numbers as n
 
 Replacement = str | Callable[[re.Match[str]], str]
 
 _LETTER = r"A-Za-zÀ-ÖØ-öø-ÿŒœ"
 _UPPER = r"A-ZÀ-ÖØ-ÞŒ"
-_WEEKDAYS = "lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche"
+_WEEKDAYS = "|".join(WEEKDAYS_FR)
 _MONTH_WORDS = (
     r"janvier|janv|février|févr|fév|mars|avril|avr|mai|juin|juillet|juil"
     r"|août|septembre|sept(?=\.)|octobre|oct|novembre|nov|décembre|déc"
 )
 _MONTH_BY_PREFIX = {m[:3]: i + 1 for i, m in enumerate(n.MONTHS)}
-_WEEKDAY_BY_ABBR = {
-    w[:3]: w for w in ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
-}
+_WEEKDAY_BY_ABBR = {w[:3]: w for w in WEEKDAYS_FR}
 _WEEKDAY_ABBR = "|".join(_WEEKDAY_BY_ABBR)
 # Feminine nouns after a number: "21 heures" → "vingt et une heures".
 _FEMININE = (

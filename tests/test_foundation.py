@@ -78,3 +78,14 @@ def test_time_and_duration_words() -> None:
     assert french.time_words(time(9, 0)) == "9h"
     assert french.duration_words(90) == "1 heure 30"
     assert french.duration_words(45) == "45 minutes"
+    assert french.duration_words(150, short=True) == "2 h 30"
+    assert french.duration_words(60, short=True) == "1 h"
+    assert french.duration_words(45, short=True) == "45 min"
+
+
+def test_opening_spans_are_written_or_said() -> None:
+    spans = ((time(9, 30), time(12, 0)), (time(14, 0), time(19, 0)))
+    assert french.spans_words(spans) == "de 9h30 à 12h et de 14h à 19h"
+    assert french.spans_words(spans, spoken=True) == (
+        "de 9 heures 30 à midi et de 14 heures à 19 heures"
+    )

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+from salon.french import spans_words
 from salon.phone import display as display_phone
 from salon.profile import WEEKDAYS, WEEKDAYS_FR, Interval, SalonProfile, load_profile
 from webhook import twiml
@@ -36,25 +37,6 @@ def load_profile_or_none(path: str | Path | None) -> SalonProfile | None:
         return None
 
 
-def spoken_time(hour: int, minute: int) -> str:
-    """`9 heures 30`, `19 heures`, `midi`, `midi 30` — read well by any French voice."""
-    if hour == 12:
-        words = "midi"
-    elif hour == 0:
-        words = "minuit"
-    else:
-        words = f"{hour} heure" if hour == 1 else f"{hour} heures"
-    return words if minute == 0 else f"{words} {minute:02d}"
-
-
-def _interval_words(intervals: tuple[Interval, ...]) -> str:
-    parts = [
-        f"de {spoken_time(a.hour, a.minute)} à {spoken_time(b.hour, b.minute)}"
-        for a, b in intervals
-    ]
-    return " et ".join(parts)
-
-
 def hours_sentence(profile: SalonProfile) -> str:
     """`Le salon est ouvert du mardi au vendredi de 9 heures 30 à 19 heures, et le samedi…`."""
     runs: list[tuple[int, int, tuple[Interval, ...]]] = []
@@ -76,7 +58,7 @@ def hours_sentence(profile: SalonProfile) -> str:
             days = f"le {WEEKDAYS_FR[first]} et le {WEEKDAYS_FR[last]}"
         else:
             days = f"du {WEEKDAYS_FR[first]} au {WEEKDAYS_FR[last]}"
-        pieces.append(f"{days} {_interval_words(hours)}")
+        pieces.append(f"{days} {spans_words(hours, spoken=True)}")
     listed = pieces[0] if len(pieces) == 1 else ", ".join(pieces[:-1]) + ", et " + pieces[-1]
     return f"Le salon est ouvert {listed}."
 

@@ -15,8 +15,8 @@ from notify.texts import (
     code_text,
     moved_text,
     service_forms,
-    short_slot_words,
 )
+from salon.french import short_slot_words
 from salon.phone import display as display_phone
 from salon.profile import SalonProfile
 

@@ -7,9 +7,10 @@ from datetime import time
 
 import pytest
 
+from salon.french import spoken_time
 from salon.profile import load_profile
 from tests.webhook.conftest import PROFILE
-from webhook.fallback import fallback_twiml, hours_sentence, spoken_time
+from webhook.fallback import fallback_twiml, hours_sentence
 
 pytestmark = pytest.mark.unit
 
@@ -21,12 +22,13 @@ pytestmark = pytest.mark.unit
         (9, 30, "9 heures 30"),
         (12, 0, "midi"),
         (12, 15, "midi 15"),
-        (1, 5, "1 heure 05"),
+        (1, 5, "1 heure 5"),
+        (12, 30, "midi 30"),
         (0, 0, "minuit"),
     ],
 )
 def test_times_are_written_to_be_read_aloud(hour: int, minute: int, words: str) -> None:
-    assert spoken_time(hour, minute) == words
+    assert spoken_time(time(hour, minute)) == words
 
 
 def test_consecutive_days_with_the_same_hours_are_grouped() -> None:
