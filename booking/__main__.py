@@ -1,6 +1,9 @@
 """`python -m booking`: look at the calendar the agent would use.
 
 Examples:
+  python -m booking list                        # today and the next 7 days
+  python -m booking list --day 2026-12-12
+  python -m booking list --from 2026-12-01 --to 2026-12-31 --json
   python -m booking slots "un balayage cheveux longs"
   python -m booking slots "coupe homme" --day 2026-12-05 --window matin
   python -m booking check        # with CAL_API_KEY: is Cal.com set up for the salon?
@@ -12,12 +15,15 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import sys
-from datetime import date
+from datetime import date, datetime
+from typing import cast
 
 from booking import CalendarError, SlotPreferences, Window, open_calendar
+from booking.agenda import AppointmentBook, Period, as_json, bookings_in, table
 from salon import settings
-from salon.profile import ProfileError, load_profile
+from salon.profile import ProfileError, SalonProfile, load_profile
 
 
 async def _slots(args: argparse.Namespace) -> int:
@@ -49,6 +55,32 @@ async def _slots(args: argparse.Namespace) -> int:
         await calendar.aclose()
 
 
+def _day(text: str) -> date:
+    """An argparse type: `YYYY-MM-DD`."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"expected a date like 2026-12-12, got {text!r}") from exc
+
+
+async def _list(args: argparse.Namespace, profile: SalonProfile, period: Period) -> int:
+    calendar = open_calendar(profile)
+    kind = "calcom" if settings.get("CAL_API_KEY") else "local"
+    try:
+        bookings = await bookings_in(cast(AppointmentBook, calendar), period)
+    except CalendarError as exc:
+        print(f"error: {exc.detail or exc}", file=sys.stderr)
+        return 1
+    finally:
+        await calendar.aclose()
+    if args.json:
+        print(json.dumps(as_json(bookings, profile=profile, period=period, calendar=kind),
+                         ensure_ascii=False))  # fmt: skip
+    else:
+        print(table(bookings, profile=profile, period=period))
+    return 0
+
+
 async def _check() -> int:
     if not settings.get("CAL_API_KEY"):
         print("CAL_API_KEY is not set: the embedded SQLite calendar is used (nothing to check)")
@@ -76,6 +108,16 @@ def main(argv: list[str] | None = None) -> int:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     sub = parser.add_subparsers(dest="command", required=True)
+    listing = sub.add_parser(
+        "list",
+        help="the appointment book: bookings with time, service, customer, masked phone",
+        description="The bookings of a day or a period (default: today and the next 7 "
+        "days), in the salon's time zone. Example: python -m booking list --day 2026-12-12",
+    )
+    listing.add_argument("--day", type=_day, metavar="YYYY-MM-DD", help="one day")
+    listing.add_argument("--from", dest="first", type=_day, metavar="YYYY-MM-DD")
+    listing.add_argument("--to", dest="last", type=_day, metavar="YYYY-MM-DD")
+    listing.add_argument("--json", action="store_true", help="one JSON object")
     slots = sub.add_parser("slots", help="free slots for what a caller would say")
     slots.add_argument("service", help='what the caller says, e.g. "un balayage"')
     slots.add_argument("--day", help="YYYY-MM-DD")
@@ -84,6 +126,16 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("check", help="check the Cal.com event types against salon.toml")
     args = parser.parse_args(argv)
     try:
+        if args.command == "list":
+            profile = load_profile()
+            try:
+                period = Period.around(
+                    today=datetime.now(profile.timezone).date(),
+                    day=args.day, first=args.first, last=args.last,
+                )  # fmt: skip
+            except ValueError as exc:
+                listing.error(str(exc))  # exits 2
+            return asyncio.run(_list(args, profile, period))
         if args.command == "slots":
             return asyncio.run(_slots(args))
         return asyncio.run(_check())

@@ -44,6 +44,7 @@ log = logging.getLogger("booking")
 
 DEFAULT_URL = "https://api.cal.com/v2"
 V_SLOTS, V_BOOKINGS, V_EVENT_TYPES = "2024-09-04", "2024-08-13", "2024-06-14"
+_MAX_PAGES = 50  # booking list pages read at most for one listing
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS calcom_links (
@@ -65,6 +66,7 @@ class CalComCalendar(BaseCalendar):
     """Cal.com v2 back-end: the salon's real calendar when `CAL_API_KEY` is set."""
 
     _schema = _SCHEMA
+    list_page_size = 100  # bookings per `GET /v2/bookings` page in `bookings_between`
 
     def __init__(
         self,
@@ -388,6 +390,32 @@ class CalComCalendar(BaseCalendar):
             raise self._unexpected(reply, "booking search")
         bookings = [self._to_booking(d) for d in reply.body.get("data") or [] if "uid" in d]
         return [b for b in bookings if b.start.date() == day]
+
+    async def bookings_between(self, start: datetime, end: datetime) -> list[Booking]:
+        """The owner's view: active bookings starting in `[start, end)`, by start time
+        (`GET /v2/bookings`, every page; cancelled and rejected ones left out)."""
+        out: list[Booking] = []
+        for page in range(_MAX_PAGES):
+            params = {
+                "afterStart": utc_text(start),
+                "beforeEnd": utc_text(end + timedelta(hours=12)),  # a start filter, really
+                "sortStart": "asc",
+                "take": self.list_page_size,
+                "skip": page * self.list_page_size,
+            }
+            reply = await self._call("GET", "/bookings", version=V_BOOKINGS, params=params)
+            if reply.status != 200:
+                raise self._unexpected(reply, "booking list")
+            data = [d for d in reply.body.get("data") or [] if isinstance(d, dict) and "uid" in d]
+            for booking in (self._to_booking(d) for d in data):
+                if booking.status == "accepted" and start <= booking.start < end:
+                    out.append(booking)
+            more = (reply.body.get("pagination") or {}).get("hasNextPage")
+            if not data or more is False or (more is None and len(data) < self.list_page_size):
+                break
+        else:
+            log.warning("Cal.com booking list cut short", extra={"pages": _MAX_PAGES})
+        return sorted(out, key=lambda b: b.start)
 
     async def _move(self, booking: Booking, start: datetime) -> Booking:
         body = {"start": utc_text(start), "reschedulingReason": "Déplacé par téléphone"}

@@ -228,6 +228,17 @@ class LocalCalendar(BaseCalendar):
         )
         return [self._row_booking(r) for r in rows]
 
+    async def bookings_between(self, start: datetime, end: datetime) -> list[Booking]:
+        """The owner's view: active bookings starting in `[start, end)`, by start time."""
+        rows = self._run(
+            lambda c: c.execute(
+                "SELECT * FROM local_bookings WHERE status = 'accepted' AND start_utc >= ? "
+                "AND start_utc < ? ORDER BY start_utc, created_at",
+                (utc_text(start), utc_text(end)),
+            ).fetchall()
+        )
+        return [self._row_booking(r) for r in rows]
+
     async def _move(self, booking: Booking, start: datetime) -> Booking:
         if booking.customer is None:
             raise InvalidRequest("cannot move a redacted booking")

@@ -327,18 +327,19 @@ class CalComStub:
             items = [b for b in items if _parse(b["end"]) <= _parse(before)]
         if uid := args.get("bookingUid"):
             items = [b for b in items if b["uid"] == uid]
-        items.sort(key=lambda b: b["start"])
-        take = int(float(args.get("take", 100)))
-        page = items[:take]
+        items.sort(key=lambda b: b["start"], reverse=args.get("sortStart") == "desc")
+        take = max(1, int(float(args.get("take", 100))))
+        skip = max(0, int(float(args.get("skip", 0))))
+        page = items[skip : skip + take]
         pagination = {
             "totalItems": len(items),
-            "remainingItems": max(0, len(items) - len(page)),
+            "remainingItems": max(0, len(items) - skip - len(page)),
             "returnedItems": len(page),
-            "itemsPerPage": max(1, take),
-            "currentPage": 1,
-            "totalPages": 1 if items else 0,
-            "hasNextPage": len(items) > len(page),
-            "hasPreviousPage": False,
+            "itemsPerPage": take,
+            "currentPage": skip // take + 1,
+            "totalPages": -(-len(items) // take),
+            "hasNextPage": skip + len(page) < len(items),
+            "hasPreviousPage": skip > 0,
         }
         return _json(200, {"status": "success", "data": page, "pagination": pagination})
 

@@ -1,0 +1,227 @@
+"""Integration tier: the owner's appointment book, `python -m booking list`, on both calendars.
+
+Each test with `rig` runs against `LocalCalendar` and against `CalComCalendar` talking to
+the Cal.com stub (`GET /v2/bookings` checked against the OpenAPI spec). The command line
+is run in-process with the settings a salon would have (`SALON_PROFILE`, `SALON_DB`, and
+`CAL_API_KEY`/`CAL_API_URL` for Cal.com).
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+
+import pytest
+
+from booking.__main__ import main
+from booking.agenda import Period, bookings_in
+from booking.calendar import Booking, Customer, SlotPreferences
+from salon.profile import SalonProfile
+from tests.booking.conftest import TEST_SALON, Rig, make_rig, open_day
+from tests.stubs.calcom import API_KEY
+
+PAUL = Customer(name="Paul Martin", phone="06 12 34 56 78")
+INES = Customer(name="Inès Garnier", phone="07 98 76 54 32")
+
+
+async def _book(rig: Rig, service_id: str, day: date, at: time, who: Customer) -> Booking:
+    service = rig.profile.service(service_id)
+    start = datetime.combine(day, at, tzinfo=rig.profile.timezone)
+    slots = await rig.calendar.free_slots(
+        service=service, prefs=SlotPreferences(day=day, not_before=start, earliest=True)
+    )
+    assert slots and slots[0].start == start
+    return await rig.calendar.book(service=service, slot=slots[0], customer=who)
+
+
+async def _week(rig: Rig) -> tuple[date, list[Booking]]:
+    """Three bookings over two days and one cancelled; returns the first day and them."""
+    day = open_day(rig.profile)
+    later = day + timedelta(days=2)
+    while not rig.profile.hours_on(later):
+        later += timedelta(days=1)
+    made = [
+        await _book(rig, "balayage-courts", day, time(14), INES),
+        await _book(rig, "coupe-homme", day, time(9, 30), PAUL),
+        await _book(rig, "coupe-enfant", later, time(10), PAUL),
+    ]
+    gone = await _book(rig, "coupe-homme", day, time(17), INES)
+    await rig.calendar.cancel(booking_uid=gone.uid, caller_phone=INES.phone, reason="malade")
+    return day, made
+
+
+async def test_the_book_lists_a_periods_active_bookings_in_time_order(rig: Rig) -> None:
+    day, made = await _week(rig)
+    book = rig.calendar
+    one_day = await bookings_in(book, Period(day, day))  # type: ignore[arg-type]
+    assert [b.uid for b in one_day] == [made[1].uid, made[0].uid]  # 9h30 before 14h
+    assert [b.start.time() for b in one_day] == [time(9, 30), time(14)]
+    assert all(b.start.tzinfo == rig.profile.timezone for b in one_day)
+    week = await bookings_in(book, Period(day, day + timedelta(days=7)))  # type: ignore[arg-type]
+    assert [b.uid for b in week] == [made[1].uid, made[0].uid, made[2].uid]
+    assert [b.customer.name for b in week if b.customer] == [
+        "Paul Martin", "Inès Garnier", "Paul Martin",
+    ]  # fmt: skip
+    assert await bookings_in(book, Period(day - timedelta(days=1), day - timedelta(days=1))) == []  # type: ignore[arg-type]
+
+
+async def test_cal_com_listing_reads_every_page_and_bookings_made_elsewhere(
+    profile: SalonProfile, tmp_path: Path
+) -> None:
+    calcom = await make_rig("calcom", profile, tmp_path)  # default, unhurried timeouts
+    try:
+        await _every_page(calcom)
+    finally:
+        await calcom.calendar.aclose()
+        assert calcom.stub is not None
+        calcom.stub.stop()
+
+
+async def _every_page(calcom: Rig) -> None:
+    assert calcom.stub is not None
+    calcom.calendar.list_page_size = 10  # type: ignore[attr-defined]
+    day = open_day(calcom.profile)
+    tz = calcom.profile.timezone
+    for i in range(25):  # three pages of ten, booked on the web by other customers
+        start = datetime.combine(day, time(9), tzinfo=tz) + timedelta(minutes=15 * i)
+        calcom.stub.take_slot(event_type_id=201, start=start, name=f"Client {i:02d}")
+    listed = await bookings_in(calcom.calendar, Period(day, day))  # type: ignore[arg-type]
+    assert [b.customer.name for b in listed if b.customer] == [f"Client {i:02d}" for i in range(25)]
+    assert listed[0].customer is not None and listed[0].customer.phone == ""  # no phone given
+    pages = [r[1] for r in calcom.stub.requests if r[0] == "GET" and "skip=" in r[1]]
+    assert len(pages) == 3 and all("sortStart=asc" in p for p in pages)
+    assert "skip=20" in pages[-1]
+    assert calcom.stub.spec_errors == []
+
+
+@pytest.fixture
+def salon_env(rig: Rig, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Rig:
+    """The settings of a salon using this rig's calendar and state database."""
+    profile_path = tmp_path / "salon.toml"
+    profile_path.write_text(TEST_SALON, encoding="utf-8")
+    monkeypatch.setenv("SALON_PROFILE", str(profile_path))
+    monkeypatch.setenv("SALON_DB", str(tmp_path / f"{rig.kind}.db"))
+    if rig.stub is not None:
+        monkeypatch.setenv("CAL_API_KEY", API_KEY)
+        monkeypatch.setenv("CAL_API_URL", rig.stub.url)
+    else:
+        monkeypatch.delenv("CAL_API_KEY", raising=False)
+    return rig
+
+
+async def test_list_prints_a_readable_table_with_masked_phones(
+    salon_env: Rig, capsys: pytest.CaptureFixture[str]
+) -> None:
+    day, _ = await _week(salon_env)
+    last = day + timedelta(days=7)
+    code = await _run_main(["list", "--from", day.isoformat(), "--to", last.isoformat()])
+    out = capsys.readouterr().out
+    assert code == 0, out
+    lines = out.splitlines()
+    assert lines[0].split() == ["jour", "heure", "prestation", "client", "téléphone"]
+    paul = next(line for line in lines if "Coupe homme" in line)
+    assert "9h30 – 10h" in paul and "Paul Martin" in paul and "+336******78" in paul
+    assert "+337******32" in out and "Balayage, cheveux courts" in out
+    assert "06 12 34 56 78" not in out and "+33612345678" not in out  # never in clear
+    assert "malade" not in out and out.count("Inès Garnier") == 1  # the cancelled one
+    assert lines[-1].startswith("3 rendez-vous du ") and "(heure de Paris)." in lines[-1]
+
+
+async def test_list_json_is_one_object_with_the_bookings(
+    salon_env: Rig, capsys: pytest.CaptureFixture[str]
+) -> None:
+    day, made = await _week(salon_env)
+    code = await _run_main(["list", "--day", day.isoformat(), "--json"])
+    out = capsys.readouterr().out
+    assert code == 0 and len(out.strip().splitlines()) == 1
+    data = json.loads(out)
+    assert data["from"] == data["to"] == day.isoformat()
+    assert data["timezone"] == "Europe/Paris" and data["calendar"] == salon_env.kind
+    first = data["bookings"][0]
+    assert set(first) == {"uid", "service_id", "service", "start", "end", "customer", "phone"}
+    assert first["uid"] == made[1].uid and first["service_id"] == "coupe-homme"
+    assert datetime.fromisoformat(first["start"]) == made[1].start
+    assert first["start"].endswith(("+01:00", "+02:00"))  # the salon's time, with offset
+    assert first["customer"] == "Paul Martin" and first["phone"] == "+336******78"
+    assert [b["service"] for b in data["bookings"]] == ["Coupe homme", "Balayage, cheveux courts"]
+
+
+async def test_list_of_an_empty_day_says_so(
+    salon_env: Rig, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert await _run_main(["list", "--day", "2031-07-14"]) == 0
+    assert capsys.readouterr().out.strip() == "Aucun rendez-vous le lundi 14 juillet 2031."
+
+
+async def _run_main(argv: list[str]) -> int:
+    """`main` runs its own event loop: run it in a thread, away from the test's loop."""
+    import asyncio
+
+    return await asyncio.to_thread(main, argv)
+
+
+def test_the_default_period_is_today_and_the_next_seven_days() -> None:
+    today = date(2026, 12, 7)
+    assert Period.around(today=today) == Period(today, date(2026, 12, 14))
+    assert Period.around(today=today, day=date(2026, 12, 12)) == Period(
+        date(2026, 12, 12), date(2026, 12, 12)
+    )
+    assert Period.around(today=today, first=date(2026, 12, 20)) == Period(
+        date(2026, 12, 20), date(2026, 12, 27)
+    )
+    assert Period.around(today=today, last=date(2026, 12, 9)) == Period(today, date(2026, 12, 9))
+    assert Period(date(2026, 12, 28), date(2027, 1, 3)).words() == (
+        "du lundi 28 décembre 2026 au dimanche 3 janvier 2027"
+    )
+
+
+@pytest.mark.parametrize(
+    ("argv", "says"),
+    [
+        (["list", "--day", "2026-12-12", "--from", "2026-12-01"], "cannot be combined"),
+        (["list", "--from", "2026-12-10", "--to", "2026-12-01"], "is before"),
+        (["list", "--day", "12/12/2026"], "expected a date like 2026-12-12"),
+        (["list", "--week"], "unrecognized arguments"),
+    ],
+)
+def test_usage_errors_exit_2_with_a_reason(
+    argv: list[str], says: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    profile_path = tmp_path / "salon.toml"
+    profile_path.write_text(TEST_SALON, encoding="utf-8")
+    monkeypatch.setenv("SALON_PROFILE", str(profile_path))
+    monkeypatch.setenv("SALON_DB", str(tmp_path / "salon.db"))
+    with pytest.raises(SystemExit) as caught:
+        main(argv)
+    assert caught.value.code == 2
+    assert says in capsys.readouterr().err
+
+
+def test_an_unreachable_cal_com_exits_1_with_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with socket.socket() as sock:  # a port nobody listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    profile_path = tmp_path / "salon.toml"
+    profile_path.write_text(TEST_SALON, encoding="utf-8")
+    monkeypatch.setenv("SALON_PROFILE", str(profile_path))
+    monkeypatch.setenv("SALON_DB", str(tmp_path / "salon.db"))
+    monkeypatch.setenv("CAL_API_KEY", API_KEY)
+    monkeypatch.setenv("CAL_API_URL", f"http://127.0.0.1:{port}/v2")
+    monkeypatch.setenv("CAL_API_DEADLINE", "0.5")
+    assert main(["list"]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err[-1].startswith("error: Cal.com") and "Traceback" not in "\n".join(err)
+
+
+def test_a_missing_profile_exits_1(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("SALON_PROFILE", str(tmp_path / "absent.toml"))
+    monkeypatch.setenv("SALON_DB", str(tmp_path / "salon.db"))
+    assert main(["list"]) == 1
+    assert "salon profile not found" in capsys.readouterr().err
