@@ -13,6 +13,7 @@ fallback: Twilio never gets a 5xx, so a caller is never left with an application
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 import threading
@@ -24,6 +25,7 @@ from flask import Flask, Response, abort, jsonify, request
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
 
+from salon import settings as salon_settings
 from salon.phone import mask
 from salon.profile import SalonProfile
 from webhook import twiml
@@ -112,6 +114,11 @@ def create_app(
     # The profile does not change while the app runs: build the fallback answers once.
     fallback_body = fallback_twiml(ctx.profile)
     transfer_body = transfer_twiml(ctx.profile)
+    instance = instance_id(
+        account_sid=salon_settings.get("TWILIO_ACCOUNT_SID"),
+        salon_name=ctx.profile.name if ctx.profile else None,
+        public_base_url=cfg.public_base_url,
+    )
 
     def twiml_response(body: str) -> Response:
         return Response(body, status=200, mimetype=TWIML_TYPE)
@@ -258,6 +265,7 @@ def create_app(
             transport=cfg.transport,
             livekit_configured=cfg.livekit_configured,
             profile_loaded=ctx.profile is not None,
+            instance=instance,
         )
 
     @app.errorhandler(HTTPException)
@@ -282,6 +290,17 @@ def _int_or_none(raw: str | None) -> int | None:
         return int(raw) if raw else None
     except ValueError:
         return None
+
+
+def instance_id(
+    *, account_sid: str | None, salon_name: str | None, public_base_url: str | None
+) -> str:
+    """Twelve hex digits of SHA-256 over the Twilio account, the salon's name and the public
+    URL: `/healthz` shows it, `scripts/doctor` computes it too, so a tunnel or proxy that
+    reaches another salon's webhook (or one started with other settings) is caught. It
+    reveals none of them."""
+    text = "\n".join((account_sid or "", salon_name or "", (public_base_url or "").rstrip("/")))
+    return hashlib.sha256(text.encode()).hexdigest()[:12]
 
 
 class LazyApp:

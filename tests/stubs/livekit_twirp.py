@@ -8,7 +8,8 @@ the grants the real server requires (`roomAdmin` for the dispatch's room, `roomC
 for the Twilio connector, `sip.admin` for trunks and dispatch rules).
 
 Implemented methods: AgentDispatchService CreateDispatch/ListDispatch, Connector
-ConnectTwilioCall, SIP List/Create/UpdateSIPInboundTrunk and List/CreateSIPDispatchRule.
+ConnectTwilioCall, SIP List/Create/UpdateSIPInboundTrunk and List/CreateSIPDispatchRule,
+RoomService ListRooms (needs `roomList`; answers the rooms of the dispatches so far).
 Knobs: `delay` (seconds before answering), `fail_status` (answer every call with this HTTP
 status). Two ways to run it:
 
@@ -36,6 +37,8 @@ from google.protobuf.message import DecodeError, Message
 from livekit.api.access_token import Claims, TokenVerifier
 from livekit.protocol import agent_dispatch as pb_dispatch
 from livekit.protocol import connector_twilio as pb_twilio
+from livekit.protocol import models as pb_models
+from livekit.protocol import room as pb_room
 from livekit.protocol import sip as pb_sip
 
 
@@ -216,6 +219,15 @@ class LiveKitStub:
             return pb_twilio.ConnectTwilioCallResponse(
                 connect_url=f"wss://twilio-connector.stub.invalid/{req.room_name}"
             )
+        if name == "RoomService/ListRooms":
+            req = self._parse(body, pb_room.ListRoomsRequest)
+            if claims.video is None or not claims.video.room_list:
+                raise TwirpFailure(403, "permission_denied", "requires roomList")
+            names = sorted({d.room for d in self.state.dispatches})
+            rooms = [pb_models.Room(sid=f"RM_{n}", name=n) for n in names]
+            if req.names:
+                rooms = [r for r in rooms if r.name in req.names]
+            return pb_room.ListRoomsResponse(rooms=rooms)
         if name.startswith("SIP/"):
             self._need_sip_admin(claims)
             return self._route_sip(name, body)

@@ -35,11 +35,13 @@ class OpenAIStub:
         default_reply: str = "D'accord.",
         api_key: str = "sk-test-stub",
         port: int = 0,
+        models: Sequence[str] = ("gpt-4o-mini", "text-embedding-3-small"),
     ) -> None:
         self._steps: list[StubStep] = [] if callable(script) else list(script)
         self._responder = script if callable(script) else None
         self.default_reply = default_reply
         self.api_key = api_key
+        self.models = list(models)  # what GET /v1/models and /v1/models/{id} know
         self.requests: list[dict[str, Any]] = []
         self.unauthorized = 0
         self._lock = threading.Lock()
@@ -97,8 +99,25 @@ class OpenAIStub:
             def do_GET(self) -> None:
                 if not self._authorized():
                     return
-                if self.path.rstrip("/").endswith("/models"):
-                    self._json(200, {"object": "list", "data": [{"id": "gpt-4o-mini"}]})
+                path = self.path.split("?")[0].rstrip("/")
+                if path.endswith("/models"):
+                    data = [_model(m) for m in stub.models]
+                    self._json(200, {"object": "list", "data": data})
+                elif "/models/" in path:
+                    wanted = path.rsplit("/models/", 1)[1]
+                    if wanted in stub.models:
+                        self._json(200, _model(wanted))
+                    else:
+                        message = (
+                            f"The model `{wanted}` does not exist or you do not have access to it."
+                        )
+                        error = {
+                            "message": message,
+                            "type": "invalid_request_error",
+                            "param": None,
+                            "code": "model_not_found",
+                        }
+                        self._json(404, {"error": error})
                 else:
                     self._json(404, {"error": {"message": "not found"}})
 
@@ -133,6 +152,10 @@ class OpenAIStub:
                 self.close_connection = True
 
         return Handler
+
+
+def _model(ident: str) -> dict[str, Any]:
+    return {"id": ident, "object": "model", "created": 1715367049, "owned_by": "system"}
 
 
 def _tool_calls(step: StubStep) -> list[dict[str, Any]]:

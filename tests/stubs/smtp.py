@@ -5,7 +5,8 @@
         smtp.refuse_next(451, times=2)    # temporary refusals
         smtp.messages                     # list of email.message.EmailMessage received
 
-No STARTTLS (tests run with `SMTP_STARTTLS=false`); `smtp.require_auth` is not offered.
+No STARTTLS (tests run with `SMTP_STARTTLS=false`). `SmtpServer(credentials=("u", "p"))`
+offers AUTH PLAIN/LOGIN without TLS and accepts only that login (`smtp.logins` counts them).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from email.message import EmailMessage
 from typing import Any
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
 
 
 def _free_port() -> int:
@@ -49,14 +51,35 @@ class _Handler:
 class SmtpServer:
     """aiosmtpd in its own thread; see the module docstring."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, credentials: tuple[str, str] | None = None) -> None:
         self.host = "127.0.0.1"
         self.port = _free_port()
         self.messages: list[EmailMessage] = []
         self.envelopes: list[tuple[str, list[str]]] = []
         self._refusals: list[int] = []
         self._lock = threading.Lock()
-        self._controller = Controller(_Handler(self), hostname=self.host, port=self.port)
+        self.credentials = credentials
+        self.logins = 0
+        auth: dict[str, Any] = {}
+        if credentials is not None:
+            auth = {"authenticator": self._authenticate, "auth_require_tls": False}
+        self._controller = Controller(_Handler(self), hostname=self.host, port=self.port, **auth)
+
+    def _authenticate(
+        self, server: Any, session: Any, envelope: Any, mechanism: str, data: Any
+    ) -> AuthResult:
+        good = (
+            isinstance(data, LoginPassword)
+            and (
+                data.login.decode(),
+                data.password.decode(),
+            )
+            == self.credentials
+        )
+        if good:
+            with self._lock:
+                self.logins += 1
+        return AuthResult(success=good, handled=False)
 
     def refuse_next(self, code: int, *, times: int = 1) -> None:
         with self._lock:

@@ -5,7 +5,11 @@ It serves what this project calls:
 - `POST /2010-04-01/Accounts/{AccountSid}/Messages.json` (CreateMessage: SMS and WhatsApp),
 - `GET  /2010-04-01/Accounts/{AccountSid}/Messages.json` (ListMessage, filtered by To/From),
 - `POST /2010-04-01/Accounts/{AccountSid}/Calls/{Sid}.json` (UpdateCall: `Twiml` or `Url`,
-  used for transfers).
+  used for transfers);
+- `GET  /2010-04-01/Accounts/{Sid}.json` (FetchAccount: the doctor's credentials check),
+- `GET  /2010-04-01/Accounts/{AccountSid}/IncomingPhoneNumbers.json` (filtered by PhoneNumber)
+  and `POST …/IncomingPhoneNumbers/{Sid}.json` (UpdateIncomingPhoneNumber: the doctor's
+  `--fix` of the number's voice, status and SMS URLs).
 
 Every request and every success response is checked against Twilio's OpenAPI description
 (`../shared/specs/twilio_api_v2010.json`) with openapi-core when that file exists; problems
@@ -31,6 +35,10 @@ Usage::
         stub.messages_to("+336…")               # those sent to one number
         stub.attempts                           # every request received, faulted or not
         stub.violations                         # OpenAPI problems seen (expect [])
+        stub.add_number("+33478421890", voice_url="https://old.example/voice")  # -> "PN…"
+        stub.numbers                            # sid -> number resource (dicts as Twilio returns)
+        stub.number_updates                     # [{"sid": "PN…", "VoiceUrl": …}] in order
+        stub.account_status = "suspended"       # what FetchAccount reports
         stub.reset()                            # forget messages, faults and violations
 
 `make_twilio_client` is in `notify.twilio_messages`. Requests need HTTP Basic auth
@@ -68,6 +76,23 @@ SPEC_HOST = "https://api.twilio.com"
 
 _MESSAGES = re.compile(r"^/2010-04-01/Accounts/(?P<account>[^/]+)/Messages\.json$")
 _CALL = re.compile(r"^/2010-04-01/Accounts/(?P<account>[^/]+)/Calls/(?P<sid>[^/]+)\.json$")
+_ACCOUNT = re.compile(r"^/2010-04-01/Accounts/(?P<account>[^/]+)\.json$")
+_NUMBERS = re.compile(r"^/2010-04-01/Accounts/(?P<account>[^/]+)/IncomingPhoneNumbers\.json$")
+_NUMBER = re.compile(
+    r"^/2010-04-01/Accounts/(?P<account>[^/]+)/IncomingPhoneNumbers/(?P<sid>PN[0-9a-f]{32})\.json$"
+)
+# Form fields of UpdateIncomingPhoneNumber -> the resource's keys.
+_NUMBER_FIELDS = {
+    "VoiceUrl": "voice_url",
+    "VoiceMethod": "voice_method",
+    "StatusCallback": "status_callback",
+    "StatusCallbackMethod": "status_callback_method",
+    "SmsUrl": "sms_url",
+    "SmsMethod": "sms_method",
+    "FriendlyName": "friendly_name",
+    "VoiceApplicationSid": "voice_application_sid",
+    "SmsApplicationSid": "sms_application_sid",
+}
 
 ERROR_TEXT = {
     20003: "Authentication Error - invalid username",
@@ -123,6 +148,9 @@ class TwilioStub:
     validate: bool = True
     messages: list[dict[str, Any]] = field(default_factory=list)
     call_updates: list[dict[str, str]] = field(default_factory=list)
+    numbers: dict[str, dict[str, Any]] = field(default_factory=dict)
+    number_updates: list[dict[str, str]] = field(default_factory=list)
+    account_status: str = "active"
     attempts: list[dict[str, Any]] = field(default_factory=list)
     violations: list[str] = field(default_factory=list)
 
@@ -204,11 +232,58 @@ class TwilioStub:
             self._rate = 0.0
             self.messages.clear()
             self.call_updates.clear()
+            self.number_updates.clear()
             self.attempts.clear()
             self.violations.clear()
 
     def messages_to(self, number: str) -> list[dict[str, Any]]:
         return [m for m in self.messages if m["to"] == number]
+
+    def add_number(self, phone_number: str, **fields: Any) -> str:
+        """An IncomingPhoneNumber of the account (E.164); `fields` override its keys."""
+        sid = _sid("PN")
+        now = _rfc2822(datetime.now(UTC))
+        number: dict[str, Any] = {
+            "account_sid": self.account_sid,
+            "address_requirements": "none",
+            "address_sid": None,
+            "api_version": "2010-04-01",
+            "beta": False,
+            "bundle_sid": None,
+            "capabilities": {"voice": True, "sms": True, "mms": False, "fax": False},
+            "date_created": now,
+            "date_updated": now,
+            "emergency_address_sid": None,
+            "emergency_address_status": "unregistered",
+            "emergency_status": "Inactive",
+            "friendly_name": phone_number,
+            "identity_sid": None,
+            "origin": "twilio",
+            "phone_number": phone_number,
+            "sid": sid,
+            "sms_application_sid": None,
+            "sms_fallback_method": "POST",
+            "sms_fallback_url": None,
+            "sms_method": "POST",
+            "sms_url": None,
+            "status": "in-use",
+            "status_callback": None,
+            "status_callback_method": "POST",
+            "trunk_sid": None,
+            "uri": f"/2010-04-01/Accounts/{self.account_sid}/IncomingPhoneNumbers/{sid}.json",
+            "voice_application_sid": None,
+            "voice_caller_id_lookup": False,
+            "voice_fallback_method": "POST",
+            "voice_fallback_url": None,
+            "voice_method": "POST",
+            "voice_receive_mode": "voice",
+            "voice_url": None,
+            "type": "local",
+        }
+        number.update(fields)
+        with self._lock:
+            self.numbers[sid] = number
+        return sid
 
     # --- HTTP ----------------------------------------------------------------------------
     def _wsgi(self, environ: dict, start_response: Any) -> Any:
@@ -231,7 +306,9 @@ class TwilioStub:
         if not self._authorised(request):
             return self._error(401, 20003)
         messages, call = _MESSAGES.match(request.path), _CALL.match(request.path)
-        match = messages or call
+        account, numbers = _ACCOUNT.match(request.path), _NUMBERS.match(request.path)
+        number = _NUMBER.match(request.path)
+        match = messages or call or account or numbers or number
         if match is None or match["account"] != self.account_sid:
             return self._error(404, 20404)
         problem = self._check_request(request)
@@ -253,6 +330,12 @@ class TwilioStub:
             response = self._create_message(form, fault)
         elif call and request.method == "POST":
             response = self._update_call(call["sid"], form)
+        elif account and request.method == "GET":
+            response = self._fetch_account()
+        elif numbers and request.method == "GET":
+            response = self._list_numbers(request)
+        elif number and request.method == "POST":
+            response = self._update_number(number["sid"], form)
         else:
             return self._error(405, None)
         if response.status_code < 300:
@@ -350,6 +433,66 @@ class TwilioStub:
             "start": 0,
             "uri": uri,
         }
+        return Response(json.dumps(body), status=200, mimetype="application/json")
+
+    def _fetch_account(self) -> Response:
+        now = _rfc2822(datetime.now(UTC))
+        base = f"/2010-04-01/Accounts/{self.account_sid}"
+        body = {
+            "auth_token": self.auth_token,
+            "date_created": now,
+            "date_updated": now,
+            "friendly_name": "Stub salon account",
+            "owner_account_sid": self.account_sid,
+            "sid": self.account_sid,
+            "status": self.account_status,
+            "subresource_uris": {
+                "incoming_phone_numbers": f"{base}/IncomingPhoneNumbers.json",
+                "messages": f"{base}/Messages.json",
+                "calls": f"{base}/Calls.json",
+            },
+            "type": "Full",
+            "uri": f"{base}.json",
+        }
+        return Response(json.dumps(body), status=200, mimetype="application/json")
+
+    def _list_numbers(self, request: Request) -> Response:
+        wanted = request.args.get("PhoneNumber")
+        with self._lock:
+            found = [
+                dict(n)
+                for n in self.numbers.values()
+                if wanted is None or n["phone_number"] == wanted
+            ]
+        size = int(request.args.get("PageSize", "50"))
+        uri = (
+            f"/2010-04-01/Accounts/{self.account_sid}/IncomingPhoneNumbers.json"
+            f"?PageSize={size}&Page=0"
+        )
+        body = {
+            "end": max(0, min(size, len(found)) - 1),
+            "first_page_uri": uri,
+            "incoming_phone_numbers": found[:size],
+            "next_page_uri": None,
+            "page": 0,
+            "page_size": size,
+            "previous_page_uri": None,
+            "start": 0,
+            "uri": uri,
+        }
+        return Response(json.dumps(body), status=200, mimetype="application/json")
+
+    def _update_number(self, sid: str, form: dict[str, str]) -> Response:
+        with self._lock:
+            number = self.numbers.get(sid)
+            if number is None:
+                return self._error(404, 20404)
+            self.number_updates.append({"sid": sid, **form})
+            for name, key in _NUMBER_FIELDS.items():
+                if name in form:
+                    number[key] = form[name] or None  # an empty value clears the field
+            number["date_updated"] = _rfc2822(datetime.now(UTC))
+            body = dict(number)
         return Response(json.dumps(body), status=200, mimetype="application/json")
 
     def _update_call(self, sid: str, form: dict[str, str]) -> Response:

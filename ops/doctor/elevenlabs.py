@@ -1,0 +1,89 @@
+"""ElevenLabs: the key works, `TTS_MODEL` speaks French, `TTS_VOICE_ID` exists.
+
+`GET /v1/models` (key and model languages) and `GET /v1/voices/{TTS_VOICE_ID}`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+from ops.doctor.base import (
+    CheckResult,
+    Context,
+    Unreachable,
+    get,
+    http_get,
+    join_url,
+    ok,
+    problem,
+    skipped,
+)
+
+NAME = "ElevenLabs"
+DEFAULT_URL = "https://api.elevenlabs.io/v1"
+DEFAULT_MODEL = "eleven_flash_v2_5"
+NOT_FOUND = {"voice_not_found", "voice_does_not_exist"}
+
+
+def _status_code(body: Any) -> str:
+    detail = body.get("detail") if isinstance(body, dict) else None
+    return str(detail.get("status", "")) if isinstance(detail, dict) else ""
+
+
+async def run(ctx: Context) -> list[CheckResult]:
+    key = get("ELEVEN_API_KEY")
+    if not key:
+        return [skipped(NAME, "ELEVEN_API_KEY is not set")]
+    base = get("ELEVEN_API_URL", DEFAULT_URL) or DEFAULT_URL
+    model_id = get("TTS_MODEL", DEFAULT_MODEL) or DEFAULT_MODEL
+    voice_id = get("TTS_VOICE_ID")
+    headers = {"xi-api-key": key}
+    try:
+        status, models, text = await http_get(
+            join_url(base, "models"), headers=headers, timeout=ctx.timeout
+        )
+        if status == 401:
+            return [problem(NAME, "ElevenLabs refused ELEVEN_API_KEY (401): check the key")]
+        if status != 200 or not isinstance(models, list):
+            return [problem(NAME, f"ElevenLabs answered HTTP {status} to /models: {text[:120]}")]
+        problems = []
+        model = next((m for m in models if m.get("model_id") == model_id), None)
+        if model is None:
+            problems.append(
+                f"TTS_MODEL={model_id} is not an ElevenLabs model of this account: "
+                f"use {DEFAULT_MODEL}"
+            )
+        elif not model.get("can_do_text_to_speech", True):
+            problems.append(f"TTS_MODEL={model_id} cannot do text-to-speech: use {DEFAULT_MODEL}")
+        elif "fr" not in {lang.get("language_id") for lang in model.get("languages") or []}:
+            problems.append(
+                f"TTS_MODEL={model_id} does not speak French: use {DEFAULT_MODEL} "
+                "or eleven_multilingual_v2"
+            )
+        voice_name = None
+        if voice_id:
+            status, voice, text = await http_get(
+                join_url(base, f"voices/{quote(voice_id, safe='')}"),
+                headers=headers,
+                timeout=ctx.timeout,
+            )
+            if status in (400, 404) and (status == 404 or _status_code(voice) in NOT_FOUND):
+                problems.append(
+                    f"TTS_VOICE_ID={voice_id} is not a voice of this ElevenLabs account: "
+                    "add the voice to My Voices or fix the id"
+                )
+            elif status != 200 or not isinstance(voice, dict):
+                problems.append(f"ElevenLabs answered HTTP {status} for voice {voice_id}")
+            else:
+                voice_name = voice.get("name")
+    except Unreachable as exc:
+        return [problem(NAME, f"cannot reach ElevenLabs at {base} (ELEVEN_API_URL): {exc}")]
+    if problems:
+        return [problem(NAME, *problems)]
+    voice_text = (
+        f"voice {voice_name or voice_id} found"
+        if voice_id
+        else "TTS_VOICE_ID not set (the plugin's default voice)"
+    )
+    return [ok(NAME, f"key works, {model_id} speaks French, {voice_text}")]

@@ -1,0 +1,107 @@
+"""LiveKit: the credentials work (a room list); with `TELEPHONY_TRANSPORT=sip` the inbound
+trunk and the callee dispatch rule exist as `scripts/setup-livekit-sip` creates them.
+
+Read-only: nothing is created here (that is `scripts/setup-livekit-sip`'s job), and
+`LIVEKIT_SIP_HOST` is never resolved (it may not resolve from where the doctor runs).
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from livekit import api
+
+from ops.doctor.base import (
+    CheckResult,
+    Context,
+    get,
+    missing_sentence,
+    ok,
+    partial,
+    problem,
+    skipped,
+)
+from webhook.sip_setup import TRUNK_NAME
+
+NAME = "LiveKit"
+SETTINGS = ("LIVEKIT_URL", "LIVEKIT_API_KEY", "LIVEKIT_API_SECRET")
+SETUP = "run scripts/setup-livekit-sip"
+
+
+async def _sip_problems(lkapi: api.LiveKitAPI, timeout: float) -> list[str]:
+    problems = []
+    if not get("LIVEKIT_SIP_HOST"):
+        problems.append(
+            "TELEPHONY_TRANSPORT=sip needs LIVEKIT_SIP_HOST: your LiveKit project's SIP URI host "
+            "(LiveKit Cloud > Settings > SIP URI)"
+        )
+    username = get("LIVEKIT_SIP_USERNAME")
+    if not username or not get("LIVEKIT_SIP_PASSWORD"):
+        problems.append(
+            "TELEPHONY_TRANSPORT=sip needs LIVEKIT_SIP_USERNAME and LIVEKIT_SIP_PASSWORD "
+            "(the trunk's digest login that Twilio presents)"
+        )
+    trunks = await asyncio.wait_for(
+        lkapi.sip.list_inbound_trunk(api.ListSIPInboundTrunkRequest()), timeout
+    )
+    trunk = next((t for t in trunks.items if t.name == TRUNK_NAME), None)
+    if trunk is None:
+        problems.append(f"no LiveKit inbound trunk named {TRUNK_NAME}: {SETUP}")
+        return problems
+    if username and trunk.auth_username != username:
+        problems.append(
+            f"the inbound trunk {trunk.sip_trunk_id} expects another login than "
+            f"LIVEKIT_SIP_USERNAME: {SETUP} to update it"
+        )
+    rules = await asyncio.wait_for(
+        lkapi.sip.list_dispatch_rule(api.ListSIPDispatchRuleRequest()), timeout
+    )
+    on_trunk = [r for r in rules.items if not r.trunk_ids or trunk.sip_trunk_id in r.trunk_ids]
+    callee = [r for r in on_trunk if r.rule.HasField("dispatch_rule_callee")]
+    if not callee:
+        problems.append(f"no callee dispatch rule on trunk {trunk.sip_trunk_id}: {SETUP}")
+    for other in on_trunk:
+        if not other.rule.HasField("dispatch_rule_callee"):
+            problems.append(
+                f"dispatch rule {other.sip_dispatch_rule_id} ({other.name or 'unnamed'}) also "
+                "applies to the trunk: delete it so that calls join the CallSid room"
+            )
+    return problems
+
+
+async def run(ctx: Context) -> list[CheckResult]:
+    present, missing = partial(SETTINGS)
+    if not present:
+        return [skipped(NAME, "LIVEKIT_URL, LIVEKIT_API_KEY, LIVEKIT_API_SECRET are not set")]
+    if missing:
+        return [problem(NAME, missing_sentence(present, missing))]
+    url = get("LIVEKIT_URL") or ""
+    if not url.startswith(("wss://", "ws://", "https://", "http://")):
+        return [problem(NAME, f"LIVEKIT_URL must start with wss:// (got {url!r})")]
+    transport = (get("TELEPHONY_TRANSPORT", "sip") or "sip").lower()
+    lkapi = api.LiveKitAPI(url, get("LIVEKIT_API_KEY"), get("LIVEKIT_API_SECRET"), failover=False)
+    try:
+        rooms = await asyncio.wait_for(lkapi.room.list_rooms(api.ListRoomsRequest()), ctx.timeout)
+        problems = await _sip_problems(lkapi, ctx.timeout) if transport == "sip" else []
+    except api.TwirpError as exc:
+        if exc.status in (401, 403) or exc.code in ("unauthenticated", "permission_denied"):
+            return [
+                problem(
+                    NAME,
+                    f"LiveKit refused LIVEKIT_API_KEY/LIVEKIT_API_SECRET ({exc.code}): "
+                    "copy both from the project's Settings > Keys",
+                )
+            ]
+        return [problem(NAME, f"LiveKit at {url} answered an error: {exc.code} {exc.message}")]
+    except TimeoutError:
+        return [
+            problem(NAME, f"LiveKit at {url} (LIVEKIT_URL) did not answer in {ctx.timeout:g} s")
+        ]
+    except Exception as exc:  # aiohttp connection errors of every kind
+        return [problem(NAME, f"cannot reach LIVEKIT_URL {url}: {type(exc).__name__} {exc}")]
+    finally:
+        await lkapi.aclose()
+    if problems:
+        return [problem(NAME, *problems)]
+    sip = " (SIP trunk and callee rule in place)" if transport == "sip" else " (stream transport)"
+    return [ok(NAME, f"credentials work, {len(rooms.rooms)} active rooms{sip}")]

@@ -1,0 +1,58 @@
+"""OpenAI: the key works and the agent's model (`LLM_MODEL`) is available to it.
+
+One `GET {OPENAI_BASE_URL}/models/{model}` per model (plus the embeddings model when
+`KB_EMBEDDINGS=openai`), which costs nothing and proves both the key and the model.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from ops.doctor.base import (
+    CheckResult,
+    Context,
+    Unreachable,
+    get,
+    http_get,
+    join_url,
+    ok,
+    problem,
+    skipped,
+)
+
+NAME = "OpenAI"
+DEFAULT_URL = "https://api.openai.com/v1"
+DEFAULT_MODEL = "gpt-4o-mini"
+EMBEDDINGS_MODEL = "text-embedding-3-small"
+
+
+async def run(ctx: Context) -> list[CheckResult]:
+    key = get("OPENAI_API_KEY")
+    if not key:
+        return [skipped(NAME, "OPENAI_API_KEY is not set")]
+    base = get("OPENAI_BASE_URL", DEFAULT_URL) or DEFAULT_URL
+    wanted = [("LLM_MODEL", get("LLM_MODEL", DEFAULT_MODEL) or DEFAULT_MODEL)]
+    if (get("KB_EMBEDDINGS", "local") or "").lower() == "openai":
+        wanted.append(("KB_EMBEDDINGS=openai", EMBEDDINGS_MODEL))
+    problems: list[str] = []
+    for setting, model in wanted:
+        url = join_url(base, f"models/{quote(model, safe='')}")
+        try:
+            status, body, text = await http_get(
+                url, headers={"Authorization": f"Bearer {key}"}, timeout=ctx.timeout
+            )
+        except Unreachable as exc:
+            where = "OPENAI_BASE_URL" if get("OPENAI_BASE_URL") else "the OpenAI API"
+            return [problem(NAME, f"cannot reach {where} ({base}): {exc}")]
+        if status == 401:
+            return [problem(NAME, "OpenAI refused OPENAI_API_KEY (401): check the key")]
+        if status == 404:
+            problems.append(
+                f"model {model} ({setting}) is not available to this key: "
+                "choose another model or enable it for the project"
+            )
+        elif status != 200:
+            problems.append(f"OpenAI answered HTTP {status} for model {model}: {text[:120]}")
+    if problems:
+        return [problem(NAME, *problems)]
+    return [ok(NAME, f"key works, {', '.join(m for _, m in wanted)} available")]

@@ -1,0 +1,280 @@
+"""Twilio: the credentials, the salon's number and its webhooks, the SMS sender for France.
+
+Three results: `Twilio` (a FetchAccount call), `Twilio number` (the number is in the
+account; its voice URL is `PUBLIC_BASE_URL/voice`, its status callback `/status`, its
+messaging URL `/sms`, all POST; `--fix` sets exactly those six fields on that one number)
+and `SMS sender` (an alphanumeric ID of at most 11 characters, a number of the account, or
+a Messaging Service).
+
+The salon's number is `TWILIO_PHONE_NUMBER` (the name the original project's `.env` used),
+else `TWILIO_SMS_FROM` when that is a phone number.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import aiohttp
+import phonenumbers
+from twilio.base.exceptions import TwilioException, TwilioRestException
+from twilio.rest import Client
+
+from notify.phone import InvalidPhone, normalise
+from notify.twilio_messages import close_twilio_client, make_twilio_client
+from ops.doctor.base import (
+    CheckResult,
+    Context,
+    get,
+    missing_sentence,
+    ok,
+    partial,
+    problem,
+    skipped,
+)
+from salon.profile import load_profile
+
+ACCOUNT, NUMBER, SENDER = "Twilio", "Twilio number", "SMS sender"
+SETTINGS = ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN")
+ALPHANUMERIC = re.compile(r"^(?=.*[A-Za-z])[A-Za-z0-9 ]{1,11}$")
+MESSAGING_SERVICE = re.compile(r"^MG[0-9a-fA-F]{32}$")
+FIX_HINT = "run scripts/doctor --fix"
+NUMBER_FIELDS = (
+    "sid",
+    "phone_number",
+    "capabilities",
+    "voice_url",
+    "voice_method",
+    "status_callback",
+    "status_callback_method",
+    "sms_url",
+    "sms_method",
+    "voice_application_sid",
+    "trunk_sid",
+    "sms_application_sid",
+)
+# label, resource URL key, resource method key, webhook path, update URL field, method field
+WEBHOOKS = (
+    ("voice URL", "voice_url", "voice_method", "/voice", "voice_url", "voice_method"),
+    (
+        "status callback",
+        "status_callback",
+        "status_callback_method",
+        "/status",
+        "status_callback",
+        "status_callback_method",
+    ),
+    ("SMS URL", "sms_url", "sms_method", "/sms", "sms_url", "sms_method"),
+)
+
+
+def international(e164: str) -> str:
+    """`+33 4 78 42 18 90`: how the number is written for someone about to dial it."""
+    parsed = phonenumbers.parse(e164, None)
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+def salon_number() -> tuple[str | None, str]:
+    """(raw value, setting name) of the salon's Twilio number; (None, …) when unset."""
+    raw = get("TWILIO_PHONE_NUMBER")
+    if raw:
+        return raw, "TWILIO_PHONE_NUMBER"
+    sender = get("TWILIO_SMS_FROM")
+    if sender and not ALPHANUMERIC.match(sender):
+        return sender, "TWILIO_SMS_FROM"
+    return None, "TWILIO_PHONE_NUMBER"
+
+
+async def _find(client: Client, account_sid: str, e164: str) -> dict[str, Any] | None:
+    numbers = await client.api.v2010.accounts(account_sid).incoming_phone_numbers.list_async(
+        phone_number=e164, limit=20
+    )
+    found = next((n for n in numbers if n.phone_number == e164), None)
+    return None if found is None else _fields(found)
+
+
+def _fields(number: Any) -> dict[str, Any]:
+    """The IncomingPhoneNumber attributes the checks read, as a dict."""
+    return {name: getattr(number, name, None) for name in NUMBER_FIELDS}
+
+
+def _webhook_problems(number: dict[str, Any], base: str) -> tuple[list[str], list[str]]:
+    """(fixable problems, problems --fix leaves alone) of the number's webhooks."""
+    fixable, manual = [], []
+    shown = international(number["phone_number"])
+    for label, url_key, method_key, path, _, _ in WEBHOOKS:
+        want, have = base + path, number.get(url_key) or ""
+        method = (number.get(method_key) or "POST").upper()
+        if have != want or method != "POST":
+            now = f"{have or 'empty'}{'' if method == 'POST' else f' ({method})'}"
+            fixable.append(f"the {label} of {shown} is {now}, not {want} (POST): {FIX_HINT}")
+    overrides = (
+        ("voice_application_sid", "voice calls go to TwiML app", "the voice URL"),
+        ("trunk_sid", "voice calls go to SIP trunk", "the voice URL"),
+        ("sms_application_sid", "messages go to TwiML app", "the SMS URL"),
+    )
+    for key, what, hidden in overrides:
+        if number.get(key):
+            manual.append(
+                f"{what} {number[key]} on {shown}, which overrides {hidden}: "
+                "detach it in the Twilio console (Phone Numbers > the number)"
+            )
+    return fixable, manual
+
+
+async def check_number(
+    client: Client, *, account_sid: str, base: str | None, fix: bool
+) -> CheckResult:
+    """The `Twilio number` result; with `fix`, points the number's webhooks at `base`."""
+    raw, setting = salon_number()
+    if raw is None:
+        return skipped(
+            NUMBER, "TWILIO_PHONE_NUMBER is not set: the number's webhooks are unchecked"
+        )
+    try:
+        e164 = normalise(raw)
+    except InvalidPhone:
+        return problem(NUMBER, f"{setting} {raw!r} is not a valid phone number (use +33…)")
+    number = await _find(client, account_sid, e164)
+    shown = international(e164)
+    if number is None:
+        return problem(
+            NUMBER,
+            f"{setting} {shown} is not a number of the Twilio account "
+            f"…{account_sid[-4:]}: check the number or TWILIO_ACCOUNT_SID",
+        )
+    if not base:
+        return problem(
+            NUMBER,
+            "PUBLIC_BASE_URL is not set, so Twilio cannot be pointed at the webhook: set it "
+            "to the public https URL (or run scripts/serve --ngrok)",
+        )
+    fixable, manual = _webhook_problems(number, base)
+    fixed: list[str] = []
+    if fix and fixable:
+        changes: dict[str, str] = {}
+        for label, _, _, path, url_field, method_field in WEBHOOKS:
+            changes[url_field] = base + path
+            changes[method_field] = "POST"
+            if any(p.startswith(f"the {label} ") for p in fixable):
+                fixed.append(label)
+        resource = client.api.v2010.accounts(account_sid).incoming_phone_numbers(number["sid"])
+        updated = await resource.update_async(**changes)
+        fixable, manual = _webhook_problems(_fields(updated), base)
+    if fixable or manual:
+        return problem(NUMBER, *fixable, *manual, fixed=fixed)
+    done = f" (fixed: {', '.join(fixed)})" if fixed else ""
+    return ok(NUMBER, f"{shown} points at {base} (/voice, /status, /sms, POST){done}", fixed=fixed)
+
+
+async def _check_sender(client: Client, account_sid: str) -> CheckResult:
+    service = get("TWILIO_MESSAGING_SERVICE_SID")
+    if service:
+        if not MESSAGING_SERVICE.match(service):
+            return problem(SENDER, f"TWILIO_MESSAGING_SERVICE_SID {service!r} is not an MG… SID")
+        return ok(SENDER, f"Messaging Service {service[:6]}… chooses the sender")
+    sender, source = get("TWILIO_SMS_FROM"), "TWILIO_SMS_FROM"
+    if not sender:
+        try:
+            sender, source = load_profile().sms_sender, "sms_sender in salon.toml"
+        except Exception:
+            sender = None
+    if not sender:
+        return problem(
+            SENDER,
+            "no SMS sender: set TWILIO_SMS_FROM (an alphanumeric ID of at most 11 letters "
+            "and digits) or sms_sender in salon.toml",
+        )
+    if ALPHANUMERIC.match(sender):
+        return ok(SENDER, f"alphanumeric sender {sender!r} from {source} (one-way in France)")
+    if re.fullmatch(r"[A-Za-z0-9 ]+", sender) and not sender.replace(" ", "").isdigit():
+        return problem(
+            SENDER,
+            f"{source} {sender!r} is {len(sender)} characters: an alphanumeric sender ID has "
+            "at most 11 (letters, digits, spaces)",
+        )
+    try:
+        e164 = normalise(sender)
+    except InvalidPhone:
+        return problem(
+            SENDER,
+            f"{source} {sender!r} is neither an alphanumeric ID (at most 11 letters, digits, "
+            "spaces) nor a phone number",
+        )
+    number = await _find(client, account_sid, e164)
+    if number is None:
+        return problem(
+            SENDER,
+            f"{source} {international(e164)} is not a number of this Twilio account: "
+            "use one of its numbers or an alphanumeric ID",
+        )
+    if not (number.get("capabilities") or {}).get("sms", False):
+        return problem(
+            SENDER, f"{source} {international(e164)} cannot send SMS (no SMS capability)"
+        )
+    return ok(SENDER, f"{international(e164)} is an SMS number of the account (replies possible)")
+
+
+def _refusal(exc: TwilioRestException) -> str:
+    if exc.status == 401:
+        return "Twilio refused TWILIO_ACCOUNT_SID/TWILIO_AUTH_TOKEN (20003): copy both from the console"
+    return f"Twilio answered HTTP {exc.status} (code {exc.code}): {exc.msg}"
+
+
+async def run(ctx: Context, *, base: str | None = None) -> list[CheckResult]:
+    present, missing = partial(SETTINGS)
+    if not present:
+        why = "TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN are not set"
+        return [skipped(ACCOUNT, why), skipped(NUMBER, why), skipped(SENDER, why)]
+    if missing:
+        why = "Twilio credentials are incomplete"
+        return [
+            problem(ACCOUNT, missing_sentence(present, missing)),
+            skipped(NUMBER, why),
+            skipped(SENDER, why),
+        ]
+    account_sid = get("TWILIO_ACCOUNT_SID") or ""
+    base = (base or get("PUBLIC_BASE_URL") or "").rstrip("/") or None
+    client = make_twilio_client(timeout=ctx.timeout)
+    try:
+        try:
+            account = await client.api.v2010.accounts(account_sid).fetch_async()
+        except TwilioRestException as exc:
+            why = "the Twilio credentials do not work"
+            return [problem(ACCOUNT, _refusal(exc)), skipped(NUMBER, why), skipped(SENDER, why)]
+        if account.status != "active":
+            first = problem(ACCOUNT, f"the Twilio account is {account.status}: reactivate it")
+        else:
+            first = ok(
+                ACCOUNT, f"credentials work ({account.type or 'account'} …{account_sid[-4:]})"
+            )
+        results = [first]
+        for check in (
+            lambda: check_number(client, account_sid=account_sid, base=base, fix=ctx.fix),
+            lambda: _check_sender(client, account_sid),
+        ):
+            try:
+                results.append(await check())
+            except TwilioRestException as exc:
+                results.append(problem(NUMBER if len(results) == 1 else SENDER, _refusal(exc)))
+        return results
+    except (TwilioException, aiohttp.ClientError, TimeoutError, OSError) as exc:
+        where = get("TWILIO_API_BASE_URL") or "api.twilio.com"
+        reason = f"{type(exc).__name__} {exc}".strip()
+        why = "Twilio does not answer"
+        return [
+            problem(ACCOUNT, f"cannot reach Twilio ({where}): {reason}"),
+            skipped(NUMBER, why),
+            skipped(SENDER, why),
+        ]
+    finally:
+        await close_twilio_client(client)
+
+
+async def point_number(*, public_base_url: str, timeout: float) -> CheckResult:
+    """`scripts/serve --ngrok`: the doctor's `--fix` of the number, for a new public URL."""
+    results = await run(Context(fix=True, timeout=timeout), base=public_base_url)
+    by_name = {r.name: r for r in results}
+    if by_name.get(ACCOUNT) and by_name[ACCOUNT].status == "problem":
+        return by_name[ACCOUNT]
+    return by_name.get(NUMBER) or skipped(NUMBER, "Twilio is not configured")

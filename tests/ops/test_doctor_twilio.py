@@ -1,0 +1,220 @@
+"""Integration tier: the doctor's Twilio checks and `--fix`, against the Twilio stub (every
+request and answer checked against Twilio's OpenAPI description when it is present)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from ops.doctor.twilio import point_number
+from tests.ops.conftest import doctor, problems_of
+from tests.stubs.twilio import TwilioStub
+
+pytestmark = pytest.mark.usefixtures("doctor_env")
+
+NUMBER = "+33478421890"
+OTHER = "+33478000099"
+BASE = "https://salon-test.ngrok.app"
+GOOD = {
+    "voice_url": f"{BASE}/voice",
+    "status_callback": f"{BASE}/status",
+    "sms_url": f"{BASE}/sms",
+}
+
+
+@pytest.fixture
+def twilio(monkeypatch: pytest.MonkeyPatch) -> Iterator[TwilioStub]:
+    with TwilioStub() as stub:
+        monkeypatch.setenv("TWILIO_ACCOUNT_SID", stub.account_sid)
+        monkeypatch.setenv("TWILIO_AUTH_TOKEN", stub.auth_token)
+        monkeypatch.setenv("TWILIO_API_BASE_URL", stub.base_url)
+        monkeypatch.setenv("TWILIO_PHONE_NUMBER", "04 78 42 18 90")
+        monkeypatch.setenv("PUBLIC_BASE_URL", BASE)
+        yield stub
+        assert stub.violations == []
+
+
+async def test_all_three_are_ok_when_the_number_already_points_at_the_webhook(
+    twilio: TwilioStub,
+) -> None:
+    twilio.add_number(NUMBER, **GOOD)
+    report = await doctor()
+    assert report["Twilio"].status == "ok"
+    assert report["Twilio number"].status == "ok"
+    assert report["Twilio number"].detail.startswith(f"+33 4 78 42 18 90 points at {BASE}")
+    assert report["SMS sender"].detail == (
+        "alphanumeric sender 'SalonDoc' from sms_sender in salon.toml (one-way in France)"
+    )
+
+
+async def test_wrong_credentials_name_both_settings_and_skip_the_rest(
+    twilio: TwilioStub, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TWILIO_AUTH_TOKEN", "not-the-token")
+    report = await doctor()
+    assert "TWILIO_ACCOUNT_SID/TWILIO_AUTH_TOKEN" in problems_of(report["Twilio"])
+    assert report["Twilio number"].status == "skipped"
+    assert report["SMS sender"].status == "skipped"
+
+
+async def test_half_the_credentials_names_the_missing_setting(
+    twilio: TwilioStub, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TWILIO_AUTH_TOKEN", "")
+    assert problems_of((await doctor())["Twilio"]).startswith(
+        "TWILIO_AUTH_TOKEN is not set while TWILIO_ACCOUNT_SID is"
+    )
+
+
+async def test_a_suspended_account_is_a_problem(twilio: TwilioStub) -> None:
+    twilio.account_status = "suspended"
+    twilio.add_number(NUMBER, **GOOD)
+    assert problems_of((await doctor())["Twilio"]) == (
+        "the Twilio account is suspended: reactivate it"
+    )
+
+
+async def test_a_number_outside_the_account_is_named_with_its_setting(twilio: TwilioStub) -> None:
+    twilio.add_number(OTHER, **GOOD)
+    text = problems_of((await doctor())["Twilio number"])
+    assert text.startswith("TWILIO_PHONE_NUMBER +33 4 78 42 18 90 is not a number of the Twilio")
+
+
+async def test_each_stale_webhook_is_one_problem_and_fix_repairs_only_this_number(
+    twilio: TwilioStub,
+) -> None:
+    sid = twilio.add_number(
+        NUMBER,
+        voice_url="https://old-tunnel.ngrok.app/voice",
+        voice_method="GET",
+        status_callback=None,
+        sms_url=f"{BASE}/sms",
+    )
+    other = twilio.add_number(OTHER, voice_url="https://elsewhere.example/voice")
+    report = await doctor()
+    assert report["Twilio number"].problems == [
+        "the voice URL of +33 4 78 42 18 90 is https://old-tunnel.ngrok.app/voice (GET), "
+        f"not {BASE}/voice (POST): run scripts/doctor --fix",
+        f"the status callback of +33 4 78 42 18 90 is empty, not {BASE}/status (POST): "
+        "run scripts/doctor --fix",
+    ]
+    assert twilio.number_updates == []  # without --fix nothing changes
+
+    fixed = (await doctor(fix=True))["Twilio number"]
+    assert fixed.status == "ok" and fixed.fixed == ["voice URL", "status callback"]
+    assert "(fixed: voice URL, status callback)" in fixed.detail
+    assert [u["sid"] for u in twilio.number_updates] == [sid]
+    update = twilio.number_updates[0]
+    assert {k: v for k, v in update.items() if k != "sid"} == {
+        "VoiceUrl": f"{BASE}/voice",
+        "VoiceMethod": "POST",
+        "StatusCallback": f"{BASE}/status",
+        "StatusCallbackMethod": "POST",
+        "SmsUrl": f"{BASE}/sms",
+        "SmsMethod": "POST",
+    }
+    assert twilio.numbers[other]["voice_url"] == "https://elsewhere.example/voice"
+    again = (await doctor(fix=True))["Twilio number"]
+    assert again.status == "ok" and again.fixed == [] and len(twilio.number_updates) == 1
+
+
+async def test_a_twiml_app_on_the_number_is_reported_and_left_to_the_owner(
+    twilio: TwilioStub,
+) -> None:
+    app_sid = "AP" + "1" * 32
+    twilio.add_number(NUMBER, voice_application_sid=app_sid, **GOOD)
+    result = (await doctor(fix=True))["Twilio number"]
+    assert result.problems == [
+        f"voice calls go to TwiML app {app_sid} on +33 4 78 42 18 90, which overrides the "
+        "voice URL: detach it in the Twilio console (Phone Numbers > the number)"
+    ]
+    assert twilio.number_updates == []
+
+
+async def test_without_public_base_url_the_number_check_names_it(
+    twilio: TwilioStub, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    twilio.add_number(NUMBER, **GOOD)
+    monkeypatch.setenv("PUBLIC_BASE_URL", "")
+    assert problems_of((await doctor())["Twilio number"]).startswith(
+        "PUBLIC_BASE_URL is not set, so Twilio cannot be pointed at the webhook"
+    )
+
+
+async def test_without_a_number_setting_the_number_is_skipped(
+    twilio: TwilioStub, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TWILIO_PHONE_NUMBER", "")
+    result = (await doctor())["Twilio number"]
+    assert result.status == "skipped" and "TWILIO_PHONE_NUMBER" in result.detail
+
+
+async def test_twilio_sms_from_as_a_number_stands_for_the_salons_number(
+    twilio: TwilioStub, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    twilio.add_number(NUMBER, **GOOD)
+    monkeypatch.setenv("TWILIO_PHONE_NUMBER", "")
+    monkeypatch.setenv("TWILIO_SMS_FROM", NUMBER)
+    report = await doctor()
+    assert report["Twilio number"].status == "ok"
+    assert report["SMS sender"].detail == (
+        "+33 4 78 42 18 90 is an SMS number of the account (replies possible)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("sender", "expected"),
+    [
+        ("Maison Margaux", "TWILIO_SMS_FROM 'Maison Margaux' is 14 characters"),
+        ("Salon-Doc!", "TWILIO_SMS_FROM 'Salon-Doc!' is neither an alphanumeric ID"),
+        ("+33478000099", "TWILIO_SMS_FROM +33 4 78 00 00 99 is not a number of this Twilio"),
+    ],
+)
+async def test_an_sms_sender_france_would_refuse_is_named(
+    twilio: TwilioStub, monkeypatch: pytest.MonkeyPatch, sender: str, expected: str
+) -> None:
+    twilio.add_number(NUMBER, **GOOD)
+    monkeypatch.setenv("TWILIO_SMS_FROM", sender)
+    assert problems_of((await doctor())["SMS sender"]).startswith(expected)
+
+
+async def test_a_number_without_sms_and_a_bad_messaging_service_are_named(
+    twilio: TwilioStub, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    twilio.add_number(NUMBER, **GOOD)
+    twilio.add_number(OTHER, capabilities={"voice": True, "sms": False, "mms": False})
+    monkeypatch.setenv("TWILIO_SMS_FROM", OTHER)
+    assert problems_of((await doctor())["SMS sender"]).endswith(
+        "cannot send SMS (no SMS capability)"
+    )
+    monkeypatch.setenv("TWILIO_MESSAGING_SERVICE_SID", "MG-not-a-sid")
+    assert "TWILIO_MESSAGING_SERVICE_SID" in problems_of((await doctor())["SMS sender"])
+    monkeypatch.setenv("TWILIO_MESSAGING_SERVICE_SID", "MG" + "a" * 32)
+    assert (await doctor())["SMS sender"].status == "ok"
+
+
+async def test_point_number_aims_the_number_at_a_new_tunnel(twilio: TwilioStub) -> None:
+    sid = twilio.add_number(NUMBER, **GOOD)
+    result = await point_number(public_base_url="https://new-tunnel.ngrok.app/", timeout=3)
+    assert result.status == "ok" and result.fixed == ["voice URL", "status callback", "SMS URL"]
+    assert twilio.numbers[sid]["voice_url"] == "https://new-tunnel.ngrok.app/voice"
+    assert twilio.numbers[sid]["sms_url"] == "https://new-tunnel.ngrok.app/sms"
+
+
+async def test_twilio_unreachable_is_one_problem_naming_the_host(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    monkeypatch.setenv("TWILIO_ACCOUNT_SID", "AC" + "0" * 32)
+    monkeypatch.setenv("TWILIO_AUTH_TOKEN", "token")
+    monkeypatch.setenv("TWILIO_API_BASE_URL", f"http://127.0.0.1:{port}")
+    report = await doctor()
+    assert problems_of(report["Twilio"]).startswith(
+        f"cannot reach Twilio (http://127.0.0.1:{port})"
+    )
+    assert report["Twilio number"].status == "skipped"
