@@ -17,6 +17,11 @@ scripted LLM, so what is measured is the agent's overhead, not a cloud model's.
 - `rss_mb_after_prewarm`: resident memory of a fresh process after `prewarm`.
 - `concurrency`: N simultaneous calls in one process (question, slots, booking) on the
   embedded calendar; errors and timeouts counted.
+
+It runs isolated (`tests.fixtures.isolation`): the fixture salon (`tests/fixtures/salon/`),
+a temporary state database (its bookings and queued SMS vanish with it), no outside
+service; without `--db` the knowledge base is a temporary index of the fixture salon,
+built first. Nothing in the checkout's `data/` or `sources/` is read or written.
 """
 
 from __future__ import annotations
@@ -268,7 +273,9 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="scripts/bench agent", description=__doc__.split("\n")[0])
-    parser.add_argument("--db", help="knowledge-base directory (default KB_DB or data/kb)")
+    parser.add_argument(
+        "--db", help="knowledge-base directory (default: a temporary index of the fixture salon)"
+    )
     parser.add_argument("--turns", type=int, default=60, help="measured turns per design")
     parser.add_argument("--llm-ttft", type=float, default=0.35, help="simulated LLM TTFT (s)")
     parser.add_argument("--preflight", type=float, default=0.3, help="preflight lead (s)")
@@ -278,7 +285,15 @@ def main(argv: list[str] | None = None) -> int:
 
     logging.basicConfig(level=logging.ERROR)
     os.environ.setdefault("OMP_NUM_THREADS", "1")
-    result = asyncio.run(run(args))
+    from tests.fixtures.isolation import FIXTURE_SALON, isolated_state
+
+    with isolated_state(prefix="agent-bench-") as state:
+        if args.db is None:
+            from kb.indexer import reindex
+
+            args.db = str(state / "kb")
+            reindex(sources=FIXTURE_SALON, db_dir=Path(args.db))
+        result = asyncio.run(run(args))
     print(json.dumps(result, ensure_ascii=False))
     return 0
 

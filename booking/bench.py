@@ -5,6 +5,9 @@
   (target: p95 ≤ 20 ms). Also a one-day search and a booking write.
 - `outbox`: `notify.bench.run()` when that module exists (1 000 confirmations drained
   against the Twilio stub failing 20 % of requests), unless `--no-outbox`.
+
+It runs isolated (`tests.fixtures.isolation`): the fixture salon, temporary state, no
+outside service; nothing in the checkout's `data/` or `sources/` is used.
 """
 
 from __future__ import annotations
@@ -116,11 +119,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--no-outbox", action="store_true", help="skip notify.bench")
     args = parser.parse_args(argv)
-    report: dict[str, Any] = {
-        "local_free_slots": asyncio.run(_local(args.iterations, args.fill, args.seed))
-    }
-    if not args.no_outbox:
-        report["outbox"] = _outbox()
+    from tests.fixtures.isolation import isolated_state
+
+    with isolated_state(prefix="booking-bench-"):
+        report: dict[str, Any] = {
+            "local_free_slots": asyncio.run(_local(args.iterations, args.fill, args.seed))
+        }
+        if not args.no_outbox:
+            report["outbox"] = _outbox()
     json.dump(report, sys.stdout, ensure_ascii=False, indent=2)
     sys.stdout.write("\n")
     return 0

@@ -1,8 +1,9 @@
 """Knowledge-base benchmark (`scripts/bench kb`): prints one JSON object.
 
 Measures, on this machine:
-- full reindex of the sample salon (`sources/`) into a fresh directory, then a reindex
-  with nothing changed;
+- full reindex of the fixture salon (`tests/fixtures/salon/`, the sample salon the gold
+  set is written for; never the checkout's `sources/`) into a fresh directory, then a
+  reindex with nothing changed;
 - retrieval quality on the gold set (hit@1/3/5, MRR, no-answer recall, false-flag rate)
   and the same with each retrieval option switched off; the same quality on a second
   salon (`eval/transfer-salon/`) that was never used for calibration;
@@ -15,6 +16,9 @@ Measures, on this machine:
 Targets (issue 2): hit@3 ≥ 0.95, MRR ≥ 0.90, no-answer recall ≥ 0.75 with false flags
 ≤ 0.15, p95 ≤ 20 ms (≤ 40 ms at 10 000 chunks), full reindex ≤ 20 s, no-change ≤ 2 s,
 peak RSS ≤ 400 MB.
+
+It runs isolated (`tests.fixtures.isolation`): temporary state, the fixture salon, no
+outside service; nothing in the checkout's `data/` is read or written.
 """
 
 from __future__ import annotations
@@ -114,12 +118,23 @@ def _peak_rss(db_dir: Path, questions: list[str]) -> float:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="scripts/bench kb", description=__doc__)
-    parser.add_argument("--sources", metavar="DIR", default=None)
+    parser.add_argument(
+        "--sources", metavar="DIR", default=None, help="documents (default: tests/fixtures/salon)"
+    )
     parser.add_argument("--questions", metavar="FILE", default=None)
     parser.add_argument("--synthetic", type=int, default=10_000, metavar="N")
     parser.add_argument("--passes", type=int, default=3, help="latency passes over the gold set")
     args = parser.parse_args(argv)
-    sources = Path(args.sources).resolve() if args.sources else settings.project_path("sources")
+    from tests.fixtures.isolation import FIXTURE_SALON, isolated_state
+
+    sources = Path(args.sources).resolve() if args.sources else FIXTURE_SALON
+    with isolated_state(prefix="kb-bench-"):
+        result = _measure(args, sources)
+    print(json.dumps(result, ensure_ascii=False))
+    return 0
+
+
+def _measure(args: argparse.Namespace, sources: Path) -> dict[str, object]:
     gold_path = (
         Path(args.questions).resolve()
         if args.questions
@@ -196,9 +211,7 @@ def main(argv: list[str] | None = None) -> int:
             result["synthetic_chunks"] = big.size
             result["latency_synthetic"] = _latency(big, questions, 1)
             result["peak_rss_mb_synthetic"] = _peak_rss(big_dir, questions)
-
-    print(json.dumps(result, ensure_ascii=False))
-    return 0
+    return result
 
 
 if __name__ == "__main__":

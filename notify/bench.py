@@ -4,7 +4,8 @@
 
 Prints one JSON object: sent, duplicates (must be 0), lost (must be 0), attempts,
 elapsed seconds. `run()` is also called by `booking.bench`. It needs the stub in
-`tests/stubs/twilio.py`, so run it from the repository root.
+`tests/stubs/twilio.py` and the fixture salon `tests/fixtures/salon/` (never the checkout's
+`sources/`; its state is a temporary database), so run it from the repository root.
 """
 
 from __future__ import annotations
@@ -39,9 +40,10 @@ def run(
     """Queue `messages` booking confirmations, drain them with `workers` concurrent workers
     (threads, each with its own connection and event loop) against a stub that fails
     `failure_rate` of requests with 500/429; count what the stub received."""
+    from tests.fixtures.isolation import FIXTURE_PROFILE  # the tests' own salon
     from tests.stubs.twilio import TwilioStub  # the stub lives with the tests
 
-    profile = load_profile()
+    profile = load_profile(FIXTURE_PROFILE)
     services = [s for s in profile.services if s.bookable]
     base = datetime(2026, 12, 1, 9, 0, tzinfo=profile.timezone)
     policy = RetryPolicy(
@@ -133,12 +135,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--no-validate", action="store_true", help="skip OpenAPI checks")
     args = parser.parse_args(argv)
-    result = run(
-        messages=args.messages,
-        failure_rate=args.failure_rate,
-        workers=args.workers,
-        validate=not args.no_validate,
-    )
+    from tests.fixtures.isolation import isolated_state
+
+    with isolated_state(prefix="notify-bench-"):
+        result = run(
+            messages=args.messages,
+            failure_rate=args.failure_rate,
+            workers=args.workers,
+            validate=not args.no_validate,
+        )
     print(json.dumps(result))
     return 0 if result["duplicates"] == 0 and result["lost"] == 0 else 1
 

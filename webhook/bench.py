@@ -12,6 +12,10 @@ Flask-on-Hypercorn endpoint returning fixed TwiML (same runner settings). Then:
    slowest answer is within the dispatch budget (`--budget`) + 100 ms, all of them fallback.
 
 Example: scripts/bench webhook --concurrency 100 --rounds 5 --budget 1.0
+
+It runs isolated (`tests.fixtures.isolation`): the fixture salon, a temporary state
+database, no outside service beyond the loopback stub; the checkout's `data/` and
+`sources/` are not used.
 """
 
 from __future__ import annotations
@@ -24,7 +28,6 @@ import secrets
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -300,8 +303,10 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--concurrency must be in 1..1000, --rounds and --light in 1..100")
     if args.slow <= args.budget:
         parser.error("--slow must exceed --budget, or the fallback phase measures nothing")
-    with tempfile.TemporaryDirectory() as tmp:
-        result = asyncio.run(_bench(args, Path(tmp)))
+    from tests.fixtures.isolation import isolated_state
+
+    with isolated_state(prefix="webhook-bench-") as tmp:  # the servers inherit it
+        result = asyncio.run(_bench(args, tmp))
     print(json.dumps(result))
     return 0
 
