@@ -39,11 +39,12 @@ from booking.calendar import (
     VerificationFailed,
     VerificationRequired,
 )
-from booking.helpers import names_match, parse_utc, spread, utc_text
+from booking.helpers import names_match, spread
 from booking.services import match_service
 from salon import state_db
 from salon.phone import to_e164
 from salon.profile import SalonProfile, Service
+from salon.utc import parse_utc, utc_text
 
 log = logging.getLogger("booking")
 
@@ -54,7 +55,6 @@ class BaseCalendar(abc.ABC):
     """Shared behaviour of the calendars; subclasses implement the raw operations."""
 
     profile: SalonProfile
-    _schema = ""  # a back-end's own tables, created with the shared ones
 
     def __init__(
         self,
@@ -70,7 +70,6 @@ class BaseCalendar(abc.ABC):
         self._lock = threading.RLock()
         self._send_code = send_code
         self.min_notice = min_notice
-        self._run(lambda c: c.executescript(proofs.SCHEMA + self._schema))
 
     # ---------------------------------------------------------------- raw back-end
 

@@ -46,26 +46,10 @@ DEFAULT_URL = "https://api.cal.com/v2"
 V_SLOTS, V_BOOKINGS, V_EVENT_TYPES = "2024-09-04", "2024-08-13", "2024-06-14"
 _MAX_PAGES = 50  # booking list pages read at most for one listing
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS calcom_links (
-    uid TEXT PRIMARY KEY,
-    phone TEXT NOT NULL,
-    name TEXT NOT NULL,
-    service_id TEXT NOT NULL,
-    start_utc TEXT NOT NULL,
-    end_utc TEXT NOT NULL,
-    status TEXT NOT NULL DEFAULT 'accepted',
-    replaced_by TEXT,
-    created_at TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS calcom_links_phone ON calcom_links (phone, status);
-"""
-
 
 class CalComCalendar(BaseCalendar):
     """Cal.com v2 back-end: the salon's real calendar when `CAL_API_KEY` is set."""
 
-    _schema = _SCHEMA
     list_page_size = 100  # bookings per `GET /v2/bookings` page in `bookings_between`
 
     def __init__(

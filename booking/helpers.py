@@ -1,21 +1,12 @@
-"""Small shared helpers of the calendars: UTC text, names, slot spreading."""
+"""Small shared helpers of the calendars: names, slot spreading.
+
+UTC text (state db and Cal.com wire) is `salon.utc`."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from booking.services import _similar, fold
-
-
-def utc_text(moment: datetime) -> str:
-    """`2026-12-01T08:30:00Z`: sortable UTC text used in the state db and on the wire."""
-    if moment.tzinfo is None:
-        raise ValueError("naive datetime")
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def parse_utc(text: str) -> datetime:
-    return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(UTC)
 
 
 def names_match(said: str, registered: str) -> bool:

@@ -22,26 +22,6 @@ from booking.services import fold
 from salon import state_db
 from salon.profile import Service
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS local_bookings (
-    uid TEXT PRIMARY KEY,
-    service_id TEXT NOT NULL,
-    start_utc TEXT NOT NULL,
-    end_utc TEXT NOT NULL,
-    name TEXT NOT NULL,
-    name_folded TEXT NOT NULL,
-    phone TEXT NOT NULL,
-    email TEXT,
-    status TEXT NOT NULL DEFAULT 'accepted',
-    reason TEXT,
-    rescheduled_to TEXT,
-    created_at TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS local_bookings_time ON local_bookings (status, start_utc);
-CREATE INDEX IF NOT EXISTS local_bookings_phone ON local_bookings (phone);
-"""
-
-
 _DAY = 24 * 60 + 60  # minutes in the longest (DST) day
 
 
@@ -60,8 +40,6 @@ def max_overlap(intervals: list[tuple[datetime, datetime]], start: datetime, end
 
 class LocalCalendar(BaseCalendar):
     """The embedded SQLite calendar (the default when `CAL_API_KEY` is unset)."""
-
-    _schema = _SCHEMA
 
     # -------------------------------------------------------------------- helpers
 

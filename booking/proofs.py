@@ -16,31 +16,13 @@ import sqlite3
 from datetime import datetime, timedelta
 
 from booking.calendar import TooManyAttempts, VerificationRequired
-from booking.helpers import parse_utc, utc_text
 from salon import state_db
+from salon.utc import parse_utc, utc_text
 
 CODE_TTL = timedelta(minutes=10)
 GRANT_TTL = timedelta(minutes=30)
 TRIES_PER_CODE = 3
 CODES_PER_DAY = 3
-
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS booking_codes (
-    uid TEXT NOT NULL,
-    caller_phone TEXT NOT NULL,
-    code_hash TEXT NOT NULL,
-    expires_at TEXT NOT NULL,
-    tries INTEGER NOT NULL DEFAULT 0,
-    created_at TEXT NOT NULL,
-    PRIMARY KEY (uid, caller_phone, created_at)
-);
-CREATE TABLE IF NOT EXISTS booking_grants (
-    uid TEXT NOT NULL,
-    caller_phone TEXT NOT NULL,
-    expires_at TEXT NOT NULL,
-    PRIMARY KEY (uid, caller_phone)
-);
-"""
 
 
 def _hash(uid: str, code: str) -> str:
@@ -61,14 +43,14 @@ def new_code(conn: sqlite3.Connection, *, uid: str, phone: str, now: datetime) -
     with state_db.write_transaction(conn):
         sent = conn.execute(
             "SELECT COUNT(*) FROM booking_codes WHERE uid = ? AND created_at > ?",
-            (uid, (now - timedelta(days=1)).isoformat()),
+            (uid, utc_text(now - timedelta(days=1), precise=True)),
         ).fetchone()[0]
         if sent >= CODES_PER_DAY:
             raise TooManyAttempts("code quota reached for this booking")
         conn.execute(
             "INSERT INTO booking_codes (uid, caller_phone, code_hash, expires_at, created_at) "
             "VALUES (?, ?, ?, ?, ?)",
-            (uid, phone, _hash(uid, code), utc_text(now + CODE_TTL), now.isoformat()),
+            (uid, phone, _hash(uid, code), utc_text(now + CODE_TTL), utc_text(now, precise=True)),
         )
     return code
 

@@ -41,31 +41,6 @@ __all__ = ["STATUSES", "DrainReport", "Enqueued", "Outbox", "OutboxEntry", "Retr
 
 STATUSES = ("queued", "sending", "sent", "failed", "not_sent")
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS notify_outbox (
-    id INTEGER PRIMARY KEY,
-    dedupe_key TEXT NOT NULL UNIQUE,      -- one message per booking event and channel
-    channel TEXT NOT NULL,                -- sms | whatsapp | email
-    recipient TEXT NOT NULL,              -- E.164 number or e-mail address
-    subject TEXT,
-    body TEXT NOT NULL,
-    template_vars TEXT NOT NULL DEFAULT '{}',
-    status TEXT NOT NULL DEFAULT 'queued',
-    detail TEXT,                          -- last error, or "not sent: Twilio not configured"
-    error_code INTEGER,
-    provider_id TEXT,                     -- Twilio SID or SMTP Message-ID once sent
-    attempts INTEGER NOT NULL DEFAULT 0,
-    uncertain INTEGER NOT NULL DEFAULT 0, -- an attempt may have reached the provider
-    next_attempt_at REAL NOT NULL,
-    lease_owner TEXT,
-    lease_until REAL,
-    created_at REAL NOT NULL,
-    updated_at REAL NOT NULL,
-    sent_at REAL
-);
-CREATE INDEX IF NOT EXISTS notify_outbox_due ON notify_outbox (status, next_attempt_at);
-"""
-
 
 class Outbox:
     """The outbox on the state database, draining through the given notifiers."""
@@ -79,7 +54,6 @@ class Outbox:
         policy: RetryPolicy | None = None,
     ) -> None:
         self.conn = conn if conn is not None else state_db.connect(db_path)
-        self.conn.executescript(_SCHEMA)
         self.policy = policy or RetryPolicy()
         self.worker_id = uuid.uuid4().hex
         self._notifiers: dict[Channel, Notifier] = {}

@@ -13,21 +13,12 @@ import time
 
 WINDOW_SECONDS = 24 * 3600
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS notify_whatsapp_window (
-    number TEXT PRIMARY KEY,          -- E.164, without the whatsapp: prefix
-    last_inbound_at REAL,             -- UNIX time of the customer's last message
-    last_outbound_at REAL             -- UNIX time of our last message
-)
-"""
-
 
 class WhatsAppWindow:
     """Last inbound/outbound times per number, in the `notify_whatsapp_window` table."""
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self._conn = conn
-        conn.execute(_SCHEMA)
 
     def record_inbound(self, number: str, *, at: float | None = None) -> None:
         self._record(number, "last_inbound_at", time.time() if at is None else at)

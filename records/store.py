@@ -42,10 +42,10 @@ from records.types import (
     TurnMetrics,
     from_history,
     parse_time,
-    utc_now,
     utc_text,
 )
 from salon import state_db
+from salon.utc import utc_now
 
 __all__ = [
     "INTENTS",
@@ -65,54 +65,6 @@ __all__ = [
 
 logger = logging.getLogger("agent")
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS call_records (
-    id INTEGER PRIMARY KEY,
-    call_sid TEXT UNIQUE,
-    caller TEXT,                -- personal data: the caller's number (E.164)
-    called TEXT,
-    started_at TEXT NOT NULL,   -- UTC, ISO 8601
-    ended_at TEXT,
-    intent TEXT,
-    outcome TEXT NOT NULL DEFAULT 'abandoned',
-    tools_used TEXT NOT NULL DEFAULT '[]',
-    personal_data_purged INTEGER NOT NULL DEFAULT 0
-);
-CREATE INDEX IF NOT EXISTS call_records_started ON call_records (started_at);
-CREATE TABLE IF NOT EXISTS call_transcript (
-    call_id INTEGER NOT NULL REFERENCES call_records (id) ON DELETE CASCADE,
-    seq INTEGER NOT NULL,
-    role TEXT NOT NULL,         -- caller | agent
-    text TEXT NOT NULL,         -- personal data
-    at TEXT,
-    PRIMARY KEY (call_id, seq)
-);
-CREATE TABLE IF NOT EXISTS call_turn_metrics (
-    call_id INTEGER NOT NULL REFERENCES call_records (id) ON DELETE CASCADE,
-    seq INTEGER NOT NULL,
-    at TEXT,
-    e2e REAL, llm_ttft REAL, tts_ttfb REAL, end_of_turn_delay REAL, hook_delay REAL,
-    PRIMARY KEY (call_id, seq)
-);
-CREATE TABLE IF NOT EXISTS call_knowledge_gaps (
-    id INTEGER PRIMARY KEY,
-    call_id INTEGER NOT NULL REFERENCES call_records (id) ON DELETE CASCADE,
-    question TEXT NOT NULL,     -- personal data (the caller's words)
-    asked_at TEXT NOT NULL,
-    resolved_at TEXT
-);
-CREATE INDEX IF NOT EXISTS call_gaps_asked ON call_knowledge_gaps (asked_at);
-CREATE TABLE IF NOT EXISTS call_messages (
-    id INTEGER PRIMARY KEY,
-    call_id INTEGER NOT NULL REFERENCES call_records (id) ON DELETE CASCADE,
-    caller_name TEXT,           -- personal data
-    callback_number TEXT,       -- personal data
-    message TEXT NOT NULL,      -- personal data
-    created_at TEXT NOT NULL,
-    handled_at TEXT
-);
-"""
-
 
 # ---------------------------------------------------------------- the store
 
@@ -125,8 +77,6 @@ class CallRecords:
     ) -> None:
         self.conn = conn if conn is not None else state_db.connect(path)
         self._lock = threading.RLock()
-        with self._lock:
-            self.conn.executescript(SCHEMA)
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:

@@ -25,19 +25,6 @@ from __future__ import annotations
 import sqlite3
 import time
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS transfer_requests (
-    call_sid TEXT PRIMARY KEY,
-    reason TEXT NOT NULL DEFAULT '',
-    requested_at REAL NOT NULL
-)
-"""
-
-
-def ensure_schema(conn: sqlite3.Connection) -> None:
-    """Create the `transfer_requests` table when it does not exist."""
-    conn.execute(SCHEMA)
-
 
 def _check_call_sid(call_sid: str) -> str:
     cleaned = (call_sid or "").strip()
@@ -52,7 +39,6 @@ def request_transfer(conn: sqlite3.Connection, *, call_sid: str, reason: str = "
     A second request for the same call replaces the first (latest reason wins).
     """
     sid = _check_call_sid(call_sid)
-    ensure_schema(conn)
     conn.execute(
         "INSERT INTO transfer_requests (call_sid, reason, requested_at) VALUES (?, ?, ?) "
         "ON CONFLICT(call_sid) DO UPDATE SET reason = excluded.reason, "
@@ -67,6 +53,5 @@ def pending_transfer(conn: sqlite3.Connection, *, call_sid: str) -> str | None:
     The reason may be the empty string: test the result with `is not None`.
     """
     sid = _check_call_sid(call_sid)
-    ensure_schema(conn)
     row = conn.execute("SELECT reason FROM transfer_requests WHERE call_sid = ?", (sid,)).fetchone()
     return None if row is None else str(row[0])

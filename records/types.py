@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal
 
+from salon import utc as salon_utc
 from salon.phone import mask
 
 Outcome = Literal[
@@ -46,20 +47,17 @@ _ROLES = {"user": "caller", "caller": "caller", "assistant": "agent", "agent": "
 
 
 def utc_text(moment: datetime | None) -> str | None:
-    """ISO text in UTC; a naive datetime is taken as UTC."""
+    """`salon.utc.utc_text` (`2026-12-01T08:30:00Z`); None stays None, naive is taken as UTC."""
     if moment is None:
         return None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC).isoformat(timespec="seconds")
+    return salon_utc.utc_text(moment)
 
 
 def parse_time(text: str | None) -> datetime | None:
-    return datetime.fromisoformat(text) if text else None
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
+    """The aware UTC instant of a stored text (`salon.utc.parse_utc`), or None."""
+    return salon_utc.parse_utc(text) if text else None
 
 
 # ---------------------------------------------------------------- values

@@ -18,34 +18,6 @@ from pathlib import Path
 from records import transfers
 from salon import state_db
 
-SCHEMA = (
-    """
-    CREATE TABLE IF NOT EXISTS webhook_calls (
-        call_sid TEXT PRIMARY KEY,
-        caller_masked TEXT NOT NULL DEFAULT '',
-        transport TEXT NOT NULL,
-        state TEXT NOT NULL CHECK (state IN ('pending', 'bridged', 'fallback')),
-        dispatch_id TEXT,
-        connect_url TEXT,
-        fallback_reason TEXT,
-        last_status TEXT,
-        created_at REAL NOT NULL,
-        updated_at REAL NOT NULL
-    )
-    """,
-    """
-    CREATE TABLE IF NOT EXISTS webhook_call_events (
-        id INTEGER PRIMARY KEY AUTOINCREMENT,
-        call_sid TEXT NOT NULL,
-        status TEXT NOT NULL,
-        duration_s INTEGER,
-        sequence INTEGER,
-        received_at REAL NOT NULL
-    )
-    """,
-    "CREATE INDEX IF NOT EXISTS webhook_call_events_sid ON webhook_call_events (call_sid)",
-)
-
 
 @dataclass(frozen=True)
 class CallRow:
@@ -90,9 +62,6 @@ class CallLog:
 
     def __init__(self, *, db_path: str | Path | None = None) -> None:
         self._conn = state_db.connect(db_path)
-        for statement in SCHEMA:
-            self._conn.execute(statement)
-        transfers.ensure_schema(self._conn)
         self._status_conn = state_db.connect(db_path)
         self._status_lock = threading.Lock()
 
