@@ -7,6 +7,11 @@ It speaks the real wire format the `openai` SDK (and LiveKit's OpenAI plugin) ex
 `{"tool": name, "arguments": {...}}` dict, or a list of those dicts) or from a callable
 given the request body. Every request body is recorded in `requests`.
 
+A plain script is consumed once, across everything the stub serves. `Replay(script)` plays
+it per conversation instead: each request gets the step after those its own history
+already holds, so every new conversation starts at the first step (the demo server,
+`python -m tests.stubs.openai`, replays its booking call for every `scripts/chat` run).
+
 Usage::
 
     with OpenAIStub(["Bonjour !", {"tool": "book", "arguments": {"slot": 1}}]) as stub:
@@ -154,6 +159,52 @@ class OpenAIStub:
         return Handler
 
 
+class Replay:
+    """A responder that plays `steps` from the start in every conversation.
+
+    The conversation is the request's own message history: the steps already answered are
+    the script's replies and tool calls found, in order, among its assistant messages
+    (anything else there, such as a greeting or a knowledge frame, is skipped). So two
+    conversations never take each other's steps, and a retried request gets the same step.
+    """
+
+    def __init__(self, steps: Sequence[StubStep], *, default_reply: str = "D'accord.") -> None:
+        self.steps = list(steps)
+        self.default_reply = default_reply
+
+    def __call__(self, body: dict[str, Any]) -> StubStep:
+        done = 0
+        for message in body.get("messages") or []:
+            if not isinstance(message, dict) or message.get("role") != "assistant":
+                continue
+            for produced in _produced(message):
+                if done < len(self.steps) and _same_step(self.steps[done], produced):
+                    done += 1
+        return self.steps[done] if done < len(self.steps) else self.default_reply
+
+
+def _produced(message: dict[str, Any]) -> list[str | list[str]]:
+    """What an assistant message holds: its text (spaces folded), then its tool names."""
+    content = message.get("content")
+    if isinstance(content, list):
+        content = " ".join(str(p.get("text", "")) for p in content if isinstance(p, dict))
+    out: list[str | list[str]] = []
+    if isinstance(content, str) and content.strip():
+        out.append(" ".join(content.split()))
+    calls = message.get("tool_calls") or []
+    names = [str((c.get("function") or {}).get("name")) for c in calls if isinstance(c, dict)]
+    if names:
+        out.append(names)
+    return out
+
+
+def _same_step(step: StubStep, produced: str | list[str]) -> bool:
+    if isinstance(step, str):
+        return produced == " ".join(step.split())
+    calls = [step] if isinstance(step, dict) else step
+    return produced == [c["tool"] for c in calls]
+
+
 def _model(ident: str) -> dict[str, Any]:
     return {"id": ident, "object": "model", "created": 1715367049, "owned_by": "system"}
 
@@ -250,7 +301,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--port", type=int, default=8089)
     args = parser.parse_args(argv)
-    stub = OpenAIStub(DEMO_SCRIPT, port=args.port)
+    stub = OpenAIStub(Replay(DEMO_SCRIPT), port=args.port)  # every chat gets the whole call
     print(f"OPENAI_BASE_URL={stub.base_url} OPENAI_API_KEY={stub.api_key}", flush=True)
     with contextlib.suppress(KeyboardInterrupt):
         stub._server.serve_forever()
