@@ -2,8 +2,10 @@
 
 A `CallContext` is the session's `userdata`: tools reach it through
 `RunContext.userdata`, the receptionist through `self.session.userdata`. It collects the
-intent, the outcome, the tools used and the knowledge gaps that end up in the call
-record when the call finishes.
+intent, the outcome, the tools used, the knowledge gaps and the messages that end up in
+the call record when the call finishes. Every field is typed: the back-ends are the
+`booking.Calendar` protocol and the `notify` outbox, never `Any`, and there is no
+string-keyed bag for what every call carries.
 """
 
 from __future__ import annotations
@@ -12,9 +14,13 @@ import logging
 import sqlite3
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Literal
 
-from salon.profile import SalonProfile
+from booking.calendar import Booking, Calendar, Slot
+from notify.outbox import Outbox
+from records.store import CallRecords
+from records.types import CallRecord, TakenMessage
+from salon.profile import SalonProfile, Service
 
 logger = logging.getLogger("agent")
 
@@ -32,25 +38,37 @@ _OUTCOME_RANK = {
 }
 
 
+CallChannel = Literal["phone", "chat"]
+
+
 @dataclass
 class CallContext:
+    """One call's state. Back-ends and the call record's store are None when absent."""
+
     profile: SalonProfile
     conn: sqlite3.Connection
     call_sid: str | None = None
     caller: str | None = None  # E.164 when known (personal data: never logged at INFO)
     called: str | None = None
-    calendar: Any = None  # booking Calendar
-    outbox: Any = None  # notify outbox helpers
+    calendar: Calendar | None = None
+    outbox: Outbox | None = None
+    channel: CallChannel = "phone"
+    call_id: str = ""  # the CallSid, or "<channel>-<random>": dedupes the call's e-mails
+    records: CallRecords | None = None  # the store the call record is written to
+    record_id: int | None = None  # its row, started when the call opens
+    record: CallRecord | None = None  # the saved record, once the call has finished
     started_at: datetime | None = None
     intent: str | None = None
     outcome: str = "abandoned"
     tools_used: list[str] = field(default_factory=list)
     knowledge_gaps: list[str] = field(default_factory=list)
-    turn_latencies: list[dict[str, float]] = field(default_factory=list)
-    offered_slots: list[Any] = field(default_factory=list)
+    service: Service | None = None  # the service of the slots last offered
+    offered_slots: list[Slot] = field(default_factory=list)
+    found_bookings: list[Booking] = field(default_factory=list)  # numbered for the caller
+    messages: list[TakenMessage] = field(default_factory=list)  # taken for the salon
     transfer_requested: bool = False
+    llm_down: bool = False  # the caller already heard the "technical problem" apology
     ended: bool = False
-    extra: dict[str, Any] = field(default_factory=dict)
 
     def note_intent(self, intent: str) -> None:
         """Keep the most specific intent seen: other < question < booking < change = cancel

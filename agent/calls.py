@@ -10,16 +10,18 @@ import logging
 import sqlite3
 import uuid
 from datetime import datetime
-from typing import Any
 
-from livekit.agents import AgentSession, llm
-from livekit.agents.voice.events import ConversationItemAddedEvent, ErrorEvent
+from livekit.agents import AgentSession
+from livekit.agents.voice import SpeechHandle
+from livekit.agents.voice.events import ErrorEvent
 
 from agent import persona
-from agent.call_context import CallContext
+from agent.call_context import CallChannel, CallContext
 from agent.messaging import code_sender, drain_soon
+from booking import Calendar
+from notify.outbox import Outbox
 from records.store import CallRecords
-from records.types import CallRecord, TakenMessage, TranscriptLine, TurnMetrics
+from records.types import CallRecord, TranscriptLine, TurnMetrics, from_history
 from salon.phone import to_e164
 from salon.profile import SalonProfile
 
@@ -33,9 +35,9 @@ def open_call(
     caller: str | None,
     called: str | None = None,
     call_sid: str | None = None,
-    channel: str = "phone",
-    calendar: Any = None,
-    outbox: Any = None,
+    channel: CallChannel = "phone",
+    calendar: Calendar | None = None,
+    outbox: Outbox | None = None,
 ) -> CallContext:
     """A `CallContext` with the calendar (Cal.com or embedded) and the outbox from settings."""
     from booking import open_calendar
@@ -53,14 +55,13 @@ def open_call(
         called=called,
         calendar=calendar,
         outbox=outbox,
+        channel=channel,
+        call_id=call_sid or f"{channel}-{uuid.uuid4().hex[:12]}",
         started_at=profile.now(),
     )
-    call.extra["channel"] = channel
-    call.extra["call_id"] = call_sid or f"{channel}-{uuid.uuid4().hex[:12]}"
     try:  # a row from the first second, so a crashed worker still leaves a trace
-        records = CallRecords(conn=conn)
-        call.extra["records"] = records
-        call.extra["record_id"] = records.start_call(
+        call.records = CallRecords(conn=conn)
+        call.record_id = call.records.start_call(
             call_sid=call_sid, caller=call.caller, called=called
         )
     except Exception:
@@ -72,62 +73,19 @@ def greeting_for(call: CallContext, now: datetime | None = None) -> str:
     return persona.greeting(call.profile, now or call.profile.now())
 
 
-def transcript_of(session: AgentSession) -> list[tuple[str, str]]:
-    """`(speaker, text)` pairs, speaker "caller" or "agent", from the session history."""
-    out: list[tuple[str, str]] = []
-    for item in session.history.items:
-        if isinstance(item, llm.ChatMessage) and item.role in ("user", "assistant"):
-            text = item.text_content or ""
-            if text.strip():
-                out.append(("caller" if item.role == "user" else "agent", text))
-    return out
-
-
-LATENCY_KEYS = (
-    "e2e_latency",
-    "llm_node_ttft",
-    "tts_node_ttfb",
-    "end_of_turn_delay",
-    "on_user_turn_completed_delay",
-)
-
-
-def latency_of(*messages: llm.ChatMessage) -> dict[str, float]:
-    """LiveKit's per-turn latency numbers (seconds) from the user and assistant messages."""
-    out: dict[str, float] = {}
-    for message in messages:
-        metrics: dict[str, Any] = dict(message.metrics or {})
-        out.update(
-            {k: float(metrics[k]) for k in LATENCY_KEYS if isinstance(metrics.get(k), int | float)}
-        )
-    return out
-
-
 def watch_session(call: CallContext, session: AgentSession) -> None:
-    """Collect per-turn latency metrics into the call as the conversation goes."""
-    last_user: list[llm.ChatMessage] = []
+    """When the language model fails for good, apologise once (and transfer if possible).
 
-    def on_item(ev: ConversationItemAddedEvent) -> None:
-        item = ev.item
-        if not isinstance(item, llm.ChatMessage):
-            return
-        if item.role == "user":
-            last_user[:] = [item]
-        elif item.role == "assistant":
-            latency = latency_of(*last_user, item)
-            last_user.clear()
-            if "e2e_latency" in latency:
-                call.turn_latencies.append(latency)
-
-    session.on("conversation_item_added", on_item)
+    The transcript and per-turn latencies are read from the session history when the
+    call ends (`records.types.from_history`), not collected here."""
 
     def on_error(ev: ErrorEvent) -> None:
         error = ev.error
         if getattr(error, "type", "") != "llm_error" or error.recoverable:
             return
-        if call.extra.get("llm_down"):
+        if call.llm_down:
             return
-        call.extra["llm_down"] = True
+        call.llm_down = True
         logger.error("language model unavailable; apologising to the caller")
         can_transfer = bool(call.call_sid and call.profile.transfer_number)
         handle = session.say(
@@ -150,7 +108,7 @@ LLM_DOWN_CALL_BACK = (
 _background: set[asyncio.Task[None]] = set()
 
 
-async def _transfer_after(call: CallContext, handle: Any) -> None:
+async def _transfer_after(call: CallContext, handle: SpeechHandle) -> None:
     from agent.telephony import transfer_call
 
     try:
@@ -164,13 +122,14 @@ async def _transfer_after(call: CallContext, handle: Any) -> None:
 async def finish_call(call: CallContext, *, session: AgentSession) -> None:
     """Store the call record and queue the optional transcript e-mail; never raises."""
     try:
-        transcript = transcript_of(session)
-        if transcript and call.outcome == "abandoned" and any(s == "caller" for s, _ in transcript):
+        transcript, metrics = from_history(session.history.items)
+        if call.outcome == "abandoned" and any(line.role == "caller" for line in transcript):
             call.set_outcome("answered")
         if call.intent is None:
             call.note_intent("other")
-        _save_record(call, transcript)
-        await _email_transcript(call, transcript)
+        call.record = build_record(call, transcript, metrics)
+        (call.records or CallRecords(conn=call.conn)).save(call.record)
+        await _email_transcript(call)
     except Exception:
         logger.exception("could not finish the call record")
     finally:
@@ -199,15 +158,12 @@ async def release_call(call: CallContext) -> None:
         logger.warning("outbox close failed")
 
 
-def build_record(call: CallContext, transcript: list[tuple[str, str]]) -> CallRecord:
-    """The call record from what the call collected."""
-    messages = [
-        TakenMessage(
-            text=m["message"], caller_name=m.get("name"), callback_number=m.get("callback")
-        )
-        for m in call.extra.get("messages", [])
-    ]
-    record = CallRecord(
+def build_record(
+    call: CallContext, transcript: list[TranscriptLine], metrics: list[TurnMetrics]
+) -> CallRecord:
+    """The call record from what the call collected and the session's history."""
+    return CallRecord(
+        id=call.record_id,
         call_sid=call.call_sid,
         started_at=call.started_at or call.profile.now(),
         caller=call.caller,
@@ -215,28 +171,18 @@ def build_record(call: CallContext, transcript: list[tuple[str, str]]) -> CallRe
         ended_at=call.profile.now(),
         intent=call.intent,
         outcome=call.outcome,
-        transcript=[TranscriptLine(role=role, text=text) for role, text in transcript],
+        transcript=transcript,
         tools_used=list(call.tools_used),
         knowledge_gaps=list(call.knowledge_gaps),
-        metrics=[TurnMetrics.from_report(m) for m in call.turn_latencies],
-        messages=messages,
+        metrics=metrics,
+        messages=list(call.messages),
     )
-    if call.extra.get("record_id"):
-        record.id = int(call.extra["record_id"])
-    return record
 
 
-def _save_record(call: CallContext, transcript: list[tuple[str, str]]) -> None:
-    records = call.extra.get("records") or CallRecords(conn=call.conn)
-    record = build_record(call, transcript)
-    records.save(record)
-    call.extra["record"] = record
-
-
-async def _email_transcript(call: CallContext, transcript: list[tuple[str, str]]) -> None:
+async def _email_transcript(call: CallContext) -> None:
     """The optional end-of-call e-mail (`TRANSCRIPT_EMAIL`, else the salon's address)."""
-    record = call.extra.get("record")
-    if call.outbox is None or not transcript or record is None:
+    record = call.record
+    if call.outbox is None or record is None or not record.transcript:
         return
     from records.report import queue_transcript_email
 
@@ -244,7 +190,7 @@ async def _email_transcript(call: CallContext, transcript: list[tuple[str, str]]
         call.outbox,
         record=record,
         profile=call.profile,
-        call_id=str(call.extra.get("call_id")),
+        call_id=call.call_id,
     )
     if queued is None:
         return

@@ -14,10 +14,11 @@ from datetime import datetime
 from typing import Any
 
 from agent.call_context import CallContext
-from booking import CodeSender
+from booking import Booking, CodeSender
 from notify import InvalidPhone
 from notify import service as notify_service
 from notify.outbox import Outbox
+from notify.service import BookingEvent
 from salon.phone import display as display_phone
 from salon.profile import SalonProfile
 
@@ -25,7 +26,7 @@ logger = logging.getLogger("agent")
 _background: set[asyncio.Task[Any]] = set()
 
 
-def drain_soon(outbox: Any) -> None:
+def drain_soon(outbox: Outbox | None) -> None:
     """One drain pass in the background; its failures are logged, never raised."""
     if outbox is None:
         return
@@ -50,8 +51,8 @@ async def wait_for_background() -> None:
 async def queue_confirmation(
     call: CallContext,
     *,
-    kind: str,
-    booking: Any,
+    kind: BookingEvent,
+    booking: Booking,
     phone: str | None,
     previous: datetime | None = None,
 ) -> str:
@@ -62,7 +63,7 @@ async def queue_confirmation(
         await notify_service.confirm_booking(
             call.outbox,
             profile=call.profile,
-            event=kind,  # type: ignore[arg-type]
+            event=kind,
             booking_uid=booking.uid,
             phone=phone,
             service=booking.service.name,
@@ -100,7 +101,7 @@ async def queue_salon_message(
         return
     number = display_phone(callback, unknown="non communiqué")
     body = f"Message pris par l'assistante.\nDe : {name}\nRappel : {number}\n\n{message}\n"
-    key = f"{call.call_sid or id(call)}:message:{len(call.extra.get('messages', []))}:email"
+    key = f"{call.call_sid or id(call)}:message:{len(call.messages)}:email"
     try:
         await call.outbox.enqueue(
             channel="email",

@@ -6,12 +6,11 @@ from __future__ import annotations
 import logging
 import re
 from datetime import date, datetime, timedelta
-from typing import Any
 
 from livekit.agents import RunContext, ToolError
 
 from agent.call_context import CallContext
-from booking import Booking, CalendarError, Slot, SlotPreferences, SlotTaken, Window
+from booking import Booking, Calendar, CalendarError, Slot, SlotPreferences, SlotTaken, Window
 from salon.profile import WEEKDAYS_FR, Service
 
 logger = logging.getLogger("agent")
@@ -60,14 +59,14 @@ def parse_day(text: str | None, today: date) -> date | None:
     return None
 
 
-def call_of(context: RunContext[Any]) -> CallContext:
+def call_of(context: RunContext[CallContext]) -> CallContext:
     call = context.userdata
     if not isinstance(call, CallContext):
         raise ToolError("Je ne peux pas accéder à l'agenda pour le moment.")
     return call
 
 
-def calendar_of(call: CallContext) -> Any:
+def calendar_of(call: CallContext) -> Calendar:
     if call.calendar is None:
         raise ToolError(
             "Je ne peux pas accéder à l'agenda pour le moment. Je peux prendre un message "
@@ -95,7 +94,9 @@ def service_or_question(call: CallContext, said: str) -> Service | str:
     return "Quelle prestation souhaitez-vous ? Par exemple une coupe, une couleur ou un brushing."
 
 
-def preferences_from(call: CallContext, day: str | None, window: str | None, earliest: bool) -> Any:
+def preferences_from(
+    call: CallContext, day: str | None, window: str | None, earliest: bool
+) -> SlotPreferences:
     today = call.profile.now().date()
     wanted = parse_day(day, today)
     if day and wanted is None:
@@ -106,12 +107,10 @@ def preferences_from(call: CallContext, day: str | None, window: str | None, ear
 
 
 async def find_slots_for(
-    call: CallContext, service: Service, prefs: Any, limit: int = 3
+    call: CallContext, service: Service, prefs: SlotPreferences, limit: int = 3
 ) -> list[Slot]:
     try:
-        slots: list[Slot] = await calendar_of(call).free_slots(
-            service=service, prefs=prefs, limit=limit
-        )
+        slots = await calendar_of(call).free_slots(service=service, prefs=prefs, limit=limit)
     except CalendarError as exc:
         raise tool_error(
             exc, "Je peux aussi prendre un message pour que le salon vous rappelle."
@@ -127,13 +126,12 @@ def offered_slot(call: CallContext, slot_number: int) -> Slot:
             f"Choisissez un créneau entre 1 et {len(call.offered_slots)} : "
             f"{slot_list(call.offered_slots)}."
         )
-    slot: Slot = call.offered_slots[slot_number - 1]
-    return slot
+    return call.offered_slots[slot_number - 1]
 
 
 async def after_slot_taken(call: CallContext, exc: SlotTaken, slot: Slot) -> ToolError:
-    service = call.extra.get("service")
-    if isinstance(service, Service):
+    service = call.service
+    if service is not None:
         try:
             prefs = SlotPreferences(day=slot.start.date())
             others = [
@@ -148,7 +146,7 @@ async def after_slot_taken(call: CallContext, exc: SlotTaken, slot: Slot) -> Too
 
 
 def found_booking(call: CallContext, number: int) -> Booking:
-    bookings: list[Booking] = call.extra.get("bookings", [])
+    bookings = call.found_bookings
     if not bookings:
         raise ToolError("Cherchez d'abord le rendez-vous avec find_my_appointment.")
     if not 1 <= number <= len(bookings):

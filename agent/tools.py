@@ -35,6 +35,7 @@ from agent.tool_support import (
     tool_error,
 )
 from booking import Booking, CalendarError, Customer, SlotTaken
+from records.types import TakenMessage
 from salon.profile import Service
 
 logger = logging.getLogger("agent")
@@ -87,7 +88,7 @@ async def find_slots(
         return f"Demandez au client : {chosen}"
     slots = await find_slots_for(call, chosen, preferences_from(call, day, window, earliest))
     call.offered_slots = slots
-    call.extra["service"] = chosen
+    call.service = chosen
     if not slots:
         return (
             f"Aucun créneau libre pour {chosen.name} à ce moment-là. Proposez un autre jour "
@@ -156,7 +157,7 @@ async def find_my_appointment(
         )
     except CalendarError as exc:
         raise tool_error(exc, "Je peux prendre un message pour le salon.") from exc
-    call.extra["bookings"] = bookings
+    call.found_bookings = bookings
     if not bookings:
         if name and day:
             return "Aucun rendez-vous trouvé à ce nom ce jour-là."
@@ -314,8 +315,8 @@ async def take_message(
     call = call_of(context)
     call.used_tool("take_message")
     number = callback_number or call.caller
-    call.extra.setdefault("messages", []).append(
-        {"name": caller_name, "message": message, "callback": number}
+    call.messages.append(
+        TakenMessage(text=message, caller_name=caller_name, callback_number=number)
     )
     await queue_salon_message(call, name=caller_name, message=message, callback=number)
     call.set_outcome("message")

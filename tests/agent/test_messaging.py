@@ -1,5 +1,6 @@
-"""Integration tier: the verification code the agent really sends, from the calendar through
-the agent's code sender and the outbox to the Twilio stub."""
+"""Integration tier: what the agent really sends and records — the verification code, from
+the calendar through the agent's code sender and the outbox to the Twilio stub, and a
+message taken for the salon, from the tool to the call record and the e-mail."""
 
 from __future__ import annotations
 
@@ -9,14 +10,19 @@ from pathlib import Path
 
 import pytest
 
+from agent import calls
 from agent.messaging import code_sender
+from agent.sim import ToolCall
+from agent.tools import ALL_TOOLS
 from booking import Customer, SlotPreferences
 from booking.local import LocalCalendar
 from notify.gsm7 import fits_one_segment
 from notify.outbox import Outbox
 from notify.texts import code_text
+from records.store import CallRecords
 from salon import state_db
 from salon.profile import load_profile
+from tests.agent.harness import start_text_call
 from tests.notify.conftest import make_outbox
 from tests.stubs.twilio import TwilioStub
 
@@ -58,3 +64,40 @@ async def test_the_code_sms_is_notifys_one_segment_text_sent_to_the_bookings_num
     assert found, sms["body"]
     assert sms["body"] == code_text(profile=profile, code=found.group(1))
     assert fits_one_segment(sms["body"])
+
+
+async def test_a_message_taken_for_the_salon_is_in_the_call_record_and_e_mailed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TRANSCRIPT_EMAIL", "salon@example.fr")
+    profile = load_profile()
+    conn = state_db.connect(tmp_path / "salon.db")
+    outbox = Outbox(conn=conn, notifiers=[])
+    call = calls.open_call(
+        profile=profile,
+        conn=conn,
+        caller=OTHER_CALLER,
+        call_sid="CAmessage0001",
+        calendar=LocalCalendar(profile, db=conn),
+        outbox=outbox,
+    )
+    said = {"caller_name": "Léa Martin", "message": "Rappelez-moi pour un mariage"}
+    text_call, _, _ = await start_text_call(
+        [ToolCall("take_message", said), "C'est noté."],
+        call=call,
+        tools=ALL_TOOLS,
+    )
+    try:
+        await text_call.send("Je voudrais laisser un message")
+    finally:
+        await text_call.aclose()
+        await calls.finish_call(call, session=text_call.session)
+    stored = CallRecords(conn=conn).get("CAmessage0001")
+    assert stored is not None and stored.outcome == "message"
+    [message] = stored.messages
+    assert (message.caller_name, message.text) == ("Léa Martin", "Rappelez-moi pour un mariage")
+    assert message.callback_number == OTHER_CALLER
+    emails = [e for e in outbox.entries(limit=10) if e.channel == "email"]
+    assert any("Rappelez-moi pour un mariage" in e.body for e in emails)
+    assert [line.role for line in stored.transcript] == ["caller", "agent"]
+    conn.close()
