@@ -5,7 +5,9 @@ only: the salon's documents, delimited, with their sources and the retrieval's
 confidence, and the explicit rule that they are data, not instructions. Passage text is
 neutralised so that it cannot close the frame or pose as a new one (a web page saying
 "ignore your rules" stays inert). When nothing relevant was found, the message tells the
-LLM to say so and to offer a message or a transfer.
+LLM to say so and to offer a message or a transfer. A passage holding a value salon.toml
+contradicts (found at reindex, `kb.contradictions`) is marked PÉRIMÉ, and a note after
+the data block gives the profile's value, which the caller must hear.
 
 `classify_intent(text)` guesses booking / change / cancel / question / other from French
 keywords; the call record keeps it, and the LLM's tools refine it.
@@ -103,7 +105,30 @@ def _label(passage: Passage, number: int) -> str:
     title = _clean(passage.section or passage.title, 120)
     if title:
         parts.append(title)
+    if passage.outdated:
+        parts.append(OUTDATED_MARK)
     return f"[extrait {number} — {' — '.join(parts)}]"
+
+
+OUTDATED_MARK = "PÉRIMÉ"
+
+
+def _outdated_lines(passages: list[Passage]) -> list[str]:
+    """Outside the data block: which extracts hold a value the salon's profile (the
+    owner's reference, found contradicting at reindex) replaces, and the value to give."""
+    notes = [
+        f"- extrait {number} : {_clean(passage.outdated, 400)}"
+        for number, passage in enumerate(passages, start=1)
+        if passage.outdated
+    ]
+    if not notes:
+        return []
+    return [
+        f"Les extraits marqués {OUTDATED_MARK} contiennent une valeur que la fiche du salon "
+        "contredit. La fiche du salon fait foi : donne sa valeur, jamais celle de "
+        "l'extrait, et ne parle pas de document périmé à l'appelant.",
+        *notes,
+    ]
 
 
 def _frame_tag(passages: list[Passage]) -> str:
@@ -144,6 +169,7 @@ def format_reference(result: SearchResult) -> str:
         lines.append(_label(passage, number))
         lines.append(_clean(passage.text, MAX_PASSAGE_CHARS))
     lines.append(f"<<<FIN_{tag}>>>")
+    lines += _outdated_lines(passages)
     return "\n".join(lines)
 
 

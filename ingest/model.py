@@ -1,13 +1,15 @@
 """What ingestion produces: chunks with metadata, and a report per file.
 
 This is the contract between `ingest` and `kb`: `kb` never parses files, it indexes
-`Chunk`s and prints `FileReport`s.
+`Chunk`s, prints `FileReport`s, and compares the `Fact`s documents state (prices,
+durations, hours, closures, phone, address) with `salon.toml`.
 """
 
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from datetime import time
 from typing import Literal
 
 Kind = Literal["price", "hours", "policy", "faq", "other"]
@@ -57,7 +59,85 @@ class FileReport:
     error: str | None = None
 
 
+@dataclass(frozen=True)
+class Where:
+    """Where a document states a fact: file, page, heading path, and the row or sentence."""
+
+    source: str
+    page: int | None
+    section: str
+    text: str
+
+
+@dataclass(frozen=True)
+class PriceFact:
+    """ "Coupe homme — 28 €": `label` as written; a range has `high`; « à partir de »."""
+
+    where: Where
+    label: str
+    euros: float
+    high: float | None = None
+    from_price: bool = False
+
+
+@dataclass(frozen=True)
+class DurationFact:
+    """ "Balayage — 2 h 30": minutes, or a range "1 h à 1 h 30" (`high`)."""
+
+    where: Where
+    label: str
+    minutes: int
+    high: int | None = None
+
+
+@dataclass(frozen=True)
+class HoursFact:
+    """Weekly hours of one weekday (0 = Monday): closed, or intervals; an interval may
+    have only its opening (`None` end) or only its closing time (`None` start)."""
+
+    where: Where
+    weekday: int
+    closed: bool
+    intervals: tuple[tuple[time | None, time | None], ...] = ()
+
+
+@dataclass(frozen=True)
+class DayOfYear:
+    month: int
+    day: int
+    year: int | None = None  # None: the document gave no year
+
+
+@dataclass(frozen=True)
+class ClosureFact:
+    """An exceptional closure on dates, "fermé du 9 au 23 août 2027" (inclusive)."""
+
+    where: Where
+    start: DayOfYear
+    end: DayOfYear
+
+
+@dataclass(frozen=True)
+class PhoneFact:
+    where: Where
+    number: str  # E.164
+    written: str
+
+
+@dataclass(frozen=True)
+class AddressFact:
+    """A street address: "18 rue de la Charité" and its postcode when given."""
+
+    where: Where
+    street: str
+    postcode: str | None = None
+
+
+Fact = PriceFact | DurationFact | HoursFact | ClosureFact | PhoneFact | AddressFact
+
+
 @dataclass
 class IngestResult:
     chunks: list[Chunk] = field(default_factory=list)
     reports: list[FileReport] = field(default_factory=list)
+    facts: list[Fact] = field(default_factory=list)  # what the documents (not salon.toml) state

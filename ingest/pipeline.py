@@ -11,7 +11,9 @@ Public API (used by `kb` and the CLIs):
 Hidden files and folders (".x") are ignored. A chunk whose text repeats another's exactly
 (boilerplate on every page, a table published twice) is kept once. Under a folder holding dated snapshots
 (`site/2026-11-25/`), only the newest snapshot is read. `salon.toml` at the top of the
-folder is indexed as structured facts; the folder does not need one.
+folder is indexed as structured facts; the folder does not need one. What the other
+documents state about prices, durations, hours, closures, phone and address is returned
+as `IngestResult.facts` (see `ingest.facts`), for `kb` to compare with `salon.toml`.
 """
 
 from __future__ import annotations
@@ -25,7 +27,8 @@ from pathlib import Path
 
 from ingest.chunking import ChunkingOptions, chunk_document
 from ingest.document import Document, LoadError
-from ingest.model import Chunk, FileReport, IngestResult
+from ingest.facts import extract_facts
+from ingest.model import Chunk, Fact, FileReport, IngestResult
 from salon import settings
 
 log = logging.getLogger("ingest")
@@ -213,6 +216,19 @@ def ingest_file(path: Path, *, root: Path, options: IngestOptions | None = None)
     return IngestResult(chunks=chunks, reports=[report])
 
 
+def _facts(doc: Document, report: FileReport) -> list[Fact]:
+    """Prices, hours, closures, phone and address the document states (not salon.toml,
+    which is the reference they are compared with). A reading bug costs the comparison
+    for that file only."""
+    if report.path == PROFILE_NAME:
+        return []
+    try:
+        return extract_facts(doc, source=report.path)
+    except Exception:
+        log.warning("fact extraction failed", extra={"file": report.path}, exc_info=True)
+        return []
+
+
 MIN_SHARED_BLOCK_CHARS = 40  # shorter blocks ("Oui.", "Fermé") may repeat legitimately
 
 
@@ -263,6 +279,7 @@ def ingest_directory(
         if doc is not None:
             _chunk(doc, report, opts)
             loaded.append((doc, report))
+            result.facts.extend(_facts(doc, report))
         result.reports.append(report)
         if on_file is not None:
             on_file(i, len(found.files), report)

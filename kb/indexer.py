@@ -23,6 +23,7 @@ import numpy as np
 
 from ingest.model import Chunk, FileReport, IngestResult
 from kb import store
+from kb.contradictions import Contradiction, find_contradictions, outdated_notes, profile_of
 from kb.embeddings import Embedder, get_embedder, model_name_for
 
 logger = logging.getLogger("kb")
@@ -48,6 +49,7 @@ class ReindexResult:
     reused: int = 0
     removed_versions: list[str] = field(default_factory=list)
     removed_documents: list[str] = field(default_factory=list)  # gone since the previous one
+    contradictions: list[Contradiction] = field(default_factory=list)  # with salon.toml
     seconds: float = 0.0
 
     @property
@@ -82,6 +84,9 @@ def pipeline_fingerprint() -> str:
         for path in sorted(root.rglob("*.py")):
             digest.update(path.relative_to(root.parent).as_posix().encode())
             digest.update(path.read_bytes())
+    here = Path(__file__).parent
+    for name in ("contradictions.py", "calendar_checks.py"):  # they write chunk metadata
+        digest.update((here / name).read_bytes())
     return digest.hexdigest()[:16]
 
 
@@ -120,7 +125,7 @@ def _sanitised(result: IngestResult) -> IngestResult:
         )
         for r in result.reports
     ]
-    return IngestResult(chunks=chunks, reports=reports)
+    return IngestResult(chunks=chunks, reports=reports, facts=result.facts)
 
 
 def _default_ingest(sources: Path, say: Progress) -> IngestResult:
@@ -132,7 +137,7 @@ def _default_ingest(sources: Path, say: Progress) -> IngestResult:
     return ingest_directory(sources, on_file=on_file)
 
 
-def _metadata(chunk: Chunk) -> dict[str, Any]:
+def _metadata(chunk: Chunk, outdated: str | None = None) -> dict[str, Any]:
     meta: dict[str, Any] = {
         "source": chunk.source,
         "title": chunk.title,
@@ -142,6 +147,8 @@ def _metadata(chunk: Chunk) -> dict[str, Any]:
     }
     if chunk.page is not None:
         meta["page"] = chunk.page
+    if outdated:
+        meta["outdated"] = outdated  # values salon.toml contradicts (kb.contradictions)
     return meta
 
 
@@ -170,7 +177,11 @@ def _reuse_vectors(db_dir: Path, previous: store.Manifest) -> dict[str, np.ndarr
 
 
 def _write_version(
-    db_dir: Path, version: str, chunks: list[Chunk], vectors: np.ndarray
+    db_dir: Path,
+    version: str,
+    chunks: list[Chunk],
+    vectors: np.ndarray,
+    notes: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     where = store.store_for_new_version(db_dir, version)
     store.start_version(db_dir, version, where)
@@ -185,7 +196,7 @@ def _write_version(
                 ids=[c.id for c in part],
                 embeddings=vectors[start : start + len(part)],
                 documents=[c.indexed_text() for c in part],
-                metadatas=[_metadata(c) for c in part],
+                metadatas=[_metadata(c, (notes or {}).get(c.id)) for c in part],
             )
     finally:
         store.close_client(client)
@@ -231,6 +242,7 @@ def reindex(
             return ReindexResult(
                 manifest=previous,
                 reports=[FileReport(**r) for r in previous.reports],
+                contradictions=[Contradiction.from_dict(c) for c in previous.contradictions],
                 rebuilt=False,
                 seconds=time.perf_counter() - started,
             )
@@ -248,6 +260,14 @@ def reindex(
             raise NothingToIndex(
                 f"no usable text in {sources}: the current index is unchanged", result.reports
             )
+        try:
+            contradictions = find_contradictions(profile_of(sources), result.facts)
+            notes = outdated_notes(contradictions, chunks)
+        except Exception:  # a comparison bug must not cost the index
+            logger.warning("kb: comparing the documents with salon.toml failed", exc_info=True)
+            contradictions, notes = [], {}
+        if contradictions:
+            say(f"{len(contradictions)} value(s) in the documents contradict salon.toml")
 
         stored: dict[str, np.ndarray] = {}
         if previous is not None and previous.model == model and not full:
@@ -271,7 +291,7 @@ def reindex(
 
         version = store.new_version_id()
         try:
-            where = _write_version(db_dir, version, chunks, vectors)
+            where = _write_version(db_dir, version, chunks, vectors, notes)
             manifest = store.Manifest(
                 version=version,
                 model=model,
@@ -286,6 +306,7 @@ def reindex(
                 build_seconds=round(time.perf_counter() - started, 3),
                 embedded=len(todo),
                 reused=len(known),
+                contradictions=[c.to_dict() for c in contradictions],
             )
             store.write_manifest(store.versions_dir(db_dir) / version, manifest)
             store.switch_current(db_dir, version)
@@ -306,5 +327,6 @@ def reindex(
             reused=len(known),
             removed_versions=removed,
             removed_documents=sorted(set(previous.files) - set(hashes)) if previous else [],
+            contradictions=contradictions,
             seconds=time.perf_counter() - started,
         )

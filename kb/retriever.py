@@ -35,6 +35,9 @@ logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 IDF_FULL = math.log(10)  # a word in at most 10% of passages counts fully
 DENSE_WEIGHT = 0.5  # weighted fusion of normalised scores (FIELD-NOTES: beats RRF)
+# A passage holding a value salon.toml contradicts (an old price list) says the same as
+# the profile's own passage otherwise: ranked a little lower, the profile's comes first.
+OUTDATED_WEIGHT = 0.85
 
 
 class ModelMismatch(RuntimeError):
@@ -50,6 +53,7 @@ class SearchOptions:
     dense_weight: float = DENSE_WEIGHT
     idf_scaled_lexical: bool = True  # common-words-only queries lean on the dense side
     question_hints: bool = True  # "où" also searches "adresse" (lexical side only)
+    outdated_weight: float = OUTDATED_WEIGHT  # passages salon.toml contradicts rank lower
 
 
 class _Snapshot:
@@ -61,6 +65,7 @@ class _Snapshot:
         self.texts: list[str] = rows["documents"]
         self.metas: list[dict[str, Any]] = rows["metadatas"]
         self.matrix: np.ndarray = rows["embeddings"]
+        self.outdated = np.array([bool(m.get("outdated")) for m in self.metas], dtype=bool)
         corpus = [tokens(text) for text in self.texts]
         self.bm25 = bm25s.BM25()
         self.bm25.index([doc or [""] for doc in corpus], show_progress=False)
@@ -248,6 +253,8 @@ class Retriever:
             if top_lexical > 0:
                 weight = (1 - opts.dense_weight) * self._lexical_strength(snap, terms, opts)
                 fused = fused + weight * (lexical / top_lexical)
+        if opts.outdated_weight != 1.0 and snap.outdated.any():
+            fused = np.where(snap.outdated, fused * opts.outdated_weight, fused)
         return said, dense, fused
 
     @staticmethod
@@ -357,6 +364,7 @@ def _passage(snap: _Snapshot, i: int, score: float) -> Passage:
         section=str(meta.get("section", "")),
         kind=str(meta.get("kind", "other")),
         page=int(page) if isinstance(page, int | float) else None,
+        outdated=str(meta.get("outdated", "")),
     )
 
 

@@ -4,7 +4,8 @@ Layout of a knowledge-base directory (`--db`, default `data/kb`)::
 
     CURRENT                      id of the version readers use (switched with os.replace)
     .lock                        held by the one reindex allowed at a time
-    versions/<id>/manifest.json  model, chunk ids, file hashes, build time, reports
+    versions/<id>/manifest.json  model, chunk ids, file hashes, build time, reports,
+                                 contradictions between salon.toml and the documents
     versions/<id>/chroma/        Chroma PersistentClient data of that version
 
 A version without `manifest.json` is unfinished and never pointed at. With `CHROMA_HOST`
@@ -61,6 +62,7 @@ class Manifest:
     build_seconds: float = 0.0
     embedded: int = 0
     reused: int = 0
+    contradictions: list[dict[str, Any]] = field(default_factory=list)  # with salon.toml
     format: int = FORMAT
 
     def to_json(self) -> str:

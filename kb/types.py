@@ -14,6 +14,7 @@ class Passage:
     section: str = ""
     kind: str = "other"
     page: int | None = None
+    outdated: str = ""  # values in it that salon.toml contradicts (kb.contradictions), if any
 
 
 @dataclass(frozen=True)

@@ -104,19 +104,22 @@ def _sound(token: str) -> str:
     return re.sub(r"(.)\1+", r"\1", token)
 
 
+@lru_cache(maxsize=8192)
 def tokens(text: str) -> tuple[str, ...]:
     """Folded, stemmed, sound-spelled words without function words."""
     return tuple(_sound(_stem(t)) for t in fold(text).split() if t not in _STOP)
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=65536)
 def similar(a: str, b: str) -> bool:
     """The same word, give or take a slip (4 letters or more, 80 % alike)."""
     if a == b:
         return True
-    if min(len(a), len(b)) < 4:
+    short, long = sorted((len(a), len(b)))
+    if short < 4 or long > 1.5 * short:  # the ratio cannot reach 0.8
         return False
-    return SequenceMatcher(None, a, b).ratio() >= 0.8
+    matcher = SequenceMatcher(None, a, b)
+    return matcher.quick_ratio() >= 0.8 and matcher.ratio() >= 0.8
 
 
 def _phrase_score(query: tuple[str, ...], phrase: tuple[str, ...]) -> float:

@@ -5,22 +5,28 @@ Examples::
     scripts/reindex                          # sources/ → data/kb
     scripts/reindex --sources ~/salon --db /tmp/kb --quiet
     scripts/reindex --full                   # re-embed everything
+    scripts/reindex --json                   # one JSON object: version, documents,
+                                             # contradictions with salon.toml
 
 Exit status: 0 when an index is serving (built now, or already up to date), even if
-some files gave warnings; 1 when nothing usable could be indexed or the run failed (the
-previous index keeps serving); 2 on a usage error.
+some files gave warnings or contradict salon.toml (the owner decides: nothing is
+blocked); 1 when nothing usable could be indexed or the run failed (the previous index
+keeps serving); 2 on a usage error.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import os
 import sys
+from dataclasses import asdict
 
 from ingest.model import FileReport
 from kb import store
 from kb.cli import run, user_path
+from kb.contradictions import for_owner, owner_section
 from kb.indexer import NothingToIndex, ReindexResult, reindex
 from salon import settings
 
@@ -35,6 +41,12 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--db", metavar="DIR", help="knowledge-base folder (default: data/kb)")
     parser.add_argument("--full", action="store_true", help="re-embed every chunk")
     parser.add_argument("--quiet", action="store_true", help="no progress, summary only")
+    parser.add_argument(
+        "--json",
+        action="store_true",
+        help="print one JSON object (version, per-document report, contradictions) "
+        "instead of the tables",
+    )
     return parser
 
 
@@ -95,6 +107,23 @@ def _outcome(result: ReindexResult) -> str:
     )
 
 
+def _as_json(result: ReindexResult) -> dict[str, object]:
+    """`--json`: the version, the per-document report and the contradictions."""
+    m = result.manifest
+    return {
+        "version": m.version,
+        "rebuilt": result.rebuilt,
+        "model": m.model,
+        "chunks": len(m.chunk_ids),
+        "embedded": result.embedded,
+        "reused": result.reused,
+        "seconds": round(result.seconds, 3),
+        "documents": [asdict(r) for r in sorted(result.reports, key=lambda r: r.path)],
+        "removed_documents": result.removed_documents,
+        "contradictions": [c.to_dict() for c in for_owner(result.contradictions)],
+    }
+
+
 def _embedding_threads() -> None:
     """Reindexing is batch work: `KB_INDEX_THREADS` (when set) gives the embedding engine
     more threads. It must run before the engine loads. The default stays one thread: on a
@@ -122,7 +151,19 @@ def main(argv: list[str] | None = None) -> int:
     try:
         result = reindex(sources=sources, db_dir=db_dir, full=args.full, progress=progress)
     except NothingToIndex as exc:
-        if exc.reports:
+        if args.json:
+            print(
+                json.dumps(
+                    {
+                        "version": None,
+                        "documents": [asdict(r) for r in exc.reports],
+                        "contradictions": [],
+                        "error": str(exc),
+                    },
+                    ensure_ascii=False,
+                )
+            )
+        elif exc.reports:
             print(summary_table(exc.reports))
         print(f"reindex: error: {exc}", file=sys.stderr)
         return 1
@@ -137,10 +178,15 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 1
+    if args.json:
+        print(json.dumps(_as_json(result), ensure_ascii=False))
+        return 0
     print(summary_table(result.reports))
     if result.removed_documents:
         print()
         print(removed_lines(result.removed_documents))
+    print()
+    print(owner_section(result.contradictions))
     print()
     print(_outcome(result))
     return 0
