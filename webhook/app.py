@@ -1,6 +1,7 @@
 """The Flask app Twilio calls: `/voice`, `/dial-done`, `/status`, `/healthz`.
 
-Serve it with `scripts/webhook` (Hypercorn, port 8000) or `hypercorn webhook.app:app`.
+Serve it with `scripts/webhook` (Hypercorn, port 8000) or `hypercorn webhook.asgi:app`
+(both put `webhook.asgi.GuardedWsgi`, the per-route body limits, in front of it).
 `create_app(settings=None)` is the factory; the module attribute `app` (a `LazyApp`) builds
 it from the environment on the first request, so importing this module needs no settings.
 
@@ -39,6 +40,7 @@ from webhook.dispatch import (
     UnconfiguredDispatcher,
 )
 from webhook.fallback import GENERIC_SORRY, fallback_twiml, load_profile_or_none, transfer_twiml
+from webhook.fields import InvalidField, check_form
 from webhook.signature import HEADER, SignatureChecker, public_url
 
 logger = logging.getLogger("webhook")
@@ -103,6 +105,7 @@ def create_app(
     cfg = settings or WebhookSettings.from_env()
     app = Flask("webhook")
     app.config["MAX_CONTENT_LENGTH"] = cfg.max_content_length
+    limits = cfg.route_limits
     ctx = WebhookContext(
         settings=cfg,
         checker=SignatureChecker(auth_token=cfg.twilio_auth_token),
@@ -154,13 +157,18 @@ def create_app(
         return form
 
     def required(form: MultiDict[str, str], *names: str) -> list[str]:
-        values = [(form.get(name) or "").strip() for name in names]
-        missing = [name for name, value in zip(names, values, strict=True) if not value]
-        if missing:
-            abort(400, description=f"missing {', '.join(missing)}")
-        if not CALL_SID.match(values[0]):
-            abort(400, description="CallSid is not a Twilio call SID")
-        return values
+        """The values of `names` (CallSid first), once every field's size and format is
+        checked (`webhook.fields`); aborts 400 naming the field otherwise."""
+        try:
+            check_form(form, required=names)
+        except InvalidField as exc:
+            logger.warning(
+                "refused a signed request with a malformed field",
+                extra={"path": request.path, "detail": exc.field},
+            )
+            abort(400, description=str(exc))
+        assert CALL_SID.match(form[names[0]])
+        return [form[name] for name in names]
 
     def bridge_twiml(call_sid: str, bridge: Bridge) -> str:
         if cfg.transport == "stream":
@@ -256,7 +264,14 @@ def create_app(
             sequence=_int_or_none(form.get("SequenceNumber")),
         )
         logger.info("call status", extra={"call_sid": call_sid, "status": call_status})
-        return Response(status=204)
+        # An empty TwiML answer rather than a bodiless 204: some servers (Hypercorn's own
+        # WSGI wrapper) never start a response that has no body, and Twilio saw 500s.
+        return twiml_response(twiml.empty())
+
+    @app.before_request
+    def body_limit() -> None:
+        # the table `webhook.asgi` enforces in front of the app, again at the form parser
+        request.max_content_length = limits.for_path(request.path).max_bytes
 
     @app.get("/healthz")
     def healthz() -> Any:
@@ -304,7 +319,7 @@ def instance_id(
 
 
 class LazyApp:
-    """The WSGI app `hypercorn webhook.app:app` serves, built on the first request.
+    """The WSGI app `hypercorn webhook.asgi:app` serves, built on the first request.
 
     Importing this module must not need the settings (tests import `create_app`), and
     Hypercorn reads `app` with `eval`, which ignores a module `__getattr__`: hence this small

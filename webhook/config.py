@@ -6,14 +6,19 @@ variables listed in `.env.example` (Twilio, LiveKit and Webhook sections).
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 
 from salon import settings
+from webhook.limits import BodyLimit, RouteLimits
 
 TRANSPORTS = ("sip", "stream")
 MAX_DISPATCH_TIMEOUT = 3.0  # Twilio waits 15 s; the caller must not wait more than this
 DEFAULT_MAX_BODY = 64 * 1024  # a Twilio voice webhook is about 1-2 KiB of form data
+MAX_MAX_BODY = 1024 * 1024  # WEBHOOK_MAX_BODY is for Twilio's forms; uploads get their own route
+DEFAULT_RECEIVE_TIMEOUT = 5.0  # Twilio sends a request at once; a slow client is not Twilio
+MAX_RECEIVE_TIMEOUT = 60.0
 
 
 @dataclass(frozen=True)
@@ -38,6 +43,7 @@ class WebhookSettings:
     salon_db: Path | str | None = None
     salon_profile: Path | str | None = None
     max_content_length: int = DEFAULT_MAX_BODY
+    receive_timeout: float = DEFAULT_RECEIVE_TIMEOUT
 
     def __post_init__(self) -> None:
         if not self.twilio_auth_token:
@@ -52,6 +58,16 @@ class WebhookSettings:
                 "setting LIVEKIT_DISPATCH_TIMEOUT must be a number of seconds in "
                 f"(0, {MAX_DISPATCH_TIMEOUT:g}], got {self.dispatch_timeout!r}"
             )
+        if not 1024 <= self.max_content_length <= MAX_MAX_BODY:
+            raise ValueError(
+                f"setting WEBHOOK_MAX_BODY must be a number of bytes in [1024, {MAX_MAX_BODY}], "
+                f"got {self.max_content_length!r}"
+            )
+        if not 0 < self.receive_timeout <= MAX_RECEIVE_TIMEOUT:
+            raise ValueError(
+                "setting WEBHOOK_RECEIVE_TIMEOUT must be a number of seconds in "
+                f"(0, {MAX_RECEIVE_TIMEOUT:g}], got {self.receive_timeout!r}"
+            )
         if self.public_base_url and not self.public_base_url.startswith(("http://", "https://")):
             raise ValueError(
                 f"setting PUBLIC_BASE_URL must start with https:// or http://, "
@@ -65,6 +81,14 @@ class WebhookSettings:
     @property
     def sip_configured(self) -> bool:
         return bool(self.sip_host)
+
+    @functools.cached_property
+    def route_limits(self) -> RouteLimits:
+        """Every route takes a Twilio-sized body (`WEBHOOK_MAX_BODY`), received within
+        `WEBHOOK_RECEIVE_TIMEOUT`; a route taking uploads adds its own prefix here."""
+        return RouteLimits(
+            default=BodyLimit(max_bytes=self.max_content_length, timeout_s=self.receive_timeout)
+        )
 
     @classmethod
     def from_env(cls) -> WebhookSettings:
@@ -85,4 +109,5 @@ class WebhookSettings:
             salon_db=settings.salon_db_path(),
             salon_profile=settings.salon_profile_path(),
             max_content_length=settings.get_int("WEBHOOK_MAX_BODY", DEFAULT_MAX_BODY),
+            receive_timeout=settings.get_float("WEBHOOK_RECEIVE_TIMEOUT", DEFAULT_RECEIVE_TIMEOUT),
         )

@@ -1,17 +1,26 @@
 """Run the webhook on Hypercorn: `scripts/webhook [--host H] [--port P]`.
 
-Equivalent to `hypercorn webhook.app:app --bind 127.0.0.1:8000`, plus two things that
+Equivalent to `hypercorn webhook.asgi:app --bind 127.0.0.1:8000`, plus two things that
 matter under load: Flask views are synchronous and Hypercorn runs them in its event loop's
 default thread pool (6 threads on a 2-core machine), so a slow LiveKit would queue calls
 behind each other; this runner gives that pool `WEBHOOK_THREADS` threads (128) so every
 caller waits at most the dispatch budget. And log lines carry the call's context
 (CallSid, masked caller, fallback reason), never a phone number in clear.
+
+The Flask app is served through `webhook.asgi.GuardedWsgi`, not Hypercorn's WSGI mode:
+each route's body limit and receive deadline are enforced before anything is buffered or
+the signature checked. Hypercorn bounds the rest: request headers (`HEADER_MAX`) must
+arrive within `WEBHOOK_RECEIVE_TIMEOUT` of the connection opening (its keep-alive timer,
+which also closes idle connections), and a connection silent for `SOCKET_READ_TIMEOUT`
+is dropped whatever it is doing.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import ctypes
+import ctypes.util
 import logging
 import sys
 from concurrent.futures import ThreadPoolExecutor
@@ -21,10 +30,22 @@ from hypercorn.config import Config
 
 from salon import settings
 from webhook.app import create_app
+from webhook.asgi import GuardedWsgi
 from webhook.dispatch import LiveKitDispatcher
 
 CONTEXT_KEYS = ("call_sid", "from_masked", "state", "status", "reason", "detail", "transport")
-HYPERCORN_MAX_BODY = 1024 * 1024  # Flask answers 413 above MAX_CONTENT_LENGTH (64 KiB)
+HEADER_MAX = 16 * 1024  # the request line and headers; Twilio's are about 1 KiB
+# A client waiting for its answer sends nothing: this must exceed the slowest view (/voice
+# waits at most LIVEKIT_DISPATCH_TIMEOUT + 0.5 s) and any route's body timeout.
+SOCKET_READ_TIMEOUT = 30
+# Hypercorn reads a connection's body ahead of the app into a queue of up to this many
+# chunks of up to 64 KiB (its default, 10, lets one connection hold 640 KiB unread).
+APP_QUEUE = 1
+# Twilio speaks HTTP/1.1; an h2c client gets this many streams at once, each within the
+# route's body limit (Hypercorn's default, 100, multiplies what one connection may park).
+H2_STREAMS = 8
+M_MMAP_THRESHOLD = -3  # glibc's mallopt parameter
+BIG_BUFFER = 32 * 1024
 
 
 class ContextFormatter(logging.Formatter):
@@ -44,6 +65,23 @@ def configure_logging(level: int = logging.INFO) -> None:
     handler.setFormatter(ContextFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root.addHandler(handler)
     root.setLevel(level)
+
+
+def give_big_buffers_back() -> None:
+    """Have glibc map blocks of `BIG_BUFFER` and more on their own, so that freeing them
+    gives the memory back to the system. A burst of large bodies (refused, but read in
+    64-256 KiB pieces by asyncio and Hypercorn first) otherwise leaves its peak resident for
+    good: 300 clients each sending 1 MB at once left +127 MB, 300 parking 60 KB +53 MB;
+    with this, +7-8 MB (`python -m webhook.bench_slow`). The webhook's own requests and
+    answers are a few KiB, so nothing it does normally pays for an `mmap`."""
+    libc_name = ctypes.util.find_library("c")
+    if sys.platform != "linux" or not libc_name:
+        return
+    try:
+        mallopt = ctypes.CDLL(libc_name).mallopt
+    except (OSError, AttributeError):  # not glibc (musl has no mallopt)
+        return
+    mallopt(M_MMAP_THRESHOLD, BIG_BUFFER)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -67,9 +105,16 @@ def main(argv: list[str] | None = None) -> int:
         print(f"webhook: error: cannot start: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 1
 
+    give_big_buffers_back()
     config = Config()
     config.bind = [f"{args.host}:{args.port}"]
-    config.wsgi_max_body_size = max(HYPERCORN_MAX_BODY, 2 * app.config["MAX_CONTENT_LENGTH"])
+    cfg = app.extensions["salon_webhook"].settings
+    config.h11_max_incomplete_size = HEADER_MAX
+    config.keep_alive_timeout = cfg.receive_timeout
+    config.read_timeout = max(SOCKET_READ_TIMEOUT, int(cfg.route_limits.longest_timeout_s) + 5)
+    config.max_app_queue_size = APP_QUEUE  # body chunks read ahead of the app
+    config.h2_max_concurrent_streams = H2_STREAMS
+    guarded = GuardedWsgi(app, limits=cfg.route_limits)
     config.accesslog = None
     config.errorlog = logging.getLogger("hypercorn.error")  # through our formatter, once
 
@@ -82,7 +127,7 @@ def main(argv: list[str] | None = None) -> int:
         if isinstance(dispatcher, LiveKitDispatcher):
             dispatcher.use_loop(loop)
         try:
-            await serve(app, config, mode="wsgi")
+            await serve(guarded, config, mode="asgi")  # type: ignore[arg-type]  # ASGI 3
         finally:
             if isinstance(dispatcher, LiveKitDispatcher):
                 await dispatcher.aclose()

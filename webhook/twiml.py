@@ -120,3 +120,8 @@ def hangup() -> str:
     response = VoiceResponse()
     response.hangup()
     return str(response)
+
+
+def empty() -> str:
+    """`<Response />`: nothing to do (the answer to a status callback)."""
+    return str(VoiceResponse())

@@ -18,7 +18,9 @@ def test_settings_are_read_from_the_environment(monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setenv("PUBLIC_BASE_URL", "https://abcd.ngrok-free.app/")
     monkeypatch.setenv("TELEPHONY_TRANSPORT", "STREAM")
     monkeypatch.setenv("LIVEKIT_DISPATCH_TIMEOUT", "2.5")
+    monkeypatch.setenv("WEBHOOK_RECEIVE_TIMEOUT", "2.5")
     cfg = WebhookSettings.from_env()
+    assert cfg.route_limits.for_path("/voice").timeout_s == 2.5
     assert cfg.public_base_url == "https://abcd.ngrok-free.app"
     assert cfg.transport == "stream"
     assert cfg.dispatch_timeout == 2.5
@@ -37,6 +39,10 @@ def test_a_missing_auth_token_names_the_variable(monkeypatch: pytest.MonkeyPatch
         ("dispatch_timeout", 0.0, "LIVEKIT_DISPATCH_TIMEOUT"),
         ("transport", "websocket", "TELEPHONY_TRANSPORT"),
         ("public_base_url", "abcd.ngrok-free.app", "PUBLIC_BASE_URL"),
+        ("max_content_length", 100, "WEBHOOK_MAX_BODY"),
+        ("max_content_length", 20 * 1024 * 1024, "WEBHOOK_MAX_BODY"),
+        ("receive_timeout", 0.0, "WEBHOOK_RECEIVE_TIMEOUT"),
+        ("receive_timeout", 600.0, "WEBHOOK_RECEIVE_TIMEOUT"),
     ],
 )
 def test_an_invalid_setting_is_refused_naming_it(field: str, value: object, variable: str) -> None:
@@ -69,7 +75,10 @@ def test_the_module_app_is_built_from_the_environment_on_first_request(
     assert status == "200 OK" and b'"status":"ok"' in body
     assert isinstance(lazy.get(), Flask) and lazy.get() is lazy.get()
     lazy.get().extensions["salon_webhook"].close()
-    assert isinstance(app_module.app, LazyApp)  # what `hypercorn webhook.app:app` loads
+    assert isinstance(app_module.app, LazyApp)
+    from webhook import asgi
+
+    assert asgi.app.wsgi_app is app_module.app  # what `hypercorn webhook.asgi:app` serves
 
 
 def test_a_misconfigured_module_app_still_answers_twilio_in_french(
