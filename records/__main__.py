@@ -90,6 +90,7 @@ def _print_recent(store: CallRecords, args: argparse.Namespace) -> None:
         print(
             f"#{rec.id:<5} {_fmt_time(rec.started_at)}  {rec.call_sid or '-':<36}  "
             f"{mask(rec.caller) or 'masqué':<14}  {rec.intent or '-':<9}  {rec.outcome}"
+            + (f"  ({rec.failure})" if rec.failure else "")
         )
 
 

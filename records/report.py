@@ -29,6 +29,7 @@ OUTCOME_FR = {
     "transferred": "appel transféré au salon",
     "message": "message à traiter",
     "abandoned": "appel interrompu",
+    "failed": "appel non traité (panne de l'assistante), à rappeler",
 }
 ROLE_FR = {"caller": "Appelant", "agent": "Assistante"}
 
@@ -60,6 +61,8 @@ def transcript_email(record: CallRecord, profile: SalonProfile) -> tuple[str, st
         f"Demande : {INTENT_FR.get(record.intent or '', 'non déterminée')}",
         f"Issue : {outcome}",
     ]
+    if record.failure:
+        lines.append(f"Incident : {record.failure}")
     if record.tools_used:
         lines.append(f"Actions de l'assistante : {', '.join(dict.fromkeys(record.tools_used))}")
     if record.messages:

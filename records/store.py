@@ -127,11 +127,12 @@ class CallRecords:
                 record.intent,
                 record.outcome,
                 json.dumps(record.tools_used, ensure_ascii=False),
+                record.failure,
             )
             if row is None:
                 cur = conn.execute(
                     "INSERT INTO call_records (call_sid, caller, called, started_at, ended_at,"
-                    " intent, outcome, tools_used) VALUES (?,?,?,?,?,?,?,?)",
+                    " intent, outcome, tools_used, failure) VALUES (?,?,?,?,?,?,?,?,?)",
                     values,
                 )
                 call_id = int(cur.lastrowid or 0)
@@ -139,7 +140,7 @@ class CallRecords:
                 call_id = int(row["id"])
                 conn.execute(
                     "UPDATE call_records SET call_sid=?, caller=?, called=?, started_at=?,"
-                    " ended_at=?, intent=?, outcome=?, tools_used=? WHERE id=?",
+                    " ended_at=?, intent=?, outcome=?, tools_used=?, failure=? WHERE id=?",
                     (*values, call_id),
                 )
                 for table in ("call_transcript", "call_turn_metrics", "call_messages"):
@@ -269,6 +270,7 @@ class CallRecords:
             intent=row["intent"],
             outcome=row["outcome"],
             tools_used=list(json.loads(row["tools_used"] or "[]")),
+            failure=row["failure"],
             transcript=transcript,
             metrics=metrics,
             knowledge_gaps=gaps,

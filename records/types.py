@@ -15,7 +15,14 @@ from salon import utc as salon_utc
 from salon.phone import mask
 
 Outcome = Literal[
-    "answered", "booked", "changed", "cancelled", "transferred", "message", "abandoned"
+    "answered",
+    "booked",
+    "changed",
+    "cancelled",
+    "transferred",
+    "message",
+    "abandoned",
+    "failed",
 ]
 OUTCOMES: tuple[str, ...] = (
     "answered",
@@ -25,6 +32,7 @@ OUTCOMES: tuple[str, ...] = (
     "transferred",
     "message",
     "abandoned",
+    "failed",  # the agent could not carry the call (see `CallRecord.failure`)
 )
 INTENTS: tuple[str, ...] = ("booking", "change", "cancel", "question", "other")
 METRIC_NAMES = ("e2e", "llm_ttft", "tts_ttfb", "end_of_turn_delay", "hook_delay")
@@ -124,6 +132,7 @@ class CallRecord:
     knowledge_gaps: list[str] = field(default_factory=list)
     metrics: list[TurnMetrics] = field(default_factory=list)
     messages: list[TakenMessage] = field(default_factory=list)
+    failure: str | None = None  # why the agent failed (e.g. unreachable LLM), else None
     id: int | None = None
 
     def __post_init__(self) -> None:
@@ -150,6 +159,7 @@ class CallRecord:
             "duration_s": self.duration_seconds,
             "intent": self.intent,
             "outcome": self.outcome,
+            "failure": self.failure,
             "tools_used": list(self.tools_used),
             "transcript_lines": len(self.transcript),
             "knowledge_gaps": len(self.knowledge_gaps),

@@ -421,3 +421,13 @@ def m002_utc_text_with_z(conn: sqlite3.Connection) -> None:
             "state database: some text instants were not dates and were left as they are",
             extra={"count": unreadable},
         )
+
+
+@migration
+def m003_call_failure(conn: sqlite3.Connection) -> None:
+    """`call_records.failure`: why the agent could not carry the call (e.g. the language
+    model was unreachable), NULL when nothing failed. Such a call's outcome is "failed"
+    unless something stronger happened first (a booking, a transfer)."""
+    columns = {row[1] for row in conn.execute("PRAGMA table_info(call_records)")}
+    if "failure" not in columns:
+        conn.execute("ALTER TABLE call_records ADD COLUMN failure TEXT")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
@@ -332,3 +333,43 @@ def test_transcript_and_metrics_come_from_a_livekit_chat_history() -> None:
             at=metrics[0].at,
         )
     ]
+
+
+# ---------------------------------------------------------------- a call the agent could not carry
+
+
+def test_a_failed_call_keeps_its_reason_in_the_store_the_listing_and_the_email(
+    store: CallRecords, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    reason = "modèle de langue injoignable : APIConnectionError (ConnectError: refused)"
+    store.save(_record("CA-9", outcome="failed", failure=reason, messages=[]))
+    stored = store.get("CA-9")
+    assert stored is not None and (stored.outcome, stored.failure) == ("failed", reason)
+    store.save(_record("CA-1"))  # an ordinary call has no failure
+    assert store.get("CA-1").failure is None  # type: ignore[union-attr]
+    assert stored.redacted()["failure"] == reason
+    code, out, _ = _cli(tmp_path, capsys, "--recent", "5")
+    assert code == 0 and f"failed  ({reason})" in out
+    subject, body = transcript_email(stored, load_profile())
+    assert "appel non traité (panne de l'assistante), à rappeler" in subject
+    assert f"Incident : {reason}" in body
+
+
+def test_a_database_from_before_the_failure_column_is_upgraded_keeping_its_calls(
+    tmp_path: Path,
+) -> None:
+    from salon import migrations, state_db
+
+    path = tmp_path / "old.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    migrations.migrate(conn, migrations=migrations.MIGRATIONS[:2])  # the schema before
+    conn.execute(
+        "INSERT INTO call_records (call_sid, started_at, outcome) "
+        "VALUES ('CA-old', '2026-12-01T13:30:00Z', 'answered')"
+    )
+    conn.close()
+    store = CallRecords(conn=state_db.connect(path))  # opening upgrades it
+    old = store.get("CA-old")
+    assert old is not None and old.outcome == "answered" and old.failure is None
+    store.save(_record("CA-new", outcome="failed", failure="panne"))
+    assert store.get("CA-new").failure == "panne"  # type: ignore[union-attr]
