@@ -30,11 +30,12 @@ _INTENT_RANK = {"other": 0, "question": 1, "booking": 2, "change": 3, "cancel": 
 _OUTCOME_RANK = {
     "abandoned": 0,
     "answered": 1,
-    "message": 2,
-    "transferred": 3,
-    "cancelled": 4,
-    "changed": 4,
-    "booked": 4,
+    "failed": 2,  # the agent broke down (see `CallContext.failure`); anything done wins
+    "message": 3,
+    "transferred": 4,
+    "cancelled": 5,
+    "changed": 5,
+    "booked": 5,
 }
 
 
@@ -68,6 +69,7 @@ class CallContext:
     messages: list[TakenMessage] = field(default_factory=list)  # taken for the salon
     transfer_requested: bool = False
     llm_down: bool = False  # the caller already heard the "technical problem" apology
+    failure: str | None = None  # why the agent could not carry the call, for the record
     ended: bool = False
 
     def note_intent(self, intent: str) -> None:

@@ -17,6 +17,7 @@ from livekit.agents.voice.events import ErrorEvent
 
 from agent import persona
 from agent.call_context import CallChannel, CallContext
+from agent.llm_errors import failure_reason, quiet_provider_tracebacks
 from agent.messaging import code_sender, drain_soon
 from booking import Calendar
 from notify.outbox import Outbox
@@ -77,7 +78,10 @@ def watch_session(call: CallContext, session: AgentSession) -> None:
     """When the language model fails for good, apologise once (and transfer if possible).
 
     The transcript and per-turn latencies are read from the session history when the
-    call ends (`records.types.from_history`), not collected here."""
+    call ends (`records.types.from_history`), not collected here. LiveKit's own
+    traceback of the failure is dropped (`agent.llm_errors`): one line is logged, and
+    the call record says "failed" with the reason."""
+    quiet_provider_tracebacks()
 
     def on_error(ev: ErrorEvent) -> None:
         error = ev.error
@@ -86,7 +90,10 @@ def watch_session(call: CallContext, session: AgentSession) -> None:
         if call.llm_down:
             return
         call.llm_down = True
-        logger.error("language model unavailable; apologising to the caller")
+        call.failure = failure_reason(error.error)
+        call.set_outcome("failed")
+        logger.error("language model unavailable; apologising to the caller",
+                     extra={"reason": call.failure})  # fmt: skip
         can_transfer = bool(call.call_sid and call.profile.transfer_number)
         handle = session.say(
             LLM_DOWN + (LLM_DOWN_TRANSFER if can_transfer else LLM_DOWN_CALL_BACK),
@@ -176,6 +183,7 @@ def build_record(
         knowledge_gaps=list(call.knowledge_gaps),
         metrics=metrics,
         messages=list(call.messages),
+        failure=call.failure,
     )
 
 

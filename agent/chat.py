@@ -21,11 +21,13 @@ import logging
 import sys
 from typing import TextIO
 
-from agent.retrieval import BudgetedRetriever, RagOptions, open_knowledge_base
+from agent.config import AgentSettings
+from agent.retrieval import BudgetedRetriever, open_knowledge_base
 from agent.sim import CallerInput
 from agent.textcall import TextCall, Turn
-from salon import settings, state_db
+from salon import state_db
 from salon.profile import ProfileError, load_profile
+from salon.settings import MissingSetting
 
 logger = logging.getLogger("agent")
 
@@ -38,6 +40,7 @@ def _print_turn(turn: Turn, out: TextIO) -> None:
 
 async def run_chat(
     *,
+    settings: AgentSettings,
     db: str | None,
     caller: str | None,
     lines: TextIO,
@@ -50,11 +53,12 @@ async def run_chat(
     from agent.session import build_text_session, cloud_llm
 
     profile = load_profile()
-    model = cloud_llm()  # raises MissingSetting naming OPENAI_API_KEY
+    model = cloud_llm(settings)  # raises MissingSetting naming OPENAI_API_KEY
     conn = state_db.connect()
-    rag = RagOptions.from_env()
-    retriever = BudgetedRetriever(open_knowledge_base(db), options=rag)
-    call = calls.open_call(profile=profile, conn=conn, caller=caller, channel="chat")
+    retriever = BudgetedRetriever(open_knowledge_base(db), options=settings.rag)
+    call = calls.open_call(
+        profile=profile, conn=conn, caller=caller, channel="chat", settings=settings
+    )
     caller_input = CallerInput()
     agent = build_receptionist(call=call, retriever=retriever, caller_input=caller_input)
     session = build_text_session(model=model, call=call)
@@ -82,6 +86,11 @@ async def run_chat(
 
 
 def main(argv: list[str] | None = None) -> int:
+    try:
+        config = AgentSettings.from_env()  # once, for the whole conversation
+    except ValueError as exc:  # a malformed setting, named in the message
+        print(f"chat: error: {exc}", file=sys.stderr)
+        return 1
     parser = argparse.ArgumentParser(
         prog="scripts/chat",
         description="Talk to the receptionist in text, through the same turn path as a call.",
@@ -96,7 +105,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--db", help="knowledge-base directory (default: KB_DB or data/kb)")
     parser.add_argument(
         "--caller",
-        default=settings.get("CHAT_CALLER"),
+        default=config.chat_caller,
         help="the caller's phone number, as the phone network would give it (CHAT_CALLER)",
     )
     parser.add_argument(
@@ -112,6 +121,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return asyncio.run(
             run_chat(
+                settings=config,
                 db=args.db,
                 caller=args.caller,
                 lines=sys.stdin,
@@ -120,7 +130,7 @@ def main(argv: list[str] | None = None) -> int:
                 turn_timeout=args.turn_timeout,
             )
         )
-    except (settings.MissingSetting, ProfileError) as exc:
+    except (MissingSetting, ProfileError) as exc:
         print(f"chat: error: {exc}", file=sys.stderr)
         return 1
     except TimeoutError as exc:

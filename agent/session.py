@@ -1,4 +1,4 @@
-"""Building the `AgentSession`: speech, language and voice models from settings.
+"""Building the `AgentSession`: speech, language and voice models from `AgentSettings`.
 
 Production: Deepgram `STT_MODEL` (nova-3) in `STT_LANGUAGE` (fr) with the salon's service
 names as key terms, OpenAI `LLM_MODEL` (gpt-4o-mini) honouring `OPENAI_BASE_URL`,
@@ -17,9 +17,9 @@ from livekit.agents import AgentSession, llm
 from livekit.agents.types import NOT_GIVEN
 
 from agent.call_context import CallContext
+from agent.config import AgentSettings
 from agent.retrieval import RagOptions
 from agent.sim import PlaceholderSTT
-from salon import settings
 from salon.profile import SalonProfile
 
 logger = logging.getLogger("agent")
@@ -61,40 +61,39 @@ def keyterms(profile: SalonProfile) -> list[str]:
     return list(seen.values())
 
 
-def cloud_llm() -> llm.LLM:
+def cloud_llm(settings: AgentSettings) -> llm.LLM:
     """OpenAI chat model; any OpenAI-compatible server through `OPENAI_BASE_URL`."""
     from livekit.plugins import openai
 
     return openai.LLM(
-        model=settings.get("LLM_MODEL", "gpt-4o-mini") or "gpt-4o-mini",
-        api_key=settings.require("OPENAI_API_KEY", "the agent's language model"),
-        base_url=settings.get("OPENAI_BASE_URL") or NOT_GIVEN,
-        temperature=settings.get_float("LLM_TEMPERATURE", 0.4),
+        model=settings.llm_model,
+        api_key=settings.require("OPENAI_API_KEY"),
+        base_url=settings.openai_base_url or NOT_GIVEN,
+        temperature=settings.llm_temperature,
     )
 
 
-def cloud_stt(profile: SalonProfile) -> Any:
+def cloud_stt(profile: SalonProfile, settings: AgentSettings) -> Any:
     from livekit.plugins import deepgram
 
     return deepgram.STT(
-        model=settings.get("STT_MODEL", "nova-3") or "nova-3",
-        language=settings.get("STT_LANGUAGE", "fr") or "fr",
+        model=settings.stt_model,
+        language=settings.stt_language,
         keyterm=keyterms(profile),
-        api_key=settings.require("DEEPGRAM_API_KEY", "speech recognition"),
+        api_key=settings.require("DEEPGRAM_API_KEY"),
     )
 
 
-def cloud_tts() -> Any:
+def cloud_tts(settings: AgentSettings) -> Any:
     from livekit.plugins import elevenlabs
 
     options: dict[str, Any] = {
-        "model": settings.get("TTS_MODEL", "eleven_flash_v2_5") or "eleven_flash_v2_5",
-        "language": settings.get("TTS_LANGUAGE", "fr") or "fr",
-        "api_key": settings.require("ELEVEN_API_KEY", "speech synthesis"),
+        "model": settings.tts_model,
+        "language": settings.tts_language,
+        "api_key": settings.require("ELEVEN_API_KEY"),
     }
-    voice = settings.get("TTS_VOICE_ID")
-    if voice:
-        options["voice_id"] = voice
+    if settings.tts_voice_id:
+        options["voice_id"] = settings.tts_voice_id
     return elevenlabs.TTS(**options)
 
 
@@ -104,9 +103,9 @@ def load_vad() -> Any:
     return silero.VAD.load()
 
 
-def load_turn_detector() -> Any:
+def load_turn_detector(settings: AgentSettings) -> Any:
     """The local multilingual end-of-turn model (`TURN_DETECTOR=v1-mini`), or "vad"."""
-    version = settings.get("TURN_DETECTOR", "v1-mini") or "v1-mini"
+    version = settings.turn_detector
     if version in ("vad", "stt"):
         return version
     from livekit.agents import inference
@@ -127,20 +126,24 @@ def build_voice_session(
     call: CallContext,
     vad: Any,
     turn_detector: Any,
-    rag: RagOptions,
+    settings: AgentSettings,
+    rag: RagOptions | None = None,
 ) -> AgentSession:
-    """The production session: cloud STT/LLM/TTS, prewarmed VAD and turn detector."""
+    """The production session: cloud STT/LLM/TTS, prewarmed VAD and turn detector.
+
+    `rag` defaults to `settings.rag` (the benchmark passes others)."""
+    rag = rag or settings.rag
     return AgentSession(
-        stt=cloud_stt(profile),
-        llm=cloud_llm(),
-        tts=cloud_tts(),
+        stt=cloud_stt(profile, settings),
+        llm=cloud_llm(settings),
+        tts=cloud_tts(settings),
         vad=vad,
         userdata=call,
         turn_handling={
             "turn_detection": turn_detector,
             "endpointing": {
-                "min_delay": settings.get_float("ENDPOINTING_MIN_DELAY", 0.4),
-                "max_delay": settings.get_float("ENDPOINTING_MAX_DELAY", 3.0),
+                "min_delay": settings.endpointing_min_delay,
+                "max_delay": settings.endpointing_max_delay,
             },
             "preemptive_generation": {"enabled": rag.preemptive_generation},
         },

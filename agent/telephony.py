@@ -17,8 +17,8 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from agent.call_context import CallContext
+from agent.config import AgentSettings
 from records import transfers
-from salon import settings
 
 logger = logging.getLogger("agent")
 HANGUP_GRACE_S = 0.5
@@ -28,10 +28,6 @@ _background: set[asyncio.Task[Any]] = set()
 def transfer_twiml(number: str, *, caller_id: str | None = None) -> str:
     attr = f' callerId="{escape(caller_id)}"' if caller_id else ""
     return f"<Response><Dial{attr}>{escape(number)}</Dial></Response>"
-
-
-def twilio_configured() -> bool:
-    return bool(settings.get("TWILIO_ACCOUNT_SID") and settings.get("TWILIO_AUTH_TOKEN"))
 
 
 async def transfer_call(call: CallContext, *, reason: str, context: Any = None) -> str:
@@ -47,32 +43,37 @@ async def transfer_call(call: CallContext, *, reason: str, context: Any = None) 
         logger.info("transfer requested outside a phone call; recorded only")
         return "recorded"
     transfers.request_transfer(call.conn, call_sid=call.call_sid, reason=reason)
-    if twilio_configured():
+    settings = call.settings
+    if settings.twilio_configured:
         try:
-            await _redirect_parent_call(call.call_sid, number, caller_id=call.called)
+            await _redirect_parent_call(
+                call.call_sid, number, caller_id=call.called, settings=settings
+            )
             return "twilio-rest"  # Twilio moves the caller; the SIP leg and room end by themselves
         except Exception as exc:
-            if transport() != "sip":
+            if settings.transport != "sip":
                 raise
             logger.warning(
                 "Twilio REST transfer failed; falling back to the <Dial> action",
                 extra={"error": repr(exc)},
             )
-    elif transport() != "sip":
+    elif settings.transport != "sip":
         raise RuntimeError("the stream route needs Twilio REST credentials to transfer")
     # the <Dial> ends when the agent leaves; its action URL (/dial-done) dials the human
     _schedule_hangup(context)
     return "dial-action"
 
 
-def transport() -> str:
-    return (settings.get("TELEPHONY_TRANSPORT", "sip") or "sip").lower()
-
-
-async def _redirect_parent_call(call_sid: str, number: str, *, caller_id: str | None) -> None:
+async def _redirect_parent_call(
+    call_sid: str, number: str, *, caller_id: str | None, settings: AgentSettings
+) -> None:
     from notify.twilio_messages import close_twilio_client, make_twilio_client
 
-    client = make_twilio_client()
+    client = make_twilio_client(
+        account_sid=settings.twilio_account_sid,
+        auth_token=settings.twilio_auth_token,
+        base_url=settings.twilio_api_base_url,
+    )
     try:
         await client.calls(call_sid).update_async(twiml=transfer_twiml(number, caller_id=caller_id))
     finally:

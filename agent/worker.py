@@ -4,7 +4,8 @@
 salon profile and the knowledge-base retriever. Each job is one phone call, dispatched
 explicitly by name (`AGENT_NAME`) by the webhook with metadata `{call_sid, from, to}`;
 the SIP participant's attributes are the fallback. The agent waits for the caller
-before greeting, and writes the call record when the call ends.
+before greeting, and writes the call record when the call ends. The settings are read once,
+when the process starts (`SETTINGS`), and handed to every call.
 """
 
 from __future__ import annotations
@@ -14,16 +15,21 @@ import json
 import logging
 import sys
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from livekit import rtc
-from livekit.agents import AgentServer, JobContext, JobProcess, cli
+from livekit.agents import AgentServer, AgentSession, JobContext, JobProcess, cli
 
 # LiveKit plugins register themselves on import and must do so on the main thread (job
 # processes and console mode run the prewarm and the job in other threads).
 from livekit.plugins import deepgram, elevenlabs, openai, silero  # noqa: F401
 
-from salon import settings, state_db
+from agent.config import AgentSettings
+from salon import state_db
+
+if TYPE_CHECKING:
+    from agent.call_context import CallContext
+    from agent.receptionist import Receptionist
 
 logger = logging.getLogger("agent")
 
@@ -76,29 +82,32 @@ def prewarm(proc: JobProcess) -> None:
         importlib.import_module(module)
     proc.userdata["profile"] = load_profile()
     proc.userdata["vad"] = load_vad()
-    proc.userdata["turn_detector"] = load_turn_detector()
+    proc.userdata["turn_detector"] = load_turn_detector(SETTINGS)
     proc.userdata["kb"] = open_knowledge_base()
 
 
+SETTINGS = AgentSettings.from_env()
 server = AgentServer(
-    num_idle_processes=settings.get_int("AGENT_IDLE_PROCESSES", 1),
-    job_memory_warn_mb=settings.get_float("AGENT_MEMORY_WARN_MB", 700),
+    num_idle_processes=SETTINGS.idle_processes,
+    job_memory_warn_mb=SETTINGS.memory_warn_mb,
 )
 server.setup_fnc = prewarm
 
 
 @dataclass
 class PreparedCall:
-    call: Any  # agent.call_context.CallContext
-    agent: Any  # agent.receptionist.Receptionist
-    session: Any  # livekit.agents.AgentSession
+    call: CallContext
+    agent: Receptionist
+    session: AgentSession
 
 
-async def prepare_call(ctx: JobContext) -> PreparedCall:
-    """Wait for the caller, then build the call, the receptionist and the session."""
+async def prepare_call(ctx: JobContext, settings: AgentSettings | None = None) -> PreparedCall:
+    """Wait for the caller, then build the call, the receptionist and the session
+    (with the process's `SETTINGS` unless others are given)."""
+    settings = settings or SETTINGS
     from agent import calls
     from agent.receptionist import build_receptionist
-    from agent.retrieval import BudgetedRetriever, RagOptions
+    from agent.retrieval import BudgetedRetriever
     from agent.session import build_voice_session
 
     profile = ctx.proc.userdata["profile"]
@@ -115,17 +124,17 @@ async def prepare_call(ctx: JobContext) -> PreparedCall:
         caller=identity.caller,
         called=identity.called,
         call_sid=identity.call_sid,
+        settings=settings,
     )
-    rag = RagOptions.from_env()
     agent = build_receptionist(
-        call=call, retriever=BudgetedRetriever(ctx.proc.userdata["kb"], options=rag)
+        call=call, retriever=BudgetedRetriever(ctx.proc.userdata["kb"], options=settings.rag)
     )
     session = build_voice_session(
         profile=profile,
         call=call,
         vad=ctx.proc.userdata["vad"],
         turn_detector=ctx.proc.userdata["turn_detector"],
-        rag=rag,
+        settings=settings,
     )
     calls.watch_session(call, session)
 
@@ -138,7 +147,7 @@ async def prepare_call(ctx: JobContext) -> PreparedCall:
     return PreparedCall(call=call, agent=agent, session=session)
 
 
-@server.rtc_session(agent_name=settings.get("AGENT_NAME", "salon-receptionist") or "")
+@server.rtc_session(agent_name=SETTINGS.agent_name)
 async def entrypoint(ctx: JobContext) -> None:
     from agent import calls
 
@@ -147,30 +156,13 @@ async def entrypoint(ctx: JobContext) -> None:
     prepared.session.say(calls.greeting_for(prepared.call), allow_interruptions=True)
 
 
-REQUIRED = {
-    "LIVEKIT_URL": "the LiveKit server (wss://<project>.livekit.cloud)",
-    "LIVEKIT_API_KEY": "LiveKit credentials",
-    "LIVEKIT_API_SECRET": "LiveKit credentials",
-    "OPENAI_API_KEY": "the agent's language model",
-    "DEEPGRAM_API_KEY": "speech recognition",
-    "ELEVEN_API_KEY": "speech synthesis",
-}
-
-
-def missing_settings(command: str | None) -> list[str]:
-    """Settings a command needs that are unset (`console` needs no LiveKit server)."""
-    if command not in ("start", "dev", "console", "connect"):
-        return []
-    names = [n for n in REQUIRED if command != "console" or not n.startswith("LIVEKIT_")]
-    return [name for name in names if not settings.get(name)]
-
-
-def main(argv: list[str] | None = None) -> None:
+def main(argv: list[str] | None = None, *, settings: AgentSettings | None = None) -> None:
+    """`python -m agent start|dev|console|…`; stops with one line per missing setting."""
     args = sys.argv[1:] if argv is None else argv
-    missing = missing_settings(args[0] if args else None)
+    missing = (settings or SETTINGS).missing_for(args[0] if args else None)
     if missing:
-        for name in missing:
-            print(f"agent: error: missing setting {name} ({REQUIRED[name]})", file=sys.stderr)
+        for name, purpose in missing:
+            print(f"agent: error: missing setting {name} ({purpose})", file=sys.stderr)
         print("agent: every setting is listed in .env.example", file=sys.stderr)
         raise SystemExit(1)
     cli.run_app(server)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from agent.config import AgentSettings
 from agent.session import cloud_llm
 from kb.types import Passage, SearchResult
 from tests.agent.harness import make_call_context
@@ -42,8 +43,8 @@ async def test_a_price_question_gets_a_short_warm_grounded_answer(tmp_path: Path
     from agent.retrieval import BudgetedRetriever, RagOptions
 
     call = make_call_context(tmp_path, caller="+33612345678")
-    model = cloud_llm()
-    judge = cloud_llm()
+    model = cloud_llm(AgentSettings.from_env())
+    judge = cloud_llm(AgentSettings.from_env())
     agent = build_receptionist(
         call=call, retriever=BudgetedRetriever(PriceKB(), options=RagOptions(mode="llm_node"))
     )
@@ -83,14 +84,14 @@ async def test_a_question_the_documents_do_not_answer_is_not_made_up(tmp_path: P
     agent = build_receptionist(
         call=call, retriever=BudgetedRetriever(EmptyKB(), options=RagOptions(mode="llm_node"))
     )
-    async with AgentSession(llm=cloud_llm(), userdata=call) as session:
+    async with AgentSession(llm=cloud_llm(AgentSettings.from_env()), userdata=call) as session:
         await session.start(agent)
         result = await session.run(user_input="Vous faites les extensions de cils ?")
         await (
             result.expect.next_event()
             .is_message(role="assistant")
             .judge(
-                cloud_llm(),
+                cloud_llm(AgentSettings.from_env()),
                 intent=(
                     "Says in French, warmly, that it does not have this information, without "
                     "claiming the salon does or does not offer eyelash extensions, and offers "

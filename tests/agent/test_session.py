@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from agent.call_context import CallContext
+from agent.config import AgentSettings
 from agent.retrieval import RagOptions
 from agent.session import build_voice_session, keyterms, load_turn_detector
 from salon import state_db
@@ -43,7 +44,12 @@ async def test_the_voice_session_uses_the_configured_models_and_french_speech(
     profile = load_profile()
     call = CallContext(profile=profile, conn=state_db.connect(tmp_path / "s.db"))
     session = build_voice_session(
-        profile=profile, call=call, vad=None, turn_detector="stt", rag=RagOptions(mode=mode)
+        profile=profile,
+        call=call,
+        vad=None,
+        turn_detector="stt",
+        settings=AgentSettings.from_env(),
+        rag=RagOptions(mode=mode),
     )
     assert session.llm is not None and session.llm.model == "gpt-4o-mini"
     stt = session.stt
@@ -68,13 +74,17 @@ async def test_a_missing_key_names_the_variable(
     call = CallContext(profile=profile, conn=state_db.connect(tmp_path / "s.db"))
     with pytest.raises(Exception, match="DEEPGRAM_API_KEY"):
         build_voice_session(
-            profile=profile, call=call, vad=None, turn_detector="stt", rag=RagOptions()
+            profile=profile,
+            call=call,
+            vad=None,
+            turn_detector="stt",
+            settings=AgentSettings.from_env(),
         )
 
 
 def test_the_turn_detector_is_the_local_multilingual_model(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("TURN_DETECTOR", raising=False)
-    detector = load_turn_detector()
+    detector = load_turn_detector(AgentSettings.from_env())
     assert detector.model == "turn-detector-v1-mini"
 
 

@@ -8,6 +8,7 @@ from types import SimpleNamespace
 
 import pytest
 
+from agent.config import AgentSettings
 from agent.retrieval import PendingKnowledgeBase
 from agent.worker import call_identity, prewarm, server
 from salon import settings
@@ -68,7 +69,7 @@ def test_starting_without_credentials_names_each_missing_setting(
     monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
     monkeypatch.setenv("ELEVEN_API_KEY", "el-test")
     with pytest.raises(SystemExit) as exited:
-        main(["start"])
+        main(["start"], settings=AgentSettings.from_env())
     assert exited.value.code == 1
     err = capsys.readouterr().err
     assert "LIVEKIT_URL" in err and "LIVEKIT_API_KEY" in err and "DEEPGRAM_API_KEY" in err
@@ -122,7 +123,7 @@ async def test_a_job_becomes_a_call_with_the_dispatched_identity_and_a_saved_rec
         {"sip.phoneNumber": "+33700000000"},
         {"profile": load_profile(), "vad": load_vad(), "turn_detector": "stt", "kb": None},
     )
-    prepared = await prepare_call(job)  # type: ignore[arg-type]
+    prepared = await prepare_call(job, AgentSettings.from_env())  # type: ignore[arg-type]
     assert job.events == ["connect", "caller joined"]
     call = prepared.call
     assert (call.call_sid, call.caller, call.called) == ("CA42", "+33612345678", "+33478421890")
@@ -153,7 +154,7 @@ async def test_console_mode_does_not_wait_for_a_caller(
         monkeypatch.setenv(name, value)
     userdata = {"profile": load_profile(), "vad": None, "turn_detector": "stt", "kb": None}
     job = FakeJob("", {}, userdata, fake=True)
-    prepared = await prepare_call(job)  # type: ignore[arg-type]
+    prepared = await prepare_call(job, AgentSettings.from_env())  # type: ignore[arg-type]
     assert job.events == []
     assert prepared.call.caller is None and prepared.call.call_sid is None
     await job.shutdown[0]("console closed")

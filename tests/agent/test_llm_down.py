@@ -1,0 +1,137 @@
+"""Integration tier: an unreachable language model, through the real turn path.
+
+The real OpenAI plugin points at a closed port on 127.0.0.1. The caller must hear the
+apology, the logs must hold one line (not LiveKit's hundred-line traceback), and the call
+record must say "failed" with the reason, not "answered". Then the same as a user sees it:
+the text mode (`scripts/chat`) against the closed port prints the apology and one line
+on stderr.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from livekit.plugins import openai
+
+from agent import calls
+from agent.receptionist import build_receptionist
+from agent.retrieval import BudgetedRetriever, RagOptions
+from agent.session import build_text_session
+from agent.sim import CallerInput
+from agent.textcall import TextCall
+from notify.outbox import Outbox
+from records.store import CallRecords
+from salon import state_db
+from salon.profile import load_profile
+from tests.agent.harness import FakeKB
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+async def test_an_unreachable_llm_gives_the_apology_one_log_line_and_a_failed_record(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    profile = load_profile()
+    conn = state_db.connect(tmp_path / "salon.db")
+    call = calls.open_call(
+        profile=profile, conn=conn, caller="+33612345678", outbox=Outbox(conn=conn)
+    )
+    model = openai.LLM(
+        model="gpt-4o-mini", base_url=f"http://127.0.0.1:{_closed_port()}/v1", api_key="sk-x"
+    )
+    caller = CallerInput()
+    agent = build_receptionist(
+        call=call, retriever=BudgetedRetriever(FakeKB(), options=RagOptions()), caller_input=caller
+    )
+    session = build_text_session(model=model, call=call)
+    calls.watch_session(call, session)
+    await session.start(agent)
+    text_call = TextCall(session=session, caller_input=caller)
+    caplog.set_level(logging.INFO)
+    try:
+        turn = await text_call.send("Vous êtes ouverts samedi ?", timeout=30)
+    finally:
+        await text_call.aclose()
+        await calls.finish_call(call, session=session)
+        await calls.release_call(call)
+        await model.aclose()
+    assert turn.replies == [calls.LLM_DOWN + calls.LLM_DOWN_CALL_BACK]
+    errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert [(r.name, r.getMessage()) for r in errors] == [
+        ("agent", "language model unavailable; apologising to the caller")
+    ]
+    assert not any(r.exc_info for r in caplog.records)  # no traceback anywhere
+    assert "injoignable" in errors[0].reason  # type: ignore[attr-defined]
+    assert call.record_id is not None
+    stored = CallRecords(conn=conn).get_by_id(call.record_id)
+    conn.close()
+    assert stored is not None and stored.outcome == "failed"
+    assert stored.failure is not None and "ConnectError" in stored.failure
+    assert [line.text for line in stored.transcript if line.role == "caller"] == [
+        "Vous êtes ouverts samedi ?"
+    ]
+
+
+def test_a_bug_in_the_inference_task_keeps_its_traceback(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Only provider failures are quietened: our own errors stay fully logged."""
+    from livekit.agents import APIConnectionError
+
+    from agent.llm_errors import quiet_provider_tracebacks
+
+    quiet_provider_tracebacks()
+    quiet_provider_tracebacks()  # idempotent
+    livekit = logging.getLogger("livekit.agents")
+    assert len([f for f in livekit.filters if type(f).__name__ == "_ProviderFailureFilter"]) == 1
+    caplog.set_level(logging.INFO)
+    for error in (APIConnectionError("down"), KeyError("slot")):
+        try:
+            raise error
+        except Exception:
+            livekit.exception("Error in _llm_inference_task")
+    kept = [r for r in caplog.records if r.name == "livekit.agents"]
+    assert len(kept) == 1 and kept[0].exc_info and kept[0].exc_info[0] is KeyError
+
+
+def test_chat_against_an_unreachable_llm_prints_the_apology_and_one_line(
+    tmp_path: Path,
+) -> None:
+    env = dict(os.environ)
+    env.update(
+        OPENAI_BASE_URL=f"http://127.0.0.1:{_closed_port()}/v1",
+        OPENAI_API_KEY="sk-test",
+        SALON_DB=str(tmp_path / "salon.db"),
+        KB_DB=str(tmp_path / "kb"),
+    )
+    result = subprocess.run(  # what scripts/chat runs, without the environment check
+        [sys.executable, "-m", "agent.chat", "--caller", "06 12 34 56 78"],
+        input="Vous êtes ouverts samedi ?\n",
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    replies = result.stdout.strip().splitlines()
+    assert replies[-1] == "agent: " + calls.LLM_DOWN + calls.LLM_DOWN_CALL_BACK
+    assert result.stderr.strip().splitlines() == [
+        "ERROR agent: language model unavailable; apologising to the caller"
+    ]
+    conn = state_db.connect(tmp_path / "salon.db")
+    outcomes = [r[0] for r in conn.execute("SELECT outcome FROM call_records")]
+    conn.close()
+    assert outcomes == ["failed"]
