@@ -431,3 +431,94 @@ def m003_call_failure(conn: sqlite3.Connection) -> None:
     columns = {row[1] for row in conn.execute("PRAGMA table_info(call_records)")}
     if "failure" not in columns:
         conn.execute("ALTER TABLE call_records ADD COLUMN failure TEXT")
+
+
+@migration
+def m004_back_office(conn: sqlite3.Connection) -> None:
+    """What `scripts/jobs` and the `/sms` webhook keep between calls.
+
+    - `booking_reminders`: one row per booking and start time once its reminder is decided
+      (queued in the outbox, or skipped and why), so a pass over thousands of bookings
+      only looks at the undecided ones and a moved booking (new start) is reminded again;
+      `first_seen_at` dates a Cal.com booking made outside the agent (no creation time).
+    - `waitlist` and `waitlist_offers`: callers waiting for a service on a day, and the
+      freed slots offered to them by SMS. The partial unique indexes make the rules hold
+      across processes: one pending offer per slot, one per person, and never the same
+      slot to the same person twice.
+    - `sms_inbound`: each Twilio message handled once (MessageSid), with the sender's
+      number (personal data, erased by `records forget`, deleted after retention).
+    - `call_messages` is rebuilt with a nullable `call_id` and a `channel` (call, sms,
+      whatsapp): a message received by SMS is a message for the salon like one taken
+      during a call, listed by `python -m records --messages`.
+    """
+    _execute_script(
+        conn,
+        """
+CREATE TABLE booking_reminders (
+    uid TEXT NOT NULL,
+    start_utc TEXT NOT NULL,
+    outcome TEXT NOT NULL CHECK (outcome IN ('seen', 'queued', 'skipped')),
+    reason TEXT,
+    first_seen_at TEXT NOT NULL,
+    decided_at TEXT,
+    PRIMARY KEY (uid, start_utc)
+);
+CREATE TABLE waitlist (
+    id INTEGER PRIMARY KEY,
+    phone TEXT NOT NULL,                  -- personal data (E.164)
+    name TEXT NOT NULL,                   -- personal data
+    service_id TEXT NOT NULL,
+    day TEXT NOT NULL,                    -- the salon's local date, YYYY-MM-DD
+    status TEXT NOT NULL DEFAULT 'waiting'
+        CHECK (status IN ('waiting', 'booked', 'left', 'expired')),
+    booking_uid TEXT,
+    created_at TEXT NOT NULL
+);
+CREATE UNIQUE INDEX waitlist_once ON waitlist (phone, service_id, day) WHERE status = 'waiting';
+CREATE INDEX waitlist_day ON waitlist (status, day);
+CREATE TABLE waitlist_offers (
+    id INTEGER PRIMARY KEY,
+    entry_id INTEGER NOT NULL REFERENCES waitlist (id) ON DELETE CASCADE,
+    service_id TEXT NOT NULL,
+    start_utc TEXT NOT NULL,
+    end_utc TEXT NOT NULL,
+    expires_at TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'pending'
+        CHECK (status IN ('pending', 'accepted', 'expired', 'taken', 'withdrawn')),
+    booking_uid TEXT,
+    created_at TEXT NOT NULL,
+    answered_at TEXT,
+    UNIQUE (entry_id, start_utc)
+);
+CREATE UNIQUE INDEX waitlist_offers_one_per_slot ON waitlist_offers (start_utc)
+    WHERE status = 'pending';
+CREATE UNIQUE INDEX waitlist_offers_one_per_person ON waitlist_offers (entry_id)
+    WHERE status = 'pending';
+CREATE TABLE sms_inbound (
+    message_sid TEXT PRIMARY KEY,
+    phone TEXT NOT NULL,                  -- personal data (E.164)
+    channel TEXT NOT NULL CHECK (channel IN ('sms', 'whatsapp')),
+    kind TEXT NOT NULL,                   -- cancel | accept | message | stop
+    outcome TEXT,
+    received_at TEXT NOT NULL
+);
+CREATE INDEX sms_inbound_phone ON sms_inbound (phone, received_at);
+CREATE TABLE call_messages_new (
+    id INTEGER PRIMARY KEY,
+    call_id INTEGER REFERENCES call_records (id) ON DELETE CASCADE,
+    channel TEXT NOT NULL DEFAULT 'call' CHECK (channel IN ('call', 'sms', 'whatsapp')),
+    caller_name TEXT,           -- personal data
+    callback_number TEXT,       -- personal data
+    message TEXT NOT NULL,      -- personal data
+    created_at TEXT NOT NULL,
+    handled_at TEXT
+);
+INSERT INTO call_messages_new (id, call_id, caller_name, callback_number, message,
+    created_at, handled_at)
+    SELECT id, call_id, caller_name, callback_number, message, created_at, handled_at
+    FROM call_messages;
+DROP TABLE call_messages;
+ALTER TABLE call_messages_new RENAME TO call_messages;
+CREATE INDEX call_messages_pending ON call_messages (handled_at, created_at);
+""",
+    )
