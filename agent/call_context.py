@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
+from agent.config import AgentSettings
 from booking.calendar import Booking, Calendar, Slot
 from notify.outbox import Outbox
 from records.store import CallRecords
@@ -53,6 +54,7 @@ class CallContext:
     called: str | None = None
     calendar: Calendar | None = None
     outbox: Outbox | None = None
+    settings: AgentSettings = field(default_factory=AgentSettings)  # the process's, read once
     channel: CallChannel = "phone"
     call_id: str = ""  # the CallSid, or "<channel>-<random>": dedupes the call's e-mails
     records: CallRecords | None = None  # the store the call record is written to

@@ -17,6 +17,7 @@ from livekit.agents.voice.events import ErrorEvent
 
 from agent import persona
 from agent.call_context import CallChannel, CallContext
+from agent.config import AgentSettings
 from agent.llm_errors import failure_reason, quiet_provider_tracebacks
 from agent.messaging import code_sender, drain_soon
 from booking import Calendar
@@ -39,8 +40,11 @@ def open_call(
     channel: CallChannel = "phone",
     calendar: Calendar | None = None,
     outbox: Outbox | None = None,
+    settings: AgentSettings | None = None,
 ) -> CallContext:
-    """A `CallContext` with the calendar (Cal.com or embedded) and the outbox from settings."""
+    """A `CallContext` with the calendar (Cal.com or embedded) and the outbox from settings.
+
+    `settings` are the process's (`AgentSettings.from_env()` when not given)."""
     from booking import open_calendar
     from notify.service import outbox_from_settings
 
@@ -56,6 +60,7 @@ def open_call(
         called=called,
         calendar=calendar,
         outbox=outbox,
+        settings=settings or AgentSettings.from_env(),
         channel=channel,
         call_id=call_sid or f"{channel}-{uuid.uuid4().hex[:12]}",
         started_at=profile.now(),
