@@ -5,7 +5,8 @@
   text is not a valid number.
 - `display("+33478421890")` → `"04 78 42 18 90"`: the national form for French numbers,
   the international one (`+44 20 7946 0958`) for others, the text unchanged when it is not
-  a number, and "numéro masqué" (or the `unknown` wording given) when there is none.
+  a number, and "numéro masqué" (or the `unknown` wording given) when there is none;
+  `international=True` gives `"+33 4 78 42 18 90"` for every number.
 - `mask("+33612345678")` → `"+336******78"`: **the one masked form** used in logs, the
   webhook's call log, the command-line listings and call-record summaries. The E.164 number
   keeps its first four characters (country and kind of line) and its last two, every other
@@ -52,15 +53,16 @@ def to_e164(raw: str | None, *, region: str = DEFAULT_REGION) -> str | None:
     return phonenumbers.format_number(parsed, PhoneNumberFormat.E164)
 
 
-def display(number: str | None, *, unknown: str = HIDDEN) -> str:
-    """`04 78 42 18 90` for a French number, `+44 20 7946 0958` for others, the text as
-    given when it is not a number, `unknown` when there is no number at all."""
+def display(number: str | None, *, unknown: str = HIDDEN, international: bool = False) -> str:
+    """`04 78 42 18 90` for a French number, `+44 20 7946 0958` for others (and for every
+    number with `international`), the text as given when it is not a number, `unknown`
+    when there is no number at all."""
     if not number or not number.strip():
         return unknown
     parsed = _parse(number, DEFAULT_REGION)
     if parsed is None:
         return number
-    national = parsed.country_code == 33
+    national = parsed.country_code == 33 and not international
     return phonenumbers.format_number(
         parsed, PhoneNumberFormat.NATIONAL if national else PhoneNumberFormat.INTERNATIONAL
     )

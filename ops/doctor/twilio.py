@@ -16,7 +16,6 @@ import re
 from typing import Any
 
 import aiohttp
-import phonenumbers
 from twilio.base.exceptions import TwilioException, TwilioRestException
 from twilio.rest import Client
 
@@ -32,6 +31,7 @@ from ops.doctor.base import (
     problem,
     skipped,
 )
+from salon.phone import display
 from salon.profile import load_profile
 
 ACCOUNT, NUMBER, SENDER = "Twilio", "Twilio number", "SMS sender"
@@ -70,8 +70,7 @@ WEBHOOKS = (
 
 def international(e164: str) -> str:
     """`+33 4 78 42 18 90`: how the number is written for someone about to dial it."""
-    parsed = phonenumbers.parse(e164, None)
-    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    return display(e164, international=True)
 
 
 def salon_number() -> tuple[str | None, str]:

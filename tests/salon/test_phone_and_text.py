@@ -54,6 +54,10 @@ def test_a_missing_number_can_be_worded_by_the_caller() -> None:
     assert display(None, unknown="non communiqué") == "non communiqué"
 
 
+def test_the_international_form_is_there_for_whoever_dials_from_abroad() -> None:
+    assert display("04 78 42 18 90", international=True) == "+33 4 78 42 18 90"
+
+
 @pytest.mark.parametrize(
     ("number", "masked"),
     [
