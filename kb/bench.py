@@ -172,6 +172,9 @@ def _measure(args: argparse.Namespace, sources: Path) -> dict[str, object]:
             "without_fuzzy_words": SearchOptions(fuzzy_terms=False),
             "without_idf_scaled_lexical": SearchOptions(idf_scaled_lexical=False),
             "without_question_hints": SearchOptions(question_hints=False),
+            "without_lexicon": SearchOptions(lexicon=False),
+            "without_answer_types": SearchOptions(answer_types=False),
+            "without_phrases": SearchOptions(phrases=False),
             "dense_only": SearchOptions(dense_weight=1.0),
             "bm25_only": SearchOptions(dense_weight=0.0),
         }
@@ -179,17 +182,19 @@ def _measure(args: argparse.Namespace, sources: Path) -> dict[str, object]:
             name: _summary(evaluate(retriever, gold, options=options).to_dict())
             for name, options in ablations.items()
         }
-        transfer = settings.project_path("eval/transfer-salon")
-        if (transfer / "sources").is_dir():
-            # A second salon never used for fitting: how the defaults transfer.
-            other_dir = Path(tmp) / "kb-transfer"
-            reindex(sources=transfer / "sources", db_dir=other_dir)
+        for name in ("transfer-salon", "holdout-salon"):
+            other = settings.project_path(f"eval/{name}")
+            if not (other / "sources").is_dir():
+                continue
+            # Salons never used for fitting: how the defaults transfer.
+            other_dir = Path(tmp) / f"kb-{name}"
+            reindex(sources=other / "sources", db_dir=other_dir)
             other_retriever = Retriever.open(other_dir, query_cache=0)
-            other_gold = load_gold(transfer / "gold-questions.jsonl")
+            other_gold = load_gold(other / "gold-questions.jsonl")
             runs = {"default": SearchOptions(), **ablations}
-            result["quality_transfer_salon"] = {
-                name: _summary(evaluate(other_retriever, other_gold, options=options).to_dict())
-                for name, options in runs.items()
+            result[f"quality_{name.replace('-', '_')}"] = {
+                label: _summary(evaluate(other_retriever, other_gold, options=options).to_dict())
+                for label, options in runs.items()
             }
         result["latency_sample"] = _latency(retriever, questions, args.passes)
         result["peak_rss_mb_sample"] = _peak_rss(db_dir, questions)

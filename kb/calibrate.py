@@ -25,7 +25,7 @@ from kb.retriever import Retriever
 from salon import settings
 
 L2 = 0.1
-MIN_RECALL = 0.8  # the issue asks ≥ 0.75; a margin for unseen salons
+MIN_RECALL = 0.9  # issue 11 asks ≥ 0.90 on unseen salons
 
 
 def _rates(weights: np.ndarray, x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
@@ -51,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
         rows.append(signals.vector())
         labels.append(1.0 if question.answerable else 0.0)
     x, y = np.array(rows), np.array(labels)
-    names = ["coverage", "dense_top", "dense_spread"]
+    names = ["coverage", "dense_top", "dense_spread", "gap"]
     report: dict[str, object] = {
         "model": retriever.embedder.name,
         "answerable_mean": dict(zip(names, x[y == 1].mean(axis=0).round(3).tolist(), strict=True)),
@@ -59,7 +59,11 @@ def main(argv: list[str] | None = None) -> int:
             zip(names, x[y == 0].mean(axis=0).round(3).tolist(), strict=True)
         ),
     }
-    for label, columns in (("coverage_only", [0]), ("all_signals", [0, 1, 2])):
+    for label, columns in (
+        ("coverage_only", [0]),
+        ("coverage_gap", [0, 3]),
+        ("all_signals", [0, 1, 2, 3]),
+    ):
         report[label] = _fit_report(x[:, columns], y, [names[c] for c in columns])
     report["operating_point"] = _operating_point(x, y)
     print(json.dumps(report, ensure_ascii=False))
@@ -68,11 +72,12 @@ def main(argv: list[str] | None = None) -> int:
 
 def _operating_point(x: np.ndarray, y: np.ndarray) -> dict[str, object]:
     """Recall and false flags per threshold (out-of-fold probabilities, all signals), and
-    the lowest threshold that keeps no-answer recall ≥ MIN_RECALL.
-
-    False flags cost more than missed no-answers: a flagged question makes the agent say
-    it does not know something the documents answer, while a missed one still leaves the
-    LLM, instructed to answer only from the passages, with passages that do not answer.
+    the threshold chosen: the one with the best no-answer recall minus false-flag rate
+    (both matter to a caller: a false flag makes the agent say it does not know what the
+    documents answer, a missed no-answer leaves the LLM with passages that do not
+    answer), the middle one when several tie, so that a salon whose questions score a
+    little higher or lower still sits on the plateau. `MIN_RECALL` is reported as the
+    lowest threshold reaching it.
     """
     folds = np.arange(len(y)) % 5
     probability = np.zeros(len(y))
@@ -81,15 +86,24 @@ def _operating_point(x: np.ndarray, y: np.ndarray) -> dict[str, object]:
         w = fit_logistic(x[train], y[train], l2=L2)
         probability[test] = 1 / (1 + np.exp(-(w[0] + x[test] @ w[1:])))
     curve = {}
-    chosen = None
+    lowest = None
+    scores: list[tuple[float, float]] = []
     for threshold in [round(t, 2) for t in np.arange(0.1, 0.95, 0.05)]:
         flagged = probability >= threshold
         recall = round(float((~flagged[y == 0]).mean()), 3)
         false_flag = round(float((~flagged[y == 1]).mean()), 3)
         curve[str(threshold)] = {"no_answer_recall": recall, "false_flag_rate": false_flag}
-        if chosen is None and recall >= MIN_RECALL:
-            chosen = threshold
-    return {"min_recall": MIN_RECALL, "chosen_threshold": chosen, "curve": curve}
+        scores.append((threshold, round(recall - false_flag, 3)))
+        if lowest is None and recall >= MIN_RECALL:
+            lowest = threshold
+    best = max(score for _, score in scores)
+    tied = [threshold for threshold, score in scores if score == best]
+    return {
+        "min_recall": MIN_RECALL,
+        "lowest_threshold_reaching_min_recall": lowest,
+        "chosen_threshold": tied[len(tied) // 2],
+        "curve": curve,
+    }
 
 
 def _fit_report(x: np.ndarray, y: np.ndarray, names: list[str]) -> dict[str, object]:

@@ -25,6 +25,15 @@ import numpy as np
 from kb import store
 from kb.confidence import ANSWERABLE_AT, Signals, confidence
 from kb.embeddings import Embedder, get_embedder, model_name_for
+from kb.lexicon import (
+    INCIDENTAL,
+    OTHER_SERVICES,
+    frame_words,
+    normalise_spoken,
+    passage_types,
+    question_types,
+    related,
+)
 from kb.text import clean_spoken, question_hints, tokens
 from kb.types import Passage, SearchResult
 from salon import settings
@@ -35,6 +44,8 @@ logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 IDF_FULL = math.log(10)  # a word in at most 10% of passages counts fully
 DENSE_WEIGHT = 0.5  # weighted fusion of normalised scores (FIELD-NOTES: beats RRF)
+RELATED_WEIGHT = 0.5  # BM25 weight of a synonym against the word said
+PHRASE_WEIGHT = 0.3  # BM25 weight of two words said together and written together
 # A passage holding a value salon.toml contradicts (an old price list) says the same as
 # the profile's own passage otherwise: ranked a little lower, the profile's comes first.
 OUTDATED_WEIGHT = 0.85
@@ -54,6 +65,9 @@ class SearchOptions:
     idf_scaled_lexical: bool = True  # common-words-only queries lean on the dense side
     question_hints: bool = True  # "où" also searches "adresse" (lexical side only)
     outdated_weight: float = OUTDATED_WEIGHT  # passages salon.toml contradicts rank lower
+    lexicon: bool = True  # spoken forms ("cb") and salon synonyms ("reflets" ~ "mèches")
+    answer_types: bool = True  # "combien de temps" meets "2 h 30" (kb.lexicon)
+    phrases: bool = True  # adjacent words found adjacent ("sans rendez-vous") rank higher
 
 
 class _Snapshot:
@@ -66,7 +80,12 @@ class _Snapshot:
         self.metas: list[dict[str, Any]] = rows["metadatas"]
         self.matrix: np.ndarray = rows["embeddings"]
         self.outdated = np.array([bool(m.get("outdated")) for m in self.metas], dtype=bool)
-        corpus = [tokens(text) for text in self.texts]
+        # The kinds of value a passage holds (a duration, a price…) are one token each,
+        # which a question asking for that kind of answer also searches (kb.lexicon).
+        corpus = [tokens(text) + passage_types(text) for text in self.texts]
+        # Adjacent words as one more token ("sans rendez-vous", "jour de l'an"), so a
+        # phrase said as written ranks above passages holding its words apart.
+        corpus = [words + pairs(words) for words in corpus]
         self.bm25 = bm25s.BM25()
         self.bm25.index([doc or [""] for doc in corpus], show_progress=False)
         self.doc_terms = [frozenset(doc) for doc in corpus]
@@ -233,10 +252,17 @@ class Retriever:
         (measured: no-answer recall 0.82 → 0.86 on the sample, same false flags).
         """
         text = clean_spoken(query) if opts.clean_query else query.strip()
+        if opts.lexicon:
+            text = normalise_spoken(text)
         if not text or not snap.ids:
             return None
         dense = snap.matrix @ self._embed_query(text)
         said = tokens(text)
+        kinds = question_types(text) if opts.answer_types else []
+        phrases = [p for p in pairs(tokens(text)) if p in snap.idf] if opts.phrases else []
+        if kinds:  # "ça prend combien de temps": the kind of answer, not the topic
+            framing = frame_words(kinds)
+            said = [t for t in said if t not in framing]
         terms = said
         if opts.fuzzy_terms:
             terms = [t if t in snap.idf else (snap.closest_term(t) or t) for t in said]
@@ -246,12 +272,28 @@ class Retriever:
             # A hint is evidence only when nothing else was said ("vous êtes où ?"):
             # documents need not use the hinted word ("l'atelier se trouve au…").
             said = said or hints
+        if opts.lexicon:  # "un parking à côté": "côté" names nothing a passage would
+            said = [t for t in said if t not in INCIDENTAL] or said
+        synonyms: list[str] = []
+        if opts.lexicon:
+            synonyms = sorted(
+                {r for t in terms for r in related(t) if r in snap.idf and r not in terms}
+            )
         fused = opts.dense_weight * _minmax(dense)
-        if terms:
-            lexical = np.asarray(snap.bm25.get_scores(terms), dtype=np.float32)
+        if terms or synonyms or phrases:
+            lexical = np.zeros(len(snap.ids), dtype=np.float32)
+            if terms or kinds:
+                lexical += np.asarray(snap.bm25.get_scores(terms + kinds), dtype=np.float32)
+            if synonyms:
+                extra = np.asarray(snap.bm25.get_scores(synonyms), dtype=np.float32)
+                lexical += RELATED_WEIGHT * extra
+            if phrases:
+                together = np.asarray(snap.bm25.get_scores(phrases), dtype=np.float32)
+                lexical += PHRASE_WEIGHT * together
             top_lexical = float(lexical.max())
             if top_lexical > 0:
-                weight = (1 - opts.dense_weight) * self._lexical_strength(snap, terms, opts)
+                strength = self._lexical_strength(snap, terms + synonyms, opts)
+                weight = (1 - opts.dense_weight) * strength
                 fused = fused + weight * (lexical / top_lexical)
         if opts.outdated_weight != 1.0 and snap.outdated.any():
             fused = np.where(snap.outdated, fused * opts.outdated_weight, fused)
@@ -281,13 +323,15 @@ class Retriever:
         if ranked is None or k <= 0:
             return SearchResult(query=query, elapsed_ms=_ms(started))
         terms, dense, fused = ranked
+        opts = options or SearchOptions()
         count = min(k, len(fused))
         if count < len(fused):
             candidates = np.argpartition(-fused, count - 1)[:count]
         else:
             candidates = np.arange(len(fused))
         order = candidates[np.argsort(-fused[candidates], kind="stable")]
-        score = confidence(_signals(snap, terms, order, dense), model=snap.manifest.model)
+        signals = _signals(snap, terms, order, dense, synonyms=opts.lexicon)
+        score = confidence(signals, model=snap.manifest.model)
         return SearchResult(
             query=query,
             passages=[_passage(snap, int(i), float(fused[i])) for i in order],
@@ -303,7 +347,8 @@ class Retriever:
         if ranked is None:
             return None
         terms, dense, fused = ranked
-        return _signals(snap, terms, np.argsort(-fused)[:3], dense)
+        opts = options or SearchOptions()
+        return _signals(snap, terms, np.argsort(-fused)[:3], dense, synonyms=opts.lexicon)
 
 
 def _embedder_for(manifest: store.Manifest) -> Embedder:
@@ -324,6 +369,11 @@ def _check_model(manifest: store.Manifest, embedder: Embedder) -> None:
         )
 
 
+def pairs(words: list[str]) -> list[str]:
+    """Adjacent BM25 tokens joined, "sans rendez-vous" → ["san_rendez", …]."""
+    return [f"{a}_{b}" for a, b in zip(words, words[1:], strict=False)]
+
+
 def _minmax(values: np.ndarray) -> np.ndarray:
     low, high = float(values.min()), float(values.max())
     if high - low < 1e-9:
@@ -331,21 +381,45 @@ def _minmax(values: np.ndarray) -> np.ndarray:
     return (values - low) / (high - low)
 
 
-def _signals(snap: _Snapshot, terms: list[str], order: np.ndarray, dense: np.ndarray) -> Signals:
-    """General evidence that the best passages answer the question (see kb.confidence)."""
+def _signals(
+    snap: _Snapshot,
+    terms: list[str],
+    order: np.ndarray,
+    dense: np.ndarray,
+    *,
+    synonyms: bool = True,
+) -> Signals:
+    """General evidence that the best passages answer the question (see kb.confidence).
+    A word counts as found when the passage has it, a longer word it starts, or (with
+    `synonyms`) a word meaning the same in a salon (`kb.lexicon.related`)."""
     content = list(dict.fromkeys(t for t in terms if not t.isdigit()))
     weights = {t: min(snap.idf.get(t, snap.unknown_idf), IDF_FULL) for t in content}
+    alike = {t: related(t) if synonyms else frozenset() for t in content}
     total = sum(weights.values())
     coverage = 0.0
     for i in order[:3]:
         present = snap.doc_terms[int(i)]
-        covered = sum(w for t, w in weights.items() if t in present or _prefix_in(t, present))
+        covered = sum(
+            w
+            for t, w in weights.items()
+            if t in present or _prefix_in(t, present) or not alike[t].isdisjoint(present)
+        )
         coverage = max(coverage, covered / total if total else 0.0)
+    gap = 0.0
+    if synonyms:  # a service many salons do not offer, that no best passage mentions
+        for t in content:
+            if t in OTHER_SERVICES and not any(
+                t in snap.doc_terms[int(i)] or not alike[t].isdisjoint(snap.doc_terms[int(i)])
+                for i in order[:3]
+            ):
+                gap = 1.0
     best = float(dense.max()) if len(dense) else 0.0
     ranked = np.sort(dense)[::-1]
     spread = float(ranked[0] - np.median(ranked)) if len(ranked) > 1 else 0.0
     known = sum(1 for t in content if t in snap.idf) / len(content) if content else 0.0
-    return Signals(coverage=coverage, dense_top=best, dense_spread=spread, known_terms=known)
+    return Signals(
+        coverage=coverage, dense_top=best, dense_spread=spread, known_terms=known, gap=gap
+    )
 
 
 def _prefix_in(term: str, present: frozenset[str]) -> bool:

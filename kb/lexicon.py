@@ -1,0 +1,224 @@
+"""General French hair-salon vocabulary for retrieval: spoken forms, synonyms, answer types.
+
+Written from the trade's and the callers' usual words, not from any question list, so a
+salon the system has never seen gets the same help:
+
+- `normalise_spoken(text)`: spoken or abbreviated forms a caller uses, in their written
+  form ("cb", "carte bleue" → "carte bancaire"; "rdv" → "rendez-vous"). Applied before
+  embedding and searching.
+- `related(term)`: the BM25 stems of the words that mean the same thing in a salon
+  ("mèches" / "balayage" / "reflets"; "garer" / "parking" / "stationnement"). They widen
+  the lexical search and count as the word being found in a passage (coverage), never as
+  the word itself for the dense side.
+- `question_types(text)` and `passage_types(text)`: what kind of answer a question wants
+  (a duration, a price, opening hours, a phone number, an address) and what kinds of value
+  a passage holds, as one shared token each, so "ça prend combien de temps un balayage"
+  meets "Balayage — 2 h 30" with no word in common. The words that only say the kind of
+  question ("ça prend", "ça dure") are then not counted as topic words.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from kb.text import tokens
+from salon.text import fold
+
+# Spoken and abbreviated forms → the written form documents use (matched on folded text).
+_SPOKEN = [
+    (r"\b(?:la |une )?carte (?:bleue|visa|mastercard|de credit)\b", "carte bancaire"),
+    (r"\bc\s?b\b", "carte bancaire"),
+    (r"\bcash\b|\ben liquide\b|\bdu liquide\b", "en espèces"),
+    (r"\brdv\b", "rendez-vous"),
+    (r"\bapr[eè]m\b|\bapres midi\b", "après-midi"),
+    (r"\bdispo\b|\bdispos\b", "disponible"),
+    (r"\bpmr\b", "personnes à mobilité réduite"),
+    (r"\bcolo\b", "coloration"),
+    (r"\bados?\b", "adolescent"),
+    (r"\bmail\b|\bemail\b|\bcourriel\b", "e-mail"),
+    (r"\bwi ?fi\b", "wi-fi"),
+    (r"\bs\.?m\.?s\b", "SMS"),
+]
+_SPOKEN_RE = [(re.compile(pattern, re.IGNORECASE), written) for pattern, written in _SPOKEN]
+
+
+def normalise_spoken(text: str) -> str:
+    """Spoken/abbreviated forms replaced by their written form (accents kept elsewhere)."""
+    for pattern, written in _SPOKEN_RE:
+        text = pattern.sub(written, text)
+    return text
+
+
+# Single words that mean the same thing to a salon's caller (each group is symmetric).
+# Phrases ("carte bleue") belong in _SPOKEN; words found in most passages of a salon
+# ("rendez-vous", "carte") would only add noise.
+_GROUPS = [
+    # paying
+    "payer paiement régler règlement payable",
+    "espèces liquide monnaie",
+    "chèque chèques",
+    "réduction remise promotion promo rabais",
+    # hair services
+    "mèches balayage reflets highlights éclaircissement",
+    "couleur coloration teinture colorer",
+    "décoloration platine blond",
+    "brushing coiffage séchage",
+    "chignon attache",
+    "mariage mariée mariées noces cérémonie",
+    "enfant enfants fils fille gamin garçon bambin",
+    "adolescent ado junior",
+    "homme hommes monsieur messieurs masculin",
+    "femme femmes dame dames féminin",
+    "barbe rasage barbier moustache",
+    "dégradé fade tondeuse",
+    "lissage défrisage défriser lisser",
+    "permanente ondulation",
+    "bouclés frisés crépus curly boucles",
+    "soin soins masque traitement",
+    "abîmés cassants fourchus réparateur réparation reconstruction",
+    "tresses nattes",
+    "extensions rajouts",
+    "perruque perruques postiche",
+    "shampoing shampooing",
+    # opening, closing, time
+    "ouvert ouvrez ouvre ouverture ouvrir",
+    "fermé fermez ferme fermeture fermer",
+    "rouvrez rouvrir réouverture reprise",
+    "vacances congés",
+    # access and contact
+    "garer stationner stationnement parking voiture",
+    "métro tram tramway bus transports",
+    "adresse situé située localisation",
+    "accessible fauteuil handicapé handicap mobilité",
+    "téléphone numéro appeler joindre",
+    # booking
+    "annuler annulation décommander",
+    "déplacer reporter décaler",
+    "acompte arrhes",
+    # shop and team
+    "produits produit marques marque gamme",
+    "vendez vendre vente acheter boutique",
+    "spécialiste spécialité spécialités spécialisé experte expert",
+    "coiffeur coiffeuse coiffeurs coiffeuses styliste",
+    "chien chiens animaux animal chat",
+    "accepter acceptez acceptons acceptés acceptées prenez",
+    "offrez offrir offert offerts offerte proposez proposer",
+]
+
+# Spoken words that place or frame a question but name nothing a document would: not
+# counted as topic words when judging whether the passages answer ("un parking à côté").
+_INCIDENTAL = (
+    "côté loin près proche autour coin venir viens vient aller vais utiliser utilisez "
+    "utilise besoin possible chose truc ici vraiment souvent quelqu quelque gens moment "
+    "maintenant toujours normalement demander renseigner renseignement info infos "
+    "information informations question savoir"
+)
+INCIDENTAL = frozenset(t for word in _INCIDENTAL.split() for t in tokens(word))
+
+# What callers ask a hair salon for that many salons do not offer (beauty, wellness,
+# other trades). A question naming one of these that no passage mentions is most likely
+# not answered by the documents: a signal for the `answerable` flag (kb.confidence).
+_OTHER_SERVICES = (
+    "extension extensions rajout rajouts tissage tissages perruque perruques postiche "
+    "prothèse greffe implants locks dreadlocks cils sourcils rehaussement microblading "
+    "maquillage maquilleuse manucure pédicure ongles onglerie vernis capsules "
+    "épilation épiler cire laser visage gommage peeling botox injections lifting "
+    "hammam sauna spa jacuzzi bronzage uv autobronzant tatouage tatouages piercing "
+    "blanchiment dents amincissement drainage réflexologie naturopathie sophrologie "
+    "toilettage vétérinaire pressing cordonnerie couture "
+    "restaurant pharmacie médecin taxi météo pizza"
+)
+OTHER_SERVICES = frozenset(t for word in _OTHER_SERVICES.split() for t in tokens(word))
+
+
+@lru_cache(maxsize=1)
+def _table() -> dict[str, frozenset[str]]:
+    table: dict[str, set[str]] = {}
+    for group in _GROUPS:
+        stems = {t for word in group.split() for t in tokens(word)}
+        for term in stems:
+            table.setdefault(term, set()).update(stems - {term})
+    return {term: frozenset(others) for term, others in table.items()}
+
+
+def related(term: str) -> frozenset[str]:
+    """The stems that mean the same as `term` in a salon (empty when none)."""
+    return _table().get(term, frozenset())
+
+
+# ------------------------------------------------------------------ answer types
+
+DURATION, PRICE, HOURS, PHONE, ADDRESS = (
+    "typeduree",
+    "typeprix",
+    "typehoraire",
+    "typetel",
+    "typeadresse",
+)
+
+_QUESTION_TYPES = [
+    (
+        DURATION,
+        r"combien de temps|\bdure\b|\bduree\b|\bprend\b.*\btemps\b|\btemps\b.*\bprend|"
+        r"ca prend combien|\blongtemps\b|\bca dure\b",
+    ),
+    (PRICE, r"\bcombien\b(?! de temps)|\bprix\b|\btarifs?\b|\bcoute\b|\bcouter\b|\bcher\b"),
+    (HOURS, r"\bheures?\b|\bhoraires?\b|\bouver|\bouvr|\bferm"),
+    (PHONE, r"\bnumero\b|\btelephone\b|\bappeler\b|\bjoindre\b"),
+    (ADDRESS, r"\badresse\b|\bsitue|\bse trouve"),
+]
+_WHERE = re.compile(r"(?<![\w])où(?![\w])", re.IGNORECASE)
+_QUESTION_TYPES_RE = [(kind, re.compile(pattern)) for kind, pattern in _QUESTION_TYPES]
+# Words that only say what kind of answer is wanted, once that kind is recognised ("ça
+# prend combien de temps"): not topic words of the question.
+_FRAME_WORDS = {
+    DURATION: frozenset(
+        t for w in ("prend", "dure", "durer", "durée", "longtemps") for t in tokens(w)
+    ),
+    PRICE: frozenset(tokens("cher")),
+}
+
+_PASSAGE_TYPES = [
+    (
+        DURATION,
+        re.compile(
+            r"\b\d{1,3}\s?(?:min\b|minutes\b|mn\b)|\b\d{1,2}\s?h(?:\s?\d{2})?\b(?!\s?(?:à|a|-|–)\s?\d)",
+            re.I,
+        ),
+    ),
+    (PRICE, re.compile(r"\d\s?€|€\s?\d|\beuros?\b|\bgratuit", re.I)),
+    (
+        HOURS,
+        re.compile(
+            r"(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche).{0,40}?\d{1,2}\s?h", re.I
+        ),
+    ),
+    (PHONE, re.compile(r"\b0\d(?:[\s.]?\d{2}){4}\b|\+33\s?\d")),
+    (
+        ADDRESS,
+        re.compile(
+            r"\b\d{1,4}(?:\s?(?:bis|ter))?,?\s+(?:rue|avenue|boulevard|place|quai|cours|allée|impasse|chemin|route)\b",
+            re.I,
+        ),
+    ),
+]
+
+
+def question_types(text: str) -> list[str]:
+    """The kinds of answer a spoken question asks for (tokens shared with passages)."""
+    folded = fold(text)
+    kinds = [kind for kind, pattern in _QUESTION_TYPES_RE if pattern.search(folded)]
+    if _WHERE.search(text) and ADDRESS not in kinds:
+        kinds.append(ADDRESS)
+    return kinds
+
+
+def passage_types(text: str) -> list[str]:
+    """The kinds of value a passage holds (durations, prices, hours, phone, address)."""
+    return [kind for kind, pattern in _PASSAGE_TYPES if pattern.search(text)]
+
+
+def frame_words(kinds: list[str]) -> frozenset[str]:
+    """The stems that, for these kinds of question, only say what is asked ("prend")."""
+    return frozenset(t for kind in kinds for t in _FRAME_WORDS.get(kind, ()))

@@ -1,0 +1,142 @@
+"""Unit and integration tiers: the salon vocabulary (`kb.lexicon`) and what it changes in
+retrieval. The index uses the deterministic bag-of-words embedder, so only the lexical
+side and the general signals decide, and each case can be switched off to show it counts.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ingest.model import Chunk, FileReport, IngestResult
+from kb.indexer import reindex
+from kb.lexicon import (
+    DURATION,
+    PRICE,
+    frame_words,
+    normalise_spoken,
+    passage_types,
+    question_types,
+    related,
+)
+from kb.retriever import Retriever, SearchOptions
+from kb.text import tokens
+from tests.kb.conftest import CountingEmbedder
+
+PASSAGES = [
+    ("tarifs.csv", "Mèches et balayage", "Balayage — 2 h 30 — 115 €"),
+    ("tarifs.csv", "Homme", "Coupe homme — 30 min — 28 €"),
+    ("faq.md", "Couleur", "Un balayage dure jusqu'à quatre mois, puis se refait."),
+    ("faq.md", "Paiement", "Nous acceptons la carte bancaire, les espèces et le sans contact."),
+    ("faq.md", "Accès", "Le parking Bellecour est à 300 mètres, ouvert jour et nuit."),
+    ("faq.md", "Enfants", "Nous coiffons les enfants dès 3 ans, accompagnés d'un adulte."),
+    ("faq.md", "Rendez-vous", "Nous prenons les clients sans rendez-vous le samedi matin."),
+    (
+        "faq.md",
+        "Rendez-vous",
+        "Rendez-vous : annulation sans frais jusqu'à 24 heures avant le rendez-vous.",
+    ),
+    ("equipe.html", "Karim", "Karim, barbier : dégradés à la tondeuse et taille de barbe."),
+]
+
+
+def _ingest(sources: Path) -> IngestResult:
+    chunks = [
+        Chunk(text=text, title=source, section=section, source=source, ordinal=n)
+        for n, (source, section, text) in enumerate(PASSAGES)
+    ]
+    reports = [FileReport(path=s, chunks=1) for s in {p[0] for p in PASSAGES}]
+    return IngestResult(chunks=chunks, reports=reports)
+
+
+@pytest.fixture(scope="module")
+def retriever(tmp_path_factory: pytest.TempPathFactory) -> Retriever:
+    root = tmp_path_factory.mktemp("kb-lexicon")
+    (root / "sources").mkdir()
+    embedder = CountingEmbedder()
+    reindex(sources=root / "sources", db_dir=root / "kb", embedder=embedder, ingest=_ingest)
+    return Retriever.open(root / "kb", embedder=embedder)
+
+
+def _top(retriever: Retriever, question: str, **options: bool) -> str:
+    return retriever.search(question, k=1, options=SearchOptions(**options)).passages[0].text
+
+
+@pytest.mark.parametrize(
+    ("said", "written"),
+    [
+        ("vous prenez la carte bleue", "vous prenez carte bancaire"),
+        ("je peux payer en cb", "je peux payer en carte bancaire"),
+        ("prendre un rdv", "prendre un rendez-vous"),
+        ("vous êtes dispo cet aprèm", "vous êtes disponible cet après-midi"),
+    ],
+)
+def test_spoken_forms_take_their_written_form(said: str, written: str) -> None:
+    assert normalise_spoken(said) == written
+
+
+def test_synonyms_are_symmetric_stems_and_leave_other_words_alone() -> None:
+    [meches], [reflets] = tokens("mèches"), tokens("reflets")
+    assert reflets in related(meches) and meches in related(reflets)
+    assert related(tokens("rendez")[0]) == frozenset()
+
+
+def test_questions_and_passages_share_a_token_for_the_kind_of_answer() -> None:
+    assert question_types("ça prend combien de temps un balayage") == [DURATION]
+    assert PRICE in question_types("c'est combien une coupe")
+    assert passage_types("Balayage — 2 h 30 — 115 €") == [DURATION, PRICE]
+    assert tokens("prend")[0] in frame_words([DURATION])
+    assert frame_words([]) == frozenset()
+
+
+@pytest.mark.parametrize(
+    ("question", "expected", "switch"),
+    [
+        ("vous prenez la cb", "carte bancaire", "lexicon"),
+        ("ça dure combien de temps un balayage", "Balayage — 2 h 30", "answer_types"),
+        ("on peut venir sans rendez vous", "sans rendez-vous le samedi", "phrases"),
+    ],
+)
+def test_a_paraphrase_finds_its_passage_and_does_not_without_the_help(
+    retriever: Retriever, question: str, expected: str, switch: str
+) -> None:
+    assert expected in _top(retriever, question)
+    assert expected not in _top(retriever, question, **{switch: False})
+
+
+def test_a_synonym_with_no_shared_word_finds_the_service_and_counts_as_found(
+    retriever: Retriever,
+) -> None:
+    found = retriever.search("vous faites des reflets", k=1)
+    assert "alayage" in found.passages[0].text and found.answerable
+    without = retriever.search("vous faites des reflets", k=1, options=SearchOptions(lexicon=False))
+    assert not without.answerable
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "vous prenez la carte bleue",
+        "il y a un parking à côté",
+        "c'est qui qui fait les dégradés",
+        "vous coiffez mon fils de quatre ans",
+    ],
+)
+def test_answerable_paraphrases_are_not_flagged(retriever: Retriever, question: str) -> None:
+    assert retriever.search(question, k=3).answerable
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "vous faites la manucure",
+        "c'est combien une épilation des sourcils",
+        "vous vendez des perruques pour enfants",
+        "vous faites le maquillage avec la coupe homme",
+    ],
+)
+def test_services_the_documents_never_mention_are_flagged_even_sharing_words(
+    retriever: Retriever, question: str
+) -> None:
+    assert not retriever.search(question, k=3).answerable
