@@ -2,7 +2,9 @@
 temporary right ("grant") a caller earns by reading the code back.
 
 Codes are 6 digits, stored hashed (never in clear), valid 10 minutes, 3 tries each, at most
-3 codes per booking per day; a grant lasts 30 minutes, per booking and caller number.
+3 codes per booking per day; a grant lasts 30 minutes, per booking and caller number. A code
+used or out of tries loses its hash at once (`scripts/jobs` blanks expired ones too); the
+bare row counts towards the daily quota, then retention deletes it.
 Tables `booking_codes` and `booking_grants` live in the state db; every check-and-write
 runs in one `BEGIN IMMEDIATE` transaction.
 """
@@ -78,8 +80,11 @@ def check_code(
                 caller_message="Ce code a expiré. Voulez-vous que je vous en envoie un nouveau ?",
             )
         if hmac.compare_digest(row["code_hash"], _hash(uid, code)):
+            # Used: the code itself (its hash) goes at once; the row still counts
+            # towards the daily quota until retention deletes it (records.retention).
             conn.execute(
-                "UPDATE booking_codes SET tries = ? WHERE rowid = ?", (TRIES_PER_CODE, row[0])
+                "UPDATE booking_codes SET tries = ?, code_hash = '' WHERE rowid = ?",
+                (TRIES_PER_CODE, row[0]),
             )
             conn.execute(
                 "INSERT OR REPLACE INTO booking_grants VALUES (?, ?, ?)",
@@ -87,7 +92,11 @@ def check_code(
             )
             return None
         tries = row["tries"] + 1
-        conn.execute("UPDATE booking_codes SET tries = ? WHERE rowid = ?", (tries, row[0]))
+        conn.execute(
+            "UPDATE booking_codes SET tries = ?, code_hash = CASE WHEN ? >= ? THEN '' "
+            "ELSE code_hash END WHERE rowid = ?",
+            (tries, tries, TRIES_PER_CODE, row[0]),
+        )
         return TRIES_PER_CODE - tries
 
 

@@ -23,6 +23,7 @@ from notify.whatsapp_window import WhatsAppWindow
 from salon import settings, state_db
 from salon.french import slot_words
 from salon.phone import display as display_phone
+from salon.phone import to_e164
 from salon.profile import SalonProfile, load_profile
 
 BookingEvent = Literal["booked", "moved", "cancelled"]
@@ -46,6 +47,26 @@ def outbox_from_settings(
     )
     smtp = SmtpNotifier(SmtpOptions.from_settings(sender_fallback=profile.email))
     return Outbox(notifiers=[twilio, smtp], conn=conn, policy=policy)
+
+
+def replies_possible(
+    channel: Channel, *, profile: SalonProfile, options: TwilioOptions | None = None
+) -> bool:
+    """Whether a customer can answer our `channel` messages (« ANNULER », « OUI »).
+
+    WhatsApp: always. SMS: only from a phone number of the account (`TWILIO_SMS_FROM`, or
+    salon.toml `sms_sender`, in E.164); an alphanumeric sender ID is one-way, and so is a
+    Messaging Service here (its sender pool is not known), so the texts then say to call.
+    """
+    if channel == "whatsapp":
+        return True
+    if channel != "sms":
+        return False
+    o = options or TwilioOptions.from_settings(sms_sender_fallback=profile.sms_sender)
+    if o.messaging_service_sid:
+        return False
+    sender = (o.sms_from or "").strip()
+    return sender.startswith("+") and to_e164(sender) is not None
 
 
 def confirmation_channel() -> Channel:

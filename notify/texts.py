@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from datetime import datetime
 
 from notify.gsm7 import SINGLE_SEGMENT, fits_one_segment, to_gsm7
-from salon.french import short_slot_words, slot_words
+from salon.french import short_slot_words, slot_words, time_words
 from salon.phone import display as display_phone
 from salon.profile import SalonProfile
 
@@ -229,3 +229,120 @@ def code_text(*, profile: SalonProfile, code: str) -> str:
     if not fits_one_segment(text):
         raise ValueError("the salon name is too long for a one-segment SMS")
     return text
+
+
+# ----------------------------------------------------- between calls (scripts/jobs, /sms)
+
+CANCEL_WORD = "ANNULER"
+ACCEPT_WORD = "OUI"
+
+
+def _how_to_cancel(profile: SalonProfile, *, replies: bool) -> str:
+    """Reply ANNULER when the sender can receive replies (a number, WhatsApp); an
+    alphanumeric sender ID is one-way, so then: call the salon."""
+    if replies:
+        return f"Répondez {CANCEL_WORD} pour annuler."
+    return f"Pour annuler, appelez le {display_phone(profile.phone)}."
+
+
+def reminder_text(
+    *,
+    profile: SalonProfile,
+    service: str,
+    start: datetime,
+    name: str | None = None,
+    replies: bool,
+) -> str:
+    """`Maison Margaux : rappel du RDV de Léo Martin le mardi 8 décembre à 14h30 (coupe
+    homme). Répondez ANNULER pour annuler.` (`rappel de votre RDV` without a name; `Pour
+    annuler, appelez le …` when the sender cannot receive replies)."""
+    local = _local(profile, start)
+    tail = _how_to_cancel(profile, replies=replies)
+    return _fit(
+        lambda who: (
+            lambda svc, when: (
+                f"{profile.short_name} : rappel {'du' if who else 'de votre'} RDV{who} le "
+                f"{when(local)}" + (f" ({svc})" if svc else "") + f". {tail}"
+            )
+        ),
+        service,
+        name,
+    )
+
+
+def deadline_words(deadline: datetime, *, sent: datetime) -> str:
+    """`18h30` the same day as `sent`, `demain 9h30` the next day, else `mardi 8 décembre
+    à 9h30` (both in the salon's zone)."""
+    days = (deadline.date() - sent.date()).days
+    if days == 0:
+        return time_words(deadline)
+    if days == 1:
+        return f"demain {time_words(deadline)}"
+    return slot_words(deadline)
+
+
+def offer_text(
+    *,
+    profile: SalonProfile,
+    service: str,
+    start: datetime,
+    deadline: datetime,
+    sent: datetime,
+    replies: bool,
+) -> str:
+    """`Maison Margaux : un créneau s'est libéré le mardi 8 décembre à 14h30 pour coupe
+    homme. Répondez OUI avant 18h30 pour le réserver.` (`Appelez le … avant 18h30 pour le
+    réserver.` when the sender cannot receive replies)."""
+    local = _local(profile, start)
+    until = deadline_words(_local(profile, deadline), sent=_local(profile, sent))
+    if replies:
+        tail = f"Répondez {ACCEPT_WORD} avant {until} pour le réserver."
+    else:
+        tail = f"Appelez le {display_phone(profile.phone)} avant {until} pour le réserver."
+    return _fit(
+        lambda _who: (
+            lambda svc, when: (
+                f"{profile.short_name} : un créneau s'est libéré le {when(local)}"
+                + (f" pour {svc}" if svc else "")
+                + f". {tail}"
+            )
+        ),
+        service,
+    )
+
+
+def _line(text: str) -> str:
+    out = to_gsm7(text)
+    if not fits_one_segment(out):
+        raise ValueError("the salon name or phone is too long for a one-segment SMS")
+    return out
+
+
+def reply_text(profile: SalonProfile, kind: str) -> str:
+    """The one-line answer to a text message that booked or cancelled nothing.
+
+    `kind`: no_booking (ANNULER from a number with no upcoming booking), ambiguous
+    (several), cancel_failed (the calendar refused or failed), no_offer (OUI with no
+    offer waiting), offer_expired (OUI too late), offer_taken (OUI, but someone booked
+    the slot meanwhile), message (anything else, kept for the salon).
+    """
+    short, phone = profile.short_name, display_phone(profile.phone)
+    lines = {
+        "no_booking": f"{short} : nous ne trouvons pas de RDV à venir pour ce numéro. "
+        f"Pour toute question, appelez le {phone}.",
+        "ambiguous": f"{short} : vous avez plusieurs RDV à venir, rien n'est annulé. "
+        f"Pour choisir lequel annuler, appelez le {phone}.",
+        "cancel_failed": f"{short} : nous n'avons pas pu annuler votre RDV par SMS. "
+        f"Appelez le salon au {phone}.",
+        "no_offer": f"{short} : aucun créneau n'attend votre réponse. "
+        f"Pour prendre RDV, appelez le {phone}.",
+        "offer_expired": f"{short} : le délai pour ce créneau est passé. "
+        "Vous restez sur la liste d'attente.",
+        "offer_taken": f"{short} : désolé, ce créneau a été réservé entre-temps. "
+        "Vous restez sur la liste d'attente.",
+        "message": f"{short} : merci, votre message est transmis au salon. "
+        f"Pour une urgence, appelez le {phone}.",
+    }
+    if kind not in lines:
+        raise ValueError(f"unknown reply {kind!r}; expected one of {sorted(lines)}")
+    return _line(lines[kind])

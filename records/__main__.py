@@ -8,6 +8,7 @@
     python -m records --latency             # p50/p95 of per-turn metrics
     python -m records --resolve "Vous faites les extensions ?"
     python -m records --purge-before 2026-06-01
+    python -m records forget "06 12 34 56 78"   # erase a person (RGPD); --dry-run first
 
 The state database is `SALON_DB` (default `data/salon.db`) or `--salon-db PATH`.
 Usage errors exit 2, runtime failures exit 1 with one line on stderr.
@@ -21,7 +22,9 @@ import sqlite3
 import sys
 from datetime import UTC, date, datetime
 
+from records.forget_cli import forget_main
 from records.report import transcript_email
+from records.retention import purge_outbox_before
 from records.store import CallRecords
 from salon.phone import display, mask
 
@@ -69,6 +72,7 @@ def _print_messages(store: CallRecords, args: argparse.Namespace) -> None:
                 "caller_name": m.caller_name,
                 "callback_number": m.callback_number,
                 "message": m.text,
+                "channel": m.channel,
                 "at": m.at.isoformat() if m.at else None,
             }
             print(json.dumps(row, ensure_ascii=False))
@@ -79,7 +83,8 @@ def _print_messages(store: CallRecords, args: argparse.Namespace) -> None:
     print(f"{len(pending)} pending message(s):")
     for _sid, m in pending:
         who = m.caller_name or "?"
-        print(f"#{m.id}  {_fmt_time(m.at)}  {who}  {display(m.callback_number)}  « {m.text} »")
+        via = {"sms": "  (SMS)", "whatsapp": "  (WhatsApp)"}.get(m.channel, "")
+        print(f"#{m.id}  {_fmt_time(m.at)}  {who}  {display(m.callback_number)}  « {m.text} »{via}")
 
 
 def _print_recent(store: CallRecords, args: argparse.Namespace) -> None:
@@ -111,10 +116,14 @@ def _print_show(store: CallRecords, args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    args_list = sys.argv[1:] if argv is None else argv
+    if args_list[:1] == ["forget"]:
+        return forget_main(args_list[1:])
     parser = argparse.ArgumentParser(
         prog="python -m records",
         description="Read the call records of the state database.",
-        epilog="example: python -m records --gaps --since 2026-12-01",
+        epilog="examples: python -m records --gaps --since 2026-12-01 ; "
+        'python -m records forget "06 12 34 56 78" --dry-run',
     )
     what = parser.add_mutually_exclusive_group(required=True)
     what.add_argument("--gaps", action="store_true", help="questions nothing answered")
@@ -129,7 +138,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--all", action="store_true", help="with --gaps: include resolved ones")
     parser.add_argument("--json", action="store_true", help="one JSON object per line")
     parser.add_argument("--salon-db", metavar="PATH", help="state database (default: SALON_DB)")
-    args = parser.parse_args(argv)
+    args = parser.parse_args(args_list)
     try:
         for value in (args.since, args.purge_before):
             _since(value)
@@ -157,6 +166,8 @@ def main(argv: list[str] | None = None) -> int:
             cutoff = _since(args.purge_before)
             assert cutoff is not None
             print(f"purged personal data of {store.purge_personal_data(before=cutoff)} call(s)")
+            gone = purge_outbox_before(store.conn, before=cutoff, now=datetime.now(UTC))
+            print(f"deleted {gone} outbox message(s) and the used or expired codes")
     except (sqlite3.Error, OSError) as exc:
         print(f"call-records: error: {exc}", file=sys.stderr)
         return 1

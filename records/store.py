@@ -320,10 +320,11 @@ class CallRecords:
         return len(ids)
 
     def pending_messages(self) -> list[tuple[str | None, TakenMessage]]:
-        """Messages for the salon not yet handled, oldest first, with their call_sid."""
+        """Messages for the salon not yet handled, oldest first, with their call_sid
+        (None for a message received by SMS or WhatsApp)."""
         with self._lock:
             rows = self.conn.execute(
-                "SELECT m.*, r.call_sid FROM call_messages m JOIN call_records r"
+                "SELECT m.*, r.call_sid FROM call_messages m LEFT JOIN call_records r"
                 " ON r.id = m.call_id WHERE m.handled_at IS NULL ORDER BY m.created_at, m.id"
             ).fetchall()
         return [
@@ -335,10 +336,26 @@ class CallRecords:
                     callback_number=r["callback_number"],
                     at=parse_time(r["created_at"]),
                     id=int(r["id"]),
+                    channel=r["channel"],
                 ),
             )
             for r in rows
         ]
+
+    def add_text_message(
+        self, *, channel: str, phone: str, text: str, at: datetime | None = None
+    ) -> int:
+        """Keep a message received by SMS or WhatsApp (`channel`) for the salon, as a
+        message taken during a call is kept; returns its id."""
+        if channel not in ("sms", "whatsapp"):
+            raise ValueError(f"a text message comes by sms or whatsapp, not {channel!r}")
+        with self._write() as conn:
+            cur = conn.execute(
+                "INSERT INTO call_messages (call_id, channel, callback_number, message,"
+                " created_at) VALUES (NULL, ?, ?, ?, ?)",
+                (channel, phone, text, utc_text(at or utc_now())),
+            )
+        return int(cur.lastrowid or 0)
 
     def mark_message_handled(self, message_id: int) -> bool:
         with self._write() as conn:

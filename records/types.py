@@ -116,6 +116,7 @@ class TakenMessage:
     at: datetime | None = None
     id: int | None = None
     handled: bool = False
+    channel: str = "call"  # call (taken by the agent), sms or whatsapp (received as text)
 
 
 @dataclass

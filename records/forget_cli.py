@@ -1,0 +1,115 @@
+"""`python -m records forget PHONE`: erase a person on request, and say what was done.
+
+    python -m records forget "06 12 34 56 78" --dry-run   # what would be erased
+    python -m records forget "06 12 34 56 78"             # erase
+    python -m records forget +33612345678 --json
+
+Upcoming bookings are listed, not deleted (cancel them with the salon's calendar if the
+person asks). Exit 0 when done, 1 when the database cannot be read or a trace remains,
+2 on a usage error (not a phone number).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sqlite3
+import sys
+from datetime import UTC, datetime, tzinfo
+
+from records.erasure import ErasureReport, NotAPhoneNumber, open_and_forget
+from salon.french import slot_words
+from salon.phone import display
+
+WORDS = {
+    "calls": "appels (numéro retiré de la fiche)",
+    "transcript_lines": "lignes de transcription supprimées",
+    "gap_questions": "questions sans réponse supprimées",
+    "messages": "messages pour le salon supprimés",
+    "webhook_calls": "entrées du journal d'appels supprimées",
+    "webhook_call_events": "statuts d'appel supprimés",
+    "transfer_requests": "demandes de transfert supprimées",
+    "outbox": "SMS, WhatsApp et e-mails supprimés de la boîte d'envoi",
+    "whatsapp_window": "fenêtre WhatsApp supprimée",
+    "sms_inbound": "SMS reçus supprimés du journal",
+    "waitlist": "inscriptions en liste d'attente supprimées",
+    "bookings": "rendez-vous passés ou annulés anonymisés (nom, téléphone)",
+    "codes": "codes de vérification supprimés",
+    "grants": "droits de modification supprimés",
+    "redacted": "autres mentions du numéro remplacées par « [numéro effacé] »",
+}
+
+
+def _print(report: ErasureReport, *, timezone: tzinfo | None) -> None:
+    verb = "Effacement prévu" if report.dry_run else "Effacement"
+    print(f"{verb} de {display(report.phone)} ({report.phone}) :")
+    if not report.done:
+        print("  rien n'était conservé pour ce numéro")
+    for kind, count in report.done.items():
+        print(f"  {count:>5}  {WORDS.get(kind, kind)}")
+    if report.upcoming:
+        print(
+            f"{len(report.upcoming)} rendez-vous à venir conservé(s) (le salon en a besoin ; "
+            "annulez-les si la personne le demande) :"
+        )
+        for booking in report.upcoming:
+            start = booking.start.astimezone(timezone)
+            print(f"  {slot_words(start)}  {booking.service_id}  {booking.name}  ({booking.uid})")
+        if any(b.table == "calcom_links" for b in report.upcoming) or report.done.get("bookings"):
+            print("Cal.com garde sa propre copie des rendez-vous : effacez-la aussi dans Cal.com.")
+    if report.leftovers:
+        print("Attention, le numéro reste dans : " + ", ".join(report.leftovers))
+    elif not report.dry_run:
+        print("Plus aucune trace de ce numéro dans la base (hors rendez-vous à venir).")
+
+
+def forget_main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m records forget",
+        description="Erase everything kept about a phone number (upcoming bookings are "
+        "listed, not deleted).",
+        epilog='example: python -m records forget "06 12 34 56 78" --dry-run',
+    )
+    parser.add_argument("phone", help="the number, in any spelling (06…, +33 6…, 0033…)")
+    parser.add_argument("--dry-run", action="store_true", help="show what would be erased")
+    parser.add_argument("--json", action="store_true", help="one JSON object")
+    parser.add_argument("--salon-db", metavar="PATH", help="state database (default: SALON_DB)")
+    args = parser.parse_args(argv)
+    try:
+        report = open_and_forget(
+            phone=args.phone, now=datetime.now(UTC), db_path=args.salon_db, dry_run=args.dry_run
+        )
+    except NotAPhoneNumber as exc:
+        parser.error(str(exc))
+    except (sqlite3.Error, OSError) as exc:
+        print(f"records forget: error: {exc}", file=sys.stderr)
+        return 1
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "phone": report.phone,
+                    "dry_run": report.dry_run,
+                    "done": report.done,
+                    "upcoming": [
+                        {"uid": b.uid, "start": b.start.isoformat(), "service_id": b.service_id}
+                        for b in report.upcoming
+                    ],
+                    "leftovers": report.leftovers,
+                },
+                ensure_ascii=False,
+            )
+        )
+    else:
+        _print(report, timezone=_salon_zone())
+    return 1 if report.leftovers else 0
+
+
+def _salon_zone() -> tzinfo | None:
+    """The salon's time zone for the listing (UTC when the profile cannot be read)."""
+    try:
+        from salon.profile import load_profile
+
+        return load_profile().timezone
+    except Exception:
+        return None
