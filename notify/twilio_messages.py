@@ -27,6 +27,7 @@ from notify.whatsapp_window import WhatsAppWindow
 from salon import settings
 
 DEFAULT_TIMEOUT = 5.0
+FIND_SENT_LIMIT = 1000  # Twilio's largest PageSize: one request
 NOT_CONFIGURED = "Twilio not configured"
 
 # The twilio library logs every request URL at INFO, and a list URL carries `To=<number>`:
@@ -221,13 +222,19 @@ class TwilioNotifier:
         return str(created.sid)
 
     async def find_sent(self, message: OutgoingMessage) -> str | None:
-        """Look for this message among Twilio's recent messages to the same number."""
+        """Look for this message among Twilio's recent messages to the same number.
+
+        Up to `FIND_SENT_LIMIT` messages (one page of Twilio's largest size) are read: a
+        number that received many messages since (a busy test number, a family sharing a
+        phone) must not push the uncertain one out of view, or it would be sent twice. No
+        `DateSent` filter: a message Twilio still holds as queued has no sent date yet."""
         if self.not_configured_reason(message.channel):
             return None
         to = message.to if message.channel == "sms" else f"whatsapp:{message.to}"
         try:
             recent = await asyncio.wait_for(
-                self._twilio().messages.list_async(to=to, limit=20), self.options.timeout + 1
+                self._twilio().messages.list_async(to=to, limit=FIND_SENT_LIMIT),
+                self.options.timeout + 1,
             )
         except (TwilioException, TimeoutError, aiohttp.ClientError):
             logger.warning("notify: could not check Twilio for an uncertain message")
