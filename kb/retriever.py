@@ -44,6 +44,15 @@ logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 IDF_FULL = math.log(10)  # a word in at most 10% of passages counts fully
 DENSE_WEIGHT = 0.5  # weighted fusion of normalised scores (FIELD-NOTES: beats RRF)
+# Questions no salon's documents answer: their best cosine is this index's baseline.
+NULL_QUESTIONS = (
+    "bonjour je voudrais un renseignement",
+    "quelle heure est-il",
+    "est-ce que vous pouvez m'aider",
+    "c'est pour une question",
+    "j'appelle pour savoir quelque chose",
+    "allô vous m'entendez",
+)
 RELATED_WEIGHT = 0.5  # BM25 weight of a synonym against the word said
 PHRASE_WEIGHT = 0.3  # BM25 weight of two words said together and written together
 # A passage holding a value salon.toml contradicts (an old price list) says the same as
@@ -80,6 +89,7 @@ class _Snapshot:
         self.metas: list[dict[str, Any]] = rows["metadatas"]
         self.matrix: np.ndarray = rows["embeddings"]
         self.outdated = np.array([bool(m.get("outdated")) for m in self.metas], dtype=bool)
+        self.null_top = 0.0  # set by the retriever (`_measure_baseline`)
         # The kinds of value a passage holds (a duration, a price…) are one token each,
         # which a question asking for that kind of answer also searches (kb.lexicon).
         corpus = [tokens(text) + passage_types(text) for text in self.texts]
@@ -155,6 +165,7 @@ class Retriever:
         self.db_dir = db_dir
         self.embedder = embedder
         self._snapshot = snapshot
+        self._measure_baseline(snapshot)
         self._pointer_stat = self._stat_pointer()
         self._lock = threading.Lock()
         self._cache_size = query_cache
@@ -180,6 +191,15 @@ class Retriever:
         _check_model(manifest, chosen)
         snapshot = _Snapshot(manifest, _load_rows(path, manifest))
         return cls(path, chosen, snapshot, query_cache=query_cache)
+
+    def _measure_baseline(self, snap: _Snapshot) -> None:
+        """The best cosine this index gives questions no salon document answers (the
+        median over `NULL_QUESTIONS`): e5's cosine band moves with the documents, so the
+        `answerable` signal is the best cosine above this salon's own baseline."""
+        if not snap.ids:
+            return
+        tops = [float((snap.matrix @ self.embedder.embed_query(q)).max()) for q in NULL_QUESTIONS]
+        snap.null_top = float(np.median(tops))
 
     def _embed_query(self, text: str) -> np.ndarray:
         if self._cache_size <= 0:
@@ -231,6 +251,7 @@ class Retriever:
                 manifest = store.read_manifest(self.db_dir, version)
                 _check_model(manifest, self.embedder)
                 snapshot = _Snapshot(manifest, _load_rows(self.db_dir, manifest))
+                self._measure_baseline(snapshot)
             except (store.IndexMissing, ModelMismatch, OSError) as exc:
                 # Not retried until CURRENT moves again: a broken version must not cost a
                 # failed load on every question.
@@ -413,7 +434,7 @@ def _signals(
                 for i in order[:3]
             ):
                 gap = 1.0
-    best = float(dense.max()) if len(dense) else 0.0
+    best = float(dense.max()) - snap.null_top if len(dense) else 0.0
     ranked = np.sort(dense)[::-1]
     spread = float(ranked[0] - np.median(ranked)) if len(ranked) > 1 else 0.0
     known = sum(1 for t in content if t in snap.idf) / len(content) if content else 0.0
