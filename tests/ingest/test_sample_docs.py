@@ -61,3 +61,13 @@ def test_prices_quoted_in_the_hand_written_faq_agree_with_salon_toml(
     service = load_profile(SOURCES / "salon.toml").service(service_id)
     faq = re.sub(r"\s+", " ", (SOURCES / "faq-et-conditions.md").read_text(encoding="utf-8"))
     assert faq_phrase.format(price=price_label(service)) in faq
+
+
+def test_make_sample_docs_has_no_default_folder_so_it_cannot_overwrite_a_salon(
+    tmp_path: Path,
+) -> None:
+    from tests.fixtures.sample_docs import main
+
+    assert main([]) == 2
+    assert main([str(tmp_path)]) == 2  # a folder without salon.toml is refused too
+    assert list(tmp_path.iterdir()) == []
