@@ -95,7 +95,7 @@ def test_a_whole_call_answers_books_and_queues_the_sms(tmp_path: Path) -> None:
         "SELECT recipient, status, body FROM notify_outbox WHERE channel = 'sms'"
     ).fetchall()
     assert len(sms) == 1 and sms[0][0] == "+33612345678" and sms[0][1] == "not_sent"
-    assert "RDV confirmé" in sms[0][2]
+    assert "RDV de Paul Martin confirmé" in sms[0][2]  # the SMS names whose appointment
 
 
 def test_without_an_api_key_the_chat_names_the_missing_setting(tmp_path: Path) -> None:
