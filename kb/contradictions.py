@@ -320,8 +320,9 @@ def owner_section(contradictions: list[Contradiction]) -> str:
             rows.append((item.fact, item.profile_value or "", item.document_value, where))
     widths = [max(len(row[i]) for row in rows) for i in range(3)]
     lines = [
-        f"Contradictions ({len(items)}) : salon.toml fait foi, l'assistante donne sa valeur. "
-        "Corrigez le document, ou salon.toml s'il n'est plus à jour.",
+        f"Contradictions avec salon.toml ({len(items)}) : salon.toml fait foi, l'assistante "
+        "donne sa valeur.",
+        "Corrigez le document, ou salon.toml s'il n'est plus à jour :",
     ]
     for n, row in enumerate(rows):
         lines.append(

@@ -251,7 +251,7 @@ def test_reindex_ends_with_the_contradictions_for_the_owner_and_serves_anyway(
 ) -> None:
     done = _reindex("--sources", str(small_salon), "--db", str(tmp_path / "kb"))
     assert done.returncode == 0, done.stderr
-    section = done.stdout.split("Contradictions (1)", 1)[1]
+    section = done.stdout.split("Contradictions avec salon.toml (1)", 1)[1]
     row = next(line for line in section.splitlines() if line.startswith("prix de Coupe homme"))
     assert row.split() == [
         "prix",
