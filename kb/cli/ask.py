@@ -7,7 +7,8 @@ Examples::
     printf 'question une\nquestion deux\n' | scripts/ask --json
 
 With `--json`, one object per question and per line:
-`{"question": str, "answerable": bool, "passages": [{"text", "source", "score"}, ...]}`,
+`{"question": str, "answerable": bool, "passages": [{"text", "source", "score"}, ...]}`
+(a passage holding a value salon.toml contradicts also has "outdated", the note),
 best first. Exit status: 0, or 1 when there is no usable index, 2 on a usage error.
 """
 
@@ -45,7 +46,9 @@ def as_json(result: SearchResult) -> str:
             "question": result.query,
             "answerable": result.answerable,
             "passages": [
-                {"text": p.text, "source": p.source, "score": p.score} for p in result.passages
+                {"text": p.text, "source": p.source, "score": p.score}
+                | ({"outdated": p.outdated} if p.outdated else {})
+                for p in result.passages
             ],
         },
         ensure_ascii=False,
@@ -61,6 +64,8 @@ def as_text(result: SearchResult) -> str:
         body = body if len(body) <= 300 else body[:297] + "..."
         lines.append(f"  {n}. [{p.score:.3f}] {where}")
         lines.append(f"     {body}")
+        if p.outdated:  # a value salon.toml contradicts (see scripts/reindex)
+            lines.append(f"     PÉRIMÉ : {p.outdated}")
     return "\n".join(lines)
 
 

@@ -244,6 +244,22 @@ def test_reindex_json_prints_the_version_the_documents_and_the_contradictions(
     unchanged = json.loads(again.stdout)
     assert unchanged["rebuilt"] is False
     assert unchanged["contradictions"] == report["contradictions"]
+    asked = subprocess.run(
+        [str(ROOT / "scripts" / "ask"), "--db", str(tmp_path / "kb"), "--json", "-k", "4"],
+        input="c'est combien une coupe homme\n",
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, BOOTSTRAP_QUIET="1"),
+        timeout=120,
+    )
+    passages = json.loads(asked.stdout)["passages"]
+    assert passages[0]["source"] == "salon.toml" and "outdated" not in passages[0]
+    marked = [p for p in passages if "outdated" in p]
+    assert [p["source"] for p in marked] == ["tarifs-prestations.csv"]
+    assert marked[0]["outdated"] == (
+        "prix de Coupe homme : ce passage dit 26 €, périmé ; "
+        "la fiche du salon, qui fait foi, dit 28 €"
+    )
 
 
 def test_reindex_ends_with_the_contradictions_for_the_owner_and_serves_anyway(
