@@ -324,7 +324,8 @@ def reply_text(profile: SalonProfile, kind: str) -> str:
     `kind`: no_booking (ANNULER from a number with no upcoming booking), ambiguous
     (several), cancel_failed (the calendar refused or failed), no_offer (OUI with no
     offer waiting), offer_expired (OUI too late), offer_taken (OUI, but someone booked
-    the slot meanwhile), message (anything else, kept for the salon).
+    the slot meanwhile), book_failed (OUI, but the calendar failed), message (anything
+    else, kept for the salon).
     """
     short, phone = profile.short_name, display_phone(profile.phone)
     lines = {
@@ -340,6 +341,8 @@ def reply_text(profile: SalonProfile, kind: str) -> str:
         "Vous restez sur la liste d'attente.",
         "offer_taken": f"{short} : désolé, ce créneau a été réservé entre-temps. "
         "Vous restez sur la liste d'attente.",
+        "book_failed": f"{short} : nous n'avons pas pu réserver ce créneau par SMS. "
+        f"Appelez le salon au {phone}.",
         "message": f"{short} : merci, votre message est transmis au salon. "
         f"Pour une urgence, appelez le {phone}.",
     }

@@ -1,4 +1,4 @@
-"""The Flask app Twilio calls: `/voice`, `/dial-done`, `/status`, `/healthz`.
+"""The Flask app Twilio calls: `/voice`, `/dial-done`, `/status`, `/sms`, `/healthz`.
 
 Serve it with `scripts/webhook` (Hypercorn, port 8000) or `hypercorn webhook.asgi:app`
 (both put `webhook.asgi.GuardedWsgi`, the per-route body limits, in front of it).
@@ -10,17 +10,23 @@ when it does not match). `/voice` then dispatches the agent into the room named 
 CallSid and answers TwiML bridging the audio there; when LiveKit is slow, failing or not
 configured, it answers the human fallback instead. Unexpected errors also answer the
 fallback: Twilio never gets a 5xx, so a caller is never left with an application error.
+`/sms` (Twilio Messaging: SMS and WhatsApp) acts on « ANNULER », « OUI » or keeps the text
+for the salon (`webhook.sms`); its answers go through the outbox.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 import re
 import threading
 import time
+from collections.abc import Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any
+from datetime import UTC, datetime
+from typing import Any, TypeVar
 
 from flask import Flask, Response, abort, jsonify, request
 from werkzeug.datastructures import MultiDict
@@ -29,6 +35,7 @@ from werkzeug.exceptions import HTTPException
 from salon import settings as salon_settings
 from salon.phone import mask
 from salon.profile import SalonProfile
+from webhook import sms as sms_replies
 from webhook import twiml
 from webhook.call_log import CallLog, CallRow
 from webhook.config import WebhookSettings
@@ -44,6 +51,7 @@ from webhook.fields import InvalidField, check_form
 from webhook.signature import HEADER, SignatureChecker, public_url
 
 logger = logging.getLogger("webhook")
+T = TypeVar("T")
 
 FORM_TYPE = "application/x-www-form-urlencoded"
 TWIML_TYPE = "text/xml"
@@ -52,6 +60,7 @@ TWIML_TYPE = "text/xml"
 CALL_SID = re.compile(r"^CA[0-9a-fA-F]{32}$")
 # The agent's SIP leg never connected: the caller must still reach someone.
 DIAL_FAILED = {"busy", "no-answer", "failed"}
+EMPTY_MESSAGING = twiml.empty_messaging()
 # LIVEKIT_DISPATCH_TIMEOUT is the longest a caller's webhook waits for its answer, counted
 # from the start of /voice; LiveKit gets that minus this reserve, kept for building and
 # sending the fallback answer (and for the other calls queued behind it under a burst).
@@ -268,6 +277,45 @@ def create_app(
         # WSGI wrapper) never start a response that has no body, and Twilio saw 500s.
         return twiml_response(twiml.empty())
 
+    @app.post("/sms")
+    def sms() -> Response:
+        form = twilio_form()  # 403 when forged, exactly as /voice
+        try:
+            check_form(form, required=("MessageSid", "From"))
+        except InvalidField as exc:
+            logger.warning(
+                "refused a signed request with a malformed field",
+                extra={"path": request.path, "detail": exc.field},
+            )
+            abort(400, description=str(exc))
+        message = sms_replies.Inbound(
+            message_sid=form["MessageSid"], sender=form["From"], body=form.get("Body") or ""
+        )
+        now = datetime.now(UTC)
+        if ctx.profile is None:
+            logger.error("text message received but the salon profile cannot be read")
+            sms_replies.keep_as_message(message, db_path=cfg.salon_db, now=now)
+            return twiml_response(EMPTY_MESSAGING)
+        try:
+            handled = _run_coroutine(
+                sms_replies.handle_text(message, profile=ctx.profile, db_path=cfg.salon_db, now=now)
+            )
+        except Exception:  # the text is kept for the salon; Twilio gets a valid answer
+            logger.exception("text message not handled, kept as a message for the salon")
+            sms_replies.keep_as_message(message, db_path=cfg.salon_db, now=now)
+            return twiml_response(EMPTY_MESSAGING)
+        logger.info(
+            "text message handled",
+            extra={
+                "from_masked": mask(message.sender.removeprefix("whatsapp:")),
+                "state": handled.kind,
+                "status": handled.outcome,
+            },
+        )
+        # Answers go through the outbox (stored, retried, sent by scripts/jobs): the
+        # HTTP answer is an empty TwiML document, never a bodiless 204.
+        return twiml_response(EMPTY_MESSAGING)
+
     @app.before_request
     def body_limit() -> None:
         # the table `webhook.asgi` enforces in front of the app, again at the form parser
@@ -298,6 +346,17 @@ def create_app(
         return twiml_response(fallback_body)
 
     return app
+
+
+def _run_coroutine(coro: Coroutine[Any, Any, T]) -> T:
+    """Run `coro` to completion from a synchronous view: in this thread when it has no
+    event loop (Hypercorn's worker threads), else in a short-lived thread of its own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coro)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="webhook-sms") as pool:
+        return pool.submit(asyncio.run, coro).result()
 
 
 def _int_or_none(raw: str | None) -> int | None:

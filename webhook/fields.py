@@ -1,4 +1,4 @@
-"""What a Twilio voice webhook's form may hold: each field's size and format.
+"""What a Twilio voice or messaging webhook's form may hold: each field's size and format.
 
 Checked once the signature is valid, before any value is used, stored or logged: a form
 Twilio would never send gets a 400 naming the field, never a traceback or a 500. The
@@ -19,7 +19,8 @@ MAX_NAME = 64
 MAX_VALUE = 4096  # the longest Twilio value (CallToken) is about 1-2 KiB
 MAX_ADDRESS = 128  # E.164 is 16 characters; "client:…" and "sip:…@…" addresses are longer
 
-_SID = {prefix: re.compile(prefix + r"[0-9a-fA-F]{32}") for prefix in ("CA", "AC")}
+_SID = {prefix: re.compile(prefix + r"[0-9a-fA-F]{32}") for prefix in ("CA", "AC", "MG")}
+_MESSAGE_SID = re.compile(r"(SM|MM)[0-9a-fA-F]{32}")  # an SMS, or a message with media
 _STATUS = re.compile(r"[a-z][a-z-]{0,31}")  # in-progress, no-answer, outbound-dial…
 _COUNT = re.compile(r"[0-9]{1,9}")  # seconds or a sequence number: fits any integer column
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -62,6 +63,14 @@ CHECKS: dict[str, Callable[[str], str | None]] = {
     "DialCallDuration": _pattern(_COUNT, "not a whole number of at most 9 digits"),
     "Duration": _pattern(_COUNT, "not a whole number of at most 9 digits"),
     "ApiVersion": _pattern(_DATE, "not an API version (YYYY-MM-DD)"),
+    # Messaging webhooks (/sms)
+    "MessageSid": _pattern(_MESSAGE_SID, "not a Twilio message SID (SM/MM + 32 hex digits)"),
+    "SmsSid": _pattern(_MESSAGE_SID, "not a Twilio message SID (SM/MM + 32 hex digits)"),
+    "SmsMessageSid": _pattern(_MESSAGE_SID, "not a Twilio message SID (SM/MM + 32 hex digits)"),
+    "MessagingServiceSid": _pattern(_SID["MG"], "not a Messaging Service SID (MG + 32 hex)"),
+    "SmsStatus": _pattern(_STATUS, "not a message status (lowercase letters and '-')"),
+    "NumSegments": _pattern(_COUNT, "not a whole number of at most 9 digits"),
+    "NumMedia": _pattern(_COUNT, "not a whole number of at most 9 digits"),
     "From": _address,
     "To": _address,
     "Caller": _address,

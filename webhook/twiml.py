@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 
+from twilio.twiml.messaging_response import MessagingResponse
 from twilio.twiml.voice_response import Dial, VoiceResponse
 
 SAY_LANGUAGE = "fr-FR"
@@ -125,3 +126,9 @@ def hangup() -> str:
 def empty() -> str:
     """`<Response />`: nothing to do (the answer to a status callback)."""
     return str(VoiceResponse())
+
+
+def empty_messaging() -> str:
+    """`<Response />` for a Messaging webhook: no reply from Twilio (ours go through the
+    outbox)."""
+    return str(MessagingResponse())

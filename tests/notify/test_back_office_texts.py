@@ -109,7 +109,7 @@ def test_deadline_words_say_tomorrow_or_the_date_when_not_today(profile: SalonPr
 @pytest.mark.parametrize(
     "kind",
     ["no_booking", "ambiguous", "cancel_failed", "no_offer", "offer_expired", "offer_taken",
-     "message"],
+     "book_failed", "message"],
 )  # fmt: skip
 def test_each_reply_is_one_gsm7_segment_written_with_its_accents(
     profile: SalonProfile, kind: str

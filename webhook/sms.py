@@ -1,0 +1,305 @@
+"""What a text message to the salon's number does (`POST /sms`, SMS or WhatsApp).
+
+- « ANNULER » (any case or accents, extra words: « annuler svp », « Annulé ») cancels the
+  sender's booking, with the voice tools' caller-safety rule (`Calendar.cancel` with the
+  sender as `caller_phone`: only a booking made with that number): the one that got a
+  reminder, else the one in the next `CANCEL_WINDOW`. None: nothing is cancelled and the
+  reply says so; two or more: nothing is cancelled and the reply says to call.
+- « OUI » accepts the sender's waitlist offer if it is still open: the slot is booked if
+  still free and the usual booking confirmation goes out; too late or taken meanwhile,
+  one line says so and the person stays on the list.
+- anything else is kept as a message for the salon (`python -m records --messages`) and
+  answered with one polite line (at most once a day per number, so two automatic
+  responders cannot talk to each other forever); « STOP » is left to Twilio's opt-out.
+
+Every answer goes through the outbox, like every other message (stored first, retried,
+never twice: the booking's own confirmation keys, or `sms-reply:<MessageSid>`), and is
+sent by `scripts/jobs` within its tick; the HTTP answer is always an empty TwiML
+`<Response/>`. A message Twilio delivers twice (same MessageSid) is handled once. A
+WhatsApp message opens the 24-hour window: the next confirmation goes as free text.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Literal
+
+from booking import open_calendar, waitlist
+from booking.calendar import (
+    Booking,
+    Calendar,
+    CalendarError,
+    Customer,
+    NotAllowed,
+    Slot,
+    SlotTaken,
+)
+from notify import texts
+from notify.base import Channel
+from notify.outbox import Outbox
+from notify.phone import InvalidPhone
+from notify.service import confirm_booking
+from notify.whatsapp_window import WhatsAppWindow
+from records.store import CallRecords
+from salon import state_db
+from salon.phone import to_e164
+from salon.profile import SalonProfile
+from salon.text import plain_words
+from salon.utc import utc_text
+
+log = logging.getLogger("webhook")
+
+CANCEL_WINDOW = timedelta(days=7)
+POLITE_REPLY_EVERY = timedelta(hours=24)
+Kind = Literal["cancel", "accept", "stop", "message"]
+CalendarFactory = Callable[[SalonProfile, Path | str | None], Calendar]
+
+_CANCEL = {"annuler", "annule", "annulez", "annulation", "annul"}
+_ACCEPT = {"oui", "ouii", "ouai", "ouais"}
+_STOP = {"stop", "arret", "stopsms", "desabonner", "unsubscribe"}
+_NEGATION = {"pas", "ne", "n", "non", "jamais", "plus"}
+
+
+def classify(body: str) -> Kind:
+    """What a text asks, from its first words (folded: case and accents ignored)."""
+    words = plain_words(body).split()
+    if not words:
+        return "message"
+    if words[0] in _STOP and len(words) <= 2:
+        return "stop"
+    if words[0] in _ACCEPT and len(words) <= 6:
+        return "accept"
+    head = words[:4]
+    if any(w in _CANCEL for w in head) and not _NEGATION & set(words) and len(words) <= 8:
+        return "cancel"
+    return "message"
+
+
+@dataclass(frozen=True)
+class Inbound:
+    message_sid: str
+    sender: str  # as Twilio sends it: +336…, or whatsapp:+336…
+    body: str
+
+    @property
+    def channel(self) -> Channel:
+        return "whatsapp" if self.sender.startswith("whatsapp:") else "sms"
+
+
+@dataclass(frozen=True)
+class Handled:
+    kind: str  # cancel | accept | stop | message | duplicate | ignored
+    outcome: str  # cancelled, booked, or the reply sent (no_booking, ambiguous, …)
+
+
+def _default_calendar(profile: SalonProfile, db: Path | str | None) -> Calendar:
+    return open_calendar(profile, db=db)
+
+
+async def handle_text(
+    message: Inbound,
+    *,
+    profile: SalonProfile,
+    db_path: Path | str | None,
+    now: datetime,
+    calendar_factory: CalendarFactory = _default_calendar,
+) -> Handled:
+    """Act on one inbound text; the answer (if any) is queued in the outbox."""
+    phone = to_e164(message.sender)
+    if phone is None:  # a short code or an alphanumeric sender: nobody to answer
+        return Handled("ignored", "not_a_number")
+    conn = state_db.connect(db_path)
+    try:
+        kind = classify(message.body)
+        with state_db.write_transaction(conn):
+            fresh = conn.execute(
+                "INSERT INTO sms_inbound (message_sid, phone, channel, kind, received_at) "
+                "VALUES (?, ?, ?, ?, ?) ON CONFLICT (message_sid) DO NOTHING",
+                (message.message_sid, phone, message.channel, kind, utc_text(now)),
+            ).rowcount
+        if not fresh:
+            return Handled("duplicate", "ignored")
+        if message.channel == "whatsapp":
+            WhatsAppWindow(conn).record_inbound(phone)  # a machine timer: real time
+        replies = _Replies(conn, profile, message, phone)
+        if kind == "cancel":
+            outcome = await _cancel(replies, db_path, now, calendar_factory)
+        elif kind == "accept":
+            outcome = await _accept(replies, db_path, now, calendar_factory)
+        elif kind == "stop":
+            outcome = "left_to_twilio"
+        else:
+            CallRecords(conn=conn).add_text_message(
+                channel=message.channel, phone=phone, text=message.body.strip()[:1600], at=now
+            )
+            outcome = replies.polite_once(now)
+        conn.execute(
+            "UPDATE sms_inbound SET outcome = ? WHERE message_sid = ?",
+            (outcome, message.message_sid),
+        )
+        return Handled(kind, outcome)
+    finally:
+        conn.close()
+
+
+def keep_as_message(message: Inbound, *, db_path: Path | str | None, now: datetime) -> None:
+    """When handling failed: the text is kept for the salon, so nothing is lost."""
+    phone = to_e164(message.sender) or message.sender[:64]
+    conn = state_db.connect(db_path)
+    try:
+        CallRecords(conn=conn).add_text_message(
+            channel=message.channel, phone=phone, text=message.body.strip()[:1600], at=now
+        )
+    finally:
+        conn.close()
+
+
+class _Replies:
+    """Answers to one inbound text, queued in the outbox on the sender's channel."""
+
+    def __init__(
+        self, conn: sqlite3.Connection, profile: SalonProfile, message: Inbound, phone: str
+    ) -> None:
+        self.conn = conn
+        self.profile = profile
+        self.message = message
+        self.phone = phone
+        self.outbox = Outbox(conn=conn)
+
+    def line(self, kind: str) -> str:
+        try:
+            self.outbox.enqueue_now(
+                channel=self.message.channel,
+                to=self.phone,
+                body=texts.reply_text(self.profile, kind),
+                dedupe_key=f"sms-reply:{self.message.message_sid}:{self.message.channel}",
+            )
+        except InvalidPhone:  # a landline cannot get SMS: nothing to send
+            log.info("no reply possible to this number", extra={"reason": kind})
+        return kind
+
+    def polite_once(self, now: datetime) -> str:
+        recent = self.conn.execute(
+            "SELECT 1 FROM sms_inbound WHERE phone = ? AND kind = 'message' "
+            "AND outcome = 'message' AND received_at > ? AND message_sid != ? LIMIT 1",
+            (self.phone, utc_text(now - POLITE_REPLY_EVERY), self.message.message_sid),
+        ).fetchone()
+        return "message_kept" if recent else self.line("message")
+
+    async def confirm(
+        self, event: Literal["booked", "cancelled"], booking: Booking, calendar: Calendar
+    ) -> None:
+        """The usual confirmation (same outbox key as a phone call's), on the channel the
+        text came by; the calendar's journal then owes it no more."""
+        try:
+            await confirm_booking(
+                self.outbox,
+                profile=self.profile,
+                event=event,
+                booking_uid=booking.uid,
+                phone=self.phone,
+                service=booking.service.name,
+                start=booking.start,
+                channel=self.message.channel,
+                name=booking.customer.name if booking.customer else None,
+            )
+        except InvalidPhone:
+            log.info("no confirmation possible to this number", extra={"reason": event})
+            return
+        queued = getattr(calendar, "confirmation_queued", None)  # calendars with a journal
+        if queued is not None:
+            queued(uid=booking.uid, kind=event)
+
+
+async def _cancel(
+    replies: _Replies, db_path: Path | str | None, now: datetime, factory: CalendarFactory
+) -> str:
+    calendar = factory(replies.profile, db_path)
+    try:
+        # No name: the number alone is trusted here, as Twilio gives it for a text.
+        own = [
+            b
+            for b in await calendar.find_bookings(caller_phone=replies.phone, now=now)
+            if isinstance(b, Booking) and b.owned and b.customer is not None and b.start > now
+        ]
+        reminded = {
+            r[0]
+            for r in replies.conn.execute(
+                "SELECT uid FROM booking_reminders WHERE outcome = 'queued' AND start_utc > ?",
+                (utc_text(now),),
+            )
+        }
+        targets = [b for b in own if b.uid in reminded] or [
+            b for b in own if b.start <= now + CANCEL_WINDOW
+        ]
+        if not targets:
+            return replies.line("no_booking")
+        if len(targets) > 1:
+            return replies.line("ambiguous")
+        cancelled = await calendar.cancel(
+            booking_uid=targets[0].uid, caller_phone=replies.phone, reason="annulé par SMS"
+        )
+        log.info("booking cancelled by SMS", extra={"detail": cancelled.uid})
+        await replies.confirm("cancelled", cancelled, calendar)
+        return "cancelled"
+    except NotAllowed:
+        return replies.line("cancel_failed")
+    except CalendarError as exc:
+        log.warning("cancel by SMS failed", extra={"reason": type(exc).__name__})
+        return replies.line("cancel_failed")
+    finally:
+        await calendar.aclose()
+
+
+async def _accept(
+    replies: _Replies, db_path: Path | str | None, now: datetime, factory: CalendarFactory
+) -> str:
+    offer = waitlist.claim_offer(replies.conn, phone=replies.phone, now=now)
+    if offer is None:
+        latest = waitlist.latest_offer(replies.conn, phone=replies.phone)
+        if latest is None or latest.status in ("taken", "withdrawn"):
+            return replies.line("no_offer")
+        if latest.status == "accepted":
+            return "already_accepted"  # a second « OUI »: its confirmation is on its way
+        return replies.line("offer_expired")
+    profile = replies.profile
+    try:
+        service = profile.service(offer.service_id)
+    except KeyError:
+        waitlist.settle_offer(replies.conn, offer_id=offer.id, booking_uid=None, now=now)
+        return replies.line("book_failed")
+    tz = profile.timezone
+    slot = Slot(
+        service_id=service.id, start=offer.start.astimezone(tz), end=offer.end.astimezone(tz)
+    )
+    calendar = factory(profile, db_path)
+    try:
+        booking = await calendar.book(
+            service=service, slot=slot, customer=Customer(name=offer.name, phone=replies.phone)
+        )
+        waitlist.settle_offer(replies.conn, offer_id=offer.id, booking_uid=booking.uid, now=now)
+        log.info("waitlist offer booked by SMS", extra={"detail": booking.uid})
+        await replies.confirm("booked", booking, calendar)
+        return "booked"
+    except SlotTaken:
+        waitlist.settle_offer(replies.conn, offer_id=offer.id, booking_uid=None, now=now)
+        return replies.line("offer_taken")
+    except CalendarError as exc:
+        log.warning("booking by SMS failed", extra={"reason": type(exc).__name__})
+        waitlist.settle_offer(replies.conn, offer_id=offer.id, booking_uid=None, now=now)
+        return replies.line("book_failed")
+    finally:
+        await calendar.aclose()
+
+
+_SID = re.compile(r"^(SM|MM|SS)[0-9a-fA-F]{32}$")
+
+
+def is_message_sid(value: str) -> bool:
+    return bool(_SID.match(value))
