@@ -8,7 +8,8 @@
 - messages for the salon left by or for that number (calls, SMS, WhatsApp);
 - every outbox row sent to that number or mentioning it (confirmations, codes,
   reminders, transcript e-mails), the WhatsApp window, the inbound-SMS log;
-- verification codes and rights, waitlist entries and their offers;
+- verification codes and rights, waitlist entries and their offers, the booking
+  journal's entries;
 - past and cancelled bookings: name, phone and e-mail (embedded calendar and the
   Cal.com phone table); **upcoming bookings are kept and listed**, for the salon to
   cancel them if the person asks — they still need the name and number.
@@ -142,6 +143,8 @@ def _erase(
     )
     report.add("sms_inbound", q("DELETE FROM sms_inbound WHERE phone = ?", (phone,)).rowcount)
     report.add("waitlist", q("DELETE FROM waitlist WHERE phone = ?", (phone,)).rowcount)
+    if _has_table(conn, "booking_journal"):  # booking's record of changes owing an SMS
+        report.add("journal", q("DELETE FROM booking_journal WHERE phone = ?", (phone,)).rowcount)
     # Bookings: upcoming ones are listed and kept; the others lose name and phone.
     uids: list[str] = []
     now_text = utc_text(now)
@@ -182,6 +185,13 @@ def _erase(
     report.add("grants", grants)
     # Anywhere else (a number said in someone else's call, typed in a message): redact.
     report.add("redacted", _redact_everywhere(conn, pattern, keep=_kept_rows(report)))
+
+
+def _has_table(conn: sqlite3.Connection, name: str) -> bool:
+    row = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)
+    ).fetchone()
+    return row is not None
 
 
 def _kept_rows(report: ErasureReport) -> set[tuple[str, str]]:

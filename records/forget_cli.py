@@ -33,6 +33,7 @@ WORDS = {
     "whatsapp_window": "fenêtre WhatsApp supprimée",
     "sms_inbound": "SMS reçus supprimés du journal",
     "waitlist": "inscriptions en liste d'attente supprimées",
+    "journal": "entrées du journal des rendez-vous supprimées",
     "bookings": "rendez-vous passés ou annulés anonymisés (nom, téléphone)",
     "codes": "codes de vérification supprimés",
     "grants": "droits de modification supprimés",

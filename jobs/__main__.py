@@ -1,0 +1,151 @@
+"""`scripts/jobs` (`python -m jobs`): the back office between calls.
+
+    scripts/jobs              # the loop: a full pass every JOBS_INTERVAL s, the outbox every JOBS_TICK s
+    scripts/jobs --once       # one pass of everything due, one line per job, then exit
+    scripts/jobs --once --json
+
+Exit 0; with `--once`, 1 when a job failed (it is retried on the next pass); 2 on a usage
+or settings error. SIGTERM or Ctrl-C ends the loop after the current step.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import logging
+import signal
+import sys
+
+from jobs.config import JobsSettings
+from jobs.runner import BackOffice, JobResult, PassReport
+from records.retention import retention_words
+from salon.profile import ProfileError, load_profile
+from salon.settings import MissingSetting
+
+CONTEXT_KEYS = (
+    "job", "uid", "start", "channel", "reason", "offer", "sent", "failed", "deleted",
+)  # fmt: skip
+
+REASONS_FR = {
+    "booked_late": "réservé trop peu de temps avant",
+    "too_late": "heures calmes jusqu'à trop tard",
+    "not_mobile": "pas un portable",
+}
+
+
+class ContextFormatter(logging.Formatter):
+    """`… reminder queued uid=… start=…`: the whitelisted `extra` fields, never a phone."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        text = super().format(record)
+        context = [f"{k}={getattr(record, k)}" for k in CONTEXT_KEYS if hasattr(record, k)]
+        return f"{text} {' '.join(context)}" if context else text
+
+
+def configure_logging(level: int) -> None:
+    root = logging.getLogger()
+    if root.handlers:
+        return
+    handler = logging.StreamHandler()
+    handler.setFormatter(ContextFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root.addHandler(handler)
+    root.setLevel(level)
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+
+
+def _line(result: JobResult) -> str:
+    c = result.counts
+    if not result.ok:
+        return f"erreur : {result.error} (nouvel essai au prochain passage)"
+    if result.name == "reminders":
+        skipped = c.get("skipped") or {}
+        text = f"{c.get('queued', 0)} mis en file"
+        if skipped:
+            text += ", ignorés : " + ", ".join(
+                f"{n} {REASONS_FR.get(reason, reason)}" for reason, n in skipped.items()
+            )
+        if c.get("withdrawn"):
+            text += f", {c['withdrawn']} retiré(s) (rendez-vous changé)"
+        return text
+    if result.name == "waitlist":
+        return (
+            f"{c.get('offered', 0)} proposition(s) envoyée(s), {c.get('expired', 0)} expirée(s)"
+            + (f", {c['ended']} inscription(s) terminée(s)" if c.get("ended") else "")
+        )
+    if result.name == "outbox":
+        return (
+            f"{c.get('sent', 0)} envoyé(s), {c.get('failed', 0)} en échec, "
+            f"{c.get('retry_later', 0)} à réessayer, {c.get('not_sent', 0)} gardé(s) "
+            "faute de réglages"
+        )
+    return retention_words(c)
+
+
+LABELS = {
+    "reminders": "rappels",
+    "waitlist": "liste d'attente",
+    "outbox": "envois",
+    "retention": "conservation",
+}
+
+
+def print_report(report: PassReport) -> None:
+    for result in report.results:
+        print(f"{LABELS.get(result.name, result.name):<16} {_line(result)}")
+
+
+async def _main(args: argparse.Namespace) -> int:
+    office = BackOffice.from_settings(profile=load_profile(), cfg=JobsSettings.from_env())
+    try:
+        if args.once:
+            report = await office.run_once()
+            if args.json:
+                print(json.dumps(report.as_dict(), ensure_ascii=False))
+            else:
+                print_report(report)
+            return 0 if report.ok else 1
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            with contextlib.suppress(NotImplementedError):
+                loop.add_signal_handler(sig, stop.set)
+        logging.getLogger("jobs").info(
+            "back office started",
+            extra={"channel": office.channel},
+        )
+        await office.serve(stop=stop)
+        logging.getLogger("jobs").info("back office stopped")
+        return 0
+    finally:
+        await office.aclose()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="scripts/jobs",
+        description="The back office: outbox retries, reminders, waitlist offers, retention.",
+        epilog="examples: scripts/jobs --once ; scripts/jobs --once --json ; scripts/jobs",
+    )
+    parser.add_argument("--once", action="store_true", help="one pass, then exit")
+    parser.add_argument("--json", action="store_true", help="with --once: one JSON object")
+    parser.add_argument("--quiet", action="store_true", help="log warnings and errors only")
+    args = parser.parse_args(argv)
+    if args.json and not args.once:
+        parser.error("--json goes with --once")
+    configure_logging(logging.WARNING if args.quiet or args.json else logging.INFO)
+    try:
+        return asyncio.run(_main(args))
+    except (MissingSetting, ProfileError, ValueError) as exc:
+        print(f"jobs: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 0
+    except Exception as exc:  # e.g. SALON_DB not writable: one clear line
+        print(f"jobs: error: cannot run: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,206 @@
+"""Integration tier: reminders against the Twilio stub with a clock the test moves — sent
+once, again when the booking moves, never in quiet hours, not for late bookings, withdrawn
+when the booking is cancelled before it went out, and a failing Twilio or Cal.com never
+stops the back office."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from booking.calcom import CalComCalendar
+from booking.calendar import Slot
+from jobs.config import JobsSettings, QuietHours
+from jobs.runner import BackOffice
+from salon.profile import SalonProfile
+from salon.utc import utc_text
+from tests.jobs.conftest import ALICE, BOB, SALON_NUMBER, Rig, at, make_rig, open_day
+from tests.stubs.twilio import TwilioStub
+from tests.webhook.conftest import free_port
+
+pytestmark = pytest.mark.integration
+
+
+async def test_a_reminder_goes_out_once_24_hours_before(rig: Rig) -> None:
+    day = open_day(rig.profile)
+    start = at(rig.profile, day, 14, 30)
+    await rig.book(start, ALICE, "Alice Durand")
+    rig.clock.now = start - timedelta(hours=24, minutes=1)
+    early = await rig.office.run_once()
+    assert early.ok and early.as_dict()["reminders"]["queued"] == 0
+    assert rig.stub.messages == []
+    rig.clock.now = start - timedelta(hours=23, minutes=59)
+    for _ in range(3):
+        report = await rig.office.run_once()
+        assert report.ok, report.as_dict()
+    rig.clock.now = start - timedelta(hours=2)
+    await rig.office.run_once()
+    bodies = rig.bodies_to(ALICE)
+    assert len(bodies) == 1
+    assert bodies[0].startswith("Maison Margaux : rappel du RDV d'Alice Durand le ")
+    assert "à 14h30 (coupe homme)" in bodies[0]
+    # The alphanumeric sender is one-way: the text says to call, not to reply.
+    assert bodies[0].endswith("Pour annuler, appelez le 04 78 42 18 90.")
+
+
+async def test_from_a_number_of_the_account_the_reminder_says_reply_annuler(
+    profile: SalonProfile, tmp_path: Path, twilio: TwilioStub
+) -> None:
+    made = make_rig(profile, tmp_path / "salon.db", twilio, sms_from=SALON_NUMBER)
+    try:
+        start = at(profile, open_day(profile), 10)
+        await made.book(start)
+        made.clock.now = start - timedelta(hours=20)
+        await made.office.run_once()
+        assert made.bodies_to(ALICE)[0].endswith("Répondez ANNULER pour annuler.")
+        assert twilio.messages[0]["from"] == SALON_NUMBER
+    finally:
+        await made.office.aclose()
+
+
+async def test_a_moved_booking_is_reminded_again_for_its_new_time(rig: Rig) -> None:
+    day = open_day(rig.profile)
+    start = at(rig.profile, day, 11)
+    booking = await rig.book(start)
+    rig.clock.now = start - timedelta(hours=23)
+    await rig.office.run_once()
+    later = start + timedelta(days=2, hours=3)
+    service = rig.profile.service("coupe-homme")
+    moved = await rig.calendar.reschedule(
+        booking_uid=booking.uid,
+        new_slot=Slot(service.id, later, later + timedelta(minutes=30)),
+        caller_phone=ALICE,
+    )
+    for hours in (22, 12, 1):  # the old time passes: nothing more for it
+        rig.clock.now = start - timedelta(hours=hours)
+        await rig.office.run_once()
+    assert len(rig.bodies_to(ALICE)) == 1
+    rig.clock.now = later - timedelta(hours=23)
+    await rig.office.run_once()
+    await rig.office.run_once()
+    bodies = rig.bodies_to(ALICE)
+    assert len(bodies) == 2 and moved.uid != booking.uid
+    assert "à 14h" in bodies[1] and "à 11h" in bodies[0]
+
+
+async def test_quiet_hours_hold_a_reminder_until_the_morning(rig: Rig) -> None:
+    thursday = open_day(rig.profile, weekday=3)  # open until 20:30
+    start = at(rig.profile, thursday, 20)
+    await rig.book(start)
+    for moment in (start - timedelta(hours=24), start - timedelta(hours=11, minutes=1)):
+        rig.clock.now = moment  # 20:00 and 08:59 the day of: quiet
+        await rig.office.run_once()
+        assert rig.stub.messages == []
+    rig.clock.now = at(rig.profile, thursday, 9)
+    await rig.office.run_once()
+    assert len(rig.bodies_to(ALICE)) == 1
+
+
+async def test_a_reminder_the_quiet_hours_would_make_useless_is_skipped(
+    profile: SalonProfile, tmp_path: Path, twilio: TwilioStub
+) -> None:
+    cfg = JobsSettings(reminder_hours=2, quiet=QuietHours.parse("20:00-09:00"))
+    made = make_rig(profile, tmp_path / "salon.db", twilio, cfg=cfg)
+    try:
+        start = at(profile, open_day(profile), 9, 30)  # due 7:30, quiet until 9:00
+        await made.book(start)
+        made.clock.now = start - timedelta(hours=1, minutes=50)
+        report = await made.office.run_once()
+        assert report.as_dict()["reminders"]["skipped"] == {"too_late": 1}
+        made.clock.now = start - timedelta(minutes=30)
+        await made.office.run_once()
+        assert twilio.messages == []
+    finally:
+        await made.office.aclose()
+
+
+async def test_no_reminder_for_a_booking_made_less_than_the_lead_before(rig: Rig) -> None:
+    start = at(rig.profile, open_day(rig.profile), 15)
+    booking = await rig.book(start)
+    rig.calendar._conn.execute(  # as if booked the evening before
+        "UPDATE local_bookings SET created_at = ? WHERE uid = ?",
+        (utc_text(start - timedelta(hours=20)), booking.uid),
+    )
+    rig.clock.now = start - timedelta(hours=19)
+    report = await rig.office.run_once()
+    assert report.as_dict()["reminders"]["skipped"] == {"booked_late": 1}
+    assert rig.stub.messages == []
+
+
+async def test_a_reminder_not_yet_sent_is_withdrawn_when_the_booking_is_cancelled(
+    rig: Rig,
+) -> None:
+    start = at(rig.profile, open_day(rig.profile), 16)
+    booking = await rig.book(start, BOB, "Bob Roux")
+    rig.stub.fail_next(status=503, times=20)  # Twilio down: the reminder waits in the outbox
+    rig.clock.now = start - timedelta(hours=23)
+    report = await rig.office.run_once()
+    assert report.ok and report.as_dict()["reminders"]["queued"] == 1
+    await rig.calendar.cancel(booking_uid=booking.uid, caller_phone=BOB, reason="test")
+    rig.stub.reset()
+    report = await rig.office.run_once()
+    assert report.as_dict()["reminders"]["withdrawn"] == 1
+    await rig.office.run_once()
+    assert rig.stub.messages == []
+
+
+async def test_a_failing_twilio_is_retried_and_the_reminder_goes_out_once(rig: Rig) -> None:
+    start = at(rig.profile, open_day(rig.profile), 17)
+    await rig.book(start)
+    rig.stub.fail_next(status=500, times=2)
+    rig.clock.now = start - timedelta(hours=23)
+    first = await rig.office.run_once()
+    assert first.ok
+    for _ in range(20):
+        if rig.stub.messages:
+            break
+        await asyncio.sleep(0.05)
+        await rig.office.run_once()
+    assert len(rig.bodies_to(ALICE)) == 1
+
+
+async def test_a_failing_cal_com_fails_one_job_and_the_loop_carries_on(
+    profile: SalonProfile,
+    tmp_path: Path,
+    twilio: TwilioStub,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    made = make_rig(profile, tmp_path / "salon.db", twilio)
+    dead = CalComCalendar(
+        profile,
+        db=tmp_path / "salon.db",
+        api_key="cal_test",
+        base_url=f"http://127.0.0.1:{free_port()}/v2",
+        deadline=0.3,
+        attempt_timeout=0.1,
+    )
+    office = BackOffice(
+        profile=profile,
+        outbox=made.outbox,
+        calendar=dead,
+        cfg=JobsSettings(interval=1, tick=0.1),
+        clock=made.clock,
+        channel="sms",
+        replies=False,
+    )
+    try:
+        report = await office.run_once()
+        assert not report.ok
+        failed = {r.name for r in report.results if not r.ok}
+        assert failed == {"reminders"}
+        assert "CalendarUnavailable" in (report.as_dict()["reminders"]["error"])
+        stop = asyncio.Event()
+        caplog.set_level(logging.WARNING, logger="jobs")
+        loop = asyncio.create_task(office.serve(stop=stop))
+        await asyncio.sleep(1.5)
+        assert not loop.done()  # still running after failing passes
+        stop.set()
+        await asyncio.wait_for(loop, 5)
+        assert sum("job failed" in r.getMessage() for r in caplog.records) >= 2
+    finally:
+        await office.aclose()
+        await made.calendar.aclose()
