@@ -34,6 +34,7 @@ from agent.tool_support import (
     today_line,
     tool_error,
 )
+from agent.waitlist_tool import join_waitlist
 from booking import Booking, CalendarError, Customer, SlotTaken
 from records.types import TakenMessage
 from salon.profile import Service
@@ -342,6 +343,7 @@ ALL_TOOLS = [
     verify_code,
     reschedule_appointment,
     cancel_appointment,
+    join_waitlist,
     transfer_to_human,
     take_message,
     end_call,
