@@ -165,6 +165,7 @@ class Retriever:
         self.db_dir = db_dir
         self.embedder = embedder
         self._snapshot = snapshot
+        self._null_vectors: np.ndarray | None = None  # embedded once, reused on reload
         self._measure_baseline(snapshot)
         self._pointer_stat = self._stat_pointer()
         self._lock = threading.Lock()
@@ -195,10 +196,14 @@ class Retriever:
     def _measure_baseline(self, snap: _Snapshot) -> None:
         """The best cosine this index gives questions no salon document answers (the
         median over `NULL_QUESTIONS`): e5's cosine band moves with the documents, so the
-        `answerable` signal is the best cosine above this salon's own baseline."""
+        `answerable` signal is the best cosine above this salon's own baseline. The
+        questions are embedded once per retriever: a reload during a call costs only
+        the products."""
         if not snap.ids:
             return
-        tops = [float((snap.matrix @ self.embedder.embed_query(q)).max()) for q in NULL_QUESTIONS]
+        if self._null_vectors is None:
+            self._null_vectors = np.vstack([self.embedder.embed_query(q) for q in NULL_QUESTIONS])
+        tops = (snap.matrix @ self._null_vectors.T).max(axis=0)
         snap.null_top = float(np.median(tops))
 
     def _embed_query(self, text: str) -> np.ndarray:
