@@ -174,7 +174,7 @@ def _erase(
         ),
     )
     report.add(
-        "bookings",
+        "calcom_links",
         _update_in(conn, "calcom_links", f"name = '{ANONYMOUS}', phone = ''", "uid", past),
     )
     codes = q("DELETE FROM booking_codes WHERE caller_phone = ?", (phone,)).rowcount

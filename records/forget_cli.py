@@ -15,11 +15,12 @@ import argparse
 import json
 import sqlite3
 import sys
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, datetime
 
 from records.erasure import ErasureReport, NotAPhoneNumber, open_and_forget
 from salon.french import slot_words
 from salon.phone import display
+from salon.profile import ProfileError, SalonProfile, load_profile
 
 WORDS = {
     "calls": "appels (numéro retiré de la fiche)",
@@ -35,13 +36,14 @@ WORDS = {
     "waitlist": "inscriptions en liste d'attente supprimées",
     "journal": "entrées du journal des rendez-vous supprimées",
     "bookings": "rendez-vous passés ou annulés anonymisés (nom, téléphone)",
+    "calcom_links": "rendez-vous Cal.com passés ou annulés anonymisés ici (nom, téléphone)",
     "codes": "codes de vérification supprimés",
     "grants": "droits de modification supprimés",
     "redacted": "autres mentions du numéro remplacées par « [numéro effacé] »",
 }
 
 
-def _print(report: ErasureReport, *, timezone: tzinfo | None) -> None:
+def _print(report: ErasureReport, *, profile: SalonProfile | None) -> None:
     verb = "Effacement prévu" if report.dry_run else "Effacement"
     print(f"{verb} de {display(report.phone)} ({report.phone}) :")
     if not report.done:
@@ -54,10 +56,17 @@ def _print(report: ErasureReport, *, timezone: tzinfo | None) -> None:
             "annulez-les si la personne le demande) :"
         )
         for booking in report.upcoming:
-            start = booking.start.astimezone(timezone)
-            print(f"  {slot_words(start)}  {booking.service_id}  {booking.name}  ({booking.uid})")
-        if any(b.table == "calcom_links" for b in report.upcoming) or report.done.get("bookings"):
-            print("Cal.com garde sa propre copie des rendez-vous : effacez-la aussi dans Cal.com.")
+            start = booking.start.astimezone(profile.timezone if profile else None)
+            service = booking.service_id
+            if profile is not None:
+                service = next(
+                    (s.name for s in profile.services if s.id == booking.service_id), service
+                )
+            print(f"  {slot_words(start)}  {service}  {booking.name}  ({booking.uid})")
+    if report.done.get("calcom_links") or any(b.table == "calcom_links" for b in report.upcoming):
+        print("Cal.com garde sa propre copie de ces rendez-vous : effacez-la aussi dans Cal.com.")
+    if report.dry_run:
+        print("(essai : rien n'a été effacé)")
     if report.leftovers:
         print("Attention, le numéro reste dans : " + ", ".join(report.leftovers))
     elif not report.dry_run:
@@ -102,15 +111,13 @@ def forget_main(argv: list[str]) -> int:
             )
         )
     else:
-        _print(report, timezone=_salon_zone())
+        _print(report, profile=_profile())
     return 1 if report.leftovers else 0
 
 
-def _salon_zone() -> tzinfo | None:
-    """The salon's time zone for the listing (UTC when the profile cannot be read)."""
+def _profile() -> SalonProfile | None:
+    """The salon's profile for the listing (its zone and service names), if readable."""
     try:
-        from salon.profile import load_profile
-
-        return load_profile().timezone
-    except Exception:
+        return load_profile()
+    except (ProfileError, OSError):
         return None

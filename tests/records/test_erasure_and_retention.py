@@ -169,7 +169,7 @@ async def test_upcoming_bookings_are_listed_and_kept_by_the_command(
     assert records_main(["forget", "+33 6 12 34 56 78", "--salon-db", str(db)]) == 0
     out = capsys.readouterr().out
     assert "1 rendez-vous à venir conservé(s)" in out and uid in out
-    assert "coupe-homme  Alice Durand" in out
+    assert "Coupe homme  Alice Durand" in out
     assert traces(db) == ["local_bookings.phone"]  # the upcoming booking, kept on purpose
     row = sqlite3.connect(db).execute("SELECT status, name FROM local_bookings").fetchone()
     assert row == ("accepted", "Alice Durand")
