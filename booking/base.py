@@ -6,10 +6,14 @@ the `Calendar` protocol. Caller safety lives here once, so both back-ends behave
 
 - reschedule/cancel act only on a booking whose phone is the caller's, or for which the
   caller proved ownership with a one-time code sent by SMS to the booking's number;
-- bookings found by name and date that are not the caller's come back with no customer
-  details (`owned=False`);
-- the codes and the rights they give are in `booking.proofs`; proving needs a
-  visible caller number.
+- a booking is the caller's when the number AND the name on it match (a number can be
+  spoofed), or once a code was checked; one that may be theirs comes back as a
+  `LockedBooking` (its uid only: no time, service or customer);
+- sending a code answers alike whether the booking exists or not (no existence oracle);
+  the codes and the rights they give are in `booking.proofs`; proving needs a visible
+  caller number;
+- each change is written to `booking.journal`, which owes its confirmation until it is
+  queued (`reconcile` puts right what a crash left).
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import TypeVar
 
-from booking import proofs
+from booking import journal, proofs
 from booking.calendar import (
     Booking,
     BookingNotFound,
@@ -31,6 +35,7 @@ from booking.calendar import (
     CodeSender,
     Customer,
     InvalidRequest,
+    LockedBooking,
     NotAllowed,
     ServiceMatch,
     Slot,
@@ -221,39 +226,48 @@ class BaseCalendar(abc.ABC):
         name: str | None = None,
         day: date | None = None,
         now: datetime | None = None,
-    ) -> list[Booking]:
+    ) -> list[Booking | LockedBooking]:
         local_now = self._now(now)
+        tz = self.profile.timezone
         phone = to_e164(caller_phone)
-        own: list[Booking] = []
+        linked: list[Booking] = []
         if phone is not None:
-            own = sorted(await self._by_phone(phone, local_now), key=lambda b: b.start)
-            own = [b for b in own if b.status == "accepted"]
+            linked = sorted(await self._by_phone(phone, local_now), key=lambda b: b.start)
+            linked = [b for b in linked if b.status == "accepted" and b.customer is not None]
             if day is not None:
-                own = [b for b in own if b.start.astimezone(self.profile.timezone).date() == day]
-            if own:
-                return own
-        if not name or day is None:
-            return own
-        found = []
-        for booking in await self._by_name_day(name, day):
-            if booking.status != "accepted" or booking.customer is None:
-                continue
-            if not names_match(name, booking.customer.name):
-                continue
-            if self._allowed(booking, phone):
-                found.append(booking)
-            else:
-                found.append(_redacted(booking))
-        return sorted(found, key=lambda b: b.start)
+                linked = [b for b in linked if b.start.astimezone(tz).date() == day]
+        if name is None:
+            return list(linked)  # the number alone: for channels that can trust it
+        proven: list[Booking | LockedBooking] = [
+            b for b in linked if _named(b, name) or self._granted(b, phone)
+        ]
+        if proven:
+            return proven
+        found: list[Booking | LockedBooking] = []
+        if day is not None:
+            mine = {b.uid for b in linked}
+            for booking in sorted(await self._by_name_day(name, day), key=lambda b: b.start):
+                if booking.status != "accepted" or booking.uid in mine:
+                    continue
+                if not _named(booking, name):
+                    continue
+                found.append(booking if self._granted(booking, phone) else _locked(booking))
+        if not found:  # on the caller's number under another name: a code proves it
+            found = [_locked(b) for b in linked]
+        return found
+
+    def _granted(self, booking: Booking, phone: str | None) -> bool:
+        """The caller proved this booking theirs with a code during the grant's life."""
+        if phone is None:
+            return False
+        return self._run(
+            lambda c: proofs.has_grant(c, uid=booking.uid, phone=phone, now=datetime.now(UTC))
+        )
 
     def _allowed(self, booking: Booking, phone: str | None) -> bool:
         if phone is None or booking.customer is None:
             return False
-        if booking.customer.phone == phone:
-            return True
-        return self._run(
-            lambda c: proofs.has_grant(c, uid=booking.uid, phone=phone, now=datetime.now(UTC))
-        )
+        return booking.customer.phone == phone or self._granted(booking, phone)
 
     async def _authorize(self, uid: str, caller_phone: str | None) -> Booking:
         booking = await self._get(uid)
@@ -264,6 +278,11 @@ class BaseCalendar(abc.ABC):
         return booking
 
     async def send_verification_code(self, *, booking_uid: str, caller_phone: str | None) -> None:
+        """Send a code to the booking's own number. Whatever the booking — real, unknown,
+        cancelled, over its daily quota of SMS — the caller gets the same answer and a
+        code is stored for (uid, caller), so the checks that follow answer alike too:
+        nothing tells whether the booking exists. Only the caller's own daily quota of
+        requests is refused (`TooManyAttempts`), whatever the bookings asked about."""
         phone = to_e164(caller_phone)
         if phone is None:
             raise NotAllowed(
@@ -271,28 +290,28 @@ class BaseCalendar(abc.ABC):
                 caller_message="Votre numéro est masqué : je ne peux pas vérifier que ce "
                 "rendez-vous est le vôtre. Le salon pourra vous aider directement.",
             )
-        booking = await self._get(booking_uid)
-        if booking is None or booking.status != "accepted" or booking.customer is None:
-            raise BookingNotFound("no active booking with this uid")
-        if self._allowed(booking, phone):
-            return
         if self._send_code is None:
             raise NotAllowed(
                 "no code sender configured",
                 caller_message="Je ne peux pas envoyer de code de vérification pour le "
                 "moment. Le salon pourra vous aider directement.",
             )
+        booking = await self._get(booking_uid)
         now = datetime.now(UTC)
-        code = self._run(lambda c: proofs.new_code(c, uid=booking_uid, phone=phone, now=now))
+        code, may_send = self._run(
+            lambda c: proofs.issue_code(c, uid=booking_uid, phone=phone, now=now)
+        )
+        if booking is None or booking.status != "accepted" or booking.customer is None:
+            log.info("verification code for no active booking: not sent")
+            return
+        if not may_send:
+            log.warning("verification code quota of a booking reached: not sent",
+                        extra={"uid": booking_uid})  # fmt: skip
+            return
         try:
             await self._send_code(booking.customer.phone, code)
-        except Exception as exc:
+        except Exception as exc:  # the same answer: the caller will say nothing came
             log.warning("verification code not sent", exc_info=exc)
-            raise NotAllowed(
-                "code sender failed",
-                caller_message="Je n'ai pas pu envoyer le code de vérification. Le salon "
-                "pourra vous aider directement.",
-            ) from exc
 
     async def verify_code(self, *, booking_uid: str, caller_phone: str | None, code: str) -> None:
         phone = to_e164(caller_phone)
@@ -326,6 +345,25 @@ class BaseCalendar(abc.ABC):
         log.info("booking cancelled", extra={"uid": booking.uid})
         return cancelled
 
+    # ------------------------------------------------------- journal (confirmations)
+
+    async def _resolve_pending(
+        self, entry: journal.JournalEntry
+    ) -> tuple[journal.State, str | None]:
+        """Whether a call a crash left pending went through: ("done", uid) or
+        ("failed", None). Only Cal.com leaves entries pending."""
+        return "failed", None
+
+    def confirmation_queued(self, *, uid: str, kind: str) -> None:
+        self._run(lambda c: journal.mark_notified(c, uid=uid, kind=kind))
+
+    async def reconcile(
+        self, *, confirm: journal.Confirm, grace: timedelta = timedelta(minutes=1)
+    ) -> journal.ReconcileReport:
+        """Settle calls a crash left pending, queue the confirmations still owed
+        (`booking.journal.reconcile`)."""
+        return await journal.reconcile(self, confirm=confirm, grace=grace)
+
     async def aclose(self) -> None:
         """Close the state-db connection this calendar opened (not one it was lent)."""
         self.close_db()
@@ -341,16 +379,13 @@ def _own_connection(db: sqlite3.Connection | str | Path | None) -> sqlite3.Conne
     return state_db.connect(path) if path else db
 
 
-def _redacted(booking: Booking) -> Booking:
-    return Booking(
-        uid=booking.uid,
-        service=booking.service,
-        start=booking.start,
-        end=booking.end,
-        customer=None,
-        status=booking.status,
-        owned=False,
-    )
+def _named(booking: Booking, said: str) -> bool:
+    return booking.customer is not None and names_match(said, booking.customer.name)
+
+
+def _locked(booking: Booking) -> LockedBooking:
+    """Nothing of a booking not proven the caller's but its uid (for the code)."""
+    return LockedBooking(uid=booking.uid)
 
 
 __all__ = [

@@ -8,7 +8,9 @@ Every call runs within an overall deadline short enough for a live phone call
 Cal.com refuses a second booking of the slot, and the client then finds the booking its
 first attempt created. Cal.com cannot search bookings by phone, so a local table
 (`calcom_links`, in the state db) links caller phones to booking uids; a reschedule
-creates a new uid there too.
+creates a new uid there too. Each change is written `pending` to `booking.journal`
+before its HTTP call and settled after; one a crash cut short is looked up in Cal.com
+by `reconcile` on the next start, so its confirmation is still queued, once.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from typing import Any
 
 import httpx
 
+from booking import journal
 from booking.base import BaseCalendar, parse_utc, utc_text
 from booking.calcom_http import Reply, booking_data, call, is_taken
 from booking.calendar import (
@@ -255,6 +258,27 @@ class CalComCalendar(BaseCalendar):
         retried = await self._linked_booking(service, start, customer)
         if retried is not None:
             return retried
+        entry = self._run(
+            lambda c: journal.record(
+                c, kind="booked", state="pending", service_id=service.id, start=start,
+                phone=customer.phone, name=customer.name,
+            )
+        )  # fmt: skip
+        return await self._journaled(entry, self._post_booking(service, start, customer))
+
+    async def _journaled(self, entry: int, action: Awaitable[Booking]) -> Booking:
+        """Run a Cal.com change whose journal entry is pending and settle it: `done` with
+        the resulting uid, `failed` when Cal.com surely did nothing. A timeout or a 5xx
+        leaves it pending: `reconcile` asks Cal.com later whether it went through."""
+        try:
+            booking = await action
+        except (SlotTaken, InvalidRequest, NotAllowed, BookingNotFound):
+            self._run(lambda c: journal.settle(c, entry, state="failed"))
+            raise
+        self._run(lambda c: journal.settle(c, entry, state="done", uid=booking.uid))
+        return booking
+
+    async def _post_booking(self, service: Service, start: datetime, customer: Customer) -> Booking:
         attendee: dict[str, Any] = {
             "name": customer.name,
             "timeZone": self.profile.timezone.key,
@@ -402,6 +426,17 @@ class CalComCalendar(BaseCalendar):
         return sorted(out, key=lambda b: b.start)
 
     async def _move(self, booking: Booking, start: datetime) -> Booking:
+        customer = _customer_of(booking)
+        entry = self._run(
+            lambda c: journal.record(
+                c, kind="moved", state="pending", previous_uid=booking.uid,
+                service_id=booking.service.id, start=start, previous_start=booking.start,
+                phone=customer.phone, name=customer.name,
+            )
+        )  # fmt: skip
+        return await self._journaled(entry, self._post_move(booking, start))
+
+    async def _post_move(self, booking: Booking, start: datetime) -> Booking:
         body = {"start": utc_text(start), "reschedulingReason": "Déplacé par téléphone"}
         reply = await self._call(
             "POST", f"/bookings/{booking.uid}/reschedule", version=V_BOOKINGS, json=body
@@ -432,6 +467,17 @@ class CalComCalendar(BaseCalendar):
         raise self._unexpected(reply, "reschedule")
 
     async def _cancel(self, booking: Booking, reason: str) -> Booking:
+        customer = _customer_of(booking)
+        entry = self._run(
+            lambda c: journal.record(
+                c, kind="cancelled", state="pending", uid=booking.uid,
+                service_id=booking.service.id, start=booking.start,
+                phone=customer.phone, name=customer.name,
+            )
+        )  # fmt: skip
+        return await self._journaled(entry, self._post_cancel(booking, reason))
+
+    async def _post_cancel(self, booking: Booking, reason: str) -> Booking:
         reply = await self._call(
             "POST",
             f"/bookings/{booking.uid}/cancel",
@@ -452,6 +498,49 @@ class CalComCalendar(BaseCalendar):
         if reply.status == 404:
             raise BookingNotFound("Cal.com: booking vanished")
         raise self._unexpected(reply, "cancel")
+
+    # ------------------------------------------------------------- reconciliation
+
+    async def _resolve_pending(
+        self, entry: journal.JournalEntry
+    ) -> tuple[journal.State, str | None]:
+        """Ask Cal.com whether a change a crash left pending went through."""
+        customer = Customer(name=entry.name, phone=entry.phone)
+        if entry.kind == "booked":
+            try:
+                service = self.profile.service(entry.service_id)
+            except KeyError:  # no longer in salon.toml: cannot be looked up
+                return "failed", None
+            start = entry.start.astimezone(self.profile.timezone)
+            found = await self._find_created(service, start, customer)
+            if found is None:
+                return "failed", None
+            self._link(found)
+            return "done", found.uid
+        uid = entry.previous_uid if entry.kind == "moved" else entry.uid
+        old = await self._call("GET", f"/bookings/{uid}", version=V_BOOKINGS)
+        if old.status in (400, 404):
+            return "failed", None
+        if old.status != 200:
+            raise self._unexpected(old, "booking lookup")
+        data = old.body.get("data") or {}
+        if entry.kind == "cancelled":
+            if data.get("status") in ("cancelled", "rejected"):
+                self._set_link_status(entry.uid or "", "cancelled")
+                return "done", entry.uid
+            return "failed", None
+        new_uid = data.get("rescheduledToUid")
+        moved = await self._get(new_uid) if new_uid else None
+        if moved is None:
+            return "failed", None
+        self._link(_with_customer(moved, customer), replaces=uid)
+        return "done", moved.uid
+
+
+def _customer_of(booking: Booking) -> Customer:
+    if booking.customer is None:
+        raise InvalidRequest("a booking without its customer cannot be changed")
+    return booking.customer
 
 
 def _with_customer(booking: Booking, customer: Customer | None) -> Booking:

@@ -12,12 +12,15 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from enum import StrEnum
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from salon.french import slot_words
 from salon.profile import SalonProfile, Service
+
+if TYPE_CHECKING:
+    from booking.journal import Confirm, ReconcileReport
 
 __all__ = [
     "Booking",
@@ -28,6 +31,7 @@ __all__ = [
     "CodeSender",
     "Customer",
     "InvalidRequest",
+    "LockedBooking",
     "NotAllowed",
     "Service",
     "ServiceMatch",
@@ -235,6 +239,18 @@ class Booking:
 
 
 @dataclass(frozen=True)
+class LockedBooking:
+    """A booking that may be the caller's but is not proven so: found by name and day
+    from another number, or on the caller's number under another name. It carries only
+    its uid, for sending a code to the booking's own number: never its time, service or
+    customer, so nothing about it can be read to a caller who is not its owner."""
+
+    uid: str
+    owned: bool = False
+    customer: None = None
+
+
+@dataclass(frozen=True)
 class ServiceMatch:
     """The result of matching a caller's words to a service.
 
@@ -291,13 +307,23 @@ class Calendar(Protocol):
         name: str | None = None,
         day: date | None = None,
         now: datetime | None = None,
-    ) -> list[Booking]:
-        """The caller's upcoming bookings (by phone); if none, those matching name + day,
-        returned with `owned=False` and no customer details."""
+    ) -> list[Booking | LockedBooking]:
+        """The caller's upcoming bookings, proven theirs, as `Booking`s; else the ones
+        that may be theirs, as `LockedBooking`s (uid only), for a code to be sent.
+
+        With `name`, a booking on `caller_phone` is the caller's only if the name on it
+        matches (a number can be spoofed): under another name it comes back locked. If
+        none is theirs, bookings on `day` whose name matches come back locked (or proven,
+        once a code was checked). Without `name`, the caller's number alone is trusted:
+        for channels where the number is, never for a phone call.
+        """
         ...
 
     async def send_verification_code(self, *, booking_uid: str, caller_phone: str | None) -> None:
-        """Send a one-time code by SMS to the number registered on the booking."""
+        """Send a one-time code by SMS to the number registered on the booking.
+
+        An unknown or inactive `booking_uid` answers exactly like a real one (a code is
+        stored, nothing is sent), so a caller cannot learn whether a booking exists."""
         ...
 
     async def verify_code(self, *, booking_uid: str, caller_phone: str | None, code: str) -> None:
@@ -312,6 +338,16 @@ class Calendar(Protocol):
 
     async def cancel(self, *, booking_uid: str, caller_phone: str | None, reason: str) -> Booking:
         """Cancel a booking with a reason; returns it with `status="cancelled"`."""
+        ...
+
+    def confirmation_queued(self, *, uid: str, kind: str) -> None:
+        """The confirmation of this booking change (`booked`, `moved`, `cancelled`) is in
+        the outbox: the journal no longer owes it (`booking.journal`)."""
+        ...
+
+    async def reconcile(self, *, confirm: Confirm, grace: timedelta = ...) -> ReconcileReport:
+        """Put right what a crash left: settle Cal.com calls left pending and queue, with
+        `confirm`, each confirmation still owed (`booking.journal.reconcile`)."""
         ...
 
     async def aclose(self) -> None:

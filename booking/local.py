@@ -4,7 +4,9 @@ Free slots come from the weekly hours, exceptional closures, special hours and F
 public holidays (`booking.hours`), the service's duration and the salon's `chairs`
 (how many appointments may overlap). Booking and moving run in `BEGIN IMMEDIATE`
 transactions that re-check capacity, so concurrent attempts on one slot from several
-threads or processes yield exactly one booking.
+threads or processes yield exactly one booking. Each booking, move and cancellation
+writes its `booking.journal` entry in the same transaction: the confirmation it owes
+cannot be lost to a crash.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import sqlite3
 from datetime import UTC, date, datetime, time, timedelta
 from itertools import accumulate
 
+from booking import journal
 from booking.base import BaseCalendar, parse_utc, utc_text
 from booking.calendar import Booking, Customer, InvalidRequest, SlotTaken
 from booking.hours import opening_hours
@@ -172,6 +175,10 @@ class LocalCalendar(BaseCalendar):
                         utc_text(datetime.now(UTC)),
                     ),
                 )
+                journal.record(
+                    conn, kind="booked", state="done", uid=uid, service_id=service.id,
+                    start=start, phone=customer.phone, name=customer.name,
+                )  # fmt: skip
                 row = conn.execute("SELECT * FROM local_bookings WHERE uid = ?", (uid,)).fetchone()
                 return self._row_booking(row)
 
@@ -244,6 +251,11 @@ class LocalCalendar(BaseCalendar):
                     (uid, row["uid"]),
                 )
                 new = conn.execute("SELECT * FROM local_bookings WHERE uid = ?", (uid,)).fetchone()
+                journal.record(
+                    conn, kind="moved", state="done", uid=uid, previous_uid=row["uid"],
+                    service_id=row["service_id"], start=start, phone=row["phone"],
+                    name=row["name"], previous_start=parse_utc(row["start_utc"]),
+                )  # fmt: skip
                 return self._row_booking(new)
 
         return await asyncio.to_thread(self._run, move)
@@ -251,13 +263,20 @@ class LocalCalendar(BaseCalendar):
     async def _cancel(self, booking: Booking, reason: str) -> Booking:
         def cancel(conn: sqlite3.Connection) -> Booking:
             with state_db.write_transaction(conn):
-                conn.execute(
-                    "UPDATE local_bookings SET status = 'cancelled', reason = ? WHERE uid = ?",
+                changed = conn.execute(
+                    "UPDATE local_bookings SET status = 'cancelled', reason = ? "
+                    "WHERE uid = ? AND status = 'accepted'",
                     (reason, booking.uid),
-                )
+                ).rowcount
                 row = conn.execute(
                     "SELECT * FROM local_bookings WHERE uid = ?", (booking.uid,)
                 ).fetchone()
+                if changed:
+                    journal.record(
+                        conn, kind="cancelled", state="done", uid=row["uid"],
+                        service_id=row["service_id"], start=parse_utc(row["start_utc"]),
+                        phone=row["phone"], name=row["name"],
+                    )  # fmt: skip
                 return self._row_booking(row)
 
         return await asyncio.to_thread(self._run, cancel)

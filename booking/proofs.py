@@ -2,9 +2,10 @@
 temporary right ("grant") a caller earns by reading the code back.
 
 Codes are 6 digits, stored hashed (never in clear), valid 10 minutes, 3 tries each, at most
-3 codes per booking per day; a grant lasts 30 minutes, per booking and caller number. A code
-used or out of tries loses its hash at once (`scripts/jobs` blanks expired ones too); the
-bare row counts towards the daily quota, then retention deletes it.
+3 codes sent per booking per day (`issue_code` stores one past that quota without sending
+it, and limits each caller number instead); a grant lasts 30 minutes, per booking and
+caller number. A code used or out of tries loses its hash at once (`scripts/jobs` blanks
+expired ones too); the bare row counts towards the daily quota, then retention deletes it.
 Tables `booking_codes` and `booking_grants` live in the state db; every check-and-write
 runs in one `BEGIN IMMEDIATE` transaction.
 """
@@ -25,6 +26,7 @@ CODE_TTL = timedelta(minutes=10)
 GRANT_TTL = timedelta(minutes=30)
 TRIES_PER_CODE = 3
 CODES_PER_DAY = 3
+CALLER_REQUESTS_PER_DAY = 5  # codes one caller number may ask for, whatever the bookings
 
 
 def _hash(uid: str, code: str) -> str:
@@ -55,6 +57,36 @@ def new_code(conn: sqlite3.Connection, *, uid: str, phone: str, now: datetime) -
             (uid, phone, _hash(uid, code), utc_text(now + CODE_TTL), utc_text(now, precise=True)),
         )
     return code
+
+
+def issue_code(
+    conn: sqlite3.Connection, *, uid: str, phone: str, now: datetime
+) -> tuple[str, bool]:
+    """Store a fresh code for (uid, caller) and return it with whether it may be SENT.
+
+    Unlike `new_code`, a booking past its daily quota (or one that does not exist) still
+    gets a stored code, never sent: the caller hears the same thing and `check_code`
+    answers the same way, so quotas tell nothing about whether a booking exists. Only
+    the caller's own number is limited: `TooManyAttempts` past `CALLER_REQUESTS_PER_DAY`.
+    """
+    code = f"{secrets.randbelow(1_000_000):06d}"
+    since = utc_text(now - timedelta(days=1), precise=True)
+    with state_db.write_transaction(conn):
+        asked = conn.execute(
+            "SELECT COUNT(*) FROM booking_codes WHERE caller_phone = ? AND created_at > ?",
+            (phone, since),
+        ).fetchone()[0]
+        if asked >= CALLER_REQUESTS_PER_DAY:
+            raise TooManyAttempts("code requests of this caller reached for today")
+        sent = conn.execute(
+            "SELECT COUNT(*) FROM booking_codes WHERE uid = ? AND created_at > ?", (uid, since)
+        ).fetchone()[0]
+        conn.execute(
+            "INSERT INTO booking_codes (uid, caller_phone, code_hash, expires_at, created_at) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (uid, phone, _hash(uid, code), utc_text(now + CODE_TTL), utc_text(now, precise=True)),
+        )
+    return code, sent < CODES_PER_DAY
 
 
 def check_code(

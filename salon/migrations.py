@@ -522,3 +522,37 @@ ALTER TABLE call_messages_new RENAME TO call_messages;
 CREATE INDEX call_messages_pending ON call_messages (handled_at, created_at);
 """,
     )
+
+
+@migration
+def m005_booking_journal(conn: sqlite3.Connection) -> None:
+    """`booking_journal`: every booking, move and cancellation made through the calendar,
+    and whether the confirmation it owes was queued (`booking.journal`).
+
+    The embedded calendar writes the entry in the same transaction as the booking row;
+    for Cal.com it is written `pending` before the HTTP call and settled after, so a
+    crash between a booking and its SMS is found and put right on the next start. `phone`
+    and `name` are personal data (where the confirmation goes, whom it names); settled
+    entries are deleted a week after they were dealt with.
+    """
+    _execute_script(
+        conn,
+        """
+CREATE TABLE booking_journal (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL CHECK (kind IN ('booked', 'moved', 'cancelled')),
+    state TEXT NOT NULL CHECK (state IN ('pending', 'done', 'failed')),
+    uid TEXT,                   -- the booking (moved: the new one); NULL while pending
+    previous_uid TEXT,          -- moved: the booking it replaces
+    service_id TEXT NOT NULL,
+    start_utc TEXT NOT NULL,
+    previous_start_utc TEXT,    -- moved: the old start
+    phone TEXT NOT NULL,        -- personal data (E.164): where the confirmation goes
+    name TEXT NOT NULL,         -- personal data: whom the confirmation names
+    created_at TEXT NOT NULL,
+    settled_at TEXT,
+    notified_at TEXT            -- the confirmation was queued (NULL: still owed once done)
+);
+CREATE INDEX booking_journal_owed ON booking_journal (state, notified_at);
+""",
+    )

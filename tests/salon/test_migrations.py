@@ -50,8 +50,15 @@ TABLES = {
     "webhook_calls",
     "webhook_call_events",
 }
-# Tables added by later migrations (4: the back office's reminders, waitlist, SMS replies).
-LATER_TABLES = {"booking_reminders", "waitlist", "waitlist_offers", "sms_inbound"}
+# Tables added by later migrations (4: the back office's reminders, waitlist, SMS replies;
+# 5: the booking journal, which owes each booking change its confirmation).
+LATER_TABLES = {
+    "booking_reminders",
+    "waitlist",
+    "waitlist_offers",
+    "sms_inbound",
+    "booking_journal",
+}
 SECONDS = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
 MICROSECONDS = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$")
 
