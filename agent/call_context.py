@@ -10,10 +10,11 @@ string-keyed bag for what every call carries.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import sqlite3
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Literal
 
 from agent.config import AgentSettings
@@ -44,6 +45,18 @@ CallChannel = Literal["phone", "chat"]
 
 
 @dataclass
+class BookingSearch:
+    """The caller's last search for their appointment: the name and day they gave, and,
+    when nothing was proven theirs, `handle`: the uid of a booking that may be theirs, or
+    a random one when nothing matched (the two must look alike). It stays here, server
+    side, for the code: no uid, time or service of it ever reaches the model."""
+
+    name: str
+    day: date | None
+    handle: str | None = None
+
+
+@dataclass
 class CallContext:
     """One call's state. Back-ends and the call record's store are None when absent."""
 
@@ -67,11 +80,14 @@ class CallContext:
     knowledge_gaps: list[str] = field(default_factory=list)
     service: Service | None = None  # the service of the slots last offered
     offered_slots: list[Slot] = field(default_factory=list)
-    found_bookings: list[Booking] = field(default_factory=list)  # numbered for the caller
+    found_bookings: list[Booking] = field(default_factory=list)  # proven theirs, numbered
+    search: BookingSearch | None = None  # the last find_my_appointment, for the code path
     messages: list[TakenMessage] = field(default_factory=list)  # taken for the salon
     transfer_requested: bool = False
     llm_down: bool = False  # the caller already heard the "technical problem" apology
     failure: str | None = None  # why the agent could not carry the call, for the record
+    lines_saved: int = 0  # transcript lines saved as the call goes (`calls.save_line_soon`)
+    line_writes: set[asyncio.Task[None]] = field(default_factory=set)  # those in flight
     ended: bool = False
 
     def note_intent(self, intent: str) -> None:

@@ -15,6 +15,7 @@ from typing import Any
 
 from agent.call_context import CallContext
 from booking import Booking, CodeSender
+from booking.journal import Confirm, JournalEntry
 from notify import InvalidPhone
 from notify import service as notify_service
 from notify.outbox import Outbox
@@ -72,12 +73,34 @@ async def queue_confirmation(
             name=booking.customer.name if booking.customer else None,
         )
     except InvalidPhone as exc:
+        _settle_journal(call, booking=booking, kind=kind)  # never sendable: owed no more
         return f"Pas de SMS possible sur ce numéro ({exc.reason}) : confirmez oralement."
-    except Exception as exc:
+    except Exception as exc:  # the journal still owes it: queued on the next start
         logger.warning("confirmation not queued", extra={"error": repr(exc)})
         return "Le SMS de confirmation n'a pas pu partir : confirmez oralement."
+    _settle_journal(call, booking=booking, kind=kind)
     drain_soon(call.outbox)
     return "Un SMS de confirmation est envoyé."
+
+
+def _settle_journal(call: CallContext, *, booking: Booking, kind: BookingEvent) -> None:
+    """The booking journal no longer owes this confirmation (`booking.journal`)."""
+    if call.calendar is None:
+        return
+    try:
+        call.calendar.confirmation_queued(uid=booking.uid, kind=kind)
+    except Exception as exc:  # harmless: reconciliation finds it already queued (dedupe)
+        logger.warning("journal not updated", extra={"error": repr(exc)})
+
+
+def owed_confirmer(outbox: Outbox, profile: SalonProfile) -> Confirm:
+    """What `Calendar.reconcile` calls for each confirmation a crash left owed: notify's
+    `confirm_owed` (same text and dedupe key as right after the booking)."""
+
+    async def confirm(entry: JournalEntry) -> None:
+        await notify_service.confirm_owed(outbox, profile=profile, entry=entry)
+
+    return confirm
 
 
 def code_sender(outbox: Outbox, profile: SalonProfile) -> CodeSender:

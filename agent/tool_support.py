@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta
 
 from livekit.agents import RunContext, ToolError
 
-from agent.call_context import CallContext
+from agent.call_context import BookingSearch, CallContext
 from booking import Booking, Calendar, CalendarError, Slot, SlotPreferences, SlotTaken, Window
 from salon.profile import WEEKDAYS_FR, Service
 
@@ -145,10 +145,52 @@ async def after_slot_taken(call: CallContext, exc: SlotTaken, slot: Slot) -> Too
     return tool_error(exc, "Je peux chercher un autre jour.")
 
 
+ASK_NAME = (
+    "Demandez d'abord au client le prénom et le nom sous lesquels le rendez-vous a été "
+    "pris, même s'il appelle de son numéro habituel ; ne proposez aucun nom vous-même. "
+    "Puis cherchez à nouveau avec ce nom."
+)
+NOT_CONFIRMED = (
+    "Rien ne peut être confirmé pour ce nom avec ce numéro. Dites au client : « Je ne "
+    "peux pas vous le confirmer par téléphone sans le code. » Proposez-lui un code par "
+    "SMS, envoyé au numéro enregistré pour le rendez-vous (send_verification_code) : si "
+    "ce rendez-vous existe, ce numéro le recevra. Ne dites jamais si un rendez-vous existe."
+)
+ASK_DAY = (
+    " Si le rendez-vous a été pris avec un autre numéro, demandez aussi le jour du "
+    "rendez-vous et cherchez à nouveau avant d'envoyer le code."
+)
+CODE_SENT = (
+    "Si ce rendez-vous existe, un code vient de partir par SMS au numéro enregistré pour "
+    "lui. Demandez au client de vous le lire, chiffre par chiffre."
+)
+
+
+def booking_lines(bookings: list[Booking]) -> str:
+    """The caller's own bookings, numbered, to read back (proven theirs only)."""
+    lines = [f"{i}) {b.service.name}, {b.words}" for i, b in enumerate(bookings, start=1)]
+    return "Rendez-vous de l'appelant : " + " ; ".join(lines) + "."
+
+
+def search_of(call: CallContext) -> BookingSearch:
+    if call.search is None:
+        raise ToolError(
+            "Cherchez d'abord le rendez-vous avec find_my_appointment (le nom donné par "
+            "le client, et le jour s'il a été pris avec un autre numéro)."
+        )
+    return call.search
+
+
 def found_booking(call: CallContext, number: int) -> Booking:
+    """One of the bookings proven the caller's; never one that is not (its handle only
+    leads to the code)."""
     bookings = call.found_bookings
     if not bookings:
-        raise ToolError("Cherchez d'abord le rendez-vous avec find_my_appointment.")
+        search_of(call)
+        raise ToolError(
+            "Je ne peux pas vous le confirmer par téléphone sans le code. Proposez d'envoyer "
+            "un code par SMS au numéro du rendez-vous (send_verification_code)."
+        )
     if not 1 <= number <= len(bookings):
         raise ToolError(f"Choisissez un rendez-vous entre 1 et {len(bookings)}.")
     return bookings[number - 1]

@@ -12,16 +12,22 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+import secrets
 from typing import Annotated
 
 from livekit.agents import RunContext, ToolError, function_tool
 from pydantic import Field
 
-from agent.call_context import CallContext
+from agent.call_context import BookingSearch, CallContext
 from agent.messaging import queue_confirmation, queue_salon_message
 from agent.telephony import end_call_soon, transfer_call
 from agent.tool_support import (
+    ASK_DAY,
+    ASK_NAME,
+    CODE_SENT,
+    NOT_CONFIRMED,
     after_slot_taken,
+    booking_lines,
     calendar_of,
     call_of,
     find_slots_for,
@@ -29,13 +35,14 @@ from agent.tool_support import (
     offered_slot,
     parse_day,
     preferences_from,
+    search_of,
     service_or_question,
     slot_list,
     today_line,
     tool_error,
 )
 from agent.waitlist_tool import join_waitlist
-from booking import Booking, CalendarError, Customer, SlotTaken
+from booking import Booking, CalendarError, Customer, LockedBooking, SlotTaken
 from records.types import TakenMessage
 from salon.profile import Service
 
@@ -145,72 +152,83 @@ async def book_appointment(
 @function_tool
 async def find_my_appointment(
     context: RunContext[CallContext],
-    name: Annotated[str | None, Field(description="nom du rendez-vous si besoin")] = None,
+    name: Annotated[
+        str | None, Field(description="prénom et nom donnés par le client pour ce rendez-vous")
+    ] = None,
     day: Annotated[str | None, Field(description="jour du rendez-vous si besoin")] = None,
 ) -> str:
-    """Retrouve les rendez-vous à venir de l'appelant (par son numéro, sinon nom et jour)."""
+    """Retrouve les rendez-vous à venir de l'appelant : il faut le nom qu'il donne (même
+    depuis son numéro habituel) et, pour un rendez-vous pris avec un autre numéro, le jour."""
     call = call_of(context)
     call.used_tool("find_my_appointment")
-    today = call.profile.now().date()
+    call.found_bookings, call.search = [], None
+    if not name or not name.strip():
+        return ASK_NAME
+    wanted = parse_day(day, call.profile.now().date())
+    if day and wanted is None:
+        raise ToolError(f"Je n'ai pas compris le jour « {day} ». Donnez une date (AAAA-MM-JJ).")
     try:
-        bookings: list[Booking] = await calendar_of(call).find_bookings(
-            caller_phone=call.caller, name=name, day=parse_day(day, today)
+        found = await calendar_of(call).find_bookings(
+            caller_phone=call.caller, name=name, day=wanted
         )
     except CalendarError as exc:
         raise tool_error(exc, "Je peux prendre un message pour le salon.") from exc
-    call.found_bookings = bookings
-    if not bookings:
-        if name and day:
-            return "Aucun rendez-vous trouvé à ce nom ce jour-là."
-        return "Aucun rendez-vous lié à ce numéro. Demandez le nom et le jour du rendez-vous."
-    lines = []
-    for i, b in enumerate(bookings, start=1):
-        if b.owned:
-            lines.append(f"{i}) {b.service.name}, {b.words}")
-        else:
-            lines.append(
-                f"{i}) un rendez-vous existe à ce nom ce jour-là mais n'est pas lié à ce "
-                "numéro : pour le modifier, envoyez un code (send_verification_code)"
-            )
-    return "Rendez-vous : " + " ; ".join(lines) + "."
+    mine = [b for b in found if isinstance(b, Booking)]
+    if mine:
+        call.found_bookings, call.search = mine, BookingSearch(name=name, day=wanted)
+        return booking_lines(mine)
+    # Not proven theirs, or nothing at all: the same answer, and a handle for the code
+    # that looks the same either way (a booking's uid, or a random one).
+    locked = [b.uid for b in found if isinstance(b, LockedBooking)]
+    handle = locked[0] if locked else secrets.token_urlsafe(12)
+    call.search = BookingSearch(name=name, day=wanted, handle=handle)
+    return NOT_CONFIRMED + ("" if wanted else ASK_DAY)
 
 
 @function_tool
-async def send_verification_code(
-    context: RunContext[CallContext],
-    appointment_number: Annotated[int, Field(description="numéro donné par find_my_appointment")],
-) -> str:
-    """Envoie un code par SMS au numéro enregistré du rendez-vous (quand il n'est pas lié au
-    numéro de l'appelant). Ne révèle jamais ce numéro."""
+async def send_verification_code(context: RunContext[CallContext]) -> str:
+    """Envoie un code par SMS au numéro enregistré du rendez-vous cherché avec
+    find_my_appointment, quand il n'a pas pu être confirmé. Ne révèle jamais ce numéro."""
     call = call_of(context)
     call.used_tool("send_verification_code")
-    booking = found_booking(call, appointment_number)
+    search = search_of(call)
+    if search.handle is None:
+        return "Pas besoin de code : les rendez-vous trouvés sont bien ceux de l'appelant."
     try:
         await calendar_of(call).send_verification_code(
-            booking_uid=booking.uid, caller_phone=call.caller
+            booking_uid=search.handle, caller_phone=call.caller
         )
     except CalendarError as exc:
         raise tool_error(exc) from exc
-    return "Code envoyé par SMS au numéro du rendez-vous. Demandez au client de le lire."
+    return CODE_SENT
 
 
 @function_tool
 async def verify_code(
     context: RunContext[CallContext],
-    appointment_number: Annotated[int, Field(description="numéro donné par find_my_appointment")],
     code: Annotated[str, Field(description="le code lu par le client, chiffres seulement")],
 ) -> str:
-    """Vérifie le code reçu par SMS ; ensuite le rendez-vous peut être déplacé ou annulé."""
+    """Vérifie le code reçu par SMS ; ensuite le rendez-vous peut être lu, déplacé ou annulé."""
     call = call_of(context)
     call.used_tool("verify_code")
-    booking = found_booking(call, appointment_number)
+    search = search_of(call)
+    if search.handle is None:
+        return "Pas besoin de code : les rendez-vous trouvés sont bien ceux de l'appelant."
+    calendar = calendar_of(call)
     try:
-        await calendar_of(call).verify_code(
-            booking_uid=booking.uid, caller_phone=call.caller, code=re.sub(r"\D", "", code)
+        await calendar.verify_code(
+            booking_uid=search.handle, caller_phone=call.caller, code=re.sub(r"\D", "", code)
+        )
+        found = await calendar.find_bookings(
+            caller_phone=call.caller, name=search.name, day=search.day
         )
     except CalendarError as exc:
         raise tool_error(exc) from exc
-    return "Code correct : vous pouvez déplacer ou annuler ce rendez-vous."
+    mine = [b for b in found if isinstance(b, Booking)]
+    if not mine:
+        return "Code correct, mais ce rendez-vous n'est plus à l'agenda. Proposez un message."
+    call.found_bookings, call.search = mine, BookingSearch(name=search.name, day=search.day)
+    return "Code correct. " + booking_lines(mine)
 
 
 @function_tool
@@ -239,6 +257,7 @@ async def reschedule_appointment(
         raise tool_error(exc, "Le rendez-vous actuel reste inchangé.") from exc
     call.set_outcome("changed")
     call.offered_slots = []
+    call.found_bookings[appointment_number - 1] = moved
     phone = (moved.customer.phone if moved.customer else None) or call.caller
     sms = await queue_confirmation(
         call, kind="moved", booking=moved, phone=phone, previous=booking.start

@@ -12,12 +12,13 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
-from typing import Literal, cast
+from typing import Literal, Protocol, cast
 
 from notify import texts
 from notify.base import Channel
 from notify.email_smtp import SmtpNotifier, SmtpOptions
 from notify.outbox import Enqueued, Outbox, RetryPolicy
+from notify.phone import InvalidPhone
 from notify.twilio_messages import TwilioNotifier, TwilioOptions
 from notify.whatsapp_window import WhatsAppWindow
 from salon import settings, state_db
@@ -123,6 +124,56 @@ async def confirm_booking(
     return await outbox.enqueue(
         channel=channel, to=phone, body=body, dedupe_key=key, template_vars=template_vars
     )
+
+
+class OwedConfirmation(Protocol):
+    """A booking change whose confirmation is still owed: `booking.journal.JournalEntry`,
+    read by its shape (`notify` does not import `booking`)."""
+
+    @property
+    def kind(self) -> BookingEvent: ...
+    @property
+    def uid(self) -> str | None: ...
+    @property
+    def service_id(self) -> str: ...
+    @property
+    def start(self) -> datetime: ...
+    @property
+    def previous_start(self) -> datetime | None: ...
+    @property
+    def phone(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+
+
+async def confirm_owed(
+    outbox: Outbox, *, profile: SalonProfile, entry: OwedConfirmation
+) -> Enqueued | None:
+    """Queue the confirmation a journal entry owes (after a crash, on the next start):
+    the same text and dedupe key as the agent's own `confirm_booking` right after the
+    change, so one queued by both is one message. None when the number can never
+    receive an SMS (a landline): there is nothing left to owe."""
+    if not entry.uid:
+        raise ValueError("a journal entry without its booking uid owes nothing yet")
+    try:
+        service = profile.service(entry.service_id).name
+    except KeyError:  # the service left salon.toml since: its id still says what it was
+        service = entry.service_id
+    tz = profile.timezone
+    try:
+        return await confirm_booking(
+            outbox,
+            profile=profile,
+            event=entry.kind,
+            booking_uid=entry.uid,
+            phone=entry.phone,
+            service=service,
+            start=entry.start.astimezone(tz),
+            previous_start=entry.previous_start.astimezone(tz) if entry.previous_start else None,
+            name=entry.name or None,
+        )
+    except InvalidPhone:
+        return None
 
 
 async def send_verification_code(

@@ -3,11 +3,16 @@
 A scenario gives the caller's persona and number, the initial calendar, the caller's
 lines with the scripted model's steps for each turn, and the expected final calendar,
 outbox and call record. It runs against the embedded calendar and/or the Cal.com stub.
-Placeholders `{day+N}` become the ISO date of the first open day at least N days ahead.
+Placeholders `{day+N}` become the ISO date of the first open day at least N days ahead,
+`{words+N}` the same day in words ("jeudi 10 décembre");
+`{last_code}` in a turn's steps, the last verification code sent by SMS at that turn.
+`tool_outputs_exclude` lists what no tool output may hold, `llm_never_sees` what nothing
+the model is given may hold (instructions, every message, every tool output).
 """
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -30,11 +35,13 @@ from notify.outbox import Outbox
 from records import transfers
 from records.store import CallRecords
 from salon import state_db
+from salon.french import day_words
 from salon.profile import SalonProfile, load_profile
 from tests.agent.harness import FakeKB
 
 SCENARIO_DIR = Path(__file__).resolve().parent
 _DAY = re.compile(r"\{day\+(\d+)\}")
+_WORDS = re.compile(r"\{words\+(\d+)\}")
 
 
 def open_day(profile: SalonProfile, after_days: int) -> date:
@@ -46,6 +53,7 @@ def open_day(profile: SalonProfile, after_days: int) -> date:
 
 def substitute(value: Any, profile: SalonProfile) -> Any:
     if isinstance(value, str):
+        value = _WORDS.sub(lambda m: day_words(open_day(profile, int(m.group(1)))), value)
         return _DAY.sub(lambda m: open_day(profile, int(m.group(1))).isoformat(), value)
     if isinstance(value, list):
         return [substitute(v, profile) for v in value]
@@ -75,11 +83,38 @@ def _steps(raw: list[Any]) -> list[Step]:
     return steps
 
 
+_CODE = re.compile(r"\b(\d{6})\b")
+
+
+def _with_code(raw: list[Any], outbox: Outbox) -> list[Any]:
+    """`{last_code}` in a step's arguments: the last verification code sent by SMS (what
+    the booking's owner reads back to the agent)."""
+    texts = [e.body for e in outbox.entries(limit=100) if "code" in e.body]
+    codes = [m.group(1) for m in (_CODE.search(t) for t in texts) if m]
+    last = codes[0] if codes else "------"  # entries come newest first
+    return [json.loads(json.dumps(s).replace("{last_code}", last)) for s in raw]
+
+
+def _seen(chat_ctx: Any) -> str:
+    """What one model request held, without ids and timings: each message (instructions
+    included), each tool call and each tool output, one per line."""
+    lines = []
+    for item in chat_ctx.items:
+        if item.type == "message":
+            lines.append(f"{item.role}: {item.text_content or ''}")
+        elif item.type == "function_call":
+            lines.append(f"call {item.name} {item.arguments}")
+        elif item.type == "function_call_output":
+            lines.append(f"{'error' if item.is_error else 'output'} {item.name}: {item.output}")
+    return "\n".join(lines)
+
+
 @dataclass
 class Outcome:
     call: CallContext
     replies: list[str]
     tool_outputs: list[str]
+    llm_text: list[str]  # what each model request held (`_seen`), instructions included
     bookings: list[dict[str, Any]]
     outbox: list[dict[str, Any]]
     model: ScriptedLLM
@@ -194,7 +229,7 @@ async def run_scenario(
                 stub.fail_next(**before["calcom_fault"])
             if "take_offered_slot" in before:
                 await _take(calendar, call.offered_slots[before["take_offered_slot"] - 1], profile)
-            model.add_steps(*_steps(turn.get("llm") or []))
+            model.add_steps(*_steps(_with_code(turn.get("llm") or [], outbox)))
             result = await text_call.send(turn["caller"], timeout=20)
             replies.extend(result.replies)
             for needle in turn.get("reply_contains") or []:
@@ -210,6 +245,7 @@ async def run_scenario(
             if item.type == "function_call_output"
         )
     )
+    llm_text = [_seen(request.chat_ctx) for request in model.requests]
     entries = [
         {"channel": e.channel, "to": e.recipient, "body": e.body}
         for e in outbox.entries(limit=1000)
@@ -221,6 +257,7 @@ async def run_scenario(
         call=call,
         replies=replies,
         tool_outputs=tool_outputs,
+        llm_text=llm_text,
         bookings=bookings,
         outbox=entries,
         model=model,
@@ -249,6 +286,10 @@ def check(outcome: Outcome, expect: dict[str, Any]) -> None:
         assert number in sms_to, (number, sms_to)
     for needle in expect.get("tool_output_contains") or []:
         assert any(needle in o for o in outcome.tool_outputs), (needle, outcome.tool_outputs)
+    for secret in expect.get("tool_outputs_exclude") or []:
+        assert not any(secret in o for o in outcome.tool_outputs), (secret, outcome.tool_outputs)
+    for secret in expect.get("llm_never_sees") or []:
+        assert not any(secret in t for t in outcome.llm_text), secret
     record = expect.get("call") or {}
     call = outcome.call
     stored = outcome.stored
