@@ -61,7 +61,7 @@ async def run_chat(
     )
     caller_input = CallerInput()
     agent = build_receptionist(call=call, retriever=retriever, caller_input=caller_input)
-    session = build_text_session(model=model, call=call)
+    session = build_text_session(model=model, call=call, settings=settings)
     calls.watch_session(call, session)
     await session.start(agent)
     text_call = TextCall(session=session, caller_input=caller_input)

@@ -42,6 +42,11 @@ class AgentSettings:
     openai_base_url: str | None = None  # any OpenAI-compatible server
     llm_model: str = "gpt-4o-mini"
     llm_temperature: float = 0.4
+    # A caller waits in silence while the LLM is retried: LiveKit's defaults (10 s, 3
+    # retries) mean 40 s and more before the apology. One retry of 5 s each is plenty for a
+    # model whose first token normally comes in under a second.
+    llm_timeout: float = 5.0  # LLM_TIMEOUT, seconds per attempt (connect and each read)
+    llm_max_retry: int = 1  # LLM_MAX_RETRY
     deepgram_api_key: str | None = None
     stt_model: str = "nova-3"
     stt_language: str = "fr"
@@ -60,6 +65,12 @@ class AgentSettings:
     chat_caller: str | None = None  # CHAT_CALLER: the text mode's default caller number
 
     def __post_init__(self) -> None:
+        if not 0.5 <= self.llm_timeout <= 60:
+            raise ValueError(
+                f"setting LLM_TIMEOUT must be between 0.5 and 60 seconds, got {self.llm_timeout}"
+            )
+        if not 0 <= self.llm_max_retry <= 5:
+            raise ValueError(f"setting LLM_MAX_RETRY must be 0 to 5, got {self.llm_max_retry}")
         if self.transport not in TRANSPORTS:
             raise ValueError(
                 f"setting TELEPHONY_TRANSPORT must be one of {', '.join(TRANSPORTS)}, "
@@ -81,6 +92,8 @@ class AgentSettings:
             openai_base_url=get("OPENAI_BASE_URL"),
             llm_model=get("LLM_MODEL", "gpt-4o-mini") or "gpt-4o-mini",
             llm_temperature=settings.get_float("LLM_TEMPERATURE", 0.4),
+            llm_timeout=settings.get_float("LLM_TIMEOUT", 5.0),
+            llm_max_retry=settings.get_int("LLM_MAX_RETRY", 1),
             deepgram_api_key=get("DEEPGRAM_API_KEY"),
             stt_model=get("STT_MODEL", "nova-3") or "nova-3",
             stt_language=get("STT_LANGUAGE", "fr") or "fr",

@@ -13,8 +13,9 @@ import logging
 import re
 from typing import Any
 
-from livekit.agents import AgentSession, llm
+from livekit.agents import AgentSession, APIConnectOptions, llm
 from livekit.agents.types import NOT_GIVEN
+from livekit.agents.voice.agent_session import SessionConnectOptions
 
 from agent.call_context import CallContext
 from agent.config import AgentSettings
@@ -120,6 +121,16 @@ def tts_text_transforms() -> list[Any]:
     return ["filter_markdown", "filter_emoji", tts_transform]
 
 
+def llm_connect_options(settings: AgentSettings) -> SessionConnectOptions:
+    """How long the caller may wait on the LLM before the apology: `LLM_TIMEOUT` per
+    attempt and `LLM_MAX_RETRY` retries half a second apart (STT and TTS keep LiveKit's)."""
+    return SessionConnectOptions(
+        llm_conn_options=APIConnectOptions(
+            max_retry=settings.llm_max_retry, retry_interval=0.5, timeout=settings.llm_timeout
+        )
+    )
+
+
 def build_voice_session(
     *,
     profile: SalonProfile,
@@ -149,11 +160,16 @@ def build_voice_session(
         },
         tts_text_transforms=tts_text_transforms(),
         max_tool_steps=5,
+        conn_options=llm_connect_options(settings),
     )
 
 
 def build_text_session(
-    *, model: llm.LLM, call: CallContext | None, preemptive: bool = True
+    *,
+    model: llm.LLM,
+    call: CallContext | None,
+    preemptive: bool = True,
+    settings: AgentSettings | None = None,
 ) -> AgentSession:
     """A session with no audio: typed lines come in through the agent's `stt_node`,
     end-of-turn is decided on the transcript (`turn_detection="stt"`) with no delay."""
@@ -170,4 +186,5 @@ def build_text_session(
         max_tool_steps=5,
         user_away_timeout=None,
         session_close_transcript_timeout=0.05,
+        conn_options=llm_connect_options(settings) if settings is not None else NOT_GIVEN,
     )

@@ -84,6 +84,62 @@ async def test_an_unreachable_llm_gives_the_apology_one_log_line_and_a_failed_re
     ]
 
 
+async def test_a_hanging_llm_gives_the_apology_after_the_configured_wait_not_forty_seconds(
+    tmp_path: Path,
+) -> None:
+    """A server that accepts the connection and never answers: with LLM_TIMEOUT=1 and
+    LLM_MAX_RETRY=1 the apology comes after about two seconds (LiveKit's own defaults,
+    10 s and 3 retries, would keep the caller in silence for over 40 s and fail this)."""
+    import asyncio
+
+    from agent.config import AgentSettings
+
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(16)  # connections are accepted by the kernel and never answered
+    port = silent.getsockname()[1]
+    settings = AgentSettings(llm_timeout=1.0, llm_max_retry=1)
+    profile = load_profile()
+    conn = state_db.connect(tmp_path / "salon.db")
+    call = calls.open_call(
+        profile=profile, conn=conn, caller="+33612345678", outbox=Outbox(conn=conn)
+    )
+    model = openai.LLM(model="gpt-4o-mini", base_url=f"http://127.0.0.1:{port}/v1", api_key="x")
+    caller = CallerInput()
+    agent = build_receptionist(
+        call=call, retriever=BudgetedRetriever(FakeKB(), options=RagOptions()), caller_input=caller
+    )
+    session = build_text_session(model=model, call=call, settings=settings)
+    calls.watch_session(call, session)
+    await session.start(agent)
+    text_call = TextCall(session=session, caller_input=caller)
+    started = asyncio.get_running_loop().time()
+    try:
+        turn = await text_call.send("Vous êtes ouverts samedi ?", timeout=15)
+        waited = asyncio.get_running_loop().time() - started
+    finally:
+        await text_call.aclose()
+        await calls.finish_call(call, session=session)
+        await calls.release_call(call)
+        await model.aclose()
+        conn.close()
+        silent.close()
+    assert turn.replies == [calls.LLM_DOWN + calls.LLM_DOWN_CALL_BACK]
+    assert waited < 12, f"the caller waited {waited:.1f} s in silence"
+
+
+def test_llm_wait_settings_are_read_and_checked(monkeypatch: pytest.MonkeyPatch) -> None:
+    from agent.config import AgentSettings
+
+    monkeypatch.setenv("LLM_TIMEOUT", "3")
+    monkeypatch.setenv("LLM_MAX_RETRY", "0")
+    read = AgentSettings.from_env()
+    assert (read.llm_timeout, read.llm_max_retry) == (3.0, 0)
+    monkeypatch.setenv("LLM_TIMEOUT", "0")
+    with pytest.raises(ValueError, match="LLM_TIMEOUT"):
+        AgentSettings.from_env()
+
+
 def test_a_bug_in_the_inference_task_keeps_its_traceback(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
