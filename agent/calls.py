@@ -13,7 +13,7 @@ from datetime import datetime
 
 from livekit.agents import AgentSession
 from livekit.agents.voice import SpeechHandle
-from livekit.agents.voice.events import ErrorEvent
+from livekit.agents.voice.events import ConversationItemAddedEvent, ErrorEvent
 
 from agent import persona
 from agent.call_context import CallChannel, CallContext
@@ -111,6 +111,31 @@ def watch_session(call: CallContext, session: AgentSession) -> None:
 
     session.on("error", on_error)
 
+    def on_item(ev: ConversationItemAddedEvent) -> None:
+        save_line_soon(call, ev.item)
+
+    session.on("conversation_item_added", on_item)
+
+
+def save_line_soon(call: CallContext, item: object) -> None:
+    """Save one transcript line now, off the event loop: a worker killed mid-call still
+    leaves what was said (`records.recovery` closes the call on the next start)."""
+    store, call_id = call.records, call.record_id
+    lines, _ = from_history([item])
+    if store is None or call_id is None or not lines:
+        return
+    seq, call.lines_saved = call.lines_saved, call.lines_saved + 1
+
+    async def write() -> None:
+        try:
+            await asyncio.to_thread(store.append_line, call_id=call_id, seq=seq, line=lines[0])
+        except Exception as exc:  # the whole transcript is saved again at the end
+            logger.warning("transcript line not saved", extra={"error": repr(exc)})
+
+    task = asyncio.create_task(write())
+    call.line_writes.add(task)
+    task.add_done_callback(call.line_writes.discard)
+
 
 LLM_DOWN = "Excusez-moi, je rencontre un problème technique."
 LLM_DOWN_TRANSFER = " Je vous passe quelqu'un du salon."
@@ -134,6 +159,8 @@ async def _transfer_after(call: CallContext, handle: SpeechHandle) -> None:
 async def finish_call(call: CallContext, *, session: AgentSession) -> None:
     """Store the call record and queue the optional transcript e-mail; never raises."""
     try:
+        if call.line_writes:  # lines saved as the call went: let them land first
+            await asyncio.gather(*list(call.line_writes), return_exceptions=True)
         transcript, metrics = from_history(session.history.items)
         if call.outcome == "abandoned" and any(line.role == "caller" for line in transcript):
             call.set_outcome("answered")

@@ -5,7 +5,8 @@ salon profile and the knowledge-base retriever. Each job is one phone call, disp
 explicitly by name (`AGENT_NAME`) by the webhook with metadata `{call_sid, from, to}`;
 the SIP participant's attributes are the fallback. The agent waits for the caller
 before greeting, and writes the call record when the call ends. The settings are read once,
-when the process starts (`SETTINGS`), and handed to every call.
+when the process starts (`SETTINGS`), and handed to every call. On start, the worker puts
+right what a killed one left (`agent.recovery`): confirmations owed, call records open.
 """
 
 from __future__ import annotations
@@ -165,6 +166,10 @@ def main(argv: list[str] | None = None, *, settings: AgentSettings | None = None
             print(f"agent: error: missing setting {name} ({purpose})", file=sys.stderr)
         print("agent: every setting is listed in .env.example", file=sys.stderr)
         raise SystemExit(1)
+    if args and args[0] in ("start", "dev", "console", "connect"):
+        from agent.recovery import recover_at_start
+
+        recover_at_start()  # what a killed worker left: owed SMS, open call records
     cli.run_app(server)
 
 

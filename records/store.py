@@ -105,6 +105,17 @@ class CallRecords:
             )
             return int(cur.lastrowid or 0)
 
+    def append_line(self, *, call_id: int, seq: int, line: TranscriptLine) -> None:
+        """Save one transcript line as the call goes, so a worker that dies mid-call
+        still leaves what was said (`save` rewrites the whole transcript at the end;
+        `records.recovery.close_orphans` ends such a call)."""
+        with self._lock:
+            self.conn.execute(
+                "INSERT OR REPLACE INTO call_transcript (call_id, seq, role, text, at)"
+                " VALUES (?,?,?,?,?)",
+                (call_id, seq, line.role, line.text, utc_text(line.at)),
+            )
+
     def save(self, record: CallRecord) -> int:
         """Write the whole record (insert, or replace the call with the same `call_sid`)
         in one transaction; returns its id. Saving twice gives the same state."""
