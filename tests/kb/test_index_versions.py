@@ -9,7 +9,7 @@ import pytest
 
 from kb import store
 from kb.indexer import NothingToIndex, reindex
-from kb.retriever import ModelMismatch, Retriever
+from kb.retriever import NULL_QUESTIONS, ModelMismatch, Retriever
 from tests.kb.conftest import CountingEmbedder, paragraph_ingest
 
 
@@ -299,6 +299,8 @@ def test_a_repeated_question_is_embedded_once_and_answers_the_same(
 
     embedder.embed_query = counting  # type: ignore[method-assign]
     retriever = Retriever.open(tmp_path / "kb", embedder=embedder, query_cache=2)
+    assert calls == list(NULL_QUESTIONS)  # the index's no-answer baseline, once
+    calls.clear()
     first = retriever.search("coupe homme", k=2)
     again = retriever.search("coupe homme", k=2)
     assert calls == ["coupe homme"] and first.passages == again.passages
