@@ -13,12 +13,14 @@ from pathlib import Path
 import pytest
 
 from booking.calcom import CalComCalendar
-from booking.calendar import Slot
+from booking.calendar import Customer, Slot
 from jobs.config import JobsSettings, QuietHours
 from jobs.runner import BackOffice
 from salon.profile import SalonProfile
 from salon.utc import utc_text
 from tests.jobs.conftest import ALICE, BOB, SALON_NUMBER, Rig, at, make_rig, open_day
+from tests.stubs.calcom import API_KEY as CAL_KEY
+from tests.stubs.calcom import CalComStub
 from tests.stubs.twilio import TwilioStub
 from tests.webhook.conftest import free_port
 
@@ -204,3 +206,41 @@ async def test_a_failing_cal_com_fails_one_job_and_the_loop_carries_on(
     finally:
         await office.aclose()
         await made.calendar.aclose()
+
+
+async def test_cal_com_bookings_are_reminded_even_those_made_outside_the_agent(
+    profile: SalonProfile, tmp_path: Path, twilio: TwilioStub
+) -> None:
+    made = make_rig(profile, tmp_path / "salon.db", twilio)
+    with CalComStub(profile=profile) as cal:
+        calendar = CalComCalendar(
+            profile, db=tmp_path / "salon.db", api_key=CAL_KEY, base_url=cal.url
+        )
+        office = BackOffice(
+            profile=profile, outbox=made.outbox, calendar=calendar, clock=made.clock,
+            channel="sms", replies=False,
+        )  # fmt: skip
+        service = profile.service("coupe-homme")
+        start = at(profile, open_day(profile), 10)
+        for phone, name, offset in ((ALICE, "Alice Durand", 0), (BOB, "Bob Roux", 30)):
+            begin = start + timedelta(minutes=offset)
+            await calendar.book(
+                service=service,
+                slot=Slot(service.id, begin, begin + timedelta(minutes=30)),
+                customer=Customer(name=name, phone=phone),
+            )
+        # Bob's booking was made by the owner in Cal.com: no phone link, no creation time.
+        made.calendar._conn.execute("DELETE FROM calcom_links WHERE phone = ?", (BOB,))
+        try:
+            made.clock.now = start - timedelta(hours=47)
+            assert (await office.run_once()).ok
+            made.clock.now = start - timedelta(hours=23)
+            report = await office.run_once()
+            assert report.ok and report.as_dict()["reminders"]["queued"] == 2
+            await office.run_once()
+        finally:
+            await office.aclose()
+            await made.calendar.aclose()
+        assert cal.spec_errors == []
+    assert len(made.bodies_to(ALICE)) == 1 and len(made.bodies_to(BOB)) == 1
+    assert "RDV de Bob Roux le " in made.bodies_to(BOB)[0]
