@@ -158,6 +158,17 @@ def test_a_hidden_number_makes_the_agent_ask_for_one(sample: SalonProfile) -> No
     assert "masqué" not in known.replace("sauf s'il est masqué", "")
 
 
+def test_changing_a_booking_starts_with_the_name_and_never_says_whether_one_exists(
+    sample: SalonProfile,
+) -> None:
+    text = build_instructions(sample, now=_at(2026, 12, 1, 10, 0))
+    section = text[text.index("Modifier ou annuler un rendez-vous") :]
+    assert "le prénom et le nom sous lesquels le rendez-vous a été pris" in section
+    assert "même si la personne appelle de son numéro habituel" in section
+    assert "« Je ne peux pas vous le confirmer par téléphone sans le code. »" in section
+    assert "Ne dis jamais si un rendez-vous existe ou non" in section
+
+
 def test_weekly_hours_group_identical_days_and_split_lunch_breaks(tmp_path: Path) -> None:
     assert weekly_hours_words(_small(tmp_path)) == (
         "Mardi et mercredi de 9h à 12h et de 14h à 19h ; fermé le lundi, le jeudi, "
