@@ -177,14 +177,22 @@ async def confirm_owed(
 
 
 async def send_verification_code(
-    outbox: Outbox, *, profile: SalonProfile, phone: str, code: str, request_id: str
+    outbox: Outbox,
+    *,
+    profile: SalonProfile,
+    phone: str,
+    code: str,
+    request_id: str,
+    drain: bool = True,
 ) -> Enqueued:
-    """Queue a verification code SMS (one per `request_id`) and try to send it right away."""
+    """Queue a verification code SMS (one per `request_id`) and, unless `drain=False`
+    (the caller drains in the background), try to send it right away."""
     body = texts.code_text(profile=profile, code=code)
     queued = await outbox.enqueue(
         channel="sms", to=phone, body=body, dedupe_key=f"verify:{request_id}:sms"
     )
-    await outbox.drain()
+    if drain:
+        await outbox.drain()
     return queued
 
 

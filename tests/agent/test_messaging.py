@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from agent import calls
-from agent.messaging import code_sender
+from agent.messaging import code_sender, wait_for_background
 from agent.sim import ToolCall
 from agent.tools import ALL_TOOLS
 from booking import Customer, SlotPreferences
@@ -53,6 +53,7 @@ async def test_the_code_sms_is_notifys_one_segment_text_sent_to_the_bookings_num
             await calendar.send_verification_code(
                 booking_uid=booking.uid, caller_phone=OTHER_CALLER
             )
+            await wait_for_background()  # sent by a drain in the background
             [sms] = twilio.messages
         finally:
             await calendar.aclose()
