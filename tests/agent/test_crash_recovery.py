@@ -192,6 +192,44 @@ async def test_each_line_is_saved_as_the_call_goes_then_the_record_once_at_the_e
     assert [t.text for t in final.transcript] == [t.text for t in saved.transcript]
 
 
+async def _owed_booking(db: Path) -> str:
+    """A booking whose confirmation was never queued (its process died), as in the kill
+    tests, but made in-process: returns its uid."""
+    from booking import Customer, SlotPreferences
+    from booking.local import LocalCalendar
+
+    profile = load_profile()
+    calendar = LocalCalendar(profile, db=db)
+    try:
+        service = profile.service("coupe-homme")
+        [slot] = await calendar.free_slots(
+            service=service, prefs=SlotPreferences(earliest=True), limit=1
+        )
+        booking = await calendar.book(
+            service=service, slot=slot, customer=Customer(name="Paul Martin", phone=CALLER)
+        )
+    finally:
+        await calendar.aclose()
+    return booking.uid
+
+
+def test_starting_the_worker_puts_right_what_a_killed_one_left_before_serving_calls(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from agent import worker
+    from agent.config import SECRETS, AgentSettings
+
+    db = tmp_path / "salon.db"
+    uid = asyncio.run(_owed_booking(db))
+    monkeypatch.setenv("SALON_DB", str(db))
+    for name in SECRETS:
+        monkeypatch.setenv(name, "set-for-the-test")
+    seen: list[list[tuple[str, str, str]]] = []
+    monkeypatch.setattr(worker.cli, "run_app", lambda server: seen.append(_confirmations(db)))
+    worker.main(["start"], settings=AgentSettings.from_env())
+    assert [[key for key, _, _ in queued] for queued in seen] == [[f"{uid}:booked:sms"]]
+
+
 def _one(db: Path, sql: str) -> str:
     conn = sqlite3.connect(db)
     try:
