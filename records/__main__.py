@@ -43,23 +43,43 @@ def _fmt_time(moment: datetime | None) -> str:
 
 
 def _print_gaps(store: CallRecords, args: argparse.Namespace) -> None:
-    gaps = store.knowledge_gaps(since=_since(args.since), include_resolved=args.all)
+    """Unanswered questions with the number to answer them by (`records answer N`), then,
+    apart, those already answered."""
+    from records.listing import gap_ids, gap_key
+
+    since = _since(args.since)
+    open_gaps = store.knowledge_gaps(since=since)
+    ids = gap_ids(store.conn)
+    open_keys = {gap_key(g.question) for g in open_gaps}
+    answered = [
+        g
+        for g in store.knowledge_gaps(since=since, include_resolved=True)
+        if gap_key(g.question) not in open_keys
+    ]
     if args.json:
-        for g in gaps:
+        for g, is_open in [(g, True) for g in open_gaps] + [(g, False) for g in answered]:
             row = {
+                "id": ids.get(gap_key(g.question)) if is_open else None,
                 "question": g.question,
                 "count": g.count,
                 "last_asked": g.last_asked.isoformat(),
                 "call_sids": list(g.call_sids),
+                "answered": not is_open,
             }
             print(json.dumps(row, ensure_ascii=False))
         return
-    if not gaps:
+    if not open_gaps:
         print("no unanswered questions")
-        return
-    print(f"{len(gaps)} unanswered question(s), most asked first:")
-    for g in gaps:
-        print(f"{g.count:>4}×  {g.question}  (last: {_fmt_time(g.last_asked)})")
+    else:
+        print(f"{len(open_gaps)} unanswered question(s), most asked first:")
+        for g in open_gaps:
+            number = ids.get(gap_key(g.question))
+            print(f"#{number:<5} {g.count:>4}×  {g.question}  (last: {_fmt_time(g.last_asked)})")
+        print('answer one with: python -m records answer NUMBER "texte"')
+    if answered:
+        print(f"{len(answered)} answered question(s):")
+        for g in answered:
+            print(f"       {g.count:>4}×  {g.question}")
 
 
 def _print_messages(store: CallRecords, args: argparse.Namespace) -> None:
@@ -119,10 +139,15 @@ def main(argv: list[str] | None = None) -> int:
     args_list = sys.argv[1:] if argv is None else argv
     if args_list[:1] == ["forget"]:
         return forget_main(args_list[1:])
+    if args_list[:1] == ["answer"]:
+        from records.answer_cli import main as answer_main
+
+        return answer_main(args_list[1:])
     parser = argparse.ArgumentParser(
         prog="python -m records",
         description="Read the call records of the state database.",
         epilog="examples: python -m records --gaps --since 2026-12-01 ; "
+        'python -m records answer 12 "Oui, sur devis." ; '
         'python -m records forget "06 12 34 56 78" --dry-run',
     )
     what = parser.add_mutually_exclusive_group(required=True)
@@ -135,7 +160,11 @@ def main(argv: list[str] | None = None) -> int:
     what.add_argument("--handled", type=int, metavar="ID", help="mark a message as handled")
     what.add_argument("--purge-before", metavar="DATE", help="erase personal data before DATE")
     parser.add_argument("--since", metavar="DATE", help="only from this date (YYYY-MM-DD)")
-    parser.add_argument("--all", action="store_true", help="with --gaps: include resolved ones")
+    parser.add_argument(
+        "--all",
+        action="store_true",
+        help="accepted for compatibility: --gaps always lists answered ones apart",
+    )
     parser.add_argument("--json", action="store_true", help="one JSON object per line")
     parser.add_argument("--salon-db", metavar="PATH", help="state database (default: SALON_DB)")
     args = parser.parse_args(args_list)
