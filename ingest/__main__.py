@@ -18,6 +18,7 @@ from collections import Counter
 from dataclasses import asdict
 from pathlib import Path
 
+from ingest.model import printable
 from ingest.pipeline import ingest_directory
 from salon import settings
 
@@ -58,12 +59,14 @@ def main(argv: list[str] | None = None) -> int:
         if args.show:
             for chunk in result.chunks:
                 page = f" p.{chunk.page}" if chunk.page else ""
-                print(f"--- {chunk.source}{page} [{chunk.kind}] {chunk.title} — {chunk.section}")
-                print(chunk.text)
+                head = f"--- {chunk.source}{page} [{chunk.kind}] {chunk.title} — {chunk.section}"
+                print(printable(head))
+                print(printable(chunk.text, keep_newlines=True))
         for r in result.reports:
             reason = r.error or "; ".join(r.warnings)
             pages = f"{r.pages} p." if r.pages else ""
-            print(f"{r.status:8} {r.chunks:4} chunks {pages:7} {r.path}  {reason}".rstrip())
+            line = f"{r.status:8} {r.chunks:4} chunks {pages:7} {r.path}  {reason}".rstrip()
+            print(printable(line))
         print(
             f"{len(result.chunks)} chunks from {len(result.reports)} files in {elapsed:.2f} s "
             f"({', '.join(f'{k} {n}' for k, n in sorted(kinds.items()))})"

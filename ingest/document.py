@@ -25,6 +25,20 @@ class LoadError(Exception):
         self.status = status
 
 
+def out_of_memory(exc: BaseException) -> bool:
+    """True when `exc` is, or was raised while handling, a `MemoryError` (libraries wrap
+    it: pdfplumber raises `PdfminerException` from it): the file's memory budget ran out,
+    the file is not damaged."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        if isinstance(current, MemoryError):
+            return True
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return False
+
+
 @dataclass
 class Block:
     """One unit of a document.
@@ -107,13 +121,18 @@ ENDS_WITH_PRICE = re.compile(
 # Dot leaders, tabs, or 3+ spaces: what separates columns in a price list typed as text.
 COLUMN_BREAK = re.compile(r"\s*(?:\.\s?){3,}\s*|\s*…{2,}\s*|\s*_{3,}\s*|\t+|\s{3,}")
 
-_SPACES = re.compile(r"[ \t\u00a0\u202f\u2009]+")
+_SPACES = re.compile(r"[ \t\r\v\f\u00a0\u202f\u2009]+")
 _NEWLINES = re.compile(r"\s*\n\s*")
+# Control characters (terminal escape sequences) and bidirectional overrides: never
+# meaningful in a salon's text, and never to be replayed to a terminal or a prompt.
+_CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def clean_text(text: str) -> str:
-    """Collapse runs of spaces (including no-break spaces) and line breaks to one space."""
+    """Collapse runs of spaces (including no-break spaces) and line breaks to one space;
+    drop control characters."""
     text = text.replace("\u00ad", "").replace("\ufeff", "").replace("\ue000", " ")
+    text = _CONTROLS.sub("", text)
     return _SPACES.sub(" ", _NEWLINES.sub(" ", text)).strip()
 
 

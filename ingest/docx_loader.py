@@ -10,6 +10,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from ingest.archive import check_zip
 from ingest.document import (
     COLUMN_BREAK,
     ENDS_WITH_PRICE,
@@ -23,7 +24,6 @@ W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 DC_TITLE = "{http://purl.org/dc/elements/1.1/}title"
 _HEADING_STYLE = re.compile(r"^(?:heading|titre|berschrift|titolo)\s*(\d)$", re.IGNORECASE)
 _TITLE_STYLE = re.compile(r"^(?:title|titre|titel)$", re.IGNORECASE)
-MAX_XML_BYTES = 50 * 1024 * 1024
 _SAFE = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
 
 
@@ -100,12 +100,10 @@ def _table(doc: Document, tbl: etree._Element) -> None:
 
 def load_docx(path: Path) -> Document:
     """Read a .docx into a `Document`; raises `LoadError` for damaged or empty files."""
+    check_zip(path, kind="Word document")  # every part's size, before inflating any
     try:
         with zipfile.ZipFile(path) as archive:
-            info = archive.getinfo("word/document.xml")
-            if info.file_size > MAX_XML_BYTES:
-                raise LoadError("document too large")
-            body_xml = archive.read(info)
+            body_xml = archive.read("word/document.xml")
             core = (
                 archive.read("docProps/core.xml")
                 if "docProps/core.xml" in archive.namelist()

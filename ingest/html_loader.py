@@ -87,6 +87,28 @@ def _content_root(soup: BeautifulSoup) -> Tag:
     return body if isinstance(body, Tag) else soup
 
 
+MAX_DEPTH = 100  # elements nested deeper than this are read as their plain text
+
+
+def _flatten_deep(soup: Tag) -> bool:
+    """Replace what sits deeper than `MAX_DEPTH` elements by its plain text, so every later
+    step (recursive reading, parent lookups) stays linear; True when anything was. A page
+    nested 100 000 levels deep is hostile; no real page needs more than a few dozen."""
+    flattened = False
+    stack = [(soup, 0)]
+    while stack:
+        tag, depth = stack.pop()
+        if depth >= MAX_DEPTH:
+            text = tag.get_text(" ", strip=True)
+            tag.clear()
+            if text:
+                tag.append(NavigableString(text))
+            flattened = True
+            continue
+        stack.extend((child, depth + 1) for child in tag.children if isinstance(child, Tag))
+    return flattened
+
+
 def _strip(root: Tag) -> None:
     for tag in root.find_all(ALWAYS_DROP):
         tag.decompose()
@@ -98,9 +120,14 @@ def _strip(root: Tag) -> None:
     for button in root.find_all("button"):
         if not _is_question_toggle(button) and button.find_parent(list(HEADINGS)) is None:
             button.decompose()  # "Tout accepter", "Envoyer": controls, not content
-    for tag in list(root.find_all(True)):
-        if not tag.decomposed and _is_boilerplate(tag):
-            tag.decompose()
+    stack = [root]  # one pass, never into a removed subtree: linear in the page's size
+    while stack:
+        for child in list(stack.pop().children):
+            if isinstance(child, Tag):
+                if _is_boilerplate(child):
+                    child.decompose()
+                else:
+                    stack.append(child)
     for node in root.find_all(string=lambda s: isinstance(s, Comment | ProcessingInstruction)):
         node.extract()
     for br in root.find_all("br"):
@@ -223,6 +250,7 @@ def load_html(path: Path) -> Document:
         raise LoadError("empty file", status="skipped")
     text, warning = decode_bytes(raw, declared=_declared_charset(raw))
     soup = BeautifulSoup(text, "lxml")
+    deep = _flatten_deep(soup)
     page_title = clean_text(soup.title.get_text()) if soup.title else ""
     root = _content_root(soup)
     _strip(root)
@@ -233,6 +261,10 @@ def load_html(path: Path) -> Document:
     doc = Document(title=title)
     if warning:
         doc.warnings.append(warning)
+    if deep:
+        doc.warnings.append(
+            f"elements nested more than {MAX_DEPTH} levels deep: read as plain text"
+        )
     _walk(doc, root)
     if not any(b.type != "heading" for b in doc.blocks):
         raise LoadError("no readable content in the page (only boilerplate or scripts)")

@@ -8,12 +8,34 @@ durations, hours, closures, phone, address) with `salon.toml`.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from datetime import time
 from typing import Literal
 
 Kind = Literal["price", "hours", "policy", "faq", "other"]
 Status = Literal["ok", "warning", "error", "skipped"]
+
+# What a terminal must never receive from a file name or a document: C0 and C1 control
+# characters (escape sequences), bidirectional overrides, line separators, and the lone
+# surrogates an undecodable file name becomes.
+_UNPRINTABLE = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
+
+
+def printable(text: str, *, keep_newlines: bool = False) -> str:
+    """`text` safe to print on a terminal: each control character becomes a visible
+    escape (`\\x1b`, `\\u202e`). With `keep_newlines`, line breaks stay (multi-line output)."""
+
+    def escape(match: re.Match[str]) -> str:
+        char = match.group()
+        if keep_newlines and char == "\n":
+            return char
+        code = ord(char)
+        return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+    return _UNPRINTABLE.sub(escape, text)
 
 
 @dataclass(frozen=True)

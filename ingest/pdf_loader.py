@@ -21,6 +21,7 @@ from ingest.document import (
     Document,
     LoadError,
     clean_text,
+    out_of_memory,
     title_from_filename,
 )
 
@@ -120,7 +121,9 @@ def _load_pdf(path: Path, *, max_pages: int) -> Document:
             try:
                 tables = [(t.bbox, t.extract()) for t in page.find_tables()]
                 lines = page.extract_text_lines()
-            except Exception:
+            except Exception as exc:
+                if out_of_memory(exc):
+                    raise MemoryError from exc  # the file's memory budget, not a damaged page
                 failed.append(number)
                 continue
             if not lines:

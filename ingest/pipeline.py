@@ -6,7 +6,13 @@ Public API (used by `kb` and the CLIs):
   skipped up front with a reason (unsupported type, older website snapshot);
 - `ingest_file(path, *, root, options=None) -> IngestResult`: one file → its chunks and
   exactly one `FileReport` (never raises on bad input);
-- `ingest_directory(sources, *, options=None, on_file=None) -> IngestResult`: everything.
+- `ingest_directory(sources, *, options=None, on_file=None, deadline=None) -> IngestResult`:
+  everything.
+
+Each file is read in a child process with a time and a memory budget (`ingest.sandbox`):
+a hostile file (a zip bomb, a PDF that inflates to hundreds of megabytes, a page nested
+100 000 levels deep) is reported and the rest is read. A symbolic link that leads out of
+the sources folder is refused (reported), never followed.
 
 Hidden files and folders (".x") are ignored. A chunk whose text repeats another's exactly
 (boilerplate on every page, a table published twice) is kept once. Under a folder holding dated snapshots
@@ -25,8 +31,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ingest import sandbox
 from ingest.chunking import ChunkingOptions, chunk_document
-from ingest.document import Document, LoadError
+from ingest.document import Document, LoadError, out_of_memory
 from ingest.facts import extract_facts
 from ingest.model import Chunk, Fact, FileReport, IngestResult
 from salon import settings
@@ -59,13 +66,18 @@ class IngestOptions:
     max_pdf_pages: int = 300  # pages read per PDF; the rest is reported
     max_file_bytes: int = 50 * 1024 * 1024  # larger files are reported and not read
     chunking: ChunkingOptions = field(default_factory=ChunkingOptions)
+    file_seconds: float = 120.0  # wall-clock time to read one file (in a child process)
+    file_memory_mb: int = 1024  # address space of that child process
 
     @classmethod
     def from_settings(cls) -> IngestOptions:
-        """`INGEST_MAX_PDF_PAGES`, `INGEST_MAX_FILE_MB`, `INGEST_CHUNK_CHARS` when set."""
+        """`INGEST_MAX_PDF_PAGES`, `INGEST_MAX_FILE_MB`, `INGEST_CHUNK_CHARS`,
+        `INGEST_FILE_SECONDS`, `INGEST_FILE_MEMORY_MB` when set."""
         return cls(
             max_pdf_pages=max(1, settings.get_int("INGEST_MAX_PDF_PAGES", 300)),
             max_file_bytes=max(1, settings.get_int("INGEST_MAX_FILE_MB", 50)) * 1024 * 1024,
+            file_seconds=max(1.0, settings.get_float("INGEST_FILE_SECONDS", 120.0)),
+            file_memory_mb=max(256, settings.get_int("INGEST_FILE_MEMORY_MB", 1024)),
             chunking=ChunkingOptions(
                 max_chars=max(200, settings.get_int("INGEST_CHUNK_CHARS", 800))
             ),
@@ -87,6 +99,16 @@ def _relative(path: Path, root: Path) -> str:
 
 def _hidden(rel: Path) -> bool:
     return any(part.startswith(".") or part == "__pycache__" for part in rel.parts)
+
+
+def _refused_link(path: Path, root: Path) -> FileReport:
+    kind = "folder" if path.is_dir() else "file"
+    return FileReport(
+        path=path.relative_to(root).as_posix() + ("/" if kind == "folder" else ""),
+        status="error",
+        error=f"symbolic link to a {kind} outside the sources folder: refused (copy the "
+        f"{kind} itself into the sources folder to index it)",
+    )
 
 
 def discover(sources: Path) -> Discovery:
@@ -115,6 +137,9 @@ def discover(sources: Path) -> Discovery:
             )
         )
     for path in all_paths:
+        if path.is_symlink() and not path.resolve().is_relative_to(root):
+            found.skipped.append(_refused_link(path, root))
+            continue
         if not path.is_file() or any(parent in old for parent in path.parents):
             continue
         rel = path.relative_to(root)
@@ -177,6 +202,8 @@ def _load_file(path: Path, root: Path, opts: IngestOptions) -> tuple[Document | 
             raise LoadError("empty file", status="skipped")
         doc = _load(path, rel, opts)
     except LoadError as exc:
+        if out_of_memory(exc):
+            raise MemoryError from exc  # over the memory budget, not a damaged file
         report.status = exc.status
         report.error = exc.reason
         return None, report
@@ -185,6 +212,8 @@ def _load_file(path: Path, root: Path, opts: IngestOptions) -> tuple[Document | 
         report.error = f"cannot read the file ({exc.strerror or type(exc).__name__})"
         return None, report
     except Exception as exc:  # a loader bug must not stop the other files
+        if out_of_memory(exc):
+            raise MemoryError from exc
         log.warning("unexpected loader failure", extra={"file": rel}, exc_info=True)
         report.status = "error"
         report.error = f"unexpected error while reading ({type(exc).__name__}: {exc})"
@@ -205,14 +234,55 @@ def _chunk(doc: Document, report: FileReport, opts: IngestOptions) -> list[Chunk
     return chunks
 
 
+def _read_one(
+    path: Path, root: Path, opts: IngestOptions
+) -> tuple[Document | None, FileReport, list[Fact]]:
+    """In the child process: load one file, count its chunks, take the facts it states."""
+    doc, report = _load_file(path, root, opts)
+    if doc is None:
+        return None, report, []
+    _chunk(doc, report, opts)
+    return doc, report, _facts(doc, report)
+
+
+BUDGET_GONE = "not read: the reindex time budget ran out before this file could be read"
+BUDGET_CUT = "not read: the reindex time budget ran out while reading it"
+BUDGET_ERRORS = (BUDGET_GONE, BUDGET_CUT)  # the next reindex reads these files again
+
+
+def _read_bounded(
+    path: Path, root: Path, opts: IngestOptions, deadline: float | None = None
+) -> tuple[Document | None, FileReport, list[Fact]]:
+    """`_read_one` in a child process within the file's time and memory budget (and what
+    is left of `deadline`, a `time.monotonic()` value); over budget gives a report."""
+    seconds = opts.file_seconds
+    whole_run = deadline is not None and deadline - time.monotonic() < seconds
+    if deadline is not None:
+        seconds = min(seconds, deadline - time.monotonic())
+    failed = FileReport(path=_relative(path.resolve(), root.resolve()), status="error")
+    if seconds <= 0:
+        failed.error = BUDGET_GONE
+        return None, failed, []
+    budget = sandbox.Budget(seconds=seconds, memory_mb=opts.file_memory_mb)
+    try:
+        return sandbox.run(_read_one, path, root, opts, budget=budget)
+    except sandbox.OverBudget as exc:
+        if exc.kind == "timeout" and whole_run:
+            failed.error = BUDGET_CUT
+        else:
+            failed.error = f"not read: it {exc.reason}" if exc.kind != "crash" else exc.reason
+        return None, failed, []
+
+
 def ingest_file(path: Path, *, root: Path, options: IngestOptions | None = None) -> IngestResult:
-    """Load and chunk one file. Bad input gives a report with the reason, never an exception.
+    """Load and chunk one file, in a child process within the file's time and memory
+    budget. Bad input gives a report with the reason, never an exception.
 
     Without `options`, limits come from the settings (`IngestOptions.from_settings`).
     """
     opts = options or IngestOptions.from_settings()
-    doc, report = _load_file(path, root, opts)
-    chunks = _chunk(doc, report, opts) if doc is not None else []
+    doc, report, _ = _read_bounded(path.resolve(), root.resolve(), opts)
+    chunks = chunk_document(doc, source=report.path, options=opts.chunking) if doc else []
     return IngestResult(chunks=chunks, reports=[report])
 
 
@@ -260,26 +330,31 @@ def ingest_directory(
     *,
     options: IngestOptions | None = None,
     on_file: Callable[[int, int, FileReport], None] | None = None,
+    deadline: float | None = None,
 ) -> IngestResult:
     """Ingest every supported file under `sources`.
 
-    `on_file(done, total, report)` is called after each file read, for progress display.
+    Each file is read in a child process within its time and memory budget
+    (`IngestOptions.file_seconds`, `file_memory_mb`); past `deadline` (a
+    `time.monotonic()` value: the whole reindex's budget) the files left are reported,
+    not read. `on_file(done, total, report)` is called after each file read, for
+    progress display.
     Reports come in path order: files read, then files skipped up front. Text repeated
     across files is indexed once (see `_drop_shared_blocks`), so final chunk counts may be
     lower than the ones shown during progress.
     """
     opts = options or IngestOptions.from_settings()
     root = sources.resolve()
+    sandbox.prestart()  # its imports overlap the discovery
     found = discover(root)
     result = IngestResult()
     started = time.perf_counter()
     loaded: list[tuple[Document, FileReport]] = []
     for i, path in enumerate(found.files, start=1):
-        doc, report = _load_file(path, root, opts)
+        doc, report, facts = _read_bounded(path, root, opts, deadline)
         if doc is not None:
-            _chunk(doc, report, opts)
             loaded.append((doc, report))
-            result.facts.extend(_facts(doc, report))
+            result.facts.extend(facts)
         result.reports.append(report)
         if on_file is not None:
             on_file(i, len(found.files), report)

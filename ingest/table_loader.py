@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import re
 import warnings
 from pathlib import Path
+from typing import Any
 
+from ingest.archive import check_zip
 from ingest.document import Block, Document, LoadError, clean_text, title_from_filename
 from ingest.text_loader import decode_bytes
 
@@ -24,6 +27,8 @@ _MINUTES_COLUMN = re.compile(r"\(\s*min(utes)?\s*\)|minutes", re.I)
 _UNIT_SUFFIX = re.compile(r"\s*\((€|eur|euros?|min|minutes)\)\s*$", re.I)
 
 MAX_ROWS = 20_000
+HEADER_ROWS = 50  # rows read above the data rows, where a title and the header may sit
+MAX_COLUMNS = 64  # a sheet claiming 16 384 columns is read on its first 64
 
 
 def _format_number(value: float) -> str:
@@ -53,8 +58,11 @@ def _cell(value: object, header: str) -> str:
     return text
 
 
-def _table_to_doc(doc: Document, rows: list[list[object]], *, sheet: str | None) -> int:
-    """Append one table's rows to `doc`; returns the number of data rows written."""
+def _table_to_doc(
+    doc: Document, rows: list[list[object]], *, sheet: str | None, cut: bool = False
+) -> int:
+    """Append one table's rows to `doc`; returns the number of data rows written. `cut`
+    says the reader stopped before the end of the sheet (row cap)."""
     rows = [r for r in rows if any(str(c).strip() for c in r if c is not None)]
     header_at = next(
         (i for i, r in enumerate(rows) if sum(1 for c in r if c not in (None, "")) >= 2), None
@@ -87,7 +95,7 @@ def _table_to_doc(doc: Document, rows: list[list[object]], *, sheet: str | None)
         if parts:
             doc.blocks.append(Block("row", " — ".join(parts)))
             written += 1
-    if len(rows) - header_at - 1 > MAX_ROWS:
+    if cut or len(rows) - header_at - 1 > MAX_ROWS:
         doc.warnings.append(f"more than {MAX_ROWS} rows: the rest was not read")
     return written
 
@@ -115,9 +123,21 @@ def load_csv(path: Path) -> Document:
     return doc
 
 
+def _sheet_rows(sheet: Any) -> tuple[list[list[object]], bool]:
+    """The first rows of a sheet, streamed: at most `MAX_ROWS` + `HEADER_ROWS` rows (empty
+    ones count) and `MAX_COLUMNS` columns, whatever size the sheet claims. Returns the rows
+    and whether the sheet goes on."""
+    limit = MAX_ROWS + HEADER_ROWS
+    width = min(sheet.max_column or MAX_COLUMNS, MAX_COLUMNS)
+    stream = sheet.iter_rows(values_only=True, max_col=width)
+    rows = [list(r) for r in itertools.islice(stream, limit)]
+    return rows, len(rows) == limit and next(stream, None) is not None
+
+
 def load_xlsx(path: Path) -> Document:
     from openpyxl import load_workbook
 
+    check_zip(path, kind="spreadsheet", streamed=("xl/worksheets/",))
     try:
         with warnings.catch_warnings():  # "no default style" and similar: not the user's concern
             warnings.simplefilter("ignore")
@@ -128,8 +148,8 @@ def load_xlsx(path: Path) -> Document:
     total = 0
     try:
         for sheet in workbook.worksheets:
-            rows = [list(r) for r in sheet.iter_rows(values_only=True)]
-            written = _table_to_doc(doc, rows, sheet=sheet.title)
+            rows, cut = _sheet_rows(sheet)
+            written = _table_to_doc(doc, rows, sheet=sheet.title, cut=cut)
             if written == 0:
                 doc.warnings.append(f"sheet '{sheet.title}' has no table (header + rows)")
             total += written

@@ -23,7 +23,7 @@ import os
 import sys
 from dataclasses import asdict
 
-from ingest.model import FileReport
+from ingest.model import FileReport, printable
 from kb import store
 from kb.cli import run, user_path
 from kb.contradictions import for_owner, owner_section
@@ -62,7 +62,7 @@ def summary_table(reports: list[FileReport]) -> str:
     rows = [("document", "status", "chunks", "pages", "warnings")]
     for r in sorted(reports, key=lambda item: item.path):
         pages = "-" if r.pages is None else str(r.pages)
-        rows.append((r.path, r.status, str(r.chunks), pages, str(len(_warnings(r)))))
+        rows.append((printable(r.path), r.status, str(r.chunks), pages, str(len(_warnings(r)))))
     widths = [max(len(row[i]) for row in rows) for i in range(5)]
     lines = []
     for n, row in enumerate(rows):
@@ -72,7 +72,7 @@ def summary_table(reports: list[FileReport]) -> str:
         if n == 0:
             lines.append("  ".join("-" * w for w in widths))
     notes = [
-        f"  {r.path}: {reason}"
+        f"  {printable(r.path)}: {printable(reason)}"
         for r in sorted(reports, key=lambda item: item.path)
         for reason in _warnings(r)
     ]
@@ -89,7 +89,7 @@ def removed_lines(paths: list[str]) -> str:
         else f"{len(paths)} documents retirés depuis la version précédente "
         "(leurs passages ne sont plus servis) :"
     )
-    return "\n".join([head, *(f"  - {path}" for path in paths)])
+    return "\n".join([head, *(f"  - {printable(path)}" for path in paths)])
 
 
 def _outcome(result: ReindexResult) -> str:
@@ -146,7 +146,7 @@ def main(argv: list[str] | None = None) -> int:
 
     def progress(message: str) -> None:
         if not args.quiet:
-            print(f"reindex: {message}", file=sys.stderr, flush=True)
+            print(f"reindex: {printable(message)}", file=sys.stderr, flush=True)
 
     try:
         result = reindex(sources=sources, db_dir=db_dir, full=args.full, progress=progress)
@@ -165,10 +165,13 @@ def main(argv: list[str] | None = None) -> int:
             )
         elif exc.reports:
             print(summary_table(exc.reports))
-        print(f"reindex: error: {exc}", file=sys.stderr)
+        print(f"reindex: error: {printable(str(exc))}", file=sys.stderr)
         return 1
     except (store.IndexBusy, OSError, RuntimeError, ValueError) as exc:
-        print(f"reindex: error: {exc}; the previous index keeps serving", file=sys.stderr)
+        print(
+            f"reindex: error: {printable(str(exc))}; the previous index keeps serving",
+            file=sys.stderr,
+        )
         return 1
     except Exception as exc:  # a bug below must still leave one clear line, not a trace
         logging.getLogger("kb").debug("reindex failed", exc_info=True)
@@ -186,7 +189,7 @@ def main(argv: list[str] | None = None) -> int:
         print()
         print(removed_lines(result.removed_documents))
     print()
-    print(owner_section(result.contradictions))
+    print(printable(owner_section(result.contradictions), keep_newlines=True))
     print()
     print(_outcome(result))
     return 0
