@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
@@ -25,11 +27,13 @@ from ingest.model import Chunk, FileReport, IngestResult
 from kb import store
 from kb.contradictions import Contradiction, find_contradictions, outdated_notes, profile_of
 from kb.embeddings import Embedder, get_embedder, model_name_for
+from salon import settings
 
 logger = logging.getLogger("kb")
 
 Progress = Callable[[str], None]
 _BATCH = 32  # passages per embedding call: progress every second or two
+DEFAULT_BUDGET_S = 1800.0  # a whole reindex; a first index of a real salon takes a minute
 
 
 class NothingToIndex(RuntimeError):
@@ -58,11 +62,20 @@ class ReindexResult:
 
 
 def hash_sources(sources: Path) -> dict[str, str]:
-    """SHA-256 of every visible regular file under `sources`, keyed by relative path."""
+    """SHA-256 of every visible regular file under `sources`, keyed by relative path. A
+    symbolic link leading out of `sources` is never read (ingestion refuses it): its
+    target's name is hashed instead."""
     hashes: dict[str, str] = {}
+    root = sources.resolve()
     for path in sorted(sources.rglob("*")):
         rel = path.relative_to(sources)
-        if any(part.startswith(".") for part in rel.parts) or not path.is_file():
+        if any(part.startswith(".") for part in rel.parts):
+            continue
+        if path.is_symlink() and not path.resolve().is_relative_to(root):
+            target = f"link to {os.readlink(path)}".encode("utf-8", "surrogateescape")
+            hashes[_valid_text(rel.as_posix())] = hashlib.sha256(target).hexdigest()
+            continue
+        if not path.is_file():
             continue
         digest = hashlib.sha256()
         with open(path, "rb") as handle:
@@ -128,13 +141,55 @@ def _sanitised(result: IngestResult) -> IngestResult:
     return IngestResult(chunks=chunks, reports=reports, facts=result.facts)
 
 
-def _default_ingest(sources: Path, say: Progress) -> IngestResult:
+def _default_ingest(sources: Path, say: Progress, deadline: float | None = None) -> IngestResult:
     from ingest.pipeline import ingest_directory
 
     def on_file(done: int, total: int, report: FileReport) -> None:
         say(f"read {done}/{total} {report.path} ({report.chunks} chunks)")
 
-    return ingest_directory(sources, on_file=on_file)
+    return ingest_directory(sources, on_file=on_file, deadline=deadline)
+
+
+def budget_from_settings() -> float:
+    """`KB_REINDEX_BUDGET_S`: seconds a whole reindex may take (reading and embedding)."""
+    return max(1.0, settings.get_float("KB_REINDEX_BUDGET_S", DEFAULT_BUDGET_S))
+
+
+def _embedding_order(todo: list[Chunk], sizes: Counter[str]) -> list[Chunk]:
+    """Smallest documents first, each in reading order: when the time budget runs out,
+    it is the biggest document (a 49 MB page) that is cut, not every document after it."""
+    return sorted(todo, key=lambda c: sizes[c.source])
+
+
+def _cut_by_budget(
+    left: list[Chunk],
+    sizes: Counter[str],
+    reports: list[FileReport],
+    hashes: dict[str, str],
+    budget: float,
+) -> None:
+    """Report each document whose passages were not all embedded in time, and mark its
+    hash as unfinished so that the next reindex goes on with it."""
+    by_path = {r.path: r for r in reports}
+    for source, missing in Counter(c.source for c in left).items():
+        if source in hashes:
+            hashes[source] = f"unfinished-{hashes[source]}"
+        report = by_path.get(source)
+        if report is None:
+            continue
+        kept = sizes[source] - missing
+        report.chunks = kept
+        reason = (
+            f"the reindex time budget ({budget:g} s, KB_REINDEX_BUDGET_S) ran out: "
+            f"{kept} of {sizes[source]} passages indexed; scripts/reindex goes on with "
+            f"the rest next time"
+        )
+        if kept:
+            report.status = "warning"
+            report.warnings.append(reason)
+        else:
+            report.status = "error"
+            report.error = reason
 
 
 def _metadata(chunk: Chunk, outdated: str | None = None) -> dict[str, Any]:
@@ -211,14 +266,22 @@ def reindex(
     embedder: Embedder | None = None,
     ingest: Callable[[Path], IngestResult] | None = None,
     progress: Progress | None = None,
+    budget_seconds: float | None = None,
 ) -> ReindexResult:
     """Bring the index in `db_dir` up to date with `sources`; see the module docstring.
+
+    `budget_seconds` (default `KB_REINDEX_BUDGET_S`, 30 min) bounds the whole run: files
+    not read in time are reported; when embedding runs out of time, what was embedded is
+    served (smallest documents first), each cut document is reported, and the next
+    reindex goes on with it.
 
     Raises `NothingToIndex` when no chunk could be made, `store.IndexBusy` when another
     reindex runs, `NotADirectoryError` when `sources` is not a folder.
     """
     say = progress or (lambda _message: None)
     started = time.perf_counter()
+    budget = budget_seconds if budget_seconds is not None else budget_from_settings()
+    deadline = time.monotonic() + budget
     if not sources.is_dir():
         raise NotADirectoryError(f"sources folder not found: {sources}")
     model = embedder.name if embedder is not None else model_name_for()
@@ -248,9 +311,14 @@ def reindex(
             )
 
         say("reading documents")
+        from ingest.pipeline import BUDGET_ERRORS  # here: importing kb must stay light
+
         result = _sanitised(
-            ingest(sources) if ingest is not None else _default_ingest(sources, say)
+            ingest(sources) if ingest is not None else _default_ingest(sources, say, deadline)
         )
+        for report in result.reports:
+            if report.error in BUDGET_ERRORS and report.path in hashes:
+                hashes[report.path] = f"unfinished-{hashes[report.path]}"  # next run reads it
         unique: dict[str, Chunk] = {}
         for chunk in result.chunks:
             if chunk.text.strip():
@@ -277,16 +345,30 @@ def reindex(
                 logger.warning("kb: previous vectors unreadable, embedding all: %s", exc)
         keys = {c.id: _text_key(c.indexed_text()) for c in chunks}
         known = {cid: stored[key] for cid, key in keys.items() if key in stored}
-        todo = [c for c in chunks if c.id not in known]
+        sizes = Counter(c.source for c in chunks)
+        todo = _embedding_order([c for c in chunks if c.id not in known], sizes)
         say(f"{len(chunks)} chunk(s): {len(todo)} to embed, {len(known)} reused")
         fresh: dict[str, np.ndarray] = {}
         if todo:
             model_impl = embedder or get_embedder()
             for start in range(0, len(todo), _BATCH):
+                if time.monotonic() > deadline:
+                    break
                 part = todo[start : start + _BATCH]
                 matrix = model_impl.embed_passages([c.indexed_text() for c in part])
                 fresh.update({c.id: matrix[i] for i, c in enumerate(part)})
                 say(f"embedded {min(start + _BATCH, len(todo))}/{len(todo)}")
+        left = [c for c in todo if c.id not in fresh]
+        if left:
+            say(f"time budget ({budget:g} s) ran out: {len(left)} chunk(s) left for next time")
+            _cut_by_budget(left, sizes, result.reports, hashes, budget)
+            chunks = [c for c in chunks if c.id in known or c.id in fresh]
+            if not chunks:
+                raise NothingToIndex(
+                    f"the reindex time budget ({budget:g} s, KB_REINDEX_BUDGET_S) ran out "
+                    "before any passage was embedded: the current index is unchanged",
+                    result.reports,
+                )
         vectors = np.vstack([known[c.id] if c.id in known else fresh[c.id] for c in chunks])
 
         version = store.new_version_id()
@@ -304,7 +386,7 @@ def reindex(
                 pipeline=fingerprint,
                 sources=str(sources.resolve()),
                 build_seconds=round(time.perf_counter() - started, 3),
-                embedded=len(todo),
+                embedded=len(fresh),
                 reused=len(known),
                 contradictions=[c.to_dict() for c in contradictions],
             )
@@ -323,7 +405,7 @@ def reindex(
             manifest=manifest,
             reports=result.reports,
             rebuilt=True,
-            embedded=len(todo),
+            embedded=len(fresh),
             reused=len(known),
             removed_versions=removed,
             removed_documents=sorted(set(previous.files) - set(hashes)) if previous else [],
