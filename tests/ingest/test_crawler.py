@@ -238,12 +238,12 @@ def test_without_robots_txt_everything_on_the_host_may_be_fetched(
 def test_robots_crawl_delay_slows_the_crawler_down(site: tuple[str, _Site]) -> None:
     import httpx
 
-    from ingest.crawler import _Crawler
+    from ingest.site_fetch import SiteFetcher
 
     base, state = site
     state.routes["/robots.txt"] = (200, {}, b"User-agent: *\nCrawl-delay: 3\n")
     with httpx.Client(timeout=1) as client:
-        crawler = _Crawler(base + "/", FAST, client)
+        crawler = SiteFetcher(base + "/", FAST, client)
         crawler.load_robots()
     assert crawler.delay == 3
 
