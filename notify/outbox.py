@@ -142,16 +142,41 @@ class Outbox:
         ).fetchone()
         return OutboxEntry.from_row(row) if row else None
 
-    def entries(self, *, status: str | None = None, limit: int = 100) -> list[OutboxEntry]:
+    def entries(
+        self, *, status: str | None = None, limit: int = 100, offset: int = 0
+    ) -> list[OutboxEntry]:
+        """Messages newest first (`offset` skips the newest ones), of one status or all."""
         sql, args = "SELECT * FROM notify_outbox", []
         if status:
             sql, args = sql + " WHERE status = ?", [status]
-        rows = self.conn.execute(sql + " ORDER BY id DESC LIMIT ?", (*args, limit)).fetchall()
+        rows = self.conn.execute(
+            sql + " ORDER BY id DESC LIMIT ? OFFSET ?", (*args, limit, max(0, offset))
+        ).fetchall()
         return [OutboxEntry.from_row(r) for r in rows]
+
+    def entry(self, entry_id: int) -> OutboxEntry | None:
+        row = self.conn.execute("SELECT * FROM notify_outbox WHERE id = ?", (entry_id,)).fetchone()
+        return OutboxEntry.from_row(row) if row else None
 
     def counts(self) -> dict[str, int]:
         rows = self.conn.execute("SELECT status, count(*) FROM notify_outbox GROUP BY status")
         return {status: n for status, n in rows}
+
+    def retry(self, entry_id: int) -> bool:
+        """Queue a `failed` or `not_sent` message again, due now, with its attempts counted
+        from zero (the salon fixed the cause: a number, a setting). False for any other
+        message: a sent one is never sent again, a queued or sending one is on its way."""
+        now = time.time()
+        with state_db.write_transaction(self.conn):
+            changed = self.conn.execute(
+                "UPDATE notify_outbox SET status = 'queued', attempts = 0, detail = NULL, "
+                "error_code = NULL, next_attempt_at = ?, updated_at = ? "
+                "WHERE id = ? AND status IN ('failed', 'not_sent')",
+                (now, now, entry_id),
+            ).rowcount
+        if changed:
+            logger.info("notify: message queued again on request", extra={"id": entry_id})
+        return changed == 1
 
     # --- drain -------------------------------------------------------------------------
     def _ready_channels(self) -> dict[Channel, Notifier]:
