@@ -345,6 +345,10 @@ def create_app(
         logger.exception("unexpected error, answering the human fallback")
         return twiml_response(fallback_body)
 
+    if cfg.console_enabled:  # the owner's pages under /admin/; without a password, 404
+        from webhook.console.blueprint import register_console
+
+        register_console(app, cfg)
     return app
 
 

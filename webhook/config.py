@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from salon import settings
+from webhook.console.password import PasswordHash
 from webhook.limits import BodyLimit, RouteLimits
 
 TRANSPORTS = ("sip", "stream")
@@ -19,6 +20,10 @@ DEFAULT_MAX_BODY = 64 * 1024  # a Twilio voice webhook is about 1-2 KiB of form 
 MAX_MAX_BODY = 1024 * 1024  # WEBHOOK_MAX_BODY is for Twilio's forms; uploads get their own route
 DEFAULT_RECEIVE_TIMEOUT = 5.0  # Twilio sends a request at once; a slow client is not Twilio
 MAX_RECEIVE_TIMEOUT = 60.0
+DEFAULT_CONSOLE_UPLOAD_MB = 20  # the owner's console (/admin/): largest document uploaded
+MAX_CONSOLE_UPLOAD_MB = 200
+CONSOLE_FORM_SLACK = 256 * 1024  # the upload form's other fields and multipart framing
+CONSOLE_RECEIVE_TIMEOUT = 120.0  # 20 MB in two minutes: 1.4 Mbit/s, a phone's slow uplink
 
 
 @dataclass(frozen=True)
@@ -44,6 +49,11 @@ class WebhookSettings:
     salon_profile: Path | str | None = None
     max_content_length: int = DEFAULT_MAX_BODY
     receive_timeout: float = DEFAULT_RECEIVE_TIMEOUT
+    # the owner's console (`webhook.console`): off unless a password hash is set
+    owner_password_hash: str | None = None
+    console_secret_key: str | None = None
+    console_max_upload_mb: int = DEFAULT_CONSOLE_UPLOAD_MB
+    kb_db: Path | str | None = None
 
     def __post_init__(self) -> None:
         if not self.twilio_auth_token:
@@ -73,6 +83,13 @@ class WebhookSettings:
                 f"setting PUBLIC_BASE_URL must start with https:// or http://, "
                 f"got {self.public_base_url!r}"
             )
+        if self.owner_password_hash:
+            PasswordHash.parse(self.owner_password_hash)  # InvalidHash names the setting
+        if not 1 <= self.console_max_upload_mb <= MAX_CONSOLE_UPLOAD_MB:
+            raise ValueError(
+                f"setting CONSOLE_MAX_UPLOAD_MB must be a number of megabytes in "
+                f"[1, {MAX_CONSOLE_UPLOAD_MB}], got {self.console_max_upload_mb!r}"
+            )
 
     @property
     def livekit_configured(self) -> bool:
@@ -82,12 +99,23 @@ class WebhookSettings:
     def sip_configured(self) -> bool:
         return bool(self.sip_host)
 
+    @property
+    def console_enabled(self) -> bool:
+        """The owner's console answers under `/admin/` only when `OWNER_PASSWORD_HASH` is set."""
+        return bool(self.owner_password_hash)
+
     @functools.cached_property
     def route_limits(self) -> RouteLimits:
         """Every route takes a Twilio-sized body (`WEBHOOK_MAX_BODY`), received within
-        `WEBHOOK_RECEIVE_TIMEOUT`; a route taking uploads adds its own prefix here."""
+        `WEBHOOK_RECEIVE_TIMEOUT`; a route taking uploads adds its own prefix here: the
+        console's `/admin/` (`CONSOLE_MAX_UPLOAD_MB`), only when the console is on."""
+        by_prefix: tuple[tuple[str, BodyLimit], ...] = ()
+        if self.console_enabled:
+            upload = self.console_max_upload_mb * 1024 * 1024 + CONSOLE_FORM_SLACK
+            by_prefix = (("/admin/", BodyLimit(upload, CONSOLE_RECEIVE_TIMEOUT)),)
         return RouteLimits(
-            default=BodyLimit(max_bytes=self.max_content_length, timeout_s=self.receive_timeout)
+            default=BodyLimit(max_bytes=self.max_content_length, timeout_s=self.receive_timeout),
+            by_prefix=by_prefix,
         )
 
     @classmethod
@@ -110,4 +138,11 @@ class WebhookSettings:
             salon_profile=settings.salon_profile_path(),
             max_content_length=settings.get_int("WEBHOOK_MAX_BODY", DEFAULT_MAX_BODY),
             receive_timeout=settings.get_float("WEBHOOK_RECEIVE_TIMEOUT", DEFAULT_RECEIVE_TIMEOUT),
+            owner_password_hash=settings.get("OWNER_PASSWORD_HASH"),
+            console_secret_key=settings.get("CONSOLE_SECRET_KEY"),
+            console_max_upload_mb=settings.get_int(
+                "CONSOLE_MAX_UPLOAD_MB", DEFAULT_CONSOLE_UPLOAD_MB
+            ),
+            # resolved only for the console (an isolated process may not name data/kb)
+            kb_db=settings.kb_db_path() if settings.get("OWNER_PASSWORD_HASH") else None,
         )

@@ -1,0 +1,203 @@
+"""Integration tier (Flask test client): the appointment book from the console — by day
+and week, one booking opened, cancelled, moved, one taken at the counter — and the
+customer's SMS, the very text and outbox key a caller's own change produces
+(`notify.service.confirm_booking`), sent through the local Twilio stub."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from collections.abc import Iterator
+from datetime import datetime, time, timedelta
+
+import pytest
+from flask.testing import FlaskClient
+
+from booking import Customer, SlotPreferences
+from booking.local import LocalCalendar
+from notify import texts
+from salon.profile import load_profile
+from tests.console.conftest import Salon, csrf
+from tests.console.seed import PHONE, SHOWN, open_day
+from tests.stubs.twilio import TwilioStub
+
+
+@pytest.fixture
+def twilio(monkeypatch: pytest.MonkeyPatch) -> Iterator[TwilioStub]:
+    with TwilioStub() as stub:
+        monkeypatch.setenv("TWILIO_ACCOUNT_SID", stub.account_sid)
+        monkeypatch.setenv("TWILIO_AUTH_TOKEN", stub.auth_token)
+        monkeypatch.setenv("TWILIO_API_BASE_URL", stub.base_url)
+        yield stub
+
+
+def _book(salon: Salon, *, service_id: str, day_offset: int = 2, name: str = "Paul Martin"):  # type: ignore[no-untyped-def]
+    """A booking made through the embedded calendar, as a caller's would be."""
+    profile = load_profile(salon.profile)
+    day = open_day(
+        profile, after=datetime.now(profile.timezone).date() + timedelta(days=day_offset)
+    )
+
+    async def make():  # type: ignore[no-untyped-def]
+        calendar = LocalCalendar(profile, db=salon.salon_db)
+        service = profile.service(service_id)
+        slot = (await calendar.free_slots(service=service, prefs=SlotPreferences(day=day)))[0]
+        booking = await calendar.book(service=service, slot=slot, customer=Customer(name, PHONE))
+        await calendar.aclose()
+        return booking
+
+    return asyncio.run(make())
+
+
+def _outbox(salon: Salon) -> dict[str, tuple[str, str]]:
+    conn = sqlite3.connect(salon.salon_db)
+    rows = conn.execute("SELECT dedupe_key, body, status FROM notify_outbox").fetchall()
+    conn.close()
+    return {key: (body, status) for key, body, status in rows}
+
+
+def _status(salon: Salon, uid: str) -> str:
+    conn = sqlite3.connect(salon.salon_db)
+    (status,) = conn.execute("SELECT status FROM local_bookings WHERE uid = ?", (uid,)).fetchone()
+    conn.close()
+    return str(status)
+
+
+def test_the_book_shows_a_day_or_its_week(owner: FlaskClient, salon: Salon) -> None:
+    first = _book(salon, service_id="coupe-homme", name="Paul Martin")
+    day = first.start.date()
+    later = _book(salon, service_id="frange", day_offset=(day - datetime.now(first.start.tzinfo).date()).days + 1,
+                  name="Inès Garnier")  # fmt: skip
+    one_day = owner.get(f"/admin/rendez-vous?jour={day.isoformat()}").get_data(as_text=True)
+    assert "Paul Martin" in one_day and "Inès Garnier" not in one_day
+    assert "Coupe homme" in one_day and "+336******78" in one_day and SHOWN not in one_day
+    monday = day - timedelta(days=day.weekday())
+    week = owner.get(f"/admin/rendez-vous?jour={monday.isoformat()}&vue=semaine").get_data(
+        as_text=True
+    )
+    if later.start.date() - monday < timedelta(days=7):
+        assert "Inès Garnier" in week
+    assert "Paul Martin" in week and week.count("<h2>") == 7
+    assert owner.get("/admin/rendez-vous?jour=demain").status_code == 400
+
+
+def test_opening_a_booking_shows_the_customer_number(owner: FlaskClient, salon: Salon) -> None:
+    booking = _book(salon, service_id="coupe-homme")
+    day = booking.start.date().isoformat()
+    page = owner.get(f"/admin/rendez-vous/{booking.uid}?jour={day}").get_data(as_text=True)
+    assert SHOWN in page and "Paul Martin" in page and "Annuler ce rendez-vous" in page
+    assert owner.get(f"/admin/rendez-vous/inconnu?jour={day}").status_code == 404
+    assert owner.get(f"/admin/rendez-vous/..%2Fx?jour={day}").status_code == 404
+
+
+def test_cancelling_sends_the_customer_the_sms_a_caller_would_get(
+    owner: FlaskClient, salon: Salon, twilio: TwilioStub
+) -> None:
+    booking = _book(salon, service_id="coupe-homme")
+    day = booking.start.date().isoformat()
+    page = owner.get(f"/admin/rendez-vous/{booking.uid}?jour={day}").get_data(as_text=True)
+    answer = owner.post(f"/admin/rendez-vous/{booking.uid}/annuler",
+                        data={"csrf_token": csrf(page), "jour": day})  # fmt: skip
+    assert answer.status_code == 303
+    shown = owner.get(answer.headers["Location"]).get_data(as_text=True)
+    assert "Rendez-vous annulé" in shown and "Le client a reçu le SMS" in shown
+    assert _status(salon, booking.uid) == "cancelled"
+    expected = texts.cancelled_text(profile=load_profile(salon.profile), service="Coupe homme",
+                                    start=booking.start, name="Paul Martin")  # fmt: skip
+    assert _outbox(salon)[f"{booking.uid}:cancelled:sms"] == (expected, "sent")
+    assert [m["body"] for m in twilio.messages_to(PHONE)] == [expected]
+    # the same form again: the booking is gone, nothing is sent twice
+    again = owner.post(f"/admin/rendez-vous/{booking.uid}/annuler",
+                       data={"csrf_token": csrf(page), "jour": day})  # fmt: skip
+    assert again.status_code == 404 and "existe plus" in again.get_data(as_text=True)
+    assert len(twilio.messages_to(PHONE)) == 1
+
+
+def test_moving_offers_the_free_times_and_sends_the_moved_sms(
+    owner: FlaskClient, salon: Salon, twilio: TwilioStub
+) -> None:
+    booking = _book(salon, service_id="coupe-homme")
+    day = booking.start.date()
+    target = open_day(load_profile(salon.profile), after=day + timedelta(days=1))
+    page = owner.get(
+        f"/admin/rendez-vous/{booking.uid}/deplacer?jour={day.isoformat()}&vers={target.isoformat()}"
+    ).get_data(as_text=True)
+    assert "Horaires libres" in page and 'name="debut"' in page
+    new_start = datetime.combine(target, time(11, 0), tzinfo=booking.start.tzinfo)
+    assert f'value="{new_start.isoformat()}"' in page
+    answer = owner.post(
+        f"/admin/rendez-vous/{booking.uid}/deplacer",
+        data={"csrf_token": csrf(page), "jour": day.isoformat(), "debut": new_start.isoformat()},
+    )
+    assert answer.status_code == 303 and f"jour={target.isoformat()}" in answer.headers["Location"]
+    assert "Rendez-vous déplacé" in owner.get(answer.headers["Location"]).get_data(as_text=True)
+    assert _status(salon, booking.uid) == "cancelled"  # replaced by the moved one
+    conn = sqlite3.connect(salon.salon_db)
+    (new_uid,) = conn.execute(
+        "SELECT rescheduled_to FROM local_bookings WHERE uid = ?", (booking.uid,)
+    ).fetchone()
+    conn.close()
+    expected = texts.moved_text(profile=load_profile(salon.profile), service="Coupe homme",
+                                start=new_start, previous=booking.start, name="Paul Martin")  # fmt: skip
+    assert _outbox(salon)[f"{new_uid}:moved@{new_start.isoformat()}:sms"] == (expected, "sent")
+    assert [m["body"] for m in twilio.messages_to(PHONE)] == [expected]
+
+
+def test_moving_to_a_closed_hour_is_refused_in_french(owner: FlaskClient, salon: Salon) -> None:
+    booking = _book(salon, service_id="coupe-homme")
+    day = booking.start.date().isoformat()
+    page = owner.get(f"/admin/rendez-vous/{booking.uid}/deplacer?jour={day}").get_data(as_text=True)
+    night = datetime.combine(booking.start.date(), time(23, 0), tzinfo=booking.start.tzinfo)
+    answer = owner.post(f"/admin/rendez-vous/{booking.uid}/deplacer",
+                        data={"csrf_token": csrf(page), "jour": day, "debut": night.isoformat()})  # fmt: skip
+    assert answer.status_code == 303
+    assert "est plus libre" in owner.get(answer.headers["Location"]).get_data(as_text=True)
+    assert _status(salon, booking.uid) == "accepted"
+    bad = owner.post(f"/admin/rendez-vous/{booking.uid}/deplacer",
+                     data={"csrf_token": csrf(page), "jour": day, "debut": "bientôt"})  # fmt: skip
+    assert bad.status_code == 400
+
+
+def test_a_booking_taken_at_the_counter_is_noted_and_confirmed(
+    owner: FlaskClient, salon: Salon, twilio: TwilioStub
+) -> None:
+    profile = load_profile(salon.profile)
+    day = open_day(profile, after=datetime.now(profile.timezone).date() + timedelta(days=2))
+    form_page = owner.get(
+        f"/admin/rendez-vous/nouveau?prestation=coupe-homme&jour={day.isoformat()}"
+    )
+    page = form_page.get_data(as_text=True)
+    start = datetime.combine(day, time(10, 0), tzinfo=profile.timezone)
+    assert f'value="{start.isoformat()}"' in page
+    fields = {"csrf_token": csrf(page), "prestation": "coupe-homme", "jour": day.isoformat(),
+              "debut": start.isoformat(), "nom": "Claire Bernard", "sms": "oui"}  # fmt: skip
+    refused = owner.post("/admin/rendez-vous/nouveau", data={**fields, "telephone": "12"})
+    assert refused.status_code == 400
+    body = refused.get_data(as_text=True)
+    assert "numéro de téléphone n&#39;est pas valide" in body and 'value="Claire Bernard"' in body
+    answer = owner.post("/admin/rendez-vous/nouveau", data={**fields, "telephone": SHOWN})
+    assert answer.status_code == 303
+    listing = owner.get(answer.headers["Location"]).get_data(as_text=True)
+    assert "Rendez-vous noté pour Claire Bernard" in listing and "Claire Bernard" in listing
+    expected = texts.booked_text(profile=profile, service="Coupe homme", start=start,
+                                 name="Claire Bernard")  # fmt: skip
+    assert [m["body"] for m in twilio.messages_to(PHONE)] == [expected]
+    unknown = owner.post("/admin/rendez-vous/nouveau", data={**fields, "prestation": "massage"})
+    assert unknown.status_code == 400
+
+
+def test_a_counter_booking_without_sms_sends_nothing(
+    owner: FlaskClient, salon: Salon, twilio: TwilioStub
+) -> None:
+    profile = load_profile(salon.profile)
+    day = open_day(profile, after=datetime.now(profile.timezone).date() + timedelta(days=2))
+    page = owner.get(
+        f"/admin/rendez-vous/nouveau?prestation=frange&jour={day.isoformat()}"
+    ).get_data(as_text=True)
+    start = datetime.combine(day, time(10, 0), tzinfo=profile.timezone)
+    answer = owner.post("/admin/rendez-vous/nouveau", data={
+        "csrf_token": csrf(page), "prestation": "frange", "jour": day.isoformat(),
+        "debut": start.isoformat(), "nom": "Léo Martin", "telephone": SHOWN})  # fmt: skip
+    assert answer.status_code == 303
+    assert "Pas de SMS" in owner.get(answer.headers["Location"]).get_data(as_text=True)
+    assert twilio.messages_to(PHONE) == [] and _outbox(salon) == {}

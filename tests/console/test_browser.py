@@ -1,0 +1,269 @@
+"""Integration tier, in a real browser: the owner's console served by the real webhook
+(`python -m webhook.serve`, what `scripts/webhook` runs) and driven by Debian's headless
+Chromium through Playwright, in a phone-sized window (390×844).
+
+One salon goes through an owner's day: a caller books through `scripts/chat` (text mode,
+against the OpenAI-compatible stub) and asks a question the documents cannot answer; the
+owner signs in, sees the booking, answers the question — and `scripts/ask` then finds the
+answer —, uploads a PDF and sees it indexed; every page is readable without sideways
+scrolling and works without JavaScript. Screenshots of each page are written to the
+folder named by `CONSOLE_SCREENSHOTS` when it is set (the README's come from there).
+
+Skipped, with the reason, when Debian's `chromium` or the `playwright` package is absent.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from salon.profile import load_profile
+from tests.console.conftest import PASSWORD
+from tests.fixtures.bad_inputs import text_pdf
+from tests.fixtures.isolation import FIXTURE_SALON
+from tests.stubs.openai import OpenAIStub
+from tests.webhook.real_server import RunningServer, running_webhook
+from webhook.console.password import hash_password
+
+CHROMIUM = shutil.which("chromium")
+if CHROMIUM is None:
+    pytest.skip(
+        "Debian's chromium is not installed (apt-get install chromium; scripts/install "
+        "adds it to a dev environment): the console's browser tests cannot run",
+        allow_module_level=True,
+    )
+playwright_api = pytest.importorskip(
+    "playwright.sync_api", reason="the playwright package is not installed (pip install playwright)"
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+PHONE_SCREEN = {"width": 390, "height": 844}
+GAP = "Est-ce que vous faites les extensions de cils ?"
+ANSWER = "Oui, nous posons des extensions de cils, sur rendez-vous : comptez 45 euros."
+CALL = [
+    "Je suis désolée, je n'ai pas cette information : je note votre question pour le salon.",
+    "Oui, samedi le salon est ouvert de 9h à 18h.",
+    {"tool": "find_slots", "arguments": {"service": "coupe homme", "day": "samedi"}},
+    "Samedi j'ai 9h, 9h15 ou 10h. Lequel vous convient ?",
+    {
+        "tool": "book_appointment",
+        "arguments": {"slot_number": 1, "customer_name": "Paul Martin", "confirmed": True},
+    },
+    "C'est noté, vous allez recevoir un SMS de confirmation.",
+]
+
+
+@dataclass
+class Salon:
+    sources: Path
+    salon_db: Path
+    kb_db: Path
+    server: RunningServer
+    shots: Path
+
+    def env(self) -> dict[str, str]:
+        return dict(
+            os.environ,
+            SALON_PROFILE=str(self.sources / "salon.toml"),
+            SALON_DB=str(self.salon_db),
+            KB_DB=str(self.kb_db),
+            BOOTSTRAP_QUIET="1",
+        )
+
+
+def _run(
+    command: list[str], env: dict[str, str], **kwargs: Any
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(command, capture_output=True, text=True, env=env, cwd=ROOT,
+                          timeout=300, **kwargs)  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def salon(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Salon]:
+    tmp = tmp_path_factory.mktemp("console-browser")
+    sources = tmp / "salon"
+    sources.mkdir()
+    for name in ("salon.toml", "faq-et-conditions.md"):  # a small salon: quick reindexes
+        shutil.copy(FIXTURE_SALON / name, sources / name)
+    wanted = os.environ.get("CONSOLE_SCREENSHOTS")
+    shots = Path(wanted).resolve() if wanted else tmp / "screenshots"
+    shots.mkdir(parents=True, exist_ok=True)
+    env = {
+        "SALON_PROFILE": str(sources / "salon.toml"),
+        "KB_DB": str(tmp / "kb"),
+        "OWNER_PASSWORD_HASH": hash_password(PASSWORD),
+    }
+    base = dict(os.environ, **env, SALON_DB=str(tmp / "salon.db"), BOOTSTRAP_QUIET="1")
+    built = _run([str(ROOT / "scripts" / "reindex"), "--sources", str(sources), "--db",
+                  str(tmp / "kb"), "--quiet"], base)  # fmt: skip
+    assert built.returncode == 0, built.stderr
+    with running_webhook(tmp, env=env) as server:
+        yield Salon(sources, tmp / "salon.db", tmp / "kb", server, shots)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    with playwright_api.sync_playwright() as driver:
+        launched = driver.chromium.launch(executable_path=CHROMIUM)
+        yield launched
+        launched.close()
+
+
+def _phone(browser: Any, *, javascript: bool = True) -> Any:
+    context = browser.new_context(viewport=PHONE_SCREEN, locale="fr-FR",
+                                  java_script_enabled=javascript)  # fmt: skip
+    context.set_default_timeout(20_000)
+    return context.new_page()
+
+
+def _readable(page: Any, shots: Path, name: str) -> None:
+    """The page fits the phone's width (no sideways scrolling); its screenshot is kept."""
+    fits = page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    assert fits, f"{name}: wider than a phone screen"
+    page.screenshot(path=str(shots / f"console-{name}.png"), full_page=True)
+
+
+def _sign_in(page: Any, base: str) -> None:
+    page.goto(base + "/admin/")
+    assert "/admin/login" in page.url
+    page.fill("#mot_de_passe", PASSWORD)
+    page.click("text=Se connecter")
+    page.wait_for_url(base + "/admin/")
+
+
+def _wait_for_reindex(page: Any) -> None:
+    """The progress page updates itself (script) and shows the report at the end."""
+    assert page.url.endswith("/admin/documents/indexation")
+    page.wait_for_selector("h2:has-text('Terminée')", timeout=240_000)
+
+
+def _booked_day(salon: Salon) -> date:
+    """The local day of the booking the call made (the agent's « samedi »)."""
+    conn = sqlite3.connect(salon.salon_db)
+    rows = conn.execute(
+        "SELECT start_utc FROM local_bookings WHERE name = 'Paul Martin'"
+    ).fetchall()
+    conn.close()
+    assert len(rows) == 1, rows
+    start = datetime.fromisoformat(rows[0][0].replace("Z", "+00:00"))
+    return start.astimezone(load_profile(salon.sources / "salon.toml").timezone).date()
+
+
+def test_a_booking_made_by_a_caller_is_in_the_owners_book(salon: Salon, browser: Any) -> None:
+    with OpenAIStub(CALL) as stub:
+        env = salon.env() | {"OPENAI_BASE_URL": stub.base_url, "OPENAI_API_KEY": stub.api_key}
+        said = f"{GAP}\nVous êtes ouverts samedi ?\nJe voudrais une coupe homme samedi\n" \
+               "Le premier, au nom de Paul Martin, oui je confirme\n"  # fmt: skip
+        done = _run([str(ROOT / "scripts" / "chat"), "--caller", "06 12 34 56 78"], env, input=said)
+    assert done.returncode == 0, done.stderr
+    page = _phone(browser)
+    base = salon.server.base
+    page.goto(base + "/admin/")
+    _readable(page, salon.shots, "connexion")
+    _sign_in(page, base)
+    _readable(page, salon.shots, "aujourdhui")
+    assert "Appels depuis hier : 1" in page.inner_text("main")
+    day = _booked_day(salon)
+    assert day.weekday() == 5  # samedi
+    page.goto(f"{base}/admin/rendez-vous?jour={day.isoformat()}")
+    book = page.inner_text("main")
+    assert "Paul Martin" in book and "Coupe homme" in book and "+336******78" in book
+    _readable(page, salon.shots, "rendez-vous")
+    page.click("text=Paul Martin")
+    assert "06 12 34 56 78" in page.inner_text("main")
+    _readable(page, salon.shots, "rendez-vous-ouvert")
+    page.goto(base + "/admin/appels")
+    _readable(page, salon.shots, "appels")
+    page.click(".list .row >> nth=0")
+    assert GAP in page.inner_text("main")
+    _readable(page, salon.shots, "appel")
+    page.goto(base + "/admin/envois")
+    assert "confirmation de rendez-vous" in page.inner_text("main")
+    _readable(page, salon.shots, "envois")
+    for name, path in (("messages", "/admin/messages"), ("salon", "/admin/salon")):
+        page.goto(base + path)
+        _readable(page, salon.shots, name)
+    page.context.close()
+
+
+def test_answering_a_question_reaches_the_knowledge_base(salon: Salon, browser: Any) -> None:
+    page = _phone(browser)
+    base = salon.server.base
+    _sign_in(page, base)
+    page.goto(base + "/admin/questions")
+    assert GAP in page.inner_text("main")
+    _readable(page, salon.shots, "questions")
+    page.fill("textarea[name=reponse]", ANSWER)
+    page.click("text=Enregistrer la réponse")
+    _wait_for_reindex(page)
+    assert "reponses-du-salon.md" in page.inner_text("main")
+    _readable(page, salon.shots, "reindexation")
+    asked = _run([str(ROOT / "scripts" / "ask"), "--json", "-k", "3", "--db", str(salon.kb_db),
+                  "vous faites les extensions de cils"], salon.env())  # fmt: skip
+    assert asked.returncode == 0, asked.stderr
+    best = json.loads(asked.stdout.splitlines()[0])["passages"][0]
+    assert best["source"] == "reponses-du-salon.md" and "45 euros" in best["text"]
+    page.goto(base + "/admin/questions")
+    assert GAP not in page.inner_text("main")
+    page.context.close()
+
+
+def test_an_uploaded_pdf_is_indexed(salon: Salon, browser: Any, tmp_path: Path) -> None:
+    pdf = text_pdf(tmp_path / "Forfait mariage 2027.pdf",
+                   ["Forfait mariée 2027 : essai, coiffure du jour et retouches, 240 euros."])  # fmt: skip
+    page = _phone(browser)
+    base = salon.server.base
+    _sign_in(page, base)
+    page.goto(base + "/admin/documents")
+    page.set_input_files("#fichier", str(pdf))
+    page.click("button:has-text('Envoyer')")
+    _wait_for_reindex(page)
+    report = page.inner_text("main")
+    assert "Forfait mariage 2027.pdf" in report and "indexé" in report
+    page.goto(base + "/admin/documents")
+    row = page.locator(".item", has_text="Forfait mariage 2027.pdf").inner_text()
+    assert "indexé" in row and "1 passage" in row
+    _readable(page, salon.shots, "documents")
+    page.context.close()
+
+
+def test_every_page_works_without_javascript(salon: Salon, browser: Any) -> None:
+    page = _phone(browser, javascript=False)
+    base = salon.server.base
+    _sign_in(page, base)
+    for path in ("/admin/", "/admin/rendez-vous?vue=semaine", "/admin/appels", "/admin/questions",
+                 "/admin/messages", "/admin/envois", "/admin/documents", "/admin/salon",
+                 "/admin/documents/indexation"):  # fmt: skip
+        answer = page.goto(base + path)
+        assert answer is not None and answer.status == 200, path
+        assert page.locator("nav.menu").count() == 1
+    page.click("text=Se déconnecter")
+    assert "/admin/login" in page.url
+    page.context.close()
+
+
+def test_the_guard_lets_uploads_reach_the_console_while_twilio_keeps_its_small_limit(
+    salon: Salon,
+) -> None:
+    base = salon.server.base
+    body = b"x" * (1024 * 1024)
+    voice = httpx.post(base + "/voice", content=body,
+                       headers={"Content-Type": "application/x-www-form-urlencoded"})  # fmt: skip
+    assert voice.status_code == 413
+    console = httpx.post(base + "/admin/documents/envoyer", content=body,
+                         headers={"Content-Type": "application/octet-stream"})  # fmt: skip
+    assert console.status_code == 303 and "/admin/login" in console.headers["Location"]
+    huge = httpx.post(base + "/admin/documents/envoyer", content=b"x" * (21 * 1024 * 1024),
+                      headers={"Content-Type": "application/octet-stream"})  # fmt: skip
+    assert huge.status_code == 413

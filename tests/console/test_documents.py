@@ -1,0 +1,112 @@
+"""Integration tier: the Documents page and the console's reindex — the real
+`scripts/reindex` run in a child process, its progress, and its per-document report in
+French — on a small salon (its profile and one uploaded PDF)."""
+
+from __future__ import annotations
+
+import io
+import time
+from pathlib import Path
+
+from flask import Flask
+from flask.testing import FlaskClient
+
+from tests.console.conftest import Salon, console_of, csrf
+from tests.fixtures.bad_inputs import encrypted_pdf, text_pdf
+from webhook.console.reindex_job import progress_fr
+from webhook.console.report_fr import document_lines, reason_fr
+
+
+def _small(salon: Salon) -> None:
+    """Keep only salon.toml: a reindex then takes seconds."""
+    for path in sorted(salon.sources.rglob("*"), reverse=True):
+        if path.is_file() and path.name != "salon.toml":
+            path.unlink()
+        elif path.is_dir():
+            path.rmdir()
+
+
+def test_upload_a_pdf_and_see_it_indexed_with_the_report_in_french(
+    owner: FlaskClient, app: Flask, salon: Salon, tmp_path: Path
+) -> None:
+    _small(salon)
+    before = owner.get("/admin/documents").get_data(as_text=True)
+    assert "Aucun index" in before and "pas encore indexé" in before
+    pdf = text_pdf(
+        tmp_path / "x.pdf", ["Forfait mariage : essai offert le mardi.\nSur rendez-vous."]
+    )
+    locked = encrypted_pdf(tmp_path / "locked.pdf")
+    for name, path in (("mariage.pdf", pdf), ("protege.pdf", locked)):
+        page = owner.get("/admin/documents").get_data(as_text=True)
+        sent = owner.post("/admin/documents/envoyer", content_type="multipart/form-data",
+                          data={"csrf_token": csrf(page), "fichier": (io.BytesIO(path.read_bytes()), name)})  # fmt: skip
+        assert sent.status_code == 303 and sent.headers["Location"].endswith(
+            "/documents/indexation"
+        )
+    progress = owner.get("/admin/documents/indexation").get_data(as_text=True)
+    assert "Réindexation" in progress
+    run = console_of(app).reindex.wait(300)
+    assert run is not None and not run.running and run.succeeded, run and run.error
+    report = owner.get("/admin/documents/indexation").get_data(as_text=True)
+    assert "Terminée" in report and "Index en service" in report
+    assert "mariage.pdf" in report and "indexé" in report
+    assert "PDF protégé par un mot de passe" in report and "non lu" in report
+    listing = owner.get("/admin/documents").get_data(as_text=True)
+    assert "Aucun index" not in listing and "pas encore indexé" not in listing
+    assert "mariage.pdf" in listing and "1 passage" in listing
+    state = owner.get("/admin/documents/indexation.json").get_json()
+    assert state["running"] is False and state["succeeded"] is True
+    assert any("en service" in line or "rien n" in line for line in state["progress"]), state
+    # the file changes: the page says so until the next reindex
+    time.sleep(0.01)
+    (salon.sources / "mariage.pdf").write_bytes(
+        text_pdf(tmp_path / "y.pdf", ["Autre texte."]).read_bytes()
+    )
+    assert "modifié depuis la dernière indexation" in owner.get("/admin/documents").get_data(
+        as_text=True
+    )
+
+
+def test_a_reindex_asked_for_while_one_runs_runs_again_after_it(
+    owner: FlaskClient, app: Flask, salon: Salon
+) -> None:
+    _small(salon)
+    page = owner.get("/admin/documents").get_data(as_text=True)
+    owner.post("/admin/documents/reindexer", data={"csrf_token": csrf(page)})
+    second = owner.post("/admin/documents/reindexer", data={"csrf_token": csrf(page)})
+    shown = owner.get(second.headers["Location"]).get_data(as_text=True)
+    assert "déjà en cours" in shown
+    run = console_of(app).reindex.wait(300)
+    assert run is not None and run.number == 2 and run.succeeded
+
+
+def test_a_failed_reindex_says_why_and_the_previous_index_keeps_serving(
+    owner: FlaskClient, app: Flask, salon: Salon
+) -> None:
+    _small(salon)
+    (salon.sources / "salon.toml").write_text("", encoding="utf-8")  # nothing usable at all
+    page = owner.get("/admin/documents").get_data(as_text=True)
+    owner.post("/admin/documents/reindexer", data={"csrf_token": csrf(page)})
+    run = console_of(app).reindex.wait(300)
+    assert run is not None and not run.succeeded and run.error
+    shown = owner.get("/admin/documents/indexation").get_data(as_text=True)
+    assert "Échec" in shown and "L'index précédent reste en service" in shown
+    assert "aucun texte utilisable" in shown and "fichier vide" in shown
+
+
+def test_the_report_reasons_read_in_french() -> None:
+    assert reason_fr("encrypted PDF: a password is needed to read it").startswith("PDF protégé")
+    assert reason_fr("not valid UTF-8: decoded as cp1252") == (
+        "texte non enregistré en UTF-8, lu comme cp1252 : vérifiez les accents."
+    )
+    assert "bombe de décompression" in reason_fr(
+        "part word/document.xml inflates 900 times (1 MB → 900 MB, limit 100:1): refused "
+        "before reading it (possible zip bomb)"
+    )
+    assert reason_fr("unsupported file type (.xyz)") == "type de fichier non pris en charge (.xyz)."
+    assert reason_fr("something new") == "something new"  # unknown: shown, never lost
+    lines = document_lines([{"path": "b.pdf", "status": "error", "error": "empty PDF: no pages"},
+                            {"path": "a.md", "status": "ok", "chunks": 3}])  # fmt: skip
+    assert [(d.path, d.status_fr) for d in lines] == [("a.md", "indexé"), ("b.pdf", "non lu")]
+    assert progress_fr("embedded 32/64") == "passages calculés : 32/64"
+    assert progress_fr("read 2/5 tarifs.pdf (7 chunks)") == "lu 2/5 : tarifs.pdf (7 passages)"

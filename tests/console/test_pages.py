@@ -1,0 +1,226 @@
+"""Integration tier (Flask test client): what each page shows, and the owner's actions on
+calls, messages and sent messages. Phone numbers stay masked in lists and appear only in
+a record the owner opens; everything from a caller is escaped."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+
+from flask import Flask
+from flask.testing import FlaskClient
+
+from notify.outbox import Outbox, RetryPolicy
+from notify.twilio_messages import TwilioNotifier, TwilioOptions
+from records.listing import count_calls, recent_calls
+from salon import state_db
+from salon.profile import load_profile
+from tests.console.conftest import Salon, csrf
+from tests.console.seed import PHONE, SHOWN, insert_booking, save_call
+from tests.stubs.twilio import TwilioStub
+
+MASKED = "+336******78"
+
+
+def test_today_shows_the_day_at_a_glance_with_masked_numbers(
+    owner: FlaskClient, salon: Salon
+) -> None:
+    profile = load_profile(salon.profile)
+    now = datetime.now(profile.timezone)
+    today_at = now.replace(hour=23, minute=0, second=0, microsecond=0)
+    insert_booking(salon.salon_db, service_id="coupe-homme", start=today_at, minutes=30,
+                   name="Paul Martin")  # fmt: skip
+    insert_booking(salon.salon_db, service_id="frange", start=today_at + timedelta(days=1),
+                   minutes=15, name="Inès Garnier")  # fmt: skip
+    insert_booking(salon.salon_db, service_id="frange", start=today_at + timedelta(days=2),
+                   minutes=15, name="Après-demain Hors-Champ")  # fmt: skip
+    save_call(salon.salon_db, started=datetime.now(UTC) - timedelta(hours=1),
+              gaps=["Vous faites les extensions ?"], message="Rappelez-moi pour un devis mariage")  # fmt: skip
+    save_call(salon.salon_db, started=datetime.now(UTC) - timedelta(days=5))  # before yesterday
+    page = owner.get("/admin/").get_data(as_text=True)
+    assert "Paul Martin" in page and "Inès Garnier" in page
+    assert "Hors-Champ" not in page
+    assert "Appels depuis hier : 1" in page
+    assert "Rappelez-moi pour un devis mariage" in page
+    assert "Vous faites les extensions ?" in page
+    assert MASKED in page and PHONE not in page and SHOWN not in page
+
+
+def test_calls_are_listed_masked_fifty_a_page_newest_first(
+    owner: FlaskClient, salon: Salon
+) -> None:
+    start = datetime.now(UTC) - timedelta(days=3)
+    for n in range(60):
+        save_call(salon.salon_db, started=start + timedelta(minutes=n), sid=f"CA{n:032x}")
+    first = owner.get("/admin/appels").get_data(as_text=True)
+    second = owner.get("/admin/appels?page=2").get_data(as_text=True)
+    assert 'Appels <span class="muted">· 60' in first
+    assert first.count('class="item"') == 50 and second.count('class="item"') == 10
+    assert MASKED in first and PHONE not in first and SHOWN not in first
+    assert "page 1 sur 2" in first and "Plus anciens" in first
+    assert owner.get("/admin/appels?page=0").status_code == 400
+    assert owner.get("/admin/appels?page=abc").status_code == 400
+
+
+def test_opening_a_call_shows_its_number_summary_and_escaped_transcript(
+    owner: FlaskClient, salon: Salon
+) -> None:
+    call_id = save_call(
+        salon.salon_db,
+        started=datetime.now(UTC) - timedelta(hours=2),
+        said='<script>alert("x")</script><img src=x onerror=alert(1)> & merci',
+        gaps=["<b>Vous faites les extensions ?</b>"],
+    )
+    page = owner.get(f"/admin/appels/{call_id}").get_data(as_text=True)
+    assert SHOWN in page and f'href="tel:{PHONE}"' in page  # opened on purpose: the number
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in page
+    assert "<script>alert" not in page and "<img src=x" not in page
+    assert "&lt;b&gt;Vous faites les extensions ?&lt;/b&gt;" in page
+    assert "Transcription" in page and "renseignement donné" in page
+    assert owner.get("/admin/appels/999999").status_code == 404
+
+
+def test_a_message_is_opened_with_its_number_then_marked_done(
+    owner: FlaskClient, salon: Salon
+) -> None:
+    save_call(
+        salon.salon_db, started=datetime.now(UTC), message="Rappelez <i>vite</i>", outcome="message"
+    )
+    listing = owner.get("/admin/messages").get_data(as_text=True)
+    assert "Rappelez &lt;i&gt;vite&lt;/i&gt;" in listing
+    assert MASKED in listing and SHOWN not in listing
+    message_id = int(re.search(r'/admin/messages/(\d+)"', listing).group(1))  # type: ignore[union-attr]
+    opened = owner.get(f"/admin/messages/{message_id}").get_data(as_text=True)
+    assert SHOWN in opened and "Élodie Lefèvre" in opened
+    done = owner.post(f"/admin/messages/{message_id}/traite", data={"csrf_token": csrf(opened)})
+    assert done.status_code == 303
+    after = owner.get("/admin/messages").get_data(as_text=True)
+    assert "Message marqué comme traité" in after and "Aucun message en attente" in after
+    again = owner.post(f"/admin/messages/{message_id}/traite", data={"csrf_token": csrf(after)})
+    assert "déjà traité" in owner.get(again.headers["Location"]).get_data(as_text=True)
+
+
+def _failed_sms(salon: Salon, stub: TwilioStub) -> int:
+    """An SMS that failed for good (Twilio answered 500 and the policy allowed 1 try)."""
+    import asyncio
+
+    options = TwilioOptions(account_sid=stub.account_sid, auth_token=stub.auth_token,
+                            base_url=stub.base_url, sms_from="MMargaux")  # fmt: skip
+    outbox = Outbox(notifiers=[TwilioNotifier(options)], db_path=salon.salon_db,
+                    policy=RetryPolicy(max_attempts=1))  # fmt: skip
+    queued = outbox.enqueue_now(channel="sms", to=PHONE, body="Maison Margaux : test.",
+                                dedupe_key="test:console:sms")  # fmt: skip
+    stub.fail_next(status=500)
+    asyncio.run(outbox.drain())
+    entry = outbox.get("test:console:sms")
+    assert entry is not None and entry.status == "failed"
+    asyncio.run(outbox.aclose())
+    return queued.entry.id
+
+
+def test_a_failed_sms_is_sent_again_from_the_outbox_page(
+    owner: FlaskClient, salon: Salon, monkeypatch: object
+) -> None:
+    with TwilioStub() as stub:
+        for key, value in (("TWILIO_ACCOUNT_SID", stub.account_sid),
+                           ("TWILIO_AUTH_TOKEN", stub.auth_token),
+                           ("TWILIO_API_BASE_URL", stub.base_url)):  # fmt: skip
+            monkeypatch.setenv(key, value)  # type: ignore[attr-defined]
+        entry_id = _failed_sms(salon, stub)
+        page = owner.get("/admin/envois?statut=failed").get_data(as_text=True)
+        assert "échec" in page and "Renvoyer" in page and MASKED in page and PHONE not in page
+        answer = owner.post(f"/admin/envois/{entry_id}/renvoyer", data={"csrf_token": csrf(page)})
+        assert answer.status_code == 303
+        assert "Message renvoyé" in owner.get(answer.headers["Location"]).get_data(as_text=True)
+        assert [m["body"] for m in stub.messages_to(PHONE)] == ["Maison Margaux : test."]
+        # a sent message is never sent twice
+        page = owner.get("/admin/envois").get_data(as_text=True)
+        again = owner.post(f"/admin/envois/{entry_id}/renvoyer", data={"csrf_token": csrf(page)})
+        assert "rien à renvoyer" in owner.get(again.headers["Location"]).get_data(as_text=True)
+        assert len(stub.messages_to(PHONE)) == 1
+
+
+def test_the_outbox_page_filters_by_status_and_refuses_an_unknown_one(owner: FlaskClient) -> None:
+    assert owner.get("/admin/envois?statut=sent").status_code == 200
+    assert owner.get("/admin/envois?statut=<b>").status_code == 400
+
+
+def test_the_salon_page_shows_what_the_receptionist_knows(owner: FlaskClient) -> None:
+    page = owner.get("/admin/salon").get_data(as_text=True)
+    for fact in ("Maison Margaux Coiffure", "18 rue de la Charité", "de 9h30 à 19h",
+                 "Coupe homme", "28 €", "à partir de 79 €", "Margaux Delorme", "04 78 42 18 90"):  # fmt: skip
+        assert fact in page, fact
+
+
+def test_the_questions_page_lists_the_most_asked_first(owner: FlaskClient, salon: Salon) -> None:
+    now = datetime.now(UTC)
+    for _ in range(3):
+        save_call(salon.salon_db, started=now, gaps=["Vous avez un parking ?"])
+    save_call(salon.salon_db, started=now, gaps=["Vous faites les extensions ?"])
+    page = owner.get("/admin/questions").get_data(as_text=True)
+    assert page.index("Vous avez un parking ?") < page.index("Vous faites les extensions ?")
+    assert "Demandé 3 fois" in page and page.count('name="reponse"') == 2
+
+
+def test_listing_queries_count_and_page_calls(salon: Salon) -> None:
+    now = datetime.now(UTC)
+    for n in range(5):
+        save_call(salon.salon_db, started=now - timedelta(hours=n), gaps=["q"] if n == 0 else None)
+    conn = state_db.connect(salon.salon_db)
+    assert count_calls(conn) == 5
+    assert count_calls(conn, since=now - timedelta(hours=2, minutes=30)) == 3
+    page = recent_calls(conn, limit=2, offset=1)
+    assert [c.started_at for c in page] == sorted((c.started_at for c in page), reverse=True)
+    assert len(page) == 2 and all(c.gaps == 0 for c in page)
+    assert recent_calls(conn, limit=1)[0].gaps == 1
+    conn.close()
+
+
+def test_a_page_that_fails_answers_a_french_error_page_not_twiml(
+    owner: FlaskClient, app: Flask, monkeypatch: object
+) -> None:
+    from webhook.console import calls
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(calls, "recent_calls", broken)  # type: ignore[attr-defined]
+    answer = owner.get("/admin/appels")
+    assert answer.status_code == 500 and "text/html" in answer.headers["Content-Type"]
+    assert "Erreur inattendue" in answer.get_data(as_text=True)
+
+
+def test_answering_a_question_writes_the_faq_marks_it_answered_and_reindexes(
+    owner: FlaskClient, app: Flask, salon: Salon, monkeypatch: object
+) -> None:
+    from tests.console.conftest import console_of
+
+    asked: list[str] = []
+    monkeypatch.setattr(console_of(app).reindex, "start",  # type: ignore[attr-defined]
+                        lambda *, reason: (asked.append(reason), (None, True))[1])  # fmt: skip
+    now = datetime.now(UTC)
+    save_call(salon.salon_db, started=now, gaps=["Vous faites les extensions ?"])
+    save_call(salon.salon_db, started=now, gaps=["vous faites les  extensions ?"])
+    page = owner.get("/admin/questions").get_data(as_text=True)
+    gap_id = re.search(r'name="question" value="(\d+)"', page).group(1)  # type: ignore[union-attr]
+    empty = owner.post("/admin/questions/repondre",
+                       data={"csrf_token": csrf(page), "question": gap_id, "reponse": "  "})  # fmt: skip
+    assert "La réponse est vide" in owner.get(empty.headers["Location"]).get_data(as_text=True)
+    answer = owner.post("/admin/questions/repondre", data={
+        "csrf_token": csrf(page), "question": gap_id,
+        "reponse": "Oui, à la kératine, sur devis après un diagnostic offert."})  # fmt: skip
+    assert answer.status_code == 303 and answer.headers["Location"].endswith(
+        "/documents/indexation"
+    )
+    faq = (salon.sources / "reponses-du-salon.md").read_text(encoding="utf-8")
+    assert "## vous faites les extensions ?" in faq.lower()
+    assert "Oui, à la kératine, sur devis" in faq
+    assert asked == ["réponse à une question"]
+    after = owner.get("/admin/questions").get_data(as_text=True)
+    assert "extensions" not in after.split("<h1>")[1]
+    again = owner.post("/admin/questions/repondre",
+                       data={"csrf_token": csrf(after), "question": gap_id, "reponse": "Oui."})  # fmt: skip
+    assert "déjà une réponse" in owner.get(again.headers["Location"]).get_data(as_text=True)
+    unknown = owner.post("/admin/questions/repondre",
+                         data={"csrf_token": csrf(after), "question": "x", "reponse": "Oui."})  # fmt: skip
+    assert "Question inconnue" in owner.get(unknown.headers["Location"]).get_data(as_text=True)

@@ -1,0 +1,169 @@
+"""What the owner does to the appointment book, and the customer's SMS that follows.
+
+The owner acts as the booking's own number would (the console's login is the proof), so
+the calendar's caller-safety rules pass through, and the customer gets exactly the text
+a caller's change sends: `notify.service.confirm_booking`, the same outbox, the same
+dedupe keys. Each function runs on the console's event loop (`ConsoleContext.loop`).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from booking import (
+    Booking,
+    CalendarError,
+    CalendarUnavailable,
+    Customer,
+    Slot,
+    SlotPreferences,
+    SlotTaken,
+)
+from notify.phone import InvalidPhone
+from notify.service import BookingEvent, confirm_booking
+from salon.profile import Service
+from webhook.console.context import Backends
+
+logger = logging.getLogger("webhook")
+CANCEL_REASON = "annulé par le salon"
+MAX_SLOTS = 200
+
+
+class ActionRefused(Exception):
+    """The calendar refused; `message` is French, for the owner."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def refusal(exc: CalendarError) -> ActionRefused:
+    """The owner's wording of a calendar error."""
+    if isinstance(exc, SlotTaken):
+        return ActionRefused("Ce créneau n'est plus libre (ou hors des heures d'ouverture).")
+    if isinstance(exc, CalendarUnavailable):
+        return ActionRefused("L'agenda ne répond pas pour le moment : réessayez dans un instant.")
+    return ActionRefused(exc.caller_message)  # French, and safe to show
+
+
+@dataclass(frozen=True)
+class Done:
+    """A change made, and what happened to the customer's SMS (French)."""
+
+    booking: Booking
+    sms: str
+
+
+async def bookings_between(b: Backends, start: datetime, end: datetime) -> list[Booking]:
+    try:
+        found = await b.calendar.bookings_between(start, end)
+    except CalendarError as exc:
+        raise refusal(exc) from exc
+    return sorted(found, key=lambda booking: booking.start)
+
+
+async def find(b: Backends, *, uid: str, day: date, start: datetime, end: datetime) -> Booking:
+    """The active booking `uid` among those of `[start, end)`; `ActionRefused` if gone."""
+    for booking in await bookings_between(b, start, end):
+        if booking.uid == uid and booking.customer is not None:
+            return booking
+    raise ActionRefused("Ce rendez-vous n'existe plus : il a peut-être été annulé ou déplacé.")
+
+
+async def free_starts(b: Backends, *, service: Service, day: date) -> list[Slot]:
+    try:
+        return await b.calendar.free_slots(
+            service=service, prefs=SlotPreferences(day=day), limit=MAX_SLOTS
+        )
+    except CalendarError as exc:
+        raise refusal(exc) from exc
+
+
+async def cancel(b: Backends, booking: Booking) -> Done:
+    assert booking.customer is not None
+    try:
+        cancelled = await b.calendar.cancel(
+            booking_uid=booking.uid, caller_phone=booking.customer.phone, reason=CANCEL_REASON
+        )
+    except CalendarError as exc:
+        raise refusal(exc) from exc
+    logger.info("console: booking cancelled by the owner", extra={"uid": booking.uid})
+    return Done(cancelled, await _confirm(b, kind="cancelled", booking=cancelled))
+
+
+async def move(b: Backends, booking: Booking, *, start: datetime) -> Done:
+    assert booking.customer is not None
+    slot = Slot(
+        service_id=booking.service.id, start=start, end=start + (booking.end - booking.start)
+    )
+    try:
+        moved = await b.calendar.reschedule(
+            booking_uid=booking.uid, new_slot=slot, caller_phone=booking.customer.phone
+        )
+    except CalendarError as exc:
+        raise refusal(exc) from exc
+    logger.info("console: booking moved by the owner", extra={"uid": moved.uid})
+    sms = await _confirm(b, kind="moved", booking=moved, previous=booking.start)
+    return Done(moved, sms)
+
+
+async def book(
+    b: Backends, *, service: Service, start: datetime, name: str, phone: str, send_sms: bool
+) -> Done:
+    slot = Slot(service_id=service.id, start=start, end=start + timedelta(minutes=service.duration))
+    try:
+        booked = await b.calendar.book(
+            service=service, slot=slot, customer=Customer(name=name, phone=phone)
+        )
+    except CalendarError as exc:
+        raise refusal(exc) from exc
+    logger.info("console: booking taken at the counter", extra={"uid": booked.uid})
+    if not send_sms:
+        b.calendar.confirmation_queued(uid=booked.uid, kind="booked")  # owed no more
+        return Done(booked, "Pas de SMS envoyé (décoché).")
+    return Done(booked, await _confirm(b, kind="booked", booking=booked))
+
+
+SMS_STATUS = {
+    "sent": "Le client a reçu le SMS de confirmation.",
+    "not_sent": "SMS gardé dans les envois : l'envoi de SMS n'est pas configuré (Twilio).",
+    "queued": "SMS en attente : un nouvel essai partira sous peu.",
+    "sending": "SMS en cours d'envoi.",
+    "failed": "Le SMS n'a pas pu partir : voir la page Envois.",
+}
+
+
+async def _confirm(
+    b: Backends, *, kind: BookingEvent, booking: Booking, previous: datetime | None = None
+) -> str:
+    """Queue the customer's SMS (the caller's own text), send it, and say how it went."""
+    customer = booking.customer
+    if customer is None or not customer.phone:
+        return "Pas de SMS : aucun numéro sur ce rendez-vous."
+    try:
+        queued = await confirm_booking(
+            b.outbox,
+            profile=b.profile,
+            event=kind,
+            booking_uid=booking.uid,
+            phone=customer.phone,
+            service=booking.service.name,
+            start=booking.start,
+            previous_start=previous,
+            name=customer.name,
+        )
+    except InvalidPhone as exc:
+        b.calendar.confirmation_queued(uid=booking.uid, kind=kind)  # never sendable
+        return f"Pas de SMS : {exc.reason}"
+    except Exception:  # the journal still owes it: scripts/jobs queues it later
+        logger.warning("console: confirmation not queued", exc_info=True)
+        return "Le SMS n'a pas pu être préparé ; il partira plus tard."
+    b.calendar.confirmation_queued(uid=booking.uid, kind=kind)
+    try:
+        await b.outbox.drain()
+    except Exception:  # the message stays in the outbox for the next drain
+        logger.warning("console: outbox drain failed", exc_info=True)
+    entry = b.outbox.get(queued.entry.dedupe_key)
+    return SMS_STATUS.get(entry.status if entry else "queued", SMS_STATUS["queued"])

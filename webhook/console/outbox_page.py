@@ -1,0 +1,116 @@
+"""Envois (`/admin/envois`): every SMS, WhatsApp and e-mail with its status; a failed one
+(or one kept while sending was not configured) can be sent again."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+
+from notify.outbox import STATUSES, Outbox
+from salon.phone import mask
+from webhook.console.helpers import PAGE_SIZE, ctx, db, page_param
+
+STATUS_FR = {
+    "queued": "en attente",
+    "sending": "en cours d'envoi",
+    "sent": "envoyé",
+    "failed": "échec",
+    "not_sent": "non envoyé",
+}
+CHANNEL_FR = {"sms": "SMS", "whatsapp": "WhatsApp", "email": "e-mail"}
+KIND_FR = {
+    "booked": "confirmation de rendez-vous",
+    "cancelled": "annulation",
+    "transcript": "compte rendu d'appel",
+    "verify": "code de vérification",
+    "reminder": "rappel",
+    "offer": "proposition de créneau libéré",
+    "reply": "réponse à un SMS",
+    "test": "SMS de test",
+}
+
+
+def add_routes(bp: Blueprint) -> None:
+    bp.add_url_rule("/envois", "outbox", outbox_page)
+    bp.add_url_rule("/envois/<int:entry_id>/renvoyer", "retry", retry, methods=["POST"])
+
+
+def recipient(value: str) -> str:
+    """`p***@exemple.fr` for an e-mail address, the masked number otherwise."""
+    if "@" in value:
+        name, _, domain = value.partition("@")
+        return f"{name[:1]}***@{domain}"
+    return mask(value.removeprefix("whatsapp:"))
+
+
+def kind(dedupe_key: str) -> str:
+    """What a message is, from its dedupe key (`<uid>:booked:sms`, `verify:…`, …)."""
+    parts = dedupe_key.split(":")
+    for part in parts:
+        word = part.split("@", 1)[0]
+        if word == "moved":
+            return "déplacement de rendez-vous"
+        if word in KIND_FR:
+            return KIND_FR[word]
+    return "message"
+
+
+def detail(text: str | None) -> str:
+    """The outbox's reason, in French for the usual ones."""
+    if not text:
+        return ""
+    if "not configured" in text:
+        return "l'envoi n'est pas configuré (Twilio ou SMTP)"
+    if "gave up after" in text:
+        return f"abandonné après plusieurs essais ({text})"
+    return text
+
+
+def outbox_page() -> str:
+    status = request.args.get("statut") or None
+    if status is not None and status not in STATUSES:
+        abort(400, description="Statut inconnu.")
+    page = page_param(request.args.get("page"))
+    outbox = Outbox(conn=db())
+    entries = outbox.entries(status=status, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+    counts = outbox.counts()
+    total = counts.get(status, 0) if status else sum(counts.values())
+    return render_template(
+        "outbox.html",
+        page="outbox",
+        entries=entries,
+        counts=counts,
+        status=status,
+        statuses=STATUS_FR,
+        channels=CHANNEL_FR,
+        number=page,
+        pages=max(1, -(-total // PAGE_SIZE)),
+        recipient=recipient,
+        kind=kind,
+        detail=detail,
+    )
+
+
+def retry(entry_id: int) -> Any:
+    console = ctx()
+    outbox = Outbox(conn=db())
+    if not outbox.retry(entry_id):
+        flash("Ce message n'est ni en échec ni en attente de configuration : rien à renvoyer.",
+              "erreur")  # fmt: skip
+        return redirect(url_for("console.outbox"), code=303)
+    backends = console.backends()
+    try:
+        console.loop.run(backends.outbox.drain())
+    except Exception:  # it stays queued: the next drain (scripts/jobs) sends it
+        flash("Message remis en file ; il partira au prochain passage.", "ok")
+        return redirect(url_for("console.outbox"), code=303)
+    entry = outbox.entry(entry_id)
+    status = entry.status if entry else "queued"
+    if status == "sent":
+        flash("Message renvoyé.", "ok")
+    elif status == "failed":
+        flash(f"Nouvel échec : {detail(entry.detail if entry else '')}", "erreur")
+    else:
+        flash(f"Message remis en file ({STATUS_FR.get(status, status)}).", "ok")
+    return redirect(url_for("console.outbox", statut=request.form.get("statut") or None), code=303)

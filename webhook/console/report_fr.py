@@ -1,0 +1,201 @@
+"""The reindex report in French, for the owner: each document's status and the reasons
+the reindex gives (it words them in English for the terminal; known ones are translated
+here, an unknown one is shown as it is rather than lost)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+STATUS_FR = {
+    "ok": "indexé",
+    "warning": "indexé, avec remarques",
+    "error": "non lu",
+    "skipped": "ignoré",
+}
+
+Rule = tuple[re.Pattern[str], Callable[[re.Match[str]], str]]
+
+
+def _rule(pattern: str, render: Callable[[re.Match[str]], str]) -> Rule:
+    return re.compile(pattern, re.S), render
+
+
+def _mb(text: str) -> str:
+    return text.replace("MB", "Mo").replace("KB", "Ko").replace(".", ",")
+
+
+RULES: list[Rule] = [
+    _rule(r"encrypted PDF", lambda m: "PDF protégé par un mot de passe : enregistrez-le sans."),
+    _rule(r"corrupt or unreadable PDF", lambda m: "PDF abîmé ou illisible."),
+    _rule(r"empty PDF", lambda m: "PDF vide : aucune page."),
+    _rule(
+        r"(\d+) pages: only the first (\d+) were read",
+        lambda m: f"{m[1]} pages : seules les {m[2]} premières ont été lues.",
+    ),
+    _rule(
+        r"page\(s\) (.+) could not be read",
+        lambda m: f"page(s) {m[1]} illisible(s), le reste a été lu.",
+    ),
+    _rule(
+        r"no readable text in this PDF",
+        lambda m: (
+            "aucun texte lisible dans ce PDF (un document scanné ? il faut un PDF "
+            "contenant du texte)."
+        ),
+    ),
+    _rule(r"^empty file$", lambda m: "fichier vide."),
+    _rule(r"binary content in a text file", lambda m: "contenu binaire dans un fichier texte."),
+    _rule(
+        r"not valid UTF-8: decoded as (\S+)",
+        lambda m: f"texte non enregistré en UTF-8, lu comme {m[1]} : vérifiez les accents.",
+    ),
+    _rule(r"no text content \(headings only\)", lambda m: "aucun texte, seulement des titres."),
+    _rule(
+        r"more than (\d+) rows",
+        lambda m: f"plus de {m[1]} lignes : la suite n'a pas été lue.",
+    ),
+    _rule(r"unreadable CSV: (.*)", lambda m: f"CSV illisible ({m[1]})."),
+    _rule(
+        r"no data rows in any sheet",
+        lambda m: "aucune feuille ne contient de tableau (une ligne d'en-tête et des lignes).",
+    ),
+    _rule(
+        r"no data rows",
+        lambda m: "aucune ligne de données : il faut une ligne d'en-tête et au moins une ligne.",
+    ),
+    _rule(
+        r"sheet '(.*)' has no table",
+        lambda m: f"la feuille « {m[1]} » ne contient pas de tableau.",
+    ),
+    _rule(r"corrupt or unreadable spreadsheet", lambda m: "classeur Excel abîmé ou illisible."),
+    _rule(r"corrupt or unreadable Word document", lambda m: "document Word abîmé ou illisible."),
+    _rule(r"no text in this Word document", lambda m: "aucun texte dans ce document Word."),
+    _rule(
+        r"possible zip bomb",
+        lambda m: (
+            "fichier suspect : une fois décompressé, il serait démesurément gros "
+            "(bombe de décompression possible). Il n'a pas été lu."
+        ),
+    ),
+    _rule(
+        r"unusual compression method",
+        lambda m: "fichier Office inhabituel (compression inconnue) : il n'a pas été lu.",
+    ),
+    _rule(
+        r"file too large \(([\d.]+) MB, limit (\d+) MB\)",
+        lambda m: f"fichier trop volumineux ({_mb(m[1])} Mo, limite {m[2]} Mo).",
+    ),
+    _rule(
+        r"old Word format",
+        lambda m: "ancien format Word (.doc) : enregistrez-le en .docx ou en PDF.",
+    ),
+    _rule(r"OpenDocument text", lambda m: "texte OpenDocument : exportez-le en PDF."),
+    _rule(
+        r"old Excel format",
+        lambda m: "ancien format Excel (.xls) : enregistrez-le en .xlsx.",
+    ),
+    _rule(
+        r"OpenDocument spreadsheets",
+        lambda m: "classeur OpenDocument : enregistrez-le en .xlsx ou en CSV.",
+    ),
+    _rule(
+        r"images are not read",
+        lambda m: "les images ne sont pas lues (pas de reconnaissance de texte).",
+    ),  # fmt: skip
+    _rule(
+        r"unsupported file type \((.*)\)",
+        lambda m: (
+            f"type de fichier non pris en charge ({m[1].replace('no extension', 'sans extension')})."
+        ),
+    ),
+    _rule(
+        r"older website snapshot \(only the newest, (.*), is indexed\)",
+        lambda m: f"ancienne copie du site : seule la plus récente ({m[1]}) est indexée.",
+    ),
+    _rule(
+        r"symbolic link",
+        lambda m: (
+            "lien vers un fichier hors du dossier des documents : refusé (copiez le "
+            "fichier lui-même)."
+        ),
+    ),
+    _rule(
+        r"all its text repeats other files",
+        lambda m: "tout son texte figure déjà dans d'autres documents : rien de nouveau.",
+    ),
+    _rule(
+        r"invalid salon profile \((.*)\): indexed as plain facts",
+        lambda m: f"salon.toml invalide ({m[1]}) : lu comme un simple texte.",
+    ),
+    _rule(r"invalid salon profile: (.*)", lambda m: f"salon.toml invalide ({m[1]})."),
+    _rule(
+        r"took longer than ([\d.]+) s to read",
+        lambda m: f"lecture trop longue (plus de {m[1]} s) : fichier abîmé ou démesuré.",
+    ),
+    _rule(
+        r"needs more than (\d+) MB of memory",
+        lambda m: (
+            f"lecture trop gourmande (plus de {m[1]} Mo de mémoire) : fichier abîmé ou démesuré."
+        ),
+    ),
+    _rule(
+        r"the reader stopped abnormally",
+        lambda m: "la lecture s'est arrêtée anormalement : fichier abîmé ou démesuré.",
+    ),
+    _rule(
+        r"no readable content in the page",
+        lambda m: "aucun contenu lisible dans la page (seulement des menus ou des scripts).",
+    ),
+    _rule(
+        r"elements nested more than (\d+) levels deep",
+        lambda m: f"page imbriquée sur plus de {m[1]} niveaux : lue comme du texte simple.",
+    ),
+]
+
+
+def reason_fr(reason: str) -> str:
+    """A reason of the reindex report, in French when it is a known one."""
+    text = reason.strip()
+    if text.startswith("not read: it "):
+        text = text.removeprefix("not read: it ")
+    for pattern, render in RULES:
+        match = pattern.search(text)
+        if match:
+            return render(match)
+    return reason  # already French (salon.toml checks) or not known: shown as it is
+
+
+@dataclass(frozen=True)
+class DocumentLine:
+    """One document of the report, for a template."""
+
+    path: str
+    status: str
+    status_fr: str
+    chunks: int
+    pages: int | None
+    reasons: list[str]
+
+
+def document_lines(reports: list[dict[str, Any]]) -> list[DocumentLine]:
+    """The report's documents (dicts as `scripts/reindex --json` prints them), by name."""
+    lines = []
+    for raw in sorted(reports, key=lambda r: str(r.get("path", ""))):
+        status = str(raw.get("status", "ok"))
+        reasons = [str(w) for w in raw.get("warnings") or []]
+        if raw.get("error"):
+            reasons.insert(0, str(raw["error"]))
+        lines.append(
+            DocumentLine(
+                path=str(raw.get("path", "")),
+                status=status,
+                status_fr=STATUS_FR.get(status, status),
+                chunks=int(raw.get("chunks") or 0),
+                pages=raw.get("pages"),
+                reasons=[reason_fr(r) for r in reasons],
+            )
+        )
+    return lines
