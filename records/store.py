@@ -26,7 +26,7 @@ from contextlib import contextmanager
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from records.types import (
     INTENTS,
@@ -45,6 +45,7 @@ from records.types import (
     utc_text,
 )
 from salon import state_db
+from salon.measure import percentile
 from salon.utc import utc_now
 
 __all__ = [
@@ -221,16 +222,15 @@ class CallRecords:
     # ------------------------------------------------------------ reading
 
     def get(self, call_sid: str) -> CallRecord | None:
-        with self._lock:
-            row = self.conn.execute(
-                "SELECT * FROM call_records WHERE call_sid = ?", (call_sid,)
-            ).fetchone()
-            return self._load(row) if row is not None else None
+        return self._one("call_sid", call_sid)
 
     def get_by_id(self, call_id: int) -> CallRecord | None:
+        return self._one("id", call_id)
+
+    def _one(self, column: Literal["call_sid", "id"], value: str | int) -> CallRecord | None:
         with self._lock:
             row = self.conn.execute(
-                "SELECT * FROM call_records WHERE id = ?", (call_id,)
+                f"SELECT * FROM call_records WHERE {column} = ?", (value,)
             ).fetchone()
             return self._load(row) if row is not None else None
 
@@ -390,8 +390,8 @@ class CallRecords:
             if values:
                 summary[name] = {
                     "count": len(values),
-                    "p50_ms": round(_percentile(values, 50), 1),
-                    "p95_ms": round(_percentile(values, 95), 1),
+                    "p50_ms": round(percentile(values, 0.5), 1),
+                    "p95_ms": round(percentile(values, 0.95), 1),
                     "max_ms": round(values[-1], 1),
                 }
         return summary
@@ -436,9 +436,3 @@ class CallRecords:
         call_id = await asyncio.to_thread(self.save, snapshot)
         record.id = call_id
         return call_id
-
-
-def _percentile(sorted_values: list[float], pct: float) -> float:
-    """Nearest-rank percentile of an already sorted, non-empty list."""
-    rank = max(1, -(-len(sorted_values) * pct // 100))
-    return sorted_values[int(rank) - 1]

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from salon import utc as salon_utc
 from salon.phone import mask
@@ -22,18 +22,9 @@ Outcome = Literal[
     "transferred",
     "message",
     "abandoned",
-    "failed",
-]
-OUTCOMES: tuple[str, ...] = (
-    "answered",
-    "booked",
-    "changed",
-    "cancelled",
-    "transferred",
-    "message",
-    "abandoned",
     "failed",  # the agent could not carry the call (see `CallRecord.failure`)
-)
+]
+OUTCOMES: tuple[str, ...] = get_args(Outcome)
 INTENTS: tuple[str, ...] = ("booking", "change", "cancel", "question", "other")
 METRIC_NAMES = ("e2e", "llm_ttft", "tts_ttfb", "end_of_turn_delay", "hook_delay")
 # LiveKit `ChatMessage.metrics` keys → our column names (user and assistant messages).

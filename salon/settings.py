@@ -12,12 +12,15 @@ is not read.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from dotenv import load_dotenv
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 _loaded = False
+T = TypeVar("T")
 
 
 class MissingSetting(RuntimeError):
@@ -91,24 +94,23 @@ def require(name: str, purpose: str = "") -> str:
     return value
 
 
-def get_int(name: str, default: int) -> int:
+def _parsed(name: str, default: T, parse: Callable[[str], T], what: str) -> T:
+    """`parse` of the setting, `default` when unset; a `ValueError` naming it otherwise."""
     raw = get(name)
     if raw is None:
         return default
     try:
-        return int(raw)
+        return parse(raw)
     except ValueError as exc:
-        raise ValueError(f"setting {name} must be an integer, got {raw!r}") from exc
+        raise ValueError(f"setting {name} must be {what}, got {raw!r}") from exc
+
+
+def get_int(name: str, default: int) -> int:
+    return _parsed(name, default, int, "an integer")
 
 
 def get_float(name: str, default: float) -> float:
-    raw = get(name)
-    if raw is None:
-        return default
-    try:
-        return float(raw)
-    except ValueError as exc:
-        raise ValueError(f"setting {name} must be a number, got {raw!r}") from exc
+    return _parsed(name, default, float, "a number")
 
 
 def get_bool(name: str, default: bool) -> bool:
