@@ -45,6 +45,7 @@ from agent.session import build_text_session
 from agent.sim import CallerInput, ScriptedLLM, ToolCall
 from agent.textcall import TextCall
 from kb.types import Passage, SearchResult
+from salon.measure import percentile
 from salon.profile import load_profile
 
 QUESTIONS = [
@@ -68,12 +69,6 @@ class _InstantKB:
 
     def reload_if_changed(self) -> bool:
         return False
-
-
-def _pct(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))
-    return round(ordered[index], 1)
 
 
 async def _turns(
@@ -111,8 +106,8 @@ async def _turns(
         await call.aclose()
     return {
         "turns": len(e2e),
-        "p50_ms": _pct(e2e, 0.5),
-        "p95_ms": _pct(e2e, 0.95),
+        "p50_ms": round(percentile(e2e, 0.5), 1),
+        "p95_ms": round(percentile(e2e, 0.95), 1),
         "mean_ms": round(statistics.fmean(e2e), 1) if e2e else None,
         "llm_requests_per_turn": round(llm_calls / max(1, turns), 2),
         "retrieval_timeouts": retriever.timeouts,
@@ -192,7 +187,10 @@ def _retrieval_alone(kb: KnowledgeBase, turns: int) -> dict[str, float]:
         started = time.perf_counter()
         kb.search(f"{QUESTIONS[i % len(QUESTIONS)]} {i}", 4)
         timings.append((time.perf_counter() - started) * 1000)
-    return {"p50_ms": _pct(timings, 0.5), "p95_ms": _pct(timings, 0.95)}
+    return {
+        "p50_ms": round(percentile(timings, 0.5), 1),
+        "p95_ms": round(percentile(timings, 0.95), 1),
+    }
 
 
 def _rss_after_prewarm(db: str | None) -> float | None:

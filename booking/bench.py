@@ -17,7 +17,6 @@ import asyncio
 import importlib
 import json
 import random
-import statistics
 import sys
 import tempfile
 import time
@@ -27,18 +26,8 @@ from typing import Any
 
 from booking.calendar import Customer, SlotPreferences, SlotTaken
 from booking.local import LocalCalendar
+from salon.measure import latency_summary
 from salon.profile import load_profile
-
-
-def _percentiles(samples: list[float]) -> dict[str, float]:
-    ordered = sorted(samples)
-    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-    return {
-        "p50_ms": round(statistics.median(ordered), 3),
-        "p95_ms": round(p95, 3),
-        "max_ms": round(ordered[-1], 3),
-        "n": len(ordered),
-    }
 
 
 async def _local(iterations: int, fill: int, seed: int) -> dict[str, Any]:
@@ -82,13 +71,13 @@ async def _local(iterations: int, fill: int, seed: int) -> dict[str, Any]:
             await calendar.free_slots(service=service, prefs=SlotPreferences(day=day), now=now)
             one_day.append((time.perf_counter() - started) * 1000)
         await calendar.aclose()
-    searches = _percentiles(two_weeks)
+    searches = latency_summary(two_weeks, digits=3)
     result: dict[str, Any] = {
         "bookings_in_calendar": booked,
         "chairs": profile.chairs,
         "two_weeks": searches,
-        "one_day": _percentiles(one_day),
-        "book": _percentiles(write_ms) if write_ms else None,
+        "one_day": latency_summary(one_day, digits=3),
+        "book": latency_summary(write_ms, digits=3) if write_ms else None,
         "target_p95_ms": 20,
     }
     result["meets_target"] = searches["p95_ms"] <= 20

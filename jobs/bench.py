@@ -42,6 +42,7 @@ from jobs.runner import BackOffice
 from notify.outbox import Outbox, RetryPolicy
 from notify.twilio_messages import TwilioNotifier, TwilioOptions
 from salon import state_db
+from salon.measure import cpu_seconds
 from salon.profile import SalonProfile, load_profile
 from salon.text import fold
 from salon.utc import utc_text
@@ -124,11 +125,6 @@ async def _pass(db: Path, profile: SalonProfile, options: TwilioOptions) -> dict
     }
 
 
-def _cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 def idle_cpu(db: Path, *, seconds: float) -> dict[str, Any]:
     """CPU of `python -m jobs` over `seconds` of wall time, after its start-up."""
     env = {**os.environ, "SALON_DB": str(db)}
@@ -144,9 +140,9 @@ def idle_cpu(db: Path, *, seconds: float) -> dict[str, Any]:
         time.sleep(3.0)  # imports and the first pass
         if proc.poll() is not None:
             raise RuntimeError(f"jobs exited: {proc.stderr.read() if proc.stderr else ''}")
-        cpu0, wall0 = _cpu_seconds(proc.pid), time.monotonic()
+        cpu0, wall0 = cpu_seconds(proc.pid), time.monotonic()
         time.sleep(seconds)
-        cpu1, wall1 = _cpu_seconds(proc.pid), time.monotonic()
+        cpu1, wall1 = cpu_seconds(proc.pid), time.monotonic()
     finally:
         proc.terminate()
         proc.wait(timeout=20)

@@ -37,10 +37,11 @@ import numpy as np
 
 from ingest.model import Chunk, FileReport, IngestResult
 from kb.embeddings import LOCAL_MODEL, get_embedder
-from kb.evaluate import evaluate, load_gold, percentile
+from kb.evaluate import evaluate, load_gold
 from kb.indexer import reindex
 from kb.retriever import Retriever, SearchOptions
 from salon import settings
+from salon.measure import percentile
 
 _RSS_PROBE = """
 import resource, sys

@@ -25,6 +25,7 @@ from typing import Any
 
 from kb.retriever import Retriever, SearchOptions
 from kb.types import Passage
+from salon.measure import percentile
 from salon.text import fold, plain_words
 
 
@@ -140,14 +141,6 @@ class EvalReport:
             "latency_p95_ms": self.latency_p95_ms,
             "misses": self.misses,
         }
-
-
-def percentile(values: list[float], q: float) -> float:
-    if not values:
-        return 0.0
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))
-    return ordered[index]
 
 
 def evaluate(

@@ -33,6 +33,7 @@ from pathlib import Path
 
 import aiohttp
 
+from salon.measure import cpu_seconds, free_port, percentile
 from webhook.signature import SignatureChecker
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -78,14 +79,6 @@ def _serve_bare(port: int, threads: int) -> int:
 
     asyncio.run(run())
     return 0
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 async def _wait_healthy(session: aiohttp.ClientSession, url: str, proc: subprocess.Popen) -> None:
@@ -137,21 +130,6 @@ async def _burst(
     return wall, [r[0] for r in results], [r[1] for r in results]
 
 
-def _cpu_seconds(pid: int) -> float:
-    """User+system CPU time of a process (Linux /proc); 0.0 where unavailable."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    except (OSError, ValueError, IndexError):
-        return 0.0
-
-
-def _pct(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))
-    return ordered[index]
-
-
 def _ms(seconds: float) -> float:
     return round(seconds * 1000, 1)
 
@@ -172,7 +150,7 @@ async def _bench(args: argparse.Namespace, tmp: Path) -> dict[str, object]:
         assert stub.stdout is not None
         stub_url = f"http://127.0.0.1:{json.loads(stub.stdout.readline())['port']}"
 
-        hook_port, bare_port = _free_port(), _free_port()
+        hook_port, bare_port = free_port(), free_port()
         hook_env = {
             **env,
             "TWILIO_AUTH_TOKEN": TOKEN,
@@ -212,7 +190,7 @@ async def _bench(args: argparse.Namespace, tmp: Path) -> dict[str, object]:
 
             walls = {"bare": 0.0, "hook": 0.0}
             pids = {"hook": procs[1].pid, "bare": procs[2].pid, "stub": stub.pid}
-            cpu_before = {name: _cpu_seconds(pid) for name, pid in pids.items()}
+            cpu_before = {name: cpu_seconds(pid) for name, pid in pids.items()}
             client_cpu = {"bare": 0.0, "hook": 0.0}  # this process: the load generator
             lat: dict[str, list[float]] = {"bare": [], "hook": []}
             bodies_ok = True
@@ -226,7 +204,7 @@ async def _bench(args: argparse.Namespace, tmp: Path) -> dict[str, object]:
                     lat[name].extend(latencies)
                     if name == "hook":
                         bodies_ok &= all("<Sip" in b for b in bodies)
-            cpu = {name: _cpu_seconds(pid) - cpu_before[name] for name, pid in pids.items()}
+            cpu = {name: cpu_seconds(pid) - cpu_before[name] for name, pid in pids.items()}
             light: list[float] = []  # a busy salon's reality: a few calls at once
             for _ in range(args.rounds * 4):
                 light.extend((await _burst(session, hook, _signed_forms(hook, args.light)))[1])
@@ -247,14 +225,14 @@ async def _bench(args: argparse.Namespace, tmp: Path) -> dict[str, object]:
             "voice_rps": round(hook_rps, 1),
             "ratio": round(hook_rps / bare_rps, 3),
             "voice_p50_ms": _ms(statistics.median(lat["hook"])),
-            "voice_p99_ms": _ms(_pct(lat["hook"], 0.99)),
+            "voice_p99_ms": _ms(percentile(lat["hook"], 0.99)),
             "voice_max_ms": _ms(max(lat["hook"])),
             "bare_p50_ms": _ms(statistics.median(lat["bare"])),
-            "bare_p99_ms": _ms(_pct(lat["bare"], 0.99)),
+            "bare_p99_ms": _ms(percentile(lat["bare"], 0.99)),
             "light_load": {
                 "concurrency": args.light,
                 "voice_p50_ms": _ms(statistics.median(light)),
-                "voice_p99_ms": _ms(_pct(light, 0.99)),
+                "voice_p99_ms": _ms(percentile(light, 0.99)),
             },
             "all_bridged": bodies_ok,
             "cpu_ms_per_request": {name: round(sec * 1000 / total, 3) for name, sec in cpu.items()},
@@ -273,7 +251,7 @@ async def _bench(args: argparse.Namespace, tmp: Path) -> dict[str, object]:
             },
             "targets_met": {
                 "ratio_ge_0.5": hook_rps / bare_rps >= 0.5,
-                "voice_p99_le_50ms": _pct(lat["hook"], 0.99) <= 0.050,
+                "voice_p99_le_50ms": percentile(lat["hook"], 0.99) <= 0.050,
                 "slow_max_le_budget_plus_100ms": slow_max <= args.budget + 0.100,
             },
         }

@@ -28,25 +28,11 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from salon.measure import free_port, rss_mb, stop_process
+
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "bench-auth-token-0123456789abcdef"
 CHUNK = 64 * 1024
-
-
-def rss_mb(pid: int, field: str = "VmRSS") -> float:
-    """A memory figure of a process from /proc/<pid>/status, in MB (Linux)."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith(field + ":"):
-            return round(int(line.split()[1]) / 1024, 1)
-    raise RuntimeError(f"no {field} for process {pid}")
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 async def _get(port: int, path: str) -> tuple[int, float]:
@@ -185,7 +171,7 @@ async def _attack(
 
 
 async def _bench(args: argparse.Namespace, tmp: Path) -> dict[str, object]:
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "PYTHONPATH": str(ROOT),
@@ -218,11 +204,7 @@ async def _bench(args: argparse.Namespace, tmp: Path) -> dict[str, object]:
             "rounds": rounds,
         }
     finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop_process(proc)
 
 
 def main(argv: list[str] | None = None) -> int:

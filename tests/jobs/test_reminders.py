@@ -16,13 +16,13 @@ from booking.calcom import CalComCalendar
 from booking.calendar import Customer, Slot
 from jobs.config import JobsSettings, QuietHours
 from jobs.runner import BackOffice
+from salon.measure import free_port
 from salon.profile import SalonProfile
 from salon.utc import utc_text
 from tests.jobs.conftest import ALICE, BOB, SALON_NUMBER, Rig, at, make_rig, open_day
 from tests.stubs.calcom import API_KEY as CAL_KEY
 from tests.stubs.calcom import CalComStub
 from tests.stubs.twilio import TwilioStub
-from tests.webhook.conftest import free_port
 
 pytestmark = pytest.mark.integration
 

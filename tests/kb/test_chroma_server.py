@@ -4,7 +4,6 @@ of a real Chroma server (`chroma run`, shipped with the chromadb package) on 127
 from __future__ import annotations
 
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -17,22 +16,17 @@ import pytest
 from kb import store
 from kb.indexer import reindex
 from kb.retriever import Retriever
+from salon.measure import free_port
 from tests.kb.conftest import CountingEmbedder, paragraph_ingest
 
 CHROMA = shutil.which("chroma") or str(Path(sys.executable).parent / "chroma")
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
 def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
     if not Path(CHROMA).exists():
         pytest.skip("the chroma server binary is not installed")
-    port = _free_port()
+    port = free_port()
     data = tmp_path_factory.mktemp("chroma-server")
     process = subprocess.Popen(
         [CHROMA, "run", "--path", str(data), "--host", "127.0.0.1", "--port", str(port)],

@@ -7,7 +7,6 @@ from __future__ import annotations
 import os
 import queue
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -20,6 +19,7 @@ import pytest
 
 from ops.serve import default_programs, parse_command
 from ops.tunnel import open_ngrok
+from salon.measure import free_port
 from tests.ops.conftest import ROOT, documented_settings
 from tests.stubs.twilio import TwilioStub
 
@@ -88,12 +88,6 @@ def group_alive(pgid: int) -> bool:
     except ProcessLookupError:
         return False
     return True
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture

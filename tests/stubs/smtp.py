@@ -11,7 +11,6 @@ offers AUTH PLAIN/LOGIN without TLS and accepts only that login (`smtp.logins` c
 
 from __future__ import annotations
 
-import socket
 import threading
 from email import message_from_bytes, policy
 from email.message import EmailMessage
@@ -20,11 +19,7 @@ from typing import Any
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+from salon.measure import free_port
 
 
 class _Handler:
@@ -53,7 +48,7 @@ class SmtpServer:
 
     def __init__(self, *, credentials: tuple[str, str] | None = None) -> None:
         self.host = "127.0.0.1"
-        self.port = _free_port()
+        self.port = free_port()
         self.messages: list[EmailMessage] = []
         self.envelopes: list[tuple[str, list[str]]] = []
         self._refusals: list[int] = []

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import secrets
-import socket
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -47,13 +46,6 @@ def call_form(call_sid: str | None = None, **extra: str) -> dict[str, str]:
 
 def sign(url: str, form: dict[str, str], token: str = AUTH_TOKEN) -> str:
     return SignatureChecker(auth_token=token).sign(url=url, params=form)
-
-
-def free_port() -> int:
-    """A loopback port nothing listens on (bound, then released)."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture

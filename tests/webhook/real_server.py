@@ -15,7 +15,8 @@ from pathlib import Path
 
 import httpx
 
-from tests.webhook.conftest import AUTH_TOKEN, free_port, sign
+from salon.measure import free_port, rss_mb, stop_process
+from tests.webhook.conftest import AUTH_TOKEN, sign
 
 ROOT = Path(__file__).resolve().parents[2]
 FORM_TYPE = "application/x-www-form-urlencoded"
@@ -34,10 +35,7 @@ class RunningServer:
 
     def rss_mb(self) -> float:
         """The server's resident memory (Linux /proc), in MB."""
-        for line in Path(f"/proc/{self.proc.pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-        raise RuntimeError("no VmRSS")
+        return rss_mb(self.proc.pid)
 
     def post_signed(self, path: str, form: dict[str, str]) -> httpx.Response:
         signature = sign(self.base + path, form)
@@ -91,12 +89,7 @@ def running_webhook(
                 time.sleep(0.1)
             yield server
         finally:
-            proc.terminate()
-            try:
-                proc.wait(10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(10)
+            stop_process(proc)
 
 
 def raw_request_head(

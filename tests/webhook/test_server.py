@@ -14,6 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from salon.measure import free_port
 from tests.stubs.livekit_twirp import LiveKitStub, StubState
 from tests.webhook.conftest import (
     API_KEY,
@@ -21,7 +22,6 @@ from tests.webhook.conftest import (
     AUTH_TOKEN,
     PROFILE,
     call_form,
-    free_port,
     new_call_sid,
     sign,
 )

@@ -8,8 +8,9 @@ import json
 import pytest
 from livekit import api
 
+from salon.measure import free_port
 from tests.stubs.livekit_twirp import LiveKitStub
-from tests.webhook.conftest import API_KEY, API_SECRET, free_port
+from tests.webhook.conftest import API_KEY, API_SECRET
 from webhook import sip_setup
 
 pytestmark = pytest.mark.integration

@@ -10,6 +10,7 @@ import threading
 import pytest
 from flask.testing import FlaskClient
 
+from salon.measure import free_port
 from tests.stubs.livekit_twirp import LiveKitStub
 from tests.webhook.conftest import (
     API_KEY,
@@ -17,7 +18,6 @@ from tests.webhook.conftest import (
     PUBLIC,
     AppFactory,
     call_form,
-    free_port,
     new_call_sid,
     post_signed,
 )
