@@ -45,6 +45,7 @@ from webhook.console import (
     bookings,
     calls,
     documents,
+    erasure,
     messages,
     outbox_page,
     questions,
@@ -104,7 +105,17 @@ def register_console(app: Flask, cfg: WebhookSettings) -> ConsoleContext:
         static_folder="static",
         static_url_path="/static",
     )
-    for module in (today, bookings, calls, questions, messages, outbox_page, documents, salon_page):
+    for module in (
+        today,
+        bookings,
+        calls,
+        questions,
+        messages,
+        outbox_page,
+        documents,
+        salon_page,
+        erasure,
+    ):
         module.add_routes(bp)
     bp.add_url_rule("/login", "login", login, methods=["GET", "POST"])
     bp.add_url_rule("/logout", "logout", logout, methods=["POST"])

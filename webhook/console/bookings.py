@@ -10,12 +10,12 @@ from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
-from booking import Booking
+from booking import Booking, waitlist
 from booking.hours import opening_hours
 from salon.phone import to_e164
 from salon.profile import Service
 from webhook.console import booking_actions as actions
-from webhook.console.helpers import ctx, day_param, local_day_bounds, local_now
+from webhook.console.helpers import ctx, day_param, db, local_day_bounds, local_now
 
 UID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 MAX_NAME = 80
@@ -64,7 +64,22 @@ def book_page() -> str:
         next=first + step,
         today=today,
         hours={d: opening_hours(ctx().profile(), d) for d in by_day},
+        waitlist=_waitlist(first, days),
     )
+
+
+def _waitlist(first: date, days: int) -> dict[date, list[tuple[str, list[waitlist.Entry]]]]:
+    """Who waits for a freed slot on each day shown (`scripts/jobs` offers them one)."""
+    profile = ctx().profile()
+    names = {s.id: s.name for s in profile.services}
+    found: dict[date, list[tuple[str, list[waitlist.Entry]]]] = {}
+    last = first + timedelta(days=days)
+    for service_id, day in waitlist.waiting_groups(db(), first_day=first):
+        if day >= last:
+            break
+        people = waitlist.waiting(db(), service_id=service_id, day=day)
+        found.setdefault(day, []).append((names.get(service_id, service_id), people))
+    return found
 
 
 def _uid(uid: str) -> str:
