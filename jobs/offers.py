@@ -14,7 +14,6 @@ deadline (15 minutes) is not offered. The answer is handled by the webhook's `/s
 from __future__ import annotations
 
 import logging
-import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -22,13 +21,9 @@ from typing import Any
 from booking import waitlist
 from booking.calendar import Calendar, Slot, SlotPreferences
 from jobs.config import JobsSettings
+from jobs.messages import Messages
 from notify.base import Channel
-from notify.outbox import Outbox
-from notify.phone import InvalidPhone
 from notify.texts import offer_text
-from salon.french import slot_words
-from salon.phone import display as display_phone
-from salon.profile import SalonProfile
 
 log = logging.getLogger("jobs")
 
@@ -62,16 +57,9 @@ def deadline_for(
 
 
 async def offer_freed_slots(
-    *,
-    calendar: Calendar,
-    conn: sqlite3.Connection,
-    outbox: Outbox,
-    profile: SalonProfile,
-    cfg: JobsSettings,
-    now: datetime,
-    channel: Channel,
-    replies: bool,
+    *, calendar: Calendar, messages: Messages, cfg: JobsSettings, now: datetime
 ) -> OfferReport:
+    conn, profile = messages.conn, messages.profile
     report = OfferReport()
     for expired in waitlist.expire_offers(conn, now=now):
         report.expired += 1
@@ -110,7 +98,7 @@ async def offer_freed_slots(
                 )
                 if offer is None:
                     continue  # overlaps another pending offer, or the person holds one
-                if _send(outbox, offer, slot, entry, profile, channel, replies, now):
+                if _send(messages, offer, slot, entry, now):
                     report.offered += 1
                     log.info("waitlist offer queued", extra={"offer": offer.id})
                 break
@@ -118,41 +106,26 @@ async def offer_freed_slots(
 
 
 def _send(
-    outbox: Outbox,
-    offer: waitlist.Offer,
-    slot: Slot,
-    entry: waitlist.Entry,
-    profile: SalonProfile,
-    channel: Channel,
-    replies: bool,
-    now: datetime,
+    messages: Messages, offer: waitlist.Offer, slot: Slot, entry: waitlist.Entry, now: datetime
 ) -> bool:
-    service = profile.service(offer.service_id)
+    service = messages.profile.service(offer.service_id)
     body = offer_text(
-        profile=profile,
+        profile=messages.profile,
         service=service.name,
         start=slot.start,
         deadline=offer.expires_at,
         sent=now,
-        replies=replies,
+        replies=messages.replies,
     )
-    template_vars = {
-        "1": profile.short_name,
-        "2": service.name,
-        "3": slot_words(slot.start.astimezone(profile.timezone)),
-        "4": display_phone(profile.phone),
-        "5": "offer",
-    }
-    try:
-        outbox.enqueue_now(
-            channel=channel,
-            to=entry.phone,
-            body=body,
-            dedupe_key=offer_key(offer.id, channel),
-            template_vars=template_vars,
-        )
-    except InvalidPhone:
-        waitlist.withdraw(outbox.conn, offer_id=offer.id, leave=True)
-        log.warning("waitlist offer withdrawn: not a mobile number", extra={"offer": offer.id})
-        return False
-    return True
+    if messages.queue(
+        to=entry.phone,
+        body=body,
+        dedupe_key=offer_key(offer.id, messages.channel),
+        service=service.name,
+        start=slot.start,
+        event="offer",
+    ):
+        return True
+    waitlist.withdraw(messages.conn, offer_id=offer.id, leave=True)
+    log.warning("waitlist offer withdrawn: not a mobile number", extra={"offer": offer.id})
+    return False

@@ -27,14 +27,10 @@ from typing import Any
 from booking.agenda import AppointmentBook
 from booking.calendar import Booking
 from jobs.config import JobsSettings
+from jobs.messages import Messages
 from notify.base import Channel
-from notify.outbox import Outbox
-from notify.phone import InvalidPhone
 from notify.texts import reminder_text
 from salon import state_db
-from salon.french import slot_words
-from salon.phone import display as display_phone
-from salon.profile import SalonProfile
 from salon.utc import parse_utc, utc_text
 
 log = logging.getLogger("jobs")
@@ -57,17 +53,10 @@ def reminder_key(uid: str, start: datetime, channel: Channel) -> str:
 
 
 async def send_reminders(
-    *,
-    book: AppointmentBook,
-    conn: sqlite3.Connection,
-    outbox: Outbox,
-    profile: SalonProfile,
-    cfg: JobsSettings,
-    now: datetime,
-    channel: Channel,
-    replies: bool,
+    *, book: AppointmentBook, messages: Messages, cfg: JobsSettings, now: datetime
 ) -> ReminderReport:
     """Queue the reminders due at `now`; see the module docstring."""
+    conn, profile, channel = messages.conn, messages.profile, messages.channel
     report = ReminderReport()
     horizon = now + cfg.reminder_lead + OBSERVE_AHEAD
     bookings = [b for b in await book.bookings_between(now, horizon) if b.status == "accepted"]
@@ -97,7 +86,7 @@ async def send_reminders(
             continue
         if earliest > local_now:
             continue  # quiet hours: at their end
-        if _queue(outbox, booking, profile=profile, channel=channel, replies=replies):
+        if _queue(messages, booking):
             _decide(conn, key, "queued", None, now)
             report.queued += 1
             log.info(
@@ -110,38 +99,25 @@ async def send_reminders(
     return report
 
 
-def _queue(
-    outbox: Outbox, booking: Booking, *, profile: SalonProfile, channel: Channel, replies: bool
-) -> bool:
+def _queue(messages: Messages, booking: Booking) -> bool:
     customer = booking.customer
     if customer is None or not customer.phone:
         return False
     body = reminder_text(
-        profile=profile,
+        profile=messages.profile,
         service=booking.service.name,
         start=booking.start,
         name=customer.name or None,
-        replies=replies,
+        replies=messages.replies,
     )
-    local = booking.start.astimezone(profile.timezone)
-    template_vars = {
-        "1": profile.short_name,
-        "2": booking.service.name,
-        "3": slot_words(local),
-        "4": display_phone(profile.phone),
-        "5": "reminder",
-    }
-    try:
-        outbox.enqueue_now(
-            channel=channel,
-            to=customer.phone,
-            body=body,
-            dedupe_key=reminder_key(booking.uid, booking.start, channel),
-            template_vars=template_vars,
-        )
-    except InvalidPhone:
-        return False
-    return True
+    return messages.queue(
+        to=customer.phone,
+        body=body,
+        dedupe_key=reminder_key(booking.uid, booking.start, messages.channel),
+        service=booking.service.name,
+        start=booking.start,
+        event="reminder",
+    )
 
 
 def _skip(

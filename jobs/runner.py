@@ -24,6 +24,7 @@ from booking import open_calendar
 from booking.agenda import AppointmentBook
 from booking.calendar import Calendar
 from jobs.config import Clock, JobsSettings, system_clock
+from jobs.messages import Messages
 from jobs.offers import offer_freed_slots
 from jobs.reminders import send_reminders
 from notify.base import Channel
@@ -93,6 +94,9 @@ class BackOffice:
         self.replies = (
             replies if replies is not None else replies_possible(self.channel, profile=profile)
         )
+        self.messages = Messages(
+            outbox=outbox, profile=profile, channel=self.channel, replies=self.replies
+        )
 
     @classmethod
     def from_settings(
@@ -141,26 +145,15 @@ class BackOffice:
     async def _reminders(self) -> dict[str, Any]:
         report = await send_reminders(
             book=cast(AppointmentBook, self.calendar),  # both calendars list bookings
-            conn=self.conn,
-            outbox=self.outbox,
-            profile=self.profile,
+            messages=self.messages,
             cfg=self.cfg,
             now=self.clock(),
-            channel=self.channel,
-            replies=self.replies,
         )
         return report.as_dict()
 
     async def _waitlist(self) -> dict[str, Any]:
         report = await offer_freed_slots(
-            calendar=self.calendar,
-            conn=self.conn,
-            outbox=self.outbox,
-            profile=self.profile,
-            cfg=self.cfg,
-            now=self.clock(),
-            channel=self.channel,
-            replies=self.replies,
+            calendar=self.calendar, messages=self.messages, cfg=self.cfg, now=self.clock()
         )
         return report.as_dict()
 

@@ -22,8 +22,6 @@ from notify.phone import InvalidPhone
 from notify.twilio_messages import TwilioNotifier, TwilioOptions
 from notify.whatsapp_window import WhatsAppWindow
 from salon import settings, state_db
-from salon.french import slot_words
-from salon.phone import display as display_phone
 from salon.phone import to_e164
 from salon.profile import SalonProfile, load_profile
 
@@ -113,16 +111,9 @@ async def confirm_booking(
         key = f"{booking_uid}:cancelled:{channel}"
     else:
         raise ValueError(f"unknown booking event {event!r}")
-    local = start.astimezone(profile.timezone)
-    template_vars = {
-        "1": profile.short_name,
-        "2": service,
-        "3": slot_words(local),
-        "4": display_phone(profile.phone),
-        "5": event,
-    }
+    variables = texts.template_vars(profile=profile, service=service, start=start, event=event)
     return await outbox.enqueue(
-        channel=channel, to=phone, body=body, dedupe_key=key, template_vars=template_vars
+        channel=channel, to=phone, body=body, dedupe_key=key, template_vars=variables
     )
 
 

@@ -218,6 +218,22 @@ def cancelled_text(
     )
 
 
+def template_vars(
+    *, profile: SalonProfile, service: str, start: datetime, event: str
+) -> dict[str, str]:
+    """The variables of the WhatsApp content template (`TWILIO_WHATSAPP_CONTENT_SID`),
+    which carries a message outside the 24-hour window: {{1}} the salon, {{2}} the
+    service, {{3}} the day and time, {{4}} the salon's phone, {{5}} the event (booked,
+    moved, cancelled, reminder, offer)."""
+    return {
+        "1": profile.short_name,
+        "2": service,
+        "3": slot_words(_local(profile, start)),
+        "4": display_phone(profile.phone),
+        "5": event,
+    }
+
+
 def code_text(*, profile: SalonProfile, code: str) -> str:
     """`Maison Margaux : votre code de vérification est 482913. …`"""
     if not re.fullmatch(r"\d{4,8}", code):

@@ -1,11 +1,12 @@
 """Integration tier: reminders against the Twilio stub with a clock the test moves — sent
 once, again when the booking moves, never in quiet hours, not for late bookings, withdrawn
-when the booking is cancelled before it went out, and a failing Twilio or Cal.com never
-stops the back office."""
+when the booking is cancelled before it went out, a failing Twilio or Cal.com never
+stops the back office, and the WhatsApp template is filled as for a confirmation."""
 
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from datetime import timedelta
 from pathlib import Path
@@ -16,6 +17,7 @@ from booking.calcom import CalComCalendar
 from booking.calendar import Customer, Slot
 from jobs.config import JobsSettings, QuietHours
 from jobs.runner import BackOffice
+from notify.service import confirm_booking
 from salon.measure import free_port
 from salon.profile import SalonProfile
 from salon.utc import utc_text
@@ -244,3 +246,30 @@ async def test_cal_com_bookings_are_reminded_even_those_made_outside_the_agent(
         assert cal.spec_errors == []
     assert len(made.bodies_to(ALICE)) == 1 and len(made.bodies_to(BOB)) == 1
     assert "RDV de Bob Roux le " in made.bodies_to(BOB)[0]
+
+
+async def test_reminders_and_confirmations_fill_the_whatsapp_template_alike(rig: Rig) -> None:
+    start = at(rig.profile, open_day(rig.profile), 14, 30)
+    await rig.book(start, ALICE, "Alice Durand")
+    rig.clock.now = start - timedelta(hours=20)
+    await rig.office.run_once()
+    await confirm_booking(
+        rig.outbox,
+        profile=rig.profile,
+        event="booked",
+        booking_uid="uid-1",
+        phone=BOB,
+        service="Coupe homme",
+        start=start,
+        channel="sms",
+    )
+    rows = rig.outbox.conn.execute(
+        "SELECT recipient, template_vars FROM notify_outbox ORDER BY id"
+    ).fetchall()
+    variables = {row[0]: json.loads(row[1]) for row in rows}
+    assert variables[ALICE]["5"] == "reminder" and variables[BOB]["5"] == "booked"
+    for got in variables.values():
+        assert got["1"] == "Maison Margaux" and got["4"] == "04 78 42 18 90"
+        assert f" {start.day} " in got["3"] and got["3"].endswith(" à 14h30")
+    assert variables[ALICE]["2"] == variables[BOB]["2"] == "Coupe homme"
+    assert variables[ALICE]["3"] == variables[BOB]["3"]

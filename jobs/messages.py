@@ -1,0 +1,53 @@
+"""How the back office writes to customers: one outbox, one channel, one way to queue.
+
+Reminders and waitlist offers both queue a one-segment text now (quiet hours were
+checked by the job), with the WhatsApp template variables that carry it outside the
+24-hour window, and both treat a number that cannot receive it (a landline) alike.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+
+from notify.base import Channel
+from notify.outbox import Outbox
+from notify.phone import InvalidPhone
+from notify.texts import template_vars
+from salon.profile import SalonProfile
+
+
+@dataclass(frozen=True)
+class Messages:
+    """The outbox and the salon; `channel` (sms or whatsapp) and whether the sender can
+    receive replies (« Répondez ANNULER ») hold for every message of the pass."""
+
+    outbox: Outbox
+    profile: SalonProfile
+    channel: Channel
+    replies: bool
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        """The state database the outbox writes to (the jobs' own tables are there too)."""
+        return self.outbox.conn
+
+    def queue(
+        self, *, to: str, body: str, dedupe_key: str, service: str, start: datetime, event: str
+    ) -> bool:
+        """Queue `body` for `to` now, once per `dedupe_key`; False when `to` cannot
+        receive it (not a mobile number)."""
+        try:
+            self.outbox.enqueue_now(
+                channel=self.channel,
+                to=to,
+                body=body,
+                dedupe_key=dedupe_key,
+                template_vars=template_vars(
+                    profile=self.profile, service=service, start=start, event=event
+                ),
+            )
+        except InvalidPhone:
+            return False
+        return True
