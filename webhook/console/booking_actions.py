@@ -72,6 +72,18 @@ async def find(b: Backends, *, uid: str, day: date, start: datetime, end: dateti
     raise ActionRefused("Ce rendez-vous n'existe plus : il a peut-être été annulé ou déplacé.")
 
 
+def _changeable(booking: Booking) -> str:
+    """The booking's number, which the change goes through (and the SMS to); a booking
+    without one (made directly in Cal.com) is changed there."""
+    phone = booking.customer.phone if booking.customer else ""
+    if not phone:
+        raise ActionRefused(
+            "Ce rendez-vous n'a pas de numéro de téléphone (pris directement dans Cal.com ?) : "
+            "modifiez-le ou annulez-le dans Cal.com."
+        )
+    return phone
+
+
 async def free_starts(b: Backends, *, service: Service, day: date) -> list[Slot]:
     try:
         return await b.calendar.free_slots(
@@ -82,10 +94,10 @@ async def free_starts(b: Backends, *, service: Service, day: date) -> list[Slot]
 
 
 async def cancel(b: Backends, booking: Booking) -> Done:
-    assert booking.customer is not None
+    phone = _changeable(booking)
     try:
         cancelled = await b.calendar.cancel(
-            booking_uid=booking.uid, caller_phone=booking.customer.phone, reason=CANCEL_REASON
+            booking_uid=booking.uid, caller_phone=phone, reason=CANCEL_REASON
         )
     except CalendarError as exc:
         raise refusal(exc) from exc
@@ -94,13 +106,13 @@ async def cancel(b: Backends, booking: Booking) -> Done:
 
 
 async def move(b: Backends, booking: Booking, *, start: datetime) -> Done:
-    assert booking.customer is not None
+    phone = _changeable(booking)
     slot = Slot(
         service_id=booking.service.id, start=start, end=start + (booking.end - booking.start)
     )
     try:
         moved = await b.calendar.reschedule(
-            booking_uid=booking.uid, new_slot=slot, caller_phone=booking.customer.phone
+            booking_uid=booking.uid, new_slot=slot, caller_phone=phone
         )
     except CalendarError as exc:
         raise refusal(exc) from exc
