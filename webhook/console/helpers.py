@@ -89,7 +89,11 @@ def local_day_bounds(day: date, days: int = 1) -> tuple[datetime, datetime]:
 
 
 def _local(moment: datetime) -> datetime:
-    return moment.astimezone(ctx().profile().timezone)
+    """`moment` in the salon's zone (read once per request: a page formats hundreds)."""
+    zone = g.get("console_zone")
+    if zone is None:
+        zone = g.console_zone = ctx().profile().timezone
+    return moment.astimezone(zone)
 
 
 def fr_day(value: date | datetime) -> str:
