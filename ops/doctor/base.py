@@ -58,17 +58,21 @@ def get(name: str, default: str | None = None) -> str | None:
     return settings.get(name, default)
 
 
-def partial(names: tuple[str, ...]) -> tuple[list[str], list[str]]:
-    """(set, missing) among `names`: a service is skipped when none is set."""
+def unconfigured(name: str, names: tuple[str, ...], *, unset: str) -> CheckResult | None:
+    """For a service that needs all of the settings `names`: `skipped` (saying `unset`)
+    when none is set, a `problem` naming the missing ones when only some are, None when
+    all are."""
     present = [n for n in names if get(n)]
-    return present, [n for n in names if n not in present]
-
-
-def missing_sentence(present: list[str], missing: list[str]) -> str:
-    return (
+    missing = [n for n in names if n not in present]
+    if not present:
+        return skipped(name, unset)
+    if not missing:
+        return None
+    return problem(
+        name,
         f"{', '.join(missing)} {'is' if len(missing) == 1 else 'are'} not set while "
         f"{', '.join(present)} {'is' if len(present) == 1 else 'are'}: set "
-        f"{'it' if len(missing) == 1 else 'them'} too, or unset the others"
+        f"{'it' if len(missing) == 1 else 'them'} too, or unset the others",
     )
 
 
@@ -94,3 +98,43 @@ async def http_get(url: str, *, headers: dict[str, str], timeout: float) -> tupl
 
 def join_url(base: str, path: str) -> str:
     return base.rstrip("/") + "/" + path.lstrip("/")
+
+
+@dataclass(frozen=True)
+class KeyedApi:
+    """An HTTP API called with one key setting, at a base URL that another setting may
+    move (a proxy, a local stub): its requests and the sentences its checks share.
+
+    The key goes in `Authorization: <scheme> <key>`, or alone in `key_header`."""
+
+    name: str
+    key_setting: str
+    url_setting: str
+    default_url: str
+    scheme: str = "Bearer"
+    key_header: str | None = None
+
+    def key(self) -> str | None:
+        return get(self.key_setting)
+
+    def base(self) -> str:
+        return get(self.url_setting, self.default_url) or self.default_url
+
+    async def fetch(self, path: str, *, key: str, timeout: float) -> tuple[int, Any, str]:
+        """`http_get` of `path` below the base URL, with the key; raises `Unreachable`."""
+        if self.key_header:
+            headers = {self.key_header: key}
+        else:
+            headers = {"Authorization": f"{self.scheme} {key}"}
+        return await http_get(join_url(self.base(), path), headers=headers, timeout=timeout)
+
+    def unset(self, consequence: str = "") -> CheckResult:
+        return skipped(self.name, f"{self.key_setting} is not set{consequence}")
+
+    def refused(self, status: int | str, reason: str | None = None) -> CheckResult:
+        why = f"{status}: {reason}" if reason else str(status)
+        return problem(self.name, f"{self.name} refused {self.key_setting} ({why}): check the key")
+
+    def unreachable(self, why: object) -> CheckResult:
+        where = f"{self.base()} ({self.url_setting})"
+        return problem(self.name, f"cannot reach {self.name} at {where}: {why}")

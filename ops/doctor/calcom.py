@@ -9,18 +9,17 @@ is opened on an in-memory state database: the doctor writes nothing.
 from __future__ import annotations
 
 from booking import CalendarError
-from booking.calcom import CalComCalendar
-from ops.doctor.base import CheckResult, Context, get, ok, problem, skipped
+from booking.calcom import DEFAULT_URL, CalComCalendar
+from ops.doctor.base import CheckResult, Context, KeyedApi, ok, problem
 from salon.profile import ProfileError, load_profile
 
 NAME = "Cal.com"
-DEFAULT_URL = "https://api.cal.com/v2"
+API = KeyedApi(NAME, "CAL_API_KEY", "CAL_API_URL", DEFAULT_URL)
 
 
 async def run(ctx: Context) -> list[CheckResult]:
-    if not get("CAL_API_KEY"):
-        return [skipped(NAME, "CAL_API_KEY is not set (the embedded calendar is used)")]
-    base = get("CAL_API_URL", DEFAULT_URL) or DEFAULT_URL
+    if not API.key():
+        return [API.unset(" (the embedded calendar is used)")]
     try:
         profile = load_profile()
     except (ProfileError, OSError) as exc:
@@ -31,9 +30,8 @@ async def run(ctx: Context) -> list[CheckResult]:
         count = len(calendar.services())
     except CalendarError as exc:
         if "refused the key" in exc.detail:  # 401/403, never retried
-            status = exc.detail.rsplit(" ", 1)[-1]
-            return [problem(NAME, f"Cal.com refused CAL_API_KEY ({status}): check the key")]
-        return [problem(NAME, f"cannot reach Cal.com at {base} (CAL_API_URL): {exc.detail}")]
+            return [API.refused(exc.detail.rsplit(" ", 1)[-1])]
+        return [API.unreachable(exc.detail)]
     finally:
         await calendar.aclose()
     if problems:

@@ -2,44 +2,23 @@
 
 from __future__ import annotations
 
-from ops.doctor.base import (
-    CheckResult,
-    Context,
-    Unreachable,
-    get,
-    http_get,
-    join_url,
-    ok,
-    problem,
-    skipped,
-)
+from ops.doctor.base import CheckResult, Context, KeyedApi, Unreachable, ok, problem
 
 NAME = "Deepgram"
 DEFAULT_URL = "https://api.deepgram.com/v1"
+API = KeyedApi(NAME, "DEEPGRAM_API_KEY", "DEEPGRAM_API_URL", DEFAULT_URL, scheme="Token")
 
 
 async def run(ctx: Context) -> list[CheckResult]:
-    key = get("DEEPGRAM_API_KEY")
+    key = API.key()
     if not key:
-        return [skipped(NAME, "DEEPGRAM_API_KEY is not set")]
-    base = get("DEEPGRAM_API_URL", DEFAULT_URL) or DEFAULT_URL
+        return [API.unset()]
     try:
-        status, body, text = await http_get(
-            join_url(base, "projects"),
-            headers={"Authorization": f"Token {key}"},
-            timeout=ctx.timeout,
-        )
+        status, body, text = await API.fetch("projects", key=key, timeout=ctx.timeout)
     except Unreachable as exc:
-        return [problem(NAME, f"cannot reach Deepgram at {base} (DEEPGRAM_API_URL): {exc}")]
+        return [API.unreachable(exc)]
     if status in (401, 403):
-        reason = body.get("err_msg") if isinstance(body, dict) else None
-        return [
-            problem(
-                NAME,
-                f"Deepgram refused DEEPGRAM_API_KEY ({status}"
-                f"{': ' + reason if reason else ''}): check the key",
-            )
-        ]
+        return [API.refused(status, body.get("err_msg") if isinstance(body, dict) else None)]
     if status != 200 or not isinstance(body, dict):
         return [problem(NAME, f"Deepgram answered HTTP {status}: {text[:120]}")]
     projects = body.get("projects") or []

@@ -8,22 +8,13 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
-from ops.doctor.base import (
-    CheckResult,
-    Context,
-    Unreachable,
-    get,
-    http_get,
-    join_url,
-    ok,
-    problem,
-    skipped,
-)
+from ops.doctor.base import CheckResult, Context, KeyedApi, Unreachable, get, ok, problem
 
 NAME = "ElevenLabs"
 DEFAULT_URL = "https://api.elevenlabs.io/v1"
 DEFAULT_MODEL = "eleven_flash_v2_5"
 NOT_FOUND = {"voice_not_found", "voice_does_not_exist"}
+API = KeyedApi(NAME, "ELEVEN_API_KEY", "ELEVEN_API_URL", DEFAULT_URL, key_header="xi-api-key")
 
 
 def _status_code(body: Any) -> str:
@@ -32,19 +23,15 @@ def _status_code(body: Any) -> str:
 
 
 async def run(ctx: Context) -> list[CheckResult]:
-    key = get("ELEVEN_API_KEY")
+    key = API.key()
     if not key:
-        return [skipped(NAME, "ELEVEN_API_KEY is not set")]
-    base = get("ELEVEN_API_URL", DEFAULT_URL) or DEFAULT_URL
+        return [API.unset()]
     model_id = get("TTS_MODEL", DEFAULT_MODEL) or DEFAULT_MODEL
     voice_id = get("TTS_VOICE_ID")
-    headers = {"xi-api-key": key}
     try:
-        status, models, text = await http_get(
-            join_url(base, "models"), headers=headers, timeout=ctx.timeout
-        )
+        status, models, text = await API.fetch("models", key=key, timeout=ctx.timeout)
         if status == 401:
-            return [problem(NAME, "ElevenLabs refused ELEVEN_API_KEY (401): check the key")]
+            return [API.refused(status)]
         if status != 200 or not isinstance(models, list):
             return [problem(NAME, f"ElevenLabs answered HTTP {status} to /models: {text[:120]}")]
         problems = []
@@ -63,10 +50,8 @@ async def run(ctx: Context) -> list[CheckResult]:
             )
         voice_name = None
         if voice_id:
-            status, voice, text = await http_get(
-                join_url(base, f"voices/{quote(voice_id, safe='')}"),
-                headers=headers,
-                timeout=ctx.timeout,
+            status, voice, text = await API.fetch(
+                f"voices/{quote(voice_id, safe='')}", key=key, timeout=ctx.timeout
             )
             if status in (400, 404) and (status == 404 or _status_code(voice) in NOT_FOUND):
                 problems.append(
@@ -78,7 +63,7 @@ async def run(ctx: Context) -> list[CheckResult]:
             else:
                 voice_name = voice.get("name")
     except Unreachable as exc:
-        return [problem(NAME, f"cannot reach ElevenLabs at {base} (ELEVEN_API_URL): {exc}")]
+        return [API.unreachable(exc)]
     if problems:
         return [problem(NAME, *problems)]
     voice_text = (

@@ -11,16 +11,7 @@ import asyncio
 
 from livekit import api
 
-from ops.doctor.base import (
-    CheckResult,
-    Context,
-    get,
-    missing_sentence,
-    ok,
-    partial,
-    problem,
-    skipped,
-)
+from ops.doctor.base import CheckResult, Context, get, ok, problem, unconfigured
 from webhook.sip_setup import TRUNK_NAME
 
 NAME = "LiveKit"
@@ -70,11 +61,11 @@ async def _sip_problems(lkapi: api.LiveKitAPI, timeout: float) -> list[str]:
 
 
 async def run(ctx: Context) -> list[CheckResult]:
-    present, missing = partial(SETTINGS)
-    if not present:
-        return [skipped(NAME, "LIVEKIT_URL, LIVEKIT_API_KEY, LIVEKIT_API_SECRET are not set")]
-    if missing:
-        return [problem(NAME, missing_sentence(present, missing))]
+    gap = unconfigured(
+        NAME, SETTINGS, unset="LIVEKIT_URL, LIVEKIT_API_KEY, LIVEKIT_API_SECRET are not set"
+    )
+    if gap is not None:
+        return [gap]
     url = get("LIVEKIT_URL") or ""
     if not url.startswith(("wss://", "ws://", "https://", "http://")):
         return [problem(NAME, f"LIVEKIT_URL must start with wss:// (got {url!r})")]

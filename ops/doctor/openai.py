@@ -8,44 +8,33 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from ops.doctor.base import (
-    CheckResult,
-    Context,
-    Unreachable,
-    get,
-    http_get,
-    join_url,
-    ok,
-    problem,
-    skipped,
-)
+from ops.doctor.base import CheckResult, Context, KeyedApi, Unreachable, get, ok, problem
 
 NAME = "OpenAI"
 DEFAULT_URL = "https://api.openai.com/v1"
 DEFAULT_MODEL = "gpt-4o-mini"
 EMBEDDINGS_MODEL = "text-embedding-3-small"
+API = KeyedApi(NAME, "OPENAI_API_KEY", "OPENAI_BASE_URL", DEFAULT_URL)
 
 
 async def run(ctx: Context) -> list[CheckResult]:
-    key = get("OPENAI_API_KEY")
+    key = API.key()
     if not key:
-        return [skipped(NAME, "OPENAI_API_KEY is not set")]
-    base = get("OPENAI_BASE_URL", DEFAULT_URL) or DEFAULT_URL
+        return [API.unset()]
     wanted = [("LLM_MODEL", get("LLM_MODEL", DEFAULT_MODEL) or DEFAULT_MODEL)]
     if (get("KB_EMBEDDINGS", "local") or "").lower() == "openai":
         wanted.append(("KB_EMBEDDINGS=openai", EMBEDDINGS_MODEL))
     problems: list[str] = []
     for setting, model in wanted:
-        url = join_url(base, f"models/{quote(model, safe='')}")
         try:
-            status, body, text = await http_get(
-                url, headers={"Authorization": f"Bearer {key}"}, timeout=ctx.timeout
+            status, _, text = await API.fetch(
+                f"models/{quote(model, safe='')}", key=key, timeout=ctx.timeout
             )
         except Unreachable as exc:
             where = "OPENAI_BASE_URL" if get("OPENAI_BASE_URL") else "the OpenAI API"
-            return [problem(NAME, f"cannot reach {where} ({base}): {exc}")]
+            return [problem(NAME, f"cannot reach {where} ({API.base()}): {exc}")]
         if status == 401:
-            return [problem(NAME, "OpenAI refused OPENAI_API_KEY (401): check the key")]
+            return [API.refused(status)]
         if status == 404:
             problems.append(
                 f"model {model} ({setting}) is not available to this key: "

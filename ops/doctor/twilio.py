@@ -21,16 +21,7 @@ from twilio.rest import Client
 
 from notify.phone import InvalidPhone, normalise
 from notify.twilio_messages import close_twilio_client, make_twilio_client
-from ops.doctor.base import (
-    CheckResult,
-    Context,
-    get,
-    missing_sentence,
-    ok,
-    partial,
-    problem,
-    skipped,
-)
+from ops.doctor.base import CheckResult, Context, get, ok, problem, skipped, unconfigured
 from salon.phone import display
 from salon.profile import load_profile
 
@@ -221,17 +212,13 @@ def _refusal(exc: TwilioRestException) -> str:
 
 
 async def run(ctx: Context, *, base: str | None = None) -> list[CheckResult]:
-    present, missing = partial(SETTINGS)
-    if not present:
-        why = "TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN are not set"
-        return [skipped(ACCOUNT, why), skipped(NUMBER, why), skipped(SENDER, why)]
-    if missing:
-        why = "Twilio credentials are incomplete"
-        return [
-            problem(ACCOUNT, missing_sentence(present, missing)),
-            skipped(NUMBER, why),
-            skipped(SENDER, why),
-        ]
+    gap = unconfigured(
+        ACCOUNT, SETTINGS, unset="TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN are not set"
+    )
+    if gap is not None:
+        skipped_all = gap.status == "skipped"
+        why = gap.detail if skipped_all else "Twilio credentials are incomplete"
+        return [gap, skipped(NUMBER, why), skipped(SENDER, why)]
     account_sid = get("TWILIO_ACCOUNT_SID") or ""
     base = (base or get("PUBLIC_BASE_URL") or "").rstrip("/") or None
     client = make_twilio_client(timeout=ctx.timeout)
