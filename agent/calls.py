@@ -16,6 +16,7 @@ from livekit.agents.voice import SpeechHandle
 from livekit.agents.voice.events import ConversationItemAddedEvent, ErrorEvent
 
 from agent import persona
+from agent.background import spawn
 from agent.call_context import CallChannel, CallContext
 from agent.config import AgentSettings
 from agent.llm_errors import failure_reason, quiet_provider_tracebacks
@@ -105,9 +106,7 @@ def watch_session(call: CallContext, session: AgentSession) -> None:
             allow_interruptions=False,
         )
         if can_transfer:
-            task = asyncio.create_task(_transfer_after(call, handle))
-            _background.add(task)
-            task.add_done_callback(_background.discard)
+            spawn(_transfer_after(call, handle), keep=_background, failure="transfer failed")
 
     session.on("error", on_error)
 
@@ -125,16 +124,11 @@ def save_line_soon(call: CallContext, item: object) -> None:
     if store is None or call_id is None or not lines:
         return
     seq, call.lines_saved = call.lines_saved, call.lines_saved + 1
-
-    async def write() -> None:
-        try:
-            await asyncio.to_thread(store.append_line, call_id=call_id, seq=seq, line=lines[0])
-        except Exception as exc:  # the whole transcript is saved again at the end
-            logger.warning("transcript line not saved", extra={"error": repr(exc)})
-
-    task = asyncio.create_task(write())
-    call.line_writes.add(task)
-    task.add_done_callback(call.line_writes.discard)
+    spawn(  # a line lost here is saved with the whole transcript at the end
+        asyncio.to_thread(store.append_line, call_id=call_id, seq=seq, line=lines[0]),
+        keep=call.line_writes,
+        failure="transcript line not saved",
+    )
 
 
 LLM_DOWN = "Excusez-moi, je rencontre un problème technique."

@@ -13,6 +13,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
+from agent.background import spawn
 from agent.call_context import CallContext
 from booking import Booking, CodeSender
 from booking.journal import Confirm, JournalEntry
@@ -31,16 +32,7 @@ def drain_soon(outbox: Outbox | None) -> None:
     """One drain pass in the background; its failures are logged, never raised."""
     if outbox is None:
         return
-
-    async def run() -> None:
-        try:
-            await outbox.drain()
-        except Exception as exc:
-            logger.warning("outbox drain failed; messages stay queued", extra={"error": repr(exc)})
-
-    task = asyncio.create_task(run())
-    _background.add(task)
-    task.add_done_callback(_background.discard)
+    spawn(outbox.drain(), keep=_background, failure="outbox drain failed; messages stay queued")
 
 
 async def wait_for_background() -> None:

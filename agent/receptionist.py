@@ -29,6 +29,7 @@ from livekit.agents import Agent, llm
 from livekit.agents.voice.agent import ModelSettings
 
 from agent import knowledge, persona
+from agent.background import spawn
 from agent.call_context import CallContext
 from agent.retrieval import BudgetedRetriever
 from agent.sim import CallerInput
@@ -134,10 +135,11 @@ class Receptionist(Agent):
             if self.mode == "hook":
                 result = await self._retrieval(text)
                 self._inject(turn_ctx, result)
-            bookkeeping = asyncio.create_task(self._after_turn(text))
-            self._bookkeeping.add(bookkeeping)
-            bookkeeping.add_done_callback(self._bookkeeping.discard)
-            bookkeeping.add_done_callback(_log_task_error)
+            spawn(
+                self._after_turn(text),
+                keep=self._bookkeeping,
+                failure="turn bookkeeping failed",
+            )
         except Exception:
             logger.exception("turn hook failed; answering without passages")
 
@@ -185,11 +187,6 @@ def _last_user_index(chat_ctx: llm.ChatContext) -> int | None:
             if item.role == "assistant" and item.text_content:
                 return None  # the agent already spoke after it: not a turn in progress
     return None
-
-
-def _log_task_error(task: asyncio.Task[None]) -> None:
-    if not task.cancelled() and task.exception() is not None:
-        logger.warning("turn bookkeeping failed", extra={"error": repr(task.exception())})
 
 
 def build_receptionist(

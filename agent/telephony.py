@@ -16,6 +16,7 @@ import logging
 from typing import Any
 from xml.sax.saxutils import escape
 
+from agent.background import spawn
 from agent.call_context import CallContext
 from agent.config import AgentSettings
 from records import transfers
@@ -82,22 +83,17 @@ async def _redirect_parent_call(
 
 def _schedule_hangup(context: Any = None) -> None:
     async def run() -> None:
-        try:
-            if context is not None:
-                await context.speech_handle.wait_for_playout()
-            await asyncio.sleep(HANGUP_GRACE_S)
-            from livekit.agents import get_job_context
+        if context is not None:
+            await context.speech_handle.wait_for_playout()
+        await asyncio.sleep(HANGUP_GRACE_S)
+        from livekit.agents import get_job_context
 
-            job = get_job_context(required=False)
-            if job is None:
-                return
-            await job.delete_room()
-        except Exception as exc:
-            logger.warning("hang-up failed", extra={"error": repr(exc)})
+        job = get_job_context(required=False)
+        if job is None:
+            return
+        await job.delete_room()
 
-    task = asyncio.create_task(run())
-    _background.add(task)
-    task.add_done_callback(_background.discard)
+    spawn(run(), keep=_background, failure="hang-up failed")
 
 
 async def end_call_soon(context: Any) -> None:
