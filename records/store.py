@@ -259,14 +259,7 @@ class CallRecords:
             )
         ]
         messages = [
-            TakenMessage(
-                text=r["message"],
-                caller_name=r["caller_name"],
-                callback_number=r["callback_number"],
-                at=parse_time(r["created_at"]),
-                id=int(r["id"]),
-                handled=r["handled_at"] is not None,
-            )
+            TakenMessage.from_row(r)
             for r in q("SELECT * FROM call_messages WHERE call_id = ? ORDER BY id", (call_id,))
         ]
         started = parse_time(row["started_at"])
@@ -338,20 +331,7 @@ class CallRecords:
                 "SELECT m.*, r.call_sid FROM call_messages m LEFT JOIN call_records r"
                 " ON r.id = m.call_id WHERE m.handled_at IS NULL ORDER BY m.created_at, m.id"
             ).fetchall()
-        return [
-            (
-                r["call_sid"],
-                TakenMessage(
-                    text=r["message"],
-                    caller_name=r["caller_name"],
-                    callback_number=r["callback_number"],
-                    at=parse_time(r["created_at"]),
-                    id=int(r["id"]),
-                    channel=r["channel"],
-                ),
-            )
-            for r in rows
-        ]
+        return [(r["call_sid"], TakenMessage.from_row(r)) for r in rows]
 
     def add_text_message(
         self, *, channel: str, phone: str, text: str, at: datetime | None = None

@@ -6,6 +6,7 @@ the LiveKit session) can build and read records without touching the database.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -108,6 +109,19 @@ class TakenMessage:
     id: int | None = None
     handled: bool = False
     channel: str = "call"  # call (taken by the agent), sms or whatsapp (received as text)
+
+    @classmethod
+    def from_row(cls, row: sqlite3.Row) -> TakenMessage:
+        """A row of `call_messages`."""
+        return cls(
+            text=row["message"],
+            caller_name=row["caller_name"],
+            callback_number=row["callback_number"],
+            at=parse_time(row["created_at"]),
+            id=int(row["id"]),
+            handled=row["handled_at"] is not None,
+            channel=row["channel"],
+        )
 
 
 @dataclass
