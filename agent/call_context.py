@@ -18,6 +18,7 @@ from datetime import date, datetime
 from typing import Literal
 
 from agent.config import AgentSettings
+from agent.filler import FillerState
 from booking.calendar import Booking, Calendar, Slot
 from notify.outbox import Outbox
 from records.store import CallRecords
@@ -88,6 +89,7 @@ class CallContext:
     failure: str | None = None  # why the agent could not carry the call, for the record
     lines_saved: int = 0  # transcript lines saved as the call goes (`calls.save_line_soon`)
     line_writes: set[asyncio.Task[None]] = field(default_factory=set)  # those in flight
+    filler: FillerState = field(default_factory=FillerState)  # lines said while tools wait
     ended: bool = False
 
     def note_intent(self, intent: str) -> None:

@@ -63,6 +63,9 @@ class AgentSettings:
     twilio_auth_token: str | None = None
     twilio_api_base_url: str | None = None
     chat_caller: str | None = None  # CHAT_CALLER: the text mode's default caller number
+    # FILLER_DELAY: seconds of quiet while a calendar call is pending before the caller
+    # hears one short line (« Je regarde les disponibilités… »); 0 turns the lines off.
+    filler_delay: float = 0.7
 
     def __post_init__(self) -> None:
         if not 0.5 <= self.llm_timeout <= 60:
@@ -71,6 +74,11 @@ class AgentSettings:
             )
         if not 0 <= self.llm_max_retry <= 5:
             raise ValueError(f"setting LLM_MAX_RETRY must be 0 to 5, got {self.llm_max_retry}")
+        if not 0 <= self.filler_delay <= 5:
+            raise ValueError(
+                f"setting FILLER_DELAY must be between 0 (off) and 5 seconds, "
+                f"got {self.filler_delay}"
+            )
         if self.transport not in TRANSPORTS:
             raise ValueError(
                 f"setting TELEPHONY_TRANSPORT must be one of {', '.join(TRANSPORTS)}, "
@@ -110,6 +118,7 @@ class AgentSettings:
             twilio_auth_token=get("TWILIO_AUTH_TOKEN"),
             twilio_api_base_url=get("TWILIO_API_BASE_URL"),
             chat_caller=get("CHAT_CALLER"),
+            filler_delay=settings.get_float("FILLER_DELAY", 0.7),
         )
 
     def require(self, name: str) -> str:

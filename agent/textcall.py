@@ -3,7 +3,9 @@
 `TextCall` starts an `AgentSession` with no room (no LiveKit server, no audio), feeds
 caller lines to the receptionist's `stt_node` as speech events and collects what the
 agent says for each turn. The text mode (`scripts/chat`), the tests, the scenarios and
-the benchmark all use it, so what they exercise is what a caller gets.
+the benchmark all use it, so what they exercise is what a caller gets. A line said while
+a slow tool waits (`agent.filler`) is kept out of the chat context, so it is collected
+from the call's `FillerState` and counts as one of the turn's replies, in order.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from dataclasses import dataclass, field
 from livekit.agents import AgentSession, llm
 from livekit.agents.voice.events import AgentStateChangedEvent, ConversationItemAddedEvent
 
+from agent.filler import FillerState
 from agent.sim import CallerInput
 
 _IDLE_POLLS = 4  # consecutive idle observations that end a turn
@@ -39,6 +42,9 @@ class TextCall:
         self._busy_seen = False  # the agent started working on the current turn
         session.on("conversation_item_added", self._on_item)
         session.on("agent_state_changed", self._on_state)
+        self._fillers = _filler_state(session)
+        if self._fillers is not None:
+            self._fillers.listeners.append(self._on_filler)
 
     def _on_state(self, ev: AgentStateChangedEvent) -> None:
         if ev.new_state in ("thinking", "speaking"):
@@ -48,6 +54,10 @@ class TextCall:
         item = ev.item
         if isinstance(item, llm.ChatMessage) and item.role in ("user", "assistant"):
             self._items.put_nowait(item)
+
+    def _on_filler(self, text: str) -> None:
+        self._busy_seen = True
+        self._items.put_nowait(llm.ChatMessage(role="assistant", content=[text]))
 
     def _idle(self) -> bool:
         return self.session.agent_state in ("listening", "idle") and (
@@ -98,5 +108,17 @@ class TextCall:
         return await self._drain(Turn(caller=line), timeout=timeout, need_user=True)
 
     async def aclose(self) -> None:
+        if self._fillers is not None and self._on_filler in self._fillers.listeners:
+            self._fillers.listeners.remove(self._on_filler)
         self.caller_input.close()
         await self.session.aclose()
+
+
+def _filler_state(session: AgentSession) -> FillerState | None:
+    """The call's filler lines, when the session carries a call (`CallContext`)."""
+    try:
+        call = session.userdata
+    except ValueError:  # no userdata: a bare session (some tests)
+        return None
+    state = getattr(call, "filler", None)
+    return state if isinstance(state, FillerState) else None

@@ -5,6 +5,8 @@ errors become `ToolError` carrying the error's caller-safe French sentence and a
 alternative, so nothing technical reaches the caller. Tools that change the calendar
 first call `disallow_interruptions()`: a caller speaking over the agent cannot cancel a
 booking half-way. Confirmations are queued in the outbox (persisted before any send).
+A calendar call still pending after a short quiet gets one spoken line meanwhile
+(`agent.filler.while_waiting`: « Je regarde les disponibilités… »).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from livekit.agents import RunContext, ToolError, function_tool
 from pydantic import Field
 
 from agent.call_context import BookingSearch, CallContext
+from agent.filler import while_waiting
 from agent.messaging import queue_confirmation, queue_salon_message
 from agent.telephony import end_call_soon, transfer_call
 from agent.tool_support import (
@@ -68,7 +71,9 @@ async def check_availability(
     )
     if isinstance(chosen, str):
         return chosen
-    slots = await find_slots_for(call, chosen, preferences_from(call, day, window, False), limit=6)
+    prefs = preferences_from(call, day, window, False)
+    async with while_waiting(context, "slots"):
+        slots = await find_slots_for(call, chosen, prefs, limit=6)
     if not slots:
         return "C'est complet sur cette période. Proposez un autre jour."
     level = "plutôt libre" if len(slots) >= 5 else "quelques places"
@@ -94,7 +99,9 @@ async def find_slots(
     chosen = service_or_question(call, service)
     if isinstance(chosen, str):
         return f"Demandez au client : {chosen}"
-    slots = await find_slots_for(call, chosen, preferences_from(call, day, window, earliest))
+    prefs = preferences_from(call, day, window, earliest)
+    async with while_waiting(context, "slots"):
+        slots = await find_slots_for(call, chosen, prefs)
     call.offered_slots = slots
     call.service = chosen
     if not slots:
@@ -134,11 +141,13 @@ async def book_appointment(
     service = call.profile.service(slot.service_id)
     context.disallow_interruptions()
     try:
-        booking: Booking = await calendar_of(call).book(
-            service=service, slot=slot, customer=Customer(name=customer_name, phone=number)
-        )
+        async with while_waiting(context, "booking"):
+            booking: Booking = await calendar_of(call).book(
+                service=service, slot=slot, customer=Customer(name=customer_name, phone=number)
+            )
     except SlotTaken as exc:
-        raise await after_slot_taken(call, exc, slot) from exc
+        async with while_waiting(context, "slots"):  # none if the booking had its line
+            raise await after_slot_taken(call, exc, slot) from exc
     except CalendarError as exc:
         raise tool_error(
             exc, "Je peux prendre un message pour que le salon vous rappelle."
@@ -168,9 +177,10 @@ async def find_my_appointment(
     if day and wanted is None:
         raise ToolError(f"Je n'ai pas compris le jour « {day} ». Donnez une date (AAAA-MM-JJ).")
     try:
-        found = await calendar_of(call).find_bookings(
-            caller_phone=call.caller, name=name, day=wanted
-        )
+        async with while_waiting(context, "check"):
+            found = await calendar_of(call).find_bookings(
+                caller_phone=call.caller, name=name, day=wanted
+            )
     except CalendarError as exc:
         raise tool_error(exc, "Je peux prendre un message pour le salon.") from exc
     mine = [b for b in found if isinstance(b, Booking)]
@@ -195,9 +205,10 @@ async def send_verification_code(context: RunContext[CallContext]) -> str:
     if search.handle is None:
         return "Pas besoin de code : les rendez-vous trouvés sont bien ceux de l'appelant."
     try:
-        await calendar_of(call).send_verification_code(
-            booking_uid=search.handle, caller_phone=call.caller
-        )
+        async with while_waiting(context, "check"):
+            await calendar_of(call).send_verification_code(
+                booking_uid=search.handle, caller_phone=call.caller
+            )
     except CalendarError as exc:
         raise tool_error(exc) from exc
     return CODE_SENT
@@ -216,12 +227,13 @@ async def verify_code(
         return "Pas besoin de code : les rendez-vous trouvés sont bien ceux de l'appelant."
     calendar = calendar_of(call)
     try:
-        await calendar.verify_code(
-            booking_uid=search.handle, caller_phone=call.caller, code=re.sub(r"\D", "", code)
-        )
-        found = await calendar.find_bookings(
-            caller_phone=call.caller, name=search.name, day=search.day
-        )
+        async with while_waiting(context, "check"):
+            await calendar.verify_code(
+                booking_uid=search.handle, caller_phone=call.caller, code=re.sub(r"\D", "", code)
+            )
+            found = await calendar.find_bookings(
+                caller_phone=call.caller, name=search.name, day=search.day
+            )
     except CalendarError as exc:
         raise tool_error(exc) from exc
     mine = [b for b in found if isinstance(b, Booking)]
@@ -248,11 +260,13 @@ async def reschedule_appointment(
         return f"Demandez une confirmation explicite : déplacer au {slot.words} ?"
     context.disallow_interruptions()
     try:
-        moved: Booking = await calendar_of(call).reschedule(
-            booking_uid=booking.uid, new_slot=slot, caller_phone=call.caller
-        )
+        async with while_waiting(context, "move"):
+            moved: Booking = await calendar_of(call).reschedule(
+                booking_uid=booking.uid, new_slot=slot, caller_phone=call.caller
+            )
     except SlotTaken as exc:
-        raise await after_slot_taken(call, exc, slot) from exc
+        async with while_waiting(context, "slots"):
+            raise await after_slot_taken(call, exc, slot) from exc
     except CalendarError as exc:
         raise tool_error(exc, "Le rendez-vous actuel reste inchangé.") from exc
     call.set_outcome("changed")
@@ -281,11 +295,12 @@ async def cancel_appointment(
         return f"Demandez une confirmation explicite : annuler le rendez-vous du {booking.words} ?"
     context.disallow_interruptions()
     try:
-        cancelled: Booking = await calendar_of(call).cancel(
-            booking_uid=booking.uid,
-            caller_phone=call.caller,
-            reason=reason or "annulé par téléphone",
-        )
+        async with while_waiting(context, "cancel"):
+            cancelled: Booking = await calendar_of(call).cancel(
+                booking_uid=booking.uid,
+                caller_phone=call.caller,
+                reason=reason or "annulé par téléphone",
+            )
     except CalendarError as exc:
         raise tool_error(exc) from exc
     call.set_outcome("cancelled")

@@ -11,6 +11,7 @@ from livekit.agents import RunContext, ToolError, function_tool
 from pydantic import Field
 
 from agent.call_context import CallContext
+from agent.filler import while_waiting
 from agent.tool_support import (
     call_of,
     find_slots_for,
@@ -53,7 +54,8 @@ async def join_waitlist(
             "Pas de liste d'attente sans numéro de portable pour le SMS : proposez un autre "
             "jour, ou de prendre un message pour le salon."
         )
-    slots = await find_slots_for(call, chosen, SlotPreferences(day=wanted), limit=3)
+    async with while_waiting(context, "slots"):
+        slots = await find_slots_for(call, chosen, SlotPreferences(day=wanted), limit=3)
     if slots:
         call.offered_slots, call.service = slots, chosen
         return (

@@ -1,7 +1,9 @@
-"""Shared helpers for the agent tests: fake knowledge bases and a call started in text."""
+"""Shared helpers for the agent tests: fake knowledge bases, a slow calendar and a call
+started in text."""
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -13,6 +15,7 @@ from agent.retrieval import BudgetedRetriever, RagOptions
 from agent.session import build_text_session
 from agent.sim import CallerInput, ScriptedLLM, Step
 from agent.textcall import TextCall
+from booking.local import LocalCalendar
 from kb.types import Passage, SearchResult
 from salon import state_db
 from salon.profile import load_profile
@@ -49,6 +52,40 @@ class FakeKB:
             self.version = self.published
             return True
         return False
+
+
+class SlowCalendar(LocalCalendar):
+    """The embedded calendar answering each operation (slots, booking, lookup, move,
+    cancel) only after `delay` seconds, as a slow Cal.com would; `delay` may change
+    during a test."""
+
+    def __init__(self, *args: Any, delay: float, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.delay = delay
+
+    async def _wait(self) -> None:
+        if self.delay:
+            await asyncio.sleep(self.delay)
+
+    async def free_slots(self, *args: Any, **kwargs: Any) -> Any:
+        await self._wait()
+        return await super().free_slots(*args, **kwargs)
+
+    async def book(self, *args: Any, **kwargs: Any) -> Any:
+        await self._wait()
+        return await super().book(*args, **kwargs)
+
+    async def find_bookings(self, *args: Any, **kwargs: Any) -> Any:
+        await self._wait()
+        return await super().find_bookings(*args, **kwargs)
+
+    async def reschedule(self, *args: Any, **kwargs: Any) -> Any:
+        await self._wait()
+        return await super().reschedule(*args, **kwargs)
+
+    async def cancel(self, *args: Any, **kwargs: Any) -> Any:
+        await self._wait()
+        return await super().cancel(*args, **kwargs)
 
 
 def make_call_context(tmp_path: Any, **kwargs: Any) -> CallContext:
