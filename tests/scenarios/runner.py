@@ -8,6 +8,10 @@ Placeholders `{day+N}` become the ISO date of the first open day at least N days
 `{last_code}` in a turn's steps, the last verification code sent by SMS at that turn.
 `tool_outputs_exclude` lists what no tool output may hold, `llm_never_sees` what nothing
 the model is given may hold (instructions, every message, every tool output).
+`setup: calendar_delay: S` makes every calendar operation (embedded) or every Cal.com
+request (stub) take S seconds; `expect: fillers` lists the lines the caller heard while
+the calendar was answering (`agent.filler`), in order; a turn's `replies` lists exactly
+what the agent said during that turn.
 """
 
 from __future__ import annotations
@@ -37,7 +41,7 @@ from records.store import CallRecords
 from salon import state_db
 from salon.french import day_words
 from salon.profile import SalonProfile, load_profile
-from tests.agent.harness import FakeKB
+from tests.agent.harness import FakeKB, SlowCalendar
 
 SCENARIO_DIR = Path(__file__).resolve().parent
 _DAY = re.compile(r"\{day\+(\d+)\}")
@@ -177,11 +181,10 @@ async def run_scenario(
     conn = state_db.connect(tmp_path / "salon.db")
     outbox = Outbox(conn=conn, notifiers=[])
     send_code = code_sender(outbox, profile)  # the agent's own: notify words the code SMS
+    delay = float(setup.get("calendar_delay") or 0.0)
     calendar: Any
     if backend == "local":
-        from booking.local import LocalCalendar
-
-        calendar = LocalCalendar(profile, db=conn, send_code=send_code)
+        calendar = SlowCalendar(profile, db=conn, send_code=send_code, delay=0.0)
     else:
         from booking.calcom import CalComCalendar
         from tests.stubs.calcom import API_KEY
@@ -192,12 +195,16 @@ async def run_scenario(
             send_code=send_code,
             api_key=API_KEY,
             base_url=stub.url,
-            deadline=1.5,
-            attempt_timeout=0.5,
+            deadline=1.5 + 3 * delay,  # an operation may make a few slow requests
+            attempt_timeout=0.5 + delay,
             min_notice=timedelta(minutes=0),
         )
     for booking in setup.get("bookings") or []:
         await _seed(calendar, profile, booking)
+    if delay and backend == "local":
+        calendar.delay = delay
+    elif delay:  # every request from now on (a later `calcom_fault` would never be reached)
+        stub.fail_next(delay=delay, times=100_000)
     if setup.get("calcom_down") and stub is not None:
         stub.fail_next(status=503, message="Service unavailable", times=1000)
 
@@ -232,6 +239,8 @@ async def run_scenario(
             model.add_steps(*_steps(_with_code(turn.get("llm") or [], outbox)))
             result = await text_call.send(turn["caller"], timeout=20)
             replies.extend(result.replies)
+            if "replies" in turn:
+                assert result.replies == turn["replies"], result.replies
             for needle in turn.get("reply_contains") or []:
                 assert any(needle in r for r in result.replies), (needle, result.replies)
     finally:
@@ -305,5 +314,9 @@ def check(outcome: Outcome, expect: dict[str, Any]) -> None:
         assert len(call.knowledge_gaps) == record["knowledge_gaps"], call.knowledge_gaps
     for tool in record.get("tools_include") or []:
         assert tool in call.tools_used, (tool, call.tools_used)
+    if "fillers" in expect:
+        assert outcome.call.filler.spoken == list(expect["fillers"] or []), (
+            outcome.call.filler.spoken
+        )
     if "transfer_requested" in expect:
         assert (outcome.pending_transfer is not None) == expect["transfer_requested"]
