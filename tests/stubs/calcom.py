@@ -35,7 +35,7 @@ import itertools
 import json
 import threading
 import time as _time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -373,7 +373,7 @@ class CalComStub:
         return _json(200, {"status": "success", "data": booking})
 
     def _event_types(self) -> Response:
-        data = [
+        data: list[dict[str, Any]] = [
             {
                 "id": ev.id,
                 "lengthInMinutes": ev.length,
@@ -476,7 +476,7 @@ class CalComStub:
             self.spec_errors.append(f"{kind}: {text}")
         return text
 
-    def _wsgi(self, environ: dict, start_response: Callable) -> Iterator[bytes]:
+    def _wsgi(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
         req = Request(environ)
         response = self._handle(req)
         return response(environ, start_response)
