@@ -12,14 +12,12 @@ doctor points `DEEPGRAM_API_URL` at `stub.base_url` (`http://127.0.0.1:PORT/v1`)
 
 from __future__ import annotations
 
-import json
-import threading
 import uuid
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+
+from tests.stubs.http_stub import JsonHandler, LoopbackStub
 
 
-class DeepgramStub:
+class DeepgramStub(LoopbackStub):
     def __init__(self, *, api_key: str = "dg-test-stub", projects: int = 1) -> None:
         self.api_key = api_key
         self.projects = [
@@ -28,39 +26,14 @@ class DeepgramStub:
         ]
         self.fail_status: int | None = None
         self.requests: list[tuple[str, str, str]] = []
-        self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._serve(self._handler())
 
-    @property
-    def base_url(self) -> str:
-        return f"http://127.0.0.1:{self._server.server_address[1]}/v1"
-
-    def __enter__(self) -> DeepgramStub:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-
-    def _handler(self) -> type[BaseHTTPRequestHandler]:
+    def _handler(self) -> type[JsonHandler]:
         stub = self
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, format: str, *args: Any) -> None:
-                return
-
-            def _json(self, status: int, payload: dict[str, Any]) -> None:
-                data = json.dumps(payload).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("dg-request-id", str(uuid.uuid4()))
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
+        class Handler(JsonHandler):
+            def _extra_headers(self) -> dict[str, str]:
+                return {"dg-request-id": str(uuid.uuid4())}
 
             def _error(self, status: int, code: str, message: str) -> None:
                 body = {"err_code": code, "err_msg": message, "request_id": str(uuid.uuid4())}

@@ -13,10 +13,9 @@ carry `languages: [{"language_id", "name"}]` as in the real list. The doctor poi
 
 from __future__ import annotations
 
-import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+
+from tests.stubs.http_stub import JsonHandler, LoopbackStub
 
 FRENCH = {"language_id": "fr", "name": "French"}
 ENGLISH = {"language_id": "en", "name": "English"}
@@ -52,7 +51,7 @@ def default_models() -> list[dict[str, Any]]:
     ]
 
 
-class ElevenLabsStub:
+class ElevenLabsStub(LoopbackStub):
     def __init__(
         self, *, api_key: str = "xi-test-stub", voices: dict[str, str] | None = None
     ) -> None:
@@ -60,39 +59,12 @@ class ElevenLabsStub:
         self.models = default_models()
         self.voices = dict(voices or {"FRvoice000000000001": "Claire"})
         self.requests: list[tuple[str, str]] = []
-        self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._serve(self._handler())
 
-    @property
-    def base_url(self) -> str:
-        return f"http://127.0.0.1:{self._server.server_address[1]}/v1"
-
-    def __enter__(self) -> ElevenLabsStub:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-
-    def _handler(self) -> type[BaseHTTPRequestHandler]:
+    def _handler(self) -> type[JsonHandler]:
         stub = self
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, format: str, *args: Any) -> None:
-                return
-
-            def _json(self, status: int, payload: Any) -> None:
-                data = json.dumps(payload).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
+        class Handler(JsonHandler):
             def _detail(self, status: int, code: str, message: str) -> None:
                 self._json(status, {"detail": {"status": code, "message": message}})
 

@@ -22,17 +22,17 @@ from __future__ import annotations
 
 import contextlib
 import json
-import threading
 import time
 from collections.abc import Callable, Sequence
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+
+from tests.stubs.http_stub import JsonHandler, LoopbackStub
 
 StubStep = str | dict[str, Any] | list[dict[str, Any]]
 StubResponder = Callable[[dict[str, Any]], StubStep]
 
 
-class OpenAIStub:
+class OpenAIStub(LoopbackStub):
     def __init__(
         self,
         script: Sequence[StubStep] | StubResponder = (),
@@ -49,26 +49,11 @@ class OpenAIStub:
         self.models = list(models)  # what GET /v1/models and /v1/models/{id} know
         self.requests: list[dict[str, Any]] = []
         self.unauthorized = 0
-        self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", port), self._handler())
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-
-    @property
-    def base_url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}/v1"
+        self._serve(self._handler(), port=port)
 
     def add_steps(self, *steps: StubStep) -> None:
         with self._lock:
             self._steps.extend(steps)
-
-    def __enter__(self) -> OpenAIStub:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._server.shutdown()
-        self._server.server_close()
 
     def _next(self, body: dict[str, Any]) -> StubStep:
         with self._lock:
@@ -77,23 +62,10 @@ class OpenAIStub:
                 return self._responder(body)
             return self._steps.pop(0) if self._steps else self.default_reply
 
-    def _handler(self) -> type[BaseHTTPRequestHandler]:
+    def _handler(self) -> type[JsonHandler]:
         stub = self
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, format: str, *args: Any) -> None:  # quiet
-                return
-
-            def _json(self, status: int, payload: dict[str, Any]) -> None:
-                data = json.dumps(payload).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
+        class Handler(JsonHandler):
             def _authorized(self) -> bool:
                 if self.headers.get("Authorization") == f"Bearer {stub.api_key}":
                     return True
