@@ -7,6 +7,7 @@ test then sets only what its stub needs.
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -95,6 +96,15 @@ async def doctor(*, fix: bool = False, timeout: float = 3.0) -> dict[str, CheckR
     """Run every check; results by name."""
     results = await run_checks(Context(fix=fix, timeout=timeout))
     return {r.name: r for r in results}
+
+
+def group_alive(pgid: int) -> bool:
+    """Whether a process group still has a member (supervised programs run in their own)."""
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    return True
 
 
 def problems_of(result: CheckResult) -> str:

@@ -20,7 +20,7 @@ import pytest
 from ops.serve import default_programs, parse_command
 from ops.tunnel import open_ngrok
 from salon.measure import free_port
-from tests.ops.conftest import ROOT, documented_settings
+from tests.ops.conftest import ROOT, documented_settings, group_alive
 from tests.stubs.twilio import TwilioStub
 
 NUMBER = "+33478421890"
@@ -80,14 +80,6 @@ class Serve:
 
 def started_pids(lines: list[str]) -> list[int]:
     return [int(line.rsplit("pid ", 1)[1].rstrip(")")) for line in lines if "started (pid" in line]
-
-
-def group_alive(pgid: int) -> bool:
-    try:
-        os.killpg(pgid, 0)
-    except ProcessLookupError:
-        return False
-    return True
 
 
 @pytest.fixture

@@ -12,18 +12,11 @@ import signal
 import pytest
 
 from ops.supervisor import Backoff, Program, Supervisor
+from tests.ops.conftest import group_alive
 
 
 def sh(name: str, script: str) -> Program:
     return Program(name, ("sh", "-c", script))
-
-
-def group_alive(pgid: int) -> bool:
-    try:
-        os.killpg(pgid, 0)
-    except ProcessLookupError:
-        return False
-    return True
 
 
 async def until(predicate, *, timeout: float = 10.0) -> None:  # type: ignore[no-untyped-def]
