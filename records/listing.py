@@ -102,15 +102,7 @@ def message_by_id(conn: sqlite3.Connection, message_id: int) -> tuple[str | None
     ).fetchone()
     if row is None:
         raise KeyError(message_id)
-    return row["call_sid"], TakenMessage(
-        text=row["message"],
-        caller_name=row["caller_name"],
-        callback_number=row["callback_number"],
-        at=parse_time(row["created_at"]),
-        id=int(row["id"]),
-        handled=row["handled_at"] is not None,
-        channel=row["channel"],
-    )
+    return row["call_sid"], TakenMessage.from_row(row)
 
 
 def gap_ids(conn: sqlite3.Connection) -> dict[str, int]:
