@@ -76,12 +76,14 @@ def prewarm(proc: JobProcess) -> None:
     """Load the heavy, shareable pieces once per process."""
     from agent.retrieval import open_knowledge_base
     from agent.session import load_turn_detector, load_vad
-    from salon.profile import load_profile
+    from salon.profile_source import ProfileSource
 
     # import what every call uses now, so the first call does not block its event loop
     for module in ("agent.calls", "agent.receptionist", "speech.normalise", "agent.tools"):
         importlib.import_module(module)
-    proc.userdata["profile"] = load_profile()
+    profiles = ProfileSource()
+    profiles.current()  # a broken salon.toml stops the worker now, not at the first call
+    proc.userdata["profiles"] = profiles
     proc.userdata["vad"] = load_vad()
     proc.userdata["turn_detector"] = load_turn_detector(SETTINGS)
     proc.userdata["kb"] = open_knowledge_base()
@@ -111,7 +113,7 @@ async def prepare_call(ctx: JobContext, settings: AgentSettings | None = None) -
     from agent.retrieval import BudgetedRetriever
     from agent.session import build_voice_session
 
-    profile = ctx.proc.userdata["profile"]
+    profile = ctx.proc.userdata["profiles"].current()  # the owner's latest salon.toml
     attributes: dict[str, str] = {}
     if not ctx.is_fake_job():  # console mode has a mock room and no caller to wait for
         await ctx.connect()

@@ -21,7 +21,8 @@ import sys
 from jobs.config import JobsSettings
 from jobs.runner import BackOffice, JobResult, PassReport
 from records.retention import retention_words
-from salon.profile import ProfileError, load_profile
+from salon.profile import ProfileError
+from salon.profile_source import ProfileSource
 from salon.settings import MissingSetting
 
 CONTEXT_KEYS = (
@@ -97,29 +98,53 @@ def print_report(report: PassReport) -> None:
 
 
 async def _main(args: argparse.Namespace) -> int:
-    office = BackOffice.from_settings(profile=load_profile(), cfg=JobsSettings.from_env())
-    try:
-        if args.once:
+    profiles = ProfileSource()
+    cfg = JobsSettings.from_env()
+    if args.once:
+        office = BackOffice.from_settings(profile=profiles.current(), cfg=cfg)
+        try:
             report = await office.run_once()
-            if args.json:
-                print(json.dumps(report.as_dict(), ensure_ascii=False))
-            else:
-                print_report(report)
-            return 0 if report.ok else 1
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGTERM, signal.SIGINT):
-            with contextlib.suppress(NotImplementedError):
-                loop.add_signal_handler(sig, stop.set)
-        logging.getLogger("jobs").info(
-            "back office started",
-            extra={"channel": office.channel},
-        )
-        await office.serve(stop=stop)
-        logging.getLogger("jobs").info("back office stopped")
-        return 0
-    finally:
-        await office.aclose()
+        finally:
+            await office.aclose()
+        if args.json:
+            print(json.dumps(report.as_dict(), ensure_ascii=False))
+        else:
+            print_report(report)
+        return 0 if report.ok else 1
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(sig, stop.set)
+    log = logging.getLogger("jobs")
+    while not stop.is_set():
+        # Built anew whenever the owner saves salon.toml (hours, closures, services), so
+        # reminders and waitlist offers follow it without a restart.
+        office = BackOffice.from_settings(profile=profiles.current(), cfg=cfg)
+        log.info("back office started", extra={"channel": office.channel})
+        restart = asyncio.Event()
+        watcher = asyncio.create_task(_watch_profile(profiles, stop=stop, changed=restart))
+        try:
+            await office.serve(stop=restart)
+        finally:
+            watcher.cancel()
+            await office.aclose()
+        if not stop.is_set():
+            log.info("salon.toml changed: back office restarted with the new profile")
+    log.info("back office stopped")
+    return 0
+
+
+async def _watch_profile(
+    profiles: ProfileSource, *, stop: asyncio.Event, changed: asyncio.Event, every: float = 5.0
+) -> None:
+    """Set `changed` when `stop` is set or when salon.toml changes and still loads."""
+    while not stop.is_set():
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), timeout=every)
+        if profiles.refresh():  # a broken edit keeps the old profile: no restart
+            break
+    changed.set()
 
 
 def main(argv: list[str] | None = None) -> int:

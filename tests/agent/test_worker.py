@@ -50,7 +50,7 @@ def test_prewarm_loads_vad_turn_detector_profile_and_tolerates_a_missing_index(
     monkeypatch.setenv("KB_DB", str(tmp_path / "no-index"))
     proc = SimpleNamespace(userdata={})
     prewarm(proc)  # type: ignore[arg-type]
-    assert proc.userdata["profile"].name == "Maison Margaux Coiffure"
+    assert proc.userdata["profiles"].current().name == "Maison Margaux Coiffure"
     assert proc.userdata["vad"] is not None
     assert proc.userdata["turn_detector"] is not None
     # no index yet: a stand-in that loads the first one scripts/reindex builds
@@ -108,7 +108,7 @@ async def test_a_job_becomes_a_call_with_the_dispatched_identity_and_a_saved_rec
 ) -> None:
     from agent.session import load_vad
     from agent.worker import prepare_call
-    from salon.profile import load_profile
+    from salon.profile_source import ProfileSource
 
     for name, value in {
         "OPENAI_API_KEY": "sk-test",
@@ -121,7 +121,7 @@ async def test_a_job_becomes_a_call_with_the_dispatched_identity_and_a_saved_rec
     job = FakeJob(
         meta,
         {"sip.phoneNumber": "+33700000000"},
-        {"profile": load_profile(), "vad": load_vad(), "turn_detector": "stt", "kb": None},
+        {"profiles": ProfileSource(), "vad": load_vad(), "turn_detector": "stt", "kb": None},
     )
     prepared = await prepare_call(job, AgentSettings.from_env())  # type: ignore[arg-type]
     assert job.events == ["connect", "caller joined"]
@@ -143,7 +143,7 @@ async def test_console_mode_does_not_wait_for_a_caller(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from agent.worker import prepare_call
-    from salon.profile import load_profile
+    from salon.profile_source import ProfileSource
 
     for name, value in {
         "OPENAI_API_KEY": "sk-test",
@@ -152,7 +152,7 @@ async def test_console_mode_does_not_wait_for_a_caller(
         "SALON_DB": str(tmp_path / "salon.db"),
     }.items():
         monkeypatch.setenv(name, value)
-    userdata = {"profile": load_profile(), "vad": None, "turn_detector": "stt", "kb": None}
+    userdata = {"profiles": ProfileSource(), "vad": None, "turn_detector": "stt", "kb": None}
     job = FakeJob("", {}, userdata, fake=True)
     prepared = await prepare_call(job, AgentSettings.from_env())  # type: ignore[arg-type]
     assert job.events == []
@@ -183,3 +183,43 @@ def test_prewarm_works_off_the_main_thread_as_in_job_processes(tmp_path: Path) -
         env={**os.environ, "KB_DB": str(tmp_path / "none")},
     )
     assert done.stdout.strip().splitlines()[-1] == "ok", done.stdout + done.stderr
+
+
+async def test_a_call_follows_the_salon_toml_the_owner_saved_after_the_worker_started(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The worker is prewarmed once and lives for days; the owner renames the salon (or
+    adds a closure from the console): the next call's instructions say it, no restart."""
+    import os
+    import shutil
+
+    from agent.session import load_vad
+    from agent.worker import prepare_call
+    from salon.profile_source import ProfileSource
+    from tests.fixtures.isolation import FIXTURE_SALON
+
+    profile_path = tmp_path / "salon.toml"
+    shutil.copy(FIXTURE_SALON / "salon.toml", profile_path)
+    for name, value in {
+        "OPENAI_API_KEY": "sk-test",
+        "DEEPGRAM_API_KEY": "dg-test",
+        "ELEVEN_API_KEY": "el-test",
+        "SALON_DB": str(tmp_path / "salon.db"),
+    }.items():
+        monkeypatch.setenv(name, value)
+    userdata = {
+        "profiles": ProfileSource(profile_path),
+        "vad": load_vad(),
+        "turn_detector": "stt",
+        "kb": None,
+    }
+    first = await prepare_call(FakeJob("{}", {}, userdata), AgentSettings.from_env())  # type: ignore[arg-type]
+    assert "Maison Margaux Coiffure" in first.agent.instructions
+    text = profile_path.read_text(encoding="utf-8")
+    profile_path.write_text(text.replace("Maison Margaux Coiffure", "Atelier Basile", 1))
+    stat = profile_path.stat()
+    os.utime(profile_path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+    second = await prepare_call(FakeJob("{}", {}, userdata), AgentSettings.from_env())  # type: ignore[arg-type]
+    assert "Atelier Basile" in second.agent.instructions
+    for prepared in (first, second):
+        prepared.call.conn.close()
