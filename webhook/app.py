@@ -35,6 +35,7 @@ from werkzeug.exceptions import HTTPException
 from salon import settings as salon_settings
 from salon.phone import mask
 from salon.profile import SalonProfile
+from salon.profile_source import ProfileSource
 from webhook import sms as sms_replies
 from webhook import twiml
 from webhook.call_log import CallLog, CallRow
@@ -46,7 +47,7 @@ from webhook.dispatch import (
     LiveKitDispatcher,
     UnconfiguredDispatcher,
 )
-from webhook.fallback import GENERIC_SORRY, fallback_twiml, load_profile_or_none, transfer_twiml
+from webhook.fallback import GENERIC_SORRY, fallback_twiml, transfer_twiml
 from webhook.fields import InvalidField, check_form
 from webhook.signature import HEADER, SignatureChecker, public_url
 
@@ -75,7 +76,17 @@ class WebhookContext:
     checker: SignatureChecker
     calls: CallLog
     dispatcher: AgentDispatcher
-    profile: SalonProfile | None
+    profiles: ProfileSource
+
+    @property
+    def profile(self) -> SalonProfile | None:
+        """The owner's salon.toml as saved now (a console closure or an edited transfer
+        number counts from the next request), or None when it cannot be read."""
+        try:
+            return self.profiles.current()
+        except Exception:
+            logger.exception("salon profile unreadable: the fallback uses a generic message")
+            return None
 
     def close(self) -> None:
         self.dispatcher.close()
@@ -120,17 +131,27 @@ def create_app(
         checker=SignatureChecker(auth_token=cfg.twilio_auth_token),
         calls=CallLog(db_path=cfg.salon_db),
         dispatcher=dispatcher or _make_dispatcher(cfg),
-        profile=load_profile_or_none(cfg.salon_profile),
+        profiles=ProfileSource(cfg.salon_profile),
     )
     app.extensions["salon_webhook"] = ctx
-    # The profile does not change while the app runs: build the fallback answers once.
-    fallback_body = fallback_twiml(ctx.profile)
-    transfer_body = transfer_twiml(ctx.profile)
+    start_profile = ctx.profile
     instance = instance_id(
         account_sid=salon_settings.get("TWILIO_ACCOUNT_SID"),
-        salon_name=ctx.profile.name if ctx.profile else None,
+        salon_name=start_profile.name if start_profile else None,
         public_base_url=cfg.public_base_url,
     )
+    # The fallback answers are built once per version of the profile, not per request.
+    answers: dict[str, Any] = {"profile": object()}
+
+    def fallback_answers() -> tuple[str, str]:
+        profile = ctx.profile
+        if answers["profile"] is not profile:
+            answers.update(
+                profile=profile,
+                fallback=fallback_twiml(profile),
+                transfer=transfer_twiml(profile),
+            )
+        return answers["fallback"], answers["transfer"]
 
     def twiml_response(body: str) -> Response:
         return Response(body, status=200, mimetype=TWIML_TYPE)
@@ -206,7 +227,7 @@ def create_app(
         if row.state == "bridged" and (cfg.transport == "sip" or row.connect_url):
             bridge = Bridge(dispatch_id=row.dispatch_id, connect_url=row.connect_url)
             return twiml_response(bridge_twiml(call_sid, bridge))
-        return twiml_response(fallback_body)
+        return twiml_response(fallback_answers()[0])
 
     def fallback(call_sid: str, reason: str, detail: str = "", from_masked: str = "") -> Response:
         ctx.calls.mark_fallback(call_sid=call_sid, reason=reason)
@@ -214,7 +235,7 @@ def create_app(
         if from_masked:
             context["from_masked"] = from_masked
         logger.warning("agent unavailable, answering the human fallback", extra=context)
-        return twiml_response(fallback_body)
+        return twiml_response(fallback_answers()[0])
 
     @app.post("/voice")
     def voice() -> Response:
@@ -256,7 +277,7 @@ def create_app(
             logger.info(
                 "forwarding to a human at the agent's request", extra={"call_sid": call_sid}
             )
-            return twiml_response(transfer_body)
+            return twiml_response(fallback_answers()[1])
         if dial_status in DIAL_FAILED:
             return fallback(call_sid, "bridge-failed", dial_status)
         logger.info("bridged call ended", extra={"call_sid": call_sid, "status": dial_status})
@@ -292,13 +313,14 @@ def create_app(
             message_sid=form["MessageSid"], sender=form["From"], body=form.get("Body") or ""
         )
         now = datetime.now(UTC)
-        if ctx.profile is None:
+        profile = ctx.profile
+        if profile is None:
             logger.error("text message received but the salon profile cannot be read")
             sms_replies.keep_as_message(message, db_path=cfg.salon_db, now=now)
             return twiml_response(EMPTY_MESSAGING)
         try:
             handled = _run_coroutine(
-                sms_replies.handle_text(message, profile=ctx.profile, db_path=cfg.salon_db, now=now)
+                sms_replies.handle_text(message, profile=profile, db_path=cfg.salon_db, now=now)
             )
         except Exception:  # the text is kept for the salon; Twilio gets a valid answer
             logger.exception("text message not handled, kept as a message for the salon")
@@ -343,7 +365,7 @@ def create_app(
     @app.errorhandler(Exception)
     def unexpected(exc: Exception) -> Response:
         logger.exception("unexpected error, answering the human fallback")
-        return twiml_response(fallback_body)
+        return twiml_response(fallback_answers()[0])
 
     if cfg.console_enabled:  # the owner's pages under /admin/; without a password, 404
         from webhook.console.blueprint import register_console

@@ -9,11 +9,10 @@ Twilio with an error).
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 
 from salon.french import spans_words
 from salon.phone import display as display_phone
-from salon.profile import WEEKDAYS, WEEKDAYS_FR, Interval, SalonProfile, load_profile
+from salon.profile import WEEKDAYS, WEEKDAYS_FR, Interval, SalonProfile
 from webhook import twiml
 
 logger = logging.getLogger("webhook")
@@ -26,15 +25,6 @@ TRANSFER_INTRO = "Je vous mets en relation avec un membre de l'équipe. Un insta
 NOBODY_ANSWERED = (
     "Personne n'est disponible pour le moment. Merci de rappeler un peu plus tard. Au revoir."
 )
-
-
-def load_profile_or_none(path: str | Path | None) -> SalonProfile | None:
-    """The salon profile, or None (logged) when it is missing or invalid."""
-    try:
-        return load_profile(path)
-    except Exception:
-        logger.exception("salon profile unreadable: the fallback will use a generic message")
-        return None
 
 
 def hours_sentence(profile: SalonProfile) -> str:

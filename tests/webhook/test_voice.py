@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
+from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
@@ -15,6 +16,7 @@ from tests.stubs.livekit_twirp import LiveKitStub
 from tests.webhook.conftest import (
     API_KEY,
     API_SECRET,
+    PROFILE,
     PUBLIC,
     AppFactory,
     call_form,
@@ -291,3 +293,25 @@ def test_a_stalled_dispatch_loop_times_out_and_the_call_is_never_claimed(
     assert calls.get(call_sid=call_sid) is None
     assert stub.state.requests == 0
     stalled.close()
+
+
+def test_the_fallback_follows_a_transfer_number_the_owner_changed_without_a_restart(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    import os
+
+    profile = tmp_path / "salon.toml"
+    profile.write_text(PROFILE.read_text(encoding="utf-8"), encoding="utf-8")
+    client = make_app(
+        livekit_url=f"http://127.0.0.1:{free_port()}", salon_profile=profile
+    ).test_client()
+    first = post_signed(client, "/voice", call_form()).get_data(as_text=True)
+    assert "+33612457890</Dial>" in first
+    profile.write_text(
+        profile.read_text(encoding="utf-8").replace("+33612457890", "+33698765432"),
+        encoding="utf-8",
+    )
+    stat = profile.stat()
+    os.utime(profile, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+    second = post_signed(client, "/voice", call_form()).get_data(as_text=True)
+    assert "+33698765432</Dial>" in second
