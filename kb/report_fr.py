@@ -1,6 +1,8 @@
-"""The reindex report in French, for the owner: each document's status and the reasons
-the reindex gives (it words them in English for the terminal; known ones are translated
-here, an unknown one is shown as it is rather than lost)."""
+"""The reindex report in French, for the owner: each document's status, the reasons,
+the progress lines and the errors. The indexer and the loaders word them in English (the
+language of the code, of `--json` and of the logs); `scripts/reindex` and the console
+show them through these translations. A known reason is translated, an unknown one is
+shown as it is rather than lost."""
 
 from __future__ import annotations
 
@@ -199,3 +201,48 @@ def document_lines(reports: list[dict[str, Any]]) -> list[DocumentLine]:
             )
         )
     return lines
+
+
+def error_fr(error: str) -> str:
+    """An error line of `scripts/reindex`, in French for the owner."""
+    if "another reindex is running" in error:
+        return "une autre réindexation est déjà en cours (terminal ou autre processus)"
+    if error.startswith("no usable text in "):
+        return (
+            "aucun texte utilisable dans les documents : rien n'a pu être indexé, l'index "
+            "précédent est inchangé"
+        )
+    if m := re.match(r"sources folder not found: (.*)", error):
+        return f"le dossier des documents est introuvable : {m[1]}"
+    keeps = "; the previous index keeps serving"
+    if error.endswith(keeps):
+        return error.removesuffix(keeps) + " ; l'index précédent reste en service"
+    return error
+
+
+_PROGRESS = [
+    ("reading documents", "lecture des documents"),
+    ("nothing changed since the current version", "rien n'a changé depuis la dernière fois"),
+]
+
+
+def progress_fr(line: str) -> str:
+    """A progress line of `scripts/reindex`, in French for the page."""
+    if m := re.match(r"(\d+) file\(s\) in ", line):
+        return f"{m[1]} fichier(s) dans le dossier des documents"
+    if m := re.match(r"read (\d+)/(\d+) (.*) \((\d+) chunks\)", line):
+        return f"lu {m[1]}/{m[2]} : {m[3]} ({m[4]} passages)"
+    if m := re.match(r"(\d+) chunk\(s\): (\d+) to embed, (\d+) reused", line):
+        return f"{m[1]} passages : {m[2]} à calculer, {m[3]} repris"
+    if m := re.match(r"embedded (\d+)/(\d+)", line):
+        return f"passages calculés : {m[1]}/{m[2]}"
+    if m := re.match(r"version (\S+) is now serving", line):
+        return f"la version {m[1]} est en service"
+    if m := re.match(r"time budget \((\S+) s\) ran out: (\d+) chunk\(s\) left", line):
+        return f"temps imparti ({m[1]} s) écoulé : {m[2]} passage(s) restent pour la prochaine fois"
+    if m := re.match(r"(\d+) value\(s\) in the documents contradict salon.toml", line):
+        return f"{m[1]} valeur(s) des documents contredisent salon.toml"
+    for english, french in _PROGRESS:
+        if line.startswith(english):
+            return french
+    return line

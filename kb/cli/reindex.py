@@ -28,6 +28,7 @@ from kb import store
 from kb.cli import run, user_path
 from kb.contradictions import for_owner, owner_section
 from kb.indexer import NothingToIndex, ReindexResult, reindex
+from kb.report_fr import STATUS_FR, error_fr, progress_fr, reason_fr
 from salon import settings
 
 
@@ -58,11 +59,13 @@ def _warnings(report: FileReport) -> list[str]:
 
 
 def summary_table(reports: list[FileReport]) -> str:
-    """One row per document: status, chunks, pages, number of warnings; reasons below."""
-    rows = [("document", "status", "chunks", "pages", "warnings")]
+    """One row per document, in French for the owner: state, passages, pages, number of
+    remarks; the remarks (the reasons, translated) below."""
+    rows = [("document", "état", "passages", "pages", "remarques")]
     for r in sorted(reports, key=lambda item: item.path):
         pages = "-" if r.pages is None else str(r.pages)
-        rows.append((printable(r.path), r.status, str(r.chunks), pages, str(len(_warnings(r)))))
+        state = STATUS_FR.get(r.status, r.status)
+        rows.append((printable(r.path), state, str(r.chunks), pages, str(len(_warnings(r)))))
     widths = [max(len(row[i]) for row in rows) for i in range(5)]
     lines = []
     for n, row in enumerate(rows):
@@ -72,12 +75,12 @@ def summary_table(reports: list[FileReport]) -> str:
         if n == 0:
             lines.append("  ".join("-" * w for w in widths))
     notes = [
-        f"  {printable(r.path)}: {printable(reason)}"
+        f"  {printable(r.path)} : {printable(reason_fr(reason))}"
         for r in sorted(reports, key=lambda item: item.path)
         for reason in _warnings(r)
     ]
     if notes:
-        lines += ["", "warnings:", *notes]
+        lines += ["", "remarques :", *notes]
     return "\n".join(lines)
 
 
@@ -92,18 +95,22 @@ def removed_lines(paths: list[str]) -> str:
     return "\n".join([head, *(f"  - {printable(path)}" for path in paths)])
 
 
+def _seconds(value: float, digits: int) -> str:
+    return f"{value:.{digits}f}".replace(".", ",")
+
+
 def _outcome(result: ReindexResult) -> str:
     m = result.manifest
     if not result.rebuilt:
         return (
-            f"index up to date: version {m.version}, {len(m.chunk_ids)} chunks "
-            f"({m.model}); nothing re-embedded ({result.seconds:.2f} s)"
+            f"index à jour : version {m.version}, {len(m.chunk_ids)} passages "
+            f"({m.model}) ; rien à recalculer ({_seconds(result.seconds, 2)} s)"
         )
     return (
-        f"index version {m.version} serving: {len(m.chunk_ids)} chunks from "
+        f"version {m.version} en service : {len(m.chunk_ids)} passages de "
         f"{sum(1 for r in result.reports if r.chunks)} documents "
-        f"({result.embedded} embedded, {result.reused} reused, {m.model}) "
-        f"in {result.seconds:.1f} s"
+        f"({result.embedded} calculés, {result.reused} repris, {m.model}) "
+        f"en {_seconds(result.seconds, 1)} s"
     )
 
 
@@ -140,13 +147,23 @@ def main(argv: list[str] | None = None) -> int:
     # even name the checkout's sources/ or data/kb
     sources = user_path(args.sources, None) or settings.project_path("sources")
     db_dir = user_path(args.db, None) or settings.kb_db_path()
+
+    def error(message: str) -> None:
+        """One error line: in French for a person, in English with `--json` (for the
+        programs that read it, such as the console, which translate it themselves)."""
+        line = (
+            f"reindex: error: {message}" if args.json else f"reindex : erreur : {error_fr(message)}"
+        )
+        print(printable(line), file=sys.stderr)
+
     if not sources.is_dir():
-        print(f"reindex: error: sources folder not found: {sources}", file=sys.stderr)
+        error(f"sources folder not found: {sources}")
         return 2
 
     def progress(message: str) -> None:
         if not args.quiet:
-            print(f"reindex: {printable(message)}", file=sys.stderr, flush=True)
+            text = message if args.json else progress_fr(message)
+            print(f"reindex: {printable(text)}", file=sys.stderr, flush=True)
 
     try:
         result = reindex(sources=sources, db_dir=db_dir, full=args.full, progress=progress)
@@ -165,21 +182,14 @@ def main(argv: list[str] | None = None) -> int:
             )
         elif exc.reports:
             print(summary_table(exc.reports))
-        print(f"reindex: error: {printable(str(exc))}", file=sys.stderr)
+        error(str(exc))
         return 1
     except (store.IndexBusy, OSError, RuntimeError, ValueError) as exc:
-        print(
-            f"reindex: error: {printable(str(exc))}; the previous index keeps serving",
-            file=sys.stderr,
-        )
+        error(f"{exc}; the previous index keeps serving")
         return 1
     except Exception as exc:  # a bug below must still leave one clear line, not a trace
         logging.getLogger("kb").debug("reindex failed", exc_info=True)
-        print(
-            f"reindex: error: unexpected {type(exc).__name__}: {exc}; "
-            "the previous index keeps serving",
-            file=sys.stderr,
-        )
+        error(f"unexpected {type(exc).__name__}: {exc}; the previous index keeps serving")
         return 1
     if args.json:
         print(json.dumps(_as_json(result), ensure_ascii=False))

@@ -43,8 +43,11 @@ def test_another_salon_is_indexed_and_answered_as_itself(tmp_path: Path) -> None
     )
     table = _run([str(ROOT / "scripts" / "reindex"), "--sources", str(sources)], env)
     for name in ("salon.toml", "faq.md", "horaires.html", "tarifs.csv"):
-        assert next(line for line in table.splitlines() if line.startswith(name)).split()[1] == "ok"
-    assert "serving" in table
+        assert (
+            next(line for line in table.splitlines() if line.startswith(name)).split()[1]
+            == "indexé"
+        )
+    assert "en service" in table
 
     script = [
         "Le vendredi, l'atelier est ouvert jusqu'à 21 h.",

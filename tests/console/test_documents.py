@@ -11,10 +11,9 @@ from pathlib import Path
 from flask import Flask
 from flask.testing import FlaskClient
 
+from kb.report_fr import document_lines, progress_fr, reason_fr
 from tests.console.conftest import Salon, console_of, csrf
 from tests.fixtures.bad_inputs import encrypted_pdf, text_pdf
-from webhook.console.reindex_job import progress_fr
-from webhook.console.report_fr import document_lines, reason_fr
 
 
 def _small(salon: Salon) -> None:

@@ -61,24 +61,31 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 def test_reindex_exits_0_with_a_summary_table_even_with_bad_files(built: dict) -> None:
     assert built["code"] == 0, built["stderr"]
     table = built["stdout"]
-    assert "document" in table and "chunks" in table and "pages" in table and "warnings" in table
+    header = table.splitlines()[0].split()
+    assert header == ["document", "état", "passages", "pages", "remarques"]  # French: the owner
     for name in ("tarifs.md", "horaires.md", "faq.md", "notes.docx", "vide.md", "abime.pdf"):
         assert name in table
-    assert "warnings:" in table  # the reasons are listed under the table
-    assert "index version" in table and "serving" in table
+    assert "remarques :" in table  # the reasons are listed under the table, in French
+    assert "abime.pdf : PDF abîmé ou illisible." in table
+    assert "en service : " in table and " passages de " in table
     assert "reindex:" in built["stderr"]  # progress goes to stderr
 
 
 def test_reindex_again_reports_up_to_date_quietly_and_relative_paths_work(built: dict) -> None:
     result = run("reindex", "--sources", "sources", "--db", "kb", "--quiet", cwd=built["root"])
     assert result.returncode == 0, result.stderr
-    assert "index up to date" in result.stdout
+    assert "index à jour" in result.stdout and "rien à recalculer" in result.stdout
     assert result.stderr == ""
 
 
 def test_reindex_usage_errors_exit_2(built: dict, tmp_path: Path) -> None:
     missing = run("reindex", "--sources", str(tmp_path / "absent"), "--db", str(built["db"]))
-    assert missing.returncode == 2 and "sources folder not found" in missing.stderr
+    assert missing.returncode == 2
+    assert "reindex : erreur : le dossier des documents est introuvable" in missing.stderr
+    as_json = run(
+        "reindex", "--json", "--sources", str(tmp_path / "absent"), "--db", str(built["db"])
+    )
+    assert "reindex: error: sources folder not found" in as_json.stderr  # for programs
     assert run("reindex", "--no-such-flag").returncode == 2
 
 
@@ -92,7 +99,7 @@ def test_reindex_of_nothing_usable_exits_1_and_keeps_the_current_index(
     (bad / "photo.png").write_bytes(b"\x89PNG")
     result = run("reindex", "--sources", str(bad), "--db", str(built["db"]), "--quiet")
     assert result.returncode == 1
-    assert "photo.png" in result.stdout and "current index is unchanged" in result.stderr
+    assert "photo.png" in result.stdout and "aucun texte utilisable" in result.stderr
     assert store.read_current(built["db"]) == before
 
 
@@ -186,7 +193,7 @@ def test_reindex_summary_lists_the_documents_removed_since_the_previous_version(
     assert cli.main(argv) == 0
     out = capsys.readouterr().out
     assert "1 document retiré depuis la version précédente" in out
-    assert "  - faq.md" in out and "index version" in out
+    assert "  - faq.md" in out and "en service" in out
     (sources / "tarifs.md").unlink()
     (sources / "horaires.md").write_text("Ouvert le dimanche matin.", encoding="utf-8")
     (sources / "autre.md").write_text("Parking gratuit.", encoding="utf-8")
@@ -218,6 +225,6 @@ def test_reindex_warns_when_the_greeting_does_not_name_the_salon(
     )
     assert cli.main(["--sources", str(sources), "--db", str(tmp_path / "kb"), "--quiet"]) == 0
     out = capsys.readouterr().out
-    notes = out[out.index("warnings:") :]
-    assert "salon.toml: la formule d'accueil [greeting] open ne cite pas le nom" in notes
+    notes = out[out.index("remarques :") :]
+    assert "salon.toml : la formule d'accueil [greeting] open ne cite pas le nom" in notes
     assert "{name}" in notes

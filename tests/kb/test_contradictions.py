@@ -280,7 +280,7 @@ def test_reindex_ends_with_the_contradictions_for_the_owner_and_serves_anyway(
         "€",
         "tarifs-prestations.csv",
     ]
-    assert "serving" in done.stdout.splitlines()[-1]
+    assert "en service" in done.stdout.splitlines()[-1]
     shutil.copy(FIXTURE_SALON / "tarifs-prestations.csv", small_salon / "tarifs-prestations.csv")
     fixed = _reindex("--sources", str(small_salon), "--db", str(tmp_path / "kb"))
     assert "Contradictions : aucune entre salon.toml et les documents." in fixed.stdout

@@ -14,8 +14,8 @@ from typing import Any
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 
 from kb.documents import indexed_state
+from kb.report_fr import STATUS_FR, document_lines, reason_fr
 from webhook.console.helpers import ctx
-from webhook.console.report_fr import STATUS_FR, document_lines, reason_fr
 from webhook.console.uploads import ACCEPTED, UploadRefused, deletable, save_upload
 
 _hashes: dict[tuple[str, int, int], str] = {}

@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import re
 import subprocess
 import sys
 import threading
@@ -23,6 +22,8 @@ from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from kb.report_fr import error_fr, progress_fr
 
 logger = logging.getLogger("webhook")
 
@@ -188,20 +189,6 @@ class ReindexJob:
         logger.info("console reindex finished", extra={"status": exit_code, "detail": error or ""})
 
 
-def error_fr(error: str) -> str:
-    """An error line of `scripts/reindex`, in French for the owner."""
-    if "another reindex is running" in error:
-        return "une autre réindexation est déjà en cours (terminal ou autre processus)"
-    if error.startswith("no usable text in "):
-        return (
-            "aucun texte utilisable dans les documents : rien n'a pu être indexé, l'index "
-            "précédent est inchangé"
-        )
-    if error.startswith("sources folder not found"):
-        return "le dossier des documents est introuvable"
-    return error.replace("; the previous index keeps serving", "")
-
-
 def _last_json(text: str) -> dict[str, Any] | None:
     """The JSON object on the last line of `text`, or None."""
     lines = text.strip().splitlines()
@@ -212,29 +199,3 @@ def _last_json(text: str) -> dict[str, Any] | None:
     except ValueError:
         return None
     return value if isinstance(value, dict) else None
-
-
-_PROGRESS = [
-    ("reading documents", "lecture des documents"),
-    ("nothing changed since the current version", "rien n'a changé depuis la dernière fois"),
-]
-
-
-def progress_fr(line: str) -> str:
-    """A progress line of `scripts/reindex`, in French for the page."""
-    if m := re.match(r"(\d+) file\(s\) in ", line):
-        return f"{m[1]} fichier(s) dans le dossier des documents"
-    if m := re.match(r"read (\d+)/(\d+) (.*) \((\d+) chunks\)", line):
-        return f"lu {m[1]}/{m[2]} : {m[3]} ({m[4]} passages)"
-    if m := re.match(r"(\d+) chunk\(s\): (\d+) to embed, (\d+) reused", line):
-        return f"{m[1]} passages : {m[2]} à calculer, {m[3]} repris"
-    if m := re.match(r"embedded (\d+)/(\d+)", line):
-        return f"passages calculés : {m[1]}/{m[2]}"
-    if m := re.match(r"version (\S+) is now serving", line):
-        return f"la version {m[1]} est en service"
-    if m := re.match(r"(\d+) value\(s\) in the documents contradict salon.toml", line):
-        return f"{m[1]} valeur(s) des documents contredisent salon.toml"
-    for english, french in _PROGRESS:
-        if line.startswith(english):
-            return french
-    return line
