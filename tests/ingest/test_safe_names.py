@@ -55,7 +55,7 @@ def test_the_reindex_summary_escapes_names_and_reasons_and_keeps_its_columns() -
     ]
     table = summary_table(reports)
     assert "\x1b" not in table and "\x07" not in table and "\u202e" not in table
-    assert "sheet '\\x1b]0;pwned\\x07' has no table" in table
+    assert "la feuille « \\x1b]0;pwned\\x07 » ne contient pas de tableau" in table
     rule = table.splitlines()[1]
     assert len(rule.split("  ")[0]) == len("tarifs\\x1b[2J\\x1b[31m\\u202egpj.md")
     assert "\x1b" not in removed_lines([NASTY])
