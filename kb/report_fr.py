@@ -226,14 +226,19 @@ _PROGRESS = [
 ]
 
 
+def count_fr(n: int, singular: str, plural: str | None = None) -> str:
+    """`0 passage`, `1 passage`, `2 passages`: French takes the singular below 2."""
+    return f"{n} {singular if n < 2 else (plural or singular + 's')}"
+
+
 def progress_fr(line: str) -> str:
     """A progress line of `scripts/reindex`, in French for the page."""
     if m := re.match(r"(\d+) file\(s\) in ", line):
         return f"{m[1]} fichier(s) dans le dossier des documents"
     if m := re.match(r"read (\d+)/(\d+) (.*) \((\d+) chunks\)", line):
-        return f"lu {m[1]}/{m[2]} : {m[3]} ({m[4]} passages)"
+        return f"lu {m[1]}/{m[2]} : {m[3]} ({count_fr(int(m[4]), 'passage')})"
     if m := re.match(r"(\d+) chunk\(s\): (\d+) to embed, (\d+) reused", line):
-        return f"{m[1]} passages : {m[2]} à calculer, {m[3]} repris"
+        return f"{count_fr(int(m[1]), 'passage')} : {m[2]} à calculer, {m[3]} repris"
     if m := re.match(r"embedded (\d+)/(\d+)", line):
         return f"passages calculés : {m[1]}/{m[2]}"
     if m := re.match(r"version (\S+) is now serving", line):

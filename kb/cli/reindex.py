@@ -28,7 +28,7 @@ from kb import store
 from kb.cli import run, user_path
 from kb.contradictions import for_owner, owner_section
 from kb.indexer import NothingToIndex, ReindexResult, reindex
-from kb.report_fr import STATUS_FR, error_fr, progress_fr, reason_fr
+from kb.report_fr import STATUS_FR, count_fr, error_fr, progress_fr, reason_fr
 from salon import settings
 
 
@@ -103,13 +103,14 @@ def _outcome(result: ReindexResult) -> str:
     m = result.manifest
     if not result.rebuilt:
         return (
-            f"index à jour : version {m.version}, {len(m.chunk_ids)} passages "
+            f"index à jour : version {m.version}, {count_fr(len(m.chunk_ids), 'passage')} "
             f"({m.model}) ; rien à recalculer ({_seconds(result.seconds, 2)} s)"
         )
     return (
-        f"version {m.version} en service : {len(m.chunk_ids)} passages de "
-        f"{sum(1 for r in result.reports if r.chunks)} documents "
-        f"({result.embedded} calculés, {result.reused} repris, {m.model}) "
+        f"version {m.version} en service : {count_fr(len(m.chunk_ids), 'passage')} de "
+        f"{count_fr(sum(1 for r in result.reports if r.chunks), 'document')} "
+        f"({count_fr(result.embedded, 'calculé')}, {count_fr(result.reused, 'repris', 'repris')}"
+        f", {m.model}) "
         f"en {_seconds(result.seconds, 1)} s"
     )
 

@@ -1,0 +1,24 @@
+"""Unit tier: the French wording of `scripts/reindex` counts (singular below 2)."""
+
+from __future__ import annotations
+
+import pytest
+
+from kb.report_fr import count_fr, progress_fr
+
+
+@pytest.mark.parametrize(
+    ("n", "expected"), [(0, "0 passage"), (1, "1 passage"), (2, "2 passages"), (84, "84 passages")]
+)
+def test_a_count_takes_the_french_singular_below_two(n: int, expected: str) -> None:
+    assert count_fr(n, "passage") == expected
+
+
+def test_an_invariable_word_keeps_its_form_in_the_plural() -> None:
+    assert count_fr(3, "repris", "repris") == "3 repris"
+
+
+def test_progress_says_one_passage_and_no_passage_in_the_singular() -> None:
+    assert progress_fr("read 5/13 blog.html (1 chunks)") == "lu 5/13 : blog.html (1 passage)"
+    assert progress_fr("read 1/15 casse.pdf (0 chunks)") == "lu 1/15 : casse.pdf (0 passage)"
+    assert progress_fr("1 chunk(s): 1 to embed, 0 reused") == "1 passage : 1 à calculer, 0 repris"
