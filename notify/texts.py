@@ -287,13 +287,13 @@ def reminder_text(
 
 
 def deadline_words(deadline: datetime, *, sent: datetime) -> str:
-    """`18h30` the same day as `sent`, `demain 9h30` the next day, else `mardi 8 décembre
+    """`18h30` the same day as `sent`, `demain à 9h30` the next day, else `mardi 8 décembre
     à 9h30` (both in the salon's zone)."""
     days = (deadline.date() - sent.date()).days
     if days == 0:
         return time_words(deadline)
     if days == 1:
-        return f"demain {time_words(deadline)}"
+        return f"demain à {time_words(deadline)}"
     return slot_words(deadline)
 
 

@@ -102,7 +102,7 @@ def test_the_offer_reads_as_the_issue_asks(profile: SalonProfile) -> None:
 def test_deadline_words_say_tomorrow_or_the_date_when_not_today(profile: SalonProfile) -> None:
     sent = datetime(2027, 3, 1, 19, 50, tzinfo=profile.timezone)
     assert deadline_words(sent.replace(hour=20, minute=45), sent=sent) == "20h45"
-    assert deadline_words(sent + timedelta(hours=13, minutes=40), sent=sent) == "demain 9h30"
+    assert deadline_words(sent + timedelta(hours=13, minutes=40), sent=sent) == "demain à 9h30"
     assert deadline_words(sent + timedelta(days=3), sent=sent) == "jeudi 4 mars à 19h50"
 
 
