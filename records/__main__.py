@@ -69,15 +69,17 @@ def _print_gaps(store: CallRecords, args: argparse.Namespace) -> None:
             print(json.dumps(row, ensure_ascii=False))
         return
     if not open_gaps:
-        print("no unanswered questions")
+        print("aucune question sans réponse")
     else:
-        print(f"{len(open_gaps)} unanswered question(s), most asked first:")
+        print(f"{len(open_gaps)} question(s) sans réponse, les plus posées d'abord :")
         for g in open_gaps:
             number = ids.get(gap_key(g.question))
-            print(f"#{number:<5} {g.count:>4}×  {g.question}  (last: {_fmt_time(g.last_asked)})")
-        print('answer one with: python -m records answer NUMBER "texte"')
+            print(
+                f"#{number:<5} {g.count:>4}×  {g.question}  (dernière fois : {_fmt_time(g.last_asked)})"
+            )
+        print('pour répondre : python -m records answer NUMÉRO "texte"')
     if answered:
-        print(f"{len(answered)} answered question(s):")
+        print(f"{len(answered)} question(s) déjà traitée(s) :")
         for g in answered:
             print(f"       {g.count:>4}×  {g.question}")
 
@@ -98,9 +100,9 @@ def _print_messages(store: CallRecords, args: argparse.Namespace) -> None:
             print(json.dumps(row, ensure_ascii=False))
         return
     if not pending:
-        print("no pending messages")
+        print("aucun message en attente")
         return
-    print(f"{len(pending)} pending message(s):")
+    print(f"{len(pending)} message(s) en attente :")
     for _sid, m in pending:
         who = m.caller_name or "?"
         via = {"sms": "  (SMS)", "whatsapp": "  (WhatsApp)"}.get(m.channel, "")
@@ -108,7 +110,10 @@ def _print_messages(store: CallRecords, args: argparse.Namespace) -> None:
 
 
 def _print_recent(store: CallRecords, args: argparse.Namespace) -> None:
-    for rec in store.recent(args.recent):
+    recent = store.recent(args.recent)
+    if not recent and not args.json:
+        print("aucun appel enregistré")
+    for rec in recent:
         if args.json:
             print(json.dumps(rec.redacted(), ensure_ascii=False))
             continue
@@ -124,7 +129,10 @@ def _print_show(store: CallRecords, args: argparse.Namespace) -> int:
     if record is None and args.show.lstrip("#").isdigit():
         record = store.get_by_id(int(args.show.lstrip("#")))
     if record is None:
-        print(f"call-records: error: no call with call_sid or id {args.show!r}", file=sys.stderr)
+        print(
+            f"records : erreur : aucun appel avec le call_sid ou le n° {args.show!r}",
+            file=sys.stderr,
+        )
         return 1
     from salon.profile import load_profile
 
@@ -186,19 +194,26 @@ def main(argv: list[str] | None = None) -> int:
         elif args.latency:
             print(json.dumps(store.latency_summary(since=_since(args.since))))
         elif args.resolve:
-            print(f"resolved {store.resolve_gap(args.resolve)} occurrence(s)")
+            print(f"{store.resolve_gap(args.resolve)} occurrence(s) marquée(s) comme traitée(s)")
         elif args.handled is not None:
             done = store.mark_message_handled(args.handled)
-            print("message marked as handled" if done else f"no pending message #{args.handled}")
+            print(
+                "message marqué comme traité"
+                if done
+                else f"aucun message en attente n° {args.handled}"
+            )
             return 0 if done else 1
         elif args.purge_before:
             cutoff = _since(args.purge_before)
             assert cutoff is not None
-            print(f"purged personal data of {store.purge_personal_data(before=cutoff)} call(s)")
+            purged = store.purge_personal_data(before=cutoff)
+            print(f"données personnelles effacées pour {purged} appel(s)")
             gone = purge_outbox_before(store.conn, before=cutoff, now=datetime.now(UTC))
-            print(f"deleted {gone} outbox message(s) and the used or expired codes")
+            print(
+                f"{gone} message(s) retiré(s) de la file d'envoi, codes utilisés ou expirés effacés"
+            )
     except (sqlite3.Error, OSError) as exc:
-        print(f"call-records: error: {exc}", file=sys.stderr)
+        print(f"records : erreur : {exc}", file=sys.stderr)
         return 1
     return 0
 

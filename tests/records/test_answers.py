@@ -127,6 +127,7 @@ def test_the_cli_answers_reindexes_and_the_answer_is_then_found(tmp_path: Path) 
     [result] = [json.loads(line) for line in ask.stdout.splitlines()]
     assert "chiens calmes" in result["passages"][0]["text"]
     after = run("records", "--gaps")
-    assert "no unanswered questions" in after.stdout and "1 answered question(s)" in after.stdout
+    assert "aucune question sans réponse" in after.stdout
+    assert "1 question(s) déjà traitée(s)" in after.stdout
     again = run("records", "answer", str(listed[0]["id"]), "Encore.", "--sources", str(sources))
     assert again.returncode == 1 and "déjà une réponse" in again.stderr

@@ -251,7 +251,7 @@ def test_gaps_command_lists_unanswered_questions_most_asked_first(
     code, out, _ = _cli(tmp_path, capsys, "--gaps")
     assert code == 0
     lines = out.splitlines()
-    assert lines[0] == "2 unanswered question(s), most asked first:"
+    assert lines[0] == "2 question(s) sans réponse, les plus posées d'abord :"
     assert re.match(r"#\d+\s+2×  Vous faites les extensions \?", lines[1])
     code, out, _ = _cli(tmp_path, capsys, "--gaps", "--json")
     assert json.loads(out.splitlines()[0])["count"] == 2
@@ -269,6 +269,17 @@ def test_messages_recent_and_latency_commands(
     assert code == 0 and json.loads(out)["e2e"]["count"] == 2
 
 
+def test_empty_lists_say_so_in_french_to_the_owner(
+    store: CallRecords, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert _cli(tmp_path, capsys, "--recent", "5")[1] == "aucun appel enregistré\n"
+    assert _cli(tmp_path, capsys, "--recent", "5", "--json")[1] == ""
+    assert _cli(tmp_path, capsys, "--messages")[1] == "aucun message en attente\n"
+    assert _cli(tmp_path, capsys, "--gaps")[1] == "aucune question sans réponse\n"
+    code, out, _ = _cli(tmp_path, capsys, "--handled", "7")
+    assert code == 1 and out == "aucun message en attente n° 7\n"
+
+
 def test_show_prints_the_transcript_email_and_fails_cleanly_when_unknown(
     store: CallRecords, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -278,7 +289,7 @@ def test_show_prints_the_transcript_email_and_fails_cleanly_when_unknown(
     code, out, _ = _cli(tmp_path, capsys, "--show", "#1")
     assert code == 0 and "Transcription :" in out
     code, out, err = _cli(tmp_path, capsys, "--show", "CA-nope")
-    assert code == 1 and "no call with call_sid or id" in err
+    assert code == 1 and "aucun appel avec le call_sid" in err
 
 
 def test_usage_errors_exit_with_code_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

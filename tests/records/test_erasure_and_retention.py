@@ -285,5 +285,5 @@ def test_purge_before_also_empties_the_outbox_and_used_codes(
     Outbox(conn=conn).enqueue_now(channel="sms", to=ALICE, body="x", dedupe_key="k:booked:sms")
     tomorrow = (NOW + timedelta(days=1)).date().isoformat()
     assert records_main(["--purge-before", tomorrow, "--salon-db", str(db)]) == 0
-    assert "deleted 1 outbox message(s)" in capsys.readouterr().out
+    assert "1 message(s) retiré(s) de la file d'envoi" in capsys.readouterr().out
     assert conn.execute("SELECT count(*) FROM notify_outbox").fetchone()[0] == 0
