@@ -56,8 +56,11 @@ def as_json(result: SearchResult) -> str:
 
 
 def as_text(result: SearchResult) -> str:
-    verdict = "answerable" if result.answerable else "probably NOT in the documents"
-    lines = [f"? {result.query}", f"  {verdict} (confidence {result.confidence:.2f})"]
+    verdict = (
+        "réponse dans les documents" if result.answerable else "probablement PAS dans les documents"
+    )
+    confidence = f"{result.confidence:.2f}".replace(".", ",")
+    lines = [f"? {result.query}", f"  {verdict} (confiance {confidence})"]
     for n, p in enumerate(result.passages, start=1):
         where = p.source + (f" p.{p.page}" if p.page else "")
         body = " ".join(p.text.split())

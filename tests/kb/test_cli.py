@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 from pathlib import Path
 
@@ -136,6 +137,12 @@ def test_ask_without_json_prints_a_readable_listing(built: dict) -> None:
     assert result.returncode == 0
     assert result.stdout.startswith("? coupe homme")
     assert "1. [" in result.stdout and "tarifs.md" in result.stdout
+    verdict = result.stdout.splitlines()[1]  # in French for the owner, decimal comma
+    assert re.fullmatch(
+        r"  (réponse dans les documents|probablement PAS dans les documents) "
+        r"\(confiance [01],\d\d\)",
+        verdict,
+    ), verdict
 
 
 def test_ask_and_eval_on_a_missing_index_print_one_line_and_exit_1(tmp_path: Path) -> None:
