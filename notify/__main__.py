@@ -28,16 +28,28 @@ def _mask(recipient: str) -> str:
     return mask(recipient.removeprefix("whatsapp:"))
 
 
+STATUS_FR = {
+    "queued": "en file",
+    "sending": "en cours",
+    "sent": "envoyé",
+    "failed": "en échec",
+    "not_sent": "non envoyé",
+}
+
+
 def _list(args: argparse.Namespace) -> int:
     outbox = Outbox(db_path=args.db)
     entries = outbox.entries(status=args.status, limit=args.limit)
     for e in entries:
         when = time.strftime("%Y-%m-%d %H:%M", time.localtime(e.created_at))
         print(
-            f"{e.id:>5}  {when}  {e.channel:<8} {_mask(e.recipient):<16} {e.status:<9} "
+            f"{e.id:>5}  {when}  {e.channel:<8} {_mask(e.recipient):<16} "
+            f"{STATUS_FR.get(e.status, e.status):<10} "
             f"{e.attempts}  {e.dedupe_key}  {e.detail or e.provider_id or ''}"
         )
-    print(f"{len(entries)} shown; totals: {json.dumps(outbox.counts())}")
+    counts = outbox.counts()
+    totals = ", ".join(f"{STATUS_FR.get(k, k)} {n}" for k, n in sorted(counts.items())) or "aucun"
+    print(f"{len(entries)} message(s) affiché(s) ; en tout : {totals}")
     return 0
 
 

@@ -279,6 +279,8 @@ def test_the_cli_lists_and_drains_the_outbox(
     assert main(["--list", "--db", str(db_path)]) == 0
     out = capsys.readouterr().out
     assert "bk9:booked:sms" in out and "not sent: Twilio not configured" in out
+    assert " non envoyé " in out  # the status in French for the owner
+    assert out.splitlines()[-1] == "1 message(s) affiché(s) ; en tout : non envoyé 1"
     assert MOBILE not in out  # numbers are masked
     with pytest.raises(SystemExit) as usage:
         main([])
