@@ -23,7 +23,7 @@ import sys
 from datetime import UTC, date, datetime
 
 from records.forget_cli import forget_main
-from records.report import transcript_email
+from records.report import INTENT_FR, OUTCOME_FR, transcript_email
 from records.retention import purge_outbox_before
 from records.store import CallRecords
 from salon.phone import display, mask
@@ -119,7 +119,9 @@ def _print_recent(store: CallRecords, args: argparse.Namespace) -> None:
             continue
         print(
             f"#{rec.id:<5} {_fmt_time(rec.started_at)}  {rec.call_sid or '-':<36}  "
-            f"{mask(rec.caller) or 'masqué':<14}  {rec.intent or '-':<9}  {rec.outcome}"
+            f"{mask(rec.caller) or 'masqué':<14}  "
+            f"{INTENT_FR.get(rec.intent or '', rec.intent or '-'):<27}  "
+            f"{OUTCOME_FR.get(rec.outcome, rec.outcome)}"
             + (f"  ({rec.failure})" if rec.failure else "")
         )
 

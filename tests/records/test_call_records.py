@@ -265,6 +265,7 @@ def test_messages_recent_and_latency_commands(
     assert code == 0 and "Léa Martin" in out and "« Rappelez-moi" in out
     code, out, _ = _cli(tmp_path, capsys, "--recent", "5")
     assert code == 0 and "CA-1" in out and "+336******78" in out and "12345678" not in out
+    assert "prise de rendez-vous" in out and out.rstrip().endswith("rendez-vous pris")
     code, out, _ = _cli(tmp_path, capsys, "--latency")
     assert code == 0 and json.loads(out)["e2e"]["count"] == 2
 
@@ -361,7 +362,7 @@ def test_a_failed_call_keeps_its_reason_in_the_store_the_listing_and_the_email(
     assert store.get("CA-1").failure is None  # type: ignore[union-attr]
     assert stored.redacted()["failure"] == reason
     code, out, _ = _cli(tmp_path, capsys, "--recent", "5")
-    assert code == 0 and f"failed  ({reason})" in out
+    assert code == 0 and f"à rappeler  ({reason})" in out
     subject, body = transcript_email(stored, load_profile())
     assert "appel non traité (panne de l'assistante), à rappeler" in subject
     assert f"Incident : {reason}" in body
