@@ -205,7 +205,10 @@ async def reconcile(
         calendar._run(_settler(entry.id, state, uid))
         report.resolved += 1
         log.info("pending booking call settled", extra={"entry": entry.id, "state": state})
-    for entry in calendar._run(lambda c: owed(c, settled_before=moment)):
+    # Entries settled just above count too: their `settled_at` is later than `moment`,
+    # and past a second boundary (a slow Cal.com) a `moment` cut-off would skip them.
+    settled_by = max(moment, datetime.now(UTC))
+    for entry in calendar._run(lambda c: owed(c, settled_before=settled_by)):
         try:
             await confirm(entry)
         except Exception as exc:

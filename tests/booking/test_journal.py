@@ -156,6 +156,31 @@ async def test_a_cal_com_booking_whose_answer_was_lost_is_confirmed_once(calcom:
     assert again.entries == []
 
 
+async def test_a_lost_booking_settled_by_a_slow_cal_com_is_confirmed_in_the_same_pass(
+    calcom: Rig,
+) -> None:
+    """Cal.com takes over a second to answer the lookup: the entry is settled in a later
+    second than the pass started in, and its confirmation must still be queued now
+    (it once waited for the next start, the caller left without an SMS)."""
+    assert calcom.stub is not None
+    slot = (await _slots(calcom))[0]
+    calcom.stub.fail_next(method="POST", path="/v2/bookings", status=500, process=True)
+    calcom.stub.fail_next(method="GET", path="/v2/bookings", status=503, times=100)
+    with pytest.raises(CalendarUnavailable):
+        await calcom.calendar.book(
+            service=calcom.profile.service("coupe-homme"), slot=slot, customer=ALICE_CUSTOMER
+        )
+    calcom.stub.faults.clear()
+    calcom.stub.fail_next(method="GET", path="/v2/bookings", process=True, delay=1.2)
+    calcom.calendar.attempt_timeout = max(calcom.calendar.attempt_timeout, 3.0)
+    calcom.calendar.deadline = max(calcom.calendar.deadline, 5.0)
+    confirm = Confirmations()
+    report = await calcom.calendar.reconcile(confirm=confirm, grace=timedelta(0))
+    [made] = calcom.stub.active_bookings()
+    assert (report.resolved, report.confirmed) == (1, 1)
+    assert confirm.kinds() == [("booked", made["uid"])]
+
+
 async def test_a_pending_cal_com_call_is_left_alone_during_its_grace(calcom: Rig) -> None:
     assert calcom.stub is not None
     slot = (await _slots(calcom))[0]
