@@ -17,10 +17,11 @@ Usage errors exit 2, runtime failures exit 1 with one line on stderr.
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import sqlite3
 import sys
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, tzinfo
 
 from records.forget_cli import forget_main
 from records.report import INTENT_FR, OUTCOME_FR, transcript_email
@@ -38,8 +39,24 @@ def _since(text: str | None) -> datetime | None:
         raise argparse.ArgumentTypeError(f"expected a date like 2026-12-01, got {text!r}") from exc
 
 
+@functools.cache
+def _salon_zone() -> tzinfo:
+    """The salon's time zone (salon.toml), so the owner reads the salon's clock; UTC,
+    said as such, when the profile cannot be read."""
+    try:
+        from salon.profile import load_profile
+
+        return load_profile().timezone
+    except Exception:
+        return UTC
+
+
 def _fmt_time(moment: datetime | None) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC") if moment else "-"
+    if moment is None:
+        return "-"
+    zone = _salon_zone()
+    suffix = " UTC" if zone is UTC else ""
+    return moment.astimezone(zone).strftime("%d/%m/%Y %H:%M") + suffix
 
 
 def _print_gaps(store: CallRecords, args: argparse.Namespace) -> None:

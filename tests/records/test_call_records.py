@@ -386,3 +386,20 @@ def test_a_database_from_before_the_failure_column_is_upgraded_keeping_its_calls
     assert old is not None and old.outcome == "answered" and old.failure is None
     store.save(_record("CA-new", outcome="failed", failure="panne"))
     assert store.get("CA-new").failure == "panne"  # type: ignore[union-attr]
+
+
+def test_the_owner_reads_call_times_on_the_salon_clock(
+    store: CallRecords, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from records.__main__ import _salon_zone
+
+    _salon_zone.cache_clear()
+    store.save(
+        CallRecord(
+            call_sid="CA-clock",
+            started_at=datetime(2026, 12, 3, 9, 5, tzinfo=UTC),  # 10:05 in Lyon in winter
+            outcome="answered",
+        )
+    )
+    code, out, _ = _cli(tmp_path, capsys, "--recent", "1")
+    assert code == 0 and "03/12/2026 10:05" in out and "UTC" not in out
