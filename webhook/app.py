@@ -77,6 +77,7 @@ class WebhookContext:
     calls: CallLog
     dispatcher: AgentDispatcher
     profiles: ProfileSource
+    profile_error: str | None = None  # the last one logged: said once, not per request
 
     @property
     def profile(self) -> SalonProfile | None:
@@ -84,8 +85,13 @@ class WebhookContext:
         number counts from the next request), or None when it cannot be read."""
         try:
             return self.profiles.current()
-        except Exception:
-            logger.exception("salon profile unreadable: the fallback uses a generic message")
+        except Exception as exc:
+            if str(exc) != self.profile_error:
+                self.profile_error = str(exc)
+                logger.error(
+                    "salon profile unreadable: the fallback uses a generic message",
+                    extra={"error": str(exc)},
+                )
             return None
 
     def close(self) -> None:

@@ -315,3 +315,19 @@ def test_the_fallback_follows_a_transfer_number_the_owner_changed_without_a_rest
     os.utime(profile, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
     second = post_signed(client, "/voice", call_form()).get_data(as_text=True)
     assert "+33698765432</Dial>" in second
+
+
+def test_an_unreadable_profile_is_logged_once_not_on_every_call(
+    make_app: AppFactory, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    broken = tmp_path / "salon.toml"
+    broken.write_text("[salon\nname = ", encoding="utf-8")
+    client = make_app(
+        livekit_url=f"http://127.0.0.1:{free_port()}", salon_profile=broken
+    ).test_client()
+    with caplog.at_level(logging.ERROR, logger="webhook"):
+        for _ in range(3):
+            response = post_signed(client, "/voice", call_form())
+            assert response.status_code == 200 and "<Say" in response.get_data(as_text=True)
+    unreadable = [r for r in caplog.records if "profile unreadable" in r.getMessage()]
+    assert len(unreadable) == 1 and not unreadable[0].exc_info
