@@ -23,6 +23,7 @@ import logging
 import sqlite3
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import TypeVar
@@ -48,7 +49,7 @@ from booking.helpers import names_match, spread
 from booking.services import match_service
 from salon import state_db
 from salon.phone import to_e164
-from salon.profile import SalonProfile, Service
+from salon.profile import SalonProfile, Service, TeamMember
 from salon.utc import parse_utc, utc_text
 
 log = logging.getLogger("booking")
@@ -80,13 +81,26 @@ class BaseCalendar(abc.ABC):
 
     @abc.abstractmethod
     async def _available_starts(
-        self, service: Service, start: datetime, end: datetime
-    ) -> list[datetime]:
-        """Free start times in `[start, end)` (aware datetimes, any zone)."""
+        self,
+        services: tuple[Service, ...],
+        start: datetime,
+        end: datetime,
+        stylists: tuple[TeamMember, ...],
+    ) -> list[tuple[datetime, str | None]]:
+        """Free starts in `[start, end)` (aware datetimes, any zone) for the visit
+        `services` done one after the other, each with the id of one of `stylists` free
+        for the whole block (None for every start when `stylists` is empty: the salon
+        books by `chairs`). A start may come once per free stylist."""
 
     @abc.abstractmethod
-    async def _create(self, service: Service, start: datetime, customer: Customer) -> Booking:
-        """Create the booking or raise `SlotTaken`."""
+    async def _create(
+        self,
+        services: tuple[Service, ...],
+        start: datetime,
+        customer: Customer,
+        stylist: Assignment,
+    ) -> Booking:
+        """Create the booking (one visit) or raise `SlotTaken`."""
 
     @abc.abstractmethod
     async def _get(self, uid: str) -> Booking | None:
@@ -101,8 +115,14 @@ class BaseCalendar(abc.ABC):
         """Active bookings on the local `day` whose customer name matches `name`."""
 
     @abc.abstractmethod
-    async def _move(self, booking: Booking, start: datetime) -> Booking:
-        """Move to `start` (a new uid is allowed) or raise `SlotTaken`/`NotAllowed`."""
+    async def _move(self, booking: Booking, start: datetime, stylist: Assignment) -> Booking:
+        """Move the whole visit to `start` (a new uid is allowed) or raise
+        `SlotTaken`/`NotAllowed`."""
+
+    @abc.abstractmethod
+    async def _history(self, phone: str, before: datetime) -> list[Booking]:
+        """Bookings on `phone` that started before `before` and were kept (not cancelled,
+        not moved away), with their customer."""
 
     @abc.abstractmethod
     async def _cancel(self, booking: Booking, reason: str) -> Booking:
@@ -143,6 +163,45 @@ class BaseCalendar(abc.ABC):
             raise InvalidRequest("naive datetime for now")
         return moment.astimezone(self.profile.timezone)
 
+    def _visit(
+        self, service: Service | str, extra: tuple[Service | str, ...]
+    ) -> tuple[Service, ...]:
+        visit = (self._service(service), *(self._service(x) for x in extra))
+        if len({s.id for s in visit}) != len(visit):
+            raise InvalidRequest("the same service twice in one visit")
+        return visit
+
+    def _stylists(self, visit: tuple[Service, ...], stylist: str | None) -> tuple[TeamMember, ...]:
+        """Who may do the visit: the one asked for, or every qualified stylist. Raises
+        `InvalidRequest` (with a French sentence) when no one can."""
+        if not self.profile.stylists:
+            if stylist is not None:
+                raise InvalidRequest(
+                    "this salon books without stylists",
+                    caller_message="Le salon ne prend pas les rendez-vous par coiffeur.",
+                )
+            return ()
+        ids = [s.id for s in visit]
+        if stylist is not None:
+            try:
+                member = self.profile.stylist(stylist)
+            except KeyError:
+                raise InvalidRequest(f"unknown stylist {stylist!r}") from None
+            if not all(member.does(x) for x in ids):
+                raise InvalidRequest(
+                    "stylist does not do this service",
+                    caller_message=f"{member.first_name} ne réalise pas cette prestation.",
+                )
+            return (member,)
+        qualified = self.profile.stylists_for(ids)
+        if not qualified:
+            raise InvalidRequest(
+                "no stylist does the whole visit",
+                caller_message="Aucun membre de l'équipe ne réalise toutes ces prestations "
+                "dans le même rendez-vous.",
+            )
+        return qualified
+
     async def free_slots(
         self,
         *,
@@ -150,8 +209,11 @@ class BaseCalendar(abc.ABC):
         prefs: SlotPreferences | None = None,
         now: datetime | None = None,
         limit: int = 3,
+        extra: tuple[Service, ...] = (),
+        stylist: str | None = None,
     ) -> list[Slot]:
-        svc = self._service(service)
+        visit = self._visit(service, extra)
+        stylists = self._stylists(visit, stylist)
         prefs = prefs or SlotPreferences()
         tz = self.profile.timezone
         local_now = self._now(now)
@@ -169,9 +231,9 @@ class BaseCalendar(abc.ABC):
         start = max(start, not_before)
         if start >= end:
             return []
-        raw = await self._available_starts(svc, start, end)
-        starts = []
-        for moment in raw:
+        raw = await self._available_starts(visit, start, end, stylists)
+        by_start: dict[datetime, list[str | None]] = {}
+        for moment, who in raw:
             local = moment.astimezone(tz)
             if not (start <= local < end):  # servers sometimes return slots out of range
                 continue
@@ -179,10 +241,22 @@ class BaseCalendar(abc.ABC):
                 lo, hi = prefs.window.bounds
                 if not (lo <= local.time() < hi):
                     continue
-            starts.append(local)
-        picked = spread(starts, limit=limit, one_day=prefs.day is not None, earliest=prefs.earliest)
-        duration = timedelta(minutes=svc.duration)
-        return [Slot(service_id=svc.id, start=s, end=s + duration) for s in picked]
+            by_start.setdefault(local, []).append(who)
+        picked = spread(
+            list(by_start), limit=limit, one_day=prefs.day is not None, earliest=prefs.earliest
+        )
+        duration = timedelta(minutes=sum(s.duration for s in visit))
+        return [
+            Slot(
+                service_id=visit[0].id,
+                start=s,
+                end=s + duration,
+                stylist_id=_first_listed(by_start[s], stylists),
+                extra_service_ids=tuple(x.id for x in visit[1:]),
+                stylist_requested=stylist is not None,
+            )
+            for s in picked
+        ]
 
     # ---------------------------------------------------------------------- book
 
@@ -201,8 +275,8 @@ class BaseCalendar(abc.ABC):
             )
         return Customer(name=name, phone=phone, email=customer.email or None)
 
-    def _check_slot(self, service: Service, slot: Slot) -> datetime:
-        if slot.service_id != service.id:
+    def _check_slot(self, visit: tuple[Service, ...], slot: Slot) -> datetime:
+        if slot.service_ids != tuple(s.id for s in visit):
             raise InvalidRequest("slot was proposed for another service")
         if slot.start.tzinfo is None:
             raise InvalidRequest("naive slot start")
@@ -210,12 +284,45 @@ class BaseCalendar(abc.ABC):
             raise SlotTaken("slot is in the past")
         return slot.start.astimezone(self.profile.timezone)
 
+    def _assignment(self, visit: tuple[Service, ...], slot: Slot) -> Assignment:
+        if slot.stylist_id is None:  # the owner's console: whoever qualified is free
+            if not self.profile.stylists:
+                return Assignment()
+            qualified = self._stylists(visit, None)
+            return Assignment(member=qualified[0], others=qualified[1:])
+        try:
+            member = self.profile.stylist(slot.stylist_id)
+        except KeyError:
+            raise InvalidRequest(f"unknown stylist {slot.stylist_id!r}") from None
+        if not all(member.does(s.id) for s in visit):
+            raise InvalidRequest("stylist does not do this service")
+        others: tuple[TeamMember, ...] = ()
+        if not slot.stylist_requested:
+            others = tuple(
+                m for m in self.profile.stylists_for([s.id for s in visit]) if m.id != member.id
+            )
+        return Assignment(member=member, others=others)
+
     async def book(self, *, service: Service, slot: Slot, customer: Customer) -> Booking:
-        svc = self._service(service)
-        start = self._check_slot(svc, slot)
-        booking = await self._create(svc, start, self._check_customer(customer))
-        log.info("booking created", extra={"uid": booking.uid, "service": svc.id})
+        """Book `slot` (its whole visit, with its stylist; when the caller did not ask
+        for them, another qualified stylist free at that time if they were taken)."""
+        visit = self._visit(service, slot.extra_service_ids)
+        start = self._check_slot(visit, slot)
+        assignment = self._assignment(visit, slot)
+        booking = await self._create(visit, start, self._check_customer(customer), assignment)
+        log.info("booking created", extra={"uid": booking.uid, "service": visit[0].id})
         return booking
+
+    async def past_bookings(self, *, phone: str, before: datetime) -> list[Booking]:
+        number = to_e164(phone)
+        if number is None:
+            return []
+        found = await self._history(number, before)
+        return sorted(
+            (b for b in found if b.start < before and b.customer is not None),
+            key=lambda b: b.start,
+            reverse=True,
+        )
 
     # --------------------------------------------------------------- find / safety
 
@@ -333,8 +440,8 @@ class BaseCalendar(abc.ABC):
         self, *, booking_uid: str, new_slot: Slot, caller_phone: str | None
     ) -> Booking:
         booking = await self._authorize(booking_uid, caller_phone)
-        start = self._check_slot(booking.service, new_slot)
-        moved = await self._move(booking, start)
+        start = self._check_slot(booking.services, new_slot)
+        moved = await self._move(booking, start, self._assignment(booking.services, new_slot))
         self._run(lambda c: proofs.carry_grants(c, old_uid=booking.uid, new_uid=moved.uid))
         log.info("booking moved", extra={"uid": booking.uid, "new_uid": moved.uid})
         return moved
@@ -379,6 +486,26 @@ def _own_connection(db: sqlite3.Connection | str | Path | None) -> sqlite3.Conne
     return state_db.connect(path) if path else db
 
 
+@dataclass(frozen=True)
+class Assignment:
+    """Who does a booking: `member` (None: the salon books by chairs), and, when the
+    caller did not ask for them, `others` qualified for the visit who may take it at
+    the same time if `member` was taken meanwhile."""
+
+    member: TeamMember | None = None
+    others: tuple[TeamMember, ...] = ()
+
+    @property
+    def candidates(self) -> tuple[TeamMember, ...]:
+        return () if self.member is None else (self.member, *self.others)
+
+
+def _first_listed(free: list[str | None], stylists: tuple[TeamMember, ...]) -> str | None:
+    """The stylist to offer at a start: of those free then, the first in the asked order
+    (the back-end lists the least busy first)."""
+    return free[0] if free else (stylists[0].id if stylists else None)
+
+
 def _named(booking: Booking, said: str) -> bool:
     return booking.customer is not None and names_match(said, booking.customer.name)
 
@@ -389,6 +516,7 @@ def _locked(booking: Booking) -> LockedBooking:
 
 
 __all__ = [
+    "Assignment",
     "BaseCalendar",
     "CalendarError",
     "names_match",

@@ -199,11 +199,25 @@ class SlotPreferences:
 
 @dataclass(frozen=True)
 class Slot:
-    """A free start time for one service; `start`/`end` are aware, in the salon's zone."""
+    """A free start time for a visit; `start`/`end` are aware, in the salon's zone.
+
+    `service_id` is the visit's first service and `extra_service_ids` the ones that follow
+    it in one continuous block (« une couleur et une coupe »). `stylist_id` is the stylist
+    who would do it (None when the salon books by `chairs` only); `stylist_requested` says
+    the caller asked for them, else another qualified stylist free at that time may be
+    given the booking if this one was taken meanwhile.
+    """
 
     service_id: str
     start: datetime
     end: datetime
+    stylist_id: str | None = None
+    extra_service_ids: tuple[str, ...] = ()
+    stylist_requested: bool = False
+
+    @property
+    def service_ids(self) -> tuple[str, ...]:
+        return (self.service_id, *self.extra_service_ids)
 
     @property
     def words(self) -> str:
@@ -232,10 +246,17 @@ class Booking:
     customer: Customer | None
     status: str = "accepted"  # accepted | cancelled
     owned: bool = True
+    extra_services: tuple[Service, ...] = ()  # the rest of the visit, in order
+    stylist_id: str | None = None
 
     @property
     def words(self) -> str:
         return slot_words(self.start)
+
+    @property
+    def services(self) -> tuple[Service, ...]:
+        """Every service of the visit, in the order they are done."""
+        return (self.service, *self.extra_services)
 
 
 @dataclass(frozen=True)
@@ -292,8 +313,17 @@ class Calendar(Protocol):
         prefs: SlotPreferences | None = None,
         now: datetime | None = None,
         limit: int = 3,
+        extra: tuple[Service, ...] = (),
+        stylist: str | None = None,
     ) -> list[Slot]:
-        """At most `limit` free slots, spread out, suited to being read aloud."""
+        """At most `limit` free slots, spread out, suited to being read aloud: for
+        `service` followed by `extra` in one continuous block, with the stylist whose id
+        is `stylist` (None: any qualified stylist, each slot naming the one it would be)."""
+        ...
+
+    async def past_bookings(self, *, phone: str, before: datetime) -> list[Booking]:
+        """Bookings on this number (E.164) that started before `before`, newest first,
+        cancelled and moved-away ones left out: what a returning client had."""
         ...
 
     async def book(self, *, service: Service, slot: Slot, customer: Customer) -> Booking:

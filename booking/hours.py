@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import date
 from functools import lru_cache
 
-from salon.profile import Interval, SalonProfile
+from salon.profile import Interval, SalonProfile, TeamMember
 
 
 @lru_cache(maxsize=64)
@@ -43,3 +43,22 @@ def opening_hours(profile: SalonProfile, day: date) -> tuple[Interval, ...]:
     ):
         return ()
     return profile.hours_on(day)
+
+
+def stylist_hours(profile: SalonProfile, member: TeamMember, day: date) -> tuple[Interval, ...]:
+    """When `member` can take appointments on `day`: the salon's opening hours (holidays
+    included), within their own week, none while they are absent. On a day of special
+    hours (« ouverture exceptionnelle ») the whole team follows the salon's hours."""
+    salon = opening_hours(profile, day)
+    if not salon or member.absence_on(day) is not None:
+        return ()
+    own = member.week_hours(day)
+    if own is None or any(s.day == day for s in profile.special_hours):
+        return salon
+    out = []
+    for lo, hi in salon:
+        for a, b in own:
+            start, end = max(lo, a), min(hi, b)
+            if start < end:
+                out.append((start, end))
+    return tuple(sorted(out))

@@ -57,6 +57,13 @@ class JournalEntry:
     phone: str
     name: str
     created_at: datetime
+    stylist_id: str | None = None
+    extra_service_ids: tuple[str, ...] = ()
+
+    @property
+    def service_ids(self) -> tuple[str, ...]:
+        """Every service of the visit, in order."""
+        return (self.service_id, *self.extra_service_ids)
 
     @classmethod
     def from_row(cls, row: sqlite3.Row) -> JournalEntry:
@@ -73,7 +80,14 @@ class JournalEntry:
             phone=row["phone"],
             name=row["name"],
             created_at=parse_utc(row["created_at"]),
+            stylist_id=row["stylist_id"],
+            extra_service_ids=split_ids(row["extra_services"]),
         )
+
+
+def split_ids(text: str | None) -> tuple[str, ...]:
+    """`"a,b"` → `("a", "b")`; the form of `extra_services` columns."""
+    return tuple(x for x in (text or "").split(",") if x)
 
 
 def record(
@@ -89,6 +103,8 @@ def record(
     previous_uid: str | None = None,
     previous_start: datetime | None = None,
     now: datetime | None = None,
+    stylist_id: str | None = None,
+    extra_service_ids: tuple[str, ...] = (),
 ) -> int:
     """Write one entry with a plain INSERT: inside the caller's transaction when one is
     open (the embedded calendar), else committed at once (autocommit)."""
@@ -97,8 +113,8 @@ def record(
     moment = utc_text(now or datetime.now(UTC))
     cur = conn.execute(
         "INSERT INTO booking_journal (kind, state, uid, previous_uid, service_id, start_utc, "
-        "previous_start_utc, phone, name, created_at, settled_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "previous_start_utc, phone, name, created_at, settled_at, stylist_id, extra_services) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             kind,
             state,
@@ -111,6 +127,8 @@ def record(
             name,
             moment,
             None if state == "pending" else moment,
+            stylist_id,
+            ",".join(extra_service_ids),
         ),
     )
     return int(cur.lastrowid or 0)

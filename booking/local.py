@@ -14,16 +14,18 @@ from __future__ import annotations
 import asyncio
 import secrets
 import sqlite3
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from itertools import accumulate
 
 from booking import journal
-from booking.base import BaseCalendar, parse_utc, utc_text
+from booking.base import Assignment, BaseCalendar, parse_utc, utc_text
 from booking.calendar import Booking, Customer, InvalidRequest, SlotTaken
-from booking.hours import opening_hours
+from booking.hours import opening_hours, stylist_hours
+from booking.journal import split_ids
 from booking.services import fold
 from salon import state_db
-from salon.profile import Service
+from salon.profile import SalonProfile, Service, TeamMember
 
 _DAY = 24 * 60 + 60  # minutes in the longest (DST) day
 
@@ -41,6 +43,58 @@ def max_overlap(intervals: list[tuple[datetime, datetime]], start: datetime, end
     return best
 
 
+def _occupancy(spans: list[tuple[int, int, str | None]]) -> list[int]:
+    """Bookings in progress at each minute of the day."""
+    diff = [0] * (_DAY + 1)
+    for a, b, _ in spans:
+        diff[a] += 1
+        diff[b] -= 1
+    return list(accumulate(diff))
+
+
+@dataclass
+class _Worker:
+    """One stylist on one day: when they work and their booked minutes (prefix sums)."""
+
+    id: str
+    hours: tuple[tuple[int, int], ...]
+    booked: list[int] | None  # booked[m] = booked minutes before minute m; None: none
+    load: int
+
+    def free(self, a: int, b: int) -> bool:
+        if not any(lo <= a and b <= hi for lo, hi in self.hours):
+            return False
+        return self.booked is None or self.booked[b] == self.booked[a]
+
+
+def _workers(
+    profile: SalonProfile,
+    stylists: tuple[TeamMember, ...],
+    day: date,
+    spans: list[tuple[int, int, str | None]],
+) -> list[_Worker]:
+    """The stylists working on `day`, least booked first (so « peu importe » spreads the
+    day's work)."""
+    out = []
+    for member in stylists:
+        hours = tuple(
+            (lo.hour * 60 + lo.minute, hi.hour * 60 + hi.minute)
+            for lo, hi in stylist_hours(profile, member, day)
+        )
+        if not hours:
+            continue
+        mine = [(a, b) for a, b, who in spans if who == member.id]
+        booked = None
+        if mine:
+            minutes = [0] * (_DAY + 1)
+            for a, b in mine:
+                for m in range(a, b):
+                    minutes[m] = 1
+            booked = [0, *accumulate(minutes)]
+        out.append(_Worker(member.id, hours, booked, sum(b - a for a, b in mine)))
+    return sorted(out, key=lambda w: w.load)
+
+
 class LocalCalendar(BaseCalendar):
     """The embedded SQLite calendar (the default when `CAL_API_KEY` is unset)."""
 
@@ -55,6 +109,8 @@ class LocalCalendar(BaseCalendar):
             end=parse_utc(row["end_utc"]).astimezone(tz),
             customer=Customer(name=row["name"], phone=row["phone"], email=row["email"]),
             status=row["status"],
+            extra_services=tuple(self._any_service(x) for x in split_ids(row["extra_services"])),
+            stylist_id=row["stylist_id"],
         )
 
     def _any_service(self, service_id: str) -> Service:
@@ -65,44 +121,81 @@ class LocalCalendar(BaseCalendar):
 
     def _busy(
         self, conn: sqlite3.Connection, start: datetime, end: datetime, *, skip: str = ""
-    ) -> list[tuple[datetime, datetime]]:
+    ) -> list[tuple[datetime, datetime, str | None]]:
         rows = conn.execute(
-            "SELECT start_utc, end_utc FROM local_bookings WHERE status = 'accepted' "
+            "SELECT start_utc, end_utc, stylist_id FROM local_bookings WHERE status = 'accepted' "
             "AND start_utc < ? AND end_utc > ? AND uid != ?",
             (utc_text(end), utc_text(start), skip),
         ).fetchall()
-        return [(parse_utc(r[0]), parse_utc(r[1])) for r in rows]
+        return [(parse_utc(r[0]), parse_utc(r[1]), r[2]) for r in rows]
 
-    def _within_hours(self, start: datetime, end: datetime) -> bool:
+    def _within(self, start: datetime, end: datetime, member: TeamMember | None) -> bool:
         tz = self.profile.timezone
         local_start, local_end = start.astimezone(tz), end.astimezone(tz)
         if local_start.date() != local_end.date() and local_end.time() != time(0):
             return False
-        return any(
-            local_start.time() >= lo and local_end.time() <= hi
-            for lo, hi in opening_hours(self.profile, local_start.date())
+        day = local_start.date()
+        spans = (
+            opening_hours(self.profile, day)
+            if member is None
+            else stylist_hours(self.profile, member, day)
         )
+        return any(local_start.time() >= lo and local_end.time() <= hi for lo, hi in spans)
 
-    def _check_capacity(
-        self, conn: sqlite3.Connection, start: datetime, end: datetime, *, skip: str = ""
-    ) -> None:
-        if not self._within_hours(start, end):
-            raise SlotTaken("outside opening hours")
-        if max_overlap(self._busy(conn, start, end, skip=skip), start, end) >= self.profile.chairs:
-            raise SlotTaken("no chair free at this time")
+    def _free_for(
+        self,
+        conn: sqlite3.Connection,
+        start: datetime,
+        end: datetime,
+        member: TeamMember | None,
+        *,
+        skip: str = "",
+    ) -> bool:
+        """`member` (None: any chair) can take `[start, end)`: working then, no booking of
+        theirs overlapping, and fewer than `chairs` bookings at every instant."""
+        if not self._within(start, end, member):
+            return False
+        busy = self._busy(conn, start, end, skip=skip)
+        if member is not None and any(who == member.id for _, _, who in busy):
+            return False
+        spans = [(s, e) for s, e, _ in busy]
+        return max_overlap(spans, start, end) < self.profile.chairs
+
+    def _pick(
+        self,
+        conn: sqlite3.Connection,
+        start: datetime,
+        end: datetime,
+        assignment: Assignment,
+        *,
+        skip: str = "",
+    ) -> str | None:
+        """The stylist who takes the booking (checked inside the write transaction), or
+        `SlotTaken` when neither the one offered nor, if the caller did not ask for
+        them, another qualified stylist is free for the whole visit."""
+        candidates: tuple[TeamMember | None, ...] = assignment.candidates or (None,)
+        for member in candidates:
+            if self._free_for(conn, start, end, member, skip=skip):
+                return None if member is None else member.id
+        raise SlotTaken("no qualified stylist or chair free for the whole visit")
 
     # ---------------------------------------------------------------- raw back-end
 
-    def _starts_sync(self, service: Service, start: datetime, end: datetime) -> list[datetime]:
+    def _starts_sync(
+        self, services: tuple[Service, ...], start: datetime, end: datetime,
+        stylists: tuple[TeamMember, ...],
+    ) -> list[tuple[datetime, str | None]]:  # fmt: skip
         """Free starts in `[start, end)`: opening hours stepped by `slot_step_minutes`,
-        kept when fewer than `chairs` bookings overlap at every minute of the service.
-        Minutes are wall-clock minutes from local midnight (aware arithmetic in one zone)."""
+        kept when a stylist able to do the visit works the whole block and has no booking
+        in it, and fewer than `chairs` bookings overlap at every minute. Minutes are
+        wall-clock minutes from local midnight (aware arithmetic in one zone)."""
         tz = self.profile.timezone
-        chairs, duration = self.profile.chairs, service.duration
+        chairs = self.profile.chairs
+        duration = sum(s.duration for s in services)
         step = max(1, self.profile.slot_step_minutes)
         rows = self._run(lambda c: self._busy(c, start, end + timedelta(minutes=duration)))
-        busy: dict[date, list[tuple[int, int]]] = {}
-        for s, e in rows:
+        busy: dict[date, list[tuple[int, int, str | None]]] = {}
+        for s, e, who in rows:
             local_s, local_e = s.astimezone(tz), e.astimezone(tz)
             day = local_s.date()
             while day <= local_e.date():
@@ -110,62 +203,75 @@ class LocalCalendar(BaseCalendar):
                 a = max(0, int((local_s - midnight).total_seconds() // 60))
                 b = min(_DAY, -int(-(local_e - midnight).total_seconds() // 60))
                 if b > a:
-                    busy.setdefault(day, []).append((a, b))
+                    busy.setdefault(day, []).append((a, b, who))
                 day += timedelta(days=1)
         local_start, local_end = start.astimezone(tz), end.astimezone(tz)
-        out: list[datetime] = []
+        out: list[tuple[datetime, str | None]] = []
         day = local_start.date()
         while day <= local_end.date():
             midnight = datetime.combine(day, time(0), tzinfo=tz)
             first = (local_start - midnight).total_seconds()
             last = (local_end - midnight).total_seconds()
             spans = busy.get(day, [])
-            occupancy: list[int] | None = None
-            if len(spans) >= chairs:
-                diff = [0] * (_DAY + 1)
-                for a, b in spans:
-                    diff[a] += 1
-                    diff[b] -= 1
-                occupancy = list(accumulate(diff))
+            full = _occupancy(spans) if len(spans) >= chairs else None
+            people = _workers(self.profile, stylists, day, spans)
             for lo, hi in opening_hours(self.profile, day):
                 minute, close = lo.hour * 60 + lo.minute, hi.hour * 60 + hi.minute
                 while minute + duration <= close:
+                    block = (minute, minute + duration)
                     if first <= minute * 60 < last and (
-                        occupancy is None or max(occupancy[minute : minute + duration]) < chairs
+                        full is None or max(full[block[0] : block[1]]) < chairs
                     ):
-                        out.append(midnight + timedelta(minutes=minute))
+                        moment = midnight + timedelta(minutes=minute)
+                        if not stylists:
+                            out.append((moment, None))
+                        else:
+                            out.extend((moment, w.id) for w in people if w.free(*block))
                     minute += step
             day += timedelta(days=1)
         return out
 
     async def _available_starts(
-        self, service: Service, start: datetime, end: datetime
-    ) -> list[datetime]:
-        return self._starts_sync(service, start, end)
+        self,
+        services: tuple[Service, ...],
+        start: datetime,
+        end: datetime,
+        stylists: tuple[TeamMember, ...],
+    ) -> list[tuple[datetime, str | None]]:
+        return self._starts_sync(services, start, end, stylists)
 
-    async def _create(self, service: Service, start: datetime, customer: Customer) -> Booking:
-        end = start + timedelta(minutes=service.duration)
+    async def _create(
+        self,
+        services: tuple[Service, ...],
+        start: datetime,
+        customer: Customer,
+        stylist: Assignment,
+    ) -> Booking:
+        end = start + timedelta(minutes=sum(s.duration for s in services))
+        first, extra = services[0], ",".join(s.id for s in services[1:])
 
         def create(conn: sqlite3.Connection) -> Booking:
             with state_db.write_transaction(conn):
-                # The same request retried (same phone, service, start and name, without
+                # The same request retried (same phone, visit, start and name, without
                 # case or accents) is one booking; a parent booking for a child with the
                 # same phone is another person, hence another booking.
                 same = conn.execute(
                     "SELECT * FROM local_bookings WHERE status = 'accepted' AND phone = ? "
-                    "AND service_id = ? AND start_utc = ? AND name_folded = ?",
-                    (customer.phone, service.id, utc_text(start), fold(customer.name)),
+                    "AND service_id = ? AND extra_services = ? AND start_utc = ? "
+                    "AND name_folded = ?",
+                    (customer.phone, first.id, extra, utc_text(start), fold(customer.name)),
                 ).fetchone()
                 if same is not None:
                     return self._row_booking(same)
-                self._check_capacity(conn, start, end)
+                who = self._pick(conn, start, end, stylist)
                 uid = secrets.token_urlsafe(12)
                 conn.execute(
                     "INSERT INTO local_bookings (uid, service_id, start_utc, end_utc, name, "
-                    "name_folded, phone, email, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "name_folded, phone, email, created_at, stylist_id, extra_services) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (
                         uid,
-                        service.id,
+                        first.id,
                         utc_text(start),
                         utc_text(end),
                         customer.name,
@@ -173,11 +279,14 @@ class LocalCalendar(BaseCalendar):
                         customer.phone,
                         customer.email,
                         utc_text(datetime.now(UTC)),
+                        who,
+                        extra,
                     ),
                 )
                 journal.record(
-                    conn, kind="booked", state="done", uid=uid, service_id=service.id,
-                    start=start, phone=customer.phone, name=customer.name,
+                    conn, kind="booked", state="done", uid=uid, service_id=first.id,
+                    start=start, phone=customer.phone, name=customer.name, stylist_id=who,
+                    extra_service_ids=tuple(s.id for s in services[1:]),
                 )  # fmt: skip
                 row = conn.execute("SELECT * FROM local_bookings WHERE uid = ?", (uid,)).fetchone()
                 return self._row_booking(row)
@@ -213,6 +322,16 @@ class LocalCalendar(BaseCalendar):
         )
         return [self._row_booking(r) for r in rows]
 
+    async def _history(self, phone: str, before: datetime) -> list[Booking]:
+        rows = self._run(
+            lambda c: c.execute(
+                "SELECT * FROM local_bookings WHERE phone = ? AND status = 'accepted' "
+                "AND start_utc < ? ORDER BY start_utc DESC LIMIT 50",
+                (phone, utc_text(before)),
+            ).fetchall()
+        )
+        return [self._row_booking(r) for r in rows]
+
     async def bookings_between(self, start: datetime, end: datetime) -> list[Booking]:
         """The owner's view: active bookings starting in `[start, end)`, by start time."""
         rows = self._run(
@@ -224,7 +343,7 @@ class LocalCalendar(BaseCalendar):
         )
         return [self._row_booking(r) for r in rows]
 
-    async def _move(self, booking: Booking, start: datetime) -> Booking:
+    async def _move(self, booking: Booking, start: datetime, stylist: Assignment) -> Booking:
         if booking.customer is None:
             raise InvalidRequest("cannot move a redacted booking")
         end = start + (booking.end - booking.start)
@@ -237,14 +356,16 @@ class LocalCalendar(BaseCalendar):
                 ).fetchone()
                 if row is None:
                     raise SlotTaken("booking changed meanwhile")
-                self._check_capacity(conn, start, end, skip=booking.uid)
+                who = self._pick(conn, start, end, stylist, skip=booking.uid)
                 uid = secrets.token_urlsafe(12)
                 conn.execute(
                     "INSERT INTO local_bookings (uid, service_id, start_utc, end_utc, name, "
-                    "name_folded, phone, email, created_at) SELECT ?, service_id, ?, ?, name, "
-                    "name_folded, phone, email, ? FROM local_bookings WHERE uid = ?",
-                    (uid, utc_text(start), utc_text(end), utc_text(datetime.now(UTC)), row["uid"]),
-                )
+                    "name_folded, phone, email, created_at, stylist_id, extra_services) "
+                    "SELECT ?, service_id, ?, ?, name, name_folded, phone, email, ?, ?, "
+                    "extra_services FROM local_bookings WHERE uid = ?",
+                    (uid, utc_text(start), utc_text(end), utc_text(datetime.now(UTC)), who,
+                     row["uid"]),
+                )  # fmt: skip
                 conn.execute(
                     "UPDATE local_bookings SET status = 'cancelled', reason = 'déplacé', "
                     "rescheduled_to = ? WHERE uid = ?",
@@ -255,6 +376,7 @@ class LocalCalendar(BaseCalendar):
                     conn, kind="moved", state="done", uid=uid, previous_uid=row["uid"],
                     service_id=row["service_id"], start=start, phone=row["phone"],
                     name=row["name"], previous_start=parse_utc(row["start_utc"]),
+                    stylist_id=who, extra_service_ids=split_ids(row["extra_services"]),
                 )  # fmt: skip
                 return self._row_booking(new)
 
@@ -275,7 +397,8 @@ class LocalCalendar(BaseCalendar):
                     journal.record(
                         conn, kind="cancelled", state="done", uid=row["uid"],
                         service_id=row["service_id"], start=parse_utc(row["start_utc"]),
-                        phone=row["phone"], name=row["name"],
+                        phone=row["phone"], name=row["name"], stylist_id=row["stylist_id"],
+                        extra_service_ids=split_ids(row["extra_services"]),
                     )  # fmt: skip
                 return self._row_booking(row)
 

@@ -556,3 +556,26 @@ CREATE TABLE booking_journal (
 CREATE INDEX booking_journal_owed ON booking_journal (state, notified_at);
 """,
     )
+
+
+@migration
+def m006_stylists_and_visits(conn: sqlite3.Connection) -> None:
+    """Stylists and visits of several services (`booking`).
+
+    - `local_bookings.stylist_id`: the team member (`[[team]] id`) who does it; NULL for a
+      booking made before stylists (it still takes one of the salon's `chairs`);
+    - `local_bookings.extra_services`: the services done after `service_id` in the same
+      visit, comma-separated ids in order ('' for one service);
+    - `calcom_links`: the same two, plus `visit_uid`: for the later parts of a visit that
+      Cal.com holds as consecutive bookings, the uid of its first part (NULL otherwise);
+    - `booking_journal`: the same two, so a confirmation queued after a crash names the
+      whole visit and its stylist.
+    """
+    for table in ("local_bookings", "calcom_links", "booking_journal"):
+        conn.execute(f"ALTER TABLE {table} ADD COLUMN stylist_id TEXT")
+        conn.execute(f"ALTER TABLE {table} ADD COLUMN extra_services TEXT NOT NULL DEFAULT ''")
+    conn.execute("ALTER TABLE calcom_links ADD COLUMN visit_uid TEXT")
+    conn.execute(
+        "CREATE INDEX local_bookings_stylist ON local_bookings (stylist_id, status, start_utc)"
+    )
+    conn.execute("CREATE INDEX calcom_links_visit ON calcom_links (visit_uid)")

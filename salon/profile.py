@@ -60,9 +60,37 @@ class SpecialHours:
 
 @dataclass(frozen=True)
 class TeamMember:
+    """A member of the team; a stylist when `books` (the default).
+
+    `services` are the service ids they do (`None`: every bookable service); `hours` is
+    their own week (`None`: the salon's), always within the salon's opening hours;
+    `absences` are inclusive date ranges (holidays, training). `cal_username` is their
+    Cal.com username: their own event types carry the services' slugs.
+    """
+
     name: str
     role: str
     specialities: tuple[str, ...] = ()
+    id: str = ""
+    services: tuple[str, ...] | None = None
+    hours: dict[str, tuple[Interval, ...]] | None = None
+    absences: tuple[Closure, ...] = ()
+    cal_username: str | None = None
+    books: bool = True
+
+    @property
+    def first_name(self) -> str:
+        return self.name.split()[0] if self.name.split() else self.id
+
+    def does(self, service_id: str) -> bool:
+        return self.books and (self.services is None or service_id in self.services)
+
+    def absence_on(self, day: date) -> Closure | None:
+        return next((a for a in self.absences if a.covers(day)), None)
+
+    def week_hours(self, day: date) -> tuple[Interval, ...] | None:
+        """Their own hours on that weekday (`None`: they follow the salon's)."""
+        return None if self.hours is None else self.hours[WEEKDAYS[day.weekday()]]
 
 
 @dataclass(frozen=True)
@@ -116,6 +144,34 @@ class SalonProfile:
 
     def now(self) -> datetime:
         return datetime.now(self.timezone)
+
+    @property
+    def stylists(self) -> tuple[TeamMember, ...]:
+        """The team members who take appointments (empty: the salon books by `chairs`)."""
+        return tuple(m for m in self.team if m.books)
+
+    def stylist(self, stylist_id: str) -> TeamMember:
+        for member in self.stylists:
+            if member.id == stylist_id:
+                return member
+        raise KeyError(stylist_id)
+
+    def stylists_for(self, service_ids: tuple[str, ...] | list[str]) -> tuple[TeamMember, ...]:
+        """The stylists who do every one of these services."""
+        return tuple(m for m in self.stylists if all(m.does(s) for s in service_ids))
+
+    def find_stylist(self, said: str) -> TeamMember | None:
+        """The stylist a caller names (« Chloé », « chloe martin », « Mme Martin »), or
+        None when no one or several match."""
+        words = fold(said).replace("-", " ").split()
+        if not words:
+            return None
+        hits = []
+        for member in self.stylists:
+            names = set(fold(member.name).replace("-", " ").split()) | {fold(member.id)}
+            if any(w in names for w in words if len(w) > 1):
+                hits.append(member)
+        return hits[0] if len(hits) == 1 else None
 
     def is_open_at(self, moment: datetime) -> bool:
         local = moment.astimezone(self.timezone)
@@ -261,6 +317,70 @@ def _service(path: Path, i: int, raw: dict) -> Service:
     )
 
 
+def _member_services(
+    path: Path, where: str, raw: object, services: tuple[Service, ...]
+) -> tuple[str, ...] | None:
+    """Service ids or category names (« Homme », « Couleur ») → service ids."""
+    if raw is None:
+        return None
+    if not isinstance(raw, list) or not all(isinstance(x, str) for x in raw):
+        raise _fail(path, where, "expected a list of service ids or categories")
+    ids: list[str] = []
+    for item in raw:
+        matched = [s.id for s in services if s.id == item] or [
+            s.id for s in services if s.category and fold(s.category) == fold(item)
+        ]
+        if not matched:
+            raise _fail(path, where, f"{item!r} is neither a service id nor a category")
+        ids.extend(x for x in matched if x not in ids)
+    return tuple(ids)
+
+
+def _team(path: Path, raw: object, services: tuple[Service, ...]) -> tuple[TeamMember, ...]:
+    if not isinstance(raw, list):
+        raise _fail(path, "[[team]]", "expected a list of tables")
+    team: list[TeamMember] = []
+    for i, t in enumerate(raw):
+        where = f"team[{i}]"
+        if not isinstance(t, dict):
+            raise _fail(path, where, "expected a table")
+        name = str(_required(path, t, "name", where))
+        ident = str(t.get("id") or fold(name.split()[0]).replace(" ", "-"))
+        week = t.get("hours")
+        if week is not None and not isinstance(week, dict):
+            raise _fail(path, f"{where}.hours", "expected a table of days")
+        unknown_days = sorted(set(week or {}) - set(WEEKDAYS))
+        if unknown_days:
+            raise _fail(path, f"{where}.hours", f"unknown day {unknown_days[0]!r}")
+        absences = []
+        for j, a in enumerate(t.get("absences", [])):
+            start = _date(path, f"{where}.absences[{j}].start", a.get("start"))
+            end = _date(path, f"{where}.absences[{j}].end", a.get("end", a.get("start")))
+            if end < start:
+                raise _fail(path, f"{where}.absences[{j}]", "end is before start")
+            absences.append(Closure(start=start, end=end, reason=str(a.get("reason", ""))))
+        team.append(
+            TeamMember(
+                name=name,
+                role=str(t.get("role", "")),
+                specialities=tuple(str(x) for x in t.get("specialities", [])),
+                id=ident,
+                services=_member_services(path, f"{where}.services", t.get("services"), services),
+                hours=None
+                if week is None
+                else {d: _intervals(path, f"{where}.hours.{d}", week.get(d, [])) for d in WEEKDAYS},
+                absences=tuple(absences),
+                cal_username=t.get("cal_username") or None,
+                books=bool(t.get("books", True)),
+            )
+        )
+    ids = [m.id for m in team]
+    dupes = sorted({x for x in ids if ids.count(x) > 1})
+    if dupes:
+        raise _fail(path, "team", f"two members share the id {dupes[0]!r}: give each an id")
+    return tuple(team)
+
+
 def parse_profile(data: dict, path: Path) -> SalonProfile:
     """Build a `SalonProfile` from parsed TOML; raises `ProfileError` naming the field."""
     salon = data.get("salon")
@@ -301,14 +421,7 @@ def parse_profile(data: dict, path: Path) -> SalonProfile:
         )
         for i, s in enumerate(data.get("special_hours", []))
     )
-    team = tuple(
-        TeamMember(
-            name=str(t.get("name", "")),
-            role=str(t.get("role", "")),
-            specialities=tuple(t.get("specialities", [])),
-        )
-        for t in data.get("team", [])
-    )
+    team = _team(path, data.get("team", []), services)
     greeting = data.get("greeting", {})
     if not isinstance(greeting, dict):
         raise _fail(path, "[greeting]", "expected a table with open and closed")
