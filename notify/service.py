@@ -4,12 +4,14 @@ returns at once; call `await outbox.drain()` (or schedule it) to send.
 
     outbox = outbox_from_settings()
     await confirm_booking(outbox, profile=profile, event="booked", booking_uid=uid,
-                          phone="+33612345678", service="Coupe homme", start=start)
+                          phone="+33612345678", service=("Couleur racines", "Coupe femme"),
+                          start=start, stylist="Chloé", price="à partir de 97 €")
     report = await outbox.drain()
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Literal, Protocol, cast
@@ -22,6 +24,7 @@ from notify.phone import InvalidPhone
 from notify.twilio_messages import TwilioNotifier, TwilioOptions
 from notify.whatsapp_window import WhatsAppWindow
 from salon import settings, state_db
+from salon.french import visit_price_words
 from salon.phone import to_e164
 from salon.profile import SalonProfile, load_profile
 
@@ -76,6 +79,17 @@ def confirmation_channel() -> Channel:
     return cast(Channel, value)
 
 
+def stylist_words(profile: SalonProfile, stylist_id: str | None) -> str | None:
+    """The first name a text gives for the stylist `stylist_id` (« Chloé »); None for a
+    booking without one, or whose stylist has left the team since."""
+    if not stylist_id:
+        return None
+    try:
+        return profile.stylist(stylist_id).first_name
+    except KeyError:
+        return None
+
+
 async def confirm_booking(
     outbox: Outbox,
     *,
@@ -83,14 +97,19 @@ async def confirm_booking(
     event: BookingEvent,
     booking_uid: str,
     phone: str,
-    service: str,
+    service: str | Sequence[str],
     start: datetime,
     previous_start: datetime | None = None,
     channel: Channel | None = None,
     name: str | None = None,
+    stylist: str | None = None,
+    price: str | None = None,
 ) -> Enqueued:
     """Queue the booked/moved/cancelled confirmation; once per booking event and channel.
 
+    `service` is one name or the names of every service of the visit, in order;
+    `stylist` the stylist's first name (`stylist_words`); `price` the visit's total in
+    words (`salon.french.visit_price_words`), said only by the booked confirmation.
     The key is "<uid>:<event>:<channel>"; for "moved" it includes the new start, since a
     calendar that keeps the uid may move the same booking twice. Two people booked with
     one phone (a parent and a child) have two bookings, hence two uids and two messages,
@@ -99,19 +118,30 @@ async def confirm_booking(
     """
     channel = channel or confirmation_channel()
     if event == "booked":
-        body = texts.booked_text(profile=profile, service=service, start=start, name=name)
+        body = texts.booked_text(
+            profile=profile, service=service, start=start, name=name, stylist=stylist, price=price
+        )
         key = f"{booking_uid}:booked:{channel}"
     elif event == "moved":
         body = texts.moved_text(
-            profile=profile, service=service, start=start, previous=previous_start, name=name
+            profile=profile,
+            service=service,
+            start=start,
+            previous=previous_start,
+            name=name,
+            stylist=stylist,
         )
         key = f"{booking_uid}:moved@{start.isoformat()}:{channel}"
     elif event == "cancelled":
-        body = texts.cancelled_text(profile=profile, service=service, start=start, name=name)
+        body = texts.cancelled_text(
+            profile=profile, service=service, start=start, name=name, stylist=stylist
+        )
         key = f"{booking_uid}:cancelled:{channel}"
     else:
         raise ValueError(f"unknown booking event {event!r}")
-    variables = texts.template_vars(profile=profile, service=service, start=start, event=event)
+    variables = texts.template_vars(
+        profile=profile, service=service, start=start, event=event, stylist=stylist
+    )
     return await outbox.enqueue(
         channel=channel, to=phone, body=body, dedupe_key=key, template_vars=variables
     )
@@ -126,7 +156,9 @@ class OwedConfirmation(Protocol):
     @property
     def uid(self) -> str | None: ...
     @property
-    def service_id(self) -> str: ...
+    def service_ids(self) -> tuple[str, ...]: ...
+    @property
+    def stylist_id(self) -> str | None: ...
     @property
     def start(self) -> datetime: ...
     @property
@@ -142,14 +174,16 @@ async def confirm_owed(
 ) -> Enqueued | None:
     """Queue the confirmation a journal entry owes (after a crash, on the next start):
     the same text and dedupe key as the agent's own `confirm_booking` right after the
-    change, so one queued by both is one message. None when the number can never
-    receive an SMS (a landline): there is nothing left to owe."""
+    change (every service of the visit, its stylist, its total price), so one queued by
+    both is one message. None when the number can never receive an SMS (a landline):
+    there is nothing left to owe."""
     if not entry.uid:
         raise ValueError("a journal entry without its booking uid owes nothing yet")
-    try:
-        service = profile.service(entry.service_id).name
-    except KeyError:  # the service left salon.toml since: its id still says what it was
-        service = entry.service_id
+    known = {s.id: s for s in profile.services}
+    # A service that left salon.toml since: its id still says what it was (no price then).
+    names = tuple(known[i].name if i in known else i for i in entry.service_ids)
+    visit = [known[i] for i in entry.service_ids if i in known]
+    price = visit_price_words(visit) if len(visit) == len(entry.service_ids) else None
     tz = profile.timezone
     try:
         return await confirm_booking(
@@ -158,10 +192,12 @@ async def confirm_owed(
             event=entry.kind,
             booking_uid=entry.uid,
             phone=entry.phone,
-            service=service,
+            service=names,
             start=entry.start.astimezone(tz),
             previous_start=entry.previous_start.astimezone(tz) if entry.previous_start else None,
             name=entry.name or None,
+            stylist=stylist_words(profile, entry.stylist_id),
+            price=price,
         )
     except InvalidPhone:
         return None

@@ -9,15 +9,18 @@ service, the day and time, and how to change the appointment (call the salon).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
+from functools import partial
+from typing import Any
 
-from notify.gsm7 import SINGLE_SEGMENT, fits_one_segment, to_gsm7
-from salon.french import short_slot_words, slot_words, time_words
+from notify.gsm7 import fits_one_segment, to_gsm7
+from salon.french import WEEKDAYS_SHORT, short_slot_words, slot_words, time_words
 from salon.phone import display as display_phone
 from salon.profile import SalonProfile
 
 CODE_VALIDITY_MINUTES = 10
+_FROM = "à partir de "
 
 
 def service_forms(name: str) -> Iterator[str]:
@@ -105,37 +108,126 @@ def name_forms(name: str | None) -> list[str]:
     return forms
 
 
-def _fit_service(render: Render, service: str, *, cut: bool) -> str | None:
-    """The first rendering that fits one GSM-7 segment, richest first; with `cut`, the
-    shortest service form cut at a word as a last resort."""
-    for form in service_forms(service):
-        for when in (slot_words, short_slot_words):
-            text = to_gsm7(render(form, when))
-            if fits_one_segment(text):
-                return text
-    if not cut:
-        return None
-    shortest = list(service_forms(service))[-1]
-    frame = to_gsm7(render("x", short_slot_words))
-    shortest = to_gsm7(shortest)
-    # Extension characters (€ [ ]…) count twice: shrink until the septets fit.
-    for room in range(SINGLE_SEGMENT - (len(frame) - 1), 0, -1):
-        piece = _cut(shortest, room)
-        text = to_gsm7(render(piece, short_slot_words))
-        if piece and fits_one_segment(text):
-            return text
+def visit_forms(services: Sequence[str]) -> list[str]:
+    """How the text names a visit, richest first: every service at its richest form, then
+    each at its next shorter form (see `service_forms`), joined by " + "
+    ("couleur racines + coupe et brushing femme, cheveux longs", then "couleur racines +
+    coupe et brushing femme"). One service gives exactly its `service_forms`."""
+    forms = [list(service_forms(s)) for s in services]
+    forms = [f for f in forms if f]
+    if not forms:
+        return [""]
+    out: list[str] = []
+    for level in range(max(len(f) for f in forms)):
+        joined = " + ".join(f[min(level, len(f) - 1)] for f in forms)
+        if joined not in out:
+            out.append(joined)
+    return out
+
+
+def _services(service: str | Sequence[str]) -> tuple[str, ...]:
+    """One service name, or the names of every service of a visit in order."""
+    names = (service,) if isinstance(service, str) else tuple(service)
+    return tuple(n for n in names if n.strip()) or ("",)
+
+
+def _with_stylist(visit: str, stylist: str | None) -> str:
+    """`couleur + coupe femme avec Chloé` (the stylist's first name, when there is one)."""
+    who = " ".join((stylist or "").split())
+    if not who:
+        return visit
+    return f"{visit} avec {who}" if visit else f"avec {who}"
+
+
+def _numeric_slot_words(start: datetime) -> str:
+    """`jeu. 3/12 à 14h30`: the shortest date, for a text that has no room left."""
+    return f"{WEEKDAYS_SHORT[start.weekday()]} {start.day}/{start.month} à {time_words(start)}"
+
+
+DATE_FORMS: tuple[Callable[[datetime], str], ...] = (
+    slot_words,
+    short_slot_words,
+    _numeric_slot_words,
+)
+
+
+def _shrink(pieces: list[str], fits: Callable[[list[str]], bool]) -> list[str] | None:
+    """Shorten the visit's service names until `fits`: the longest loses its last word
+    first (never its first word), then, every name down to one word, all are cut inside
+    the word as a last resort. None when even one letter each does not fit."""
+    current = list(pieces)
+    while not fits(current):
+        longest = max(
+            (i for i, p in enumerate(current) if " " in p),
+            key=lambda i: len(current[i]),
+            default=None,
+        )
+        if longest is None:
+            break
+        current[longest] = _cut(current[longest], len(current[longest]) - 1)
+    else:
+        return current
+    for room in range(max(len(p) for p in current), 0, -1):
+        cut = [_cut(p, room) for p in current]
+        if all(cut) and fits(cut):
+            return cut
     return None
 
 
-def _fit(render: Callable[[str], Render], service: str, name: str | None = None) -> str:
-    """The richest text that fits one segment; `render(who)` builds the text for one form
-    of the person's name (see `name_forms`). The name is kept over service details."""
+def _fit_visit(
+    render: Callable[[Any], Render],
+    services: tuple[str, ...],
+    *,
+    stylist: str | None,
+    tails: Sequence[Any],
+    cut: bool,
+) -> str | None:
+    """The first rendering that fits one GSM-7 segment, richest first: richer service
+    forms before a shorter last sentence (`render(tail)`), before a shorter date. With
+    `cut`, the shortest form of each service cut at a word as a last resort (the longest
+    first, each keeping its first word when it can; the stylist stays whole)."""
+    for form in visit_forms(services):
+        for tail in tails:
+            for when in DATE_FORMS:
+                text = to_gsm7(render(tail)(_with_stylist(form, stylist), when))
+                if fits_one_segment(text):
+                    return text
+    if not cut:
+        return None
+    shortest = [to_gsm7(f[-1]) for f in (list(service_forms(s)) for s in services) if f]
+    last, when = render(tails[-1]), DATE_FORMS[-1]
+
+    def build(pieces: list[str]) -> str:
+        return to_gsm7(last(_with_stylist(" + ".join(pieces), stylist), when))
+
+    if not shortest:
+        return None
+    # Extension characters (€ [ ]…) count twice: fits_one_segment counts septets.
+    pieces = _shrink(shortest, lambda p: fits_one_segment(build(p)))
+    return None if pieces is None else build(pieces)
+
+
+def _fit(
+    render: Callable[[str, Any], Render],
+    service: str | Sequence[str],
+    name: str | None = None,
+    *,
+    stylist: str | None = None,
+    tails: Sequence[Any] = ("",),
+    cut: bool = True,
+) -> str:
+    """The richest text that fits one segment; `render(who, tail)` builds the text for one
+    form of the person's name (see `name_forms`) and one wording of its ending (`tails`,
+    richest first: what the builder may say shorter, such as its last sentence). The name is kept over service details; a shorter last
+    sentence is tried before shorter service names, which say more to the caller.
+    Without `cut`, raises `ValueError` rather than cut a service name."""
+    services = _services(service)
     whos = name_forms(name)
     for who in whos:
-        text = _fit_service(render(who), service, cut=False)
+        text = _fit_visit(partial(render, who), services, stylist=stylist, tails=tails, cut=False)
         if text is not None:
             return text
-    text = _fit_service(render(whos[-1]), service, cut=True)
+    text = _fit_visit(partial(render, whos[-1]), services, stylist=stylist, tails=tails, cut=cut)
     if text is None:
         raise ValueError("the salon name or phone is too long for a one-segment SMS")
     return text
@@ -148,38 +240,56 @@ def _local(profile: SalonProfile, moment: datetime) -> datetime:
 
 
 def booked_text(
-    *, profile: SalonProfile, service: str, start: datetime, name: str | None = None
+    *,
+    profile: SalonProfile,
+    service: str | Sequence[str],
+    start: datetime,
+    name: str | None = None,
+    stylist: str | None = None,
+    price: str | None = None,
 ) -> str:
     """`Maison Margaux : RDV de Léo Martin confirmé le mardi 3 décembre à 14h30 pour coupe
-    homme. …` (`RDV confirmé le …` without a name)."""
+    homme. …` (`RDV confirmé le …` without a name).
+
+    `service` is one name or every service of the visit in order (« couleur racines +
+    coupe femme »); `stylist` the stylist's first name (« avec Chloé »); `price` the
+    visit's total in words (`salon.french.visit_price_words`: « 95 € », « à partir de
+    134 € »), shown in brackets after the visit."""
     local, phone = _local(profile, start), display_phone(profile.phone)
-    return _fit(
-        lambda who: (
-            lambda svc, when: (
-                f"{profile.short_name} : RDV{who} confirmé le {when(local)}"
-                + (f" pour {svc}" if svc else "")
-                + f". Pour le modifier ou l'annuler, appelez le {phone}."
-            )
-        ),
-        service,
-        name,
-    )
+    costs = [f" ({price})" if price else ""]
+    if price and price.startswith(_FROM):  # « dès 107 € » only when nothing else fits
+        costs.append(f" (dès {price.removeprefix(_FROM)})")
+    endings = [
+        *(("Pour le modifier ou l'annuler,", costs[0]), ("Pour modifier ou annuler,", costs[0])),
+        *(("Pour changer,", cost) for cost in costs),
+    ]
+
+    def render(who: str, ending: tuple[str, str]) -> Render:
+        tail, cost = ending
+        return lambda svc, when: (
+            f"{profile.short_name} : RDV{who} confirmé le {when(local)}"
+            + (f" pour {svc}" if svc else "")
+            + f"{cost}. {tail} appelez le {phone}."
+        )
+
+    return _fit(render, service, name, stylist=stylist, tails=endings)
 
 
 def moved_text(
     *,
     profile: SalonProfile,
-    service: str,
+    service: str | Sequence[str],
     start: datetime,
     previous: datetime | None = None,
     name: str | None = None,
+    stylist: str | None = None,
 ) -> str:
     """`Maison Margaux : le RDV de Léo Martin est déplacé au mardi 3 décembre à 14h30
-    (coupe homme). …` (`votre RDV` without a name)."""
+    (coupe homme avec Yanis). …` (`votre RDV` without a name)."""
     local, phone = _local(profile, start), display_phone(profile.phone)
     before = _local(profile, previous) if previous else None
 
-    def render(who: str) -> Render:
+    def render(who: str, _tail: str) -> Render:
         def text(svc: str, when: Callable[[datetime], str]) -> str:
             moved = f"du {when(before)} est déplacé au" if before else "est déplacé au"
             return (
@@ -191,22 +301,27 @@ def moved_text(
 
         return text
 
-    try:
-        return _fit(render, service, name)
+    if before is None:
+        return _fit(render, service, name, stylist=stylist)
+    try:  # the old time only while every service keeps a name that is not cut
+        return _fit(render, service, name, stylist=stylist, cut=False)
     except ValueError:
-        if before is None:
-            raise
-        return moved_text(profile=profile, service=service, start=start, name=name)
+        return moved_text(profile=profile, service=service, start=start, name=name, stylist=stylist)
 
 
 def cancelled_text(
-    *, profile: SalonProfile, service: str, start: datetime, name: str | None = None
+    *,
+    profile: SalonProfile,
+    service: str | Sequence[str],
+    start: datetime,
+    name: str | None = None,
+    stylist: str | None = None,
 ) -> str:
-    """`Maison Margaux : le RDV de Léo Martin du mardi 3 décembre à 14h30 (coupe homme) est
-    annulé. …` (`votre RDV` without a name)."""
+    """`Maison Margaux : le RDV de Léo Martin du mardi 3 décembre à 14h30 (coupe homme
+    avec Yanis) est annulé. …` (`votre RDV` without a name)."""
     local, phone = _local(profile, start), display_phone(profile.phone)
     return _fit(
-        lambda who: (
+        lambda who, _tail: (
             lambda svc, when: (
                 f"{profile.short_name} : {'le' if who else 'votre'} RDV{who} du {when(local)}"
                 + (f" ({svc})" if svc else "")
@@ -215,19 +330,32 @@ def cancelled_text(
         ),
         service,
         name,
+        stylist=stylist,
     )
 
 
+def visit_names(service: str | Sequence[str], stylist: str | None = None) -> str:
+    """The visit as the WhatsApp template's {{2}}: `Couleur racines + Coupe femme avec
+    Chloé` (the services' own names in order, then the stylist's first name)."""
+    return _with_stylist(" + ".join(" ".join(n.split()) for n in _services(service)), stylist)
+
+
 def template_vars(
-    *, profile: SalonProfile, service: str, start: datetime, event: str
+    *,
+    profile: SalonProfile,
+    service: str | Sequence[str],
+    start: datetime,
+    event: str,
+    stylist: str | None = None,
 ) -> dict[str, str]:
     """The variables of the WhatsApp content template (`TWILIO_WHATSAPP_CONTENT_SID`),
     which carries a message outside the 24-hour window: {{1}} the salon, {{2}} the
-    service, {{3}} the day and time, {{4}} the salon's phone, {{5}} the event (booked,
-    moved, cancelled, reminder, offer)."""
+    visit (`visit_names`: its services, and its stylist when there is one), {{3}} the
+    day and time, {{4}} the salon's phone, {{5}} the event (booked, moved, cancelled,
+    reminder, offer)."""
     return {
         "1": profile.short_name,
-        "2": service,
+        "2": visit_names(service, stylist),
         "3": slot_words(_local(profile, start)),
         "4": display_phone(profile.phone),
         "5": event,
@@ -264,18 +392,19 @@ def _how_to_cancel(profile: SalonProfile, *, replies: bool) -> str:
 def reminder_text(
     *,
     profile: SalonProfile,
-    service: str,
+    service: str | Sequence[str],
     start: datetime,
     name: str | None = None,
     replies: bool,
+    stylist: str | None = None,
 ) -> str:
     """`Maison Margaux : rappel du RDV de Léo Martin le mardi 8 décembre à 14h30 (coupe
-    homme). Répondez ANNULER pour annuler.` (`rappel de votre RDV` without a name; `Pour
-    annuler, appelez le …` when the sender cannot receive replies)."""
+    homme avec Yanis). Répondez ANNULER pour annuler.` (`rappel de votre RDV` without a
+    name; `Pour annuler, appelez le …` when the sender cannot receive replies)."""
     local = _local(profile, start)
     tail = _how_to_cancel(profile, replies=replies)
     return _fit(
-        lambda who: (
+        lambda who, _tail: (
             lambda svc, when: (
                 f"{profile.short_name} : rappel {'du' if who else 'de votre'} RDV{who} le "
                 f"{when(local)}" + (f" ({svc})" if svc else "") + f". {tail}"
@@ -283,6 +412,7 @@ def reminder_text(
         ),
         service,
         name,
+        stylist=stylist,
     )
 
 
@@ -316,7 +446,7 @@ def offer_text(
     else:
         tail = f"Appelez le {display_phone(profile.phone)} avant {until} pour le réserver."
     return _fit(
-        lambda _who: (
+        lambda _who, _tail: (
             lambda svc, when: (
                 f"{profile.short_name} : un créneau s'est libéré le {when(local)}"
                 + (f" pour {svc}" if svc else "")

@@ -1,16 +1,18 @@
 """French wording of dates, times and prices, shared by SMS texts, slot lists and speech.
 
 Written forms (for SMS and text): "mardi 3 décembre", "mar. 3 déc.", "14h30", "9h",
-"de 9h30 à 19h", "54 €", "12,50 €", "1 heure 30" or "1 h 30". Clock times said aloud where
-no speech normalisation runs after (Twilio's <Say>, greetings): "9 heures 30", "midi".
-Reading any text aloud (numbers as words) is `speech.normalise`.
+"de 9h30 à 19h", "54 €", "12,50 €", "à partir de 134 €" (a visit's total), "1 heure 30"
+or "1 h 30". Clock times said aloud where no speech normalisation runs after (Twilio's
+<Say>, greetings): "9 heures 30", "midi". Reading any text aloud (numbers as words) is
+`speech.normalise`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime, time
 
-from salon.profile import WEEKDAYS_FR, Interval
+from salon.profile import WEEKDAYS_FR, Interval, Service
 
 MONTHS_FR = (
     "janvier",
@@ -107,3 +109,13 @@ def duration_words(minutes: int, *, short: bool = False) -> str:
         return f"{rest} min" if short else f"{rest} minutes"
     unit = "h" if short else "heure" if hours == 1 else "heures"
     return f"{hours} {unit}" if rest == 0 else f"{hours} {unit} {rest:02d}"
+
+
+def visit_price_words(services: Sequence[Service]) -> str | None:
+    """The total price of a visit: `95 €`, `à partir de 134 €` when any of its services
+    is priced « à partir de »; None when the visit costs nothing (a free service adds
+    nothing, and a free visit says nothing about price)."""
+    total = round(sum(s.price for s in services), 2)
+    if total <= 0:
+        return None
+    return price_words(total, from_price=any(s.price_from for s in services))
