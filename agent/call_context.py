@@ -79,7 +79,9 @@ class CallContext:
     outcome: str = "abandoned"
     tools_used: list[str] = field(default_factory=list)
     knowledge_gaps: list[str] = field(default_factory=list)
-    service: Service | None = None  # the service of the slots last offered
+    service: Service | None = None  # the (first) service of the slots last offered
+    visit: tuple[Service, ...] = ()  # every service of the visit last searched, in order
+    stylist_asked: str | None = None  # the stylist id the caller asked for, if any
     offered_slots: list[Slot] = field(default_factory=list)
     found_bookings: list[Booking] = field(default_factory=list)  # proven theirs, numbered
     search: BookingSearch | None = None  # the last find_my_appointment, for the code path

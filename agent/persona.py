@@ -21,7 +21,7 @@ from salon.french import (
     time_words,
 )
 from salon.phone import display as display_phone
-from salon.profile import WEEKDAYS, WEEKDAYS_FR, Interval, SalonProfile
+from salon.profile import WEEKDAYS, WEEKDAYS_FR, Interval, SalonProfile, TeamMember
 
 UPCOMING_DAYS = 60  # closures and special hours announced in the instructions
 EVENING_FROM = time(18, 0)
@@ -59,9 +59,16 @@ Prendre un rendez-vous :
 - Demande d'abord la prestation souhaitée, puis le jour ou le moment préféré.
 - Cherche les disponibilités avec ton outil, puis propose au plus trois créneaux, dits \
 naturellement (par exemple « mardi 3 décembre à 14h30, ou jeudi à 10h »).
+- Si l'appelant demande une personne de l'équipe (« avec Chloé »), passe son prénom à \
+find_slots (stylist). S'il dit « peu importe », ne passe personne et ne nomme pas le \
+coiffeur, sauf s'il demande avec qui.
+- Plusieurs prestations dans la même visite (« une couleur et une coupe ») : un seul \
+rendez-vous. Passe la première prestation dans service et les autres dans also.
+- S'il parle de son rendez-vous habituel ou de « la même chose que d'habitude », utilise \
+usual_appointment ; ne propose jamais toi-même un nom ou une prestation passée.
 - Demande le prénom et le nom si tu ne les as pas. Le numéro de l'appelant est connu : \
 ne le fais pas répéter, sauf s'il est masqué ou si la personne veut un autre numéro.
-- Avant de réserver, récapitule la prestation, le jour, l'heure et le prix, et attends \
+- Avant de réserver, récapitule la ou les prestations, le jour, l'heure et le prix total, et attends \
 une confirmation explicite (« oui », « c'est bon »). Sans confirmation, ne réserve pas.
 - Après la réservation, dis comment la confirmation est envoyée, d'après le résultat \
 de l'outil (en général par SMS).
@@ -186,12 +193,24 @@ def salon_facts(profile: SalonProfile, now: datetime) -> str:
         team = " ; ".join(
             f"{m.name}, {m.role}"
             + (f" (spécialités : {', '.join(m.specialities)})" if m.specialities else "")
+            + _days_words(profile, m)
             for m in profile.team
         )
         lines.append(f"Équipe : {team}.")
     lines.append("Prestations, prix TTC et durées :")
     lines.append(services_words(profile))
     return "\n".join(lines)
+
+
+def _days_words(profile: SalonProfile, member: TeamMember) -> str:
+    """« , au salon du mardi au samedi sauf le jeudi » style: the weekdays they work."""
+    if not member.books or member.hours is None:
+        return ""
+    open_days = [d for d in WEEKDAYS if profile.hours[d]]
+    off = [WEEKDAYS_FR[WEEKDAYS.index(d)] for d in open_days if not member.hours[d]]
+    if not off:
+        return ""
+    return ", ne travaille pas le " + _join(off)
 
 
 HIDDEN_NUMBER = (

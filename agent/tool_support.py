@@ -11,7 +11,7 @@ from livekit.agents import RunContext, ToolError
 
 from agent.call_context import BookingSearch, CallContext
 from booking import Booking, Calendar, CalendarError, Slot, SlotPreferences, SlotTaken, Window
-from salon.profile import WEEKDAYS_FR, Service
+from salon.profile import WEEKDAYS_FR, SalonProfile, Service
 
 logger = logging.getLogger("agent")
 
@@ -107,10 +107,18 @@ def preferences_from(
 
 
 async def find_slots_for(
-    call: CallContext, service: Service, prefs: SlotPreferences, limit: int = 3
+    call: CallContext,
+    service: Service,
+    prefs: SlotPreferences,
+    limit: int = 3,
+    *,
+    extra: tuple[Service, ...] = (),
+    stylist: str | None = None,
 ) -> list[Slot]:
     try:
-        slots = await calendar_of(call).free_slots(service=service, prefs=prefs, limit=limit)
+        slots = await calendar_of(call).free_slots(
+            service=service, prefs=prefs, limit=limit, extra=extra, stylist=stylist
+        )
     except CalendarError as exc:
         raise tool_error(
             exc, "Je peux aussi prendre un message pour que le salon vous rappelle."
@@ -130,13 +138,15 @@ def offered_slot(call: CallContext, slot_number: int) -> Slot:
 
 
 async def after_slot_taken(call: CallContext, exc: SlotTaken, slot: Slot) -> ToolError:
-    service = call.service
-    if service is not None:
+    """The slot went meanwhile: other slots that day for the same visit and stylist."""
+    visit = call.visit or ((call.service,) if call.service is not None else ())
+    if visit:
         try:
             prefs = SlotPreferences(day=slot.start.date())
-            others = [
-                s for s in await find_slots_for(call, service, prefs) if s.start != slot.start
-            ]
+            found = await find_slots_for(
+                call, visit[0], prefs, extra=visit[1:], stylist=call.stylist_asked
+            )
+            others = [s for s in found if s.start != slot.start]
         except ToolError:
             others = []
         call.offered_slots = others
@@ -166,9 +176,18 @@ CODE_SENT = (
 )
 
 
-def booking_lines(bookings: list[Booking]) -> str:
-    """The caller's own bookings, numbered, to read back (proven theirs only)."""
-    lines = [f"{i}) {b.service.name}, {b.words}" for i, b in enumerate(bookings, start=1)]
+def booking_lines(bookings: list[Booking], profile: SalonProfile | None = None) -> str:
+    """The caller's own bookings, numbered, to read back (proven theirs only): every
+    service of the visit, and the stylist."""
+    lines = []
+    for i, b in enumerate(bookings, start=1):
+        who = ""
+        if profile is not None and b.stylist_id:
+            try:
+                who = f" avec {profile.stylist(b.stylist_id).first_name}"
+            except KeyError:
+                who = ""
+        lines.append(f"{i}) {' puis '.join(s.name for s in b.services)}{who}, {b.words}")
     return "Rendez-vous de l'appelant : " + " ; ".join(lines) + "."
 
 

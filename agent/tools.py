@@ -23,6 +23,8 @@ from pydantic import Field
 from agent.call_context import BookingSearch, CallContext
 from agent.filler import while_waiting
 from agent.messaging import queue_confirmation, queue_salon_message
+from agent.returning_client import usual_appointment
+from agent.slot_tools import check_availability, find_slots
 from agent.telephony import end_call_soon, transfer_call
 from agent.tool_support import (
     ASK_DAY,
@@ -33,86 +35,19 @@ from agent.tool_support import (
     booking_lines,
     calendar_of,
     call_of,
-    find_slots_for,
     found_booking,
     offered_slot,
     parse_day,
-    preferences_from,
     search_of,
-    service_or_question,
-    slot_list,
     today_line,
     tool_error,
 )
+from agent.visits import stylist_words, visit_name, visit_words
 from agent.waitlist_tool import join_waitlist
 from booking import Booking, CalendarError, Customer, LockedBooking, SlotTaken
 from records.types import TakenMessage
-from salon.profile import Service
 
 logger = logging.getLogger("agent")
-
-
-@function_tool
-async def check_availability(
-    context: RunContext[CallContext],
-    day: Annotated[
-        str | None, Field(description="jour demandé: AAAA-MM-JJ, 'samedi', 'demain'…")
-    ] = None,
-    window: Annotated[str | None, Field(description="'matin', 'après-midi' ou 'soir'")] = None,
-    service: Annotated[str | None, Field(description="prestation si connue")] = None,
-) -> str:
-    """Donne une idée approximative des disponibilités ("vous avez de la place samedi ?")
-    sans réserver. Utilise find_slots pour proposer des horaires précis."""
-    call = call_of(context)
-    call.used_tool("check_availability")
-    services = [s for s in calendar_of(call).services() if s.bookable]
-    chosen: Service | str = (
-        service_or_question(call, service) if service else min(services, key=lambda s: s.duration)
-    )
-    if isinstance(chosen, str):
-        return chosen
-    prefs = preferences_from(call, day, window, False)
-    async with while_waiting(context, "slots"):
-        slots = await find_slots_for(call, chosen, prefs, limit=6)
-    if not slots:
-        return "C'est complet sur cette période. Proposez un autre jour."
-    level = "plutôt libre" if len(slots) >= 5 else "quelques places"
-    return (
-        f"Disponibilité approximative : {level}. Premiers horaires libres : "
-        f"{slot_list(slots[:3])}. Demandez quelle prestation pour proposer des créneaux."
-    )
-
-
-@function_tool
-async def find_slots(
-    context: RunContext[CallContext],
-    service: Annotated[str, Field(description="la prestation, avec les mots du client")],
-    day: Annotated[str | None, Field(description="AAAA-MM-JJ, 'samedi', 'demain'…")] = None,
-    window: Annotated[str | None, Field(description="'matin', 'après-midi' ou 'soir'")] = None,
-    earliest: Annotated[bool, Field(description="le plus tôt possible")] = False,
-) -> str:
-    """Cherche au plus trois créneaux libres pour une prestation (pour réserver ou déplacer).
-    Lis-les naturellement au client et demande lequel il préfère."""
-    call = call_of(context)
-    call.used_tool("find_slots")
-    call.note_intent("booking")
-    chosen = service_or_question(call, service)
-    if isinstance(chosen, str):
-        return f"Demandez au client : {chosen}"
-    prefs = preferences_from(call, day, window, earliest)
-    async with while_waiting(context, "slots"):
-        slots = await find_slots_for(call, chosen, prefs)
-    call.offered_slots = slots
-    call.service = chosen
-    if not slots:
-        return (
-            f"Aucun créneau libre pour {chosen.name} à ce moment-là. Proposez un autre jour "
-            "ou le plus tôt possible."
-        )
-    return (
-        f"Créneaux libres pour {chosen.name} ({chosen.duration} min) : {slot_list(slots)}. "
-        "Proposez-les au client et demandez lequel lui convient."
-    )
 
 
 @function_tool
@@ -133,12 +68,17 @@ async def book_appointment(
     call.used_tool("book_appointment")
     call.note_intent("booking")
     slot = offered_slot(call, slot_number)
+    visit = tuple(call.profile.service(x) for x in slot.service_ids)
     if not confirmed:
-        return f"Demandez une confirmation explicite : {slot.words}, au nom de {customer_name} ?"
+        who = stylist_words(call.profile, slot)
+        return (
+            f"Récapitulez et demandez une confirmation explicite : {visit_words(visit)}, "
+            f"{slot.words}{who}, au nom de {customer_name} ?"
+        )
     number = phone or call.caller
     if not number:
         return "Demandez le numéro de téléphone du client pour la confirmation par SMS."
-    service = call.profile.service(slot.service_id)
+    service = visit[0]
     context.disallow_interruptions()
     try:
         async with while_waiting(context, "booking"):
@@ -155,7 +95,8 @@ async def book_appointment(
     call.set_outcome("booked")
     call.offered_slots = []
     sms = await queue_confirmation(call, kind="booked", booking=booking, phone=number)
-    return f"Rendez-vous confirmé : {service.name}, {booking.words}. {sms}"
+    who = stylist_words(call.profile, slot, booking.stylist_id)
+    return f"Rendez-vous confirmé : {visit_name(booking.services)}, {booking.words}{who}. {sms}"
 
 
 @function_tool
@@ -186,7 +127,7 @@ async def find_my_appointment(
     mine = [b for b in found if isinstance(b, Booking)]
     if mine:
         call.found_bookings, call.search = mine, BookingSearch(name=name, day=wanted)
-        return booking_lines(mine)
+        return booking_lines(mine, call.profile)
     # Not proven theirs, or nothing at all: the same answer, and a handle for the code
     # that looks the same either way (a booking's uid, or a random one).
     locked = [b.uid for b in found if isinstance(b, LockedBooking)]
@@ -240,7 +181,7 @@ async def verify_code(
     if not mine:
         return "Code correct, mais ce rendez-vous n'est plus à l'agenda. Proposez un message."
     call.found_bookings, call.search = mine, BookingSearch(name=search.name, day=search.day)
-    return "Code correct. " + booking_lines(mine)
+    return "Code correct. " + booking_lines(mine, call.profile)
 
 
 @function_tool
@@ -256,6 +197,11 @@ async def reschedule_appointment(
     call.note_intent("change")
     booking = found_booking(call, appointment_number)
     slot = offered_slot(call, slot_number)
+    if slot.service_ids != tuple(s.id for s in booking.services):
+        return (
+            "Ces créneaux ne sont pas pour ce rendez-vous : cherchez-les avec find_slots "
+            f"et appointment_number={appointment_number}."
+        )
     if not confirmed:
         return f"Demandez une confirmation explicite : déplacer au {slot.words} ?"
     context.disallow_interruptions()
@@ -370,6 +316,7 @@ async def end_call(context: RunContext[CallContext]) -> str:
 
 ALL_TOOLS = [
     check_availability,
+    usual_appointment,
     find_slots,
     book_appointment,
     find_my_appointment,

@@ -66,4 +66,4 @@ def test_another_salon_is_indexed_and_answered_as_itself(tmp_path: Path) -> None
     frame = str(stub.requests[0]["messages"][-1]["content"])
     assert "21 h" in frame  # this salon's own website snapshot answered the question
     tool = next(m for m in stub.requests[2]["messages"] if m["role"] == "tool")
-    assert "Coupe homme ciseaux (30 min)" in tool["content"]
+    assert "Coupe homme ciseaux (30 minutes" in tool["content"]

@@ -1,0 +1,186 @@
+"""What the booking tools need to hear « avec Chloé » and « une couleur et une coupe ».
+
+- `visit_or_question`: the caller's words → the services of one visit (a salon's own
+  package, « forfait couleur et coupe », wins over two separate services);
+- `stylist_or_question`: « Chloé » → her id; « peu importe » → None (anyone qualified);
+- `off_words`: why a stylist has no slot on a day (« Chloé ne travaille pas le jeudi »,
+  « Chloé est absente jusqu'au 20 février (congés) »), from the profile;
+- `visit_words` / `slot_lines`: the visit and the slots as the model reads them back. A
+  stylist the caller did not ask for is given apart, to be named only if asked.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from agent.call_context import CallContext
+from agent.tool_support import calendar_of, service_or_question
+from booking import Slot
+from booking.hours import opening_hours, stylist_hours
+from salon.french import day_words, duration_words, price_words
+from salon.profile import WEEKDAYS_FR, SalonProfile, Service, TeamMember
+from salon.text import fold
+
+_ANYONE = ("peu importe", "n importe", "pas de preference", "indifferent", "egal", "personne")
+_SPLIT = re.compile(r"\s*(?:,|;|\+|\bet puis\b|\bpuis\b|\bet\b|\bplus\b|\bavec\b)\s*")
+
+
+@dataclass(frozen=True)
+class Wanted:
+    """One search: the visit's services in order and the stylist asked for (None: any)."""
+
+    services: tuple[Service, ...]
+    stylist: TeamMember | None = None
+
+    @property
+    def first(self) -> Service:
+        return self.services[0]
+
+    @property
+    def extra(self) -> tuple[Service, ...]:
+        return self.services[1:]
+
+
+def visit_or_question(
+    call: CallContext, service: str, also: str | None
+) -> tuple[Service, ...] | str:
+    """The services of the visit, or a French question to ask the caller."""
+    said = [service] + ([also] if also and also.strip() else [])
+    found: list[Service] = []
+    for text in said:
+        chosen = service_or_question(call, text)
+        if isinstance(chosen, str):  # « couleur et coupe » may be two services
+            parts = [p for p in _SPLIT.split(text) if p.strip()]
+            if len(parts) < 2:
+                return chosen
+            for part in parts:
+                one = service_or_question(call, part)
+                if isinstance(one, str):
+                    return one
+                found.append(one)
+        else:
+            found.append(chosen)
+    unique = tuple(dict.fromkeys(found))
+    return unique
+
+
+def stylist_or_question(profile: SalonProfile, said: str | None) -> TeamMember | None | str:
+    """The stylist named, None for « peu importe » or nothing said, or a French note
+    for the model when no one of the team has that name."""
+    if not said or not said.strip():
+        return None
+    folded = fold(said).replace("'", " ")
+    if any(word in folded for word in _ANYONE):
+        return None
+    if not profile.stylists:
+        return "Le salon ne prend pas les rendez-vous par coiffeur : cherchez sans nom."
+    member = profile.find_stylist(said)
+    if member is not None:
+        return member
+    team = ", ".join(m.first_name for m in profile.stylists)
+    return (
+        f"Personne ne s'appelle « {said.strip()} » dans l'équipe ({team}). Demandez au client "
+        "avec qui il souhaite son rendez-vous, ou proposez n'importe quel membre de l'équipe."
+    )
+
+
+def qualified_note(profile: SalonProfile, wanted: Wanted) -> str | None:
+    """When the stylist asked for does not do the visit: who does, for the model."""
+    member = wanted.stylist
+    if member is None or all(member.does(s.id) for s in wanted.services):
+        return None
+    others = profile.stylists_for([s.id for s in wanted.services])
+    names = ", ".join(m.first_name for m in others) or "personne dans l'équipe"
+    return (
+        f"{member.first_name} ne réalise pas {visit_name(wanted.services)}. Le font : {names}. "
+        "Proposez au client l'une de ces personnes, ou n'importe qui de qualifié."
+    )
+
+
+def off_words(profile: SalonProfile, member: TeamMember, day: date) -> str | None:
+    """Why `member` takes no appointment on `day` (the salon being open), else None."""
+    if not opening_hours(profile, day) or stylist_hours(profile, member, day):
+        return None
+    absence = member.absence_on(day)
+    if absence is not None:
+        back = absence.end + timedelta(days=1)
+        reason = f" ({absence.reason})" if absence.reason else ""
+        if absence.start == absence.end:
+            return f"{member.first_name} n'est pas au salon le {day_words(day)}{reason}"
+        return (
+            f"{member.first_name} n'est pas au salon du {day_words(absence.start)} au "
+            f"{day_words(absence.end)}{reason} ; retour le {day_words(back)}"
+        )
+    return f"{member.first_name} ne travaille pas le {WEEKDAYS_FR[day.weekday()]}"
+
+
+def visit_name(services: tuple[Service, ...]) -> str:
+    """« Couleur racines puis Coupe homme »."""
+    return " puis ".join(s.name for s in services)
+
+
+def visit_words(services: tuple[Service, ...]) -> str:
+    """The visit with its total length and price, for the recap."""
+    total = sum(s.duration for s in services)
+    price = price_words(
+        sum(s.price for s in services), from_price=any(s.price_from for s in services)
+    )
+    if len(services) == 1:
+        return f"{services[0].name} ({duration_words(total)}, {price})"
+    return f"{visit_name(services)}, en un seul rendez-vous ({duration_words(total)} au total, {price} au total)"
+
+
+def slot_lines(profile: SalonProfile, slots: list[Slot]) -> str:
+    """Numbered slots; the stylist beside each when the caller asked for them, else in a
+    note the model says only when asked « avec qui ? »."""
+    lines = []
+    for i, slot in enumerate(slots, start=1):
+        who = _first_name(profile, slot.stylist_id)
+        lines.append(
+            f"{i}) {slot.words}" + (f" avec {who}" if who and slot.stylist_requested else "")
+        )
+    text = " ; ".join(lines)
+    hidden = [
+        f"{i}) {_first_name(profile, s.stylist_id)}"
+        for i, s in enumerate(slots, start=1)
+        if s.stylist_id and not s.stylist_requested
+    ]
+    names = {_first_name(profile, s.stylist_id) for s in slots if s.stylist_id}
+    if hidden:
+        who = next(iter(names)) if len(names) == 1 else ", ".join(hidden)
+        text += (
+            f". Le client n'a demandé personne : ne nommez le coiffeur que s'il le demande ({who})"
+        )
+    return text
+
+
+def stylist_words(profile: SalonProfile, slot: Slot, stylist_id: str | None = None) -> str:
+    """« avec Chloé » when the caller asked for her; for anyone qualified, a note that
+    names them only if the caller asks."""
+    who = _first_name(profile, stylist_id or slot.stylist_id)
+    if who is None:
+        return ""
+    if slot.stylist_requested:
+        return f" avec {who}"
+    return f" (coiffeur : {who}, à ne dire que si le client demande avec qui)"
+
+
+def _first_name(profile: SalonProfile, stylist_id: str | None) -> str | None:
+    if stylist_id is None:
+        return None
+    try:
+        return profile.stylist(stylist_id).first_name
+    except KeyError:
+        return None
+
+
+def stylist_of(call: CallContext, stylist_id: str | None) -> TeamMember | None:
+    """The team member of a booking, if still on the team."""
+    if stylist_id is None:
+        return None
+    try:
+        return calendar_of(call).profile.stylist(stylist_id)
+    except KeyError:
+        return None
