@@ -46,22 +46,42 @@ async def check_availability(
     ] = None,
     window: Annotated[str | None, Field(description="'matin', 'après-midi' ou 'soir'")] = None,
     service: Annotated[str | None, Field(description="prestation si connue")] = None,
+    stylist: Annotated[
+        str | None, Field(description="prénom du coiffeur ou de la coiffeuse demandé(e)")
+    ] = None,
 ) -> str:
-    """Donne une idée approximative des disponibilités ("vous avez de la place samedi ?")
-    sans réserver. Utilise find_slots pour proposer des horaires précis."""
+    """Donne une idée approximative des disponibilités ("vous avez de la place samedi ?",
+    "Chloé est libre jeudi ?") sans réserver. Utilise find_slots pour proposer des horaires
+    précis."""
     call = call_of(context)
     call.used_tool("check_availability")
-    services = [s for s in calendar_of(call).services() if s.bookable]
+    member = stylist_or_question(call.profile, stylist)
+    if isinstance(member, str):
+        return member
+    services = [
+        s
+        for s in calendar_of(call).services()
+        if s.bookable and (member is None or member.does(s.id))
+    ]
+    if not services:
+        return "Cette personne ne prend pas de rendez-vous. Proposez quelqu'un d'autre de l'équipe."
     chosen: Service | str = (
         service_or_question(call, service) if service else min(services, key=lambda s: s.duration)
     )
     if isinstance(chosen, str):
         return chosen
     prefs = preferences_from(call, day, window, False)
+    wanted = Wanted(services=(chosen,), stylist=member)
+    note = qualified_note(call.profile, wanted)
+    if note:
+        return note
     async with while_waiting(context, "slots"):
-        slots = await find_slots_for(call, chosen, prefs, limit=6)
+        slots = await _search(call, wanted, prefs, limit=6)
     if not slots:
-        return "C'est complet sur cette période. Proposez un autre jour."
+        off = off_words(call.profile, member, prefs.day) if member and prefs.day else None
+        return (
+            f"{off}. " if off else ""
+        ) + "C'est complet sur cette période. Proposez un autre jour."
     level = "plutôt libre" if len(slots) >= 5 else "quelques places"
     return (
         f"Disponibilité approximative : {level}. Premiers horaires libres : "
