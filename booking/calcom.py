@@ -12,32 +12,42 @@ creates a new uid there too. Each change is written `pending` to `booking.journa
 before its HTTP call and settled after; one a crash cut short is looked up in Cal.com
 by `reconcile` on the next start, so its confirmation is still queued, once.
 
+Stylists are Cal.com users with their own event types (`booking.calcom_client`); a
+visit of several services is consecutive bookings with one stylist
+(`booking.calcom_visits`), booked, moved and cancelled whole.
+
 This module holds the calendar's operations. Beneath it: `booking.calcom_client`
 (settings, transport, JSON conversion, the link table), `booking.calcom_http` (one call
-within the deadline), `booking.calcom_recovery` (journal, lost answers, reconciliation)
-and `booking.calcom_owner` (setup check and listing for the owner's commands).
+within the deadline), `booking.calcom_visits` (the parts of a visit),
+`booking.calcom_recovery` (journal, lost answers, reconciliation) and
+`booking.calcom_owner` (setup check and listing for the owner's commands).
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
+from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from booking import calcom_owner, journal
-from booking.base import utc_text
-from booking.calcom_client import DEFAULT_URL, V_BOOKINGS, V_SLOTS, CalComClient, with_customer
-from booking.calcom_http import booking_data, is_taken
-from booking.calcom_recovery import find_created, journaled, linked_booking, resolve_pending
+from booking.base import Assignment, parse_utc, utc_text
+from booking.calcom_client import DEFAULT_URL, V_BOOKINGS, V_SLOTS, CalComClient, overlaps
+from booking.calcom_recovery import journaled, linked_booking, resolve_pending
+from booking.calcom_visits import book_visit, cancel_parts, move_visit, offsets
 from booking.calendar import (
     Booking,
     BookingNotFound,
+    CalendarError,
+    CalendarUnavailable,
     Customer,
     InvalidRequest,
-    NotAllowed,
     SlotTaken,
 )
-from salon.profile import Service
+from salon.profile import Service, TeamMember
+
+log = logging.getLogger("booking")
 
 __all__ = ["DEFAULT_URL", "CalComCalendar"]
 
@@ -58,10 +68,72 @@ class CalComCalendar(CalComClient):
     # ----------------------------------------------------------------- raw back-end
 
     async def _available_starts(
-        self, service: Service, start: datetime, end: datetime
+        self,
+        services: tuple[Service, ...],
+        start: datetime,
+        end: datetime,
+        stylists: tuple[TeamMember, ...],
+    ) -> list[tuple[datetime, str | None]]:
+        """Every candidate stylist's slots for every part of the visit, asked at once
+        (`asyncio.gather`, each call within the client's deadline): a start is free for a
+        stylist when each later part's slots hold it shifted by the earlier parts'
+        lengths. The least busy stylist comes first (the most free starts in the range,
+        then the profile's order). A stylist whose slots could not be read is left out
+        when others answered (logged), else the error is raised."""
+        members: list[TeamMember | None] = list(stylists) or [None]
+        events: list[tuple[TeamMember | None, list[dict[str, Any]]]] = []
+        for member in members:
+            try:
+                events.append((member, [self._event(s, member) for s in services]))
+            except InvalidRequest:
+                if len(members) == 1:
+                    raise
+                log.warning("stylist without Cal.com event types", extra={"stylist": member})
+        if not events:
+            raise InvalidRequest("no stylist has a cal_username in salon.toml")
+        shifts = offsets(services)
+        asks = [
+            self._slot_starts(event, start + shift, end + shift)
+            for _, per_service in events
+            for event, shift in zip(per_service, shifts, strict=True)
+        ]
+        total = shifts[-1] + timedelta(minutes=services[-1].duration)
+        bound = stylists and self._chairs_bind()  # `chairs` bounds the salon as a whole
+        load = self._full_spans(start, end + total) if bound else _no_spans()
+        answers, full = await asyncio.gather(asyncio.gather(*asks, return_exceptions=True), load)
+        free: list[tuple[int, TeamMember | None, list[datetime]]] = []
+        failure: BaseException | None = None
+        for i, (member, _) in enumerate(events):
+            mine = answers[i * len(services) : (i + 1) * len(services)]
+            bad = next((a for a in mine if isinstance(a, BaseException)), None)
+            if bad is not None:
+                if not isinstance(bad, CalendarError):
+                    raise bad
+                failure = failure or bad
+                log.warning("stylist's slots not read", extra={"stylist": member and member.id})
+                continue
+            lists = [a for a in mine if not isinstance(a, BaseException)]
+            later = [{t.timestamp() for t in got} for got in lists[1:]]
+            ok = [
+                t
+                for t in lists[0]
+                if all(
+                    (t + shift).timestamp() in got
+                    for got, shift in zip(later, shifts[1:], strict=True)
+                )
+                and not overlaps(full, t, t + total)
+            ]
+            free.append((i, member, ok))
+        if not free and failure is not None:
+            raise failure
+        free.sort(key=lambda x: (-len(x[2]), x[0]))
+        return [(t, m.id if m else None) for _, m, ok in free for t in ok]
+
+    async def _slot_starts(
+        self, event: dict[str, Any], start: datetime, end: datetime
     ) -> list[datetime]:
         params = {
-            **self._event(service),
+            **event,
             "start": utc_text(start),
             "end": utc_text(end),
             "timeZone": self.profile.timezone.key,
@@ -78,62 +150,54 @@ class CalComCalendar(CalComClient):
                     out.append(datetime.fromisoformat(raw.replace("Z", "+00:00")))
         return sorted(out)
 
-    async def _create(self, service: Service, start: datetime, customer: Customer) -> Booking:
-        # The same request retried (same phone, service, start and name, without case or
+    async def _create(
+        self,
+        services: tuple[Service, ...],
+        start: datetime,
+        customer: Customer,
+        assignment: Assignment,
+    ) -> Booking:
+        # The same request retried (same phone, services, start and name, without case or
         # accents) is one booking, as in the embedded calendar; with several chairs
         # Cal.com would accept a second one. Another name is another person: booked.
-        retried = await linked_booking(self, service, start, customer)
+        retried = await linked_booking(self, services, start, customer)
         if retried is not None:
             return retried
+        member = assignment.member
         entry = self._run(
             lambda c: journal.record(
-                c, kind="booked", state="pending", service_id=service.id, start=start,
+                c, kind="booked", state="pending", service_id=services[0].id, start=start,
                 phone=customer.phone, name=customer.name,
+                stylist_id=member.id if member else None,
+                extra_service_ids=tuple(s.id for s in services[1:]),
             )
         )  # fmt: skip
-        return await journaled(self, entry, self._post_booking(service, start, customer))
+        return await journaled(self, entry, self._book_any(services, start, customer, assignment))
 
-    async def _post_booking(self, service: Service, start: datetime, customer: Customer) -> Booking:
-        attendee: dict[str, Any] = {
-            "name": customer.name,
-            "timeZone": self.profile.timezone.key,
-            "phoneNumber": customer.phone,
-            "language": "fr",
-        }
-        if customer.email:
-            attendee["email"] = customer.email
-        body = {"start": utc_text(start), "attendee": attendee, **self._event(service)}
-        reply = await self._call(
-            "POST",
-            "/bookings",
-            version=V_BOOKINGS,
-            json=body,
-            # A lost answer may hide a booking already made: look for it before sending
-            # again, since with several chairs Cal.com would accept a second one.
-            recover=lambda: find_created(self, service, start, customer),
-        )
-        if isinstance(reply.recovered, Booking):
-            self._link(reply.recovered)
-            return reply.recovered
-        if reply.status in (200, 201):
-            booking = self._to_booking(booking_data(reply))
-            booking = with_customer(booking, customer)
-            self._link(booking)
-            return booking
-        if is_taken(reply):
-            if reply.ambiguous:  # our first attempt may have been booked after all
-                mine = await find_created(self, service, start, customer)
-                if mine is not None:
-                    self._link(mine)
-                    return mine
-            raise SlotTaken("Cal.com: slot taken")
-        raise self._unexpected(reply, "booking")
+    async def _book_any(
+        self,
+        services: tuple[Service, ...],
+        start: datetime,
+        customer: Customer,
+        assignment: Assignment,
+    ) -> Booking:
+        """The visit with the assigned stylist, else (when the caller did not ask for
+        them) with the next qualified one free at that time."""
+        candidates: tuple[TeamMember | None, ...] = assignment.candidates or (None,)
+        if assignment.member is not None:
+            await self._check_chairs(start, start + _length(services))
+        for member in candidates:
+            try:
+                return await book_visit(self, services, start, customer, member)
+            except SlotTaken:
+                log.info("stylist taken", extra={"stylist": member.id if member else None})
+        raise SlotTaken("Cal.com: slot taken")
 
     async def _by_phone(self, phone: str, after: datetime) -> list[Booking]:
         rows = self._run(
             lambda c: c.execute(
                 "SELECT uid FROM calcom_links WHERE phone = ? AND status = 'accepted' "
-                "AND end_utc > ?",
+                "AND visit_uid IS NULL AND end_utc > ?",
                 (phone, utc_text(after)),
             ).fetchall()
         )
@@ -145,6 +209,34 @@ class CalComCalendar(CalComClient):
             else:
                 out.append(booking)
         return out
+
+    async def _history(self, phone: str, before: datetime) -> list[Booking]:
+        """From the link table alone (no HTTP): the visits this agent booked or moved on
+        that number, started before `before`, neither cancelled nor moved away through
+        the agent (a change made in Cal.com's own pages is not seen here)."""
+        rows = self._run(
+            lambda c: c.execute(
+                "SELECT uid, phone, name, service_id, extra_services, stylist_id, start_utc, "
+                "end_utc FROM calcom_links WHERE phone = ? AND status = 'accepted' "
+                "AND visit_uid IS NULL AND start_utc < ? ORDER BY start_utc DESC",
+                (phone, utc_text(before)),
+            ).fetchall()
+        )
+        tz = self.profile.timezone
+        return [
+            Booking(
+                uid=r["uid"],
+                service=self._known_service(r["service_id"]),
+                start=parse_utc(r["start_utc"]).astimezone(tz),
+                end=parse_utc(r["end_utc"]).astimezone(tz),
+                customer=Customer(name=r["name"], phone=r["phone"]),
+                extra_services=tuple(
+                    self._known_service(x) for x in journal.split_ids(r["extra_services"])
+                ),
+                stylist_id=r["stylist_id"],
+            )
+            for r in rows
+        ]
 
     async def _by_name_day(self, name: str, day: date) -> list[Booking]:
         tz = self.profile.timezone
@@ -158,49 +250,72 @@ class CalComCalendar(CalComClient):
         reply = await self._call("GET", "/bookings", version=V_BOOKINGS, params=params)
         if reply.status != 200:
             raise self._unexpected(reply, "booking search")
-        bookings = [self._to_booking(d) for d in reply.body.get("data") or [] if "uid" in d]
+        data = [d for d in reply.body.get("data") or [] if "uid" in d]
+        parts = self._part_uids([d["uid"] for d in data])  # shown with their visit
+        bookings = [self._to_booking(d) for d in data if d["uid"] not in parts]
         return [b for b in bookings if b.start.date() == day]
 
-    async def _move(self, booking: Booking, start: datetime) -> Booking:
+    async def _move(self, booking: Booking, start: datetime, assignment: Assignment) -> Booking:
         customer = _customer_of(booking)
+        member = assignment.member
         entry = self._run(
             lambda c: journal.record(
                 c, kind="moved", state="pending", previous_uid=booking.uid,
                 service_id=booking.service.id, start=start, previous_start=booking.start,
                 phone=customer.phone, name=customer.name,
+                stylist_id=member.id if member else booking.stylist_id,
+                extra_service_ids=tuple(s.id for s in booking.extra_services),
             )
         )  # fmt: skip
-        return await journaled(self, entry, self._post_move(booking, start))
+        return await journaled(self, entry, self._move_visit(booking, start, assignment))
 
-    async def _post_move(self, booking: Booking, start: datetime) -> Booking:
-        body = {"start": utc_text(start), "reschedulingReason": "Déplacé par téléphone"}
-        reply = await self._call(
-            "POST", f"/bookings/{booking.uid}/reschedule", version=V_BOOKINGS, json=body
-        )
-        if reply.status in (200, 201):
-            moved = with_customer(self._to_booking(booking_data(reply)), booking.customer)
-            self._link(moved, replaces=booking.uid)
-            return moved
-        if reply.ambiguous:  # the first attempt may have gone through
-            old = await self._call("GET", f"/bookings/{booking.uid}", version=V_BOOKINGS)
-            new_uid = (old.body.get("data") or {}).get("rescheduledToUid")
-            if old.status == 200 and new_uid:
-                moved_opt = await self._get(new_uid)
-                if moved_opt is not None:
-                    moved = with_customer(moved_opt, booking.customer)
-                    self._link(moved, replaces=booking.uid)
-                    return moved
-        if is_taken(reply):
-            raise SlotTaken("Cal.com: new slot taken")
-        if reply.status == 404:
-            raise BookingNotFound("Cal.com: booking vanished")
-        if 400 <= reply.status < 500:
-            raise NotAllowed(
-                f"Cal.com refused the reschedule: {reply.message[:200]}",
-                caller_message="Je ne peux pas déplacer ce rendez-vous automatiquement ; "
-                "votre rendez-vous actuel est conservé. Le salon pourra vous aider.",
+    async def _move_visit(
+        self, booking: Booking, start: datetime, assignment: Assignment
+    ) -> Booking:
+        """Keep the stylist: Cal.com reschedules each part. Another stylist (asked for,
+        or the same one taken and the caller did not mind): a new visit with them, then
+        the old one cancelled."""
+        member = assignment.member
+        same = member is None or member.id == booking.stylist_id
+        if member is not None:
+            own = frozenset([booking.uid, *(p.uid for p in self._later_parts(booking.uid))])
+            await self._check_chairs(start, start + _length(booking.services), skip=own)
+        if same:
+            try:
+                return await move_visit(self, booking, start)
+            except SlotTaken:
+                if not assignment.others:
+                    raise
+            others = assignment.others
+        else:
+            others = assignment.candidates
+        for other in others:
+            try:
+                moved = await book_visit(
+                    self, booking.services, start, _customer_of(booking), other
+                )
+            except SlotTaken:
+                continue
+            return await self._drop_old(booking, moved)
+        raise SlotTaken("Cal.com: new slot taken")
+
+    async def _drop_old(self, booking: Booking, moved: Booking) -> Booking:
+        """The visit was booked anew (another stylist): cancel the old one. If Cal.com
+        cannot be told, the new one is cancelled instead, so the caller keeps one."""
+        old = [booking.uid, *(p.uid for p in self._later_parts(booking.uid))]
+        if await cancel_parts(self, old, "Déplacé par téléphone"):
+            for uid in old:
+                self._set_link_status(uid, "rescheduled")
+            self._run(
+                lambda c: c.execute(
+                    "UPDATE calcom_links SET replaced_by = ? WHERE uid = ?",
+                    (moved.uid, booking.uid),
+                )
             )
-        raise self._unexpected(reply, "reschedule")
+            return moved
+        new = [moved.uid, *(p.uid for p in self._later_parts(moved.uid))]
+        await cancel_parts(self, new, "Déplacement abandonné")
+        raise CalendarUnavailable("Cal.com: the old visit could not be cancelled", retryable=True)
 
     async def _cancel(self, booking: Booking, reason: str) -> Booking:
         customer = _customer_of(booking)
@@ -208,12 +323,17 @@ class CalComCalendar(CalComClient):
             lambda c: journal.record(
                 c, kind="cancelled", state="pending", uid=booking.uid,
                 service_id=booking.service.id, start=booking.start,
-                phone=customer.phone, name=customer.name,
+                phone=customer.phone, name=customer.name, stylist_id=booking.stylist_id,
+                extra_service_ids=tuple(s.id for s in booking.extra_services),
             )
         )  # fmt: skip
         return await journaled(self, entry, self._post_cancel(booking, reason))
 
     async def _post_cancel(self, booking: Booking, reason: str) -> Booking:
+        """Cancel the first part (the visit counts as cancelled from then on), then the
+        later ones; one Cal.com could not be told about is logged, and `reconcile` tries
+        it again only when a crash left the entry pending."""
+        later = [p.uid for p in self._later_parts(booking.uid)]
         reply = await self._call(
             "POST",
             f"/bookings/{booking.uid}/cancel",
@@ -223,14 +343,9 @@ class CalComCalendar(CalComClient):
         already = reply.ambiguous and "already" in reply.message.lower()
         if reply.status in (200, 201) or already:
             self._set_link_status(booking.uid, "cancelled")
-            return Booking(
-                uid=booking.uid,
-                service=booking.service,
-                start=booking.start,
-                end=booking.end,
-                customer=booking.customer,
-                status="cancelled",
-            )
+            if later and not await cancel_parts(self, later, reason):
+                log.error("visit cancelled in part only", extra={"uid": booking.uid})
+            return replace(booking, status="cancelled")
         if reply.status == 404:
             raise BookingNotFound("Cal.com: booking vanished")
         raise self._unexpected(reply, "cancel")
@@ -242,6 +357,14 @@ class CalComCalendar(CalComClient):
     ) -> tuple[journal.State, str | None]:
         """Ask Cal.com whether a change a crash left pending went through."""
         return await resolve_pending(self, entry)
+
+
+async def _no_spans() -> list[tuple[datetime, datetime]]:
+    return []
+
+
+def _length(services: tuple[Service, ...]) -> timedelta:
+    return timedelta(minutes=sum(s.duration for s in services))
 
 
 def _customer_of(booking: Booking) -> Customer:

@@ -19,7 +19,13 @@ _MAX_PAGES = 50  # booking list pages read at most for one listing
 async def check_setup(client: CalComClient) -> list[str]:
     """Problems that would break phone bookings: a bookable service without a Cal.com
     event type, a length that differs from salon.toml, or an event type whose e-mail
-    field is required (phone-only attendees would be refused). Empty when all is well."""
+    field is required (phone-only attendees would be refused). Empty when all is well.
+
+    A salon whose team takes appointments books each stylist's own event types: then
+    every stylist needs a `cal_username`, and each service they do an event type of that
+    user with the service's slug (one `GET /v2/event-types?username=` per stylist)."""
+    if client.profile.stylists:
+        return await _check_stylists(client)
     params = {"username": client.username} if client.username else None
     reply = await client._call("GET", "/event-types", version=V_EVENT_TYPES, params=params)
     if reply.status != 200:
@@ -40,15 +46,61 @@ async def check_setup(client: CalComClient) -> list[str]:
                 f"{svc.id}: Cal.com length {event.get('lengthInMinutes')} min "
                 f"!= {svc.duration} min in salon.toml"
             )
-        for booking_field in event.get("bookingFields") or []:
-            if booking_field.get("type") == "email" and (
-                booking_field.get("required") is True and not booking_field.get("hidden")
-            ):
+        if _email_required(event):
+            problems.append(
+                f"{svc.id}: event type {ident} requires an e-mail; hide the e-mail "
+                "booking field or make it optional so phone-only callers can book"
+            )
+    return problems
+
+
+async def _check_stylists(client: CalComClient) -> list[str]:
+    problems = []
+    for member in client.profile.stylists:
+        if not member.cal_username:
+            problems.append(
+                f"{member.id}: no cal_username in salon.toml ([[team]]): their Cal.com "
+                "username is needed to book them"
+            )
+            continue
+        params = {"username": member.cal_username}
+        reply = await client._call("GET", "/event-types", version=V_EVENT_TYPES, params=params)
+        if reply.status != 200:
+            problems.append(
+                f"{member.id}: cannot list the Cal.com event types of {member.cal_username}: "
+                f"HTTP {reply.status} {reply.message}"
+            )
+            continue
+        found = {str(e.get("slug")): e for e in reply.body.get("data") or []}
+        for svc in client.services():
+            if not member.does(svc.id):
+                continue
+            slug = svc.cal_event_type_slug or svc.id
+            event = found.get(slug)
+            where = f"{member.id}/{svc.id}"
+            if event is None:
                 problems.append(
-                    f"{svc.id}: event type {ident} requires an e-mail; hide the e-mail "
+                    f"{where}: no event type {slug!r} for Cal.com user {member.cal_username}"
+                )
+                continue
+            if int(event.get("lengthInMinutes") or 0) != svc.duration:
+                problems.append(
+                    f"{where}: Cal.com length {event.get('lengthInMinutes')} min "
+                    f"!= {svc.duration} min in salon.toml"
+                )
+            if _email_required(event):
+                problems.append(
+                    f"{where}: event type {slug!r} requires an e-mail; hide the e-mail "
                     "booking field or make it optional so phone-only callers can book"
                 )
     return problems
+
+
+def _email_required(event: dict) -> bool:
+    return any(
+        f.get("type") == "email" and f.get("required") is True and not f.get("hidden")
+        for f in event.get("bookingFields") or []
+    )
 
 
 async def bookings_between(client: CalComClient, start: datetime, end: datetime) -> list[Booking]:
@@ -68,7 +120,8 @@ async def bookings_between(client: CalComClient, start: datetime, end: datetime)
         if reply.status != 200:
             raise client._unexpected(reply, "booking list")
         data = [d for d in reply.body.get("data") or [] if isinstance(d, dict) and "uid" in d]
-        for booking in (client._to_booking(d) for d in data):
+        parts = client._part_uids([d["uid"] for d in data])  # listed within their visit
+        for booking in (client._to_booking(d) for d in data if d["uid"] not in parts):
             if booking.status == "accepted" and start <= booking.start < end:
                 out.append(booking)
         more = (reply.body.get("pagination") or {}).get("hasNextPage")

@@ -17,12 +17,20 @@ a missing or wrong `cal-api-version` is refused (the real server falls back to l
 handlers). It also reproduces the real quirks: slots returned outside the asked range,
 a reschedule that creates a new booking uid, a placeholder e-mail for phone-only attendees.
 
+Users: the account's own user `salon` holds the event types given by id (capacity
+`capacity`: a team with that many hosts); with a profile whose team has `cal_username`s,
+each stylist is a user of their own whose event types carry the slugs of the services
+they do, on their own schedule (`booking.hours.stylist_hours`: their week and absences)
+with room for one booking at a time. `GET /v2/slots` and `POST /v2/bookings` name those by
+`eventTypeSlug` + `username`, and each booking lists its user in `hosts`.
+
 Usage::
 
     stub = CalComStub(profile=profile).start()      # or `with CalComStub(...) as stub:`
     stub.url                                         # "http://127.0.0.1:PORT/v2"
     stub.fail_next(status=429)                       # fault injection (see `Fault`)
     stub.take_slot(event_type_id=1101, start=dt)     # someone else books this slot
+    stub.take_slot(slug="coupe-homme", username="chloe-martin", start=dt)  # one stylist's
     stub.bookings                                    # uid -> booking dict (wire format)
     stub.spec_errors                                 # validation failures (should be [])
     stub.stop()
@@ -93,12 +101,32 @@ class EventType:
     length: int
     title: str
     email_required: bool = False  # phone-only attendees need the e-mail field hidden
+    owner: str = "salon"  # the username whose event type this is
+
+
+@dataclass
+class User:
+    id: int
+    username: str
+    name: str
+    capacity: int = 1  # bookings that may overlap (one stylist: 1)
+    schedule: Callable[[date], tuple[Interval, ...]] | None = None  # None: `availability`
+
+    def host(self, time_zone: str) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "email": f"{self.username}@example.com",
+            "username": self.username,
+            "timeZone": time_zone,
+        }
 
 
 @dataclass
 class CalComStub:
     """The stub. `availability(day)` gives the bookable intervals (local times);
-    `capacity` bookings may overlap (a team with that many hosts)."""
+    `capacity` bookings of the user `salon` may overlap (a team with that many hosts);
+    each other user (`add_user`) has their own schedule and capacity."""
 
     profile: Any | None = None
     time_zone: str = "Europe/Paris"
@@ -108,6 +136,7 @@ class CalComStub:
     validate: bool = True
     out_of_range_quirk: bool = True
     event_types: dict[int, EventType] = field(default_factory=dict)
+    users: dict[str, User] = field(default_factory=dict)
     bookings: dict[str, dict[str, Any]] = field(default_factory=dict)
     requests: list[tuple[str, str, dict[str, Any] | None]] = field(default_factory=list)
     spec_errors: list[str] = field(default_factory=list)
@@ -118,14 +147,16 @@ class CalComStub:
         self._ids = itertools.count(1001)
         self._server: Any = None
         self._thread: threading.Thread | None = None
+        self._event_ids = itertools.count(9001)
+        self.users.setdefault("salon", User(1, "salon", "Salon"))
         if self.profile is not None:
             from booking.hours import opening_hours
 
             self.time_zone = self.profile.timezone.key
             self.capacity = self.profile.chairs
             self.slot_interval = self.profile.slot_step_minutes
+            profile = self.profile
             if self.availability is None:
-                profile = self.profile
                 self.availability = lambda day: opening_hours(profile, day)
             for svc in self.profile.services:
                 if svc.cal_event_type_id is not None:
@@ -135,6 +166,22 @@ class CalComStub:
                         length=svc.duration,
                         title=svc.name,
                     )
+            for member in self.profile.stylists:
+                if not member.cal_username:
+                    continue
+                self.add_user(
+                    member.cal_username, name=member.name, schedule=_schedule(profile, member)
+                )
+                for svc in self.profile.services:
+                    if svc.bookable and member.does(svc.id):
+                        self.add_event_type(
+                            id=next(self._event_ids),
+                            slug=svc.cal_event_type_slug or svc.id,
+                            length=svc.duration,
+                            title=svc.name,
+                            owner=member.cal_username,
+                        )
+        self.users["salon"].capacity = self.capacity
         self.validate = self.validate and spec_available()
 
     # ----------------------------------------------------------------- lifecycle
@@ -170,9 +217,37 @@ class CalComStub:
     # ------------------------------------------------------------------ controls
 
     def add_event_type(
-        self, *, id: int, slug: str, length: int, title: str = "", email_required: bool = False
+        self,
+        *,
+        id: int,
+        slug: str,
+        length: int,
+        title: str = "",
+        email_required: bool = False,
+        owner: str = "salon",
     ) -> None:
-        self.event_types[id] = EventType(id, slug, length, title or slug, email_required)
+        if owner not in self.users:
+            self.add_user(owner, name=owner)
+        self.event_types[id] = EventType(id, slug, length, title or slug, email_required, owner)
+
+    def add_user(
+        self,
+        username: str,
+        *,
+        name: str,
+        capacity: int = 1,
+        schedule: Callable[[date], tuple[Interval, ...]] | None = None,
+    ) -> User:
+        """A Cal.com user (a stylist) with their own schedule (None: `availability`)."""
+        user = User(len(self.users) + 1, username, name, capacity, schedule)
+        self.users[username] = user
+        return user
+
+    def event_type_of(self, *, slug: str, username: str) -> EventType:
+        found = self._event_type(None, slug, username)
+        if found is None:
+            raise KeyError((slug, username))
+        return found
 
     def fail_next(self, **kwargs: Any) -> Fault:
         """Inject a `Fault` (keyword arguments as its fields)."""
@@ -181,10 +256,26 @@ class CalComStub:
             self.faults.append(fault)
         return fault
 
-    def take_slot(self, *, event_type_id: int, start: datetime, name: str = "Autre Client") -> str:
-        """Someone else books this slot directly in Cal.com; returns the new uid."""
+    def take_slot(
+        self,
+        *,
+        start: datetime,
+        event_type_id: int | None = None,
+        slug: str | None = None,
+        username: str | None = None,
+        name: str = "Autre Client",
+    ) -> str:
+        """Someone else books this slot directly in Cal.com (by event type id, or by slug
+        and username); returns the new uid."""
         with self._lock:
+            if event_type_id is None:
+                event_type_id = self.event_type_of(slug=slug or "", username=username or "").id
             return self._insert(event_type_id, start.astimezone(UTC), {"name": name}, {})["uid"]
+
+    def host_of(self, uid: str) -> str:
+        """The username hosting a booking."""
+        with self._lock:
+            return str(self.bookings[uid]["hosts"][0]["username"])
 
     def active_bookings(self) -> list[dict[str, Any]]:
         with self._lock:
@@ -192,25 +283,28 @@ class CalComStub:
 
     # -------------------------------------------------------------- availability
 
-    def _busy(self, start: datetime, end: datetime, skip: str = "") -> int:
+    def _busy(self, host: str, start: datetime, end: datetime, skip: str = "") -> int:
         spans = [
             (_parse(b["start"]), _parse(b["end"]))
             for b in self.bookings.values()
-            if b["status"] == "accepted" and b["uid"] != skip
+            if b["status"] == "accepted" and b["uid"] != skip and b["hosts"][0]["username"] == host
         ]
         return sum(1 for s, e in spans if s < end and e > start)
 
     def _free_starts(self, ev: EventType, lo: datetime, hi: datetime, skip: str = "") -> list:
         tz = ZoneInfo(self.time_zone)
+        user = self.users[ev.owner]
+        schedule = user.schedule or self.availability
         out = []
         day = lo.astimezone(tz).date()
         while day <= hi.astimezone(tz).date():
-            for a, b in self.availability(day) if self.availability else ():
+            for a, b in schedule(day) if schedule else ():
                 moment = datetime.combine(day, a, tzinfo=tz)
                 close = datetime.combine(day, b, tzinfo=tz)
                 while moment + timedelta(minutes=ev.length) <= close:
                     end = moment + timedelta(minutes=ev.length)
-                    if lo <= moment < hi and self._busy(moment, end, skip) < self.capacity:
+                    busy = self._busy(ev.owner, moment, end, skip)
+                    if lo <= moment < hi and busy < user.capacity:
                         out.append(moment)
                     moment += timedelta(minutes=self.slot_interval)
             day += timedelta(days=1)
@@ -234,15 +328,7 @@ class CalComStub:
             "uid": f"bk_{ident}_{abs(hash((ident, now))) % 10**8:08d}",
             "title": f"{ev.title} entre Salon et {attendee.get('name', '')}",
             "description": "",
-            "hosts": [
-                {
-                    "id": 1,
-                    "name": "Salon",
-                    "email": "salon@example.com",
-                    "username": "salon",
-                    "timeZone": self.time_zone,
-                }
-            ],
+            "hosts": [self.users[ev.owner].host(self.time_zone)],
             "status": "accepted",
             "start": _iso(start),
             "end": _iso(start + timedelta(minutes=ev.length)),
@@ -270,7 +356,11 @@ class CalComStub:
 
     def _slots(self, req: Request) -> Response:
         args = req.args
-        ev = self._event_type(args.get("eventTypeId"), args.get("eventTypeSlug"))
+        if args.get("eventTypeSlug") and not args.get("username"):
+            return _error(400, "BadRequestException", "eventTypeSlug needs username or teamSlug")
+        ev = self._event_type(
+            args.get("eventTypeId"), args.get("eventTypeSlug"), args.get("username")
+        )
         if ev is None:
             return _error(404, "NotFoundException", "Event type not found")
         tz = ZoneInfo(args.get("timeZone") or "UTC")
@@ -288,7 +378,11 @@ class CalComStub:
         return _json(200, {"status": "success", "data": data})
 
     def _create(self, body: dict) -> Response:
-        ev = self._event_type(body.get("eventTypeId"), body.get("eventTypeSlug"))
+        if body.get("eventTypeSlug") and not body.get("username"):
+            return _error(400, "BadRequestException", "eventTypeSlug needs username or teamSlug")
+        ev = self._event_type(
+            body.get("eventTypeId"), body.get("eventTypeSlug"), body.get("username")
+        )
         if ev is None:
             return _error(404, "NotFoundException", "Event type not found")
         attendee = body["attendee"]
@@ -372,7 +466,18 @@ class CalComStub:
             booking["cancellationReason"] = body["cancellationReason"]
         return _json(200, {"status": "success", "data": booking})
 
-    def _event_types(self) -> Response:
+    def _event_types(self, req: Request) -> Response:
+        username = req.args.get("username")
+        slug = req.args.get("eventSlug")
+        if slug and not username:
+            return _error(400, "BadRequestException", "eventSlug needs username")
+        if username and username not in self.users:
+            return _error(404, "NotFoundException", f"User with username={username} not found")
+        chosen = [
+            ev
+            for ev in self.event_types.values()
+            if (username is None or ev.owner == username) and (slug is None or ev.slug == slug)
+        ]
         data: list[dict[str, Any]] = [
             {
                 "id": ev.id,
@@ -421,24 +526,27 @@ class CalComStub:
                 "scheduleId": None,
                 "hidden": False,
                 "bookingRequiresAuthentication": False,
-                "ownerId": 1,
-                "users": ["salon"],
+                "ownerId": self.users[ev.owner].id,
+                "users": [ev.owner],
             }
-            for ev in self.event_types.values()
+            for ev in chosen
         ]
         return _json(200, {"status": "success", "data": data})
 
-    def _event_type(self, ident: Any, slug: Any) -> EventType | None:
+    def _event_type(self, ident: Any, slug: Any, username: Any = None) -> EventType | None:
         if ident not in (None, ""):
             return self.event_types.get(int(float(ident)))
-        return next((e for e in self.event_types.values() if e.slug == slug), None)
+        return next(
+            (e for e in self.event_types.values() if e.slug == slug and e.owner == username),
+            None,
+        )
 
     def _route(self, req: Request, body: dict) -> Response:
         path, method = req.path.rstrip("/"), req.method
         if path == "/v2/slots" and method == "GET":
             return self._slots(req)
         if path == "/v2/event-types" and method == "GET":
-            return self._event_types()
+            return self._event_types(req)
         if path == "/v2/bookings" and method == "POST":
             return self._create(body)
         if path == "/v2/bookings" and method == "GET":
@@ -521,6 +629,13 @@ class CalComStub:
             )
             self._check(f"response {req.method} {req.path}", result.errors)
         return response
+
+
+def _schedule(profile: Any, member: Any) -> Callable[[date], tuple[Interval, ...]]:
+    """A stylist's Cal.com schedule: their week within the salon's hours, absences off."""
+    from booking.hours import stylist_hours
+
+    return lambda day: stylist_hours(profile, member, day)
 
 
 def _fault_response(fault: Fault) -> Response:
