@@ -21,6 +21,7 @@ from notify import InvalidPhone
 from notify import service as notify_service
 from notify.outbox import Outbox
 from notify.service import BookingEvent
+from salon.french import visit_price_words
 from salon.phone import display as display_phone
 from salon.profile import SalonProfile
 
@@ -49,7 +50,8 @@ async def queue_confirmation(
     phone: str | None,
     previous: datetime | None = None,
 ) -> str:
-    """Queue the booked/moved/cancelled SMS; returns what to tell the caller about it."""
+    """Queue the booked/moved/cancelled SMS (every service of the visit, its stylist, its
+    total price); returns what to tell the caller about it."""
     if call.outbox is None or not phone:
         return "Pas de SMS de confirmation possible : confirmez oralement."
     try:
@@ -59,10 +61,12 @@ async def queue_confirmation(
             event=kind,
             booking_uid=booking.uid,
             phone=phone,
-            service=booking.service.name,
+            service=[s.name for s in booking.services],
             start=booking.start,
             previous_start=previous,
             name=booking.customer.name if booking.customer else None,
+            stylist=notify_service.stylist_words(call.profile, booking.stylist_id),
+            price=visit_price_words(booking.services),
         )
     except InvalidPhone as exc:
         _settle_journal(call, booking=booking, kind=kind)  # never sendable: owed no more

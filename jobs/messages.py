@@ -8,6 +8,7 @@ checked by the job), with the WhatsApp template variables that carry it outside 
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -34,10 +35,19 @@ class Messages:
         return self.outbox.conn
 
     def queue(
-        self, *, to: str, body: str, dedupe_key: str, service: str, start: datetime, event: str
+        self,
+        *,
+        to: str,
+        body: str,
+        dedupe_key: str,
+        service: str | Sequence[str],
+        start: datetime,
+        event: str,
+        stylist: str | None = None,
     ) -> bool:
         """Queue `body` for `to` now, once per `dedupe_key`; False when `to` cannot
-        receive it (not a mobile number)."""
+        receive it (not a mobile number). `service` (one name or a visit's) and `stylist`
+        fill the WhatsApp template's {{2}}."""
         try:
             self.outbox.enqueue_now(
                 channel=self.channel,
@@ -45,7 +55,7 @@ class Messages:
                 body=body,
                 dedupe_key=dedupe_key,
                 template_vars=template_vars(
-                    profile=self.profile, service=service, start=start, event=event
+                    profile=self.profile, service=service, start=start, event=event, stylist=stylist
                 ),
             )
         except InvalidPhone:

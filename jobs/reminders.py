@@ -29,6 +29,7 @@ from booking.calendar import Booking
 from jobs.config import JobsSettings
 from jobs.messages import Messages
 from notify.base import Channel
+from notify.service import stylist_words
 from notify.texts import reminder_text
 from salon import state_db
 from salon.utc import parse_utc, utc_text
@@ -103,20 +104,24 @@ def _queue(messages: Messages, booking: Booking) -> bool:
     customer = booking.customer
     if customer is None or not customer.phone:
         return False
+    services = [s.name for s in booking.services]
+    stylist = stylist_words(messages.profile, booking.stylist_id)
     body = reminder_text(
         profile=messages.profile,
-        service=booking.service.name,
+        service=services,
         start=booking.start,
         name=customer.name or None,
         replies=messages.replies,
+        stylist=stylist,
     )
     return messages.queue(
         to=customer.phone,
         body=body,
         dedupe_key=reminder_key(booking.uid, booking.start, messages.channel),
-        service=booking.service.name,
+        service=services,
         start=booking.start,
         event="reminder",
+        stylist=stylist,
     )
 
 

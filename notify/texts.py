@@ -21,6 +21,7 @@ from salon.profile import SalonProfile
 
 CODE_VALIDITY_MINUTES = 10
 _FROM = "à partir de "
+_BOOKED_TAILS = ("Pour le modifier ou l'annuler,", "Pour modifier ou annuler,", "Pour changer,")
 
 
 def service_forms(name: str) -> Iterator[str]:
@@ -180,22 +181,29 @@ def _fit_visit(
     *,
     stylist: str | None,
     tails: Sequence[Any],
+    late_tails: Sequence[Any],
     cut: bool,
 ) -> str | None:
     """The first rendering that fits one GSM-7 segment, richest first: richer service
-    forms before a shorter last sentence (`render(tail)`), before a shorter date. With
+    forms before a shorter ending (`render(tail)`), before a shorter date, before the
+    `late_tails` (endings that say less, only when nothing else fits). With
     `cut`, the shortest form of each service cut at a word as a last resort (the longest
     first, each keeping its first word when it can; the stylist stays whole)."""
+    long_dates, numeric = DATE_FORMS[:2], DATE_FORMS[2]
+    attempts = [
+        *((tail, when) for tail in tails for when in long_dates),
+        *((tail, numeric) for tail in tails),  # « 3/12 » after every usual ending
+        *((tail, when) for tail in late_tails for when in DATE_FORMS),
+    ]
     for form in visit_forms(services):
-        for tail in tails:
-            for when in DATE_FORMS:
-                text = to_gsm7(render(tail)(_with_stylist(form, stylist), when))
-                if fits_one_segment(text):
-                    return text
+        for tail, when in attempts:
+            text = to_gsm7(render(tail)(_with_stylist(form, stylist), when))
+            if fits_one_segment(text):
+                return text
     if not cut:
         return None
     shortest = [to_gsm7(f[-1]) for f in (list(service_forms(s)) for s in services) if f]
-    last, when = render(tails[-1]), DATE_FORMS[-1]
+    last, when = render([*tails, *late_tails][-1]), numeric
 
     def build(pieces: list[str]) -> str:
         return to_gsm7(last(_with_stylist(" + ".join(pieces), stylist), when))
@@ -214,6 +222,7 @@ def _fit(
     *,
     stylist: str | None = None,
     tails: Sequence[Any] = ("",),
+    late_tails: Sequence[Any] = (),
     cut: bool = True,
 ) -> str:
     """The richest text that fits one segment; `render(who, tail)` builds the text for one
@@ -224,10 +233,24 @@ def _fit(
     services = _services(service)
     whos = name_forms(name)
     for who in whos:
-        text = _fit_visit(partial(render, who), services, stylist=stylist, tails=tails, cut=False)
+        text = _fit_visit(
+            partial(render, who),
+            services,
+            stylist=stylist,
+            tails=tails,
+            late_tails=late_tails,
+            cut=False,
+        )
         if text is not None:
             return text
-    text = _fit_visit(partial(render, whos[-1]), services, stylist=stylist, tails=tails, cut=cut)
+    text = _fit_visit(
+        partial(render, whos[-1]),
+        services,
+        stylist=stylist,
+        tails=tails,
+        late_tails=late_tails,
+        cut=cut,
+    )
     if text is None:
         raise ValueError("the salon name or phone is too long for a one-segment SMS")
     return text
@@ -256,23 +279,21 @@ def booked_text(
     visit's total in words (`salon.french.visit_price_words`: « 95 € », « à partir de
     134 € »), shown in brackets after the visit."""
     local, phone = _local(profile, start), display_phone(profile.phone)
-    costs = [f" ({price})" if price else ""]
+    cost = f" ({price})" if price else ""
+    endings = [(tail, cost) for tail in _BOOKED_TAILS]
+    late: list[tuple[str, str]] = []
     if price and price.startswith(_FROM):  # « dès 107 € » only when nothing else fits
-        costs.append(f" (dès {price.removeprefix(_FROM)})")
-    endings = [
-        *(("Pour le modifier ou l'annuler,", costs[0]), ("Pour modifier ou annuler,", costs[0])),
-        *(("Pour changer,", cost) for cost in costs),
-    ]
+        late.append((_BOOKED_TAILS[-1], f" (dès {price.removeprefix(_FROM)})"))
 
     def render(who: str, ending: tuple[str, str]) -> Render:
-        tail, cost = ending
+        tail, priced = ending
         return lambda svc, when: (
             f"{profile.short_name} : RDV{who} confirmé le {when(local)}"
             + (f" pour {svc}" if svc else "")
-            + f"{cost}. {tail} appelez le {phone}."
+            + f"{priced}. {tail} appelez le {phone}."
         )
 
-    return _fit(render, service, name, stylist=stylist, tails=endings)
+    return _fit(render, service, name, stylist=stylist, tails=endings, late_tails=late)
 
 
 def moved_text(

@@ -44,10 +44,11 @@ from notify import texts
 from notify.base import Channel
 from notify.outbox import Outbox
 from notify.phone import InvalidPhone
-from notify.service import confirm_booking
+from notify.service import confirm_booking, stylist_words
 from notify.whatsapp_window import WhatsAppWindow
 from records.store import CallRecords
 from salon import state_db
+from salon.french import visit_price_words
 from salon.phone import to_e164
 from salon.profile import SalonProfile
 from salon.text import plain_words
@@ -204,10 +205,12 @@ class _Replies:
                 event=event,
                 booking_uid=booking.uid,
                 phone=self.phone,
-                service=booking.service.name,
+                service=[s.name for s in booking.services],
                 start=booking.start,
                 channel=self.message.channel,
                 name=booking.customer.name if booking.customer else None,
+                stylist=stylist_words(self.profile, booking.stylist_id),
+                price=visit_price_words(booking.services),
             )
         except InvalidPhone:
             log.info("no confirmation possible to this number", extra={"reason": event})

@@ -102,3 +102,33 @@ async def test_a_message_taken_for_the_salon_is_in_the_call_record_and_e_mailed(
     assert any("Rappelez-moi pour un mariage" in e.body for e in emails)
     assert [line.role for line in stored.transcript] == ["caller", "agent"]
     conn.close()
+
+
+async def test_the_confirmation_of_a_visit_names_its_services_stylist_and_total_price(
+    tmp_path: Path,
+) -> None:
+    from agent.call_context import CallContext
+    from agent.messaging import queue_confirmation
+    from booking import Booking
+
+    profile = load_profile()
+    outbox = Outbox(conn=state_db.connect(tmp_path / "salon.db"))  # no channel: kept, not sent
+    call = CallContext(profile=profile, conn=outbox.conn, outbox=outbox)
+    start = datetime(2027, 3, 6, 10, 0, tzinfo=profile.timezone)
+    colour, cut = profile.service("couleur-racines"), profile.service("coupe-homme")
+    booking = Booking(
+        uid="visit-1",
+        service=colour,
+        start=start,
+        end=start + timedelta(minutes=colour.duration + cut.duration),
+        customer=Customer(name="Léa", phone=OTHER_CALLER),
+        extra_services=(cut,),
+        stylist_id="chloe",
+    )
+    said = await queue_confirmation(call, kind="booked", booking=booking, phone=OTHER_CALLER)
+    await wait_for_background()
+    assert said == "Un SMS de confirmation est envoyé."
+    [entry] = outbox.entries()
+    assert "pour couleur racines + coupe homme avec Chloé (77 €)" in entry.body, entry.body
+    assert fits_one_segment(entry.body)
+    await outbox.aclose()

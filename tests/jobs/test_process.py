@@ -39,8 +39,9 @@ needs_faketime = pytest.mark.skipif(
 
 async def _book_day(db: Path, profile: SalonProfile) -> datetime:
     """Twelve bookings on one day (several chairs), each by another person; returns the
-    first start."""
-    roomy = dataclasses.replace(profile, chairs=4)
+    first start. Booked as a salon without stylists, four at a time (bookings made before
+    the team took appointments: each takes one of the chairs)."""
+    roomy = dataclasses.replace(profile, chairs=4, team=())
     calendar = LocalCalendar(roomy, db=db)
     service = roomy.service("coupe-homme")
     first = at(roomy, open_day(roomy, after_days=3), 14)

@@ -46,7 +46,8 @@ async def test_a_reminder_goes_out_once_24_hours_before(rig: Rig) -> None:
     bodies = rig.bodies_to(ALICE)
     assert len(bodies) == 1
     assert bodies[0].startswith("Maison Margaux : rappel du RDV d'Alice Durand le ")
-    assert "à 14h30 (coupe homme)" in bodies[0]
+    # On Wednesdays Chloé is the one stylist who cuts men's hair (Yanis is off).
+    assert "à 14h30 (coupe homme avec Chloé)" in bodies[0]
     # The alphanumeric sender is one-way: the text says to call, not to reply.
     assert bodies[0].endswith("Pour annuler, appelez le 04 78 42 18 90.")
 
@@ -262,6 +263,7 @@ async def test_reminders_and_confirmations_fill_the_whatsapp_template_alike(rig:
         service="Coupe homme",
         start=start,
         channel="sms",
+        stylist="Chloé",
     )
     rows = rig.outbox.conn.execute(
         "SELECT recipient, template_vars FROM notify_outbox ORDER BY id"
@@ -271,5 +273,31 @@ async def test_reminders_and_confirmations_fill_the_whatsapp_template_alike(rig:
     for got in variables.values():
         assert got["1"] == "Maison Margaux" and got["4"] == "04 78 42 18 90"
         assert f" {start.day} " in got["3"] and got["3"].endswith(" à 14h30")
-    assert variables[ALICE]["2"] == variables[BOB]["2"] == "Coupe homme"
+    assert variables[ALICE]["2"] == variables[BOB]["2"] == "Coupe homme avec Chloé"
     assert variables[ALICE]["3"] == variables[BOB]["3"]
+
+
+async def test_a_visit_of_two_services_is_reminded_once_naming_both_and_its_stylist(
+    rig: Rig,
+) -> None:
+    start = at(rig.profile, open_day(rig.profile), 10)
+    first, then = rig.profile.service("couleur-racines"), rig.profile.service("coupe-homme")
+    slot = Slot(
+        first.id,
+        start,
+        start + timedelta(minutes=first.duration + then.duration),
+        stylist_id="chloe",
+        extra_service_ids=(then.id,),
+        stylist_requested=True,
+    )
+    await rig.calendar.book(
+        service=first, slot=slot, customer=Customer(name="Alice Durand", phone=ALICE)
+    )
+    rig.clock.now = start - timedelta(hours=20)
+    await rig.office.run_once()
+    await rig.office.run_once()
+    bodies = rig.bodies_to(ALICE)
+    assert len(bodies) == 1
+    assert "(couleur racines + coupe homme avec Chloé)" in bodies[0], bodies[0]
+    row = rig.outbox.conn.execute("SELECT template_vars FROM notify_outbox").fetchone()
+    assert json.loads(row[0])["2"] == "Couleur racines + Coupe homme avec Chloé"

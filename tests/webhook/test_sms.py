@@ -130,6 +130,8 @@ async def test_annuler_from_the_booking_number_cancels_it_and_confirms(
     [(key, body)] = outbox_to(db, ALICE)
     assert key == f"{booking.uid}:cancelled:sms"
     assert "RDV d'Alice Durand du" in body and "est annulé" in body
+    assert booking.stylist_id is not None  # the fixture salon books by stylist
+    assert f"avec {profile.stylist(booking.stylist_id).first_name})" in body, body
 
 
 async def test_annuler_from_a_number_that_owns_no_booking_cancels_nothing(
