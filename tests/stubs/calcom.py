@@ -87,10 +87,14 @@ class Fault:
     process: bool = False
     times: int = 1
     retry_after: float = 1.0  # seconds, in the Retry-After header of a 429
+    query: str | None = None  # a piece of the query string, e.g. "username=ines-roux"
+    after: int = 0  # matching requests let through before the fault applies
 
-    def matches(self, method: str, path: str) -> bool:
-        return (self.method is None or self.method == method) and (
-            self.path is None or path.startswith(self.path)
+    def matches(self, method: str, path: str, query: str = "") -> bool:
+        return (
+            (self.method is None or self.method == method)
+            and (self.path is None or path.startswith(self.path))
+            and (self.query is None or self.query in query)
         )
 
 
@@ -566,10 +570,13 @@ class CalComStub:
 
     # ------------------------------------------------------------------ plumbing
 
-    def _take_fault(self, method: str, path: str) -> Fault | None:
+    def _take_fault(self, method: str, path: str, query: str = "") -> Fault | None:
         with self._lock:
             for fault in self.faults:
-                if fault.times > 0 and fault.matches(method, path):
+                if fault.times > 0 and fault.matches(method, path, query):
+                    if fault.after > 0:
+                        fault.after -= 1
+                        continue
                     fault.times -= 1
                     return fault
         return None
@@ -612,7 +619,7 @@ class CalComStub:
             problem = self._check(f"request {req.method} {req.path}", result.errors)
             if problem:
                 return _error(400, "BadRequestException", problem[:300])
-        fault = self._take_fault(req.method, req.path)
+        fault = self._take_fault(req.method, req.path, req.query_string.decode())
         if fault is not None and not fault.process:
             _time.sleep(fault.delay)
             if fault.status:
