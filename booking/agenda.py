@@ -2,7 +2,8 @@
 
 `python -m booking list` prints it (see `booking.__main__`). Both back-ends answer
 `bookings_between(start, end)`: the embedded calendar from its table, Cal.com with
-`GET /v2/bookings`. Times are the salon's; phone numbers are masked (`+336******78`).
+`GET /v2/bookings`. Times are the salon's; phone numbers are masked (`+336******78`); a
+visit shows all its services and its stylist.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any, Protocol
 from booking.calendar import Booking
 from salon.french import day_words, time_words
 from salon.phone import mask
-from salon.profile import SalonProfile
+from salon.profile import SalonProfile, TeamMember
 
 DEFAULT_DAYS_AHEAD = 7  # today and the next seven days
 MISSING = "—"
@@ -84,12 +85,39 @@ def _name(booking: Booking) -> str:
     return (booking.customer.name if booking.customer else "") or MISSING
 
 
+def visit_words(booking: Booking) -> str:
+    """Every service of the visit in order: `Couleur racines + Coupe homme`."""
+    return " + ".join(s.name for s in booking.services)
+
+
+def stylist_of(booking: Booking, profile: SalonProfile) -> TeamMember | None:
+    """The team member doing the booking; None without one, or once they left the team."""
+    if not booking.stylist_id:
+        return None
+    try:
+        return profile.stylist(booking.stylist_id)
+    except KeyError:
+        return None
+
+
+def stylist_words(booking: Booking, profile: SalonProfile) -> str:
+    """The stylist's first name (`Chloé`); the stored id for someone who left the team;
+    `—` for a booking without one."""
+    member = stylist_of(booking, profile)
+    if member is not None:
+        return member.first_name
+    return booking.stylist_id or MISSING
+
+
 def table(bookings: list[Booking], *, profile: SalonProfile, period: Period) -> str:
-    """A readable table in French: day, time, service, customer, masked phone."""
+    """A readable table in French: day, time, services, stylist (when the salon books by
+    stylist), customer, masked phone."""
     tz = profile.timezone
     if not bookings:
         return f"Aucun rendez-vous {period.words()}."
-    rows = [("jour", "heure", "prestation", "client", "téléphone")]
+    by_stylist = bool(profile.stylists) or any(b.stylist_id for b in bookings)
+    head = ["jour", "heure", "prestation", *(["avec"] if by_stylist else []), "client"]
+    rows = [(*head, "téléphone")]
     previous_day: date | None = None
     for b in bookings:
         start, end = b.start.astimezone(tz), b.end.astimezone(tz)
@@ -98,13 +126,14 @@ def table(bookings: list[Booking], *, profile: SalonProfile, period: Period) -> 
             (
                 day_words(day) if day != previous_day else "",
                 f"{time_words(start)} – {time_words(end)}",
-                b.service.name,
+                visit_words(b),
+                *([stylist_words(b, profile)] if by_stylist else []),
                 _name(b),
                 _phone(b),
             )
         )
         previous_day = day
-    widths = [max(len(row[i]) for row in rows) for i in range(5)]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     lines = []
     for n, row in enumerate(rows):
         lines.append("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
@@ -123,7 +152,9 @@ def _zone_words(profile: SalonProfile) -> str:
 def as_json(
     bookings: list[Booking], *, profile: SalonProfile, period: Period, calendar: str
 ) -> dict[str, Any]:
-    """One JSON-ready object: the period, the calendar used and the bookings."""
+    """One JSON-ready object: the period, the calendar used and the bookings (`service_id`
+    and `service` are the visit's first; `service_ids`/`services` all of it in order;
+    `stylist` the team member's full name, null without one or once they left)."""
     tz = profile.timezone
     return {
         "from": period.first.isoformat(),
@@ -135,6 +166,10 @@ def as_json(
                 "uid": b.uid,
                 "service_id": b.service.id,
                 "service": b.service.name,
+                "service_ids": [s.id for s in b.services],
+                "services": [s.name for s in b.services],
+                "stylist_id": b.stylist_id,
+                "stylist": member.name if (member := stylist_of(b, profile)) else None,
                 "start": b.start.astimezone(tz).isoformat(),
                 "end": b.end.astimezone(tz).isoformat(),
                 "customer": b.customer.name if b.customer else None,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import socket
+from collections.abc import AsyncIterator
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from booking.agenda import Period, bookings_in
 from booking.calendar import Booking, Customer, SlotPreferences
 from salon.profile import SalonProfile
 from tests.booking.conftest import TEST_SALON, Rig, make_rig, open_day
+from tests.booking.stylist_salon import STYLIST_SALON, absence, make_stylist_profile, work_day
 from tests.stubs.calcom import API_KEY
 
 PAUL = Customer(name="Paul Martin", phone="06 12 34 56 78")
@@ -140,7 +142,12 @@ async def test_list_json_is_one_object_with_the_bookings(
     assert data["from"] == data["to"] == day.isoformat()
     assert data["timezone"] == "Europe/Paris" and data["calendar"] == salon_env.kind
     first = data["bookings"][0]
-    assert set(first) == {"uid", "service_id", "service", "start", "end", "customer", "phone"}
+    assert set(first) == {
+        "uid", "service_id", "service", "service_ids", "services", "stylist_id", "stylist",
+        "start", "end", "customer", "phone",
+    }  # fmt: skip
+    assert first["service_ids"] == ["coupe-homme"] and first["services"] == ["Coupe homme"]
+    assert first["stylist_id"] is None and first["stylist"] is None  # a salon without team
     assert first["uid"] == made[1].uid and first["service_id"] == "coupe-homme"
     assert datetime.fromisoformat(first["start"]) == made[1].start
     assert first["start"].endswith(("+01:00", "+02:00"))  # the salon's time, with offset
@@ -225,3 +232,86 @@ def test_a_missing_profile_exits_1(
     monkeypatch.setenv("SALON_DB", str(tmp_path / "salon.db"))
     assert main(["list"]) == 1
     assert "salon profile not found" in capsys.readouterr().err
+
+
+# ------------------------------------------------------------- a salon with a team
+
+
+@pytest.fixture(params=["local", "calcom"])
+async def team_env(
+    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> AsyncIterator[Rig]:
+    """The team salon (`tests/booking/stylist_salon.py`) on either calendar, with the
+    settings `python -m booking` reads."""
+    profile = make_stylist_profile()
+    start, end = absence(profile)
+    profile_path = tmp_path / "salon.toml"
+    text = STYLIST_SALON.replace("{absence_start}", start.isoformat())
+    profile_path.write_text(text.replace("{absence_end}", end.isoformat()), encoding="utf-8")
+    made = await make_rig(request.param, profile, tmp_path)
+    monkeypatch.setenv("SALON_PROFILE", str(profile_path))
+    monkeypatch.setenv("SALON_DB", str(tmp_path / f"{made.kind}.db"))
+    if made.stub is not None:
+        monkeypatch.setenv("CAL_API_KEY", API_KEY)
+        monkeypatch.setenv("CAL_API_URL", made.stub.url)
+    else:
+        monkeypatch.delenv("CAL_API_KEY", raising=False)
+    try:
+        yield made
+    finally:
+        await made.calendar.aclose()
+        if made.stub is not None:
+            made.stub.stop()
+
+
+async def _visit_and_cut(rig: Rig) -> tuple[date, Booking, Booking]:
+    """On a Friday (everyone works): a colour then a cut with Chloé at the first free
+    start, and a men's cut with Yanis."""
+    profile = rig.profile
+    day = work_day(profile, "chloe", weekday=4)
+    colour, cut = profile.service("couleur"), profile.service("coupe-femme")
+    slots = await rig.calendar.free_slots(
+        service=colour, extra=(cut,), stylist="chloe", prefs=SlotPreferences(day=day)
+    )
+    visit = await rig.calendar.book(service=colour, slot=slots[0], customer=INES)
+    men = profile.service("coupe-homme")
+    slots = await rig.calendar.free_slots(
+        service=men, stylist="yanis", prefs=SlotPreferences(day=day)
+    )
+    single = await rig.calendar.book(service=men, slot=slots[0], customer=PAUL)
+    return day, visit, single
+
+
+async def test_list_shows_each_visit_whole_with_its_stylist(
+    team_env: Rig, capsys: pytest.CaptureFixture[str]
+) -> None:
+    day, visit, single = await _visit_and_cut(team_env)
+    code = await _run_main(["list", "--day", day.isoformat()])
+    out = capsys.readouterr().out
+    assert code == 0, out
+    lines = out.splitlines()
+    assert lines[0].split() == ["jour", "heure", "prestation", "avec", "client", "téléphone"]
+    colour = next(line for line in lines if "Inès Garnier" in line)
+    assert "Couleur + Coupe femme" in colour and "Chloé" in colour, colour
+    tz = team_env.profile.timezone
+    end = visit.end.astimezone(tz)
+    assert f"– {end.hour}h" in colour  # the visit's whole length
+    men = next(line for line in lines if "Paul Martin" in line)
+    assert "Coupe homme" in men and "Yanis" in men and "+" not in men.split("Yanis")[0]
+    assert lines[-1].startswith("2 rendez-vous le ")
+
+
+async def test_list_json_gives_every_service_and_the_stylist(
+    team_env: Rig, capsys: pytest.CaptureFixture[str]
+) -> None:
+    day, visit, single = await _visit_and_cut(team_env)
+    code = await _run_main(["list", "--day", day.isoformat(), "--json"])
+    data = json.loads(capsys.readouterr().out)
+    assert code == 0
+    by_uid = {b["uid"]: b for b in data["bookings"]}
+    got = by_uid[visit.uid]
+    assert got["service_id"] == "couleur" and got["service_ids"] == ["couleur", "coupe-femme"]
+    assert got["services"] == ["Couleur", "Coupe femme"]
+    assert got["stylist_id"] == "chloe" and got["stylist"] == "Chloé Martin"
+    assert by_uid[single.uid]["stylist"] == "Yanis Benali"
+    assert by_uid[single.uid]["service_ids"] == ["coupe-homme"]
