@@ -51,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
         rows.append(signals.vector())
         labels.append(1.0 if question.answerable else 0.0)
     x, y = np.array(rows), np.array(labels)
-    names = ["coverage", "dense_top", "dense_spread", "gap"]
+    names = ["coverage", "dense_top", "dense_spread", "gap", "unknown", "unknown_noun"]
     report: dict[str, object] = {
         "model": retriever.embedder.name,
         "answerable_mean": dict(zip(names, x[y == 1].mean(axis=0).round(3).tolist(), strict=True)),
@@ -62,7 +62,8 @@ def main(argv: list[str] | None = None) -> int:
     for label, columns in (
         ("coverage_only", [0]),
         ("coverage_gap", [0, 3]),
-        ("all_signals", [0, 1, 2, 3]),
+        ("coverage_gap_unknown", [0, 3, 4, 5]),
+        ("all_signals", [0, 1, 2, 3, 4, 5]),
     ):
         report[label] = _fit_report(x[:, columns], y, [names[c] for c in columns])
     report["operating_point"] = _operating_point(x, y)

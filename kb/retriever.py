@@ -27,13 +27,13 @@ from kb.confidence import ANSWERABLE_AT, Signals, confidence
 from kb.embeddings import Embedder, get_embedder, model_name_for
 from kb.lexicon import (
     INCIDENTAL,
-    OTHER_SERVICES,
     frame_words,
     normalise_spoken,
     passage_types,
     question_types,
     related,
 )
+from kb.signals import IDF_FULL, answer_signals, nouns_said
 from kb.text import clean_spoken, question_hints, tokens
 from kb.types import Passage, SearchResult
 from salon import settings
@@ -42,7 +42,6 @@ logger = logging.getLogger("kb")
 # bm25s sets its own logger to DEBUG, which prints a line per index load on any handler.
 logging.getLogger("bm25s").setLevel(logging.WARNING)
 
-IDF_FULL = math.log(10)  # a word in at most 10% of passages counts fully
 DENSE_WEIGHT = 0.5  # weighted fusion of normalised scores (FIELD-NOTES: beats RRF)
 # Questions no salon's documents answer: their best cosine is this index's baseline.
 NULL_QUESTIONS = (
@@ -270,8 +269,9 @@ class Retriever:
 
     def _rank(
         self, snap: _Snapshot, query: str, opts: SearchOptions
-    ) -> tuple[list[str], np.ndarray, np.ndarray] | None:
-        """Words as said, dense cosines and fused scores over every passage (None: empty).
+    ) -> tuple[list[str], np.ndarray, np.ndarray, frozenset[str]] | None:
+        """Words as said, dense cosines, fused scores over every passage and the nouns
+        said (`kb.signals.nouns_said`); None for an empty question.
 
         Look-alike index words (ASR slips) help the ranking only: the answerable signals
         use the words as said, since a look-alike is weaker evidence than the word itself
@@ -323,7 +323,7 @@ class Retriever:
                 fused = fused + weight * (lexical / top_lexical)
         if opts.outdated_weight != 1.0 and snap.outdated.any():
             fused = np.where(snap.outdated, fused * opts.outdated_weight, fused)
-        return said, dense, fused
+        return said, dense, fused, nouns_said(text)
 
     @staticmethod
     def _lexical_strength(snap: _Snapshot, terms: list[str], opts: SearchOptions) -> float:
@@ -348,7 +348,7 @@ class Retriever:
         ranked = self._rank(snap, query, options or SearchOptions())
         if ranked is None or k <= 0:
             return SearchResult(query=query, elapsed_ms=_ms(started))
-        terms, dense, fused = ranked
+        terms, dense, fused, nouns = ranked
         opts = options or SearchOptions()
         count = min(k, len(fused))
         if count < len(fused):
@@ -356,7 +356,7 @@ class Retriever:
         else:
             candidates = np.arange(len(fused))
         order = candidates[np.argsort(-fused[candidates], kind="stable")]
-        signals = _signals(snap, terms, order, dense, synonyms=opts.lexicon)
+        signals = answer_signals(snap, terms, order, dense, synonyms=opts.lexicon, nouns=nouns)
         score = confidence(signals, model=snap.manifest.model)
         return SearchResult(
             query=query,
@@ -372,9 +372,10 @@ class Retriever:
         ranked = self._rank(snap, query, options or SearchOptions())
         if ranked is None:
             return None
-        terms, dense, fused = ranked
+        terms, dense, fused, nouns = ranked
         opts = options or SearchOptions()
-        return _signals(snap, terms, np.argsort(-fused)[:3], dense, synonyms=opts.lexicon)
+        top = np.argsort(-fused)[:3]
+        return answer_signals(snap, terms, top, dense, synonyms=opts.lexicon, nouns=nouns)
 
 
 def _embedder_for(manifest: store.Manifest) -> Embedder:
@@ -405,52 +406,6 @@ def _minmax(values: np.ndarray) -> np.ndarray:
     if high - low < 1e-9:
         return np.zeros_like(values)
     return (values - low) / (high - low)
-
-
-def _signals(
-    snap: _Snapshot,
-    terms: list[str],
-    order: np.ndarray,
-    dense: np.ndarray,
-    *,
-    synonyms: bool = True,
-) -> Signals:
-    """General evidence that the best passages answer the question (see kb.confidence).
-    A word counts as found when the passage has it, a longer word it starts, or (with
-    `synonyms`) a word meaning the same in a salon (`kb.lexicon.related`)."""
-    content = list(dict.fromkeys(t for t in terms if not t.isdigit()))
-    weights = {t: min(snap.idf.get(t, snap.unknown_idf), IDF_FULL) for t in content}
-    alike = {t: related(t) if synonyms else frozenset() for t in content}
-    total = sum(weights.values())
-    coverage = 0.0
-    for i in order[:3]:
-        present = snap.doc_terms[int(i)]
-        covered = sum(
-            w
-            for t, w in weights.items()
-            if t in present or _prefix_in(t, present) or not alike[t].isdisjoint(present)
-        )
-        coverage = max(coverage, covered / total if total else 0.0)
-    gap = 0.0
-    if synonyms:  # a service many salons do not offer, that no best passage mentions
-        for t in content:
-            if t in OTHER_SERVICES and not any(
-                t in snap.doc_terms[int(i)] or not alike[t].isdisjoint(snap.doc_terms[int(i)])
-                for i in order[:3]
-            ):
-                gap = 1.0
-    best = float(dense.max()) - snap.null_top if len(dense) else 0.0
-    ranked = np.sort(dense)[::-1]
-    spread = float(ranked[0] - np.median(ranked)) if len(ranked) > 1 else 0.0
-    known = sum(1 for t in content if t in snap.idf) / len(content) if content else 0.0
-    return Signals(
-        coverage=coverage, dense_top=best, dense_spread=spread, known_terms=known, gap=gap
-    )
-
-
-def _prefix_in(term: str, present: frozenset[str]) -> bool:
-    """A said word that starts an indexed word ("tram" / "tramway"), 4 letters or more."""
-    return len(term) >= 4 and any(word.startswith(term) for word in present)
 
 
 def _passage(snap: _Snapshot, i: int, score: float) -> Passage:

@@ -1,0 +1,132 @@
+"""The evidence, computed per search, that the best passages answer the question.
+
+See `kb.confidence` for what each signal means and how they are combined. Everything here
+is general: it looks at the question's words and the index, never at a list of questions.
+
+The newest signal, `unknown`, answers « does this salon's material ever speak of what the
+caller names? ». A topic word said by the caller that no passage of the whole index holds
+— not as written, not as a longer word it starts, not as a look-alike (a speech
+recognition slip), not through a word meaning the same in a salon (`kb.lexicon.related`) —
+is evidence that the documents do not answer: « une coupe pour mon chien » shares
+« coupe » with the price list, but nothing anywhere speaks of dogs. A paraphrase the
+lexicon knows (« carte bleue » / « carte bancaire », « reflets » / « balayage ») is not
+unknown. Verbs and time words a document happens not to use (« arriver », « la veille »)
+are unknown too, which is why it is weighed against coverage and the dense scores by
+the calibrated model rather than used as a rule.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Protocol
+
+import numpy as np
+
+from kb.confidence import Signals
+from kb.lexicon import OTHER_SERVICES, related
+from kb.text import tokens
+from salon.text import APOSTROPHES, fold
+
+IDF_FULL = float(np.log(10))  # a word in at most 10% of passages counts fully
+
+
+class IndexView(Protocol):
+    """What the signals read from a loaded index version (`kb.retriever._Snapshot`)."""
+
+    idf: dict[str, float]
+    unknown_idf: float
+    doc_terms: list[frozenset[str]]
+    by_initial: dict[str, list[str]]
+    null_top: float
+
+    def closest_term(self, term: str) -> str | None: ...
+
+
+def answer_signals(
+    snap: IndexView,
+    terms: list[str],
+    order: np.ndarray,
+    dense: np.ndarray,
+    *,
+    synonyms: bool = True,
+    nouns: frozenset[str] = frozenset(),
+) -> Signals:
+    """General evidence that the best passages answer the question (see kb.confidence).
+    A word counts as found when the passage has it, a longer word it starts, or (with
+    `synonyms`) a word meaning the same in a salon (`kb.lexicon.related`)."""
+    content = list(dict.fromkeys(t for t in terms if not t.isdigit()))
+    weights = {t: min(snap.idf.get(t, snap.unknown_idf), IDF_FULL) for t in content}
+    alike = {t: related(t) if synonyms else frozenset() for t in content}
+    total = sum(weights.values())
+    coverage = 0.0
+    for i in order[:3]:
+        present = snap.doc_terms[int(i)]
+        covered = sum(
+            w
+            for t, w in weights.items()
+            if t in present or prefix_in(t, present) or not alike[t].isdisjoint(present)
+        )
+        coverage = max(coverage, covered / total if total else 0.0)
+    gap = 0.0
+    if synonyms:  # a service many salons do not offer, that no best passage mentions
+        for t in content:
+            if t in OTHER_SERVICES and not any(
+                t in snap.doc_terms[int(i)] or not alike[t].isdisjoint(snap.doc_terms[int(i)])
+                for i in order[:3]
+            ):
+                gap = 1.0
+    missing = {t for t in content if not known_anywhere(snap, t, alike[t])}
+    absent = sum(weights[t] for t in missing)
+    absent_nouns = sum(weights[t] for t in missing & nouns)
+    best = float(dense.max()) - snap.null_top if len(dense) else 0.0
+    ranked = np.sort(dense)[::-1]
+    spread = float(ranked[0] - np.median(ranked)) if len(ranked) > 1 else 0.0
+    known = sum(1 for t in content if t in snap.idf) / len(content) if content else 0.0
+    return Signals(
+        coverage=coverage,
+        dense_top=best,
+        dense_spread=spread,
+        known_terms=known,
+        gap=gap,
+        unknown=absent / total if total else 0.0,
+        unknown_noun=absent_nouns / total if total else 0.0,
+    )
+
+
+# Words that introduce a noun in French: articles, contractions, possessives, demonstratives
+# and interrogative determiners (folded).
+_DETERMINERS = (
+    "le la les l un une des du de d au aux mon ma mes ton ta tes son sa ses notre nos votre "
+    "vos leur leurs ce cet cette ces quel quelle quels quelles"
+)
+DETERMINERS = frozenset(_DETERMINERS.split())
+_WORD = re.compile(r"[^\W_]+")
+
+
+def nouns_said(text: str) -> frozenset[str]:
+    """Stems of the words said right after a determiner: the things a caller names
+    (« une coupe pour mon chien », « la météo »), as opposed to the verbs and adverbs
+    around them (« je peux annuler », « ça marche comment »)."""
+    words = _WORD.findall(text.lower().translate(APOSTROPHES))
+    return frozenset(
+        t
+        for before, word in zip(words, words[1:], strict=False)
+        if fold(before) in DETERMINERS
+        for t in tokens(word)
+    )
+
+
+def known_anywhere(snap: IndexView, term: str, alike: frozenset[str]) -> bool:
+    """Whether some passage of the index speaks of `term`: the word itself, a longer word
+    it starts ("tram" / "tramway"), a look-alike (an ASR slip, "cératine"), or a word
+    meaning the same in a salon (`alike`)."""
+    if term in snap.idf or any(word in snap.idf for word in alike):
+        return True
+    if len(term) >= 4 and any(w.startswith(term) for w in snap.by_initial.get(term[0], ())):
+        return True
+    return snap.closest_term(term) is not None
+
+
+def prefix_in(term: str, present: frozenset[str]) -> bool:
+    """A said word that starts an indexed word ("tram" / "tramway"), 4 letters or more."""
+    return len(term) >= 4 and any(word.startswith(term) for word in present)

@@ -1,0 +1,144 @@
+"""Unit and integration tiers: the `unknown` signals of the answerable flag (`kb.signals`).
+
+A topic word the caller says that no passage of the index speaks of — not as written, not
+as a longer word, not as a look-alike, not through a salon synonym — is evidence that the
+documents do not answer; more so when it is a noun (said after a determiner). The index
+uses the deterministic bag-of-words embedder (the model-independent weights), and one
+case runs on the real e5 model with its own calibration.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from ingest.model import Chunk, FileReport, IngestResult
+from kb.confidence import ANSWERABLE_AT, Signals, confidence
+from kb.indexer import reindex
+from kb.retriever import Retriever
+from kb.signals import answer_signals, nouns_said
+from kb.text import tokens
+from tests.kb.conftest import SALON_FILES, CountingEmbedder, paragraph_ingest
+
+PASSAGES = [
+    ("tarifs.csv", "Femme", "Coupe femme et brushing — 45 min — 48 €"),
+    ("tarifs.csv", "Homme", "Coupe homme — 30 min — 28 €"),
+    ("tarifs.csv", "Enfants", "Coupe enfant, moins de 10 ans — 20 min — 16 €"),
+    ("tarifs.csv", "Couleur", "Balayage, cheveux longs — 2 h 30 — 115 €"),
+    ("faq.md", "Paiement", "Nous acceptons la carte bancaire et les espèces."),
+    ("faq.md", "Accès", "Parking Bellecour à 300 mètres, ouvert jour et nuit."),
+    ("faq.md", "Horaires", "Ouvert du mardi au samedi, de 9 h 30 à 19 h."),
+]
+
+
+def _ingest(sources: Path) -> IngestResult:
+    chunks = [
+        Chunk(text=text, title=source, section=section, source=source, ordinal=n)
+        for n, (source, section, text) in enumerate(PASSAGES)
+    ]
+    reports = [FileReport(path=s, chunks=1) for s in {p[0] for p in PASSAGES}]
+    return IngestResult(chunks=chunks, reports=reports)
+
+
+@pytest.fixture(scope="module")
+def retriever(tmp_path_factory: pytest.TempPathFactory) -> Retriever:
+    root = tmp_path_factory.mktemp("kb-signals")
+    (root / "sources").mkdir()
+    embedder = CountingEmbedder()
+    reindex(sources=root / "sources", db_dir=root / "kb", embedder=embedder, ingest=_ingest)
+    return Retriever.open(root / "kb", embedder=embedder)
+
+
+@pytest.mark.parametrize(
+    ("said", "nouns"),
+    [
+        ("c'est combien une coupe pour mon chien", {"coupe", "chien"}),
+        ("il va faire beau pour la météo de demain", {"météo", "demain"}),
+        ("l'âge minimum pour les enfants", {"âge", "enfants"}),
+        ("je peux annuler facilement", set()),
+    ],
+)
+def test_the_nouns_said_are_the_words_after_a_determiner(said: str, nouns: set[str]) -> None:
+    assert nouns_said(said) == {t for word in nouns for t in tokens(word)}
+
+
+def test_a_key_noun_no_passage_mentions_is_flagged(retriever: Retriever) -> None:
+    result = retriever.search("c'est combien une coupe pour mon chien", k=3)
+    assert "Coupe" in result.passages[0].text  # "coupe" is found: the retrieval is not empty
+    assert not result.answerable
+    signals = retriever.signals("c'est combien une coupe pour mon chien")
+    assert signals is not None and signals.unknown_noun > 0
+    # The unknown-word evidence is what pulls it down: the shared "coupe" scores higher.
+    plain = Signals(**{**signals.__dict__, "unknown": 0.0, "unknown_noun": 0.0})
+    model = "fake/bag-of-words"
+    assert confidence(plain, model=model) > confidence(signals, model=model) + 0.3
+    assert result.confidence < ANSWERABLE_AT
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "c'est combien une coupe pour mon fils",  # "fils" ~ "enfant"
+        "combien coûtent les reflets",  # "reflets" ~ "balayage"
+        "vous prenez la carte bleue",  # spoken form of "carte bancaire"
+        "je peux garer ma voiture",  # "garer", "voiture" ~ "parking"
+    ],
+)
+def test_a_paraphrase_through_the_lexicon_is_not_unknown(
+    retriever: Retriever, question: str
+) -> None:
+    signals = retriever.signals(question)
+    assert signals is not None and signals.unknown == signals.unknown_noun == 0.0
+    assert retriever.search(question, k=3).answerable
+
+
+def test_a_speech_recognition_slip_is_not_an_unknown_word(retriever: Retriever) -> None:
+    signals = retriever.signals("c'est combien le balayache")
+    assert signals is not None and signals.unknown == 0.0
+
+
+def test_an_unknown_verb_weighs_as_unknown_but_not_as_a_noun(retriever: Retriever) -> None:
+    signals = retriever.signals("je peux payer en carte bancaire facilement")
+    assert signals is not None and signals.unknown > 0 and signals.unknown_noun == 0.0
+
+
+class _Index:
+    """The least an index view needs: two passages' words."""
+
+    def __init__(self, passages: list[str]) -> None:
+        self.doc_terms = [frozenset(tokens(p)) for p in passages]
+        words = {t for terms in self.doc_terms for t in terms}
+        self.idf = dict.fromkeys(words, 1.0)
+        self.unknown_idf = 1.0
+        self.by_initial: dict[str, list[str]] = {}
+        for word in words:
+            self.by_initial.setdefault(word[0], []).append(word)
+        self.null_top = 0.0
+
+    def closest_term(self, term: str) -> str | None:
+        return None
+
+
+def test_the_unknown_share_is_the_weight_of_the_words_found_nowhere() -> None:
+    index = _Index(["Coupe homme — 28 €", "Tramway T1, arrêt Perrache"])
+    said = tokens("coupe chien tram")  # "tram" starts "tramway": found
+    signals = answer_signals(
+        index, said, np.array([0, 1]), np.array([0.5, 0.4]), nouns=frozenset(tokens("chien"))
+    )
+    assert signals.unknown == pytest.approx(1 / 3)
+    assert signals.unknown_noun == pytest.approx(1 / 3)
+
+
+def test_on_the_real_model_an_unknown_noun_is_flagged_and_a_synonym_is_not(
+    tmp_path: Path,
+) -> None:
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    for name, text in SALON_FILES.items():
+        (sources / name).write_text(text, encoding="utf-8")
+    reindex(sources=sources, db_dir=tmp_path / "kb", ingest=paragraph_ingest)
+    real = Retriever.open(tmp_path / "kb")
+    assert not real.search("c'est combien une coupe pour mon chien", k=3).answerable
+    assert real.search("c'est combien des reflets sur cheveux longs", k=3).answerable
