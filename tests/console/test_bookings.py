@@ -56,6 +56,16 @@ def _outbox(salon: Salon) -> dict[str, tuple[str, str]]:
     return {key: (body, status) for key, body, status in rows}
 
 
+def _stylist(salon: Salon, uid: str) -> str:
+    """The first name of the stylist the calendar gave booking `uid`."""
+    conn = sqlite3.connect(salon.salon_db)
+    (stylist_id,) = conn.execute(
+        "SELECT stylist_id FROM local_bookings WHERE uid = ?", (uid,)
+    ).fetchone()
+    conn.close()
+    return load_profile(salon.profile).stylist(stylist_id).first_name
+
+
 def _status(salon: Salon, uid: str) -> str:
     conn = sqlite3.connect(salon.salon_db)
     (status,) = conn.execute("SELECT status FROM local_bookings WHERE uid = ?", (uid,)).fetchone()
@@ -103,7 +113,9 @@ def test_cancelling_sends_the_customer_the_sms_a_caller_would_get(
     assert "Rendez-vous annulé" in shown and "Le client a reçu le SMS" in shown
     assert _status(salon, booking.uid) == "cancelled"
     expected = texts.cancelled_text(profile=load_profile(salon.profile), service="Coupe homme",
-                                    start=booking.start, name="Paul Martin")  # fmt: skip
+                                    start=booking.start, name="Paul Martin",
+                                    stylist=_stylist(salon, booking.uid))  # fmt: skip
+    assert f"(coupe homme avec {_stylist(salon, booking.uid)})" in expected
     assert _outbox(salon)[f"{booking.uid}:cancelled:sms"] == (expected, "sent")
     assert [m["body"] for m in twilio.messages_to(PHONE)] == [expected]
     # the same form again: the booking is gone, nothing is sent twice
@@ -138,7 +150,8 @@ def test_moving_offers_the_free_times_and_sends_the_moved_sms(
     ).fetchone()
     conn.close()
     expected = texts.moved_text(profile=load_profile(salon.profile), service="Coupe homme",
-                                start=new_start, previous=booking.start, name="Paul Martin")  # fmt: skip
+                                start=new_start, previous=booking.start, name="Paul Martin",
+                                stylist=_stylist(salon, new_uid))  # fmt: skip
     assert _outbox(salon)[f"{new_uid}:moved@{new_start.isoformat()}:sms"] == (expected, "sent")
     assert [m["body"] for m in twilio.messages_to(PHONE)] == [expected]
 
@@ -179,8 +192,12 @@ def test_a_booking_taken_at_the_counter_is_noted_and_confirmed(
     assert answer.status_code == 303
     listing = owner.get(answer.headers["Location"]).get_data(as_text=True)
     assert "Rendez-vous noté pour Claire Bernard" in listing and "Claire Bernard" in listing
+    conn = sqlite3.connect(salon.salon_db)
+    (uid,) = conn.execute("SELECT uid FROM local_bookings WHERE name = 'Claire Bernard'").fetchone()
+    conn.close()
     expected = texts.booked_text(profile=profile, service="Coupe homme", start=start,
-                                 name="Claire Bernard")  # fmt: skip
+                                 name="Claire Bernard", stylist=_stylist(salon, uid),
+                                 price="28 €")  # fmt: skip
     assert [m["body"] for m in twilio.messages_to(PHONE)] == [expected]
     unknown = owner.post("/admin/rendez-vous/nouveau", data={**fields, "prestation": "massage"})
     assert unknown.status_code == 400
@@ -201,3 +218,126 @@ def test_a_counter_booking_without_sms_sends_nothing(
     assert answer.status_code == 303
     assert "Pas de SMS" in owner.get(answer.headers["Location"]).get_data(as_text=True)
     assert twilio.messages_to(PHONE) == [] and _outbox(salon) == {}
+
+
+def _book_visit(  # type: ignore[no-untyped-def]
+    salon: Salon, *, ids: tuple[str, ...], stylist: str, name: str = "Léa Petit",
+    weekday: int | None = None,
+):  # fmt: skip
+    """A visit of several services with `stylist`, at her first free start from two days
+    ahead (on `weekday` if given), as a caller's would be."""
+    profile = load_profile(salon.profile)
+    visit = tuple(profile.service(i) for i in ids)
+
+    async def make():  # type: ignore[no-untyped-def]
+        calendar = LocalCalendar(profile, db=salon.salon_db)
+        day = datetime.now(profile.timezone).date() + timedelta(days=2)
+        slots: list = []
+        while not slots:
+            day += timedelta(days=1)
+            if weekday is not None and day.weekday() != weekday:
+                continue
+            slots = await calendar.free_slots(
+                service=visit[0], extra=visit[1:], stylist=stylist, prefs=SlotPreferences(day=day)
+            )
+        booking = await calendar.book(
+            service=visit[0], slot=slots[0], customer=Customer(name, PHONE)
+        )
+        await calendar.aclose()
+        return booking
+
+    return asyncio.run(make())
+
+
+def test_the_book_and_today_show_every_service_of_a_visit_and_its_stylist(
+    owner: FlaskClient, salon: Salon
+) -> None:
+    visit = _book_visit(salon, ids=("couleur-racines", "coupe-homme"), stylist="chloe")
+    day = visit.start.date()
+    page = owner.get(f"/admin/rendez-vous?jour={day.isoformat()}").get_data(as_text=True)
+    assert "Couleur racines + Coupe homme" in page and "avec Chloé" in page
+    week = owner.get(f"/admin/rendez-vous?jour={day.isoformat()}&vue=semaine").get_data(
+        as_text=True
+    )
+    assert "Couleur racines + Coupe homme" in week and "avec Chloé" in week
+    opened = owner.get(f"/admin/rendez-vous/{visit.uid}?jour={day.isoformat()}")
+    text = opened.get_data(as_text=True)
+    assert "Prestations" in text and "Couleur racines + Coupe homme" in text
+    assert "<dt>Avec</dt><dd>Chloé</dd>" in text
+    end = visit.end.astimezone(visit.start.tzinfo)
+    assert f"{end.hour}h" in text  # the visit's whole length
+
+
+def test_moving_a_visit_keeps_its_services_and_its_stylist_and_the_sms_names_them(
+    owner: FlaskClient, salon: Salon, twilio: TwilioStub
+) -> None:
+    visit = _book_visit(salon, ids=("couleur-racines", "coupe-homme"), stylist="chloe")
+    day = visit.start.date()
+    target = day + timedelta(days=7)  # the same weekday: Chloé works
+    page = owner.get(
+        f"/admin/rendez-vous/{visit.uid}/deplacer?jour={day.isoformat()}&vers={target.isoformat()}"
+    ).get_data(as_text=True)
+    assert "Couleur racines + Coupe homme de Léa Petit avec Chloé" in page
+    assert "le rendez-vous reste avec Chloé" in page
+    new_start = datetime.combine(target, time(11, 0), tzinfo=visit.start.tzinfo)
+    assert f'value="{new_start.isoformat()}"' in page
+    answer = owner.post(
+        f"/admin/rendez-vous/{visit.uid}/deplacer",
+        data={"csrf_token": csrf(page), "jour": day.isoformat(), "debut": new_start.isoformat()},
+    )
+    assert answer.status_code == 303
+    conn = sqlite3.connect(salon.salon_db)
+    (new_uid,) = conn.execute(
+        "SELECT rescheduled_to FROM local_bookings WHERE uid = ?", (visit.uid,)
+    ).fetchone()
+    stylist, extra, start, end = conn.execute(
+        "SELECT stylist_id, extra_services, start_utc, end_utc FROM local_bookings WHERE uid = ?",
+        (new_uid,),
+    ).fetchone()
+    conn.close()
+    assert stylist == "chloe" and extra == "coupe-homme"
+    assert datetime.fromisoformat(end) - datetime.fromisoformat(start) == visit.end - visit.start
+    [sms] = [m["body"] for m in twilio.messages_to(PHONE)]
+    assert "(couleur racines + coupe homme avec Chloé)" in sms, sms
+
+
+def test_moving_when_the_stylist_is_busy_gives_the_visit_to_another_qualified_one(
+    owner: FlaskClient, salon: Salon
+) -> None:
+    # Fridays, Chloé and Yanis both cut men's hair; the next Friday Chloé is fully booked.
+    visit = _book_visit(salon, ids=("coupe-homme",), stylist="chloe", weekday=4)
+    day = visit.start.date()
+    busy_day = day + timedelta(days=7)
+    profile = load_profile(salon.profile)
+
+    async def fill() -> None:
+        calendar = LocalCalendar(profile, db=salon.salon_db)
+        service = profile.service("coupe-homme")
+        while slots := await calendar.free_slots(
+            service=service, stylist="chloe", prefs=SlotPreferences(day=busy_day), limit=1
+        ):
+            await calendar.book(
+                service=service, slot=slots[0], customer=Customer("Autre Client", "+33611223344")
+            )
+        await calendar.aclose()
+
+    asyncio.run(fill())
+    page = owner.get(
+        f"/admin/rendez-vous/{visit.uid}/deplacer?jour={day.isoformat()}"
+        f"&vers={busy_day.isoformat()}"
+    ).get_data(as_text=True)
+    new_start = datetime.combine(busy_day, time(11, 0), tzinfo=visit.start.tzinfo)
+    assert f'value="{new_start.isoformat()}" required> 11h <span class="muted">avec Yanis' in page
+    answer = owner.post(
+        f"/admin/rendez-vous/{visit.uid}/deplacer",
+        data={"csrf_token": csrf(page), "jour": day.isoformat(), "debut": new_start.isoformat()},
+    )
+    assert answer.status_code == 303
+    conn = sqlite3.connect(salon.salon_db)
+    (stylist,) = conn.execute(
+        "SELECT b.stylist_id FROM local_bookings a JOIN local_bookings b "
+        "ON b.uid = a.rescheduled_to WHERE a.uid = ?",
+        (visit.uid,),
+    ).fetchone()
+    conn.close()
+    assert stylist == "yanis"

@@ -5,6 +5,7 @@ caller's SMS; a booking made directly in Cal.com without a number is changed in 
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Iterator
 from datetime import datetime, time, timedelta
@@ -50,6 +51,9 @@ def test_the_book_on_calcom_is_read_changed_and_confirmed(
         as_text=True
     )
     assert SHOWN in detail
+    shown = re.search(r"<dt>Avec</dt><dd>(\w+)</dd>", detail)  # Cal.com names the host too
+    assert shown is not None and shown[1] in {m.first_name for m in profile.stylists}
+    assert f"avec {shown[1]}" in listing
     cancelled = owner.post(f"/admin/rendez-vous/{mine['uid']}/annuler",
                            data={"csrf_token": csrf(detail), "jour": day.isoformat()})  # fmt: skip
     assert cancelled.status_code == 303
@@ -58,7 +62,7 @@ def test_the_book_on_calcom_is_read_changed_and_confirmed(
     bodies = dict(conn.execute("SELECT dedupe_key, body FROM notify_outbox").fetchall())
     conn.close()
     expected = texts.cancelled_text(profile=profile, service="Coupe homme", start=start,
-                                    name="Claire Bernard")  # fmt: skip
+                                    name="Claire Bernard", stylist=shown[1])  # fmt: skip
     assert bodies[f"{mine['uid']}:cancelled:sms"] == expected
     # the booking made in Cal.com without a number: changed there, said in French
     direct = owner.get(f"/admin/rendez-vous/{walk_in}?jour={day.isoformat()}").get_data(

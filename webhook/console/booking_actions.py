@@ -21,8 +21,10 @@ from booking import (
     SlotPreferences,
     SlotTaken,
 )
+from booking.agenda import stylist_of
 from notify.phone import InvalidPhone
-from notify.service import BookingEvent, confirm_booking
+from notify.service import BookingEvent, confirm_booking, stylist_words
+from salon.french import visit_price_words
 from salon.profile import Service
 from webhook.console.context import Backends
 
@@ -84,13 +86,48 @@ def _changeable(booking: Booking) -> str:
     return phone
 
 
-async def free_starts(b: Backends, *, service: Service, day: date) -> list[Slot]:
+async def free_starts(
+    b: Backends,
+    *,
+    service: Service,
+    day: date,
+    extra: tuple[Service, ...] = (),
+    stylist: str | None = None,
+) -> list[Slot]:
+    """Every free start of `day` for `service` then `extra` (one visit), with `stylist`
+    (None: any qualified stylist, each slot naming one)."""
     try:
         return await b.calendar.free_slots(
-            service=service, prefs=SlotPreferences(day=day), limit=MAX_SLOTS
+            service=service,
+            extra=extra,
+            stylist=stylist,
+            prefs=SlotPreferences(day=day),
+            limit=MAX_SLOTS,
         )
     except CalendarError as exc:
         raise refusal(exc) from exc
+
+
+def _kept_stylist(b: Backends, booking: Booking) -> str | None:
+    """The booking's stylist while still in the team and doing the whole visit."""
+    member = stylist_of(booking, b.profile)
+    if member is None or not all(member.does(s.id) for s in booking.services):
+        return None
+    return member.id
+
+
+async def move_starts(b: Backends, booking: Booking, *, day: date) -> list[Slot]:
+    """Where the whole visit can go on `day`: with its own stylist when free then (the
+    slot names them), else with another qualified one (the slot names who)."""
+    extra = booking.extra_services
+    every = await free_starts(b, service=booking.service, day=day, extra=extra)
+    kept = _kept_stylist(b, booking)
+    if kept is None:
+        return every
+    own = {s.start: s for s in await free_starts(b, service=booking.service, day=day,
+                                                 extra=extra, stylist=kept)}  # fmt: skip
+    merged = {s.start: own.get(s.start, s) for s in every} | own
+    return [merged[start] for start in sorted(merged)]
 
 
 async def cancel(b: Backends, booking: Booking) -> Done:
@@ -107,8 +144,13 @@ async def cancel(b: Backends, booking: Booking) -> Done:
 
 async def move(b: Backends, booking: Booking, *, start: datetime) -> Done:
     phone = _changeable(booking)
-    slot = Slot(
-        service_id=booking.service.id, start=start, end=start + (booking.end - booking.start)
+    slot = Slot(  # the whole visit; its stylist if free then, else another qualified one
+        service_id=booking.service.id,
+        start=start,
+        end=start + (booking.end - booking.start),
+        stylist_id=_kept_stylist(b, booking),
+        extra_service_ids=tuple(s.id for s in booking.extra_services),
+        stylist_requested=False,
     )
     try:
         moved = await b.calendar.reschedule(
@@ -124,6 +166,8 @@ async def move(b: Backends, booking: Booking, *, start: datetime) -> Done:
 async def book(
     b: Backends, *, service: Service, start: datetime, name: str, phone: str, send_sms: bool
 ) -> Done:
+    """Book at the counter, with any qualified stylist free then (none named: the
+    calendar picks), as the salon without a team books by chairs."""
     slot = Slot(service_id=service.id, start=start, end=start + timedelta(minutes=service.duration))
     try:
         booked = await b.calendar.book(
@@ -161,10 +205,12 @@ async def _confirm(
             event=kind,
             booking_uid=booking.uid,
             phone=customer.phone,
-            service=booking.service.name,
+            service=[s.name for s in booking.services],
             start=booking.start,
             previous_start=previous,
             name=customer.name,
+            stylist=stylist_words(b.profile, booking.stylist_id),
+            price=visit_price_words(booking.services),
         )
     except InvalidPhone as exc:
         b.calendar.confirmation_queued(uid=booking.uid, kind=kind)  # never sendable

@@ -147,10 +147,17 @@ def move(uid: str) -> Any:
         flash(f"Rendez-vous déplacé. {done.sms}", "ok")
         return redirect(url_for("console.bookings", jour=new_day.isoformat()), code=303)
     target = day_param(request.args.get("vers"), default=day)
-    slots, error = _slots(booking.service, target)
+    try:
+        slots, error = (
+            console.loop.run(actions.move_starts(console.backends(), booking, day=target)),
+            None,
+        )
+    except actions.ActionRefused as exc:
+        slots, error = [], exc.message
+    names = {m.id: m.first_name for m in console.profile().stylists}
     return render_template(
         "move.html", page="bookings", booking=booking, day=day, target=target, slots=slots,
-        error=error,
+        error=error, stylist_names=names,
     )  # fmt: skip
 
 

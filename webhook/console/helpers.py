@@ -11,6 +11,8 @@ from typing import Any
 from flask import abort, current_app, g, session
 from werkzeug.exceptions import BadRequest
 
+from booking.agenda import stylist_of, visit_words
+from booking.calendar import Booking
 from records.report import OUTCOME_FR
 from salon.french import (
     day_words,
@@ -167,6 +169,12 @@ def salon_name() -> str:
         return "Console du salon"
 
 
+def stylist_first_name(booking: Booking) -> str:
+    """`Chloé` for a booking with a stylist of the team, else '' (none, or gone)."""
+    member = stylist_of(booking, ctx().profile())
+    return member.first_name if member else ""
+
+
 GLOBALS: dict[str, Any] = {
     "menu": lambda: MENU,
     "salon_name": salon_name,
@@ -187,4 +195,6 @@ FILTERS: dict[str, Any] = {
     "masque": lambda number: mask(number) if number else "numéro masqué",
     "telephone": lambda number: display(number),
     "epoch": fr_epoch,
+    "visite": visit_words,
+    "coiffeur": stylist_first_name,
 }
