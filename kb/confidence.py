@@ -36,8 +36,8 @@ gold set holds 149 questions, 34 unanswerable of which 12 share words with the d
 (« le parking Bellecour est gratuit », « la coupe homme remboursée par la mutuelle »);
 cross-validated on it at the operating point: coverage alone gives no-answer recall 0.94
 with false flags 0.17; coverage and gap 0.91 / 0.15; with the unknown signals 0.91 /
-0.08; all six 0.91 / 0.05 (the previous four-signal weights on the same questions: 0.82 / 0.03 at their
-threshold, 0.5: it missed the questions sharing words). A model without its own
+0.08; all six 0.91 / 0.05 (the previous four-signal weights on the same questions: 0.82 /
+0.03 at their threshold, 0.5: they missed the questions sharing words). A model without its own
 calibration (e.g. OpenAI, whose cosine band differs) uses the coverage-gap-unknown fit.
 
 Operating point (`ANSWERABLE_AT`): the threshold with the best out-of-fold no-answer
