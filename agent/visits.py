@@ -51,19 +51,37 @@ def visit_or_question(
     found: list[Service] = []
     for text in said:
         chosen = service_or_question(call, text)
-        if isinstance(chosen, str):  # « couleur et coupe » may be two services
-            parts = [p for p in _SPLIT.split(text) if p.strip()]
-            if len(parts) < 2:
+        parts = [p for p in _SPLIT.split(text) if p.strip()]
+        alone = [service_or_question(call, p) for p in parts] if len(parts) >= 2 else []
+        # « couleur racines et coupe homme » is two services. A whole that names one
+        # service stays whole (a package « couleur et coupe », « coupe et brushing… »)
+        # unless the words say more: « une couleur racines et une coupe » matches
+        # Couleur racines, and the coupe must not be dropped.
+        if not alone or (not isinstance(chosen, str) and not _more_than(chosen, parts, alone)):
+            if isinstance(chosen, str):
                 return chosen
-            for part in parts:
-                one = service_or_question(call, part)
-                if isinstance(one, str):
-                    return one
-                found.append(one)
-        else:
             found.append(chosen)
+            continue
+        for one in alone:
+            if isinstance(one, str):
+                return one
+            found.append(one)
     unique = tuple(dict.fromkeys(found))
     return unique
+
+
+def _more_than(whole: Service, parts: list[str], alone: list[Service | str]) -> bool:
+    """Whether the caller's words say more than `whole`, the service they match as a
+    whole: it is not a package, it is what one part says alone, and another part has a
+    word that is none of its name or aliases (« une coupe » beside Couleur racines)."""
+    if fold(whole.category) == "forfaits" or whole not in alone:
+        return False
+    known = set(fold(" ".join((whole.name, *whole.aliases))).replace(",", " ").split())
+    return any(
+        any(len(w) > 3 and w not in known for w in fold(part).split())
+        for part, one in zip(parts, alone, strict=True)
+        if one != whole
+    )
 
 
 def stylist_or_question(profile: SalonProfile, said: str | None) -> TeamMember | None | str:
@@ -106,6 +124,12 @@ def off_words(profile: SalonProfile, member: TeamMember, day: date) -> str | Non
     absence = member.absence_on(day)
     if absence is not None:
         back = absence.end + timedelta(days=1)
+        for _ in range(62):  # the first day they work again, not a Sunday or their day off
+            if stylist_hours(profile, member, back):
+                break
+            back += timedelta(days=1)
+        else:
+            back = absence.end + timedelta(days=1)
         reason = f" ({absence.reason})" if absence.reason else ""
         if absence.start == absence.end:
             return f"{member.first_name} n'est pas au salon le {day_words(day)}{reason}"
