@@ -16,7 +16,6 @@ import secrets
 import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from itertools import accumulate
 
 from booking import journal
 from booking.base import Assignment, BaseCalendar, parse_utc, utc_text
@@ -43,28 +42,72 @@ def max_overlap(intervals: list[tuple[datetime, datetime]], start: datetime, end
     return best
 
 
-def _occupancy(spans: list[tuple[int, int, str | None]]) -> list[int]:
-    """Bookings in progress at each minute of the day."""
-    diff = [0] * (_DAY + 1)
-    for a, b, _ in spans:
-        diff[a] += 1
-        diff[b] -= 1
-    return list(accumulate(diff))
+# The slot search works on one day at a time with minute bitmasks: bit m of an int is
+# wall-clock minute m from local midnight (Python ints make 1 500-bit sets cheap).
+
+
+def _minutes(a: int, b: int) -> int:
+    """The bitmask of minutes `[a, b)`."""
+    return ((1 << (b - a)) - 1) << a if b > a else 0
+
+
+def _fits(free: int, length: int) -> int:
+    """Bit m set when minutes m to m + length - 1 are all set in `free`: where a block of
+    `length` minutes may start (by doubling: log2(length) shifts)."""
+    run, width = free, 1
+    while width * 2 <= length:
+        run &= run >> width
+        width *= 2
+    if width < length:
+        run &= run >> (length - width)
+    return run
+
+
+def _each_minute(mask: int) -> list[int]:
+    """The set bits of `mask`, lowest first."""
+    out = []
+    while mask:
+        low = mask & -mask
+        out.append(low.bit_length() - 1)
+        mask ^= low
+    return out
+
+
+_ALL_DAY = _minutes(0, _DAY + 1)
+
+
+def _saturated(spans: list[tuple[int, int, str | None]], chairs: int) -> int:
+    """The minutes at which `chairs` bookings or more are in progress."""
+    if chairs <= 0:
+        return _ALL_DAY
+    if len(spans) < chairs:
+        return 0
+    events = sorted([(a, 1) for a, _, _ in spans] + [(b, -1) for _, b, _ in spans])
+    mask, current, since = 0, 0, 0
+    for minute, delta in events:  # ends (-1) sort before starts (+1) at the same minute
+        current += delta
+        if delta == 1 and current == chairs:
+            since = minute
+        elif delta == -1 and current == chairs - 1:
+            mask |= _minutes(since, minute)
+    return mask
 
 
 @dataclass
 class _Worker:
-    """One stylist on one day: when they work and their booked minutes (prefix sums)."""
+    """One stylist on one day: their working minutes, each interval apart, without their
+    booked minutes; `load` is how many minutes they are booked."""
 
     id: str
-    hours: tuple[tuple[int, int], ...]
-    booked: list[int] | None  # booked[m] = booked minutes before minute m; None: none
+    free: tuple[int, ...]
     load: int
 
-    def free(self, a: int, b: int) -> bool:
-        if not any(lo <= a and b <= hi for lo, hi in self.hours):
-            return False
-        return self.booked is None or self.booked[b] == self.booked[a]
+    def starts(self, length: int) -> int:
+        """Where they can start a block of `length` minutes within one working interval."""
+        mask = 0
+        for minutes in self.free:
+            mask |= _fits(minutes, length)
+        return mask
 
 
 def _workers(
@@ -75,23 +118,23 @@ def _workers(
 ) -> list[_Worker]:
     """The stylists working on `day`, least booked first (so « peu importe » spreads the
     day's work)."""
+    by_who: dict[str | None, list[tuple[int, int]]] = {}
+    for a, b, who in spans:
+        by_who.setdefault(who, []).append((a, b))
     out = []
     for member in stylists:
-        hours = tuple(
-            (lo.hour * 60 + lo.minute, hi.hour * 60 + hi.minute)
-            for lo, hi in stylist_hours(profile, member, day)
-        )
+        hours = stylist_hours(profile, member, day)
         if not hours:
             continue
-        mine = [(a, b) for a, b, who in spans if who == member.id]
-        booked = None
-        if mine:
-            minutes = [0] * (_DAY + 1)
-            for a, b in mine:
-                for m in range(a, b):
-                    minutes[m] = 1
-            booked = [0, *accumulate(minutes)]
-        out.append(_Worker(member.id, hours, booked, sum(b - a for a, b in mine)))
+        mine = by_who.get(member.id, [])
+        booked = 0
+        for a, b in mine:
+            booked |= _minutes(a, b)
+        free = tuple(
+            _minutes(lo.hour * 60 + lo.minute, hi.hour * 60 + hi.minute) & ~booked
+            for lo, hi in hours
+        )
+        out.append(_Worker(member.id, free, sum(b - a for a, b in mine)))
     return sorted(out, key=lambda w: w.load)
 
 
@@ -188,7 +231,8 @@ class LocalCalendar(BaseCalendar):
         """Free starts in `[start, end)`: opening hours stepped by `slot_step_minutes`,
         kept when a stylist able to do the visit works the whole block and has no booking
         in it, and fewer than `chairs` bookings overlap at every minute. Minutes are
-        wall-clock minutes from local midnight (aware arithmetic in one zone)."""
+        wall-clock minutes from local midnight (aware arithmetic in one zone), each day's
+        sets of minutes bitmasks (`_fits`: where a whole block fits)."""
         tz = self.profile.timezone
         chairs = self.profile.chairs
         duration = sum(s.duration for s in services)
@@ -198,6 +242,13 @@ class LocalCalendar(BaseCalendar):
         for s, e, who in rows:
             local_s, local_e = s.astimezone(tz), e.astimezone(tz)
             day = local_s.date()
+            if local_e.date() == day:  # the usual case: wall-clock minutes of one day
+                a = local_s.hour * 60 + local_s.minute
+                b = local_e.hour * 60 + local_e.minute
+                b += 1 if local_e.second or local_e.microsecond else 0  # rounded up
+                if b > a:
+                    busy.setdefault(day, []).append((a, b, who))
+                continue
             while day <= local_e.date():
                 midnight = datetime.combine(day, time(0), tzinfo=tz)
                 a = max(0, int((local_s - midnight).total_seconds() // 60))
@@ -209,26 +260,32 @@ class LocalCalendar(BaseCalendar):
         out: list[tuple[datetime, str | None]] = []
         day = local_start.date()
         while day <= local_end.date():
-            midnight = datetime.combine(day, time(0), tzinfo=tz)
+            current, day = day, day + timedelta(days=1)
+            midnight = datetime.combine(current, time(0), tzinfo=tz)
             first = (local_start - midnight).total_seconds()
             last = (local_end - midnight).total_seconds()
-            spans = busy.get(day, [])
-            full = _occupancy(spans) if len(spans) >= chairs else None
-            people = _workers(self.profile, stylists, day, spans)
-            for lo, hi in opening_hours(self.profile, day):
-                minute, close = lo.hour * 60 + lo.minute, hi.hour * 60 + hi.minute
-                while minute + duration <= close:
-                    block = (minute, minute + duration)
-                    if first <= minute * 60 < last and (
-                        full is None or max(full[block[0] : block[1]]) < chairs
-                    ):
-                        moment = midnight + timedelta(minutes=minute)
-                        if not stylists:
-                            out.append((moment, None))
-                        else:
-                            out.extend((moment, w.id) for w in people if w.free(*block))
-                    minute += step
-            day += timedelta(days=1)
+            grid = 0  # the steps of each opening interval where the block ends in it
+            for lo, hi in opening_hours(self.profile, current):
+                a, b = lo.hour * 60 + lo.minute, hi.hour * 60 + hi.minute
+                for minute in range(a, b - duration + 1, step):
+                    grid |= 1 << minute
+            # within [start, end): first <= minute * 60 < last
+            grid &= _minutes(max(0, -int(-first // 60)), min(_DAY, -int(-last // 60)))
+            if not grid:
+                continue
+            spans = busy.get(current, [])
+            grid &= _fits(_ALL_DAY & ~_saturated(spans, chairs), duration)
+            if not stylists:
+                out.extend((midnight + timedelta(minutes=m), None) for m in _each_minute(grid))
+                continue
+            people = _workers(self.profile, stylists, current, spans)
+            free = [(w.id, w.starts(duration) & grid) for w in people]
+            anyone = 0
+            for _, mask in free:
+                anyone |= mask
+            for minute in _each_minute(anyone):
+                moment = midnight + timedelta(minutes=minute)
+                out.extend((moment, who) for who, mask in free if mask >> minute & 1)
         return out
 
     async def _available_starts(

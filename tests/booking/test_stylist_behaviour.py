@@ -22,8 +22,9 @@ from pathlib import Path
 import pytest
 
 from booking.calendar import Booking, Customer, InvalidRequest, Slot, SlotPreferences, SlotTaken
-from booking.hours import stylist_hours
+from booking.hours import opening_hours, stylist_hours
 from booking.local import LocalCalendar
+from salon.profile import SalonProfile
 from tests.booking.conftest import ALICE, MALLORY, Rig, make_rig
 from tests.booking.stylist_salon import (
     absence,
@@ -312,6 +313,71 @@ def test_processes_racing_for_a_stylists_last_slot_on_the_embedded_calendar_book
         results = pool.starmap(_attempt, [(str(db), start_iso, i) for i in range(6)])
     assert results.count("ok") == 1 and results.count("taken") == 5
     assert _accepted(db) == ["yanis"]
+
+
+async def test_the_embedded_slot_search_with_stylists_agrees_with_the_booking_time_check(
+    tmp_path: Path,
+) -> None:
+    """Every (start, stylist) the fast search offers is what `_free_for` (the check run
+    inside the write transaction) accepts, and nothing it accepts is left out."""
+    import random
+
+    profile = make_stylist_profile(chairs=2)  # fewer chairs than stylists: both bounds bite
+    calendar = LocalCalendar(profile, db=tmp_path / "s.db")
+    rng = random.Random(12)
+    friday = work_day(profile, "ines", weekday=4)
+    days = [friday, friday + timedelta(days=1)]
+    ids = ["coupe-femme", "couleur", "coupe-homme", "coupe-enfant"]
+    for i in range(45):  # a busy calendar: random visits, stylists asked for or not
+        first, *extra = rng.sample(ids, rng.choice([1, 1, 2]))
+        member = rng.choice([None, *profile.stylists_for([first, *extra])])
+        try:
+            slots = await calendar.free_slots(
+                service=profile.service(first),
+                extra=tuple(profile.service(x) for x in extra),
+                prefs=SlotPreferences(day=rng.choice(days)),
+                stylist=None if member is None else member.id,
+                limit=999,
+            )
+        except InvalidRequest:  # nobody does both
+            continue
+        if slots:
+            customer = Customer(f"C{i}", "+33612000001")
+            await book(team_of(profile, calendar), rng.choice(slots), customer)
+    assert len(await calendar.bookings_between(
+        at_day(profile, days[0]), at_day(profile, days[-1] + timedelta(days=1))
+    )) > 15  # fmt: skip
+    for visit in (("coupe-enfant",), ("couleur",), ("coupe-femme", "brushing")):
+        for day in days:
+            fast = await calendar._available_starts(
+                tuple(profile.service(x) for x in visit),
+                at_day(profile, day),
+                at_day(profile, day + timedelta(days=1)),
+                profile.stylists_for(list(visit)),
+            )
+            length = timedelta(minutes=sum(profile.service(x).duration for x in visit))
+            brute = set()
+            for lo, hi in opening_hours(profile, day):
+                moment = datetime.combine(day, lo, tzinfo=profile.timezone)
+                while moment + length <= datetime.combine(day, hi, tzinfo=profile.timezone):
+                    for m in profile.stylists_for(list(visit)):
+                        end = moment + length
+                        if calendar._run(
+                            lambda c, s=moment, e=end, w=m: calendar._free_for(c, s, e, w)
+                        ):
+                            brute.add((moment, m.id))
+                    moment += timedelta(minutes=profile.slot_step_minutes)
+            assert set(fast) == brute, (visit, day)
+            assert len(fast) == len(brute)  # no (start, stylist) twice
+    calendar.close_db()
+
+
+def team_of(profile: SalonProfile, calendar: LocalCalendar) -> Rig:
+    return Rig("local", calendar, None, None, profile)  # type: ignore[arg-type]
+
+
+def at_day(profile: SalonProfile, day: date) -> datetime:
+    return datetime.combine(day, time(0), tzinfo=profile.timezone)
 
 
 # ----------------------------------------------------------------------- visits
