@@ -12,14 +12,33 @@ the model is given may hold (instructions, every message, every tool output).
 request (stub) take S seconds; `expect: fillers` lists the lines the caller heard while
 the calendar was answering (`agent.filler`), in order; a turn's `replies` lists exactly
 what the agent said during that turn.
+
+Stylists and visits (issue 12):
+- `{tuesday+N}` (any English weekday) is the ISO date of the first such day at least N
+  days ahead on which the salon keeps its usual hours and nobody of the team is absent,
+  so a scenario about Chloé's Thursdays does not depend on today's weekday;
+  `{words:tuesday+N}` the same day in words; `{month-N}` the French month N days ago.
+- `setup: absences: {chloe: [{start, end, reason}]}` replaces that member's absences in
+  this scenario's profile (the calendar, the agent and the Cal.com stub all see it);
+  `scenario_profile` gives that profile.
+- `setup: bookings` entries may name a `stylist` (booked as asked for her) and `also`
+  (the other services of the visit).
+- `setup: past_bookings: [{service, also, name, phone, days_ago, time, stylist}]` are
+  written where the back-end keeps a number's history: the embedded calendar's
+  `local_bookings`, or the Cal.com stub plus the agent's `calcom_links` rows.
+- Expected `bookings` compare only what is still to come (past bookings are history),
+  as visits: `service` (the first), and when given `also` and `stylist`;
+  `bookings_by_qualified_stylist: true` checks each booking's stylist does its services.
+- A turn's `llm_never_sees` lists what no model request made during that turn may hold
+  (« nothing before the caller says their name »).
 """
 
 from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -33,19 +52,23 @@ from agent.retrieval import BudgetedRetriever, RagOptions
 from agent.session import build_text_session
 from agent.sim import CallerInput, ScriptedLLM, Step, ToolCall
 from agent.textcall import TextCall
-from booking import Customer, Slot, SlotTaken
+from booking import Booking, Customer, Slot, SlotTaken
+from booking.base import utc_text
 from booking.hours import opening_hours
+from booking.services import fold
 from notify.outbox import Outbox
 from records import transfers
 from records.store import CallRecords
 from salon import state_db
-from salon.french import day_words
-from salon.profile import SalonProfile, load_profile
+from salon.french import MONTHS_FR, day_words
+from salon.profile import WEEKDAYS, Closure, SalonProfile, load_profile
 from tests.agent.harness import FakeKB, SlowCalendar
 
 SCENARIO_DIR = Path(__file__).resolve().parent
 _DAY = re.compile(r"\{day\+(\d+)\}")
 _WORDS = re.compile(r"\{words\+(\d+)\}")
+_WEEKDAY = re.compile(r"\{(words:)?(" + "|".join(WEEKDAYS) + r")\+(\d+)\}")
+_MONTH_AGO = re.compile(r"\{month-(\d+)\}")
 
 
 def open_day(profile: SalonProfile, after_days: int) -> date:
@@ -55,8 +78,36 @@ def open_day(profile: SalonProfile, after_days: int) -> date:
     return day
 
 
+def usual_weekday(profile: SalonProfile, weekday: str, after_days: int) -> date:
+    """The first `weekday` at least `after_days` ahead with the salon's usual hours (no
+    closure, holiday or special hours) and the whole team there."""
+    day = datetime.now(profile.timezone).date() + timedelta(days=after_days)
+    while True:
+        if (
+            WEEKDAYS[day.weekday()] == weekday
+            and opening_hours(profile, day)
+            and all(x.day != day for x in profile.special_hours)
+            and not any(m.absence_on(day) for m in profile.team)
+        ):
+            return day
+        day += timedelta(days=1)
+
+
+def _weekday_text(match: re.Match[str], profile: SalonProfile) -> str:
+    day = usual_weekday(profile, match.group(2), int(match.group(3)))
+    return day_words(day) if match.group(1) else day.isoformat()
+
+
+def days_ago(profile: SalonProfile, days: int) -> date:
+    return datetime.now(profile.timezone).date() - timedelta(days=days)
+
+
 def substitute(value: Any, profile: SalonProfile) -> Any:
     if isinstance(value, str):
+        value = _WEEKDAY.sub(lambda m: _weekday_text(m, profile), value)
+        value = _MONTH_AGO.sub(
+            lambda m: MONTHS_FR[days_ago(profile, int(m.group(1))).month - 1], value
+        )
         value = _WORDS.sub(lambda m: day_words(open_day(profile, int(m.group(1)))), value)
         return _DAY.sub(lambda m: open_day(profile, int(m.group(1))).isoformat(), value)
     if isinstance(value, list):
@@ -127,36 +178,168 @@ class Outcome:
     errors: list[str] = field(default_factory=list)
 
 
-def _active_bookings(backend: str, conn: Any, stub: Any, profile: SalonProfile) -> list[dict]:
+def _active_bookings(
+    backend: str, conn: Any, stub: Any, profile: SalonProfile, since: datetime
+) -> list[dict]:
+    """The visits still to come (from `since`), in order: first service, the others
+    (`also`), name, phone, start (UTC, to the minute) and stylist."""
+    after = since.astimezone(UTC).strftime("%Y-%m-%dT%H:%M")
     if backend == "local":
         rows = conn.execute(
-            "SELECT service_id, name, phone, start_utc FROM local_bookings "
-            "WHERE status = 'accepted' ORDER BY start_utc"
+            "SELECT service_id, extra_services, name, phone, start_utc, stylist_id "
+            "FROM local_bookings WHERE status = 'accepted' AND start_utc >= ? "
+            "ORDER BY start_utc",
+            (after,),
         ).fetchall()
-        return [{"service": r[0], "name": r[1], "phone": r[2], "start": r[3][:16]} for r in rows]
-    by_event = {s.cal_event_type_id: s.id for s in profile.services}
+        return [
+            {
+                "service": r[0],
+                "also": [x for x in r[1].split(",") if x],
+                "name": r[2],
+                "phone": r[3],
+                "start": r[4][:16],
+                "stylist": r[5],
+            }
+            for r in rows
+        ]
+    by_slug = {(s.cal_event_type_slug or s.id): s.id for s in profile.services}
+    by_user = {m.cal_username: m.id for m in profile.stylists if m.cal_username}
+    links = {
+        r[0]: (r[1], r[2])
+        for r in conn.execute("SELECT uid, visit_uid, extra_services FROM calcom_links")
+    }
+    active = sorted(stub.active_bookings(), key=lambda b: b["start"])
+    uids = {b["uid"] for b in active}
     out = []
-    for b in sorted(stub.active_bookings(), key=lambda b: b["start"]):
+    for b in active:
+        visit_uid, extra = links.get(b["uid"], (None, ""))
+        if visit_uid in uids or b["start"][:16] < after:
+            continue  # a later part of a visit still there (folded into it), or history
         attendee = b["attendees"][0]
+        ev = stub.event_types[b["eventTypeId"]]
         out.append(
             {
-                "service": by_event.get(b["eventTypeId"], str(b["eventTypeId"])),
+                "service": by_slug.get(ev.slug, ev.slug),
+                "also": [x for x in (extra or "").split(",") if x],
                 "name": attendee.get("name"),
                 "phone": attendee.get("phoneNumber"),
                 "start": b["start"][:16],
+                "stylist": by_user.get(b["hosts"][0]["username"]),
             }
         )
     return out
 
 
+def scenario_profile(scenario: dict[str, Any], base: SalonProfile | None = None) -> SalonProfile:
+    """The fixture salon with this scenario's `setup: absences` (member id -> the
+    absences that replace theirs)."""
+    profile = base or load_profile()
+    absences = (scenario.get("setup") or {}).get("absences") or {}
+    unknown = set(absences) - {m.id for m in profile.team}
+    if unknown:
+        raise ValueError(f"setup.absences: no team member {sorted(unknown)}")
+    team = tuple(
+        replace(
+            m,
+            absences=tuple(
+                Closure(
+                    start=date.fromisoformat(str(a["start"])),
+                    end=date.fromisoformat(str(a["end"])),
+                    reason=a.get("reason", ""),
+                )
+                for a in absences[m.id]
+            ),
+        )
+        if m.id in absences
+        else m
+        for m in profile.team
+    )
+    return replace(profile, team=team)
+
+
 async def _seed(calendar: Any, profile: SalonProfile, spec: dict[str, Any]) -> None:
     service = profile.service(spec["service"])
+    also = tuple(profile.service(x).id for x in spec.get("also") or ())
+    length = service.duration + sum(profile.service(x).duration for x in also)
     day = date.fromisoformat(spec["day"])
     start = datetime.combine(day, time.fromisoformat(spec["time"]), tzinfo=profile.timezone)
-    slot = Slot(service_id=service.id, start=start, end=start + timedelta(minutes=service.duration))
+    slot = Slot(
+        service_id=service.id,
+        start=start,
+        end=start + timedelta(minutes=length),
+        stylist_id=spec.get("stylist"),
+        extra_service_ids=also,
+        stylist_requested=bool(spec.get("stylist")),
+    )
     await calendar.book(
         service=service, slot=slot, customer=Customer(name=spec["name"], phone=spec["phone"])
     )
+
+
+def _past(
+    backend: str, calendar: Any, conn: Any, stub: Any, profile: SalonProfile, spec: dict
+) -> None:
+    """One past visit of a number, written where the back-end keeps its history: the
+    embedded calendar's table, or Cal.com (the stub) and the agent's link rows."""
+    services = [profile.service(spec["service"])] + [
+        profile.service(x) for x in spec.get("also") or ()
+    ]
+    day = days_ago(profile, int(spec["days_ago"]))
+    clock = time.fromisoformat(spec.get("time", "10:00"))
+    start = datetime.combine(day, clock, tzinfo=profile.timezone)
+    end = start + timedelta(minutes=sum(s.duration for s in services))
+    stylist = spec.get("stylist")
+    customer = Customer(name=spec["name"], phone=spec["phone"])
+    if backend == "local":
+        with conn:
+            conn.execute(
+                "INSERT INTO local_bookings (uid, service_id, start_utc, end_utc, name, "
+                "name_folded, phone, created_at, stylist_id, extra_services) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    f"past-{len(spec['name'])}-{start.timestamp():.0f}",
+                    services[0].id,
+                    utc_text(start),
+                    utc_text(end),
+                    customer.name,
+                    fold(customer.name),
+                    customer.phone,
+                    utc_text(start - timedelta(days=7)),
+                    stylist,
+                    ",".join(s.id for s in services[1:]),
+                ),
+            )
+        return
+    from booking.calcom_visits import link_visit
+
+    username = profile.stylist(stylist).cal_username if stylist else None
+    parts, moment = [], start
+    for svc in services:
+        slug = svc.cal_event_type_slug or svc.id
+        uid = (
+            stub.take_slot(start=moment, slug=slug, username=username, name=customer.name)
+            if username
+            else stub.take_slot(
+                start=moment, event_type_id=svc.cal_event_type_id, name=customer.name
+            )
+        )
+        after = moment + timedelta(minutes=svc.duration)
+        parts.append(
+            Booking(
+                uid=uid, service=svc, start=moment, end=after, customer=customer, stylist_id=stylist
+            )
+        )
+        moment = after
+    visit = Booking(
+        uid=parts[0].uid,
+        service=services[0],
+        start=start,
+        end=end,
+        customer=customer,
+        extra_services=tuple(services[1:]),
+        stylist_id=stylist,
+    )
+    link_visit(calendar, visit, parts)
 
 
 async def _take(calendar: Any, slot: Slot, profile: SalonProfile) -> None:
@@ -176,7 +359,8 @@ async def _take(calendar: Any, slot: Slot, profile: SalonProfile) -> None:
 async def run_scenario(
     scenario: dict[str, Any], *, backend: str, tmp_path: Path, stub: Any = None
 ) -> Outcome:
-    profile = load_profile()
+    profile = scenario_profile(scenario)
+    started = datetime.now(profile.timezone)
     setup = scenario.get("setup") or {}
     conn = state_db.connect(tmp_path / "salon.db")
     outbox = Outbox(conn=conn, notifiers=[])
@@ -201,6 +385,8 @@ async def run_scenario(
         )
     for booking in setup.get("bookings") or []:
         await _seed(calendar, profile, booking)
+    for past in setup.get("past_bookings") or []:
+        _past(backend, calendar, conn, stub, profile, past)
     if delay and backend == "local":
         calendar.delay = delay
     elif delay:  # every request from now on (a later `calcom_fault` would never be reached)
@@ -237,7 +423,11 @@ async def run_scenario(
             if "take_offered_slot" in before:
                 await _take(calendar, call.offered_slots[before["take_offered_slot"] - 1], profile)
             model.add_steps(*_steps(_with_code(turn.get("llm") or [], outbox)))
+            asked = len(model.requests)
             result = await text_call.send(turn["caller"], timeout=20)
+            seen = [_seen(r.chat_ctx) for r in model.requests[asked:]]
+            for secret in turn.get("llm_never_sees") or []:
+                assert not any(secret in t for t in seen), (turn["caller"], secret)
             replies.extend(result.replies)
             if "replies" in turn:
                 assert result.replies == turn["replies"], result.replies
@@ -259,7 +449,7 @@ async def run_scenario(
         {"channel": e.channel, "to": e.recipient, "body": e.body}
         for e in outbox.entries(limit=1000)
     ]
-    bookings = _active_bookings(backend, conn, stub, profile)
+    bookings = _active_bookings(backend, conn, stub, profile, started)
     pending = transfers.pending_transfer(conn, call_sid=call.call_sid) if call.call_sid else None
     stored = CallRecords(conn=conn).get(call.call_sid) if call.call_sid else None
     return Outcome(
@@ -278,9 +468,21 @@ async def run_scenario(
 def check(outcome: Outcome, expect: dict[str, Any]) -> None:
     """Compare the final state with the scenario's `expect` block."""
     if "bookings" in expect:
-        got = [{k: b[k] for k in ("service", "name", "phone")} for b in outcome.bookings]
         want = [dict(b) for b in expect["bookings"] or []]
+        keys = ["service", "name", "phone"] + [
+            k for k in ("also", "stylist") if any(k in b for b in want)
+        ]
+        for b in want:
+            if "also" in keys:
+                b.setdefault("also", [])
+        got = [{k: b[k] for k in keys} for b in outcome.bookings]
         assert sorted(got, key=str) == sorted(want, key=str), got
+    if expect.get("bookings_by_qualified_stylist"):
+        profile = outcome.call.profile
+        for b in outcome.bookings:
+            assert b["stylist"] is not None, b
+            member = profile.stylist(b["stylist"])
+            assert all(member.does(s) for s in [b["service"], *b["also"]]), b
     if "booking_days" in expect:  # UTC dates; salon hours keep them on the local day
         assert sorted(b["start"][:10] for b in outcome.bookings) == sorted(expect["booking_days"])
     for channel, count in (expect.get("outbox") or {}).items():

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from salon.profile import load_profile
-from tests.scenarios.runner import SCENARIO_DIR, check, load, run_scenario
+from tests.scenarios.runner import SCENARIO_DIR, check, load, run_scenario, scenario_profile
 
 PROFILE = load_profile()
 
@@ -41,7 +41,7 @@ async def test_scenario_ends_in_the_expected_state(
     if backend == "calcom":
         from tests.stubs.calcom import CalComStub
 
-        with CalComStub(profile=PROFILE) as stub:
+        with CalComStub(profile=scenario_profile(scenario, PROFILE)) as stub:
             outcome = await run_scenario(scenario, backend=backend, tmp_path=tmp_path, stub=stub)
             assert stub.spec_errors == [], stub.spec_errors
     else:
