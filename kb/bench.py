@@ -6,7 +6,8 @@ Measures, on this machine:
   reindex with nothing changed;
 - retrieval quality on the gold set (hit@1/3/5, MRR, no-answer recall, false-flag rate)
   and the same with each retrieval option switched off; the same quality on a second
-  salon (`eval/transfer-salon/`) that was never used for calibration;
+  salon (`eval/transfer-salon/`) that was never used for calibration, and on the two
+  held-out salons (`eval/holdout-salon/`, `eval/holdout-salon-2/`);
 - warm query latency p50/p95 (whole search: clean-up, embedding, BM25, fusion), over
   several passes of the gold questions, on the sample index and on an index of 10 000
   synthetic chunks (random vectors stored through the real Chroma path; the query is
@@ -183,7 +184,7 @@ def _measure(args: argparse.Namespace, sources: Path) -> dict[str, object]:
             name: _summary(evaluate(retriever, gold, options=options).to_dict())
             for name, options in ablations.items()
         }
-        for name in ("transfer-salon", "holdout-salon"):
+        for name in ("transfer-salon", "holdout-salon", "holdout-salon-2"):
             other = settings.project_path(f"eval/{name}")
             if not (other / "sources").is_dir():
                 continue
