@@ -19,12 +19,16 @@ from typing import Any
 
 import pytest
 
-from tests.stubs.openai import DEMO_SCRIPT, OpenAIStub, Replay
+from tests.stubs.openai import CHLOE_SCRIPT, DEMO_SCRIPT, OpenAIStub, Replay, ShowToolResults
 
 ROOT = Path(__file__).resolve().parents[2]
 README_INPUT = (
     "Vous êtes ouverts samedi ?\nJe voudrais une coupe homme samedi\n"
     "Le premier, au nom de Paul Martin, je confirme\n"
+)
+CHLOE_INPUT = (
+    "Je voudrais une coupe femme cheveux courts avec Chloé samedi\n"
+    "Le premier, au nom d'Emma Laurent\nOui, je confirme\n"
 )
 GREETING = {"role": "assistant", "content": "Bonjour, Maison Margaux Coiffure, que puis-je ?"}
 FRAME = {"role": "assistant", "content": "Note interne pour ce tour seulement : extraits…"}
@@ -115,3 +119,39 @@ def test_the_readme_chat_demo_can_be_run_twice_and_leaves_no_state(
     assert "Maison Margaux Coiffure" in outputs[0][0]  # the fixture salon greets
     assert outputs[0][1:] == [f"agent: {DEMO_SCRIPT[i]}" for i in (0, 2, 4)]
     assert list(tmp_path.iterdir()) == []  # the demo's state folder is gone
+
+
+def test_the_readme_chloe_demo_books_with_chloe_and_shows_the_real_tool_results(
+    tmp_path: Path,
+) -> None:
+    """`--script chloe --show-tool-results`: the replies are the script's; the slots, the
+    recap and the booking printed as `outil:` are what the calendar really answered."""
+    import io
+
+    shown = io.StringIO()
+    with OpenAIStub(ShowToolResults(Replay(CHLOE_SCRIPT), out=shown)) as stub:
+        env = dict(
+            os.environ,
+            OPENAI_BASE_URL=stub.base_url,
+            OPENAI_API_KEY=stub.api_key,
+            BOOTSTRAP_QUIET="1",
+            TMPDIR=str(tmp_path),
+        )
+        done = subprocess.run(
+            [str(ROOT / "scripts" / "chat"), "--demo", "--caller", "06 12 34 56 78"],
+            input=CHLOE_INPUT,
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=120,
+            cwd=ROOT,
+        )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[1:] == [f"agent: {CHLOE_SCRIPT[i]}" for i in (1, 3, 5)]
+    results = shown.getvalue().splitlines()
+    assert len(results) == 3, results
+    assert results[0].startswith("outil: Créneaux libres pour Coupe et brushing femme, cheveux")
+    assert results[0].count("avec Chloé") == 3
+    assert results[2].startswith("outil: Rendez-vous confirmé : Coupe et brushing femme")
+    assert "avec Chloé. Un SMS de confirmation est envoyé." in results[2]
+    assert list(tmp_path.iterdir()) == []

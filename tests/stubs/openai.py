@@ -10,7 +10,9 @@ given the request body. Every request body is recorded in `requests`.
 A plain script is consumed once, across everything the stub serves. `Replay(script)` plays
 it per conversation instead: each request gets the step after those its own history
 already holds, so every new conversation starts at the first step (the demo server,
-`python -m tests.stubs.openai`, replays its booking call for every `scripts/chat` run).
+`python -m tests.stubs.openai`, replays its booking call for every `scripts/chat` run;
+`--script chloe` picks the call booking « avec Chloé » instead, and `--show-tool-results`
+prints each tool result the agent sends back, which is the real calendar's answer).
 
 Usage::
 
@@ -263,6 +265,52 @@ DEMO_SCRIPT: list[StubStep] = [
 ]
 
 
+# The call booking « avec Chloé » (`--script chloe`): the stylist asked for, her slots,
+# the recap and the booking with her.
+CHLOE_SCRIPT: list[StubStep] = [
+    {
+        "tool": "find_slots",
+        "arguments": {"service": "coupe femme cheveux courts", "day": "samedi", "stylist": "Chloé"},
+    },
+    "Samedi, Chloé a trois créneaux. Lequel vous convient ?",
+    {
+        "tool": "book_appointment",
+        "arguments": {"slot_number": 1, "customer_name": "Emma Laurent", "confirmed": False},
+    },
+    "Je récapitule : coupe et brushing cheveux courts avec Chloé, 48 euros, au nom d'Emma "
+    "Laurent. Je confirme ?",
+    {
+        "tool": "book_appointment",
+        "arguments": {"slot_number": 1, "customer_name": "Emma Laurent", "confirmed": True},
+    },
+    "C'est réservé avec Chloé, vous allez recevoir un SMS de confirmation. Autre chose ?",
+]
+DEMO_SCRIPTS = {"coupe": DEMO_SCRIPT, "chloe": CHLOE_SCRIPT}
+
+
+class ShowToolResults:
+    """Wraps a responder: prints each tool result a request carries (once per tool call
+    id) before answering, so the demo shows what the real calendar answered."""
+
+    def __init__(self, responder: StubResponder, out: Any = None) -> None:
+        self.responder = responder
+        self.out = out
+        self.shown: set[str] = set()
+
+    def __call__(self, body: dict[str, Any]) -> StubStep:
+        import sys
+
+        for message in body.get("messages") or []:
+            if not isinstance(message, dict) or message.get("role") != "tool":
+                continue
+            ident = str(message.get("tool_call_id"))
+            if ident not in self.shown:
+                self.shown.add(ident)
+                text = " ".join(str(message.get("content") or "").split())
+                print(f"outil: {text}", file=self.out or sys.stdout, flush=True)
+        return self.responder(body)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Serve the stub on a fixed port for trying `scripts/chat` without a key."""
     import argparse
@@ -272,8 +320,22 @@ def main(argv: list[str] | None = None) -> int:
         description="A local OpenAI-compatible server answering a scripted booking call.",
     )
     parser.add_argument("--port", type=int, default=8089)
+    parser.add_argument(
+        "--script",
+        choices=sorted(DEMO_SCRIPTS),
+        default="coupe",
+        help="the call it plays: a men's cut (coupe) or a cut « avec Chloé » (chloe)",
+    )
+    parser.add_argument(
+        "--show-tool-results",
+        action="store_true",
+        help="print each tool result the agent sends back (outil: …)",
+    )
     args = parser.parse_args(argv)
-    stub = OpenAIStub(Replay(DEMO_SCRIPT), port=args.port)  # every chat gets the whole call
+    responder: StubResponder = Replay(DEMO_SCRIPTS[args.script])  # each chat: the whole call
+    if args.show_tool_results:
+        responder = ShowToolResults(responder)
+    stub = OpenAIStub(responder, port=args.port)
     print(f"OPENAI_BASE_URL={stub.base_url} OPENAI_API_KEY={stub.api_key}", flush=True)
     with contextlib.suppress(KeyboardInterrupt):
         stub._server.serve_forever()
