@@ -159,7 +159,7 @@ def _wanted(
                 member = call.profile.stylist(booking.stylist_id)
             except KeyError:
                 member = None
-        return Wanted(services=booking.services, stylist=member)
+        return Wanted(services=booking.services, stylist=member, replacing=booking.uid)
     visit = visit_or_question(call, service, also)
     if isinstance(visit, str):
         return f"Demandez au client : {visit}"
@@ -171,7 +171,13 @@ async def _search(
 ) -> list[Slot]:
     stylist = wanted.stylist.id if wanted.stylist else None
     return await find_slots_for(
-        call, wanted.first, prefs, limit, extra=wanted.extra, stylist=stylist
+        call,
+        wanted.first,
+        prefs,
+        limit,
+        extra=wanted.extra,
+        stylist=stylist,
+        replacing=wanted.replacing,
     )
 
 
@@ -193,7 +199,7 @@ async def _elsewhere(
     later = await _search(
         call, wanted, SlotPreferences(not_before=start, window=prefs.window, horizon_days=28), 2
     )
-    anyone = Wanted(services=wanted.services)
+    anyone = Wanted(services=wanted.services, replacing=wanted.replacing)
     same_day = await _search(call, anyone, prefs, 2)
     slots = later + [s for s in same_day if s.start not in {x.start for x in later}]
     call.offered_slots = slots

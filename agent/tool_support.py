@@ -114,10 +114,16 @@ async def find_slots_for(
     *,
     extra: tuple[Service, ...] = (),
     stylist: str | None = None,
+    replacing: str | None = None,
 ) -> list[Slot]:
     try:
         slots = await calendar_of(call).free_slots(
-            service=service, prefs=prefs, limit=limit, extra=extra, stylist=stylist
+            service=service,
+            prefs=prefs,
+            limit=limit,
+            extra=extra,
+            stylist=stylist,
+            replacing=replacing,
         )
     except CalendarError as exc:
         raise tool_error(

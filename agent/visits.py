@@ -33,6 +33,7 @@ class Wanted:
 
     services: tuple[Service, ...]
     stylist: TeamMember | None = None
+    replacing: str | None = None  # the uid of the booking being moved
 
     @property
     def first(self) -> Service:

@@ -86,11 +86,13 @@ class BaseCalendar(abc.ABC):
         start: datetime,
         end: datetime,
         stylists: tuple[TeamMember, ...],
+        replacing: str | None = None,
     ) -> list[tuple[datetime, str | None]]:
         """Free starts in `[start, end)` (aware datetimes, any zone) for the visit
         `services` done one after the other, each with the id of one of `stylists` free
         for the whole block (None for every start when `stylists` is empty: the salon
-        books by `chairs`). A start may come once per free stylist."""
+        books by `chairs`). A start may come once per free stylist. The booking whose uid
+        is `replacing` (being moved) does not count as taking its own time."""
 
     @abc.abstractmethod
     async def _create(
@@ -211,6 +213,7 @@ class BaseCalendar(abc.ABC):
         limit: int = 3,
         extra: tuple[Service, ...] = (),
         stylist: str | None = None,
+        replacing: str | None = None,
     ) -> list[Slot]:
         visit = self._visit(service, extra)
         stylists = self._stylists(visit, stylist)
@@ -231,7 +234,7 @@ class BaseCalendar(abc.ABC):
         start = max(start, not_before)
         if start >= end:
             return []
-        raw = await self._available_starts(visit, start, end, stylists)
+        raw = await self._available_starts(visit, start, end, stylists, replacing)
         by_start: dict[datetime, list[str | None]] = {}
         for moment, who in raw:
             local = moment.astimezone(tz)

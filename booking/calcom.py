@@ -73,6 +73,7 @@ class CalComCalendar(CalComClient):
         start: datetime,
         end: datetime,
         stylists: tuple[TeamMember, ...],
+        replacing: str | None = None,
     ) -> list[tuple[datetime, str | None]]:
         """Every candidate stylist's slots for every part of the visit, asked at once
         (`asyncio.gather`, each call within the client's deadline): a start is free for a
@@ -92,10 +93,11 @@ class CalComCalendar(CalComClient):
         if not events:
             raise InvalidRequest("no stylist has a cal_username in salon.toml")
         shifts = offsets(services)
+        moving = self._moving_parts(replacing, len(services))
         asks = [
-            self._slot_starts(event, start + shift, end + shift)
+            self._slot_starts(event, start + shift, end + shift, part)
             for _, per_service in events
-            for event, shift in zip(per_service, shifts, strict=True)
+            for event, shift, part in zip(per_service, shifts, moving, strict=True)
         ]
         total = shifts[-1] + timedelta(minutes=services[-1].duration)
         bound = stylists and self._chairs_bind()  # `chairs` bounds the salon as a whole
@@ -129,8 +131,17 @@ class CalComCalendar(CalComClient):
         free.sort(key=lambda x: (-len(x[2]), x[0]))
         return [(t, m.id if m else None) for _, m, ok in free for t in ok]
 
+    def _moving_parts(self, uid: str | None, parts: int) -> list[str | None]:
+        """The uid of each part of the visit being moved, in order (None: no move, or a
+        visit of other services), for Cal.com's `bookingUidToReschedule`."""
+        if uid is None:
+            return [None] * parts
+        later = [p.uid for p in self._later_parts(uid)]
+        uids: list[str | None] = [uid, *later]
+        return uids if len(uids) == parts else [uid] + [None] * (parts - 1)
+
     async def _slot_starts(
-        self, event: dict[str, Any], start: datetime, end: datetime
+        self, event: dict[str, Any], start: datetime, end: datetime, replacing: str | None = None
     ) -> list[datetime]:
         params = {
             **event,
@@ -138,6 +149,8 @@ class CalComCalendar(CalComClient):
             "end": utc_text(end),
             "timeZone": self.profile.timezone.key,
         }
+        if replacing:  # the booking being moved does not hold its own time
+            params["bookingUidToReschedule"] = replacing
         reply = await self._call("GET", "/slots", version=V_SLOTS, params=params)
         if reply.status != 200:
             raise self._unexpected(reply, "slots")

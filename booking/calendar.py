@@ -315,10 +315,13 @@ class Calendar(Protocol):
         limit: int = 3,
         extra: tuple[Service, ...] = (),
         stylist: str | None = None,
+        replacing: str | None = None,
     ) -> list[Slot]:
         """At most `limit` free slots, spread out, suited to being read aloud: for
         `service` followed by `extra` in one continuous block, with the stylist whose id
-        is `stylist` (None: any qualified stylist, each slot naming the one it would be)."""
+        is `stylist` (None: any qualified stylist, each slot naming the one it would be).
+        `replacing` is the uid of a booking being moved: its own time counts as free, so
+        a visit can move by less than its length."""
         ...
 
     async def past_bookings(self, *, phone: str, before: datetime) -> list[Booking]:

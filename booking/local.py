@@ -226,7 +226,7 @@ class LocalCalendar(BaseCalendar):
 
     def _starts_sync(
         self, services: tuple[Service, ...], start: datetime, end: datetime,
-        stylists: tuple[TeamMember, ...],
+        stylists: tuple[TeamMember, ...], replacing: str | None = None,
     ) -> list[tuple[datetime, str | None]]:  # fmt: skip
         """Free starts in `[start, end)`: opening hours stepped by `slot_step_minutes`,
         kept when a stylist able to do the visit works the whole block and has no booking
@@ -237,7 +237,9 @@ class LocalCalendar(BaseCalendar):
         chairs = self.profile.chairs
         duration = sum(s.duration for s in services)
         step = max(1, self.profile.slot_step_minutes)
-        rows = self._run(lambda c: self._busy(c, start, end + timedelta(minutes=duration)))
+        rows = self._run(
+            lambda c: self._busy(c, start, end + timedelta(minutes=duration), skip=replacing or "")
+        )
         busy: dict[date, list[tuple[int, int, str | None]]] = {}
         for s, e, who in rows:
             local_s, local_e = s.astimezone(tz), e.astimezone(tz)
@@ -294,8 +296,9 @@ class LocalCalendar(BaseCalendar):
         start: datetime,
         end: datetime,
         stylists: tuple[TeamMember, ...],
+        replacing: str | None = None,
     ) -> list[tuple[datetime, str | None]]:
-        return self._starts_sync(services, start, end, stylists)
+        return self._starts_sync(services, start, end, stylists, replacing)
 
     async def _create(
         self,

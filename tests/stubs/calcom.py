@@ -369,7 +369,9 @@ class CalComStub:
             return _error(404, "NotFoundException", "Event type not found")
         tz = ZoneInfo(args.get("timeZone") or "UTC")
         lo, hi = _range_bound(args["start"], tz), _range_bound(args["end"], tz, end=True)
-        starts = self._free_starts(ev, lo, hi)
+        # The booking being rescheduled does not hold its own time (the spec's
+        # `bookingUidToReschedule`).
+        starts = self._free_starts(ev, lo, hi, args.get("bookingUidToReschedule") or "")
         if self.out_of_range_quirk:  # the real server has returned slots out of range
             starts = self._free_starts(ev, lo - timedelta(days=3), lo)[-1:] + starts
             starts += self._free_starts(ev, hi, hi + timedelta(days=3))[:1]
