@@ -46,6 +46,7 @@ from agent.visits import stylist_words, visit_name, visit_words
 from agent.waitlist_tool import join_waitlist
 from booking import Booking, CalendarError, Customer, LockedBooking, SlotTaken
 from records.types import TakenMessage
+from salon.french import of_name
 
 logger = logging.getLogger("agent")
 
@@ -73,7 +74,7 @@ async def book_appointment(
         who = stylist_words(call.profile, slot)
         return (
             f"Récapitulez et demandez une confirmation explicite : {visit_words(visit)}, "
-            f"{slot.words}{who}, au nom de {customer_name} ?"
+            f"{slot.words}{who}, au nom {of_name(customer_name)} ?"
         )
     number = phone or call.caller
     if not number:

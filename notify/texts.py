@@ -15,7 +15,7 @@ from functools import partial
 from typing import Any
 
 from notify.gsm7 import fits_one_segment, to_gsm7
-from salon.french import WEEKDAYS_SHORT, short_slot_words, slot_words, time_words
+from salon.french import WEEKDAYS_SHORT, of_name, short_slot_words, slot_words, time_words
 from salon.phone import display as display_phone
 from salon.profile import SalonProfile
 
@@ -90,11 +90,6 @@ def _cut(text: str, limit: int) -> str:
 Render = Callable[[str, Callable[[datetime], str]], str]  # (service form, date words) -> text
 
 
-def _of(name: str) -> str:
-    """`de Léo Martin`, `d'Alice Dupont` (French elides "de" before a vowel or an h)."""
-    return f"d'{name}" if name[:1].lower() in "aeiouyhàâäéèêëîïôöùûü" else f"de {name}"
-
-
 def name_forms(name: str | None) -> list[str]:
     """How the text names the person, richest first: " de Léo Martin", " de Léo"; [""]
     when there is no name. One phone may book for several people (a parent and a child):
@@ -103,9 +98,9 @@ def name_forms(name: str | None) -> list[str]:
     if not words:
         return [""]
     first = words.split()[0][:20]
-    forms = [f" {_of(words)}"] if len(words) <= 40 else []
-    if f" {_of(first)}" not in forms:
-        forms.append(f" {_of(first)}")
+    forms = [f" {of_name(words)}"] if len(words) <= 40 else []
+    if f" {of_name(first)}" not in forms:
+        forms.append(f" {of_name(first)}")
     return forms
 
 

@@ -119,3 +119,8 @@ def visit_price_words(services: Sequence[Service]) -> str | None:
     if total <= 0:
         return None
     return price_words(total, from_price=any(s.price_from for s in services))
+
+
+def of_name(name: str) -> str:
+    """`de Léo Martin`, `d'Alice Dupont` (French elides "de" before a vowel or an h)."""
+    return f"d'{name}" if name[:1].lower() in "aeiouyhàâäéèêëîïôöùûü" else f"de {name}"
