@@ -37,8 +37,8 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime, time, timedelta
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -52,17 +52,15 @@ from agent.retrieval import BudgetedRetriever, RagOptions
 from agent.session import build_text_session
 from agent.sim import CallerInput, ScriptedLLM, Step, ToolCall
 from agent.textcall import TextCall
-from booking import Booking, Customer, Slot, SlotTaken
-from booking.base import utc_text
 from booking.hours import opening_hours
-from booking.services import fold
 from notify.outbox import Outbox
 from records import transfers
 from records.store import CallRecords
 from salon import state_db
 from salon.french import MONTHS_FR, day_words
-from salon.profile import WEEKDAYS, Closure, SalonProfile, load_profile
+from salon.profile import WEEKDAYS, SalonProfile
 from tests.agent.harness import FakeKB, SlowCalendar
+from tests.scenarios.setup_state import days_ago, past_visit, scenario_profile, seed, take
 
 SCENARIO_DIR = Path(__file__).resolve().parent
 _DAY = re.compile(r"\{day\+(\d+)\}")
@@ -96,10 +94,6 @@ def usual_weekday(profile: SalonProfile, weekday: str, after_days: int) -> date:
 def _weekday_text(match: re.Match[str], profile: SalonProfile) -> str:
     day = usual_weekday(profile, match.group(2), int(match.group(3)))
     return day_words(day) if match.group(1) else day.isoformat()
-
-
-def days_ago(profile: SalonProfile, days: int) -> date:
-    return datetime.now(profile.timezone).date() - timedelta(days=days)
 
 
 def substitute(value: Any, profile: SalonProfile) -> Any:
@@ -230,132 +224,6 @@ def _active_bookings(
     return out
 
 
-def scenario_profile(scenario: dict[str, Any], base: SalonProfile | None = None) -> SalonProfile:
-    """The fixture salon with this scenario's `setup: absences` (member id -> the
-    absences that replace theirs)."""
-    profile = base or load_profile()
-    absences = (scenario.get("setup") or {}).get("absences") or {}
-    unknown = set(absences) - {m.id for m in profile.team}
-    if unknown:
-        raise ValueError(f"setup.absences: no team member {sorted(unknown)}")
-    team = tuple(
-        replace(
-            m,
-            absences=tuple(
-                Closure(
-                    start=date.fromisoformat(str(a["start"])),
-                    end=date.fromisoformat(str(a["end"])),
-                    reason=a.get("reason", ""),
-                )
-                for a in absences[m.id]
-            ),
-        )
-        if m.id in absences
-        else m
-        for m in profile.team
-    )
-    return replace(profile, team=team)
-
-
-async def _seed(calendar: Any, profile: SalonProfile, spec: dict[str, Any]) -> None:
-    service = profile.service(spec["service"])
-    also = tuple(profile.service(x).id for x in spec.get("also") or ())
-    length = service.duration + sum(profile.service(x).duration for x in also)
-    day = date.fromisoformat(spec["day"])
-    start = datetime.combine(day, time.fromisoformat(spec["time"]), tzinfo=profile.timezone)
-    slot = Slot(
-        service_id=service.id,
-        start=start,
-        end=start + timedelta(minutes=length),
-        stylist_id=spec.get("stylist"),
-        extra_service_ids=also,
-        stylist_requested=bool(spec.get("stylist")),
-    )
-    await calendar.book(
-        service=service, slot=slot, customer=Customer(name=spec["name"], phone=spec["phone"])
-    )
-
-
-def _past(
-    backend: str, calendar: Any, conn: Any, stub: Any, profile: SalonProfile, spec: dict
-) -> None:
-    """One past visit of a number, written where the back-end keeps its history: the
-    embedded calendar's table, or Cal.com (the stub) and the agent's link rows."""
-    services = [profile.service(spec["service"])] + [
-        profile.service(x) for x in spec.get("also") or ()
-    ]
-    day = days_ago(profile, int(spec["days_ago"]))
-    clock = time.fromisoformat(spec.get("time", "10:00"))
-    start = datetime.combine(day, clock, tzinfo=profile.timezone)
-    end = start + timedelta(minutes=sum(s.duration for s in services))
-    stylist = spec.get("stylist")
-    customer = Customer(name=spec["name"], phone=spec["phone"])
-    if backend == "local":
-        with conn:
-            conn.execute(
-                "INSERT INTO local_bookings (uid, service_id, start_utc, end_utc, name, "
-                "name_folded, phone, created_at, stylist_id, extra_services) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    f"past-{len(spec['name'])}-{start.timestamp():.0f}",
-                    services[0].id,
-                    utc_text(start),
-                    utc_text(end),
-                    customer.name,
-                    fold(customer.name),
-                    customer.phone,
-                    utc_text(start - timedelta(days=7)),
-                    stylist,
-                    ",".join(s.id for s in services[1:]),
-                ),
-            )
-        return
-    from booking.calcom_visits import link_visit
-
-    username = profile.stylist(stylist).cal_username if stylist else None
-    parts, moment = [], start
-    for svc in services:
-        slug = svc.cal_event_type_slug or svc.id
-        uid = (
-            stub.take_slot(start=moment, slug=slug, username=username, name=customer.name)
-            if username
-            else stub.take_slot(
-                start=moment, event_type_id=svc.cal_event_type_id, name=customer.name
-            )
-        )
-        after = moment + timedelta(minutes=svc.duration)
-        parts.append(
-            Booking(
-                uid=uid, service=svc, start=moment, end=after, customer=customer, stylist_id=stylist
-            )
-        )
-        moment = after
-    visit = Booking(
-        uid=parts[0].uid,
-        service=services[0],
-        start=start,
-        end=end,
-        customer=customer,
-        extra_services=tuple(services[1:]),
-        stylist_id=stylist,
-    )
-    link_visit(calendar, visit, parts)
-
-
-async def _take(calendar: Any, slot: Slot, profile: SalonProfile) -> None:
-    """Fill every chair at this slot, as other callers booking it meanwhile would."""
-    service = profile.service(slot.service_id)
-    for i in range(profile.chairs + 1):
-        try:
-            await calendar.book(
-                service=service,
-                slot=slot,
-                customer=Customer(name=f"Autre Client {i}", phone=f"+3361100{i:04d}"),
-            )
-        except SlotTaken:
-            return
-
-
 async def run_scenario(
     scenario: dict[str, Any], *, backend: str, tmp_path: Path, stub: Any = None
 ) -> Outcome:
@@ -384,9 +252,9 @@ async def run_scenario(
             min_notice=timedelta(minutes=0),
         )
     for booking in setup.get("bookings") or []:
-        await _seed(calendar, profile, booking)
+        await seed(calendar, profile, booking)
     for past in setup.get("past_bookings") or []:
-        _past(backend, calendar, conn, stub, profile, past)
+        past_visit(backend, calendar, conn, stub, profile, past)
     if delay and backend == "local":
         calendar.delay = delay
     elif delay:  # every request from now on (a later `calcom_fault` would never be reached)
@@ -421,7 +289,7 @@ async def run_scenario(
             if "calcom_fault" in before and stub is not None:
                 stub.fail_next(**before["calcom_fault"])
             if "take_offered_slot" in before:
-                await _take(calendar, call.offered_slots[before["take_offered_slot"] - 1], profile)
+                await take(calendar, call.offered_slots[before["take_offered_slot"] - 1], profile)
             model.add_steps(*_steps(_with_code(turn.get("llm") or [], outbox)))
             asked = len(model.requests)
             result = await text_call.send(turn["caller"], timeout=20)
