@@ -1,5 +1,5 @@
 """Fixtures of the console tests: a copy of the fixture salon, an app with the console
-on, a signed-in client, and helpers to read a page's CSRF token."""
+on, a signed-in client, the local Twilio stub, and helpers to read a page's CSRF token."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.fixtures.isolation import FIXTURE_SALON
+from tests.stubs.twilio import TwilioStub
 from webhook.app import create_app
 from webhook.config import WebhookSettings
 from webhook.console.context import ConsoleContext
@@ -102,6 +103,16 @@ def owner(app: Flask) -> FlaskClient:
     client = app.test_client()
     assert sign_in(client).status_code == 303
     return client
+
+
+@pytest.fixture
+def twilio(monkeypatch: pytest.MonkeyPatch) -> Iterator[TwilioStub]:
+    """The local Twilio stub, where the console's SMS go."""
+    with TwilioStub() as stub:
+        monkeypatch.setenv("TWILIO_ACCOUNT_SID", stub.account_sid)
+        monkeypatch.setenv("TWILIO_AUTH_TOKEN", stub.auth_token)
+        monkeypatch.setenv("TWILIO_API_BASE_URL", stub.base_url)
+        yield stub
 
 
 def console_of(app: Flask) -> ConsoleContext:

@@ -7,10 +7,8 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import Iterator
 from datetime import datetime, time, timedelta
 
-import pytest
 from flask.testing import FlaskClient
 
 from booking import Customer, SlotPreferences
@@ -20,15 +18,6 @@ from salon.profile import load_profile
 from tests.console.conftest import Salon, csrf
 from tests.console.seed import PHONE, SHOWN, open_day
 from tests.stubs.twilio import TwilioStub
-
-
-@pytest.fixture
-def twilio(monkeypatch: pytest.MonkeyPatch) -> Iterator[TwilioStub]:
-    with TwilioStub() as stub:
-        monkeypatch.setenv("TWILIO_ACCOUNT_SID", stub.account_sid)
-        monkeypatch.setenv("TWILIO_AUTH_TOKEN", stub.auth_token)
-        monkeypatch.setenv("TWILIO_API_BASE_URL", stub.base_url)
-        yield stub
 
 
 def _book(salon: Salon, *, service_id: str, day_offset: int = 2, name: str = "Paul Martin"):  # type: ignore[no-untyped-def]

@@ -44,6 +44,7 @@ from webhook.config import WebhookSettings
 from webhook.console import (
     bookings,
     calls,
+    counter,
     documents,
     erasure,
     messages,
@@ -108,6 +109,7 @@ def register_console(app: Flask, cfg: WebhookSettings) -> ConsoleContext:
     for module in (
         today,
         bookings,
+        counter,
         calls,
         questions,
         messages,

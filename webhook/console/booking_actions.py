@@ -164,11 +164,28 @@ async def move(b: Backends, booking: Booking, *, start: datetime) -> Done:
 
 
 async def book(
-    b: Backends, *, service: Service, start: datetime, name: str, phone: str, send_sms: bool
+    b: Backends,
+    *,
+    service: Service,
+    start: datetime,
+    name: str,
+    phone: str,
+    send_sms: bool,
+    extra: tuple[Service, ...] = (),
+    stylist: str | None = None,
 ) -> Done:
-    """Book at the counter, with any qualified stylist free then (none named: the
-    calendar picks), as the salon without a team books by chairs."""
-    slot = Slot(service_id=service.id, start=start, end=start + timedelta(minutes=service.duration))
+    """Book at the counter the visit `service` then `extra`, with `stylist` (kept even if
+    another is free: the owner chose them), or with None any qualified stylist free then
+    (the calendar picks; a salon without a team books by chairs)."""
+    minutes = service.duration + sum(s.duration for s in extra)
+    slot = Slot(
+        service_id=service.id,
+        start=start,
+        end=start + timedelta(minutes=minutes),
+        stylist_id=stylist,
+        extra_service_ids=tuple(s.id for s in extra),
+        stylist_requested=stylist is not None,
+    )
     try:
         booked = await b.calendar.book(
             service=service, slot=slot, customer=Customer(name=name, phone=phone)

@@ -1,6 +1,6 @@
 """Rendez-vous (`/admin/rendez-vous`): the appointment book by day or week, one booking
 opened (with the customer's full number), cancelled or moved (the customer gets the SMS
-a caller's change sends), and one taken at the counter."""
+a caller's change sends). Booking at the counter is `counter`."""
 
 from __future__ import annotations
 
@@ -12,13 +12,10 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 
 from booking import Booking, waitlist
 from booking.hours import opening_hours
-from salon.phone import to_e164
-from salon.profile import Service
 from webhook.console import booking_actions as actions
 from webhook.console.helpers import ctx, day_param, db, local_day_bounds, local_now
 
 UID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
-MAX_NAME = 80
 
 
 def add_routes(bp: Blueprint) -> None:
@@ -26,7 +23,6 @@ def add_routes(bp: Blueprint) -> None:
     bp.add_url_rule("/rendez-vous/<uid>", "booking", booking_page)
     bp.add_url_rule("/rendez-vous/<uid>/annuler", "cancel", cancel, methods=["POST"])
     bp.add_url_rule("/rendez-vous/<uid>/deplacer", "move", move, methods=["GET", "POST"])
-    bp.add_url_rule("/rendez-vous/nouveau", "new_booking", new_booking, methods=["GET", "POST"])
 
 
 def bookings_between(start: datetime, end: datetime) -> tuple[list[Booking], str | None]:
@@ -122,7 +118,7 @@ def cancel(uid: str) -> Any:
     return redirect(url_for("console.bookings", jour=day.isoformat()), code=303)
 
 
-def _start_param(raw: str | None) -> datetime:
+def start_param(raw: str | None) -> datetime:
     try:
         start = datetime.fromisoformat(raw or "")
     except ValueError:
@@ -137,7 +133,7 @@ def move(uid: str) -> Any:
     booking = _find(uid, day)
     console = ctx()
     if request.method == "POST":
-        start = _start_param(request.form.get("debut"))
+        start = start_param(request.form.get("debut"))
         try:
             done = console.loop.run(actions.move(console.backends(), booking, start=start))
         except actions.ActionRefused as exc:
@@ -159,79 +155,3 @@ def move(uid: str) -> Any:
         "move.html", page="bookings", booking=booking, day=day, target=target, slots=slots,
         error=error, stylist_names=names,
     )  # fmt: skip
-
-
-def _slots(service: Service, day: date) -> tuple[list[Any], str | None]:
-    console = ctx()
-    try:
-        found = console.loop.run(actions.free_starts(console.backends(), service=service, day=day))
-    except actions.ActionRefused as exc:
-        return [], exc.message
-    return found, None
-
-
-def _service(service_id: str | None) -> Service | None:
-    if not service_id:
-        return None
-    for service in ctx().profile().services:
-        if service.id == service_id and service.bookable:
-            return service
-    abort(400, description="Cette prestation n'existe pas (ou ne se réserve pas).")
-
-
-def new_booking() -> Any:
-    today = local_now().date()
-    source = request.form if request.method == "POST" else request.args
-    service = _service(source.get("prestation"))
-    day = day_param(source.get("jour"), default=today)
-    if request.method == "POST":
-        return _book(service, day)
-    return _new_form(service, day, problems=[], status=200)
-
-
-def _new_form(service: Service | None, day: date, *, problems: list[str], status: int) -> Any:
-    slots, error = _slots(service, day) if service else ([], None)
-    body = render_template(
-        "new_booking.html",
-        page="bookings",
-        services=[s for s in ctx().profile().services if s.bookable],
-        service=service,
-        day=day,
-        slots=slots,
-        error=error,
-        problems=problems,
-        form=request.form,
-    )
-    return body, status
-
-
-def _book(service: Service | None, day: date) -> Any:
-    """Take the booking, or show the form again with the reasons (nothing typed is lost)."""
-    console = ctx()
-    form = request.form
-    name = " ".join(form.get("nom", "").split())
-    phone = to_e164(form.get("telephone", ""))
-    problems = []
-    if service is None:
-        problems.append("Choisissez une prestation.")
-    if not name or len(name) > MAX_NAME:
-        problems.append(f"Indiquez le nom du client (au plus {MAX_NAME} caractères).")
-    if phone is None:
-        problems.append("Le numéro de téléphone n'est pas valide (par exemple 06 12 34 56 78).")
-    if not form.get("debut"):
-        problems.append("Choisissez un horaire.")
-    if problems or service is None or phone is None:
-        return _new_form(service, day, problems=problems, status=400)
-    start = _start_param(form.get("debut"))
-    try:
-        done = console.loop.run(
-            actions.book(
-                console.backends(), service=service, start=start, name=name, phone=phone,
-                send_sms=form.get("sms") == "oui",
-            )
-        )  # fmt: skip
-    except actions.ActionRefused as exc:
-        return _new_form(service, day, problems=[exc.message], status=409)
-    flash(f"Rendez-vous noté pour {name}. {done.sms}", "ok")
-    local_day = done.booking.start.astimezone(console.profile().timezone).date()
-    return redirect(url_for("console.bookings", jour=local_day.isoformat()), code=303)
