@@ -33,9 +33,10 @@ from kb.lexicon import (
     question_types,
     related,
 )
-from kb.signals import IDF_FULL, answer_signals, nouns_said
+from kb.signals import answer_signals, lexical_strength
 from kb.text import clean_spoken, question_hints, tokens
 from kb.types import Passage, SearchResult
+from kb.wordclass import SaidWords, said_words
 from salon import settings
 
 logger = logging.getLogger("kb")
@@ -269,9 +270,9 @@ class Retriever:
 
     def _rank(
         self, snap: _Snapshot, query: str, opts: SearchOptions
-    ) -> tuple[list[str], np.ndarray, np.ndarray, frozenset[str]] | None:
-        """Words as said, dense cosines, fused scores over every passage and the nouns
-        said (`kb.signals.nouns_said`); None for an empty question.
+    ) -> tuple[list[str], np.ndarray, np.ndarray, SaidWords] | None:
+        """Words as said, dense cosines, fused scores over every passage and the words
+        said by kind (`kb.wordclass.said_words`); None for an empty question.
 
         Look-alike index words (ASR slips) help the ranking only: the answerable signals
         use the words as said, since a look-alike is weaker evidence than the word itself
@@ -318,26 +319,14 @@ class Retriever:
                 lexical += PHRASE_WEIGHT * together
             top_lexical = float(lexical.max())
             if top_lexical > 0:
-                strength = self._lexical_strength(snap, terms + synonyms, opts)
+                strength = 1.0
+                if opts.idf_scaled_lexical:
+                    strength = lexical_strength(snap.idf, terms + synonyms)
                 weight = (1 - opts.dense_weight) * strength
                 fused = fused + weight * (lexical / top_lexical)
         if opts.outdated_weight != 1.0 and snap.outdated.any():
             fused = np.where(snap.outdated, fused * opts.outdated_weight, fused)
-        return said, dense, fused, nouns_said(text)
-
-    @staticmethod
-    def _lexical_strength(snap: _Snapshot, terms: list[str], opts: SearchOptions) -> float:
-        """How much the words of this query can tell passages apart, in [0, 1].
-
-        BM25 scores are normalised by the query's best score, which would give a query
-        made only of words found everywhere ("salon" in a salon's documents) full weight.
-        The rarest known query word decides: a word in at most 10% of the passages (IDF
-        ≥ ln 10) gives full weight, a commoner one proportionally less.
-        """
-        if not opts.idf_scaled_lexical:
-            return 1.0
-        known = [snap.idf[t] for t in terms if t in snap.idf]
-        return min(1.0, max(known) / IDF_FULL) if known else 0.0
+        return said, dense, fused, said_words(text)
 
     def search(
         self, query: str, k: int = 5, *, options: SearchOptions | None = None
@@ -348,7 +337,7 @@ class Retriever:
         ranked = self._rank(snap, query, options or SearchOptions())
         if ranked is None or k <= 0:
             return SearchResult(query=query, elapsed_ms=_ms(started))
-        terms, dense, fused, nouns = ranked
+        terms, dense, fused, words = ranked
         opts = options or SearchOptions()
         count = min(k, len(fused))
         if count < len(fused):
@@ -356,7 +345,7 @@ class Retriever:
         else:
             candidates = np.arange(len(fused))
         order = candidates[np.argsort(-fused[candidates], kind="stable")]
-        signals = answer_signals(snap, terms, order, dense, synonyms=opts.lexicon, nouns=nouns)
+        signals = answer_signals(snap, terms, order, dense, synonyms=opts.lexicon, words=words)
         score = confidence(signals, model=snap.manifest.model)
         return SearchResult(
             query=query,
@@ -372,10 +361,10 @@ class Retriever:
         ranked = self._rank(snap, query, options or SearchOptions())
         if ranked is None:
             return None
-        terms, dense, fused, nouns = ranked
+        terms, dense, fused, words = ranked
         opts = options or SearchOptions()
         top = np.argsort(-fused)[:3]
-        return answer_signals(snap, terms, top, dense, synonyms=opts.lexicon, nouns=nouns)
+        return answer_signals(snap, terms, top, dense, synonyms=opts.lexicon, words=words)
 
 
 def _embedder_for(manifest: store.Manifest) -> Embedder:

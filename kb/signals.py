@@ -10,23 +10,24 @@ recognition slip), not through a word meaning the same in a salon (`kb.lexicon.r
 is evidence that the documents do not answer: « une coupe pour mon chien » shares
 « coupe » with the price list, but nothing anywhere speaks of dogs. A paraphrase the
 lexicon knows (« carte bleue » / « carte bancaire », « reflets » / « balayage ») is not
-unknown. Verbs and time words a document happens not to use (« arriver », « la veille »)
-are unknown too, which is why it is weighed against coverage and the dense scores by
-the calibrated model rather than used as a rule.
+unknown. Time and quantity words and -ment adverbs that no passage uses (« jeudi soir »,
+« la veille », « facilement », `kb.wordclass`) are not topic words at all: documents
+state times and amounts their own way. Verbs a document happens not to use
+(« arriver ») are unknown, which is why the signal is weighed against coverage and the
+dense scores by the calibrated model rather than used as a rule.
 """
 
 from __future__ import annotations
 
-import re
 from typing import Protocol
 
 import numpy as np
 
 from kb.confidence import Signals
 from kb.lexicon import OTHER_SERVICES, related
-from kb.text import tokens
-from salon.text import APOSTROPHES, fold
+from kb.wordclass import SaidWords
 
+NO_WORDS = SaidWords()  # no word of the question sorted: every word is a topic word
 IDF_FULL = float(np.log(10))  # a word in at most 10% of passages counts fully
 
 
@@ -49,14 +50,17 @@ def answer_signals(
     dense: np.ndarray,
     *,
     synonyms: bool = True,
-    nouns: frozenset[str] = frozenset(),
+    words: SaidWords = NO_WORDS,
 ) -> Signals:
     """General evidence that the best passages answer the question (see kb.confidence).
     A word counts as found when the passage has it, a longer word it starts, or (with
     `synonyms`) a word meaning the same in a salon (`kb.lexicon.related`)."""
-    content = list(dict.fromkeys(t for t in terms if not t.isdigit()))
+    said = list(dict.fromkeys(t for t in terms if not t.isdigit()))
+    alike = {t: related(t) if synonyms else frozenset() for t in said}
+    # A time or quantity word, or an adverb, that no passage uses is not a topic word:
+    # the documents state times and amounts their own way (kb.wordclass).
+    content = [t for t in said if t not in words.minor or known_anywhere(snap, t, alike[t])]
     weights = {t: min(snap.idf.get(t, snap.unknown_idf), IDF_FULL) for t in content}
-    alike = {t: related(t) if synonyms else frozenset() for t in content}
     total = sum(weights.values())
     coverage = 0.0
     for i in order[:3]:
@@ -77,7 +81,7 @@ def answer_signals(
                 gap = 1.0
     missing = {t for t in content if not known_anywhere(snap, t, alike[t])}
     absent = sum(weights[t] for t in missing)
-    absent_nouns = sum(weights[t] for t in missing & nouns)
+    absent_nouns = sum(weights[t] for t in missing & words.nouns)
     best = float(dense.max()) - snap.null_top if len(dense) else 0.0
     ranked = np.sort(dense)[::-1]
     spread = float(ranked[0] - np.median(ranked)) if len(ranked) > 1 else 0.0
@@ -90,29 +94,6 @@ def answer_signals(
         gap=gap,
         unknown=absent / total if total else 0.0,
         unknown_noun=absent_nouns / total if total else 0.0,
-    )
-
-
-# Words that introduce a noun in French: articles, contractions, possessives, demonstratives
-# and interrogative determiners (folded).
-_DETERMINERS = (
-    "le la les l un une des du de d au aux mon ma mes ton ta tes son sa ses notre nos votre "
-    "vos leur leurs ce cet cette ces quel quelle quels quelles"
-)
-DETERMINERS = frozenset(_DETERMINERS.split())
-_WORD = re.compile(r"[^\W_]+")
-
-
-def nouns_said(text: str) -> frozenset[str]:
-    """Stems of the words said right after a determiner: the things a caller names
-    (« une coupe pour mon chien », « la météo »), as opposed to the verbs and adverbs
-    around them (« je peux annuler », « ça marche comment »)."""
-    words = _WORD.findall(text.lower().translate(APOSTROPHES))
-    return frozenset(
-        t
-        for before, word in zip(words, words[1:], strict=False)
-        if fold(before) in DETERMINERS
-        for t in tokens(word)
     )
 
 
@@ -130,3 +111,15 @@ def known_anywhere(snap: IndexView, term: str, alike: frozenset[str]) -> bool:
 def prefix_in(term: str, present: frozenset[str]) -> bool:
     """A said word that starts an indexed word ("tram" / "tramway"), 4 letters or more."""
     return len(term) >= 4 and any(word.startswith(term) for word in present)
+
+
+def lexical_strength(idf: dict[str, float], terms: list[str]) -> float:
+    """How much the words of a query can tell passages apart, in [0, 1].
+
+    BM25 scores are normalised by the query's best score, which would give a query made
+    only of words found everywhere ("salon" in a salon's documents) full weight. The
+    rarest known query word decides: a word in at most 10% of the passages (IDF ≥ ln 10)
+    gives full weight, a commoner one proportionally less.
+    """
+    known = [idf[t] for t in terms if t in idf]
+    return min(1.0, max(known) / IDF_FULL) if known else 0.0

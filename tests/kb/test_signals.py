@@ -18,8 +18,9 @@ from ingest.model import Chunk, FileReport, IngestResult
 from kb.confidence import ANSWERABLE_AT, Signals, confidence
 from kb.indexer import reindex
 from kb.retriever import Retriever
-from kb.signals import answer_signals, nouns_said
+from kb.signals import answer_signals
 from kb.text import tokens
+from kb.wordclass import SaidWords, said_words
 from tests.kb.conftest import SALON_FILES, CountingEmbedder, paragraph_ingest
 
 PASSAGES = [
@@ -55,13 +56,13 @@ def retriever(tmp_path_factory: pytest.TempPathFactory) -> Retriever:
     ("said", "nouns"),
     [
         ("c'est combien une coupe pour mon chien", {"coupe", "chien"}),
-        ("il va faire beau pour la météo de demain", {"météo", "demain"}),
+        ("il va faire beau pour la météo de demain", {"météo"}),  # "demain": a time word
         ("l'âge minimum pour les enfants", {"âge", "enfants"}),
         ("je peux annuler facilement", set()),
     ],
 )
 def test_the_nouns_said_are_the_words_after_a_determiner(said: str, nouns: set[str]) -> None:
-    assert nouns_said(said) == {t for word in nouns for t in tokens(word)}
+    assert said_words(said).nouns == {t for word in nouns for t in tokens(word)}
 
 
 def test_a_key_noun_no_passage_mentions_is_flagged(retriever: Retriever) -> None:
@@ -100,7 +101,7 @@ def test_a_speech_recognition_slip_is_not_an_unknown_word(retriever: Retriever) 
 
 
 def test_an_unknown_verb_weighs_as_unknown_but_not_as_a_noun(retriever: Retriever) -> None:
-    signals = retriever.signals("je peux payer en carte bancaire facilement")
+    signals = retriever.signals("je peux payer en carte bancaire en arrivant")
     assert signals is not None and signals.unknown > 0 and signals.unknown_noun == 0.0
 
 
@@ -125,10 +126,44 @@ def test_the_unknown_share_is_the_weight_of_the_words_found_nowhere() -> None:
     index = _Index(["Coupe homme — 28 €", "Tramway T1, arrêt Perrache"])
     said = tokens("coupe chien tram")  # "tram" starts "tramway": found
     signals = answer_signals(
-        index, said, np.array([0, 1]), np.array([0.5, 0.4]), nouns=frozenset(tokens("chien"))
+        index,
+        said,
+        np.array([0, 1]),
+        np.array([0.5, 0.4]),
+        words=SaidWords(nouns=frozenset(tokens("chien"))),
     )
     assert signals.unknown == pytest.approx(1 / 3)
     assert signals.unknown_noun == pytest.approx(1 / 3)
+
+
+def test_a_time_word_no_passage_uses_is_not_a_topic_word() -> None:
+    index = _Index(["Coupe homme — 28 €", "Annulation gratuite jusqu'à 24 heures avant"])
+    question = "je peux annuler la veille"
+    words = said_words(question)
+    signals = answer_signals(
+        index, tokens(question), np.array([1, 0]), np.array([0.5, 0.4]), words=words
+    )
+    assert signals.unknown == signals.unknown_noun == 0.0
+    assert signals.coverage == 1.0  # "annuler" (annulation) is all that was said
+
+
+def test_a_time_word_the_documents_use_still_counts_where_it_is_missing() -> None:
+    index = _Index(["Coupe homme — 28 €", "Ouvert le samedi de 9 h à 17 h"])
+    question = "une coupe homme le samedi"
+    signals = answer_signals(
+        index, tokens(question), np.array([0, 1]), np.array([0.5, 0.4]), words=said_words(question)
+    )
+    assert 0.0 < signals.coverage < 1.0  # the price passage does not say "samedi"
+    assert signals.unknown == 0.0
+
+
+def test_an_unknown_noun_beside_a_time_word_is_still_unknown() -> None:
+    index = _Index(["Coupe homme — 28 €", "Annulation gratuite jusqu'à 24 heures avant"])
+    question = "j'ai oublié mon parapluie hier"
+    signals = answer_signals(
+        index, tokens(question), np.array([0, 1]), np.array([0.5, 0.4]), words=said_words(question)
+    )
+    assert signals.unknown_noun > 0.0  # "parapluie"; "hier" no longer counts
 
 
 def test_on_the_real_model_an_unknown_noun_is_flagged_and_a_synonym_is_not(

@@ -1,0 +1,96 @@
+"""What kind of word a caller said, for the `answerable` signals (`kb.signals`).
+
+Two general classes of French words are never the topic a document must name to answer:
+
+- **time and quantity words**, a closed class: weekdays, months, seasons, public
+  holidays, parts of the day (« jeudi soir »), days relative to another (« la veille »,
+  « le lendemain »), units of time, money and distance (« vingt minutes »), numbers and
+  ordinals said as words. A salon's documents state times and amounts in their own way
+  (« 20 h 30 », « 24 heures avant », « 15 € »): a caller's « soir » or « veille » missing
+  from every passage says nothing about whether the documents answer.
+- **manner and discourse adverbs** in -ment (« facilement », « rapidement »,
+  « actuellement »), recognised by their ending when they are not said right after a
+  determiner (« le paiement », « du stationnement » are nouns).
+
+Nouns (words said right after a determiner: « une coupe pour mon chien ») are the
+things a caller names, which a document answering would name too.
+
+The lists are written from French grammar, not from any question list. Words whose
+everyday sense is also a thing a salon may offer or lack are left out: « soirée » (an
+evening event: « coiffure de soirée »), « fois » (« payer en plusieurs fois »).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from kb.text import tokens
+from salon.text import APOSTROPHES, fold
+
+_TIME = """
+lundi mardi mercredi jeudi vendredi samedi dimanche lundis mardis mercredis jeudis
+vendredis samedis dimanches semaine semaines weekend week end jour jours journee journees
+janvier fevrier mars avril mai juin juillet aout septembre octobre novembre decembre
+printemps ete automne hiver noel paques toussaint pentecote ascension reveillon ferie feries
+
+matin matins matinee midi apres aprem soir soirs nuit nuits minuit aube
+hier demain aujourd veille avant lendemain surlendemain
+heure heures minute minutes seconde secondes mois an ans annee annees siecle
+tot tard prochain prochaine prochains prochaines dernier derniere derniers dernieres
+"""
+
+_QUANTITY = """
+zero un une deux trois quatre cinq six sept huit neuf dix onze douze treize quatorze quinze
+seize vingt vingts trente quarante cinquante soixante septante octante nonante cent cents
+mille million millions milliard
+premier premiere deuxieme second seconde troisieme quatrieme cinquieme sixieme septieme
+huitieme neuvieme dixieme
+demi demie quart quarts tiers moitie double triple
+euro euros centime centimes
+metre metres kilometre kilometres km cm mm kilo kilos gramme grammes litre litres
+"""
+
+TIME_WORDS = frozenset(_TIME.split())
+QUANTITY_WORDS = frozenset(_QUANTITY.split())
+_CLOSED_CLASS = TIME_WORDS | QUANTITY_WORDS
+
+# Words that introduce a noun in French: articles, contractions, possessives, demonstratives
+# and interrogative determiners (folded).
+_DETERMINERS = (
+    "le la les l un une des du de d au aux mon ma mes ton ta tes son sa ses notre nos votre "
+    "vos leur leurs ce cet cette ces quel quelle quels quelles"
+)
+DETERMINERS = frozenset(_DETERMINERS.split())
+
+_WORD = re.compile(r"[^\W_]+")
+_ADVERB = re.compile(r"[a-z]{3,}(?:ement|ament|emment|amment|ument|iment|ément)$")
+
+
+@dataclass(frozen=True)
+class SaidWords:
+    """Stems of the words of one question, by kind."""
+
+    nouns: frozenset[str] = frozenset()  # said right after a determiner
+    minor: frozenset[str] = frozenset()  # time/quantity words and -ment adverbs
+
+
+def said_words(text: str) -> SaidWords:
+    """Sort the words of `text` into nouns and minor words (stems, as `kb.text.tokens`).
+
+    A word is minor when its folded form is a time or quantity word, or when it ends like
+    an adverb (-ment) and does not follow a determiner. A stem that is also a noun said
+    elsewhere in the question stays a noun.
+    """
+    words = _WORD.findall(text.lower().translate(APOSTROPHES))
+    folded = [fold(w) for w in words]
+    nouns: set[str] = set()
+    minor: set[str] = set()
+    for i, (word, plain) in enumerate(zip(words, folded, strict=True)):
+        after_determiner = i > 0 and folded[i - 1] in DETERMINERS
+        stems = tokens(word)
+        if plain in _CLOSED_CLASS or (not after_determiner and _ADVERB.fullmatch(plain)):
+            minor.update(stems)
+        elif after_determiner:
+            nouns.update(stems)
+    return SaidWords(nouns=frozenset(nouns), minor=frozenset(minor - nouns))

@@ -1,0 +1,66 @@
+"""Unit tier: the kinds of words a caller says (`kb.wordclass`), for the answerable flag.
+
+Time and quantity words and -ment adverbs are not topic words; nouns are the words said
+right after a determiner; a -ment word after a determiner is a noun (« le paiement »).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from kb.text import tokens
+from kb.wordclass import QUANTITY_WORDS, TIME_WORDS, said_words
+
+
+def _stems(*words: str) -> set[str]:
+    return {t for word in words for t in tokens(word)}
+
+
+@pytest.mark.parametrize(
+    ("question", "minor"),
+    [
+        ("vous fermez à quelle heure le jeudi soir", {"heure", "jeudi", "soir"}),
+        ("je peux annuler la veille", {"veille"}),
+        ("et le lendemain matin", {"lendemain", "matin"}),
+        ("vous êtes ouverts en août pendant les vacances de printemps", {"août", "printemps"}),
+        ("j'arrive avec vingt minutes de retard", {"vingt", "minutes"}),
+        ("ma fille a neuf ans", {"neuf", "ans"}),
+        ("c'est moins de cinquante euros", {"cinquante", "euros"}),
+        ("on peut se garer facilement", {"facilement"}),
+        ("vous êtes actuellement ouverts", {"actuellement"}),
+        ("c'est pour une demi-heure", {"demi", "heure"}),
+    ],
+)
+def test_time_quantity_words_and_adverbs_are_minor(question: str, minor: set[str]) -> None:
+    assert said_words(question).minor == _stems(*minor)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "le paiement en plusieurs fois",  # a -ment noun after a determiner; "fois" is left out
+        "vous faites les coiffures de soirée",  # "soirée" is also an event a salon may serve
+        "une coupe pour mon chien",
+        "je peux payer en arrivant",  # a participle, not a -ment adverb
+    ],
+)
+def test_topic_words_are_not_minor(question: str) -> None:
+    assert said_words(question).minor == frozenset()
+
+
+def test_a_noun_is_a_word_after_a_determiner_but_a_time_word_is_not() -> None:
+    said = said_words("le paiement de la veille pour mon chien")
+    assert said.nouns == _stems("paiement", "chien")
+    assert said.minor == _stems("veille")
+
+
+def test_a_stem_said_as_a_noun_elsewhere_stays_a_noun() -> None:
+    said = said_words("vous organisez des soirées le jeudi soir")
+    # "des soirées" names a thing (an event) and shares its stem with "soir"
+    assert "soir" in said.nouns and "soir" not in said.minor
+    assert said.minor == _stems("jeudi")
+
+
+def test_the_closed_classes_are_folded_single_words() -> None:
+    for word in TIME_WORDS | QUANTITY_WORDS:
+        assert word == word.lower() and word.isalpha() and word.isascii(), word
