@@ -5,7 +5,8 @@ Chromium through Playwright, in a phone-sized window (390×844).
 One salon goes through an owner's day: a caller books through `scripts/chat` (text mode,
 against the OpenAI-compatible stub) and asks a question the documents cannot answer; the
 owner signs in, sees the booking, answers the question — and `scripts/ask` then finds the
-answer —, uploads a PDF and sees it indexed; every page is readable without sideways
+answer —, uploads a PDF and sees it indexed, books a two-service visit with a stylist at
+the counter (the stylist list follows the services); every page is readable without sideways
 scrolling and works without JavaScript. Screenshots of each page are written to the
 folder named by `CONSOLE_SCREENSHOTS` when it is set (the README's come from there).
 
@@ -21,13 +22,14 @@ import sqlite3
 import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
+from booking.hours import opening_hours
 from salon.profile import load_profile
 from tests.console.conftest import PASSWORD
 from tests.fixtures.bad_inputs import text_pdf
@@ -244,7 +246,8 @@ def test_every_page_works_without_javascript(salon: Salon, browser: Any) -> None
     _sign_in(page, base)
     for path in ("/admin/", "/admin/rendez-vous?vue=semaine", "/admin/appels", "/admin/questions",
                  "/admin/messages", "/admin/envois", "/admin/documents", "/admin/salon",
-                 "/admin/documents/indexation"):  # fmt: skip
+                 "/admin/documents/indexation",
+                 "/admin/rendez-vous/nouveau?prestation=coupe-homme&coiffeur=yanis"):  # fmt: skip
         answer = page.goto(base + path)
         assert answer is not None and answer.status == 200, path
         assert page.locator("nav.menu").count() == 1
@@ -267,3 +270,39 @@ def test_the_guard_lets_uploads_reach_the_console_while_twilio_keeps_its_small_l
     huge = httpx.post(base + "/admin/documents/envoyer", content=b"x" * (21 * 1024 * 1024),
                       headers={"Content-Type": "application/octet-stream"})  # fmt: skip
     assert huge.status_code == 413
+
+
+def _next_friday(salon: Salon) -> date:
+    """A Friday at least two days ahead when the salon is open (Chloé works Fridays)."""
+    profile = load_profile(salon.sources / "salon.toml")
+    day = datetime.now(profile.timezone).date() + timedelta(days=2)
+    while day.weekday() != 4 or not opening_hours(profile, day):
+        day += timedelta(days=1)
+    return day
+
+
+def test_the_owner_books_a_two_service_visit_with_a_stylist_at_the_counter(
+    salon: Salon, browser: Any
+) -> None:
+    page = _phone(browser)
+    base = salon.server.base
+    _sign_in(page, base)
+    day = _next_friday(salon)
+    page.goto(f"{base}/admin/rendez-vous/nouveau?jour={day.isoformat()}")
+    offered = "#coiffeur option:not([hidden])"
+    page.select_option("#prestation", "couleur-racines")
+    assert page.locator(offered).all_inner_texts() == ["Peu importe", "Margaux", "Chloé", "Inès"]
+    page.select_option("#prestation2", "coupe-homme")  # only Chloé does both
+    assert page.locator(offered).all_inner_texts() == ["Peu importe", "Chloé"]
+    page.select_option("#coiffeur", "chloe")
+    page.click("text=Voir les horaires libres")
+    page.wait_for_url("**coiffeur=chloe**")
+    assert "Couleur racines + Coupe homme avec Chloé" in page.inner_text("main")
+    page.fill("#nom", "Jeanne Robert")
+    page.fill("#telephone", "06 98 76 54 32")
+    _readable(page, salon.shots, "nouveau-rendez-vous")
+    page.click(".slot >> nth=0")
+    page.click("text=Noter le rendez-vous")
+    page.wait_for_url(f"{base}/admin/rendez-vous?jour={day.isoformat()}")
+    assert "Rendez-vous noté pour Jeanne Robert avec Chloé." in page.inner_text("main")
+    page.context.close()
