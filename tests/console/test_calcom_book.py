@@ -73,3 +73,27 @@ def test_the_book_on_calcom_is_read_changed_and_confirmed(
     assert "dans Cal.com" in owner.get(refused.headers["Location"]).get_data(as_text=True)
     assert "Téléphone</dt><dd>aucun" in direct and "Effacer les données" not in direct
     assert PHONE not in listing
+
+
+def test_a_visit_with_a_chosen_stylist_is_booked_on_calcom_with_her_as_host(
+    owner: FlaskClient, salon: Salon, calcom: CalComStub
+) -> None:
+    profile = load_profile(salon.profile)
+    day = datetime.now(profile.timezone).date() + timedelta(days=2)
+    while day.weekday() != 4 or open_day(profile, after=day) != day:  # Chloé works Fridays
+        day += timedelta(days=1)
+    # Margaux, first in the team, Chloé and Inès all do both services: Chloé is chosen
+    chosen = {"prestation": "couleur-racines", "prestation2": "brushing-courts",
+              "coiffeur": "chloe", "jour": day.isoformat()}  # fmt: skip
+    page = owner.get("/admin/rendez-vous/nouveau", query_string=chosen).get_data(as_text=True)
+    start = datetime.combine(day, time(11, 0), tzinfo=profile.timezone)
+    assert f'value="{start.isoformat()}"' in page
+    booked = owner.post("/admin/rendez-vous/nouveau", data={
+        **chosen, "csrf_token": csrf(page), "debut": start.isoformat(), "nom": "Claire Bernard",
+        "telephone": SHOWN, "sms": "oui"})  # fmt: skip
+    assert booked.status_code == 303
+    hosts = {h["username"] for b in calcom.active_bookings() for h in b["hosts"]}
+    assert hosts == {"chloe-martin"}
+    listing = owner.get(booked.headers["Location"]).get_data(as_text=True)
+    assert "Rendez-vous noté pour Claire Bernard avec Chloé." in listing
+    assert "Couleur racines + Brushing, cheveux courts" in listing
