@@ -17,6 +17,8 @@ from salon.profile import (
     WEEKDAYS,
     WEEKDAYS_FR,
     ProfileError,
+    SalonProfile,
+    TeamMember,
     greeting_warnings,
     parse_profile,
 )
@@ -105,6 +107,8 @@ def load_profile_doc(path: Path) -> Document:
                 f" ; spécialités : {', '.join(member.specialities)}" if member.specialities else ""
             )
             doc.text(f"{member.name}, {member.role}{special}.")
+            for line in _member_lines(profile, member):
+                doc.text(line)
 
     if profile.payment:
         doc.heading("Moyens de paiement", 1, kind="policy")
@@ -119,6 +123,47 @@ def load_profile_doc(path: Path) -> Document:
                 doc.text(line)
     _plain_tables(doc, data, skip=_KNOWN_TABLES)
     return doc
+
+
+def _member_lines(profile: SalonProfile, member: TeamMember) -> list[str]:
+    """A stylist's week, absences and services, in French, for questions such as « Chloé
+    travaille le jeudi ? » or « qui fait les couleurs ? »."""
+    if not member.books:
+        return [f"{member.first_name} ne prend pas de rendez-vous."]
+    lines = []
+    if member.hours is not None:
+        days, off = [], []
+        for key, name in zip(WEEKDAYS, WEEKDAYS_FR, strict=True):
+            if not profile.hours[key]:
+                continue
+            own = member.hours[key]
+            if own:
+                days.append(f"le {name} {spans_words(own)}")
+            else:
+                off.append(name)
+        text = f"{member.first_name} travaille " + ", ".join(days)
+        if off:
+            text += f" ; {member.first_name} ne travaille pas le " + " ni le ".join(off)
+        lines.append(text + ".")
+    for absence in member.absences:
+        reason = f" ({absence.reason})" if absence.reason else ""
+        lines.append(
+            f"{member.first_name} n'est pas au salon du {day_words(absence.start)} "
+            f"{absence.start.year} au {day_words(absence.end)} {absence.end.year}{reason}."
+        )
+    if member.services is not None:
+        names = []
+        for category in dict.fromkeys(s.category for s in profile.services if s.bookable):
+            ids = [s.id for s in profile.services if s.bookable and s.category == category]
+            if category and all(i in member.services for i in ids):
+                names.append(category)
+            else:
+                names.extend(
+                    s.name for s in profile.services if s.id in member.services and s.id in ids
+                )
+        if names:
+            lines.append(f"Prestations que fait {member.first_name} : {', '.join(names)}.")
+    return lines
 
 
 _KNOWN_TABLES = {"salon", "greeting", "hours", "closures", "special_hours", "team", "services"}

@@ -103,3 +103,44 @@ def test_the_indexed_profile_carries_the_greeting_warning(tmp_path: Path) -> Non
     doc = load_profile_doc(_write(tmp_path, stale))
     assert any("ne cite pas le nom du salon" in w for w in doc.warnings)
     assert load_profile_doc(_write(tmp_path, TEMPLATE)).warnings == []
+
+
+TEAM = """
+[[team]]
+name = "Chloé Martin"
+role = "coiffeuse"
+services = ["coupe-homme"]
+[team.hours]
+wednesday = [["10:00", "16:00"]]
+[[team.absences]]
+start = "2027-02-15"
+end = "2027-02-20"
+reason = "congés"
+
+[[team]]
+name = "Paul Roux"
+role = "accueil"
+books = false
+"""
+
+
+def test_the_indexed_profile_says_each_stylists_days_absences_and_services(
+    tmp_path: Path,
+) -> None:
+    """« Chloé travaille le mardi ? » is answered from the index, like the hours."""
+    path = _write(tmp_path, TEMPLATE)
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(
+            "[hours]", '[hours]\nwednesday = [["09:00", "19:00"]]'
+        )
+        + TEAM,
+        encoding="utf-8",
+    )
+    text = " ".join(b.text for b in load_profile_doc(path).blocks)
+    assert "Chloé travaille le mercredi de 10h à 16h ; Chloé ne travaille pas le mardi." in text
+    assert (
+        "Chloé n'est pas au salon du lundi 15 février 2027 au samedi 20 février 2027 (congés)."
+        in text
+    )
+    assert "Prestations que fait Chloé : Coupe homme." in text
+    assert "Paul ne prend pas de rendez-vous." in text
