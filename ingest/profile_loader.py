@@ -22,6 +22,7 @@ from salon.profile import (
     greeting_warnings,
     parse_profile,
 )
+from salon.team import team_warnings
 
 
 def load_profile_doc(path: Path) -> Document:
@@ -42,6 +43,7 @@ def load_profile_doc(path: Path) -> Document:
         return doc
     doc = Document(title=f"{profile.name} — fiche du salon")
     doc.warnings.extend(greeting_warnings(profile))
+    doc.warnings.extend(team_warnings(profile))
 
     doc.heading("Adresse, accès et contact", 1, kind="other")
     doc.text(f"{profile.name}, {profile.address}.")

@@ -9,22 +9,39 @@ from __future__ import annotations
 import string
 import tomllib
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from salon import settings
+from salon.profile_fields import (
+    WEEKDAYS,
+    WEEKDAYS_FR,
+    Closure,
+    Interval,
+    ProfileError,
+    _date,
+    _fail,
+    _intervals,
+    _required,
+)
+from salon.team import TeamMember, parse_team
 from salon.text import fold
 
-WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-WEEKDAYS_FR = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
-
-
-class ProfileError(ValueError):
-    """The salon profile is missing, unreadable or has an invalid field."""
-
-
-Interval = tuple[time, time]
+__all__ = [
+    "WEEKDAYS",
+    "WEEKDAYS_FR",
+    "Closure",
+    "Interval",
+    "ProfileError",
+    "SalonProfile",
+    "Service",
+    "SpecialHours",
+    "TeamMember",
+    "greeting_warnings",
+    "load_profile",
+    "parse_profile",
+]
 
 
 @dataclass(frozen=True)
@@ -42,55 +59,10 @@ class Service:
 
 
 @dataclass(frozen=True)
-class Closure:
-    start: date
-    end: date  # inclusive
-    reason: str = ""
-
-    def covers(self, day: date) -> bool:
-        return self.start <= day <= self.end
-
-
-@dataclass(frozen=True)
 class SpecialHours:
     day: date
     hours: tuple[Interval, ...]
     reason: str = ""
-
-
-@dataclass(frozen=True)
-class TeamMember:
-    """A member of the team; a stylist when `books` (the default).
-
-    `services` are the service ids they do (`None`: every bookable service); `hours` is
-    their own week (`None`: the salon's), always within the salon's opening hours;
-    `absences` are inclusive date ranges (holidays, training). `cal_username` is their
-    Cal.com username: their own event types carry the services' slugs.
-    """
-
-    name: str
-    role: str
-    specialities: tuple[str, ...] = ()
-    id: str = ""
-    services: tuple[str, ...] | None = None
-    hours: dict[str, tuple[Interval, ...]] | None = None
-    absences: tuple[Closure, ...] = ()
-    cal_username: str | None = None
-    books: bool = True
-
-    @property
-    def first_name(self) -> str:
-        return self.name.split()[0] if self.name.split() else self.id
-
-    def does(self, service_id: str) -> bool:
-        return self.books and (self.services is None or service_id in self.services)
-
-    def absence_on(self, day: date) -> Closure | None:
-        return next((a for a in self.absences if a.covers(day)), None)
-
-    def week_hours(self, day: date) -> tuple[Interval, ...] | None:
-        """Their own hours on that weekday (`None`: they follow the salon's)."""
-        return None if self.hours is None else self.hours[WEEKDAYS[day.weekday()]]
 
 
 @dataclass(frozen=True)
@@ -176,50 +148,6 @@ class SalonProfile:
     def is_open_at(self, moment: datetime) -> bool:
         local = moment.astimezone(self.timezone)
         return any(start <= local.time() < end for start, end in self.hours_on(local.date()))
-
-
-def _fail(path: Path, where: str, message: str) -> ProfileError:
-    return ProfileError(f"{path}: {where}: {message}")
-
-
-def _time(path: Path, where: str, raw: object) -> time:
-    if not isinstance(raw, str):
-        raise _fail(path, where, f"expected a time like '09:30', got {raw!r}")
-    try:
-        return time.fromisoformat(raw)
-    except ValueError as exc:
-        raise _fail(path, where, f"expected a time like '09:30', got {raw!r}") from exc
-
-
-def _intervals(path: Path, where: str, raw: object) -> tuple[Interval, ...]:
-    if not isinstance(raw, list):
-        raise _fail(path, where, "expected a list of [open, close] pairs")
-    out: list[Interval] = []
-    for i, pair in enumerate(raw):
-        if not isinstance(pair, list) or len(pair) != 2:
-            raise _fail(path, f"{where}[{i}]", "expected [open, close]")
-        start, end = _time(path, f"{where}[{i}]", pair[0]), _time(path, f"{where}[{i}]", pair[1])
-        if end <= start:
-            raise _fail(path, f"{where}[{i}]", "closing time must be after opening time")
-        out.append((start, end))
-    return tuple(sorted(out))
-
-
-def _date(path: Path, where: str, raw: object) -> date:
-    if isinstance(raw, date):
-        return raw
-    if isinstance(raw, str):
-        try:
-            return date.fromisoformat(raw)
-        except ValueError:
-            pass
-    raise _fail(path, where, f"expected a date like '2026-12-25', got {raw!r}")
-
-
-def _required(path: Path, table: dict, key: str, where: str) -> object:
-    if key not in table or table[key] in ("", None):
-        raise _fail(path, where, f"missing required field '{key}'")
-    return table[key]
 
 
 def holiday_subdivisions() -> dict[str, str]:
@@ -317,70 +245,6 @@ def _service(path: Path, i: int, raw: dict) -> Service:
     )
 
 
-def _member_services(
-    path: Path, where: str, raw: object, services: tuple[Service, ...]
-) -> tuple[str, ...] | None:
-    """Service ids or category names (« Homme », « Couleur ») → service ids."""
-    if raw is None:
-        return None
-    if not isinstance(raw, list) or not all(isinstance(x, str) for x in raw):
-        raise _fail(path, where, "expected a list of service ids or categories")
-    ids: list[str] = []
-    for item in raw:
-        matched = [s.id for s in services if s.id == item] or [
-            s.id for s in services if s.category and fold(s.category) == fold(item)
-        ]
-        if not matched:
-            raise _fail(path, where, f"{item!r} is neither a service id nor a category")
-        ids.extend(x for x in matched if x not in ids)
-    return tuple(ids)
-
-
-def _team(path: Path, raw: object, services: tuple[Service, ...]) -> tuple[TeamMember, ...]:
-    if not isinstance(raw, list):
-        raise _fail(path, "[[team]]", "expected a list of tables")
-    team: list[TeamMember] = []
-    for i, t in enumerate(raw):
-        where = f"team[{i}]"
-        if not isinstance(t, dict):
-            raise _fail(path, where, "expected a table")
-        name = str(_required(path, t, "name", where))
-        ident = str(t.get("id") or fold(name.split()[0]).replace(" ", "-"))
-        week = t.get("hours")
-        if week is not None and not isinstance(week, dict):
-            raise _fail(path, f"{where}.hours", "expected a table of days")
-        unknown_days = sorted(set(week or {}) - set(WEEKDAYS))
-        if unknown_days:
-            raise _fail(path, f"{where}.hours", f"unknown day {unknown_days[0]!r}")
-        absences = []
-        for j, a in enumerate(t.get("absences", [])):
-            start = _date(path, f"{where}.absences[{j}].start", a.get("start"))
-            end = _date(path, f"{where}.absences[{j}].end", a.get("end", a.get("start")))
-            if end < start:
-                raise _fail(path, f"{where}.absences[{j}]", "end is before start")
-            absences.append(Closure(start=start, end=end, reason=str(a.get("reason", ""))))
-        team.append(
-            TeamMember(
-                name=name,
-                role=str(t.get("role", "")),
-                specialities=tuple(str(x) for x in t.get("specialities", [])),
-                id=ident,
-                services=_member_services(path, f"{where}.services", t.get("services"), services),
-                hours=None
-                if week is None
-                else {d: _intervals(path, f"{where}.hours.{d}", week.get(d, [])) for d in WEEKDAYS},
-                absences=tuple(absences),
-                cal_username=t.get("cal_username") or None,
-                books=bool(t.get("books", True)),
-            )
-        )
-    ids = [m.id for m in team]
-    dupes = sorted({x for x in ids if ids.count(x) > 1})
-    if dupes:
-        raise _fail(path, "team", f"two members share the id {dupes[0]!r}: give each an id")
-    return tuple(team)
-
-
 def parse_profile(data: dict, path: Path) -> SalonProfile:
     """Build a `SalonProfile` from parsed TOML; raises `ProfileError` naming the field."""
     salon = data.get("salon")
@@ -421,7 +285,7 @@ def parse_profile(data: dict, path: Path) -> SalonProfile:
         )
         for i, s in enumerate(data.get("special_hours", []))
     )
-    team = _team(path, data.get("team", []), services)
+    team = parse_team(path, data.get("team", []), services)
     greeting = data.get("greeting", {})
     if not isinstance(greeting, dict):
         raise _fail(path, "[greeting]", "expected a table with open and closed")
