@@ -6,6 +6,7 @@ Examples:
   python -m booking list --from 2026-12-01 --to 2026-12-31 --json
   python -m booking slots "un balayage cheveux longs"
   python -m booking slots "coupe homme" --day 2026-12-05 --window matin
+  python -m booking slots "couleur racines" --also "coupe homme" --avec Chloé
   python -m booking check        # with CAL_API_KEY: is Cal.com set up for the salon?
 
 Exit codes: 0 fine, 1 runtime failure or setup problems, 2 usage error.
@@ -41,10 +42,35 @@ async def _slots(args: argparse.Namespace) -> int:
             window=Window.parse(args.window),
             earliest=args.earliest,
         )
-        slots = await calendar.free_slots(service=match.service, prefs=prefs)
-        print(f"{match.service.name} ({match.service.duration} min)")
+        extra = []
+        for said in args.also or []:
+            more = calendar.match_service(said)
+            if more.service is None:
+                print(more.question)
+                return 1
+            extra.append(more.service)
+        stylist = None
+        if args.avec:
+            member = profile.find_stylist(args.avec)
+            if member is None:
+                team = ", ".join(m.first_name for m in profile.stylists) or "aucune équipe"
+                print(f"Personne ne s'appelle « {args.avec} » dans l'équipe ({team}).")
+                return 1
+            stylist = member.id
+        slots = await calendar.free_slots(
+            service=match.service, prefs=prefs, extra=tuple(extra), stylist=stylist
+        )
+        visit = [match.service, *extra]
+        names = " + ".join(s.name for s in visit)
+        print(f"{names} ({sum(s.duration for s in visit)} min)")
         for slot in slots:
-            print(f"  {slot.words}")
+            who = ""
+            if slot.stylist_id:
+                try:
+                    who = f" avec {profile.stylist(slot.stylist_id).first_name}"
+                except KeyError:
+                    who = ""
+            print(f"  {slot.words}{who}")
         if not slots:
             print("  aucun créneau libre")
         return 0
@@ -123,6 +149,8 @@ def main(argv: list[str] | None = None) -> int:
     slots.add_argument("--day", help="YYYY-MM-DD")
     slots.add_argument("--window", help="matin, après-midi or soir")
     slots.add_argument("--earliest", action="store_true", help="le plus tôt possible")
+    slots.add_argument("--also", action="append", help="another service of the same visit")
+    slots.add_argument("--avec", help="the stylist asked for, e.g. Chloé")
     sub.add_parser("check", help="check the Cal.com event types against salon.toml")
     args = parser.parse_args(argv)
     try:

@@ -315,3 +315,32 @@ async def test_list_json_gives_every_service_and_the_stylist(
     assert got["stylist_id"] == "chloe" and got["stylist"] == "Chloé Martin"
     assert by_uid[single.uid]["stylist"] == "Yanis Benali"
     assert by_uid[single.uid]["service_ids"] == ["coupe-homme"]
+
+
+async def test_slots_for_a_visit_with_a_stylist_name_her_beside_each_time(
+    team_env: Rig, capsys: pytest.CaptureFixture[str]
+) -> None:
+    day = work_day(team_env.profile, "chloe", weekday=4)
+    argv = [
+        "slots",
+        "couleur",
+        "--also",
+        "coupe femme",
+        "--avec",
+        "Chloé",
+        "--day",
+        day.isoformat(),
+    ]
+    code = await _run_main(argv)
+    out = capsys.readouterr().out
+    assert code == 0, out
+    lines = out.splitlines()
+    assert lines[0].startswith("Couleur + Coupe femme (")
+    assert len(lines) > 1 and all(line.endswith(" avec Chloé") for line in lines[1:]), out
+
+
+async def test_slots_with_a_name_nobody_in_the_team_has_say_so(
+    team_env: Rig, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert await _run_main(["slots", "coupe femme", "--avec", "Lucas"]) == 1
+    assert "Personne ne s'appelle « Lucas » dans l'équipe" in capsys.readouterr().out
