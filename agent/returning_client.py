@@ -80,7 +80,13 @@ def usual_words(profile: SalonProfile, past: list[Booking], said: str | None) ->
     still = [s for s in last.services if s.bookable and any(x.id == s.id for x in profile.services)]
     if len(still) != len(last.services):
         return NOTHING
+    search = f"service « {last.services[0].name} »"
+    if len(last.services) > 1:
+        search += f", also « {' et '.join(s.name for s in last.services[1:])} »"
+    if who:
+        search += f", stylist « {who.removeprefix(' avec ')} »"
     return (
         f"Dernier rendez-vous : {what}{who}, en {month}. Vous pouvez proposer au client « la "
-        f"même prestation qu'en {month}{who} ? », sans rien dire d'autre de ses rendez-vous."
+        f"même prestation qu'en {month}{who} ? », sans rien dire d'autre de ses rendez-vous. "
+        f"S'il accepte, cherchez les créneaux par find_slots : {search}."
     )

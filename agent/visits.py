@@ -73,9 +73,11 @@ def visit_or_question(
 
 def _more_than(whole: Service, parts: list[str], alone: list[Service | str]) -> bool:
     """Whether the caller's words say more than `whole`, the service they match as a
-    whole: it is not a package, it is what one part says alone, and another part has a
-    word that is none of its name or aliases (« une coupe » beside Couleur racines)."""
-    if fold(whole.category) == "forfaits" or whole not in alone:
+    whole: it is not itself a combination (a package the salon named « couleur et
+    coupe », « coupe et brushing… »: its name or an alias joins two things), it is what
+    one part says alone, and another part has a word that is none of its name or
+    aliases (« une coupe » beside Couleur racines)."""
+    if _combination(whole) or whole not in alone:
         return False
     known = set(fold(" ".join((whole.name, *whole.aliases))).replace(",", " ").split())
     return any(
@@ -83,6 +85,11 @@ def _more_than(whole: Service, parts: list[str], alone: list[Service | str]) -> 
         for part, one in zip(parts, alone, strict=True)
         if one != whole
     )
+
+
+def _combination(service: Service) -> bool:
+    """The salon's own name for several things done together (a package)."""
+    return any(len(_SPLIT.split(fold(text))) > 1 for text in (service.name, *service.aliases))
 
 
 def stylist_or_question(profile: SalonProfile, said: str | None) -> TeamMember | None | str:

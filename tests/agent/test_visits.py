@@ -254,3 +254,25 @@ def test_a_service_no_longer_offered_is_not_proposed() -> None:
     gone = replace(PROFILE.service("couleur-racines"), id="couleur-ancienne")
     old = replace(_past("Claire Dubois", "couleur-racines", days_ago=40), service=gone)
     assert usual_words(PROFILE, [old], None) == NOTHING
+
+
+def test_a_package_stays_whole_whatever_its_category_is_called(tmp_path: Path) -> None:
+    """Another salon files its packages under « Formules »: a package is a service whose
+    own name or alias joins two things, not a category name of the sample salon."""
+    import dataclasses
+
+    services = tuple(
+        dataclasses.replace(s, category="Formules") if s.category == "Forfaits" else s
+        for s in PROFILE.services
+    )
+    other = dataclasses.replace(PROFILE, services=services)
+    conn = state_db.connect(tmp_path / "salon.db")
+    renamed = CallContext(profile=other, conn=conn, calendar=LocalCalendar(other, db=conn))
+    assert _ids(visit_or_question(renamed, "couleur et coupe", None)) == ["forfait-couleur-coupe"]
+    assert _ids(visit_or_question(renamed, "racines et brushing", None)) == [
+        "forfait-racines-brushing"
+    ]
+    assert _ids(visit_or_question(renamed, "couleur racines et coupe homme", None)) == [
+        "couleur-racines",
+        "coupe-homme",
+    ]
