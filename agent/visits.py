@@ -20,6 +20,7 @@ from agent.tool_support import calendar_of, service_or_question
 from booking import Slot
 from booking.hours import opening_hours, stylist_hours
 from salon.french import day_words, duration_words, price_words
+from salon.matching import is_package, tokens
 from salon.profile import WEEKDAYS_FR, SalonProfile, Service, TeamMember
 from salon.text import fold
 
@@ -53,6 +54,10 @@ def visit_or_question(
     for text in said:
         chosen = service_or_question(call, text)
         parts = [p for p in _SPLIT.split(text) if p.strip()]
+        package = _package_for(call, parts) if len(parts) >= 2 else None
+        if package is not None:  # « coupe homme et barbe »: the salon's own package
+            found.append(package)
+            continue
         alone = [service_or_question(call, p) for p in parts] if len(parts) >= 2 else []
         # « couleur racines et coupe homme » is two services. A whole that names one
         # service stays whole (a package « couleur et coupe », « coupe et brushing… »)
@@ -64,11 +69,27 @@ def visit_or_question(
             found.append(chosen)
             continue
         for one in alone:
-            if isinstance(one, str):
-                return one
+            if isinstance(one, str):  # the whole's own question is the more precise one
+                return chosen if isinstance(chosen, str) else one
             found.append(one)
     unique = tuple(dict.fromkeys(found))
     return unique
+
+
+def _package_for(call: CallContext, parts: list[str]) -> Service | None:
+    """The one package of the salon whose name or an alias holds every word of every
+    part (« coupe homme » + « barbe » → Coupe homme et taille de barbe), if any."""
+    wanted = [set(tokens(p)) for p in parts]
+    if any(not w for w in wanted):
+        return None
+    hits = []
+    for svc in calendar_of(call).services():
+        if not is_package(svc):
+            continue
+        words = set(tokens(" ".join((svc.name, *svc.aliases))))
+        if all(w <= words for w in wanted):
+            hits.append(svc)
+    return hits[0] if len(hits) == 1 else None
 
 
 def _more_than(whole: Service, parts: list[str], alone: list[Service | str]) -> bool:
@@ -77,7 +98,7 @@ def _more_than(whole: Service, parts: list[str], alone: list[Service | str]) -> 
     coupe », « coupe et brushing… »: its name or an alias joins two things), it is what
     one part says alone, and another part has a word that is none of its name or
     aliases (« une coupe » beside Couleur racines)."""
-    if _combination(whole) or whole not in alone:
+    if is_package(whole) or whole not in alone:
         return False
     known = set(fold(" ".join((whole.name, *whole.aliases))).replace(",", " ").split())
     return any(
@@ -85,11 +106,6 @@ def _more_than(whole: Service, parts: list[str], alone: list[Service | str]) -> 
         for part, one in zip(parts, alone, strict=True)
         if one != whole
     )
-
-
-def _combination(service: Service) -> bool:
-    """The salon's own name for several things done together (a package)."""
-    return any(len(_SPLIT.split(fold(text))) > 1 for text in (service.name, *service.aliases))
 
 
 def stylist_or_question(profile: SalonProfile, said: str | None) -> TeamMember | None | str:

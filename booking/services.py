@@ -9,8 +9,10 @@ returned; near-ties become a short French "which one?" question (at most three c
 from __future__ import annotations
 
 from booking.calendar import ServiceMatch
-from salon.matching import fold, score
+from salon.matching import fold, is_package, says_package, score
 from salon.matching import similar as _similar  # noqa: F401  (booking.helpers)
+
+__all__ = ["MAX_CHOICES", "fold", "match_service"]
 from salon.profile import Service
 
 MAX_CHOICES = 3
@@ -37,8 +39,8 @@ def match_service(text: str, services: tuple[Service, ...]) -> ServiceMatch:
     top = ranked[0][0]
     tied = tuple(s for sc, s in ranked if sc >= top - _TIE)
     if len(tied) > 1:
-        plain = tuple(s for s in tied if fold(s.category) != "forfaits")
-        if plain and "forfait" not in fold(text):
+        plain = tuple(s for s in tied if not is_package(s))
+        if plain and not says_package(text):
             tied = plain  # "balayage" alone means the service, not the package deal
     if len(tied) == 1:
         return ServiceMatch(service=tied[0])

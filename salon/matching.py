@@ -166,3 +166,30 @@ def designation(label: str, service: Service) -> float:
         for phrase in phrases
         if phrase
     )
+
+
+_PACKAGE_WORDS = ("forfait", "formule", "pack", "duo", "menu")
+_JOINED = re.compile(r"\b(?:et|avec|puis)\b")
+
+
+def is_package(service: Service) -> bool:
+    """A service the salon sells as several things together: its category or name says
+    so (« Forfaits », « Formule … », « Pack … »), or its name or an alias joins two
+    things (« Coupe et brushing », alias « couleur et coupe »). « balayage » alone means
+    the balayage, not the package; « couleur et coupe » means the package, not two
+    services."""
+    head = fold(f"{service.category} {service.name}")
+    if any(word in head for word in _PACKAGE_WORDS):
+        return True
+    return any(
+        "+" in text or _JOINED.search(fold(text)) for text in (service.name, *service.aliases)
+    )
+
+
+def says_package(text: str) -> bool:
+    """The caller asks for a package by name (« le forfait », « une formule ») or for
+    two things together (« coupe et brushing »)."""
+    folded = fold(text)
+    return any(word in folded for word in _PACKAGE_WORDS) or bool(
+        "+" in text or _JOINED.search(folded)
+    )

@@ -276,3 +276,24 @@ def test_a_package_stays_whole_whatever_its_category_is_called(tmp_path: Path) -
         "couleur-racines",
         "coupe-homme",
     ]
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ("coupe homme et barbe", ["coupe-barbe"]),  # « Coupe homme et taille de barbe »
+        ("racines et brushing", ["forfait-racines-brushing"]),
+        ("soin profond et brushing long", ["soin-profond", "brushing-longs"]),
+    ],
+)
+def test_two_things_the_salon_sells_together_are_its_package(
+    call: CallContext, said: str, expected: list[str]
+) -> None:
+    assert _ids(visit_or_question(call, said, None)) == expected
+
+
+def test_a_vague_pair_gets_the_precise_question_of_the_whole(call: CallContext) -> None:
+    """« coupe et brushing » is the salon's « Coupe et brushing femme » (or a package):
+    its question, not « which coupe? » about the first word alone."""
+    found = visit_or_question(call, "coupe et brushing", None)
+    assert isinstance(found, str) and "femme" in found and "homme" not in found, found
