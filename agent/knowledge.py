@@ -197,7 +197,7 @@ _WANT_WHEN = re.compile(
     r"|jeudi|vendredi|samedi|dimanche|demain|aujourd'hui|matin|apres-midi|ce soir|semaine)\b"
 )
 _HUMAN = re.compile(
-    r"\bparler (?:a|avec) (?:quelqu'un|une personne|un humain|la|le|margaux|\w+ du salon)"
+    r"\bparler (?:a|avec) (?:quelqu'un|une personne|un humain|la|le|\w+ du salon)"
     r"|\b(?:humain|conseill\w+|personne reelle)\b|\blaisser un message|\brappel"
 )
 _QUESTION = re.compile(
