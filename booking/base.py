@@ -173,10 +173,32 @@ class BaseCalendar(abc.ABC):
             raise InvalidRequest("the same service twice in one visit")
         return visit
 
+    def team(self) -> tuple[TeamMember, ...]:
+        """The stylists this calendar can book (empty: it books by `chairs`)."""
+        return self.profile.stylists
+
+    def _qualified(self, ids: list[str]) -> tuple[TeamMember, ...]:
+        return tuple(m for m in self.team() if all(m.does(x) for x in ids))
+
+    def _member(self, stylist: str) -> TeamMember:
+        member = next((m for m in self.team() if m.id == stylist), None)
+        if member is not None:
+            return member
+        try:
+            known = self.profile.stylist(stylist)
+        except KeyError:
+            raise InvalidRequest(f"unknown stylist {stylist!r}") from None
+        raise InvalidRequest(
+            f"stylist {stylist!r} cannot be booked on this calendar",
+            caller_message=f"Je ne peux pas prendre de rendez-vous avec {known.first_name} "
+            "par téléphone. Le salon pourra vous aider, ou je peux chercher avec quelqu'un "
+            "d'autre de l'équipe.",
+        )
+
     def _stylists(self, visit: tuple[Service, ...], stylist: str | None) -> tuple[TeamMember, ...]:
         """Who may do the visit: the one asked for, or every qualified stylist. Raises
         `InvalidRequest` (with a French sentence) when no one can."""
-        if not self.profile.stylists:
+        if not self.team():
             if stylist is not None:
                 raise InvalidRequest(
                     "this salon books without stylists",
@@ -185,17 +207,14 @@ class BaseCalendar(abc.ABC):
             return ()
         ids = [s.id for s in visit]
         if stylist is not None:
-            try:
-                member = self.profile.stylist(stylist)
-            except KeyError:
-                raise InvalidRequest(f"unknown stylist {stylist!r}") from None
+            member = self._member(stylist)
             if not all(member.does(x) for x in ids):
                 raise InvalidRequest(
                     "stylist does not do this service",
                     caller_message=f"{member.first_name} ne réalise pas cette prestation.",
                 )
             return (member,)
-        qualified = self.profile.stylists_for(ids)
+        qualified = self._qualified(ids)
         if not qualified:
             raise InvalidRequest(
                 "no stylist does the whole visit",
@@ -289,21 +308,16 @@ class BaseCalendar(abc.ABC):
 
     def _assignment(self, visit: tuple[Service, ...], slot: Slot) -> Assignment:
         if slot.stylist_id is None:  # the owner's console: whoever qualified is free
-            if not self.profile.stylists:
+            if not self.team():
                 return Assignment()
             qualified = self._stylists(visit, None)
             return Assignment(member=qualified[0], others=qualified[1:])
-        try:
-            member = self.profile.stylist(slot.stylist_id)
-        except KeyError:
-            raise InvalidRequest(f"unknown stylist {slot.stylist_id!r}") from None
+        member = self._member(slot.stylist_id)
         if not all(member.does(s.id) for s in visit):
             raise InvalidRequest("stylist does not do this service")
         others: tuple[TeamMember, ...] = ()
         if not slot.stylist_requested:
-            others = tuple(
-                m for m in self.profile.stylists_for([s.id for s in visit]) if m.id != member.id
-            )
+            others = tuple(m for m in self._qualified([s.id for s in visit]) if m.id != member.id)
         return Assignment(member=member, others=others)
 
     async def book(self, *, service: Service, slot: Slot, customer: Customer) -> Booking:

@@ -118,6 +118,13 @@ class CalComClient(BaseCalendar):
 
     # ------------------------------------------------------------------ converting
 
+    def team(self) -> tuple[TeamMember, ...]:
+        """The stylists with a Cal.com username: Cal.com books them by their own event
+        types. With none (a team listed in salon.toml only for the receptionist to talk
+        about), the salon's event types book by `chairs`, as without a team;
+        `python -m booking check` lists the stylists left out."""
+        return tuple(m for m in self.profile.stylists if m.cal_username)
+
     def _event(self, service: Service, member: TeamMember | None = None) -> dict[str, Any]:
         """How Cal.com names the event type of `service` (done by `member`, if any)."""
         if member is not None:
@@ -276,7 +283,7 @@ class CalComClient(BaseCalendar):
 
     def _chairs_bind(self) -> bool:
         """Whether `chairs` can bind: more stylists than chairs."""
-        return len(self.profile.stylists) > self.profile.chairs
+        return len(self.team()) > self.profile.chairs
 
     async def _full_spans(
         self, lo: datetime, hi: datetime, *, skip: frozenset[str] = frozenset()

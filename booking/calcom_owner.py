@@ -24,8 +24,20 @@ async def check_setup(client: CalComClient) -> list[str]:
     A salon whose team takes appointments books each stylist's own event types: then
     every stylist needs a `cal_username`, and each service they do an event type of that
     user with the service's slug (one `GET /v2/event-types?username=` per stylist)."""
-    if client.profile.stylists:
+    if client.team():
         return await _check_stylists(client)
+    problems = (
+        [
+            "the team takes appointments but no stylist has a cal_username in salon.toml "
+            "([[team]]): Cal.com books by the salon's event types, without stylists"
+        ]
+        if client.profile.stylists
+        else []
+    )
+    return problems + await _check_salon_events(client)
+
+
+async def _check_salon_events(client: CalComClient) -> list[str]:
     params = {"username": client.username} if client.username else None
     reply = await client._call("GET", "/event-types", version=V_EVENT_TYPES, params=params)
     if reply.status != 200:

@@ -401,3 +401,33 @@ async def test_past_bookings_are_read_from_the_link_table_without_asking_cal_com
     await cal.calendar.cancel(booking_uid=visit.uid, caller_phone=ALICE, reason="")
     assert await cal.calendar.past_bookings(phone=ALICE, before=visit.end) == []
     assert await cal.calendar.past_bookings(phone="anonymous", before=visit.end) == []
+
+
+async def test_a_team_without_cal_com_usernames_books_by_the_salons_event_types(
+    tmp_path: Path,
+) -> None:
+    """A team listed in salon.toml for the receptionist to talk about, none with a Cal.com
+    username: Cal.com books as without a team (the salon's event types, `chairs`), a
+    stylist asked for gets a French sentence, and `check` says why."""
+    profile = make_stylist_profile()
+    profile = replace(profile, team=tuple(replace(m, cal_username=None) for m in profile.team))
+    made = await make_rig("calcom", profile, tmp_path)
+    try:
+        calendar = calendar_of(made)
+        assert calendar.team() == ()
+        service = profile.service("coupe-homme")
+        slots = await calendar.free_slots(service=service)
+        assert slots and all(s.stylist_id is None for s in slots)
+        booking = await calendar.book(service=service, slot=slots[0], customer=ALICE_CUSTOMER)
+        assert booking.stylist_id is None and booking.start == slots[0].start
+        with pytest.raises(InvalidRequest) as refused:
+            await calendar.free_slots(service=service, stylist="yanis")
+        assert "par coiffeur" in refused.value.caller_message
+        problems = await calendar.check_setup()
+        assert any("no stylist has a cal_username" in p for p in problems), problems
+    finally:
+        await made.calendar.aclose()
+        made.calendar.close_db()
+        assert made.stub is not None
+        made.stub.stop()
+        assert made.stub.spec_errors == [], made.stub.spec_errors
