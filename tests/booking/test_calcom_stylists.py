@@ -336,12 +336,13 @@ async def test_a_stylist_without_a_cal_username_is_named_by_the_error_and_the_se
     rig = await make_rig("calcom", profile, tmp_path)
     try:
         friday = work_day(profile, "chloe", weekday=4)
-        with pytest.raises(InvalidRequest, match="cal_username"):
+        with pytest.raises(InvalidRequest, match="chloe") as refused:
             await rig.calendar.free_slots(
                 service=profile.service("coupe-femme"),
                 prefs=SlotPreferences(day=friday),
                 stylist="chloe",
             )
+        assert "avec Chloé" in refused.value.caller_message  # the caller hears why
         anyone = await rig.calendar.free_slots(
             service=profile.service("coupe-femme"), prefs=SlotPreferences(day=friday)
         )
