@@ -51,8 +51,23 @@ def _stemmer() -> Stemmer.Stemmer:
 
 @lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
-    """Snowball French stem of a lowercase word, then accent-folded."""
-    return fold(_stemmer().stemWord(word))
+    """Snowball French stem of a lowercase word, accent-folded, without a noun's -ure."""
+    return derive(fold(_stemmer().stemWord(word)))
+
+
+# Snowball French removes inflections and some derivations (-ation, -ement) but keeps the
+# nouns French makes from a verb or its participle with -ure: « ouverts » → « ouvert »
+# but « ouverture » → « ouvertur », « coiffer » / « coiffure », « teint » / « teinture ».
+# That suffix goes too (three letters left at least; not -eur / -our, which make other
+# words: « couleur », « retour »). The -age nouns were measured and left alone: « raser »
+# / « rasage » would also make « sèche-cheveux » meet « séchage » (kb/README.md).
+_NOUN_URE = re.compile(r"^(?P<base>[a-z]{3,})(?<![eo])ur$")
+
+
+def derive(stemmed: str) -> str:
+    """A folded Snowball stem without the noun suffix -ure ("ouvertur" → "ouvert")."""
+    match = _NOUN_URE.match(stemmed)
+    return match["base"] if match else stemmed
 
 
 _COMPOUND = re.compile(r"[^\W_]+(?:[-'][^\W_]+)+")

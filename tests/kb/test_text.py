@@ -59,3 +59,23 @@ def test_where_questions_also_search_the_address_but_or_does_not() -> None:
     assert question_hints("vous êtes où exactement") == tokens("adresse")
     assert question_hints("Où ?") == tokens("adresse")
     assert question_hints("une coupe ou un brushing") == []
+
+
+@pytest.mark.parametrize(
+    ("said", "written"),
+    [("ouverts", "ouverture"), ("coiffer", "coiffure"), ("teint", "teinture")],
+)
+def test_a_verb_or_participle_meets_its_noun_in_ure(said: str, written: str) -> None:
+    assert tokens(said) == tokens(written)
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [("couleur", "couler"), ("retour", "retirer"), ("raser", "rasage"), ("sécher", "séchage")],
+)
+def test_words_in_eur_our_and_age_keep_their_own_stem(one: str, other: str) -> None:
+    assert tokens(one) != tokens(other)
+
+
+def test_short_words_ending_in_ur_are_left_whole() -> None:
+    assert tokens("pur dur mur") == ["pur", "dur", "mur"]
