@@ -4,32 +4,27 @@ The file is the owner's: its comments, order and spacing stay as they are (`toml
 edits the document, not a re-serialised copy). The new `[[closures]]` table goes after
 the last one, taking over the comment that introduced the next section. The result is
 checked with the same loader the receptionist uses before it replaces the file
-(atomically: a temporary file beside it, then a rename), so a mistake never leaves a
-profile the agent cannot read.
+(`profile_write`: atomically, and only if nobody changed it meanwhile), so a mistake never
+leaves a profile the agent cannot read.
 """
 
 from __future__ import annotations
 
-import os
-import tempfile
-import threading
-import tomllib
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 import tomlkit
-from tomlkit.items import AoT, Array, Table, Whitespace
+from tomlkit.items import AoT, Array
 
-from salon.profile import ProfileError, SalonProfile, parse_profile
+from salon.profile import SalonProfile
+from webhook.console.profile_write import ProfileEditRefused, append_table, rewrite_profile
 
 MAX_REASON = 100
 MAX_DAYS = 366
-_write_lock = threading.Lock()
 
 
-class ClosureRefused(ValueError):
+class ClosureRefused(ProfileEditRefused):
     """The closure cannot be added; the message is French, for the owner."""
 
 
@@ -67,15 +62,7 @@ class NewClosure:
 def add_closure(profile_path: Path, closure: NewClosure) -> SalonProfile:
     """Append `closure` to the `closures` of `profile_path`, keeping everything else as
     it is; returns the profile as the receptionist will now read it."""
-    with _write_lock:
-        original = profile_path.read_text(encoding="utf-8")
-        updated = with_closure(original, closure)
-        try:
-            profile = parse_profile(tomllib.loads(updated), profile_path)
-        except (ProfileError, tomllib.TOMLDecodeError) as exc:
-            raise ClosureRefused(f"salon.toml ne serait plus lisible : {exc}") from exc
-        _replace(profile_path, updated)
-        return profile
+    return rewrite_profile(profile_path, lambda text: with_closure(text, closure))
 
 
 def with_closure(text: str, closure: NewClosure) -> str:
@@ -96,7 +83,7 @@ def with_closure(text: str, closure: NewClosure) -> str:
         doc.add("closures", tomlkit.aot())
         doc["closures"].append(entry)
     elif isinstance(existing, AoT):
-        _append_table(existing, entry)
+        append_table(existing, entry)
     elif isinstance(existing, Array):
         inline = tomlkit.inline_table()
         inline.update(entry.unwrap())
@@ -104,33 +91,3 @@ def with_closure(text: str, closure: NewClosure) -> str:
     else:
         raise ClosureRefused("Dans salon.toml, « closures » n'est pas une liste de fermetures.")
     return tomlkit.dumps(doc)
-
-
-def _append_table(tables: AoT, entry: Table) -> None:
-    """Append `entry` after the last table, moving the last table's trailing blank lines
-    and comments (which introduce the next section) after the new one."""
-    if len(tables) == 0:
-        tables.append(entry)
-        return
-    body = tables[-1].value.body
-    trailing: list[tuple[Any, Any]] = []
-    while body and body[-1][0] is None:
-        trailing.insert(0, body.pop())
-    body.append((None, Whitespace("\n")))
-    tables.append(entry)
-    new_body = tables[-1].value.body
-    new_body.extend(trailing)
-
-
-def _replace(path: Path, text: str) -> None:
-    handle, tmp = tempfile.mkstemp(prefix=".salon.toml.", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(tmp, path.stat().st_mode & 0o777)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

@@ -1,0 +1,121 @@
+"""Writing a change from the console back into `salon.toml`, safely.
+
+The file is the owner's: an edit goes through `tomlkit` (the document, not a
+re-serialised copy), so comments, order and spacing stay. The result is checked with the
+loader the receptionist uses, then replaces the file atomically (a temporary file beside
+it, then a rename) only if nobody changed the file in the meantime: a concurrent edit, an
+unreadable file or a result the agent could not read is refused in French and the file
+stays byte for byte as it was.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import threading
+import tomllib
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import tomlkit
+from tomlkit.items import AoT, Table, Whitespace
+from tomlkit.toml_document import TOMLDocument
+
+from salon.profile import ProfileError, SalonProfile, parse_profile
+
+_write_lock = threading.Lock()
+
+
+class ProfileEditRefused(ValueError):
+    """The change cannot be written; the message is French, for the owner."""
+
+
+def parse_document(text: str) -> TOMLDocument:
+    try:
+        return tomlkit.parse(text)
+    except Exception as exc:  # tomlkit raises its own ParseError family
+        raise ProfileEditRefused(f"salon.toml n'est pas lisible ({exc}).") from exc
+
+
+def read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ProfileEditRefused(
+            "salon.toml est introuvable : rien n'a été modifié. Remettez le fichier en place "
+            "puis recommencez."
+        ) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ProfileEditRefused(
+            f"salon.toml ne peut pas être lu ({exc.__class__.__name__}) : rien n'a été modifié."
+        ) from exc
+
+
+def rewrite_profile(path: Path, edit: Callable[[str], str]) -> SalonProfile:
+    """Apply `edit` (text → text) to `path` and return the profile as the receptionist
+    will now read it; raises `ProfileEditRefused` (French) and leaves the file alone when
+    the file is unreadable, the result is not a valid profile, or the file changed while
+    the new one was being written."""
+    with _write_lock:
+        original = read_text(path)
+        updated = edit(original)
+        try:
+            profile = parse_profile(tomllib.loads(updated), path)
+        except (ProfileError, tomllib.TOMLDecodeError) as exc:
+            raise ProfileEditRefused(f"salon.toml ne serait plus lisible : {exc}") from exc
+        _replace_if_unchanged(path, updated, original)
+        return profile
+
+
+CHANGED = (
+    "salon.toml vient d'être modifié par ailleurs pendant l'enregistrement : rien n'a été "
+    "écrit, pour ne pas effacer cette modification. Rechargez la page et recommencez."
+)
+
+
+def _replace_if_unchanged(path: Path, text: str, original: str) -> None:
+    handle, tmp = tempfile.mkstemp(prefix=".salon.toml.", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+            out.flush()
+            os.fsync(out.fileno())
+        os.chmod(tmp, path.stat().st_mode & 0o777)
+        # Another writer (the owner's editor, another process) may have saved in the
+        # meantime: replacing the file now would silently drop their change.
+        if read_text(path) != original:
+            raise ProfileEditRefused(CHANGED)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def append_table(tables: AoT, entry: Table, *, blank_line: bool = True) -> None:
+    """Append `entry` after the last table, moving the last table's trailing blank lines
+    and comments (which introduce what follows) after the new one."""
+    if len(tables) == 0:
+        tables.append(entry)
+        return
+    trailing = take_trailing(tables[-1])
+    if blank_line:
+        tables[-1].value.body.append((None, Whitespace("\n")))
+    tables.append(entry)
+    tables[-1].value.body.extend(trailing)
+
+
+def take_trailing(table: Table) -> list[tuple[Any, Any]]:
+    """Remove and return the blank lines and comments that end `table`'s text, looking
+    into its last sub-table (`[team.hours]` ends a `[[team]]` member)."""
+    body = table.value.body
+    if body and body[-1][0] is not None:
+        last = body[-1][1]
+        if isinstance(last, Table):
+            return take_trailing(last)
+        if isinstance(last, AoT) and len(last) > 0:
+            return take_trailing(last[-1])
+    trailing: list[tuple[Any, Any]] = []
+    while body and body[-1][0] is None:
+        trailing.insert(0, body.pop())
+    return trailing
