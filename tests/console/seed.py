@@ -27,17 +27,18 @@ def open_day(profile: SalonProfile, *, after: date) -> date:
 
 
 def insert_booking(
-    db: Path, *, service_id: str, start: datetime, minutes: int, name: str, phone: str = PHONE
-) -> str:
+    db: Path, *, service_id: str, start: datetime, minutes: int, name: str, phone: str = PHONE,
+    stylist_id: str | None = None,
+) -> str:  # fmt: skip
     """A booking row written directly (for pages that show days the calendar may refuse,
     like today when the salon is closed)."""
     uid = secrets.token_urlsafe(12)
     conn = state_db.connect(db)
     conn.execute(
         "INSERT INTO local_bookings (uid, service_id, start_utc, end_utc, name, name_folded,"
-        " phone, created_at) VALUES (?,?,?,?,?,?,?,?)",
+        " phone, created_at, stylist_id) VALUES (?,?,?,?,?,?,?,?,?)",
         (uid, service_id, utc_text(start), utc_text(start + timedelta(minutes=minutes)), name,
-         fold(name), phone, utc_text(datetime.now(UTC))),
+         fold(name), phone, utc_text(datetime.now(UTC)), stylist_id),
     )  # fmt: skip
     conn.close()
     return uid

@@ -1,9 +1,11 @@
 """Salon (`/admin/salon`): the facts of `salon.toml` as the receptionist knows them
 (hours, closures, special hours, services and prices, team), and an exceptional closure
-added from a form, written back into `salon.toml` with its comments kept."""
+or a stylist's absence (`team_page`) added from a form, written back into `salon.toml`
+with its comments kept."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from itertools import groupby
 from typing import Any
 
@@ -11,19 +13,22 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from salon.french import spans_words
 from salon.profile import WEEKDAYS, WEEKDAYS_FR
+from webhook.console import team_page
 from webhook.console.bookings import bookings_between
-from webhook.console.closures import ClosureRefused, NewClosure, add_closure
+from webhook.console.closures import NewClosure, add_closure
 from webhook.console.helpers import ctx, fr_day, local_day_bounds, local_now
+from webhook.console.profile_write import ProfileEditRefused
 
 
 def add_routes(bp: Blueprint) -> None:
     bp.add_url_rule("/salon", "salon", salon_page)
     bp.add_url_rule("/salon/fermetures", "add_closure", closure, methods=["POST"])
+    team_page.add_routes(bp)
 
 
 def salon_page() -> str:
-    profile = ctx().profile()
-    today = local_now().date()
+    profile = team_page.profile_or_error()
+    today = datetime.now(profile.timezone).date()
     week = [
         (WEEKDAYS_FR[i].capitalize(), spans_words(profile.hours[day]) or "fermé")
         for i, day in enumerate(WEEKDAYS)
@@ -44,6 +49,10 @@ def salon_page() -> str:
         services=services,
         today=today,
         form=request.form,
+        team=team_page.team_rows(profile, today),
+        stylists=profile.stylists,
+        chosen=request.args.get("coiffeur", ""),
+        affected=team_page.affected_from_args(profile),
     )
 
 
@@ -58,7 +67,7 @@ def closure() -> Any:
             today=today,
         )
         add_closure(console.profile_path, new)
-    except ClosureRefused as exc:
+    except ProfileEditRefused as exc:
         flash(str(exc), "erreur")
         return redirect(url_for("console.salon"), code=303)
     start, _ = local_day_bounds(new.start)

@@ -1,0 +1,223 @@
+"""The team on the Salon page: who does what and when, their upcoming absences, and a
+stylist's absence added or removed (`absences` writes it into `salon.toml`). After an
+absence is added, the page lists the appointments already booked with that stylist
+during it, each with a link to move it: nothing is moved by itself."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, request, url_for
+from werkzeug.exceptions import HTTPException
+
+from booking import Booking
+from salon.french import spans_words
+from salon.profile import WEEKDAYS, WEEKDAYS_FR, ProfileError, SalonProfile
+from salon.profile_fields import Closure
+from salon.team import TeamMember
+from webhook.console.absences import (
+    MAX_DAYS,
+    AbsenceRefused,
+    NewAbsence,
+    add_absence,
+    remove_absence,
+    stylist_named,
+)
+from webhook.console.bookings import bookings_between
+from webhook.console.helpers import ctx, day_param, fr_day, local_day_bounds, local_now
+from webhook.console.profile_write import ProfileEditRefused
+
+
+def add_routes(bp: Blueprint) -> None:
+    bp.add_url_rule("/salon/absences", "add_absence", absence, methods=["POST"])
+    bp.add_url_rule("/salon/absences/retirer", "remove_absence", unabsence, methods=["POST"])
+
+
+@dataclass(frozen=True)
+class TeamRow:
+    """One member as the owner reads them on the Salon page."""
+
+    member: TeamMember
+    week: list[str]  # « mardi et vendredi de 9h30 à 19h »; empty: the salon's week
+    off: list[str]  # days the salon opens and they do not work
+    services: list[str]  # categories when whole, else services; empty: every service
+    absences: list[Closure]  # upcoming, in order
+
+
+def team_rows(profile: SalonProfile, today: date) -> list[TeamRow]:
+    rows = []
+    for member in profile.team:
+        open_days = [i for i, day in enumerate(WEEKDAYS) if profile.hours[day]]
+        week: dict[str, list[str]] = {}
+        off = []
+        if member.hours is not None:
+            for i in open_days:
+                own = member.hours[WEEKDAYS[i]]
+                if own:
+                    week.setdefault(spans_words(own), []).append(WEEKDAYS_FR[i])
+                else:
+                    off.append(WEEKDAYS_FR[i])
+        rows.append(
+            TeamRow(
+                member=member,
+                week=[f"{_and(days)} {spans}" for spans, days in week.items()],
+                off=off,
+                services=_services(profile, member),
+                absences=sorted(
+                    (a for a in member.absences if a.end >= today), key=lambda a: a.start
+                ),
+            )  # fmt: skip
+        )
+    return rows
+
+
+def _and(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} et {words[-1]}"
+
+
+def _services(profile: SalonProfile, member: TeamMember) -> list[str]:
+    """What the member does, in the salon's order: a category's name when they do all of
+    it, else the services' names (empty: every service)."""
+    if member.services is None:
+        return []
+    done = set(member.services)
+    out: list[str] = []
+    categories: dict[str, list[str]] = {}
+    for service in profile.services:
+        categories.setdefault(service.category, []).append(service.id)
+    for category, ids in categories.items():
+        if category and all(i in done for i in ids):
+            out.append(category)
+        else:
+            out.extend(s.name for s in profile.services if s.id in ids and s.id in done)
+    return out
+
+
+# ---------------------------------------------------------------------- affected bookings
+
+
+@dataclass(frozen=True)
+class Affected:
+    """The bookings of one stylist during one absence, still to come."""
+
+    member: TeamMember
+    start: date
+    end: date
+    bookings: list[Booking]
+    error: str | None
+
+    @property
+    def sentence(self) -> str:
+        name = self.member.first_name
+        if self.error:
+            return f"Les rendez-vous de {name} n'ont pas pu être lus : {self.error}"
+        if not self.bookings:
+            return f"Aucun rendez-vous de {name} pendant cette absence."
+        return (
+            f"{len(self.bookings)} rendez-vous de {name} pendant cette absence : à déplacer "
+            "ou à confier à quelqu'un d'autre."
+        )
+
+
+def affected_from_args(profile: SalonProfile) -> Affected | None:
+    """`?absence=<id>&du=…&au=…`: that stylist's bookings still to come in those days."""
+    stylist = request.args.get("absence")
+    if not stylist:
+        return None
+    try:
+        member = stylist_named(profile, stylist)
+    except AbsenceRefused:
+        abort(404, description="Cette personne n'est pas dans l'équipe.")
+    today = local_now().date()
+    first = day_param(request.args.get("du"), default=today)
+    last = day_param(request.args.get("au"), default=first)
+    if last < first or (last - first).days >= MAX_DAYS:
+        abort(400, description="Ces dates ne forment pas une absence.")
+    return affected(member, first, last)
+
+
+def affected(member: TeamMember, first: date, last: date) -> Affected:
+    start, _ = local_day_bounds(first)
+    _, end = local_day_bounds(last)
+    now = local_now()
+    found, error = bookings_between(start, end)
+    mine = [b for b in found if b.stylist_id == member.id and b.status == "accepted"
+            and b.end > now]  # fmt: skip
+    return Affected(member=member, start=first, end=last, bookings=mine, error=error)
+
+
+# ---------------------------------------------------------------------- the forms
+
+
+def profile_or_error() -> SalonProfile:
+    """The profile, or the French error page when `salon.toml` cannot be read now."""
+    try:
+        return ctx().profile()
+    except (ProfileError, OSError) as exc:
+        raise UnreadableProfile(exc) from exc
+
+
+class UnreadableProfile(HTTPException):
+    code = 500
+
+    def __init__(self, exc: Exception) -> None:
+        super().__init__(
+            f"salon.toml ne peut pas être lu en ce moment ({exc}) : rien n'a été modifié. "
+            "Corrigez ou remettez le fichier en place, puis recommencez."
+        )
+
+
+def absence() -> Any:
+    profile = profile_or_error()
+    today = datetime.now(profile.timezone).date()
+    stylist = request.form.get("coiffeur", "")
+    try:
+        new = NewAbsence.from_form(
+            stylist=stylist,
+            start=request.form.get("debut", ""),
+            end=request.form.get("fin", ""),
+            reason=request.form.get("motif", ""),
+            today=today,
+            profile=profile,
+        )
+        add_absence(ctx().profile_path, new)
+    except ProfileEditRefused as exc:
+        flash(str(exc), "erreur")
+        return redirect(url_for("console.salon", coiffeur=stylist or None) + "#absence", 303)
+    name = stylist_named(profile, new.stylist_id).first_name
+    days = f"le {fr_day(new.start)}"
+    if new.end != new.start:
+        days = f"du {fr_day(new.start)} au {fr_day(new.end)}"
+    flash(f"Absence de {name} ajoutée {days}. L'assistante ne proposera plus {name} "
+          "ces jours-là.", "ok")  # fmt: skip
+    ctx().reindex.start(reason="absence ajoutée dans salon.toml")
+    target = url_for("console.salon", absence=new.stylist_id, du=new.start.isoformat(),
+                     au=new.end.isoformat())  # fmt: skip
+    return redirect(target + "#a-reprendre", code=303)
+
+
+def unabsence() -> Any:
+    profile = profile_or_error()
+    form = request.form
+    try:
+        member = stylist_named(profile, form.get("coiffeur", ""))
+        start = date.fromisoformat(form.get("debut", ""))
+        end = date.fromisoformat(form.get("fin", ""))
+    except ValueError:  # AbsenceRefused included
+        flash("Cette absence n'a pas été reconnue : rien n'a été modifié.", "erreur")
+        return redirect(url_for("console.salon"), code=303)
+    if end < datetime.now(profile.timezone).date():
+        flash("Une absence passée reste dans salon.toml : rien n'a été modifié.", "erreur")
+        return redirect(url_for("console.salon"), code=303)
+    try:
+        remove_absence(ctx().profile_path, stylist_id=member.id, start=start, end=end)
+    except ProfileEditRefused as exc:
+        flash(str(exc), "erreur")
+        return redirect(url_for("console.salon"), code=303)
+    days = f"le {fr_day(start)}" if start == end else f"du {fr_day(start)} au {fr_day(end)}"
+    flash(f"Absence de {member.first_name} {days} retirée : l'assistante peut de nouveau "
+          f"proposer {member.first_name} ces jours-là.", "ok")  # fmt: skip
+    ctx().reindex.start(reason="absence retirée de salon.toml")
+    return redirect(url_for("console.salon"), code=303)
