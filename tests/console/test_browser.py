@@ -6,7 +6,8 @@ One salon goes through an owner's day: a caller books through `scripts/chat` (te
 against the OpenAI-compatible stub) and asks a question the documents cannot answer; the
 owner signs in, sees the booking, answers the question — and `scripts/ask` then finds the
 answer —, uploads a PDF and sees it indexed, books a two-service visit with a stylist at
-the counter (the stylist list follows the services); every page is readable without sideways
+the counter (the stylist list follows the services), marks that stylist ill that day on the
+Salon page and reaches the booking to move from there; every page is readable without sideways
 scrolling and works without JavaScript. Screenshots of each page are written to the
 folder named by `CONSOLE_SCREENSHOTS` when it is set (the README's come from there).
 
@@ -305,4 +306,30 @@ def test_the_owner_books_a_two_service_visit_with_a_stylist_at_the_counter(
     page.click("text=Noter le rendez-vous")
     page.wait_for_url(f"{base}/admin/rendez-vous?jour={day.isoformat()}")
     assert "Rendez-vous noté pour Jeanne Robert avec Chloé." in page.inner_text("main")
+    page.context.close()
+
+
+def test_chloe_is_ill_on_the_day_of_the_counter_booking_and_the_owner_sees_what_to_move(
+    salon: Salon, browser: Any
+) -> None:
+    """After the counter booking above: Jeanne Robert's visit with Chloé that Friday."""
+    page = _phone(browser)
+    base = salon.server.base
+    _sign_in(page, base)
+    day = _next_friday(salon)
+    page.goto(base + "/admin/salon")
+    page.select_option("#absence-coiffeur", "chloe")
+    page.fill("#absence-debut", day.isoformat())
+    page.fill("#absence-motif", "malade")
+    page.click("text=Ajouter l'absence")
+    page.wait_for_url("**absence=chloe**")
+    shown = page.inner_text("main")
+    assert "Absence de Chloé ajoutée le" in shown
+    assert "1 rendez-vous de Chloé pendant cette absence : à déplacer ou à confier" in shown
+    assert "Jeanne Robert" in page.inner_text("#a-reprendre")
+    _readable(page, salon.shots, "salon-absence")
+    page.click("#a-reprendre a.button")
+    page.wait_for_url("**/deplacer?jour=" + day.isoformat())
+    assert "Déplacer le rendez-vous" in page.inner_text("main")
+    assert "malade" in (salon.sources / "salon.toml").read_text(encoding="utf-8")
     page.context.close()
