@@ -105,19 +105,33 @@ class Affected:
     member: TeamMember
     start: date
     end: date
-    bookings: list[Booking]
+    bookings: list[Booking]  # hers, then those with no stylist noted (to check)
     error: str | None
+    unassigned: int = 0  # bookings of those days with no stylist noted (booked by chairs)
 
     @property
     def sentence(self) -> str:
         name = self.member.first_name
         if self.error:
             return f"Les rendez-vous de {name} n'ont pas pu être lus : {self.error}"
-        if not self.bookings:
-            return f"Aucun rendez-vous de {name} pendant cette absence."
+        mine = len(self.bookings) - self.unassigned
+        if self.unassigned == 1:
+            unknown = (
+                " 1 rendez-vous de ces jours-là n'a pas de coiffeur noté dans l'agenda : "
+                f"vérifiez s'il est avec {name}."
+            )
+        elif self.unassigned:
+            unknown = (
+                f" {self.unassigned} rendez-vous de ces jours-là n'ont pas de coiffeur noté "
+                f"dans l'agenda : vérifiez s'ils sont avec {name}."
+            )
+        else:
+            unknown = ""
+        if not mine:
+            return f"Aucun rendez-vous noté avec {name} pendant cette absence.{unknown}"
         return (
-            f"{len(self.bookings)} rendez-vous de {name} pendant cette absence : à déplacer "
-            "ou à confier à quelqu'un d'autre."
+            f"{mine} rendez-vous de {name} pendant cette absence : à déplacer "
+            f"ou à confier à quelqu'un d'autre.{unknown}"
         )
 
 
@@ -143,9 +157,13 @@ def affected(member: TeamMember, first: date, last: date) -> Affected:
     _, end = local_day_bounds(last)
     now = local_now()
     found, error = bookings_between(start, end)
-    mine = [b for b in found if b.stylist_id == member.id and b.status == "accepted"
-            and b.end > now]  # fmt: skip
-    return Affected(member=member, start=first, end=last, bookings=mine, error=error)
+    coming = [b for b in found if b.status == "accepted" and b.end > now]
+    mine = [b for b in coming if b.stylist_id == member.id]
+    unknown = [b for b in coming if b.stylist_id is None]  # booked by chairs: maybe hers
+    return Affected(
+        member=member, start=first, end=last, bookings=mine + unknown, error=error,
+        unassigned=len(unknown),
+    )  # fmt: skip
 
 
 # ---------------------------------------------------------------------- the forms
