@@ -32,7 +32,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from booking import calcom_owner, journal
-from booking.base import Assignment, parse_utc, utc_text
+from booking.base import Assignment, utc_text
 from booking.calcom_client import DEFAULT_URL, V_BOOKINGS, V_SLOTS, CalComClient, overlaps
 from booking.calcom_recovery import journaled, linked_booking, resolve_pending
 from booking.calcom_visits import book_visit, cancel_parts, move_visit, offsets
@@ -235,21 +235,7 @@ class CalComCalendar(CalComClient):
                 (phone, utc_text(before)),
             ).fetchall()
         )
-        tz = self.profile.timezone
-        return [
-            Booking(
-                uid=r["uid"],
-                service=self._known_service(r["service_id"]),
-                start=parse_utc(r["start_utc"]).astimezone(tz),
-                end=parse_utc(r["end_utc"]).astimezone(tz),
-                customer=Customer(name=r["name"], phone=r["phone"]),
-                extra_services=tuple(
-                    self._known_service(x) for x in journal.split_ids(r["extra_services"])
-                ),
-                stylist_id=r["stylist_id"],
-            )
-            for r in rows
-        ]
+        return [self._link_booking(r) for r in rows]
 
     async def _by_name_day(self, name: str, day: date) -> list[Booking]:
         tz = self.profile.timezone

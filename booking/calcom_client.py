@@ -247,24 +247,27 @@ class CalComClient(BaseCalendar):
         link table: status accepted), each as a one-service booking."""
         rows = self._run(
             lambda c: c.execute(
-                "SELECT uid, phone, name, service_id, start_utc, end_utc, stylist_id "
-                "FROM calcom_links WHERE visit_uid = ? AND status = 'accepted' "
+                "SELECT uid, phone, name, service_id, extra_services, start_utc, end_utc, "
+                "stylist_id FROM calcom_links WHERE visit_uid = ? AND status = 'accepted' "
                 "ORDER BY start_utc",
                 (uid,),
             ).fetchall()
         )
+        return [self._link_booking(r) for r in rows]
+
+    def _link_booking(self, row: sqlite3.Row) -> Booking:
+        """A booking as the link table holds it (no call to Cal.com): a visit's first part
+        with its other services when the row lists them, or one later part."""
         tz = self.profile.timezone
-        return [
-            Booking(
-                uid=r["uid"],
-                service=self._known_service(r["service_id"]),
-                start=parse_utc(r["start_utc"]).astimezone(tz),
-                end=parse_utc(r["end_utc"]).astimezone(tz),
-                customer=Customer(name=r["name"], phone=r["phone"]),
-                stylist_id=r["stylist_id"],
-            )
-            for r in rows
-        ]
+        return Booking(
+            uid=row["uid"],
+            service=self._known_service(row["service_id"]),
+            start=parse_utc(row["start_utc"]).astimezone(tz),
+            end=parse_utc(row["end_utc"]).astimezone(tz),
+            customer=Customer(name=row["name"], phone=row["phone"]),
+            extra_services=tuple(self._known_service(x) for x in split_ids(row["extra_services"])),
+            stylist_id=row["stylist_id"],
+        )
 
     def _part_uids(self, uids: list[str]) -> set[str]:
         """Those of `uids` that are later parts of a visit (not shown on their own)."""
