@@ -25,7 +25,7 @@ from datetime import UTC, datetime, timedelta
 from booking import journal
 from booking.base import parse_utc, utc_text
 from booking.calcom_client import V_BOOKINGS, CalComClient, with_customer
-from booking.calcom_visits import cancel_parts, link_visit, offsets
+from booking.calcom_visits import cancel_parts, link_visit, linked_visit, offsets
 from booking.calendar import (
     Booking,
     BookingNotFound,
@@ -214,14 +214,4 @@ async def find_visit(
             if not await cancel_parts(client, [p.uid for p in parts], "visite incomplète"):
                 raise CalendarUnavailable("Cal.com: incomplete visit not cancelled", retryable=True)
         return None
-    visit = Booking(
-        uid=parts[0].uid,
-        service=services[0],
-        start=parts[0].start,
-        end=parts[-1].end,
-        customer=customer,
-        extra_services=services[1:],
-        stylist_id=parts[0].stylist_id,
-    )
-    link_visit(client, visit, parts)
-    return visit
+    return linked_visit(client, services, parts, customer)

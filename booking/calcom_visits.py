@@ -126,14 +126,26 @@ async def book_visit(
                 "Cal.com: part of a visit could not be undone", retryable=False
             ) from exc
         raise
+    return linked_visit(client, services, parts, customer, member.id if member else None)
+
+
+def linked_visit(
+    client: CalComClient,
+    services: Sequence[Service],
+    parts: Sequence[Booking],
+    customer: Customer,
+    stylist_id: str | None = None,
+) -> Booking:
+    """The visit its Cal.com `parts` make (one per service, in order), its link rows
+    written; the stylist is `stylist_id`, else the one Cal.com gave the first part."""
     visit = Booking(
         uid=parts[0].uid,
         service=services[0],
         start=parts[0].start,
         end=parts[-1].end,
         customer=customer,
-        extra_services=services[1:],
-        stylist_id=member.id if member else parts[0].stylist_id,
+        extra_services=tuple(services[1:]),
+        stylist_id=stylist_id or parts[0].stylist_id,
     )
     link_visit(client, visit, parts)
     return visit
