@@ -5,14 +5,11 @@ Usage: .venv/bin/python eval/holdout-salon-4/make_pdf.py
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
-from reportlab import rl_config
-from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import getSampleStyleSheet
-from reportlab.lib.units import cm
-from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # eval/, for price_pdf
+from price_pdf import write_price_pdf  # noqa: E402
 
 OUT = Path(__file__).parent / "sources" / "tarifs-automne-2027.pdf"
 
@@ -48,31 +45,15 @@ PAGE_2 = {
 
 
 def main() -> None:
-    rl_config.invariant = 1
-    st = getSampleStyleSheet()
-    grid = TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.grey)])
-    story: list = [
-        Paragraph("Atelier Sauge — Tarifs automne 2027", st["Title"]),
-        Paragraph("3 place du Marché-aux-Fleurs, Montpellier · 04 67 58 20 13", st["BodyText"]),
-        Spacer(1, 0.3 * cm),
-    ]
-    for number, page in enumerate((PAGE_1, PAGE_2)):
-        if number:
-            story.append(PageBreak())
-        for category, rows in page.items():
-            story.append(Paragraph(category, st["Heading2"]))
-            story.append(Table([["Prestation", "Durée", "Prix"], *rows], style=grid))
-    story.append(Paragraph("À noter", st["Heading2"]))
-    story.append(
-        Paragraph(
-            "Cheveux très longs (sous les omoplates) : + 8 € sur les couleurs et les mèches. "
-            "Prix TTC, affichés en salon.",
-            st["BodyText"],
-        )
-    )
-    OUT.parent.mkdir(parents=True, exist_ok=True)
-    SimpleDocTemplate(str(OUT), pagesize=A4, title="Atelier Sauge — Tarifs automne 2027").build(
-        story
+    write_price_pdf(
+        OUT,
+        title="Atelier Sauge — Tarifs automne 2027",
+        address="3 place du Marché-aux-Fleurs, Montpellier · 04 67 58 20 13",
+        pages=(PAGE_1, PAGE_2),
+        header=("Prestation", "Durée", "Prix"),
+        note_title="À noter",
+        note="Cheveux très longs (sous les omoplates) : + 8 € sur les couleurs et les mèches. "
+        "Prix TTC, affichés en salon.",
     )
 
 

@@ -5,13 +5,11 @@ Usage: .venv/bin/python eval/holdout-salon/make_pdf.py
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
-from reportlab import rl_config
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import getSampleStyleSheet
-from reportlab.lib.units import cm
-from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # eval/, for price_pdf
+from price_pdf import write_price_pdf  # noqa: E402
 
 OUT = Path(__file__).parent / "sources" / "carte-des-tarifs-2027.pdf"
 
@@ -49,29 +47,18 @@ PAGE_2 = {
 
 
 def main() -> None:
-    rl_config.invariant = 1
-    st = getSampleStyleSheet()
-    story: list = [
-        Paragraph("Atelier Ondine — Carte des tarifs 2027", st["Title"]),
-        Paragraph("7 place Sainte-Anne, Rennes · 02 99 31 44 08", st["BodyText"]),
-        Spacer(1, 0.3 * cm),
-    ]
-    for number, page in enumerate((PAGE_1, PAGE_2)):
-        if number:
-            story.append(PageBreak())
-        for category, rows in page.items():
-            story.append(Paragraph(category, st["Heading2"]))
-            story.append(Table([["Prestation", "Temps", "Tarif"], *rows]))
-    story.append(Paragraph("Suppléments", st["Heading2"]))
-    story.append(
-        Paragraph(
-            "Cheveux épais ou très longs : + 8 € sur les coupes et couleurs. "
-            "Patine après balayage : + 15 €.",
-            st["BodyText"],
-        )
+    write_price_pdf(
+        OUT,
+        title="Atelier Ondine — Carte des tarifs 2027",
+        pdf_title="Atelier Ondine — Tarifs 2027",
+        address="7 place Sainte-Anne, Rennes · 02 99 31 44 08",
+        pages=(PAGE_1, PAGE_2),
+        header=("Prestation", "Temps", "Tarif"),
+        ruled=False,
+        note_title="Suppléments",
+        note="Cheveux épais ou très longs : + 8 € sur les coupes et couleurs. "
+        "Patine après balayage : + 15 €.",
     )
-    OUT.parent.mkdir(parents=True, exist_ok=True)
-    SimpleDocTemplate(str(OUT), pagesize=A4, title="Atelier Ondine — Tarifs 2027").build(story)
 
 
 if __name__ == "__main__":
