@@ -9,6 +9,8 @@ import numpy as np
 import pytest
 
 from ingest.model import Chunk, FileReport, IngestResult
+from kb.indexer import reindex
+from kb.retriever import Retriever
 from kb.text import tokens
 
 
@@ -84,3 +86,24 @@ def salon_sources(tmp_path: Path) -> Path:
 @pytest.fixture
 def embedder() -> CountingEmbedder:
     return CountingEmbedder()
+
+
+Passage = tuple[str, str, str]  # (source, section, text)
+
+
+def retriever_over(passages: list[Passage], root: Path) -> Retriever:
+    """A retriever over an index of exactly these passages (one chunk each), built in
+    `root` with the counting embedder: no document loader involved."""
+
+    def ingest(_sources: Path) -> IngestResult:
+        chunks = [
+            Chunk(text=text, title=source, section=section, source=source, ordinal=n)
+            for n, (source, section, text) in enumerate(passages)
+        ]
+        reports = [FileReport(path=s, chunks=1) for s in {p[0] for p in passages}]
+        return IngestResult(chunks=chunks, reports=reports)
+
+    (root / "sources").mkdir()
+    embedder = CountingEmbedder()
+    reindex(sources=root / "sources", db_dir=root / "kb", embedder=embedder, ingest=ingest)
+    return Retriever.open(root / "kb", embedder=embedder)

@@ -5,12 +5,8 @@ side and the general signals decide, and each case can be switched off to show i
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from ingest.model import Chunk, FileReport, IngestResult
-from kb.indexer import reindex
 from kb.lexicon import (
     DURATION,
     PRICE,
@@ -22,7 +18,7 @@ from kb.lexicon import (
 )
 from kb.retriever import Retriever, SearchOptions
 from kb.text import tokens
-from tests.kb.conftest import CountingEmbedder
+from tests.kb.conftest import retriever_over
 
 PASSAGES = [
     ("tarifs.csv", "Mèches et balayage", "Balayage — 2 h 30 — 115 €"),
@@ -41,22 +37,9 @@ PASSAGES = [
 ]
 
 
-def _ingest(sources: Path) -> IngestResult:
-    chunks = [
-        Chunk(text=text, title=source, section=section, source=source, ordinal=n)
-        for n, (source, section, text) in enumerate(PASSAGES)
-    ]
-    reports = [FileReport(path=s, chunks=1) for s in {p[0] for p in PASSAGES}]
-    return IngestResult(chunks=chunks, reports=reports)
-
-
 @pytest.fixture(scope="module")
 def retriever(tmp_path_factory: pytest.TempPathFactory) -> Retriever:
-    root = tmp_path_factory.mktemp("kb-lexicon")
-    (root / "sources").mkdir()
-    embedder = CountingEmbedder()
-    reindex(sources=root / "sources", db_dir=root / "kb", embedder=embedder, ingest=_ingest)
-    return Retriever.open(root / "kb", embedder=embedder)
+    return retriever_over(PASSAGES, tmp_path_factory.mktemp("kb-lexicon"))
 
 
 def _top(retriever: Retriever, question: str, **options: bool) -> str:

@@ -14,14 +14,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from ingest.model import Chunk, FileReport, IngestResult
 from kb.confidence import ANSWERABLE_AT, Signals, confidence
 from kb.indexer import reindex
 from kb.retriever import Retriever
 from kb.signals import answer_signals
 from kb.text import tokens
 from kb.wordclass import SaidWords, said_words
-from tests.kb.conftest import SALON_FILES, CountingEmbedder, paragraph_ingest
+from tests.kb.conftest import SALON_FILES, paragraph_ingest, retriever_over
 
 PASSAGES = [
     ("tarifs.csv", "Femme", "Coupe femme et brushing — 45 min — 48 €"),
@@ -34,22 +33,9 @@ PASSAGES = [
 ]
 
 
-def _ingest(sources: Path) -> IngestResult:
-    chunks = [
-        Chunk(text=text, title=source, section=section, source=source, ordinal=n)
-        for n, (source, section, text) in enumerate(PASSAGES)
-    ]
-    reports = [FileReport(path=s, chunks=1) for s in {p[0] for p in PASSAGES}]
-    return IngestResult(chunks=chunks, reports=reports)
-
-
 @pytest.fixture(scope="module")
 def retriever(tmp_path_factory: pytest.TempPathFactory) -> Retriever:
-    root = tmp_path_factory.mktemp("kb-signals")
-    (root / "sources").mkdir()
-    embedder = CountingEmbedder()
-    reindex(sources=root / "sources", db_dir=root / "kb", embedder=embedder, ingest=_ingest)
-    return Retriever.open(root / "kb", embedder=embedder)
+    return retriever_over(PASSAGES, tmp_path_factory.mktemp("kb-signals"))
 
 
 @pytest.mark.parametrize(
