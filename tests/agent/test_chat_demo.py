@@ -92,27 +92,29 @@ def demo_server() -> Iterator[str]:
         server.wait(timeout=10)
 
 
+def _demo(lines: str, url: str, key: str, tmp: Path) -> subprocess.CompletedProcess[str]:
+    """The README's `scripts/chat --demo` with `lines` as the caller's turns, its
+    throwaway state under `tmp`."""
+    env = dict(
+        os.environ, OPENAI_BASE_URL=url, OPENAI_API_KEY=key, BOOTSTRAP_QUIET="1", TMPDIR=str(tmp)
+    )
+    return subprocess.run(
+        [str(ROOT / "scripts" / "chat"), "--demo", "--caller", "06 12 34 56 78"],
+        input=lines,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        cwd=ROOT,
+    )
+
+
 def test_the_readme_chat_demo_can_be_run_twice_and_leaves_no_state(
     demo_server: str, tmp_path: Path
 ) -> None:
-    env = dict(
-        os.environ,
-        OPENAI_BASE_URL=demo_server,
-        OPENAI_API_KEY="sk-test-stub",
-        BOOTSTRAP_QUIET="1",
-        TMPDIR=str(tmp_path),
-    )
     outputs = []
     for _ in range(2):
-        done = subprocess.run(
-            [str(ROOT / "scripts" / "chat"), "--demo", "--caller", "06 12 34 56 78"],
-            input=README_INPUT,
-            capture_output=True,
-            text=True,
-            env=env,
-            timeout=120,
-            cwd=ROOT,
-        )
+        done = _demo(README_INPUT, demo_server, "sk-test-stub", tmp_path)
         assert done.returncode == 0, done.stderr
         outputs.append(done.stdout.splitlines())
     assert outputs[0] == outputs[1]
@@ -130,22 +132,7 @@ def test_the_readme_chloe_demo_books_with_chloe_and_shows_the_real_tool_results(
 
     shown = io.StringIO()
     with OpenAIStub(ShowToolResults(Replay(CHLOE_SCRIPT), out=shown)) as stub:
-        env = dict(
-            os.environ,
-            OPENAI_BASE_URL=stub.base_url,
-            OPENAI_API_KEY=stub.api_key,
-            BOOTSTRAP_QUIET="1",
-            TMPDIR=str(tmp_path),
-        )
-        done = subprocess.run(
-            [str(ROOT / "scripts" / "chat"), "--demo", "--caller", "06 12 34 56 78"],
-            input=CHLOE_INPUT,
-            capture_output=True,
-            text=True,
-            env=env,
-            timeout=120,
-            cwd=ROOT,
-        )
+        done = _demo(CHLOE_INPUT, stub.base_url, stub.api_key, tmp_path)
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[1:] == [f"agent: {CHLOE_SCRIPT[i]}" for i in (1, 3, 5)]
     results = shown.getvalue().splitlines()
