@@ -65,7 +65,7 @@ async def queue_confirmation(
             start=booking.start,
             previous_start=previous,
             name=booking.customer.name if booking.customer else None,
-            stylist=notify_service.stylist_words(call.profile, booking.stylist_id),
+            stylist=call.profile.stylist_name(booking.stylist_id),
             price=visit_price_words(booking.services),
         )
     except InvalidPhone as exc:

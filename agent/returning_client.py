@@ -71,12 +71,8 @@ def usual_words(profile: SalonProfile, past: list[Booking], said: str | None) ->
     last = past[0]
     month = MONTHS_FR[last.start.astimezone(profile.timezone).month - 1]
     what = " puis ".join(s.name for s in last.services)
-    who = ""
-    if last.stylist_id:
-        try:
-            who = f" avec {profile.stylist(last.stylist_id).first_name}"
-        except KeyError:  # no longer on the team: the service alone
-            who = ""
+    name = profile.stylist_name(last.stylist_id)  # None when no longer on the team
+    who = f" avec {name}" if name else ""
     still = [s for s in last.services if s.bookable and any(x.id == s.id for x in profile.services)]
     if len(still) != len(last.services):
         return NOTHING

@@ -208,8 +208,10 @@ async def _elsewhere(
     why = off or f"{member.first_name} n'a plus de créneau libre ce jour-là"
     if not slots:
         return f"{why}. Rien de libre ce jour-là. Proposez un autre jour."
+    someone = "un membre de l'équipe"
     listed = " ; ".join(
-        f"{i}) {s.words} avec {_name(call, s)}" for i, s in enumerate(slots, start=1)
+        f"{i}) {s.words} avec {call.profile.stylist_name(s.stylist_id) or someone}"
+        for i, s in enumerate(slots, start=1)
     )
     offer = (
         "ses prochains créneaux" + (", ou ce jour-là avec quelqu'un d'autre" if same_day else "")
@@ -217,10 +219,3 @@ async def _elsewhere(
         else "ce jour-là avec quelqu'un d'autre"
     )
     return f"{why}. Dites-le au client et proposez {offer} : {listed}. Demandez ce qu'il préfère."
-
-
-def _name(call: CallContext, slot: Slot) -> str:
-    try:
-        return call.profile.stylist(slot.stylist_id or "").first_name
-    except KeyError:
-        return "un membre de l'équipe"

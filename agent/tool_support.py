@@ -187,12 +187,8 @@ def booking_lines(bookings: list[Booking], profile: SalonProfile | None = None) 
     service of the visit, and the stylist."""
     lines = []
     for i, b in enumerate(bookings, start=1):
-        who = ""
-        if profile is not None and b.stylist_id:
-            try:
-                who = f" avec {profile.stylist(b.stylist_id).first_name}"
-            except KeyError:
-                who = ""
+        name = profile.stylist_name(b.stylist_id) if profile is not None else None
+        who = f" avec {name}" if name else ""
         lines.append(f"{i}) {' puis '.join(s.name for s in b.services)}{who}, {b.words}")
     return "Rendez-vous de l'appelant : " + " ; ".join(lines) + "."
 

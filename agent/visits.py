@@ -19,7 +19,7 @@ from agent.call_context import CallContext
 from agent.tool_support import calendar_of, service_or_question
 from booking import Slot
 from booking.hours import opening_hours, stylist_hours
-from salon.french import day_words, duration_words, price_words
+from salon.french import day_words, duration_words, visit_price_words
 from salon.matching import is_package, tokens
 from salon.profile import WEEKDAYS_FR, SalonProfile, Service, TeamMember
 from salon.text import fold
@@ -172,9 +172,7 @@ def visit_name(services: tuple[Service, ...]) -> str:
 def visit_words(services: tuple[Service, ...]) -> str:
     """The visit with its total length and price, for the recap."""
     total = sum(s.duration for s in services)
-    price = price_words(
-        sum(s.price for s in services), from_price=any(s.price_from for s in services)
-    )
+    price = visit_price_words(services) or "gratuit"
     if len(services) == 1:
         return f"{services[0].name} ({duration_words(total)}, {price})"
     return f"{visit_name(services)}, en un seul rendez-vous ({duration_words(total)} au total, {price} au total)"
@@ -185,17 +183,17 @@ def slot_lines(profile: SalonProfile, slots: list[Slot]) -> str:
     note the model says only when asked « avec qui ? »."""
     lines = []
     for i, slot in enumerate(slots, start=1):
-        who = _first_name(profile, slot.stylist_id)
+        who = profile.stylist_name(slot.stylist_id)
         lines.append(
             f"{i}) {slot.words}" + (f" avec {who}" if who and slot.stylist_requested else "")
         )
     text = " ; ".join(lines)
     hidden = [
-        f"{i}) {_first_name(profile, s.stylist_id)}"
+        f"{i}) {profile.stylist_name(s.stylist_id)}"
         for i, s in enumerate(slots, start=1)
         if s.stylist_id and not s.stylist_requested
     ]
-    names = {_first_name(profile, s.stylist_id) for s in slots if s.stylist_id}
+    names = {profile.stylist_name(s.stylist_id) for s in slots if s.stylist_id}
     if hidden:
         who = next(iter(names)) if len(names) == 1 else ", ".join(hidden)
         text += (
@@ -207,28 +205,9 @@ def slot_lines(profile: SalonProfile, slots: list[Slot]) -> str:
 def stylist_words(profile: SalonProfile, slot: Slot, stylist_id: str | None = None) -> str:
     """« avec Chloé » when the caller asked for her; for anyone qualified, a note that
     names them only if the caller asks."""
-    who = _first_name(profile, stylist_id or slot.stylist_id)
+    who = profile.stylist_name(stylist_id or slot.stylist_id)
     if who is None:
         return ""
     if slot.stylist_requested:
         return f" avec {who}"
     return f" (coiffeur : {who}, à ne dire que si le client demande avec qui)"
-
-
-def _first_name(profile: SalonProfile, stylist_id: str | None) -> str | None:
-    if stylist_id is None:
-        return None
-    try:
-        return profile.stylist(stylist_id).first_name
-    except KeyError:
-        return None
-
-
-def stylist_of(call: CallContext, stylist_id: str | None) -> TeamMember | None:
-    """The team member of a booking, if still on the team."""
-    if stylist_id is None:
-        return None
-    try:
-        return calendar_of(call).profile.stylist(stylist_id)
-    except KeyError:
-        return None

@@ -64,12 +64,8 @@ async def _slots(args: argparse.Namespace) -> int:
         names = " + ".join(s.name for s in visit)
         print(f"{names} ({sum(s.duration for s in visit)} min)")
         for slot in slots:
-            who = ""
-            if slot.stylist_id:
-                try:
-                    who = f" avec {profile.stylist(slot.stylist_id).first_name}"
-                except KeyError:
-                    who = ""
+            name = profile.stylist_name(slot.stylist_id)
+            who = f" avec {name}" if name else ""
             print(f"  {slot.words}{who}")
         if not slots:
             print("  aucun créneau libre")

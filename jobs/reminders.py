@@ -29,7 +29,6 @@ from booking.calendar import Booking
 from jobs.config import JobsSettings
 from jobs.messages import Messages
 from notify.base import Channel
-from notify.service import stylist_words
 from notify.texts import reminder_text
 from salon import state_db
 from salon.utc import parse_utc, utc_text
@@ -105,7 +104,7 @@ def _queue(messages: Messages, booking: Booking) -> bool:
     if customer is None or not customer.phone:
         return False
     services = [s.name for s in booking.services]
-    stylist = stylist_words(messages.profile, booking.stylist_id)
+    stylist = messages.profile.stylist_name(booking.stylist_id)
     body = reminder_text(
         profile=messages.profile,
         service=services,

@@ -79,17 +79,6 @@ def confirmation_channel() -> Channel:
     return cast(Channel, value)
 
 
-def stylist_words(profile: SalonProfile, stylist_id: str | None) -> str | None:
-    """The first name a text gives for the stylist `stylist_id` (« Chloé »); None for a
-    booking without one, or whose stylist has left the team since."""
-    if not stylist_id:
-        return None
-    try:
-        return profile.stylist(stylist_id).first_name
-    except KeyError:
-        return None
-
-
 async def confirm_booking(
     outbox: Outbox,
     *,
@@ -108,7 +97,7 @@ async def confirm_booking(
     """Queue the booked/moved/cancelled confirmation; once per booking event and channel.
 
     `service` is one name or the names of every service of the visit, in order;
-    `stylist` the stylist's first name (`stylist_words`); `price` the visit's total in
+    `stylist` the stylist's first name (`SalonProfile.stylist_name`); `price` the visit's total in
     words (`salon.french.visit_price_words`), said only by the booked confirmation.
     The key is "<uid>:<event>:<channel>"; for "moved" it includes the new start, since a
     calendar that keeps the uid may move the same booking twice. Two people booked with
@@ -196,7 +185,7 @@ async def confirm_owed(
             start=entry.start.astimezone(tz),
             previous_start=entry.previous_start.astimezone(tz) if entry.previous_start else None,
             name=entry.name or None,
-            stylist=stylist_words(profile, entry.stylist_id),
+            stylist=profile.stylist_name(entry.stylist_id),
             price=price,
         )
     except InvalidPhone:

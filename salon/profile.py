@@ -128,6 +128,12 @@ class SalonProfile:
                 return member
         raise KeyError(stylist_id)
 
+    def stylist_name(self, stylist_id: str | None) -> str | None:
+        """The first name callers and texts use for `stylist_id` (« Chloé »); None for a
+        booking without a stylist, or whose stylist has left the team."""
+        member = next((m for m in self.stylists if m.id == stylist_id), None)
+        return member.first_name if member else None
+
     def stylists_for(self, service_ids: tuple[str, ...] | list[str]) -> tuple[TeamMember, ...]:
         """The stylists who do every one of these services."""
         return tuple(m for m in self.stylists if all(m.does(s) for s in service_ids))

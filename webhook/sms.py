@@ -44,7 +44,7 @@ from notify import texts
 from notify.base import Channel
 from notify.outbox import Outbox
 from notify.phone import InvalidPhone
-from notify.service import confirm_booking, stylist_words
+from notify.service import confirm_booking
 from notify.whatsapp_window import WhatsAppWindow
 from records.store import CallRecords
 from salon import state_db
@@ -209,7 +209,7 @@ class _Replies:
                 start=booking.start,
                 channel=self.message.channel,
                 name=booking.customer.name if booking.customer else None,
-                stylist=stylist_words(self.profile, booking.stylist_id),
+                stylist=self.profile.stylist_name(booking.stylist_id),
                 price=visit_price_words(booking.services),
             )
         except InvalidPhone:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from notify.outbox import Outbox
-from notify.service import BookingEvent, confirm_booking, confirm_owed, stylist_words
+from notify.service import BookingEvent, confirm_booking, confirm_owed
 from salon.french import visit_price_words
 from salon.profile import SalonProfile
 
@@ -76,7 +76,7 @@ async def test_an_owed_visit_names_every_service_its_stylist_and_its_price_as_th
     agent = await confirm_booking(
         outbox, profile=profile, event="booked", booking_uid="u4", phone="+33612345678",
         service=[s.name for s in visit], start=local, name="Paul Martin",
-        stylist=stylist_words(profile, "chloe"), price=visit_price_words(visit),
+        stylist=profile.stylist_name("chloe"), price=visit_price_words(visit),
     )  # fmt: skip
     entry = Entry(
         "booked", "u4", "couleur-vegetale", START, None, "+33612345678", "Paul Martin",

@@ -23,7 +23,7 @@ from booking import (
 )
 from booking.agenda import stylist_of
 from notify.phone import InvalidPhone
-from notify.service import BookingEvent, confirm_booking, stylist_words
+from notify.service import BookingEvent, confirm_booking
 from salon.french import visit_price_words
 from salon.profile import Service
 from webhook.console.context import Backends
@@ -226,7 +226,7 @@ async def _confirm(
             start=booking.start,
             previous_start=previous,
             name=customer.name,
-            stylist=stylist_words(b.profile, booking.stylist_id),
+            stylist=b.profile.stylist_name(booking.stylist_id),
             price=visit_price_words(booking.services),
         )
     except InvalidPhone as exc:

@@ -17,7 +17,6 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from werkzeug.datastructures import MultiDict
 
 from booking import Slot
-from notify.service import stylist_words
 from salon.french import duration_words, visit_price_words
 from salon.phone import to_e164
 from salon.profile import SalonProfile, Service, TeamMember
@@ -191,7 +190,7 @@ def _book(choice: Choice) -> Any:
         )  # fmt: skip
     except actions.ActionRefused as exc:
         return _form(choice, problems=[exc.message], status=409)
-    who = stylist_words(console.profile(), done.booking.stylist_id)
+    who = console.profile().stylist_name(done.booking.stylist_id)
     flash(f"Rendez-vous noté pour {name}{f' avec {who}' if who else ''}. {done.sms}", "ok")
     local_day = done.booking.start.astimezone(console.profile().timezone).date()
     return redirect(url_for("console.bookings", jour=local_day.isoformat()), code=303)

@@ -11,7 +11,7 @@ from typing import Any
 from flask import abort, current_app, g, session
 from werkzeug.exceptions import BadRequest
 
-from booking.agenda import stylist_of, visit_words
+from booking.agenda import visit_words
 from booking.calendar import Booking
 from records.report import OUTCOME_FR
 from salon.french import (
@@ -171,8 +171,7 @@ def salon_name() -> str:
 
 def stylist_first_name(booking: Booking) -> str:
     """`Chloé` for a booking with a stylist of the team, else '' (none, or gone)."""
-    member = stylist_of(booking, ctx().profile())
-    return member.first_name if member else ""
+    return ctx().profile().stylist_name(booking.stylist_id) or ""
 
 
 GLOBALS: dict[str, Any] = {
