@@ -27,7 +27,6 @@ from agent.tool_support import (
 )
 from agent.visits import (
     Wanted,
-    off_words,
     qualified_note,
     slot_lines,
     stylist_or_question,
@@ -35,6 +34,7 @@ from agent.visits import (
     visit_words,
 )
 from booking import Slot, SlotPreferences
+from booking.hours import off_words
 from salon.profile import Service, TeamMember
 
 

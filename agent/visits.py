@@ -3,8 +3,8 @@
 - `visit_or_question`: the caller's words → the services of one visit (a salon's own
   package, « forfait couleur et coupe », wins over two separate services);
 - `stylist_or_question`: « Chloé » → her id; « peu importe » → None (anyone qualified);
-- `off_words`: why a stylist has no slot on a day (« Chloé ne travaille pas le jeudi »,
-  « Chloé est absente jusqu'au 20 février (congés) »), from the profile;
+- (`booking.hours.off_words` says why a stylist has no slot on a day: « Chloé ne
+  travaille pas le jeudi », « Chloé n'est pas au salon du … au … (congés) »;)
 - `visit_words` / `slot_lines`: the visit and the slots as the model reads them back. A
   stylist the caller did not ask for is given apart, to be named only if asked.
 """
@@ -13,15 +13,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
 
 from agent.call_context import CallContext
 from agent.tool_support import calendar_of, service_or_question
 from booking import Slot
-from booking.hours import opening_hours, stylist_hours
-from salon.french import day_words, duration_words, visit_price_words
+from salon.french import duration_words, visit_price_words
 from salon.matching import is_package, tokens
-from salon.profile import WEEKDAYS_FR, SalonProfile, Service, TeamMember
+from salon.profile import SalonProfile, Service, TeamMember
 from salon.text import fold
 
 _ANYONE = ("peu importe", "n importe", "pas de preference", "indifferent", "egal", "personne")
@@ -139,29 +137,6 @@ def qualified_note(profile: SalonProfile, wanted: Wanted) -> str | None:
         f"{member.first_name} ne réalise pas {visit_name(wanted.services)}. Le font : {names}. "
         "Proposez au client l'une de ces personnes, ou n'importe qui de qualifié."
     )
-
-
-def off_words(profile: SalonProfile, member: TeamMember, day: date) -> str | None:
-    """Why `member` takes no appointment on `day` (the salon being open), else None."""
-    if not opening_hours(profile, day) or stylist_hours(profile, member, day):
-        return None
-    absence = member.absence_on(day)
-    if absence is not None:
-        back = absence.end + timedelta(days=1)
-        for _ in range(62):  # the first day they work again, not a Sunday or their day off
-            if stylist_hours(profile, member, back):
-                break
-            back += timedelta(days=1)
-        else:
-            back = absence.end + timedelta(days=1)
-        reason = f" ({absence.reason})" if absence.reason else ""
-        if absence.start == absence.end:
-            return f"{member.first_name} n'est pas au salon le {day_words(day)}{reason}"
-        return (
-            f"{member.first_name} n'est pas au salon du {day_words(absence.start)} au "
-            f"{day_words(absence.end)}{reason} ; retour le {day_words(back)}"
-        )
-    return f"{member.first_name} ne travaille pas le {WEEKDAYS_FR[day.weekday()]}"
 
 
 def visit_name(services: tuple[Service, ...]) -> str:

@@ -23,6 +23,7 @@ from typing import cast
 
 from booking import CalendarError, SlotPreferences, Window, open_calendar
 from booking.agenda import AppointmentBook, Period, as_json, bookings_in, table
+from booking.hours import off_words
 from salon import settings
 from salon.profile import ProfileError, SalonProfile, load_profile
 
@@ -68,7 +69,9 @@ async def _slots(args: argparse.Namespace) -> int:
             who = f" avec {name}" if name else ""
             print(f"  {slot.words}{who}")
         if not slots:
-            print("  aucun créneau libre")
+            member = profile.stylist(stylist) if stylist else None
+            why = off_words(profile, member, prefs.day) if member and prefs.day else None
+            print(f"  aucun créneau libre{f' : {why}' if why else ''}")
         return 0
     except CalendarError as exc:
         print(f"error: {exc.detail or exc}", file=sys.stderr)

@@ -10,10 +10,11 @@ the weekly hours.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from functools import lru_cache
 
-from salon.profile import Interval, SalonProfile, TeamMember
+from salon.french import day_words
+from salon.profile import WEEKDAYS_FR, Interval, SalonProfile, TeamMember
 
 
 @lru_cache(maxsize=64)
@@ -62,3 +63,26 @@ def stylist_hours(profile: SalonProfile, member: TeamMember, day: date) -> tuple
             if start < end:
                 out.append((start, end))
     return tuple(sorted(out))
+
+
+def off_words(profile: SalonProfile, member: TeamMember, day: date) -> str | None:
+    """Why `member` takes no appointment on `day` (the salon being open), else None."""
+    if not opening_hours(profile, day) or stylist_hours(profile, member, day):
+        return None
+    absence = member.absence_on(day)
+    if absence is not None:
+        back = absence.end + timedelta(days=1)
+        for _ in range(62):  # the first day they work again, not a Sunday or their day off
+            if stylist_hours(profile, member, back):
+                break
+            back += timedelta(days=1)
+        else:
+            back = absence.end + timedelta(days=1)
+        reason = f" ({absence.reason})" if absence.reason else ""
+        if absence.start == absence.end:
+            return f"{member.first_name} n'est pas au salon le {day_words(day)}{reason}"
+        return (
+            f"{member.first_name} n'est pas au salon du {day_words(absence.start)} au "
+            f"{day_words(absence.end)}{reason} ; retour le {day_words(back)}"
+        )
+    return f"{member.first_name} ne travaille pas le {WEEKDAYS_FR[day.weekday()]}"

@@ -12,8 +12,9 @@ import pytest
 
 from agent.call_context import CallContext
 from agent.returning_client import NOTHING, WHO_FIRST, usual_words
-from agent.visits import off_words, stylist_or_question, visit_or_question
+from agent.visits import stylist_or_question, visit_or_question
 from booking import Booking, Customer
+from booking.hours import off_words
 from booking.local import LocalCalendar
 from salon import state_db
 from salon.french import day_words

@@ -344,3 +344,15 @@ async def test_slots_with_a_name_nobody_in_the_team_has_say_so(
 ) -> None:
     assert await _run_main(["slots", "coupe femme", "--avec", "Lucas"]) == 1
     assert "Personne ne s'appelle « Lucas » dans l'équipe" in capsys.readouterr().out
+
+
+async def test_slots_with_a_stylist_on_her_day_off_say_why(
+    team_env: Rig, capsys: pytest.CaptureFixture[str]
+) -> None:
+    thursday = work_day(team_env.profile, "yanis", weekday=3)  # Chloé's day off
+    code = await _run_main(
+        ["slots", "coupe femme", "--avec", "Chloé", "--day", thursday.isoformat()]
+    )
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert "aucun créneau libre : Chloé ne travaille pas le jeudi" in out, out
