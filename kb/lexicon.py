@@ -23,7 +23,7 @@ import re
 from functools import lru_cache
 
 from kb.text import tokens
-from salon.text import fold
+from salon.text import APOSTROPHES, fold
 
 # Spoken and abbreviated forms → the written form documents use (matched on folded text).
 _SPOKEN = [
@@ -37,8 +37,13 @@ _SPOKEN = [
     (r"\bcolo\b", "coloration"),
     (r"\bados?\b", "adolescent"),
     (r"\bmail\b|\bemail\b|\bcourriel\b", "e-mail"),
-    (r"\bwi ?fi\b", "wi-fi"),
+    (r"\bwi[- ]?fi\b", "wifi"),
     (r"\bs\.?m\.?s\b", "SMS"),
+    # everyday phrases for a service or a rule that documents name with one word
+    (r"\b(?:[àa] la maison|chez moi|[àa] mon domicile)\b", "à domicile"),
+    (r"\bfaire (?:friser|boucler|onduler)\b", "faire une permanente"),
+    (r"\b[àa] l'? ?improviste\b|\bsans r[ée]server\b", "sans rendez-vous"),
+    (r"\b(?:toutou|chienchien|chiot)\b", "chien"),
 ]
 _SPOKEN_RE = [(re.compile(pattern, re.IGNORECASE), written) for pattern, written in _SPOKEN]
 
@@ -55,53 +60,72 @@ def normalise_spoken(text: str) -> str:
 # ("rendez-vous", "carte") would only add noise.
 _GROUPS = [
     # paying
-    "payer paiement régler règlement payable",
+    "payer paiement régler règlement payable paye payes payent verser versez",
     "espèces liquide monnaie",
     "chèque chèques",
+    "acompte arrhes caution",
     "réduction remise promotion promo rabais",
     # hair services
     "mèches balayage reflets highlights éclaircissement",
+    "racines repousses repousse",
+    "cacher couvrir camoufler",
+    "blancs gris grisonnants",
     "couleur coloration teinture colorer",
-    "décoloration platine blond",
+    "décoloration platine blond éclaircir clair",
     "brushing coiffage séchage",
-    "chignon attache",
+    "chignon attache relevé relevés",
     "mariage mariée mariées noces cérémonie",
     "enfant enfants fils fille gamin garçon bambin",
     "adolescent ado junior",
     "homme hommes monsieur messieurs masculin",
     "femme femmes dame dames féminin",
-    "barbe rasage barbier moustache",
+    "barbe rasage raser barbier moustache",
     "dégradé fade tondeuse",
-    "lissage défrisage défriser lisser",
+    "lissage défrisage défriser lisser raidir",
     "permanente ondulation",
     "bouclés frisés crépus curly boucles",
     "soin soins masque traitement",
+    "hydratant hydratation hydrater nourrissant nutrition",
+    "jaunir jaunissent jaune déjaunisseur",
+    "pellicules antipelliculaire",
+    "chute perte calvitie",
+    "gras grasses graissent graisse sébum",
+    "démêler démêlant nœuds",
+    "rafraîchir entretien pointes égaliser",
     "abîmés cassants fourchus réparateur réparation reconstruction",
     "tresses nattes",
     "extensions rajouts",
     "perruque perruques postiche",
     "shampoing shampooing",
     # opening, closing, time
-    "ouvert ouvrez ouvre ouverture ouvrir",
-    "fermé fermez ferme fermeture fermer",
+    "ouvert ouvrez ouvre ouverture ouvrir commencez",
+    "fermé fermez ferme fermeture fermer finissez terminez",
     "rouvrez rouvrir réouverture reprise",
     "vacances congés",
     # access and contact
     "garer stationner stationnement parking voiture",
     "métro tram tramway bus transports",
+    "arrêt station descendre descends",
     "adresse situé située localisation",
-    "accessible fauteuil handicapé handicap mobilité",
+    "accessible accessibilité fauteuil roulant handicapé handicap mobilité rampe",
     "téléphone numéro appeler joindre",
     # booking
     "annuler annulation décommander",
+    "absence absent rater raté manquer manqué louper",
     "déplacer reporter décaler",
-    "acompte arrhes",
     # shop and team
     "produits produit marques marque gamme",
     "vendez vendre vente acheter boutique",
     "spécialiste spécialité spécialités spécialisé experte expert",
     "coiffeur coiffeuse coiffeurs coiffeuses styliste",
     "chien chiens animaux animal chat",
+    "wifi internet connexion",
+    "allergie allergique allergies réaction",
+    "enceinte grossesse allaitement",
+    "risque risqué dangereux déconseillé",
+    "nettoyer nettoyage désinfecter désinfection hygiène",
+    "boire boisson boissons café thé",
+    "apprenti apprentis apprentissage alternance stagiaire",
     "accepter acceptez acceptons acceptés acceptées prenez",
     "offrez offrir offert offerts offerte proposez proposer",
 ]
@@ -112,7 +136,9 @@ _INCIDENTAL = (
     "côté loin près proche autour coin venir viens vient aller vais utiliser utilisez "
     "utilise besoin possible chose truc ici vraiment souvent quelqu quelque gens moment "
     "maintenant toujours normalement demander renseigner renseignement info infos "
-    "information informations question savoir"
+    "information informations question savoir arriver arrive arrivez laisser grave "
+    "problème souci normal envie chercher cherche trouver connaît connait connais "
+    "petit petite petits petites partir partez enlever mère père sœur frère copine amie"
 )
 INCIDENTAL = frozenset(t for word in _INCIDENTAL.split() for t in tokens(word))
 
@@ -149,24 +175,47 @@ def related(term: str) -> frozenset[str]:
 
 # ------------------------------------------------------------------ answer types
 
-DURATION, PRICE, HOURS, PHONE, ADDRESS = (
+DURATION, PRICE, HOURS, PHONE, ADDRESS, TEAM = (
     "typeduree",
     "typeprix",
     "typehoraire",
     "typetel",
     "typeadresse",
+    "typeequipe",
 )
 
 _QUESTION_TYPES = [
     (
         DURATION,
-        r"combien de temps|\bdure\b|\bduree\b|\bprend\b.*\btemps\b|\btemps\b.*\bprend|"
+        r"combien de temps|combien de minutes|combien d heures|\bdure\b|\bduree\b|\bprend\b.*\btemps\b|\btemps\b.*\bprend|"
         r"ca prend combien|\blongtemps\b|\bca dure\b",
     ),
-    (PRICE, r"\bcombien\b(?! de temps)|\bprix\b|\btarifs?\b|\bcoute\b|\bcouter\b|\bcher\b"),
-    (HOURS, r"\bheures?\b|\bhoraires?\b|\bouver|\bouvr|\bferm"),
+    (
+        PRICE,
+        # not « combien de clients » (a count) nor « tous les combien » (how often)
+        r"(?<!tous les )(?<!toutes les )\bcombien\b(?! de | d )|\bcombien d euros|"
+        r"\bcombien de l heure|\bprix\b|\btarifs?\b|\bcoute\b|\bcouter\b|\bcher\b|"
+        r"\bgratuite?s?\b|\bpayante?s?\b",
+    ),
+    (
+        HOURS,
+        # « à quelle heure », « à 18 heures 30 », not « combien de l'heure » (a price) nor
+        # « un quart d'heure de retard » (a length of time)
+        r"\bquelle heure|\bheures? d ouverture|\bheures? de fermeture|"
+        r"\b(?:a|vers|jusqu a|avant|apres) \d{1,2}\s?(?:h|heures?)\b|\bhoraires?\b|"
+        r"\bouver|\bouvr|\bferm|"
+        r"\bfinissez\b|\bterminez\b|\bcommencez\b",
+    ),
     (PHONE, r"\bnumero\b|\btelephone\b|\bappeler\b|\bjoindre\b"),
     (ADDRESS, r"\badresse\b|\bsitue|\bse trouve"),
+    # who does what, who works when: « qui est-ce qui fait les couleurs », « c'est qui
+    # qui s'occupe des hommes », « avec quelle coiffeuse », « elle travaille quels jours »
+    (
+        TEAM,
+        r"\bqui (?:est[- ]ce qui |c est qui )?(?:fait|fais|s occupe|realise|coiffe|est specialiste)\b|"
+        r"\bc est qui\b|\bavec qui\b|\bquel(?:le)?s? coiffeu|\bquelqu[- ]un qui\b|"
+        r"\b(?:il|elle) travaille\b|\b(?:il|elle) est la\b",
+    ),
 ]
 _WHERE = re.compile(r"(?<![\w])où(?![\w])", re.IGNORECASE)
 _QUESTION_TYPES_RE = [(kind, re.compile(pattern)) for kind, pattern in _QUESTION_TYPES]
@@ -174,9 +223,11 @@ _QUESTION_TYPES_RE = [(kind, re.compile(pattern)) for kind, pattern in _QUESTION
 # prend combien de temps"): not topic words of the question.
 _FRAME_WORDS = {
     DURATION: frozenset(
-        t for w in ("prend", "dure", "durer", "durée", "longtemps") for t in tokens(w)
+        t for w in ("prend", "dure", "durer", "durée", "longtemps", "compter") for t in tokens(w)
     ),
-    PRICE: frozenset(tokens("cher")),
+    PRICE: frozenset(t for w in ("cher", "revient", "compter") for t in tokens(w)),
+    TEAM: frozenset(tokens("occupe")),
+    HOURS: frozenset(t for w in ("heure", "heures", "horaire", "horaires") for t in tokens(w)),
 }
 
 _PASSAGE_TYPES = [
@@ -188,6 +239,8 @@ _PASSAGE_TYPES = [
         ),
     ),
     (PRICE, re.compile(r"\d\s?€|€\s?\d|\beuros?\b|\bgratuit", re.I)),
+    # a passage about the team: its heading says so, or it lists someone's specialities
+    (TEAM, re.compile(r"^[^\n]*\b[ée]quipe\b|\bspécialit[ée]s?\s?:", re.I)),
     (
         HOURS,
         re.compile(
@@ -207,7 +260,7 @@ _PASSAGE_TYPES = [
 
 def question_types(text: str) -> list[str]:
     """The kinds of answer a spoken question asks for (tokens shared with passages)."""
-    folded = fold(text)
+    folded = fold(text.translate(APOSTROPHES)).replace("'", " ")
     kinds = [kind for kind, pattern in _QUESTION_TYPES_RE if pattern.search(folded)]
     if _WHERE.search(text) and ADDRESS not in kinds:
         kinds.append(ADDRESS)

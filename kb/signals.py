@@ -28,6 +28,7 @@ from kb.lexicon import OTHER_SERVICES, related
 from kb.wordclass import SaidWords
 
 NO_WORDS = SaidWords()  # no word of the question sorted: every word is a topic word
+SLIP_WEIGHT = 0.5  # a look-alike (ASR slip) found in a passage counts half
 IDF_FULL = float(np.log(10))  # a word in at most 10% of passages counts fully
 
 
@@ -56,21 +57,36 @@ def answer_signals(
     A word counts as found when the passage has it, a longer word it starts, or (with
     `synonyms`) a word meaning the same in a salon (`kb.lexicon.related`)."""
     said = list(dict.fromkeys(t for t in terms if not t.isdigit()))
-    alike = {t: related(t) if synonyms else frozenset() for t in said}
+    alike = {t: related(t) | words.derived.get(t, frozenset()) for t in said}
+    if not synonyms:
+        alike = {t: frozenset() for t in said}
     # A time or quantity word, or an adverb, that no passage uses is not a topic word:
     # the documents state times and amounts their own way (kb.wordclass).
     content = [t for t in said if t not in words.minor or known_anywhere(snap, t, alike[t])]
     weights = {t: min(snap.idf.get(t, snap.unknown_idf), IDF_FULL) for t in content}
     total = sum(weights.values())
-    coverage = 0.0
+    # A word no passage has, close to one a passage has (a speech-recognition slip,
+    # « brouching »), counts half: weaker evidence than the word itself.
+    slips = {t: snap.closest_term(t) for t in content if t not in snap.idf}
+    shares = []
     for i in order[:3]:
         present = snap.doc_terms[int(i)]
         covered = sum(
             w
-            for t, w in weights.items()
             if t in present or prefix_in(t, present) or not alike[t].isdisjoint(present)
+            else SLIP_WEIGHT * w
+            if slips.get(t) in present
+            else 0.0
+            for t, w in weights.items()
         )
-        coverage = max(coverage, covered / total if total else 0.0)
+        shares.append((covered / total if total else 0.0, present))
+    coverage = max((share for share, _ in shares), default=0.0)
+    # « le parking, il coûte combien de l'heure ? »: no passage that speaks of the
+    # parking as much as any holds a price at all.
+    kind_missing = float(
+        bool(words.kinds)
+        and all(present.isdisjoint(words.kinds) for share, present in shares if share >= coverage)
+    )
     gap = 0.0
     if synonyms:  # a service many salons do not offer, that no best passage mentions
         for t in content:
@@ -82,6 +98,7 @@ def answer_signals(
     missing = {t for t in content if not known_anywhere(snap, t, alike[t])}
     absent = sum(weights[t] for t in missing)
     absent_nouns = sum(weights[t] for t in missing & words.nouns)
+    absent_modifiers = sum(weights[t] for t in missing & words.modifiers)
     best = float(dense.max()) - snap.null_top if len(dense) else 0.0
     ranked = np.sort(dense)[::-1]
     spread = float(ranked[0] - np.median(ranked)) if len(ranked) > 1 else 0.0
@@ -94,6 +111,8 @@ def answer_signals(
         gap=gap,
         unknown=absent / total if total else 0.0,
         unknown_noun=absent_nouns / total if total else 0.0,
+        unknown_modifier=absent_modifiers / total if total else 0.0,
+        kind_missing=kind_missing,
     )
 
 

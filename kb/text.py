@@ -33,6 +33,29 @@ STOP_WORDS = frozenset(
     fais coute coutent couter cout dois doit devez exactement temps apres avant pendant depuis
     vers devant derriere
     """.split()  # noqa: SIM905
+) | frozenset(
+    # Conjugated forms of the auxiliary and modal verbs (être, avoir, aller, pouvoir,
+    # vouloir, devoir, falloir, savoir) and of politeness verbs: grammar, never a topic
+    # (« j'aurai un quart d'heure de retard », « je pourrai entrer », « je suis en… »).
+    # « été » stays: it is also the summer.
+    """
+    suis sommes etais etions etiez serai seras sera serons serez seront serais serait
+    serions seriez seraient sois soit soyons soyez soient fus fut
+    aies ayons ayez avais avait avions aviez avaient aurai auras aura aurons aurez auront
+    aurais aurait aurions auriez auraient eue eus
+    vais vas va allons vont allais allait allions alliez allaient irai iras ira irons irez
+    iront irais irait irions iriez iraient aille aillent
+    peuvent pouvons pouvais pouvait pouvions pouviez pouvaient pourrai pourras pourra
+    pourrons pourrez pourront pourrait pourrions pourraient puisse puissent pu
+    voulons veulent voulait voulions vouliez voulaient voudrai voudras voudra voudrons
+    voudrez voudront voudrions voudriez voudraient voulu
+    devons doivent devais devait devions deviez devaient devrai devras devra devrons
+    devrez devront devrais devrait devrions devriez devraient doive doivent
+    faudra faudrait fallait fallu
+    savons savent savais savait saurai saura saurais saurait
+    aimerais aimerait aimerions souhaite souhaiterais souhaiterait souhaitons
+    bons
+    """.split()  # noqa: SIM905
 )
 
 # Words a caller says that carry nothing for retrieval (dropped before embedding too).
@@ -72,6 +95,23 @@ def derive(stemmed: str) -> str:
 
 _COMPOUND = re.compile(r"[^\W_]+(?:[-'][^\W_]+)+")
 
+# A verb said where documents name the act with its -age noun: « me faire raser » /
+# « rasage », « lisser » / « lissage », « balayer » / « balayage ». Snowball leaves the two
+# apart (« ras » / « rasag »). Only the infinitive and the « vous » form are derived, and
+# only from the question, so « sèche-cheveux » never meets « séchage » (kb/README.md).
+_VERB = re.compile(r"[a-z]{3,}(?:er|ez)")
+
+
+def action_nouns(text: str) -> dict[str, frozenset[str]]:
+    """Stems of the -age nouns of the verbs said in `text`, by the verb's stem."""
+    out: dict[str, frozenset[str]] = {}
+    for raw in re.findall(r"[^\W_]+", text.lower().translate(APOSTROPHES)):
+        folded = fold(raw)
+        if folded in STOP_WORDS or not _VERB.fullmatch(folded):
+            continue
+        out[stem(raw)] = frozenset({stem(folded[:-2] + "age")})
+    return out
+
 
 def tokens(text: str) -> list[str]:
     """BM25 tokens: lowercase words, stop words dropped, stemmed and folded; digits kept.
@@ -94,6 +134,8 @@ def tokens(text: str) -> list[str]:
         parts = re.split(r"[-']", compound)
         if parts[0] in _ELISIONS or any(ch.isdigit() for ch in compound):
             continue  # "l'entrée", "qu'il": an article, not a compound
+        if all(fold(part) in STOP_WORDS for part in parts):
+            continue  # "est-ce", "peut-être": grammar, not a word of its own
         out.append(stem("".join(parts)))
     return out
 

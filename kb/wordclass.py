@@ -23,9 +23,11 @@ evening event: « coiffure de soirée »), « fois » (« payer en plusieurs foi
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
-from kb.text import tokens
+from kb.lexicon import question_types
+from kb.text import STOP_WORDS, action_nouns, tokens
 from salon.text import APOSTROPHES, fold
 
 _TIME = """
@@ -37,7 +39,7 @@ printemps ete automne hiver noel paques toussaint pentecote ascension reveillon 
 matin matins matinee midi apres aprem soir soirs nuit nuits minuit aube
 hier demain aujourd veille avant lendemain surlendemain
 heure heures minute minutes seconde secondes mois an ans annee annees siecle
-tot tard prochain prochaine prochains prochaines dernier derniere derniers dernieres
+age tot tard prochain prochaine prochains prochaines dernier derniere derniers dernieres
 """
 
 _QUANTITY = """
@@ -73,6 +75,13 @@ class SaidWords:
 
     nouns: frozenset[str] = frozenset()  # said right after a determiner
     minor: frozenset[str] = frozenset()  # time/quantity words and -ment adverbs
+    # said right after a noun, not a noun itself: « tresses africaines », « balayage
+    # caramel » — usually a kind of the thing named, weaker evidence than the noun
+    modifiers: frozenset[str] = frozenset()
+    # the -age noun of a verb said (« raser » → « rasage », `kb.text.action_nouns`)
+    derived: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    # the kinds of answer asked for (a price, a duration…, `kb.lexicon.question_types`)
+    kinds: tuple[str, ...] = ()
 
 
 def said_words(text: str) -> SaidWords:
@@ -86,6 +95,8 @@ def said_words(text: str) -> SaidWords:
     folded = [fold(w) for w in words]
     nouns: set[str] = set()
     minor: set[str] = set()
+    modifiers: set[str] = set()
+    previous_noun = False
     for i, (word, plain) in enumerate(zip(words, folded, strict=True)):
         after_determiner = i > 0 and folded[i - 1] in DETERMINERS
         stems = tokens(word)
@@ -93,4 +104,13 @@ def said_words(text: str) -> SaidWords:
             minor.update(stems)
         elif after_determiner:
             nouns.update(stems)
-    return SaidWords(nouns=frozenset(nouns), minor=frozenset(minor - nouns))
+        elif previous_noun and plain not in STOP_WORDS:
+            modifiers.update(stems)
+        previous_noun = after_determiner and bool(stems)
+    return SaidWords(
+        nouns=frozenset(nouns),
+        minor=frozenset(minor - nouns),
+        modifiers=frozenset(modifiers - nouns - minor),
+        derived=action_nouns(text),
+        kinds=tuple(question_types(text)),
+    )

@@ -9,7 +9,9 @@ import pytest
 
 from kb.lexicon import (
     DURATION,
+    HOURS,
     PRICE,
+    TEAM,
     frame_words,
     normalise_spoken,
     passage_types,
@@ -34,6 +36,12 @@ PASSAGES = [
         "Rendez-vous : annulation sans frais jusqu'à 24 heures avant le rendez-vous.",
     ),
     ("equipe.html", "Karim", "Karim, barbier : dégradés à la tondeuse et taille de barbe."),
+    (
+        "faq.md",
+        "Couleur",
+        "Couleur des racines : refaire la couleur des racines toutes les six semaines.",
+    ),
+    ("tarifs.csv", "Couleur", "Couleur racines — 1 h — 44 €"),
 ]
 
 
@@ -53,6 +61,10 @@ def _top(retriever: Retriever, question: str, **options: bool) -> str:
         ("je peux payer en cb", "je peux payer en carte bancaire"),
         ("prendre un rdv", "prendre un rendez-vous"),
         ("vous êtes dispo cet aprèm", "vous êtes disponible cet après-midi"),
+        ("je voudrais me faire friser", "je voudrais me faire une permanente"),
+        ("coiffer la mariée à la maison", "coiffer la mariée à domicile"),
+        ("on passe à l'improviste", "on passe sans rendez-vous"),
+        ("la wi-fi", "la wifi"),
     ],
 )
 def test_spoken_forms_take_their_written_form(said: str, written: str) -> None:
@@ -63,6 +75,32 @@ def test_synonyms_are_symmetric_stems_and_leave_other_words_alone() -> None:
     [meches], [reflets] = tokens("mèches"), tokens("reflets")
     assert reflets in related(meches) and meches in related(reflets)
     assert related(tokens("rendez")[0]) == frozenset()
+
+
+@pytest.mark.parametrize(
+    ("question", "kinds"),
+    [
+        ("le parking il coûte combien de l'heure", [PRICE]),  # a price per hour
+        ("j'aurai un quart d'heure de retard", []),  # a length of time, not the hours
+        ("tous les combien faut refaire un balayage", []),  # how often
+        ("combien de clients vous coiffez par jour", []),  # a count
+        ("à quelle heure vous fermez le samedi", [HOURS]),
+        ("je peux passer à 18 heures 30", [HOURS]),
+        ("la coupe ça fait combien de minutes", [DURATION]),
+        ("qui est-ce qui fait les couleurs", [TEAM]),
+        ("karim il est là le jeudi", [TEAM]),
+    ],
+)
+def test_the_kind_of_answer_is_read_from_how_the_question_is_put(
+    question: str, kinds: list[str]
+) -> None:
+    assert question_types(question) == kinds
+
+
+def test_a_team_passage_is_known_by_its_heading_or_its_specialities() -> None:
+    assert passage_types("L'équipe — Karim\nBarbier, le mardi") == [TEAM]
+    assert passage_types("Karim\nSpécialités : dégradés") == [TEAM]
+    assert passage_types("Le salon\nNotre salon a une équipe de quatre coiffeurs") == []
 
 
 def test_questions_and_passages_share_a_token_for_the_kind_of_answer() -> None:
@@ -79,13 +117,16 @@ def test_questions_and_passages_share_a_token_for_the_kind_of_answer() -> None:
         ("vous prenez la cb", "carte bancaire", "lexicon"),
         ("ça dure combien de temps un balayage", "Balayage — 2 h 30", "answer_types"),
         ("on peut venir sans rendez vous", "sans rendez-vous le samedi", "phrases"),
+        ("la couleur des racines c'est combien", "Couleur racines — 1 h — 44 €", "kind_boost"),
     ],
 )
 def test_a_paraphrase_finds_its_passage_and_does_not_without_the_help(
     retriever: Retriever, question: str, expected: str, switch: str
 ) -> None:
     assert expected in _top(retriever, question)
-    assert expected not in _top(retriever, question, **{switch: False})
+    assert expected not in _top(
+        retriever, question, **{switch: type(getattr(SearchOptions(), switch))(0)}
+    )
 
 
 def test_a_synonym_with_no_shared_word_finds_the_service_and_counts_as_found(

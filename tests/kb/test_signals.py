@@ -16,6 +16,7 @@ import pytest
 
 from kb.confidence import ANSWERABLE_AT, Signals, confidence
 from kb.indexer import reindex
+from kb.lexicon import passage_types
 from kb.retriever import Retriever
 from kb.signals import answer_signals
 from kb.text import tokens
@@ -43,7 +44,8 @@ def retriever(tmp_path_factory: pytest.TempPathFactory) -> Retriever:
     [
         ("c'est combien une coupe pour mon chien", {"coupe", "chien"}),
         ("il va faire beau pour la météo de demain", {"météo"}),  # "demain": a time word
-        ("l'âge minimum pour les enfants", {"âge", "enfants"}),
+        ("l'âge minimum pour les enfants", {"enfants"}),  # "âge": a time word
+        ("le tarif des tresses africaines", {"tarif", "tresses"}),
         ("je peux annuler facilement", set()),
     ],
 )
@@ -87,7 +89,7 @@ def test_a_speech_recognition_slip_is_not_an_unknown_word(retriever: Retriever) 
 
 
 def test_an_unknown_verb_weighs_as_unknown_but_not_as_a_noun(retriever: Retriever) -> None:
-    signals = retriever.signals("je peux payer en carte bancaire en arrivant")
+    signals = retriever.signals("je peux payer en carte bancaire en sortant")
     assert signals is not None and signals.unknown > 0 and signals.unknown_noun == 0.0
 
 
@@ -95,7 +97,7 @@ class _Index:
     """The least an index view needs: two passages' words."""
 
     def __init__(self, passages: list[str]) -> None:
-        self.doc_terms = [frozenset(tokens(p)) for p in passages]
+        self.doc_terms = [frozenset(tokens(p) + passage_types(p)) for p in passages]
         words = {t for terms in self.doc_terms for t in terms}
         self.idf = dict.fromkeys(words, 1.0)
         self.unknown_idf = 1.0
@@ -150,6 +152,49 @@ def test_an_unknown_noun_beside_a_time_word_is_still_unknown() -> None:
         index, tokens(question), np.array([0, 1]), np.array([0.5, 0.4]), words=said_words(question)
     )
     assert signals.unknown_noun > 0.0  # "parapluie"; "hier" no longer counts
+
+
+def _signals_of(passages: list[str], question: str) -> Signals:
+    index = _Index(passages)
+    order = np.arange(len(passages))
+    dense = np.linspace(0.5, 0.4, len(passages))
+    return answer_signals(index, tokens(question), order, dense, words=said_words(question))
+
+
+def test_a_verb_said_is_found_in_the_noun_the_documents_use() -> None:
+    signals = _signals_of(["Rasage à l'ancienne — 30 min — 25 €"], "me faire raser")
+    assert signals.coverage == 1.0 and signals.unknown == 0.0
+
+
+def test_an_unknown_word_after_a_known_noun_is_a_modifier_not_a_noun() -> None:
+    signals = _signals_of(["Tresses — 1 h — 40 €"], "c'est combien des tresses africaines")
+    assert signals.unknown_modifier > 0.0 and signals.unknown_noun == 0.0
+    assert signals.unknown == signals.unknown_modifier
+
+
+def test_a_price_asked_of_passages_that_hold_none_is_evidence_against() -> None:
+    passages = ["Parking Bellecour à 300 mètres", "Coupe homme — 30 min — 28 €"]
+    assert _signals_of(passages, "le parking il coûte combien de l'heure").kind_missing == 1.0
+    assert _signals_of(passages, "c'est combien une coupe homme").kind_missing == 0.0
+    assert _signals_of(passages, "il y a un parking").kind_missing == 0.0  # no kind asked
+
+
+def test_a_passage_equally_on_topic_that_holds_the_kind_asked_is_enough() -> None:
+    passages = ["Forfait mariage : un essai un mois avant", "Forfait mariage — 2 h — 195 €"]
+    assert _signals_of(passages, "le forfait mariage il coûte combien").kind_missing == 0.0
+
+
+def test_a_look_alike_found_in_a_passage_counts_half() -> None:
+    class _Slips(_Index):
+        def closest_term(self, term: str) -> str | None:
+            return tokens("brushing")[0] if term == tokens("brouching")[0] else None
+
+    index = _Slips(["Brushing — 30 min — 25 €"])
+    question = "un brouching"
+    signals = answer_signals(
+        index, tokens(question), np.array([0]), np.array([0.5]), words=said_words(question)
+    )
+    assert signals.coverage == pytest.approx(0.5)
 
 
 def test_on_the_real_model_an_unknown_noun_is_flagged_and_a_synonym_is_not(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kb.text import clean_spoken, fold, question_hints, tokens, words_to_digits
+from kb.text import action_nouns, clean_spoken, fold, question_hints, tokens, words_to_digits
 
 
 def test_fold_strips_accents_ligatures_and_case() -> None:
@@ -79,3 +79,26 @@ def test_words_in_eur_our_and_age_keep_their_own_stem(one: str, other: str) -> N
 
 def test_short_words_ending_in_ur_are_left_whole() -> None:
     assert tokens("pur dur mur") == ["pur", "dur", "mur"]
+
+
+@pytest.mark.parametrize(
+    ("said", "noun"),
+    [("me faire raser", "rasage"), ("vous lissez", "lissage"), ("balayer", "balayage")],
+)
+def test_a_verb_said_knows_the_noun_in_age_documents_use(said: str, noun: str) -> None:
+    [verb] = tokens(said)
+    assert action_nouns(said) == {verb: frozenset(tokens(noun))}
+
+
+def test_a_noun_is_never_derived_so_a_hair_dryer_is_not_drying() -> None:
+    assert action_nouns("vous vendez des sèche-cheveux") == {
+        tokens("vendez")[0]: frozenset(tokens("vendage"))
+    }
+    assert action_nouns("un sèche-cheveux") == {}
+
+
+def test_auxiliary_verbs_and_grammar_compounds_are_not_topic_words() -> None:
+    assert tokens("je suis en fauteuil, je pourrai entrer ?") == tokens("fauteuil entrer")
+    assert tokens("j'aurai un quart d'heure de retard") == tokens("quart heure retard")
+    assert tokens("est-ce que vous avez les bons cadeaux") == tokens("cadeaux")
+    assert "rendezvous" in tokens("rendez-vous")  # a compound with one stop word stays
