@@ -112,11 +112,16 @@ def tokens(text: str) -> tuple[str, ...]:
 
 @lru_cache(maxsize=65536)
 def similar(a: str, b: str) -> bool:
-    """The same word, give or take a slip (4 letters or more, 80 % alike)."""
+    """The same word, give or take a slip (4 letters or more, 80 % alike). A word that
+    is the other with a prefix is another word (« décoloration » is not « coloration »,
+    « recoupe » not « coupe »): a slip changes letters, it does not add a syllable."""
     if a == b:
         return True
     short, long = sorted((len(a), len(b)))
     if short < 4 or long > 1.5 * short:  # the ratio cannot reach 0.8
+        return False
+    shorter, longer = sorted((a, b), key=len)
+    if long - short >= 2 and longer.endswith(shorter):
         return False
     matcher = SequenceMatcher(None, a, b)
     return matcher.quick_ratio() >= 0.8 and matcher.ratio() >= 0.8

@@ -284,3 +284,14 @@ def test_reindex_ends_with_the_contradictions_for_the_owner_and_serves_anyway(
     shutil.copy(FIXTURE_SALON / "tarifs-prestations.csv", small_salon / "tarifs-prestations.csv")
     fixed = _reindex("--sources", str(small_salon), "--db", str(tmp_path / "kb"))
     assert "Contradictions : aucune entre salon.toml et les documents." in fixed.stdout
+
+
+def test_a_service_alias_inside_another_service_word_is_not_that_service(salon: Path) -> None:
+    # « coloration » is not « décoloration »: the owner's alias for the full colour must
+    # not make every « Décoloration complète » row of the documents contradict its price.
+    _replace(
+        salon / "salon.toml",
+        'aliases = ["couleur longue", "coloration longs", "couleur complète"]',
+        'aliases = ["couleur longue", "couleur complète", "coloration"]',
+    )
+    assert _contradictions(salon) == []
