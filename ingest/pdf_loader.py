@@ -24,6 +24,7 @@ from ingest.document import (
     out_of_memory,
     title_from_filename,
 )
+from ingest.pdf_columns import reading_order
 
 log = logging.getLogger("ingest")
 
@@ -121,6 +122,8 @@ def _load_pdf(path: Path, *, max_pages: int) -> Document:
             try:
                 tables = [(t.bbox, t.extract()) for t in page.find_tables()]
                 lines = page.extract_text_lines()
+                if not tables:  # a menu card in two columns is read column by column
+                    lines = reading_order(page, lines) or lines
             except Exception as exc:
                 if out_of_memory(exc):
                     raise MemoryError from exc  # the file's memory budget, not a damaged page

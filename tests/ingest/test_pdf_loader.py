@@ -148,6 +148,28 @@ def test_a_borderless_price_list_keeps_each_row_on_one_line(tmp_path: Path) -> N
     ]
 
 
+def test_a_two_column_price_list_is_read_column_by_column(tmp_path: Path) -> None:
+    path = bad_inputs.two_column_price_pdf(tmp_path / "carte.pdf")
+    chunks = ingest_file(path, root=tmp_path).chunks
+    by_section = {c.section.split(" > ")[-1]: c.text for c in chunks}
+    assert "Coupe homme (30 min) — 26 €" in by_section["COUPES"].splitlines()
+    assert "Balayage — à partir de 95 €" in by_section["COULEUR"].splitlines()
+    assert "Coloration" not in by_section["COUPES"] and "Coupe" not in by_section["COULEUR"]
+    text = "\n".join(c.text for c in chunks)
+    assert "Prix TTC, shampoing et coiffage compris" in text  # the line under both columns
+
+
+def test_a_borderless_table_is_not_taken_for_two_columns(tmp_path: Path) -> None:
+    import pdfplumber
+
+    from ingest.pdf_columns import reading_order
+
+    path = bad_inputs.borderless_price_pdf(tmp_path / "carte.pdf")
+    with pdfplumber.open(str(path)) as pdf:
+        page = pdf.pages[0]
+        assert reading_order(page, page.extract_text_lines()) is None
+
+
 def test_running_headers_and_footers_are_dropped_and_bold_lines_are_headings(
     tmp_path: Path,
 ) -> None:
