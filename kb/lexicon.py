@@ -85,7 +85,7 @@ _GROUPS = [
     "permanente ondulation",
     "bouclés frisés crépus curly boucles",
     "soin soins masque traitement",
-    "hydratant hydratation hydrater nourrissant nutrition",
+    "hydratant hydratation hydrater nourrissant nutrition secs",
     "jaunir jaunissent jaune déjaunisseur",
     "pellicules antipelliculaire",
     "chute perte calvitie",
@@ -101,7 +101,7 @@ _GROUPS = [
     "ouvert ouvrez ouvre ouverture ouvrir commencez",
     "fermé fermez ferme fermeture fermer finissez terminez",
     "rouvrez rouvrir réouverture reprise",
-    "vacances congés",
+    "vacances congés estivale",
     # access and contact
     "garer stationner stationnement parking voiture",
     "métro tram tramway bus transports",
@@ -138,7 +138,8 @@ _INCIDENTAL = (
     "maintenant toujours normalement demander renseigner renseignement info infos "
     "information informations question savoir arriver arrive arrivez laisser grave "
     "problème souci normal envie chercher cherche trouver connaît connait connais "
-    "petit petite petits petites partir partez enlever mère père sœur frère copine amie"
+    "petit petite petits petites grand grande grands grandes partir partez enlever mère "
+    "père sœur frère copine amie tête devenir refaire refait amener apporter ramener"
 )
 INCIDENTAL = frozenset(t for word in _INCIDENTAL.split() for t in tokens(word))
 
@@ -187,7 +188,7 @@ DURATION, PRICE, HOURS, PHONE, ADDRESS, TEAM = (
 _QUESTION_TYPES = [
     (
         DURATION,
-        r"combien de temps|combien de minutes|combien d heures|\bdure\b|\bduree\b|\bprend\b.*\btemps\b|\btemps\b.*\bprend|"
+        r"combien de temps|(?<!toutes les )(?<!tous les )combien de minutes|combien d heures|\bdure\b|\bduree\b|\bprend\b.*\btemps\b|\btemps\b.*\bprend|"
         r"ca prend combien|\blongtemps\b|\bca dure\b",
     ),
     (
@@ -256,6 +257,24 @@ _PASSAGE_TYPES = [
         ),
     ),
 ]
+
+
+_DAYS = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
+_DAY_RANGE = re.compile(
+    rf"\b({'|'.join(_DAYS)})s?\s*(?:au|a|-|–|jusqu ?'?au)\s*({'|'.join(_DAYS)})s?\b"
+)
+
+
+def implied_days(text: str) -> list[str]:
+    """The weekdays a range names without saying them (« du mardi au vendredi » →
+    mercredi, jeudi), as tokens: a passage giving the week as a range then answers « vous
+    êtes ouverts le mercredi ? » as well as one listing every day."""
+    days: list[str] = []
+    for first, last in _DAY_RANGE.findall(fold(text)):
+        start, end = _DAYS.index(first), _DAYS.index(last)
+        span = (end - start) % 7
+        days += [_DAYS[(start + step) % 7] for step in range(1, span)]
+    return [t for day in dict.fromkeys(days) for t in tokens(day)]
 
 
 def question_types(text: str) -> list[str]:

@@ -28,6 +28,7 @@ from kb.embeddings import Embedder, get_embedder, model_name_for
 from kb.lexicon import (
     INCIDENTAL,
     frame_words,
+    implied_days,
     normalise_spoken,
     passage_types,
     question_types,
@@ -98,7 +99,7 @@ class _Snapshot:
         self.null_top = 0.0  # set by the retriever (`_measure_baseline`)
         # The kinds of value a passage holds (a duration, a price…) are one token each,
         # which a question asking for that kind of answer also searches (kb.lexicon).
-        corpus = [tokens(text) + passage_types(text) for text in self.texts]
+        corpus = [tokens(text) + passage_types(text) + implied_days(text) for text in self.texts]
         # Adjacent words as one more token ("sans rendez-vous", "jour de l'an"), so a
         # phrase said as written ranks above passages holding its words apart.
         corpus = [words + pairs(words) for words in corpus]

@@ -31,6 +31,7 @@ STOP_WORDS = frozenset(
     euh heu hum hm ben bah bon voila genre svp plait plaît madame monsieur salut
     svp aussi aujourd juste bien tres trop combien quoi lequel laquelle lesquels faites font
     fais coute coutent couter cout dois doit devez exactement temps apres avant pendant depuis
+    couterait couteraient coutera couteront coutait coutaient
     vers devant derriere
     """.split()  # noqa: SIM905
 ) | frozenset(

@@ -39,14 +39,14 @@ def test_the_operating_point_reaches_the_recall_asked_with_the_fewest_false_flag
         SalonSignals("b", np.zeros((4, 1)), np.array([0.0, 1.0, 1.0, 1.0])),
     ]
     held_out = {"a": np.array([0.2, 0.52, 0.7, 0.9]), "b": np.array([0.3, 0.62, 0.8, 0.9])}
-    # Every unanswerable question is below 0.55; above 0.6 "b" starts losing an answer.
-    assert calibrate._operating_point(salons, held_out) == 0.55
+    # Every unanswerable question is below 0.53; above 0.62 "b" starts losing an answer.
+    assert calibrate._operating_point(salons, held_out) == 0.53
 
 
 def test_no_threshold_reaching_the_recall_falls_back_to_the_best_difference() -> None:
     salons = [SalonSignals("a", np.zeros((4, 1)), np.array([0.0, 0.0, 1.0, 1.0]))]
     held_out = {"a": np.array([0.9, 0.4, 0.6, 0.95])}  # one no-answer scores above all
-    assert calibrate._operating_point(salons, held_out) in (0.45, 0.5, 0.55, 0.6)
+    assert 0.4 < calibrate._operating_point(salons, held_out) <= 0.6
 
 
 def _tiny_salon(root: Path, city: str) -> str:

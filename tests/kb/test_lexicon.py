@@ -13,6 +13,7 @@ from kb.lexicon import (
     PRICE,
     TEAM,
     frame_words,
+    implied_days,
     normalise_spoken,
     passage_types,
     question_types,
@@ -36,6 +37,7 @@ PASSAGES = [
         "Rendez-vous : annulation sans frais jusqu'à 24 heures avant le rendez-vous.",
     ),
     ("equipe.html", "Karim", "Karim, barbier : dégradés à la tondeuse et taille de barbe."),
+    ("site.html", "Horaires", "Le salon est ouvert du mardi au samedi, de 9 h 30 à 19 h."),
     (
         "faq.md",
         "Couleur",
@@ -164,3 +166,14 @@ def test_services_the_documents_never_mention_are_flagged_even_sharing_words(
     retriever: Retriever, question: str
 ) -> None:
     assert not retriever.search(question, k=3).answerable
+
+
+def test_a_range_of_weekdays_names_the_days_between() -> None:
+    assert implied_days("Ouvert du mardi au vendredi de 9h à 19h") == tokens("mercredi jeudi")
+    assert implied_days("Mardi–Samedi : 9h-19h") == tokens("mercredi jeudi vendredi")
+    assert implied_days("Fermé le lundi et le mardi") == []
+
+
+def test_a_day_inside_a_range_finds_the_hours_that_give_it(retriever: Retriever) -> None:
+    found = retriever.search("vous êtes ouverts le mercredi", k=1)
+    assert "du mardi au samedi" in found.passages[0].text
