@@ -26,6 +26,7 @@ from ingest.model import Chunk, Kind
 class ChunkingOptions:
     max_chars: int = 800  # a chunk body never exceeds this (except one over-long table row)
     min_chars: int = 160  # sections shorter than this are merged with tiny siblings
+    min_answer_chars: int = 60  # the same, for an answer under a question heading
 
 
 @dataclass
@@ -65,8 +66,15 @@ def _sections(doc: Document) -> list[_Section]:
 
 
 def _mergeable(section: _Section, opts: ChunkingOptions) -> bool:
-    """Short prose only: a table keeps its own heading, however small it is."""
-    return section.size < opts.min_chars and not any(u.is_row for u in section.units)
+    """Short prose only: a table keeps its own heading, however small it is, and an
+    answer under its own question (« Puis-je venir avec mon chien ? ») is a passage of
+    its own unless it is a mere « Oui. » (`min_answer_chars`): merged with its
+    neighbours it would answer several questions at once."""
+    if any(u.is_row for u in section.units):
+        return False
+    if section.path and section.path[-1].rstrip().endswith("?"):
+        return section.size < opts.min_answer_chars
+    return section.size < opts.min_chars
 
 
 def _merge_tiny(sections: list[_Section], opts: ChunkingOptions) -> list[_Section]:

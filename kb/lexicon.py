@@ -64,11 +64,12 @@ _GROUPS = [
     "espèces liquide monnaie",
     "chèque chèques",
     "acompte arrhes caution",
-    "réduction remise promotion promo rabais",
+    "réduction remise promotion promo rabais avantage avantages",
+    "fidélité fidèle habitué habitués",
     # hair services
     "mèches balayage reflets highlights éclaircissement",
     "racines repousses repousse",
-    "cacher couvrir camoufler",
+    "cacher couvrir camoufler camouflage",
     "blancs gris grisonnants",
     "couleur coloration teinture colorer",
     "décoloration platine blond éclaircir clair",
@@ -110,7 +111,9 @@ _GROUPS = [
     "accessible accessibilité fauteuil roulant handicapé handicap mobilité rampe",
     "téléphone numéro appeler joindre",
     # booking
-    "annuler annulation décommander",
+    "annuler annulation décommander empêchement imprévu",
+    "correction corriger rattraper arranger",
+    "rappel message notification",
     "absence absent rater raté manquer manqué louper",
     "déplacer reporter décaler",
     # shop and team
@@ -139,7 +142,8 @@ _INCIDENTAL = (
     "information informations question savoir arriver arrive arrivez laisser grave "
     "problème souci normal envie chercher cherche trouver connaît connait connais "
     "petit petite petits petites grand grande grands grandes partir partez enlever mère "
-    "père sœur frère copine amie tête devenir refaire refait amener apporter ramener"
+    "père sœur frère copine amie tête devenir refaire refait amener apporter ramener "
+    "démarre démarrer tenir tient jamais reçoit recevoir reçois endroit"
 )
 INCIDENTAL = frozenset(t for word in _INCIDENTAL.split() for t in tokens(word))
 
@@ -224,7 +228,9 @@ _QUESTION_TYPES_RE = [(kind, re.compile(pattern)) for kind, pattern in _QUESTION
 # prend combien de temps"): not topic words of the question.
 _FRAME_WORDS = {
     DURATION: frozenset(
-        t for w in ("prend", "dure", "durer", "durée", "longtemps", "compter") for t in tokens(w)
+        t
+        for w in ("prend", "dure", "durer", "durée", "longtemps", "compter", "prévoir")
+        for t in tokens(w)
     ),
     PRICE: frozenset(t for w in ("cher", "revient", "compter") for t in tokens(w)),
     TEAM: frozenset(tokens("occupe")),

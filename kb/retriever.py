@@ -290,6 +290,8 @@ class Retriever:
             text = normalise_spoken(text)
         if not text or not snap.ids:
             return None
+        if opts.fuzzy_terms:
+            text = rejoin_split_words(text, snap)
         dense = snap.matrix @ self._embed_query(text)
         said = tokens(text)
         kinds = question_types(text) if opts.answer_types else []
@@ -375,6 +377,34 @@ class Retriever:
         opts = options or SearchOptions()
         top = np.argsort(-fused)[:3]
         return answer_signals(snap, terms, top, dense, synonyms=opts.lexicon, words=words)
+
+
+def rejoin_split_words(text: str, snap: _Snapshot) -> str:
+    """A word the speech recogniser cut in two (« beau tox », « à méricain », « des
+    gradés ») put back together: when one half is neither a word of the index nor close
+    to one, and the two joined are, or are close to one. « la coupe » stays: « coupe »
+    is known."""
+    words = text.split(" ")
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        if i + 1 < len(words) and _halves_of_one_word(words[i], words[i + 1], snap):
+            out.append(words[i] + words[i + 1])
+            i += 2
+            continue
+        out.append(words[i])
+        i += 1
+    return " ".join(out)
+
+
+def _halves_of_one_word(first: str, second: str, snap: _Snapshot) -> bool:
+    if not (first.isalpha() and second.isalpha()) or len(first) + len(second) < 6:
+        return False
+    halves = tokens(first) + tokens(second)
+    if not any(t not in snap.idf and snap.closest_term(t) is None for t in halves):
+        return False
+    joined = tokens(first + second)
+    return len(joined) == 1 and (joined[0] in snap.idf or snap.closest_term(joined[0]) is not None)
 
 
 def _embedder_for(manifest: store.Manifest) -> Embedder:

@@ -102,3 +102,17 @@ def test_a_heading_kind_forces_the_kind_of_its_subsections() -> None:
     doc.heading("Semaine", 2)
     doc.text("Ouvert du mardi au samedi.")
     assert chunk_document(doc, source="salon.toml")[0].kind == "hours"
+
+
+def test_an_answer_under_its_own_question_is_a_passage_of_its_own() -> None:
+    doc = Document(title="FAQ")
+    doc.heading("Questions", 2)
+    doc.heading("Puis-je venir avec mon chien ?", 3)
+    doc.text("Seuls les chiens d'assistance sont admis, pour les clients allergiques.")
+    doc.heading("Faut-il verser un acompte ?", 3)
+    doc.text("Oui, trente pour cent pour les prestations de plus de 150 euros.")
+    chunks = chunk_document(doc, source="faq.md")
+    assert [c.section for c in chunks] == [
+        "Questions > Puis-je venir avec mon chien ?",
+        "Questions > Faut-il verser un acompte ?",
+    ]

@@ -19,7 +19,7 @@ from kb.lexicon import (
     question_types,
     related,
 )
-from kb.retriever import Retriever, SearchOptions
+from kb.retriever import Retriever, SearchOptions, rejoin_split_words
 from kb.text import tokens
 from tests.kb.conftest import retriever_over
 
@@ -177,3 +177,11 @@ def test_a_range_of_weekdays_names_the_days_between() -> None:
 def test_a_day_inside_a_range_finds_the_hours_that_give_it(retriever: Retriever) -> None:
     found = retriever.search("vous êtes ouverts le mercredi", k=1)
     assert "du mardi au samedi" in found.passages[0].text
+
+
+def test_a_word_the_recogniser_cut_in_two_is_put_back_together(retriever: Retriever) -> None:
+    snap = retriever._snapshot
+    assert rejoin_split_words("un balai yage", snap) == "un balaiyage"  # ≈ « balayage »
+    assert rejoin_split_words("vous faites les bar bes", snap) == "vous faites les barbes"
+    assert rejoin_split_words("la coupe homme", snap) == "la coupe homme"  # both known
+    assert rejoin_split_words("mon chien", snap) == "mon chien"  # nothing close when joined
