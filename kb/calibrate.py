@@ -16,8 +16,8 @@ and the weights fitted on all salons. Paste the weights into `kb.confidence.WEIG
 the threshold into `ANSWERABLE_AT`, rounded.
 
 `FIT_SETS` lists the fitting salons: the sample (`tests/fixtures/salon`, the same files as
-`sources/`), the transfer salon and held-out salons 1 to 7, whose questions were all read
-while designing the signals. Salon 8 is left out on purpose: written blind, it is the
+`sources/`), the transfer salon and held-out salons 1 to 8, whose questions were all read
+while designing the signals. Salon 9 is left out on purpose: written blind, it is the
 unseen material the fit is measured on (`eval/README.md`).
 """
 
@@ -54,6 +54,7 @@ FIT_SETS = {
     "holdout-5": ("eval/holdout-salon-5/sources", "eval/holdout-salon-5/gold-questions.jsonl"),
     "holdout-6": ("eval/holdout-salon-6/sources", "eval/holdout-salon-6/gold-questions.jsonl"),
     "holdout-7": ("eval/holdout-salon-7/sources", "eval/holdout-salon-7/gold-questions.jsonl"),
+    "holdout-8": ("eval/holdout-salon-8/sources", "eval/holdout-salon-8/gold-questions.jsonl"),
 }
 SIGNAL_NAMES = list(Signals.__dataclass_fields__)
 SIGNAL_NAMES.remove("known_terms")  # not in `Signals.vector()`

@@ -95,6 +95,8 @@ _GROUPS = [
     "rafraîchir entretien pointes égaliser",
     "abîmés cassants fourchus réparateur réparation reconstruction",
     "tresses nattes",
+    "dreads dreadlocks locks",
+    "jouer jeux jouets",
     "extensions rajouts",
     "perruque perruques postiche",
     "shampoing shampooing",
@@ -143,7 +145,8 @@ _INCIDENTAL = (
     "problème souci normal envie chercher cherche trouver connaît connait connais "
     "petit petite petits petites grand grande grands grandes partir partez enlever mère "
     "père sœur frère copine amie tête devenir refaire refait amener apporter ramener "
-    "démarre démarrer tenir tient jamais reçoit recevoir reçois endroit"
+    "démarre démarrer tenir tient jamais reçoit recevoir reçois endroit crâne papa maman "
+    "ensemble boulot"
 )
 INCIDENTAL = frozenset(t for word in _INCIDENTAL.split() for t in tokens(word))
 
@@ -223,6 +226,11 @@ _QUESTION_TYPES = [
     ),
 ]
 _WHERE = re.compile(r"(?<![\w])où(?![\w])", re.IGNORECASE)
+_DATED = re.compile(
+    r"\b(?:janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre|octobre|novembre|"
+    r"decembre|noel|paques|vacances|fetes|ferie|feries|conges|toussaint|reveillon)\b"
+)
+_CAN_DO = re.compile(r"\b(?:je peux|on peut|je pourrais|on pourrait|il y a|y a)\b")
 _QUESTION_TYPES_RE = [(kind, re.compile(pattern)) for kind, pattern in _QUESTION_TYPES]
 # Words that only say what kind of answer is wanted, once that kind is recognised ("ça
 # prend combien de temps"): not topic words of the question.
@@ -248,12 +256,6 @@ _PASSAGE_TYPES = [
     (PRICE, re.compile(r"\d\s?€|€\s?\d|\beuros?\b|\bgratuit", re.I)),
     # a passage about the team: its heading says so, or it lists someone's specialities
     (TEAM, re.compile(r"^[^\n]*\b[ée]quipe\b|\bspécialit[ée]s?\s?:", re.I)),
-    (
-        HOURS,
-        re.compile(
-            r"(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche).{0,40}?\d{1,2}\s?h", re.I
-        ),
-    ),
     (PHONE, re.compile(r"\b0\d(?:[\s.]?\d{2}){4}\b|\+33\s?\d")),
     (
         ADDRESS,
@@ -287,14 +289,37 @@ def question_types(text: str) -> list[str]:
     """The kinds of answer a spoken question asks for (tokens shared with passages)."""
     folded = fold(text.translate(APOSTROPHES)).replace("'", " ")
     kinds = [kind for kind, pattern in _QUESTION_TYPES_RE if pattern.search(folded)]
-    if _WHERE.search(text) and ADDRESS not in kinds:
+    # « c'est où ? » asks for the address; « où est-ce que je peux me garer ? » does not
+    if _WHERE.search(text) and ADDRESS not in kinds and not _CAN_DO.search(folded):
         kinds.append(ADDRESS)
+    # « vous êtes ouverts au mois d'août ? », « à Noël ? »: a closure, not the week's hours
+    if HOURS in kinds and _DATED.search(folded):
+        kinds.remove(HOURS)
     return kinds
+
+
+_DAY_HOURS = re.compile(
+    r"(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche).{0,40}?\d{1,2}\s?h", re.I
+)
+_RANGE_HOURS = re.compile(
+    rf"(?:{'|'.join(_DAYS)})s?\s*(?:au|à|a|-|–)\s*(?:{'|'.join(_DAYS)}).{{0,30}}?\d{{1,2}}\s?h",
+    re.I,
+)
+
+
+def _week_hours(text: str) -> bool:
+    """Opening hours of the week: several days with their hours, or a range of days with
+    hours (« du mardi au samedi de 9h à 19h »). One dated day with its hours is an
+    exceptional closure or opening, not the week (« le vendredi 24 décembre : 9h-16h »)."""
+    return len(_DAY_HOURS.findall(text)) >= 2 or bool(_RANGE_HOURS.search(text))
 
 
 def passage_types(text: str) -> list[str]:
     """The kinds of value a passage holds (durations, prices, hours, phone, address)."""
-    return [kind for kind, pattern in _PASSAGE_TYPES if pattern.search(text)]
+    kinds = [kind for kind, pattern in _PASSAGE_TYPES if pattern.search(text)]
+    if _week_hours(text):
+        kinds.append(HOURS)
+    return kinds
 
 
 def frame_words(kinds: list[str]) -> frozenset[str]:

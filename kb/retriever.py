@@ -35,7 +35,7 @@ from kb.lexicon import (
     related,
 )
 from kb.signals import answer_signals, lexical_strength
-from kb.text import clean_spoken, question_hints, tokens
+from kb.text import clean_spoken, question_hints, sounds_like, tokens
 from kb.types import Passage, SearchResult
 from kb.wordclass import SaidWords, said_words
 from salon import settings
@@ -115,20 +115,23 @@ class _Snapshot:
         # An unknown word weighs like a word found in one passage: no more informative.
         self.unknown_idf = math.log(1 + (n - 1 + 0.5) / 1.5)
         self.by_initial: dict[str, list[str]] = {}
+        self.by_sound: dict[str, str] = {}
         for term in df:
             if len(term) >= 4 and not term.isdigit():
                 self.by_initial.setdefault(term[0], []).append(term)
+                self.by_sound.setdefault(sounds_like(term), term)
         self._fuzzy_cache: dict[str, str | None] = {}
 
     def closest_term(self, term: str) -> str | None:
-        """An index word close to an unknown query word (ASR slip), or None."""
+        """An index word close to an unknown query word (ASR slip), or None: 80 % alike
+        in spelling, or sounding the same (`kb.text.sounds_like`)."""
         if term in self._fuzzy_cache:
             return self._fuzzy_cache[term]
         match = None
         if len(term) >= 5 and not term.isdigit():
             pool = self.by_initial.get(term[0], [])
             near = difflib.get_close_matches(term, pool, n=1, cutoff=0.8)
-            match = near[0] if near else None
+            match = near[0] if near else self.by_sound.get(sounds_like(term))
         if len(self._fuzzy_cache) < 10_000:
             self._fuzzy_cache[term] = match
         return match
@@ -382,8 +385,8 @@ class Retriever:
 def rejoin_split_words(text: str, snap: _Snapshot) -> str:
     """A word the speech recogniser cut in two (« beau tox », « à méricain », « des
     gradés ») put back together: when one half is neither a word of the index nor close
-    to one, and the two joined are, or are close to one. « la coupe » stays: « coupe »
-    is known."""
+    to one, and the two joined are a word of the index. « la coupe » stays: « coupe » is
+    known; « mon petit » stays: « monpetit » is no word."""
     words = text.split(" ")
     out: list[str] = []
     i = 0
@@ -404,7 +407,7 @@ def _halves_of_one_word(first: str, second: str, snap: _Snapshot) -> bool:
     if not any(t not in snap.idf and snap.closest_term(t) is None for t in halves):
         return False
     joined = tokens(first + second)
-    return len(joined) == 1 and (joined[0] in snap.idf or snap.closest_term(joined[0]) is not None)
+    return len(joined) == 1 and joined[0] in snap.idf
 
 
 def _embedder_for(manifest: store.Manifest) -> Embedder:

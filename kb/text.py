@@ -54,7 +54,7 @@ STOP_WORDS = frozenset(
     devrez devront devrais devrait devrions devriez devraient doive doivent
     faudra faudrait fallait fallu
     savons savent savais savait saurai saura saurais saurait
-    aimerais aimerait aimerions souhaite souhaiterais souhaiterait souhaitons
+    aimerais aimerait aimerions souhaite souhaiterais souhaiterait souhaitons wesh
     bons
     """.split()  # noqa: SIM905
 )
@@ -101,6 +101,32 @@ _COMPOUND = re.compile(r"[^\W_]+(?:[-'][^\W_]+)+")
 # apart (« ras » / « rasag »). Only the infinitive and the « vous » form are derived, and
 # only from the question, so « sèche-cheveux » never meets « séchage » (kb/README.md).
 _VERB = re.compile(r"[a-z]{3,}(?:er|ez)")
+
+
+# How a French word sounds, roughly: what a speech recogniser keeps when it misspells a
+# word it does not know (« balaillage » / « balayage », « brouching » / « brushing »,
+# « kératyne » / « kératine »). Applied to folded stems, in this order.
+_SOUNDS = [
+    (r"ill", "y"),
+    (r"y", "i"),
+    (r"ph", "f"),
+    (r"(?:sh|sch|ch)", "x"),
+    (r"qu|c(?=[aou])|c$|ck|k", "k"),
+    (r"c(?=[ei])|ç|z", "s"),
+    (r"eau|au", "o"),
+    (r"ou", "u"),
+    (r"ai|ei", "e"),
+    (r"h", ""),
+    (r"(.)\1", r"\1"),
+]
+_SOUNDS_RE = [(re.compile(pattern), sound) for pattern, sound in _SOUNDS]
+
+
+def sounds_like(stemmed: str) -> str:
+    """A rough phonetic key of a folded stem, equal for two spellings that sound alike."""
+    for pattern, sound in _SOUNDS_RE:
+        stemmed = pattern.sub(sound, stemmed)
+    return stemmed
 
 
 def action_nouns(text: str) -> dict[str, frozenset[str]]:

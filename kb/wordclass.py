@@ -48,7 +48,7 @@ seize vingt vingts trente quarante cinquante soixante septante octante nonante c
 mille million millions milliard
 premier premiere deuxieme second seconde troisieme quatrieme cinquieme sixieme septieme
 huitieme neuvieme dixieme
-demi demie quart quarts tiers moitie double triple
+demi demie quart quarts tiers moitie double triple plusieurs quelques
 euro euros centime centimes
 metre metres kilometre kilometres km cm mm kilo kilos gramme grammes litre litres
 """

@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 from kb.lexicon import (
+    ADDRESS,
     DURATION,
     HOURS,
     PRICE,
@@ -90,6 +91,9 @@ def test_synonyms_are_symmetric_stems_and_leave_other_words_alone() -> None:
         ("je peux passer à 18 heures 30", [HOURS]),
         ("la coupe ça fait combien de minutes", [DURATION]),
         ("qui est-ce qui fait les couleurs", [TEAM]),
+        ("c'est où le salon", [ADDRESS]),
+        ("où est-ce que je peux me garer", []),  # where to park, not the address
+        ("vous êtes ouverts au mois d'août", []),  # a closure, not the week's hours
         ("karim il est là le jeudi", [TEAM]),
     ],
 )
@@ -97,6 +101,12 @@ def test_the_kind_of_answer_is_read_from_how_the_question_is_put(
     question: str, kinds: list[str]
 ) -> None:
     assert question_types(question) == kinds
+
+
+def test_the_week_hours_are_several_days_or_a_range_not_one_dated_day() -> None:
+    assert HOURS in passage_types("Lundi — Fermé\nMardi — 9h30 – 19h\nMercredi — 9h30 – 19h")
+    assert HOURS in passage_types("Ouvert du mardi au samedi de 9 h 30 à 19 h.")
+    assert HOURS not in passage_types("Le vendredi 24 décembre : ouvert de 9h à 16h.")
 
 
 def test_a_team_passage_is_known_by_its_heading_or_its_specialities() -> None:
@@ -181,7 +191,12 @@ def test_a_day_inside_a_range_finds_the_hours_that_give_it(retriever: Retriever)
 
 def test_a_word_the_recogniser_cut_in_two_is_put_back_together(retriever: Retriever) -> None:
     snap = retriever._snapshot
-    assert rejoin_split_words("un balai yage", snap) == "un balaiyage"  # ≈ « balayage »
     assert rejoin_split_words("vous faites les bar bes", snap) == "vous faites les barbes"
+    assert rejoin_split_words("un dé gradés", snap) == "un dégradés"
     assert rejoin_split_words("la coupe homme", snap) == "la coupe homme"  # both known
-    assert rejoin_split_words("mon chien", snap) == "mon chien"  # nothing close when joined
+    assert rejoin_split_words("mon petit chien", snap) == "mon petit chien"  # no « monpetit »
+
+
+def test_a_misspelt_service_that_sounds_right_finds_its_passage(retriever: Retriever) -> None:
+    found = retriever.search("c'est combien un balaillage", k=1)
+    assert "Balayage — 2 h 30" in found.passages[0].text

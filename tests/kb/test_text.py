@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from kb.text import action_nouns, clean_spoken, fold, question_hints, tokens, words_to_digits
+from kb.text import (
+    action_nouns,
+    clean_spoken,
+    fold,
+    question_hints,
+    sounds_like,
+    tokens,
+    words_to_digits,
+)
 
 
 def test_fold_strips_accents_ligatures_and_case() -> None:
@@ -102,3 +110,16 @@ def test_auxiliary_verbs_and_grammar_compounds_are_not_topic_words() -> None:
     assert tokens("j'aurai un quart d'heure de retard") == tokens("quart heure retard")
     assert tokens("est-ce que vous avez les bons cadeaux") == tokens("cadeaux")
     assert "rendezvous" in tokens("rendez-vous")  # a compound with one stop word stays
+
+
+@pytest.mark.parametrize(
+    ("said", "written"),
+    [("balaillage", "balayage"), ("brouching", "brushing"), ("kératyne", "kératine")],
+)
+def test_a_misspelling_that_sounds_the_same_has_the_same_key(said: str, written: str) -> None:
+    assert sounds_like(tokens(said)[0]) == sounds_like(tokens(written)[0])
+
+
+def test_words_that_sound_different_keep_different_keys() -> None:
+    assert sounds_like(tokens("coupe")[0]) != sounds_like(tokens("couleur")[0])
+    assert sounds_like(tokens("permanente")[0]) != sounds_like(tokens("patine")[0])

@@ -29,6 +29,7 @@ def _stems(*words: str) -> set[str]:
         ("on peut se garer facilement", {"facilement"}),
         ("vous êtes actuellement ouverts", {"actuellement"}),
         ("c'est pour une demi-heure", {"demi", "heure"}),
+        ("je peux payer en plusieurs fois", {"plusieurs"}),
     ],
 )
 def test_time_quantity_words_and_adverbs_are_minor(question: str, minor: set[str]) -> None:
@@ -38,7 +39,7 @@ def test_time_quantity_words_and_adverbs_are_minor(question: str, minor: set[str
 @pytest.mark.parametrize(
     "question",
     [
-        "le paiement en plusieurs fois",  # a -ment noun after a determiner; "fois" is left out
+        "le paiement par fois",  # a -ment noun after a determiner; "fois" is left out
         "vous faites les coiffures de soirée",  # "soirée" is also an event a salon may serve
         "une coupe pour mon chien",
         "je peux payer en arrivant",  # a participle, not a -ment adverb
