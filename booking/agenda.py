@@ -101,12 +101,13 @@ def stylist_of(booking: Booking, profile: SalonProfile) -> TeamMember | None:
 
 
 def stylist_words(booking: Booking, profile: SalonProfile) -> str:
-    """The stylist's first name (`Chloé`); the stored id for someone who left the team;
-    `—` for a booking without one."""
+    """The stylist's first name (`Chloé`); for someone who left the team, the id stored
+    with the booking and that they left (« sarah (plus dans l'équipe) »), so the owner
+    knows to reassign it; `—` for a booking without one."""
     member = stylist_of(booking, profile)
     if member is not None:
         return member.first_name
-    return booking.stylist_id or MISSING
+    return f"{booking.stylist_id} (plus dans l'équipe)" if booking.stylist_id else MISSING
 
 
 def table(bookings: list[Booking], *, profile: SalonProfile, period: Period) -> str:

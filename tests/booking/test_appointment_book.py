@@ -8,6 +8,7 @@ is run in-process with the settings a salon would have (`SALON_PROFILE`, `SALON_
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import socket
 from collections.abc import AsyncIterator
@@ -17,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from booking.__main__ import main
-from booking.agenda import Period, bookings_in
+from booking.agenda import Period, bookings_in, stylist_words
 from booking.calendar import Booking, Customer, SlotPreferences
 from salon.profile import SalonProfile
 from tests.booking.conftest import TEST_SALON, Rig, make_rig, open_day
@@ -356,3 +357,11 @@ async def test_slots_with_a_stylist_on_her_day_off_say_why(
     out = capsys.readouterr().out
     assert code == 0, out
     assert "aucun créneau libre : Chloé ne travaille pas le jeudi" in out, out
+
+
+async def test_a_booking_whose_stylist_left_the_team_says_so_in_the_list(team_env: Rig) -> None:
+    _day, _visit, single = await _visit_and_cut(team_env)
+    profile = team_env.profile
+    gone = dataclasses.replace(profile, team=tuple(m for m in profile.team if m.id != "yanis"))
+    assert stylist_words(single, gone) == "yanis (plus dans l'équipe)"
+    assert stylist_words(single, profile) == "Yanis"

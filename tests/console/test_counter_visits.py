@@ -218,3 +218,21 @@ def test_a_salon_without_a_team_shows_no_stylist_field_and_books_by_chairs(
     assert _row(salon, "Claire Bernard")[:2] == (None, "coupe-homme")
     [sms] = [m["body"] for m in twilio.messages_to(PHONE)]
     assert "avec" not in sms and "couleur racines + coupe homme" in sms
+
+
+def test_a_booking_whose_stylist_left_the_team_says_so_in_the_book(
+    owner: FlaskClient, salon: Salon, twilio: TwilioStub
+) -> None:
+    profile = load_profile(salon.profile)
+    day = _friday(profile).isoformat()
+    page = _text(owner.get(f"{NEW}?prestation=coupe-homme&coiffeur=chloe&jour={day}"))
+    start = datetime.combine(date.fromisoformat(day), time(10, 0), tzinfo=profile.timezone)
+    answer = owner.post(NEW, data=_fields(page, prestation="coupe-homme", coiffeur="chloe",
+                                          jour=day, debut=start.isoformat()))  # fmt: skip
+    assert answer.status_code == 303
+    conn = sqlite3.connect(salon.salon_db)
+    with conn:  # someone who has since left salon.toml's team
+        conn.execute("UPDATE local_bookings SET stylist_id = 'sarah' WHERE name = 'Claire Bernard'")
+    conn.close()
+    listing = _text(owner.get(f"/admin/rendez-vous?jour={day}"))
+    assert "avec sarah (plus dans l'équipe)" in listing, listing

@@ -11,7 +11,7 @@ from typing import Any
 from flask import abort, current_app, g, session
 from werkzeug.exceptions import BadRequest
 
-from booking.agenda import visit_words
+from booking.agenda import stylist_words, visit_words
 from booking.calendar import Booking
 from records.report import OUTCOME_FR
 from salon.french import (
@@ -170,8 +170,9 @@ def salon_name() -> str:
 
 
 def stylist_first_name(booking: Booking) -> str:
-    """`Chloé` for a booking with a stylist of the team, else '' (none, or gone)."""
-    return ctx().profile().stylist_name(booking.stylist_id) or ""
+    """`Chloé` for a booking with a stylist of the team, « sarah (plus dans l'équipe) »
+    for one who left it (the owner has a booking to reassign), '' for none."""
+    return stylist_words(booking, ctx().profile()) if booking.stylist_id else ""
 
 
 GLOBALS: dict[str, Any] = {
