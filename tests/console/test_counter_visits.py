@@ -236,3 +236,32 @@ def test_a_booking_whose_stylist_left_the_team_says_so_in_the_book(
     conn.close()
     listing = _text(owner.get(f"/admin/rendez-vous?jour={day}"))
     assert "avec sarah (plus dans l'équipe)" in listing, listing
+
+
+def test_a_refused_stylist_keeps_the_client_typed_without_putting_the_phone_in_a_url(
+    owner: FlaskClient, salon: Salon, twilio: TwilioStub
+) -> None:
+    profile = load_profile(salon.profile)
+    day = _friday(profile).isoformat()
+    page = _text(owner.get(f"{NEW}?prestation=coupe-homme&coiffeur=chloe&jour={day}"))
+    start = datetime.combine(date.fromisoformat(day), time(10, 0), tzinfo=profile.timezone)
+    # a stylist who left the team meanwhile: the booking is refused, the client is kept
+    refused = owner.post(NEW, data=_fields(page, prestation="coupe-homme", coiffeur="paul",
+                                           jour=day, debut=start.isoformat()))  # fmt: skip
+    assert refused.status_code == 400
+    again = _text(refused)
+    assert "ne fait pas (ou plus) partie de l'équipe" in again
+    choose = re.search(r'<form method="post"[^>]*class="card">.*?</form>', again, re.S)
+    assert choose, "the choice form is posted, not sent in the URL"
+    assert f'name="telephone" value="{SHOWN}"' in choose.group(0)
+    assert 'name="nom" value="Claire Bernard"' in choose.group(0)
+    # choosing again shows the free times with the client already filled in
+    shown = owner.post(NEW, data={"csrf_token": csrf(again), "etape": "choix",
+                                  "nom": "Claire Bernard", "telephone": SHOWN, "sms": "oui",
+                                  "prestation": "coupe-homme", "coiffeur": "chloe",
+                                  "jour": day})  # fmt: skip
+    assert shown.status_code == 200
+    slots = _text(shown)
+    assert 'name="debut"' in slots and 'value="Claire Bernard"' in slots
+    assert f'value="{SHOWN}"' in slots and "Choisissez un horaire" not in slots
+    assert _count(salon) == 0 and twilio.messages_to(PHONE) == []

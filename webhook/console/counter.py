@@ -165,6 +165,8 @@ def _book(choice: Choice) -> Any:
     """Take the booking, or show the form again with the reasons (nothing typed is lost)."""
     console = ctx()
     form = request.form
+    if form.get("etape") == "choix":  # the visit chosen again, the client typed kept
+        return _form(choice, problems=choice.problems, status=400 if choice.problems else 200)
     name = " ".join(form.get("nom", "").split())
     phone = to_e164(form.get("telephone", ""))
     problems = list(choice.problems)
