@@ -191,6 +191,7 @@ DURATION, PRICE, HOURS, PHONE, ADDRESS, TEAM = (
     "typeadresse",
     "typeequipe",
 )
+ANSWER_KINDS = (DURATION, PRICE, HOURS, PHONE, ADDRESS, TEAM)
 
 _QUESTION_TYPES = [
     (

@@ -26,12 +26,12 @@ from kb import store
 from kb.confidence import ANSWERABLE_AT, Signals, confidence
 from kb.embeddings import Embedder, get_embedder, model_name_for
 from kb.lexicon import (
+    ANSWER_KINDS,
     INCIDENTAL,
     frame_words,
     implied_days,
     normalise_spoken,
     passage_types,
-    question_types,
     related,
 )
 from kb.signals import answer_signals, lexical_strength
@@ -106,6 +106,11 @@ class _Snapshot:
         self.bm25 = bm25s.BM25()
         self.bm25.index([doc or [""] for doc in corpus], show_progress=False)
         self.doc_terms = [frozenset(doc) for doc in corpus]
+        # Which passages hold each kind of answer, once per version rather than per query.
+        self.holds_kind = {
+            kind: np.array([kind in terms for terms in self.doc_terms], dtype=bool)
+            for kind in ANSWER_KINDS
+        }
         n = max(len(corpus), 1)
         df: dict[str, int] = {}
         for terms in self.doc_terms:
@@ -296,9 +301,10 @@ class Retriever:
         if opts.fuzzy_terms:
             text = rejoin_split_words(text, snap)
         dense = snap.matrix @ self._embed_query(text)
+        words = said_words(text)
         said = tokens(text)
-        kinds = question_types(text) if opts.answer_types else []
-        phrases = [p for p in pairs(tokens(text)) if p in snap.idf] if opts.phrases else []
+        kinds = list(words.kinds) if opts.answer_types else []
+        phrases = [p for p in pairs(said) if p in snap.idf] if opts.phrases else []
         if kinds:  # "ça prend combien de temps": the kind of answer, not the topic
             framing = frame_words(kinds)
             said = [t for t in said if t not in framing]
@@ -313,7 +319,6 @@ class Retriever:
             said = said or hints
         if opts.lexicon:  # "un parking à côté": "côté" names nothing a passage would
             said = [t for t in said if t not in INCIDENTAL] or said
-        words = said_words(text)
         synonyms: list[str] = []
         if opts.lexicon:
             alike = {r for t in terms for r in related(t) | words.derived.get(t, frozenset())}
@@ -337,7 +342,7 @@ class Retriever:
                 weight = (1 - opts.dense_weight) * strength
                 fused = fused + weight * (lexical / top_lexical)
         if kinds and opts.kind_boost:
-            holds = np.array([not t.isdisjoint(kinds) for t in snap.doc_terms])
+            holds = np.logical_or.reduce([snap.holds_kind[kind] for kind in kinds])
             fused = np.where(holds, fused * (1 + opts.kind_boost), fused)
         if opts.outdated_weight != 1.0 and snap.outdated.any():
             fused = np.where(snap.outdated, fused * opts.outdated_weight, fused)
@@ -388,26 +393,31 @@ def rejoin_split_words(text: str, snap: _Snapshot) -> str:
     to one, and the two joined are a word of the index. « la coupe » stays: « coupe » is
     known; « mon petit » stays: « monpetit » is no word."""
     words = text.split(" ")
+    # Per word: its tokens, and whether one of them is neither indexed nor close to an
+    # indexed word (computed once, each word being the half of two candidate pairs).
+    stray = [
+        any(t not in snap.idf and snap.closest_term(t) is None for t in tokens(word))
+        for word in words
+    ]
     out: list[str] = []
     i = 0
     while i < len(words):
-        if i + 1 < len(words) and _halves_of_one_word(words[i], words[i + 1], snap):
-            out.append(words[i] + words[i + 1])
+        first, second = words[i], words[i + 1] if i + 1 < len(words) else ""
+        if second and (stray[i] or stray[i + 1]) and _one_word(first + second, snap):
+            out.append(first + second)
             i += 2
             continue
-        out.append(words[i])
+        out.append(first)
         i += 1
     return " ".join(out)
 
 
-def _halves_of_one_word(first: str, second: str, snap: _Snapshot) -> bool:
-    if not (first.isalpha() and second.isalpha()) or len(first) + len(second) < 6:
+def _one_word(joined: str, snap: _Snapshot) -> bool:
+    """Whether two halves said apart make one word of the index."""
+    if not joined.isalpha() or len(joined) < 6:
         return False
-    halves = tokens(first) + tokens(second)
-    if not any(t not in snap.idf and snap.closest_term(t) is None for t in halves):
-        return False
-    joined = tokens(first + second)
-    return len(joined) == 1 and joined[0] in snap.idf
+    found = tokens(joined)
+    return len(found) == 1 and found[0] in snap.idf
 
 
 def _embedder_for(manifest: store.Manifest) -> Embedder:
