@@ -333,3 +333,36 @@ def test_chloe_is_ill_on_the_day_of_the_counter_booking_and_the_owner_sees_what_
     assert "Déplacer le rendez-vous" in page.inner_text("main")
     assert "malade" in (salon.sources / "salon.toml").read_text(encoding="utf-8")
     page.context.close()
+
+
+def test_a_counter_booking_refused_for_its_stylist_keeps_the_client_typed(
+    salon: Salon, browser: Any
+) -> None:
+    """The stylist shown when the form opened has left the team by the time the owner
+    books (the form's hidden field says « paul »): the refusal keeps the client, and
+    choosing again books with the client already filled in."""
+    page = _phone(browser)
+    base = salon.server.base
+    _sign_in(page, base)
+    day = _next_friday(salon)
+    page.goto(f"{base}/admin/rendez-vous/nouveau?prestation=coupe-homme&coiffeur=yanis"
+              f"&jour={day.isoformat()}")  # fmt: skip
+    page.fill("#nom", "Marc Lemaire")
+    page.fill("#telephone", "06 11 22 33 44")
+    page.click(".slot >> nth=0")
+    page.eval_on_selector("input[type=hidden][name=coiffeur]", "e => e.value = 'paul'")
+    page.click("text=Noter le rendez-vous")
+    shown = page.inner_text("main")
+    assert "ne fait pas (ou plus) partie de l'équipe" in shown
+    assert "Pour Marc Lemaire : choisissez de nouveau" in shown
+    assert "06 11 22 33 44" not in page.url and "telephone" not in page.url
+    _readable(page, salon.shots, "nouveau-rendez-vous-refuse")
+    page.select_option("#coiffeur", "yanis")
+    page.click("text=Voir les horaires libres")
+    assert page.input_value("#nom") == "Marc Lemaire"
+    assert page.input_value("#telephone") == "06 11 22 33 44"
+    page.click(".slot >> nth=0")
+    page.click("text=Noter le rendez-vous")
+    page.wait_for_url(f"{base}/admin/rendez-vous?jour={day.isoformat()}")
+    assert "Rendez-vous noté pour Marc Lemaire avec Yanis." in page.inner_text("main")
+    page.context.close()
