@@ -61,78 +61,124 @@ def normalise_spoken(text: str) -> str:
 _GROUPS = [
     # paying
     "payer paiement régler règlement payable paye payes payent verser versez",
-    "espèces liquide monnaie",
-    "chèque chèques",
+    "espèces liquide monnaie billets",
+    "chèque chèques chéquier",
     "acompte arrhes caution",
-    "réduction remise promotion promo rabais avantage avantages",
-    "fidélité fidèle habitué habitués",
-    # hair services
-    "mèches balayage reflets highlights éclaircissement",
-    "racines repousses repousse",
-    "cacher couvrir camoufler camouflage",
-    "blancs gris grisonnants",
-    "couleur coloration teinture colorer",
-    "décoloration platine blond éclaircir clair",
-    "brushing coiffage séchage",
-    "chignon attache relevé relevés",
-    "mariage mariée mariées noces cérémonie",
-    "enfant enfants fils fille gamin garçon bambin",
-    "adolescent ado junior",
-    "homme hommes monsieur messieurs masculin",
+    "échelonner échelonné échelonnement fractionner fractionné mensualités",
+    # prices, discounts, loyalty
+    "réduction réductions réduc réducs remise remises promotion promotions promo promos "
+    "rabais ristourne avantage avantages",
+    "fidélité fidèle fidèles habitué habitués habituée habituées tampon tampons",
+    "parrainage parrainer parrain marraine filleul filleule",
+    "étudiant étudiante étudiants étudiantes universitaire",
+    "senior seniors retraité retraitée retraités",
+    "chômeur chômeuse chômeurs chômage demandeur demandeurs",
+    "forfait forfaits formule formules pack",
+    "supplément suppléments supplémentaire surcoût majoration majoré",
+    # who the visit is for
+    "enfant enfants fils fille fillette garçon garçonnet gamin gamine gamins gosse gosses "
+    "môme mômes mioche minot marmot pitchoun fiston bambin bonhomme bébé bébés",
+    "adolescent adolescente ado junior collégien collégienne lycéen lycéenne",
+    "homme hommes messieurs masculin",
     "femme femmes dame dames féminin",
-    "barbe rasage raser barbier moustache",
-    "dégradé fade tondeuse",
-    "lissage défrisage défriser lisser raidir",
-    "permanente ondulation",
-    "bouclés frisés crépus curly boucles",
-    "soin soins masque traitement",
+    # the hair as the caller describes it
+    "épais épaisse épaisseur dense denses densité touffus touffue abondants abondante",
+    "longs longues",
+    "bouclés frisés crépus curly boucles bouclettes afro afros",
+    "blancs gris grisonnants",
+    "abîmés abîmée cassants cassés fourchus réparateur réparation reconstruction "
+    "reconstructeur cramés brûlés sensibilisés fragilisés",
     "hydratant hydratation hydrater nourrissant nutrition secs",
     "jaunir jaunissent jaune déjaunisseur",
     "pellicules antipelliculaire",
-    "chute perte calvitie",
+    "démangeaisons démange gratte grattent irritation irritations irrité irritée rougeurs "
+    "eczéma psoriasis apaisant apaiser",
+    "chute perte calvitie alopécie dégarni dégarnis dégarnie clairsemés",
     "gras grasses graissent graisse sébum",
-    "démêler démêlant nœuds",
+    "frisottis frizz",
+    "poux pou",
+    # colour
+    "couleur coloration teinture colorer coloriste teindre teinte teintes",
+    "racines repousses repousse",
+    "cacher couvrir camoufler camouflage",
+    "mèches balayage reflets highlights éclaircissement babylights ombré dye",
+    "décoloration décolorer platine blond éclaircir clair",
+    "patine patines gloss glossing",
+    "végétal végétale végétales henné",
+    # cuts, styling and other services
     "rafraîchir entretien pointes égaliser",
-    "abîmés cassants fourchus réparateur réparation reconstruction",
-    "tresses nattes",
+    "désépaissir désépaississement effiler effilage",
+    "shampoing shampooing shampouiner shampouineuse lavage",
+    "brushing coiffage séchage brush",
+    "plis bigoudis bigoudi rouleaux",
+    "chignon attache relevé relevés",
+    "mariage mariée mariées noces cérémonie",
+    "invitée invitées invité invités témoin témoins",
+    "événement événements baptême communion",
+    "barbe barbes barbu rasage raser rasoir barbier moustache bouc",
+    "dégradé fade tondeuse",
+    "lissage défrisage défriser lisser raidir brésilien brésilienne nanoplastie",
+    "permanente ondulation perm",
+    "soin soins masque traitement rituel rituels",
+    "démêler démêlant nœuds aprèsshampoing conditionneur",
+    "tresses nattes tressage tresser braids",
     "dreads dreadlocks locks",
-    "jouer jeux jouets",
     "extensions rajouts",
     "perruque perruques postiche",
-    "shampoing shampooing",
     # opening, closing, time
     "ouvert ouvrez ouvre ouverture ouvrir commencez",
     "fermé fermez ferme fermeture fermer finissez terminez",
     "rouvrez rouvrir réouverture reprise",
     "vacances congés estivale",
     # access and contact
-    "garer stationner stationnement parking voiture",
-    "métro tram tramway bus transports",
+    "garer stationner stationnement parking voiture parcmètre horodateur moto scooter",
+    "métro tram tramway bus transports train rer",
     "arrêt station descendre descends",
-    "adresse situé située localisation",
-    "accessible accessibilité fauteuil roulant handicapé handicap mobilité rampe",
+    "vélo vélos bicyclette",
+    "adresse situé située localisation emplacement",
+    "interphone digicode sonnette",
+    "accessible accessibilité fauteuil roulant handicapé handicap mobilité rampe invalide "
+    "invalidité déambulateur béquilles poussette poussettes",
+    # « plain-pied », « rez-de-chaussée » written joined: their parts (« pied ») are other words
+    "escalier escaliers marche marches plainpied ascenseur étage étages rezdechaussée",
     "téléphone numéro appeler joindre",
     # booking
-    "annuler annulation décommander empêchement imprévu",
+    "annuler annulation décommander empêchement imprévu désistement désister",
     "correction corriger rattraper arranger",
     "rappel message notification",
     "absence absent rater raté manquer manqué louper",
-    "déplacer reporter décaler",
+    "déplacer reporter décaler modifier modification",
+    "satisfait satisfaite satisfaction insatisfait insatisfaite mécontent mécontente déçu "
+    "déçue réclamation réclamations plainte",
     # shop and team
     "produits produit marques marque gamme",
     "vendez vendre vente acheter boutique",
     "spécialiste spécialité spécialités spécialisé experte expert",
-    "coiffeur coiffeuse coiffeurs coiffeuses styliste",
-    "chien chiens animaux animal chat",
-    "wifi internet connexion",
-    "allergie allergique allergies réaction",
-    "enceinte grossesse allaitement",
-    "risque risqué dangereux déconseillé",
-    "nettoyer nettoyage désinfecter désinfection hygiène",
-    "boire boisson boissons café thé",
-    "apprenti apprentis apprentissage alternance stagiaire",
+    "coiffeur coiffeuse coiffeurs coiffeuses styliste stylistes",
+    "patron patronne gérant gérante propriétaire fondateur fondatrice manager",
+    "équipe personnel salarié salariée salariés collaborateur collaboratrice collaborateurs",
+    "apprenti apprentis apprentie apprenties apprentissage alternance alternant alternante "
+    "stagiaire stagiaires stage",
+    "recruter recrutez recrutement embaucher embauchez embauche candidature candidatures "
+    "postuler cv",
+    "conseil conseils conseiller diagnostic bilan",
     "accepter acceptez acceptons acceptés acceptées prenez",
     "offrez offrir offert offerts offerte proposez proposer",
+    # comfort, children's waiting, animals
+    "wifi internet connexion",
+    "boire boisson boissons café thé infusion tisane",
+    "toilettes toilette wc sanitaires",
+    "climatisation climatisé",
+    "jouer jeux jouets coloriages tablette tablettes télévision",
+    "chien chiens animaux animal chat",
+    # a child's (or an adult's) fear of the chair
+    "peur peurs peureux trouille craintif craintive angoisse angoissé anxieux anxiété "
+    "stress stressé appréhension phobie pleurer pleure pleurs",
+    # health and hygiene
+    "allergie allergique allergies réaction tolérance intolérance",
+    "enceinte enceintes grossesse allaitement allaiter",
+    "risque risqué dangereux déconseillé",
+    "nettoyer nettoyage désinfecter désinfection hygiène stériliser stérilisation",
 ]
 
 # Spoken words that place or frame a question but name nothing a document would: not
@@ -146,7 +192,19 @@ _INCIDENTAL = (
     "petit petite petits petites grand grande grands grandes partir partez enlever mère "
     "père sœur frère copine amie tête devenir refaire refait amener apporter ramener "
     "démarre démarrer tenir tient jamais reçoit recevoir reçois endroit crâne papa maman "
-    "ensemble boulot"
+    "ensemble boulot "
+    # feelings, opinions and story verbs around the question (« j'ai entendu dire que… »)
+    "histoire occasion souhaiter souhait espérer espère penser pense croire crois sembler "
+    "semble paraît entendu entendre raconter franchement vachement super génial sympa "
+    "gentil gentille content contente heureux ravi aimer aime adore préfère préférer "
+    "attendre façon manière excusez excuse désolé désolée pardon déranger dérange passer "
+    "passe parler expliquer voir regarder recommander recommandé "
+    # the people around the caller (who the visit is for is told by « enfant », « homme »…)
+    "époux épouse conjoint conjointe compagnon compagne copain mamie mamy papi papy "
+    "grandmère grandpère tante oncle cousin cousine neveu nièce voisin voisine collègue "
+    "collègues "
+    # why the caller is late
+    "bouchon bouchons embouteillage embouteillages"
 )
 INCIDENTAL = frozenset(t for word in _INCIDENTAL.split() for t in tokens(word))
 
@@ -161,7 +219,13 @@ _OTHER_SERVICES = (
     "hammam sauna spa jacuzzi bronzage uv autobronzant tatouage tatouages piercing "
     "blanchiment dents amincissement drainage réflexologie naturopathie sophrologie "
     "toilettage vétérinaire pressing cordonnerie couture "
-    "restaurant pharmacie médecin taxi météo pizza"
+    "restaurant pharmacie médecin taxi météo pizza "
+    "dreads esthétique esthéticienne massage massages solarium balnéothérapie yoga pilates "
+    "ostéopathe ostéopathie kinésithérapeute acupuncture hypnose reiki shiatsu "
+    "cryothérapie radiofréquence cellulite minceur micropigmentation dermopigmentation "
+    "mésothérapie dermatologue dentiste infirmière nail nails "
+    "photographe fleuriste serrurier repassage blanchisserie hôtel cinéma boulangerie "
+    "supermarché lunettes opticien babysitting"
 )
 OTHER_SERVICES = frozenset(t for word in _OTHER_SERVICES.split() for t in tokens(word))
 
