@@ -39,6 +39,53 @@ _SPOKEN = [
     (r"\bmail\b|\bemail\b|\bcourriel\b", "e-mail"),
     (r"\bwi[- ]?fi\b", "wifi"),
     (r"\bs\.?m\.?s\b", "SMS"),
+    # people: the words a caller uses for who the visit is for
+    (r"\bbouts? (?:de |d')chou\b", "enfant"),
+    (r"\btout[- ]petits?\b", "jeunes enfants"),
+    (r"\bpersonnes? [âa]g[ée]es?\b|\btroisi[eè]me [âa]ge\b|\bvieilles? personnes?\b", "seniors"),
+    # « mari » stems like « mars »: said as « époux », a word that frames the question
+    (r"\bmari\b", "époux"),
+    (r"\bdemoiselles? d'? ?honneur\b", "témoin"),
+    (r"\b(?:[àa] la|en) fac\b", "étudiant"),
+    # the hair itself, by its everyday names (documents say « cheveux »)
+    (r"\b(?:ma|ta|sa|la) (?:crini[eè]re|tignasse|chevelure)\b", "les cheveux"),
+    (r"\b(?:crini[eè]res?|tignasses?|tifs|tiffes)\b", "cheveux"),
+    (r"\bscalp\b", "cuir chevelu"),
+    (r"\bpoivre et sel\b", "grisonnants"),
+    # a length said by where the hair stops, in the bands price lists use
+    (
+        r"\b(?:jusqu'? ?aux|aux|au niveau des|sur les|[àa] hauteur des|au ras des) [ée]paules\b",
+        "mi-longs",
+    ),
+    (
+        r"\bsous les [ée]paules\b|\b(?:au milieu|en bas|au bas|dans le bas) du dos\b|"
+        r"\bjusqu'? ?(?:aux reins|aux fesses|[àa] la taille|au milieu du dos)\b",
+        "longs",
+    ),
+    # services and tools
+    (r"\bcoupe[- ]choux?\b", "rasoir"),
+    (r"\btie (?:and|&|n'?|an'?) dye\b|\btie[- ]dye\b|\bdip[- ]dye\b", "tie and dye"),
+    # money
+    (r"\b(tarifs?|prix) (?:r[ée]duits?|pr[ée]f[ée]rentiels?)\b", r"\1 avec réduction"),
+    (r"\bbons? plans?\b", "promotion"),
+    (r"\b(?:apple|google|samsung) ?pay\b", "sans contact"),
+    (
+        r"\b(pa[yi](?:er|e|ez)|r[ée]gler) avec (?:mon|le|son|votre) "
+        r"(?:t[ée]l[ée]phone|portable|smartphone|iphone)\b",
+        r"\1 sans contact",
+    ),
+    (r"\bamex\b", "American Express"),
+    # booking
+    (r"\bbooker\b|\bcaler\b", "réserver"),
+    (r"\bau pied lev[ée]\b", "sans rendez-vous"),
+    (r"\bpos(?:er|ez) un lapin\b", "rater le rendez-vous"),
+    (r"\bpos[ée]e? un lapin\b", "raté le rendez-vous"),
+    # access and comfort
+    (r"\bchaises? roulantes?\b", "fauteuil roulant"),
+    (r"\bchiens? d'? ?aveugles?\b", "chien guide"),
+    (r"\bclim\b", "climatisation"),
+    # « ça marche ? » (does it work) is not « des marches » (steps, kept for access)
+    (r"\b(?:ça|ca) marche\b", "ça fonctionne"),
     # everyday phrases for a service or a rule that documents name with one word
     (r"\b(?:[àa] la maison|chez moi|[àa] mon domicile)\b", "à domicile"),
     (r"\bfaire (?:friser|boucler|onduler)\b", "faire une permanente"),
