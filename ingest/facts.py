@@ -9,7 +9,11 @@ read only where its meaning is plain:
 - a table row: the first text cell is the label, one price cell and/or one duration cell
   ("Coupe homme — 30 min — 28 €", "Prestation : Coupe homme — Prix : 28 €");
 - a line or a clause: the text before a price is its label ("Coupe enfant : 16 €",
-  "La coupe étudiant est à 25 €"); a duration right before the price goes with it.
+  "La coupe étudiant est à 25 €"); a duration right before the price goes with it. The
+  words after a price, up to the next comma (or « et »), narrow it: its `qualifier`
+  ("58 € sur cheveux courts, 72 € sur cheveux longs"), never the next price's label; a
+  price with no label of its own takes the clause's earlier one as `subject`
+  ("Le brushing est à 29 €, 36 € pour cheveux longs").
   Supplements ("+10 €"), per-unit prices ("0,60 € par kilomètre"), gift values
   ("valeur 25 €") and approximate durations ("environ deux heures") are not read.
   « à partir de 79 € » is a « from » price, "de 79 à 99 €" a range;
@@ -64,7 +68,7 @@ _NOT_A_PRICE_BEFORE = re.compile(
 )
 _NOT_A_PRICE_AFTER = re.compile(
     r"^\s*(?:/|par\b|de l'heure|l'heure|le km|du km|ht\b|de réduction|de remise|"
-    r"offerts?\b|de moins\b|d'acompte)",
+    r"offerts?\b|de moins\b|de plus\b|d'acompte)",
     re.IGNORECASE,
 )
 _CLOCK_BEFORE = re.compile(r"\b(?:à|a|de|dès|vers|jusqu'?à)\s*$", re.IGNORECASE)
@@ -75,6 +79,18 @@ _NAME_COLUMN = re.compile(
     re.IGNORECASE,
 )
 _LABEL_TRIM = " \t:–—-,.(…·|/*•"
+# What ends the words narrowing a price: a comma or semicolon, else a conjunction.
+_STRONG_BREAK = re.compile(r"\s*[,;]\s*|\s+[—–]\s+")
+_WEAK_BREAK = re.compile(r"(?:^|\s+)(?:et|ou|mais|puis)\s+", re.IGNORECASE)
+_LEADING_JOIN = re.compile(r"^(?:et|ou|mais|puis)\s+", re.IGNORECASE)
+# A label that only narrows the clause's subject: "La coupe est à 28 €, avec la barbe 42 €".
+_NARROWING = re.compile(r"^(?:avec|sans|sur|en)\b", re.IGNORECASE)
+# Words that introduce a price and are not what is priced: "… est à", "comptez", "coûte".
+_PRICE_VERB = re.compile(
+    r"(?:\s*\b(?:comptez|compter|prévoyez|prévoir|coûtent|coûte|revient|reviennent|"
+    r"est|sont|c'est|c’est|facturée?s?|à|de)\b)+\s*$",
+    re.IGNORECASE,
+)
 _MAX_LABEL_WORDS = 12
 CLAUSE_BREAK = re.compile(r"(?<=[.!?;])\s+|\s+•\s+|\n+")
 
@@ -95,12 +111,21 @@ def _price_ok(text: str, match: re.Match[str]) -> bool:
     return not _NOT_A_PRICE_BEFORE.search(before) and not _NOT_A_PRICE_AFTER.match(after)
 
 
-def _price_fact(where: Where, label: str, match: re.Match[str]) -> PriceFact:
+def _price_fact(
+    where: Where, label: str, match: re.Match[str], *, qualifier: str = "", subject: str = ""
+) -> PriceFact:
     amount = _euros(match.group("amount") or match.group("amount2"))
     low = match.group("low")
-    if low is not None and _euros(low) < amount:
-        return PriceFact(where, label, _euros(low), high=amount, from_price=False)
-    return PriceFact(where, label, amount, from_price=bool(match.group("from")))
+    ranged = low is not None and _euros(low) < amount
+    return PriceFact(
+        where,
+        label,
+        _euros(low) if ranged else amount,
+        high=amount if ranged else None,
+        from_price=not ranged and bool(match.group("from")),
+        qualifier=qualifier,
+        subject=subject,
+    )
 
 
 def _is_clock_time(text: str, match: re.Match[str]) -> bool:
@@ -111,10 +136,13 @@ def _is_clock_time(text: str, match: re.Match[str]) -> bool:
     return bool(high) and _minutes(match, 1) >= 300 and _minutes(match, 2) >= 300
 
 
-def _duration_fact(where: Where, label: str, match: re.Match[str]) -> DurationFact:
+def _duration_fact(
+    where: Where, label: str, match: re.Match[str], *, qualifier: str = ""
+) -> DurationFact:
     low = _minutes(match, 1)
     high = _minutes(match, 2) if match.group("h2") or match.group("m2") else None
-    return DurationFact(where, label, low, high=high if high and high > low else None)
+    high = high if high and high > low else None
+    return DurationFact(where, label, low, high=high, qualifier=qualifier)
 
 
 def clean_label(text: str, *, headed: bool = False) -> str:
@@ -189,27 +217,63 @@ def _row_facts(where: Where, cells: list[str]) -> list[Fact]:
     return facts
 
 
+def _after_price(text: str, *, last: bool) -> tuple[str, int]:
+    """The words after a price that narrow it ("(moins de 10 ans)", "sur cheveux courts"),
+    and where the next price's own words start: after the first comma or semicolon, else
+    the first conjunction; with neither, everything is the next price's. After the
+    clause's last price, the words up to the first comma are its own ("sur cheveux
+    mi-longs ou longs"), unless a conjunction follows the price."""
+    tail, start = "", len(text) - len(text.lstrip())
+    if text[start:].startswith("(") and ")" in text[start:]:
+        close = text.index(")", start)
+        tail, start = text[start + 1 : close], close + 1
+    rest = text[start:]
+    found = (
+        _WEAK_BREAK.match(rest)  # "19 € et prend une demi-heure": nothing narrows it
+        or _STRONG_BREAK.search(rest)
+        or (None if last else _WEAK_BREAK.search(rest))
+    )
+    if found is not None:
+        return f"{tail} {rest[: found.start()]}", start + found.end()
+    return (f"{tail} {rest}", len(text)) if last else (tail, start)
+
+
+def _own_words(text: str) -> str:
+    """The label before a price, without the verb that introduces the price."""
+    return clean_label(_LEADING_JOIN.sub("", _PRICE_VERB.sub("", text.strip(_LABEL_TRIM))))
+
+
 def _line_facts(where: Where, text: str) -> list[Fact]:
-    """A line or clause: each price labelled by the text before it (and after the value
-    before it); a duration just before a price, or ending the line, shares its label."""
+    """A line or clause: each price labelled by the text before it (after the value before
+    it and the words narrowing that one) and narrowed by the words after it; a duration
+    just before a price, or ending the line, shares its label."""
     facts: list[Fact] = []
     cursor = 0
+    subject = ""  # the label of the clause's latest price that had one
     prices = [m for m in PRICE.finditer(text) if _price_ok(text, m)]
-    for match in prices:
+    for n, match in enumerate(prices):
         segment = text[cursor : match.start()]
+        end = prices[n + 1].start() if n + 1 < len(prices) else len(text)
+        tail, skip = _after_price(text[match.end() : end], last=n + 1 == len(prices))
+        cursor = match.end() + skip
+        qualifier = clean_label(DURATION.sub(" ", tail))
         label_end = len(segment)
         durations = list(DURATION.finditer(segment))
         last = durations[-1] if durations else None
         if last is not None and not segment[last.end() :].strip(_LABEL_TRIM):
             label_end = last.start()
-        label = clean_label(segment[:label_end])
+        label = _own_words(segment[:label_end])
+        if subject and _NARROWING.match(label):
+            label, qualifier = "", f"{label} {qualifier}".strip()
         if label:
-            facts.append(_price_fact(where, label, match))
+            subject = label
+            facts.append(_price_fact(where, label, match, qualifier=qualifier))
             if last is not None and label_end == last.start():
                 head = segment[: last.start()]
                 if not _APPROXIMATE.search(head) and not _is_clock_time(segment, last):
-                    facts.append(_duration_fact(where, label, last))
-        cursor = match.end()
+                    facts.append(_duration_fact(where, label, last, qualifier=qualifier))
+        elif qualifier:
+            facts.append(_price_fact(where, "", match, qualifier=qualifier, subject=subject))
     if not prices:
         durations = list(DURATION.finditer(text))
         if len(durations) == 1 and not text[durations[0].end() :].strip(_LABEL_TRIM):

@@ -93,13 +93,25 @@ class Where:
 
 @dataclass(frozen=True)
 class PriceFact:
-    """ "Coupe homme — 28 €": `label` as written; a range has `high`; « à partir de »."""
+    """ "Coupe homme — 28 €": `label` as written; a range has `high`; « à partir de ».
+
+    In a sentence, `qualifier` is what follows the price and narrows it ("… 58 € sur
+    cheveux courts"), and a price with no words of its own before it ("…, 48 € pour
+    cheveux longs") has an empty `label` and the `subject` of the clause's earlier price.
+    """
 
     where: Where
     label: str
     euros: float
     high: float | None = None
     from_price: bool = False
+    qualifier: str = ""
+    subject: str = ""
+
+    @property
+    def named(self) -> str:
+        """What the document prices, in its words: "Le balayage sur cheveux longs"."""
+        return " ".join(part for part in (self.label or self.subject, self.qualifier) if part)
 
 
 @dataclass(frozen=True)
@@ -110,6 +122,7 @@ class DurationFact:
     label: str
     minutes: int
     high: int | None = None
+    qualifier: str = ""  # as for `PriceFact`: a duration shares its price's words
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,8 @@
 with what every document states (`ingest.facts`): each service's price (« à partir de »
 included) and duration, matched by name and aliases the way callers' words are matched
 (`salon.matching.designation`, strict: every word of the document's label must belong to
-the service); the weekly hours and exceptional closures (`kb.calendar_checks`); the phone
+the service; in a sentence pricing two things, each price by its own words, never the
+other's: « La coupe homme est à 22 €, et la coupe avec barbe à 30 € »); the weekly hours and exceptional closures (`kb.calendar_checks`); the phone
 number and the street address. A document that gives two prices for the same thing (a
 service the profile does not list, or a folder without `salon.toml`) is reported too.
 
@@ -117,9 +118,10 @@ class _Services:
 
     def __init__(self, services: tuple[Service, ...]) -> None:
         self.services = services
-        self._memo: dict[str, Service | None] = {}
+        self._memo: dict[str, tuple[float, Service] | None] = {}
 
-    def named(self, label: str) -> Service | None:
+    def named(self, label: str, *, fully: bool = False) -> Service | None:
+        """The one service `label` names; `fully`: it says all of one of its names."""
         if label not in self._memo:
             ranked = sorted(
                 ((designation(label, s), s) for s in self.services), key=lambda p: -p[0]
@@ -127,17 +129,37 @@ class _Services:
             clear = len(ranked) == 1 or (len(ranked) > 1 and ranked[1][0] < ranked[0][0])
             # Two services fitting equally: not ours to guess.
             fits = bool(ranked) and ranked[0][0] >= _MIN_DESIGNATION and clear
-            self._memo[label] = ranked[0][1] if fits else None
-        return self._memo[label]
+            self._memo[label] = ranked[0] if fits else None
+        best = self._memo[label]
+        return best[1] if best is not None and (best[0] >= 1.0 or not fully) else None
+
+    def _under(self, label: str, heading: str) -> Service | None:
+        """The label alone, else the last heading and the label ("Homme" + "Coupe")."""
+        found = self.named(label)
+        if found is None and heading:
+            found = self.named(f"{heading} {label}")
+        return found
 
     def for_fact(self, fact: PriceFact | DurationFact) -> Service | None:
-        """The one service the label names, else the last heading and the label
-        ("Homme" + "Coupe")."""
-        found = self.named(fact.label)
+        """The one service the fact's words name: its label narrowed by the words after
+        the value (« couleur complète » « sur cheveux courts »), else its label alone. A
+        value without a label of its own (« …, 48 € pour cheveux longs ») names what the
+        clause's subject and those words name, unless those words alone name another
+        service; they name one alone only when they say all of one of its names."""
         heading = fact.where.section.rsplit(" > ", 1)[-1]
-        if found is None and heading:
-            found = self.named(f"{heading} {fact.label}")
-        return found
+        if fact.label:
+            narrowed = self._under(f"{fact.label} {fact.qualifier}", heading)
+            if fact.qualifier and narrowed is not None:
+                return narrowed
+            return self._under(fact.label, heading)
+        subject = fact.subject if isinstance(fact, PriceFact) else ""
+        if not fact.qualifier:
+            return None
+        alone = self.named(fact.qualifier)
+        narrowed = self._under(f"{subject} {fact.qualifier}", heading) if subject else None
+        if narrowed is not None:
+            return narrowed if alone in (None, narrowed) else None
+        return self.named(fact.qualifier, fully=True)
 
 
 def _price_agrees(service: Service, fact: PriceFact) -> bool:
@@ -208,8 +230,10 @@ def _against_profile(profile: SalonProfile, facts: list[Fact]) -> list[Contradic
 
 
 def _price_key(fact: PriceFact) -> str:
-    """What is priced, without the price: the same row or sentence read twice."""
-    return plain_words(f"{fact.where.section} {PRICE.sub(' ', fact.where.text)}")
+    """What is priced, without the price: the same row or sentence read twice, the same
+    words naming it (a sentence may price two things)."""
+    text = PRICE.sub(" ", fact.where.text)
+    return plain_words(f"{fact.where.section} {text}") + " | " + plain_words(fact.named)
 
 
 def _within_documents(facts: list[Fact], profile: SalonProfile | None) -> list[Contradiction]:
@@ -229,7 +253,7 @@ def _within_documents(facts: list[Fact], profile: SalonProfile | None) -> list[C
             if _price_text(other) != _price_text(first):
                 found.append(
                     Contradiction(
-                        fact=f"prix de « {first.label} »",
+                        fact=f"prix de « {first.named} »",
                         profile_value=None,
                         document_value=_price_text(other),
                         source=other.where.source,

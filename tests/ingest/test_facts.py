@@ -100,6 +100,46 @@ def test_prices_in_sentences_take_the_words_before_them() -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "La coupe homme est à 22 €, et la coupe avec barbe à 30 €.",
+            [("La coupe homme", "", "", 22.0), ("la coupe avec barbe", "", "", 30.0)],
+        ),
+        (
+            "Coupe enfant : 14 € (moins de 10 ans), 18 € pour les ados.",
+            [
+                ("Coupe enfant", "moins de 10 ans", "", 14.0),
+                ("", "pour les ados", "Coupe enfant", 18.0),
+            ],
+        ),
+        (
+            "La couleur est à 58 € sur cheveux courts, 72 € sur cheveux mi-longs ou longs.",
+            [
+                ("La couleur", "sur cheveux courts", "", 58.0),
+                ("", "sur cheveux mi-longs ou longs", "La couleur", 72.0),
+            ],
+        ),
+        (
+            "Comptez 22 € pour une coupe homme et 30 € pour la coupe avec barbe.",
+            [("", "pour une coupe homme", "", 22.0), ("", "pour la coupe avec barbe", "", 30.0)],
+        ),
+        (
+            "Une coupe homme coûte 28 €, avec la barbe c'est 42 €.",
+            [("Une coupe homme", "", "", 28.0), ("", "avec la barbe", "Une coupe homme", 42.0)],
+        ),
+        (
+            "La coupe homme, shampoing compris, est à 19 € et prend une demi-heure.",
+            [("La coupe homme, shampoing compris", "", "", 19.0)],
+        ),
+    ],
+)
+def test_each_price_of_a_sentence_keeps_its_own_words(text: str, expected: list) -> None:
+    prices = _of(PriceFact, extract_facts(_doc(("p", text)), source="tarifs.pdf"))
+    assert [(p.label, p.qualifier, p.subject, p.euros) for p in prices] == expected
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "Supplément cheveux très épais : +10 €.",
