@@ -63,7 +63,10 @@ STOP_WORDS = frozenset(
 _FILLERS = re.compile(
     r"\b(?:euh+|heu+|hum+|hm+|bah|ben|bon ben|du coup|en fait|genre|voila|voilà|"
     r"s il vous pla[iî]t|s'il vous pla[iî]t|s'il te pla[iî]t|svp|allo|allô|"
-    r"alors|donc|enfin bref|bref)\b",
+    r"alors|donc|enfin bref|bref|ouais|ouaip|mouais|ouf|oups|pfff*|beh|"
+    r"(?:ah|oh|eh) (?:bah|ben|oui|non|d'accord|alors|ok|mais)|"
+    r"dites[- ]moi|[ée]coutez|vous voyez|tu vois|voyez[- ]vous|vous savez|tu sais|"
+    r"ma petite dame|mon petit monsieur|mademoiselle)\b",
     re.IGNORECASE,
 )
 

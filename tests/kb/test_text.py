@@ -54,6 +54,18 @@ def test_clean_spoken_drops_fillers_and_converts_numbers() -> None:
     assert cleaned == "c'est combien pour 20 minutes"
 
 
+@pytest.mark.parametrize(
+    ("said", "cleaned"),
+    [
+        ("ouais bonjour c'est pour une coupe", "bonjour c'est pour une coupe"),
+        ("vous ouvrez à quelle heure ma petite dame", "vous ouvrez à quelle heure"),
+        ("écoutez dites-moi vous faites les couleurs", "vous faites les couleurs"),
+    ],
+)
+def test_clean_spoken_drops_discourse_markers(said: str, cleaned: str) -> None:
+    assert clean_spoken(said) == cleaned
+
+
 def test_compounds_also_match_their_joined_spelling() -> None:
     assert set(tokens("le wifi")) <= set(tokens("Wi-Fi gratuit"))
     assert "lentre" not in tokens("l'entrée")  # an elided article is not a compound
