@@ -16,9 +16,9 @@ and the weights fitted on all salons. Paste the weights into `kb.confidence.WEIG
 the threshold into `ANSWERABLE_AT`, rounded.
 
 `FIT_SETS` lists the fitting salons: the sample (`tests/fixtures/salon`, the same files as
-`sources/`), the transfer salon and held-out salons 1 to 8, whose questions were all read
-while designing the signals. Salon 9 is left out on purpose: written blind, it is the
-unseen material the fit is measured on (`eval/README.md`).
+`sources/`), the transfer salon and held-out salons 1 to 10, whose questions were all read
+while designing the signals. Salons 11 and 12 are left out on purpose: written blind, they
+are the unseen material the fit is measured on (`eval/README.md`).
 """
 
 from __future__ import annotations
@@ -55,6 +55,11 @@ FIT_SETS = {
     "holdout-6": ("eval/holdout-salon-6/sources", "eval/holdout-salon-6/gold-questions.jsonl"),
     "holdout-7": ("eval/holdout-salon-7/sources", "eval/holdout-salon-7/gold-questions.jsonl"),
     "holdout-8": ("eval/holdout-salon-8/sources", "eval/holdout-salon-8/gold-questions.jsonl"),
+    "holdout-9": ("eval/holdout-salon-9/sources", "eval/holdout-salon-9/gold-questions.jsonl"),
+    "holdout-10": (
+        "eval/holdout-salon-10/sources",
+        "eval/holdout-salon-10/gold-questions.jsonl",
+    ),
 }
 SIGNAL_NAMES = list(Signals.__dataclass_fields__)
 SIGNAL_NAMES.remove("known_terms")  # not in `Signals.vector()`

@@ -91,6 +91,9 @@ _SPOKEN = [
     (r"\bfaire (?:friser|boucler|onduler)\b", "faire une permanente"),
     (r"\b[àa] l'? ?improviste\b|\bsans r[ée]server\b", "sans rendez-vous"),
     (r"\b(?:toutou|chienchien|chiot)\b", "chien"),
+    # « quel temps il va faire » asks the weather, not a length of time
+    (r"\bquel temps (?:il )?(?:fait|fera|va faire|faisait|est pr[ée]vu)\b", "la météo"),
+    (r"\bil va pleuvoir\b|\bil pleut\b|\bil fait beau\b", "la météo"),
 ]
 _SPOKEN_RE = [(re.compile(pattern, re.IGNORECASE), written) for pattern, written in _SPOKEN]
 
@@ -294,15 +297,17 @@ def related(term: str) -> frozenset[str]:
 
 # ------------------------------------------------------------------ answer types
 
-DURATION, PRICE, HOURS, PHONE, ADDRESS, TEAM = (
+DURATION, PRICE, HOURS, PHONE, ADDRESS, TEAM, FREQUENCY, AGE = (
     "typeduree",
     "typeprix",
     "typehoraire",
     "typetel",
     "typeadresse",
     "typeequipe",
+    "typefrequence",
+    "typeage",
 )
-ANSWER_KINDS = (DURATION, PRICE, HOURS, PHONE, ADDRESS, TEAM)
+ANSWER_KINDS = (DURATION, PRICE, HOURS, PHONE, ADDRESS, TEAM, FREQUENCY, AGE)
 
 _QUESTION_TYPES = [
     (
@@ -323,9 +328,20 @@ _QUESTION_TYPES = [
         # « un quart d'heure de retard » (a length of time)
         r"\bquelle heure|\bheures? d ouverture|\bheures? de fermeture|"
         r"\b(?:a|vers|jusqu a|avant|apres) \d{1,2}\s?(?:h|heures?)\b|\bhoraires?\b|"
-        r"\bouver|\bouvr|\bferm|"
-        r"\bfinissez\b|\bterminez\b|\bcommencez\b",
+        r"\bouver|\bouvr|\bferm|\brouvr|"
+        r"\bfinissez\b|\bterminez\b|\bcommencez\b|"
+        # « vous faites la pause déjeuner ou c'est en continu ? »
+        r"\bpause (?:de |du )?(?:midi|dejeuner|dej)\b|\ben continu\b|\bnon stop\b|"
+        r"\bentre midi et (?:deux|2)\b",
     ),
+    # how often: « le bus passe toutes les combien », « tous les combien de temps »
+    (
+        FREQUENCY,
+        r"\btou(?:te)?s les combien\b|\ba quelle frequence\b|\bfrequence\b|"
+        r"\bcombien de fois par\b",
+    ),
+    # how old: « à partir de quel âge », « elle a quel âge »
+    (AGE, r"\bquel age\b|\bage minimum\b|\bage minimal\b|\bplus de quel age\b"),
     (PHONE, r"\bnumero\b|\btelephone\b|\bappeler\b|\bjoindre\b"),
     (ADDRESS, r"\badresse\b|\bsitue|\bse trouve"),
     # who does what, who works when: « qui est-ce qui fait les couleurs », « c'est qui
@@ -354,7 +370,13 @@ _FRAME_WORDS = {
     ),
     PRICE: frozenset(t for w in ("cher", "revient", "compter") for t in tokens(w)),
     TEAM: frozenset(tokens("occupe")),
-    HOURS: frozenset(t for w in ("heure", "heures", "horaire", "horaires") for t in tokens(w)),
+    HOURS: frozenset(
+        t
+        for w in ("heure", "heures", "horaire", "horaires", "pause", "déjeuner", "continu")
+        for t in tokens(w)
+    ),
+    FREQUENCY: frozenset(t for w in ("fréquence", "passe", "passent") for t in tokens(w)),
+    AGE: frozenset(tokens("âge")),
 }
 
 _PASSAGE_TYPES = [
@@ -366,6 +388,21 @@ _PASSAGE_TYPES = [
         ),
     ),
     (PRICE, re.compile(r"\d\s?€|€\s?\d|\beuros?\b|\bgratuit", re.I)),
+    (
+        FREQUENCY,
+        re.compile(
+            r"\btou(?:te)?s les (?:\d+|deux|trois|quatre|cinq|six|huit|dix|quinze|vingt)\b|"
+            r"\bchaque (?:\d+|semaine|mois|jour|année)\b|\bfréquence|\b\d+ fois par\b|"
+            r"\bpar (?:semaine|mois|an)\b",
+            re.I,
+        ),
+    ),
+    (
+        AGE,
+        re.compile(
+            r"\b\d{1,2}\s?ans\b|\bâge\b|\b(?:deux|trois|quatre|cinq|six|dix|douze) ans\b", re.I
+        ),
+    ),
     # a passage about the team: its heading says so, or it lists someone's specialities
     (TEAM, re.compile(r"^[^\n]*\b[ée]quipe\b|\bspécialit[ée]s?\s?:", re.I)),
     (PHONE, re.compile(r"\b0\d(?:[\s.]?\d{2}){4}\b|\+33\s?\d")),

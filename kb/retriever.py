@@ -320,17 +320,24 @@ class Retriever:
         if opts.lexicon:  # "un parking à côté": "côté" names nothing a passage would
             said = [t for t in said if t not in INCIDENTAL] or said
         synonyms: list[str] = []
+        groups: list[list[str]] = []  # per word said, its synonyms the index holds
         if opts.lexicon:
-            alike = {r for t in terms for r in related(t) | words.derived.get(t, frozenset())}
-            synonyms = sorted(r for r in alike if r in snap.idf and r not in terms)
+            for t in dict.fromkeys(terms + said):  # a slip mapped away keeps its own
+                alike = related(t) | words.derived.get(t, frozenset())
+                group = sorted(r for r in alike if r in snap.idf and r not in terms)
+                if group:
+                    groups.append(group)
+            synonyms = sorted({r for group in groups for r in group})
         fused = opts.dense_weight * _minmax(dense)
         if terms or synonyms or phrases:
             lexical = np.zeros(len(snap.ids), dtype=np.float32)
             if terms or kinds:
                 lexical += np.asarray(snap.bm25.get_scores(terms + kinds), dtype=np.float32)
-            if synonyms:
-                extra = np.asarray(snap.bm25.get_scores(synonyms), dtype=np.float32)
-                lexical += RELATED_WEIGHT * extra
+            # A word's synonyms count once, by the best of them: a price table naming
+            # « mèches, balayage, ombré » is not three times about « balayage ».
+            for group in groups:
+                best = np.max([snap.bm25.get_scores([r]) for r in group], axis=0)
+                lexical += RELATED_WEIGHT * np.asarray(best, dtype=np.float32)
             if phrases:
                 together = np.asarray(snap.bm25.get_scores(phrases), dtype=np.float32)
                 lexical += PHRASE_WEIGHT * together

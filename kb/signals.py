@@ -96,6 +96,10 @@ def answer_signals(
             ):
                 gap = 1.0
     missing = {t for t in content if not known_anywhere(snap, t, alike[t])}
+    # A word only said in the story told before the question (« j'ai une crinière
+    # énorme, est-ce que… ») is weaker evidence than one said in the question itself.
+    told = missing & words.story
+    missing -= told
     absent = sum(weights[t] for t in missing)
     absent_nouns = sum(weights[t] for t in missing & words.nouns)
     absent_modifiers = sum(weights[t] for t in missing & words.modifiers)
@@ -113,6 +117,7 @@ def answer_signals(
         unknown_noun=absent_nouns / total if total else 0.0,
         unknown_modifier=absent_modifiers / total if total else 0.0,
         kind_missing=kind_missing,
+        unknown_story=sum(weights[t] for t in told) / total if total else 0.0,
     )
 
 

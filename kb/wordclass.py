@@ -82,6 +82,8 @@ class SaidWords:
     derived: Mapping[str, frozenset[str]] = field(default_factory=dict)
     # the kinds of answer asked for (a price, a duration…, `kb.lexicon.question_types`)
     kinds: tuple[str, ...] = ()
+    # said only in the story the caller tells before asking (`story_length`)
+    story: frozenset[str] = frozenset()
 
 
 def said_words(text: str) -> SaidWords:
@@ -107,10 +109,53 @@ def said_words(text: str) -> SaidWords:
         elif previous_noun and plain not in STOP_WORDS:
             modifiers.update(stems)
         previous_noun = after_determiner and bool(stems)
+    kinds = question_types(text)
+    told = story_length(folded)
+    asked = {t for word in words[told:] for t in tokens(word)}
+    story = {t for word in words[:told] for t in tokens(word)} - asked
     return SaidWords(
+        story=frozenset(story),
         nouns=frozenset(nouns),
         minor=frozenset(minor - nouns),
         modifiers=frozenset(modifiers - nouns - minor),
         derived=action_nouns(text),
-        kinds=tuple(question_types(text)),
+        kinds=tuple(kinds),
     )
+
+
+# Where the question itself starts, once a caller has told their story (folded words):
+# « est-ce que », « c'est combien / qui / quand… », « vous prenez / faites… », « combien »,
+# « à quelle heure », « il y a », « je peux »…
+_ASKING = re.compile(
+    r"\b(?:est ce que?|c est (?:combien|quoi|qui|quand|ou|comment|possible|cher|payant|gratuit)|"
+    r"vous (?:\w+ez|etes|faites|dites)|combien|quand|a quelle heure|quel|quelle|quels|quelles|"
+    r"comment|pourquoi|y a t il|il y a|y a|faut il|il faut|faut|je peux|je pourrais|je dois|"
+    r"on peut|on pourrait|ca (?:coute|fait|prend|dure))\b"
+)
+# A story is told in the first person or about one's own (« j'ai… », « mon fils… »,
+# « c'est pour ma fille… »); « le marché, il finit à quelle heure » tells none.
+_TELLING = re.compile(r"\b(?:je|j|moi|nous|mon|ma|mes|c est pour)\b")
+# « je voudrais une coupe, c'est combien » asks for its topic before the question word.
+_REQUESTING = re.compile(
+    r"\b(?:je|j) (?:voudrais|veux|voulais|cherche|aimerais|souhaite|souhaiterais|souhaitais)\b"
+)
+MIN_STORY_WORDS = 3
+
+
+def story_length(folded: list[str]) -> int:
+    """How many of the first words are the story a caller tells before asking (« j'ai une
+    crinière énorme, est-ce que la couleur me coûtera plus cher ? »): the words before the
+    first question word, when they are at least `MIN_STORY_WORDS`, tell something in the
+    first person and request nothing. Written from French grammar, not from questions."""
+    text = " ".join(folded)
+    for asked in _ASKING.finditer(text):
+        before = text[: asked.start()]
+        if len(before.split()) < MIN_STORY_WORDS:
+            continue
+        request = _REQUESTING.search(before)
+        if request:
+            before = before[: request.start()]
+        if len(before.split()) >= MIN_STORY_WORDS and _TELLING.search(before):
+            return len(before.split())
+        return 0
+    return 0

@@ -9,7 +9,9 @@ import pytest
 
 from kb.lexicon import (
     ADDRESS,
+    AGE,
     DURATION,
+    FREQUENCY,
     HOURS,
     PRICE,
     TEAM,
@@ -85,7 +87,11 @@ def test_synonyms_are_symmetric_stems_and_leave_other_words_alone() -> None:
     [
         ("le parking il coûte combien de l'heure", [PRICE]),  # a price per hour
         ("j'aurai un quart d'heure de retard", []),  # a length of time, not the hours
-        ("tous les combien faut refaire un balayage", []),  # how often
+        ("tous les combien faut refaire un balayage", [FREQUENCY]),  # how often, no price
+        ("le bus il passe toutes les combien de minutes", [FREQUENCY]),
+        ("à partir de quel âge vous coupez les enfants", [AGE]),
+        ("le mercredi vous faites la pause déjeuner ou c'est en continu", [HOURS]),
+        ("après le déjeuner vous rouvrez à quelle heure", [HOURS]),
         ("combien de clients vous coiffez par jour", []),  # a count
         ("à quelle heure vous fermez le samedi", [HOURS]),
         ("je peux passer à 18 heures 30", [HOURS]),
@@ -107,6 +113,19 @@ def test_the_week_hours_are_several_days_or_a_range_not_one_dated_day() -> None:
     assert HOURS in passage_types("Lundi — Fermé\nMardi — 9h30 – 19h\nMercredi — 9h30 – 19h")
     assert HOURS in passage_types("Ouvert du mardi au samedi de 9 h 30 à 19 h.")
     assert HOURS not in passage_types("Le vendredi 24 décembre : ouvert de 9h à 16h.")
+
+
+def test_how_often_and_how_old_are_kinds_a_passage_holds_or_not() -> None:
+    assert FREQUENCY in passage_types("En général toutes les quatre à six semaines.")
+    assert FREQUENCY in passage_types("Bus 12 : un passage toutes les 10 minutes")
+    assert FREQUENCY not in passage_types("Arrêt Saint-Marc à deux minutes à pied")
+    assert AGE in passage_types("Coupe enfant (moins de 10 ans) — 15 €")
+    assert AGE not in passage_types("Maëlys, apprentie, le mardi et le samedi")
+
+
+def test_the_weather_is_not_a_length_of_time() -> None:
+    assert "météo" in normalise_spoken("quel temps il va faire demain")
+    assert "météo" not in normalise_spoken("ça prend combien de temps")
 
 
 def test_a_team_passage_is_known_by_its_heading_or_its_specialities() -> None:

@@ -10,7 +10,7 @@ import pytest
 from kb.embeddings import LOCAL_MODEL, get_embedder
 from kb.evaluate import evaluate, load_gold
 from kb.indexer import reindex
-from kb.retriever import Retriever
+from kb.retriever import Retriever, SearchOptions
 from tests.kb.conftest import SALON_FILES, paragraph_ingest
 
 
@@ -86,3 +86,18 @@ def test_concurrent_searches_give_the_same_answers_as_one_at_a_time(retriever: R
     with ThreadPoolExecutor(max_workers=4) as pool:
         got = list(pool.map(lambda q: retriever.search(q, k=2).passages, questions))
     assert got == expected
+
+
+def test_a_words_synonyms_count_once_not_once_each(tmp_path: Path) -> None:
+    # « reflets » means « mèches » and « balayage » and « ombré » in a salon: a price list
+    # naming them all is not more about « reflets » than the line naming one of them.
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    (sources / "carte.md").write_text(
+        "Mèches 80 €, ombré 90 €, highlights 85 €.\n", encoding="utf-8"
+    )
+    (sources / "balayage.md").write_text("Balayage 95 €.\n", encoding="utf-8")
+    reindex(sources=sources, db_dir=tmp_path / "kb", ingest=paragraph_ingest)
+    lexical_only = SearchOptions(dense_weight=0.0)
+    result = Retriever.open(tmp_path / "kb").search("les reflets", k=2, options=lexical_only)
+    assert result.passages[0].text.strip().endswith("Balayage 95 €.")

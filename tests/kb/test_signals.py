@@ -184,6 +184,22 @@ def test_a_passage_equally_on_topic_that_holds_the_kind_asked_is_enough() -> Non
     assert _signals_of(passages, "le forfait mariage il coûte combien").kind_missing == 0.0
 
 
+def test_an_unknown_word_only_in_the_callers_story_counts_apart() -> None:
+    passages = ["Coloration — 1 h 30 — 65 €", "Coupe femme — 45 min — 38 €"]
+    question = "j'ai une crinière énorme est-ce que vous faites la couleur"
+    told = _signals_of(passages, question)
+    assert told.unknown_story > 0.0 and told.unknown == told.unknown_noun == 0.0
+    asked = _signals_of(passages, "est-ce que vous faites la couleur d'une crinière énorme")
+    assert asked.unknown > 0.0 and asked.unknown_story == 0.0
+
+
+def test_how_often_asked_of_a_passage_that_says_no_frequency_is_evidence_against() -> None:
+    passages = ["Tram T2, arrêt Saint-Marc à deux minutes", "Coupe homme — 30 min — 28 €"]
+    assert _signals_of(passages, "le tram il passe toutes les combien").kind_missing == 1.0
+    passages = ["Tram T2 : un passage toutes les 6 minutes, arrêt Saint-Marc"]
+    assert _signals_of(passages, "le tram il passe toutes les combien").kind_missing == 0.0
+
+
 def test_a_look_alike_found_in_a_passage_counts_half() -> None:
     class _Slips(_Index):
         def closest_term(self, term: str) -> str | None:

@@ -65,3 +65,31 @@ def test_a_stem_said_as_a_noun_elsewhere_stays_a_noun() -> None:
 def test_the_closed_classes_are_folded_single_words() -> None:
     for word in TIME_WORDS | QUANTITY_WORDS:
         assert word == word.lower() and word.isalpha() and word.isascii(), word
+
+
+@pytest.mark.parametrize(
+    ("question", "story"),
+    [
+        (
+            "j'ai une crinière énorme est-ce que la couleur me coûtera plus cher",
+            {"crinière", "énorme"},
+        ),
+        ("mon bébé a dix-huit mois c'est qui chez vous qui a l'habitude", {"bébé"}),
+        ("c'est pour mon petit il a quatre ans vous prenez combien", {"petit"}),
+        # a dislocated subject tells no story: « le marché » is what is asked about
+        ("le marché de la place il finit à quelle heure", set()),
+        # a request names the topic before the question word
+        ("je voudrais une coupe homme c'est combien", set()),
+        ("vous vendez des sèche-cheveux", set()),
+        ("mon fils il a peur des ciseaux", set()),  # no question word: all of it is asked
+    ],
+)
+def test_the_story_told_before_the_question_is_told_apart(question: str, story: set[str]) -> None:
+    assert _stems(*story) <= said_words(question).story
+    if not story:
+        assert said_words(question).story == frozenset()
+
+
+def test_a_word_said_in_the_story_and_in_the_question_is_asked() -> None:
+    words = said_words("j'ai une couleur ratée est-ce que vous refaites la couleur")
+    assert not (_stems("couleur") & words.story)
