@@ -25,6 +25,13 @@ from functools import lru_cache
 from kb.text import tokens
 from salon.text import APOSTROPHES, fold
 
+# What follows « pour monsieur » / « pour madame » when no name does: the end, a pause,
+# or the next words of the question (« pour madame, c'est combien ? », « et pour monsieur »).
+_SAID_AFTER_WHO = (
+    r"(?=\s*(?:$|[?.!,;]|(?:et|ou|c|ce|ca|ça|combien|aussi|svp|merci|vous|je|il|elle|on|"
+    r"qu|si|\d+)\b))"
+)
+
 # Spoken and abbreviated forms → the written form documents use (matched on folded text).
 _SPOKEN = [
     (r"\b(?:la |une )?carte (?:bleue|visa|mastercard|de credit)\b", "carte bancaire"),
@@ -42,6 +49,31 @@ _SPOKEN = [
     # people: the words a caller uses for who the visit is for
     (r"\bbouts? (?:de |d')chou\b", "enfant"),
     (r"\btout[- ]petits?\b", "jeunes enfants"),
+    # grandchildren are children too; the joined « petitsenfants » would be an unknown word
+    (r"\bpetite?s?[- ](enfants?|fils|filles?)\b", r"\1"),
+    # a child by its place in the family or a pet name (« petit », « grand » alone frame)
+    (r"\b(?:mon|ma|notre) (?:petite?|grande?) derni[eè]re?\b|\b(?:ma|notre) puce\b", "mon enfant"),
+    (
+        r"\b(?:mon|ma|notre) (?:petite?|grande?)"
+        r"(?= (?:a|est|qui|fait|veut|voudrait|aimerait|doit|de \w+ ans)\b)",
+        "mon enfant",
+    ),
+    (
+        r"\b(mes|nos) (?:petit|grand)e?s"
+        r"(?= (?:ont|sont|qui|font|veulent|voudraient|aimeraient|doivent|de \w+ et \w+ ans)\b)",
+        r"\1 enfants",
+    ),
+    # a baby's first cut; « mes premières mèches » alone are an adult's first highlights
+    (r"\b(?:ses |les |des )?premi[eè]res? m[eè]ches? coup[ée]es?\b", "la première coupe"),
+    (r"\bpremier passage\b", "première visite"),
+    # « monsieur » and « madame » are stop words (« bonjour madame »): only after a
+    # determiner or « pour », and not before a name (« pour madame Martin »), do they say
+    # who the visit is for
+    (r"\b(?:un|ce) monsieur\b", "un homme"),
+    (r"\bpour (?:le )?monsieur\b" + _SAID_AFTER_WHO, "pour un homme"),
+    (r"\bpour madame\b" + _SAID_AFTER_WHO, "pour une femme"),
+    # « bonjour messieurs dames » greets: it is not who the visit is for
+    (r"\bmessieurs[- ]dames\b|\bmesdames(?: et)? messieurs\b", ""),
     (r"\bpersonnes? [âa]g[ée]es?\b|\btroisi[eè]me [âa]ge\b|\bvieilles? personnes?\b", "seniors"),
     # « mari » stems like « mars »: said as « époux », a word that frames the question
     (r"\bmari\b", "époux"),
@@ -65,6 +97,24 @@ _SPOKEN = [
     # services and tools
     (r"\bcoupe[- ]choux?\b", "rasoir"),
     (r"\btie (?:and|&|n'?|an'?) dye\b|\btie[- ]dye\b|\bdip[- ]dye\b", "tie and dye"),
+    # older clients' words: « une mise en pli », « un coup de peigne » (a styling, not a
+    # cut: « coup » stems like « coupe »), « coupe-brushing » (one list of services)
+    (r"\bmise en pli\b", "mise en plis"),
+    (r"\bun (?:petit )?coup de peigne\b", "un coiffage"),
+    (r"\bun (?:petit )?coup de brosse\b", "un brushing"),
+    (r"\b(coupe|shampoo?ing|couleur|soin)-(?=(?:coupe|brushing|mise|soin|couleur)\b)", r"\1 "),
+    # men's cuts: the clipper cut by its everyday names; « à blanc » is not white hair
+    (r"\b(?:la )?boule [àa] (?:z[ée]ro|0)\b", "tondeuse à ras"),
+    (r"\b(d[ée]grad[ée]s?) [àa] blanc\b", r"\1 fade"),
+    (r"\b(les|mes|ses|tes|vos|des) pattes\b", r"\1 favoris"),
+    # textured hair
+    (r"\bcorn ?rows?\b", "nattes collées"),
+    (r"\b(un|le|du|au|des|les) relaxers?\b", r"\1 défrisage"),
+    (r"\bwash (?:and|&|n'?|an'?) go\b", "wash and go des boucles"),
+    (r"\blace[- ]?wigs?\b|\bwigs?\b", "perruque"),
+    # anglicisms for a service or a tool
+    (r"\bmake[- ]?up\b", "maquillage"),
+    (r"\bbabyliss\b", "fer à boucler"),
     # money
     (r"\b(tarifs?|prix) (?:r[ée]duits?|pr[ée]f[ée]rentiels?)\b", r"\1 avec réduction"),
     (r"\bbons? plans?\b", "promotion"),
@@ -75,8 +125,14 @@ _SPOKEN = [
         r"\1 sans contact",
     ),
     (r"\bamex\b", "American Express"),
+    (r"\b(fai(?:re|tes|s)) un (?:petit )?(?:prix|geste(?: commercial)?)\b", r"\1 une réduction"),
+    (r"\b(?:un|le) (?:petit )?geste commercial\b|\bun petit geste\b", "une réduction"),
+    (r"\b(?:[àa] |au )?p[ôo]le emploi\b|\bfrance travail\b|\bsans emploi\b", "demandeur d'emploi"),
     # booking
     (r"\bbooker\b|\bcaler\b", "réserver"),
+    (r"\bbookings?\b", "réservation"),
+    (r"\bbookez\b", "réservez"),
+    (r"\bbook[ée]e?s?\b", "réservé"),
     (r"\bau pied lev[ée]\b", "sans rendez-vous"),
     (r"\bpos(?:er|ez) un lapin\b", "rater le rendez-vous"),
     (r"\bpos[ée]e? un lapin\b", "raté le rendez-vous"),
@@ -94,6 +150,14 @@ _SPOKEN = [
     # « quel temps il va faire » asks the weather, not a length of time
     (r"\bquel temps (?:il )?(?:fait|fera|va faire|faisait|est pr[ée]vu)\b", "la météo"),
     (r"\bil va pleuvoir\b|\bil pleut\b|\bil fait beau\b", "la météo"),
+    # framing adverbs that stem like a salon word (« carrément » / « un carré »,
+    # « simplement » / « une coupe simple »); « rapidement » frames, while « une coupe
+    # rapide » asks for one (grouped with « express »)
+    (r"\bcarr[ée]ment\b", "vraiment"),
+    (r"\b(?:tout )?simplement\b", ""),
+    (r"\brapidement\b", "vite"),
+    (r"\b(?:une |petite )*question rapide\b", "une question"),
+    (r"\ben gros\b", ""),
 ]
 _SPOKEN_RE = [(re.compile(pattern, re.IGNORECASE), written) for pattern, written in _SPOKEN]
 
@@ -117,24 +181,25 @@ _GROUPS = [
     "échelonner échelonné échelonnement fractionner fractionné mensualités",
     # prices, discounts, loyalty
     "réduction réductions réduc réducs remise remises promotion promotions promo promos "
-    "rabais ristourne avantage avantages",
-    "fidélité fidèle fidèles habitué habitués habituée habituées tampon tampons",
+    "rabais ristourne avantage avantages coupon coupons",
+    "fidélité fidèle fidèles habitué habitués habituée habituées tampon tampons cagnotte",
     "parrainage parrainer parrain marraine filleul filleule",
     "étudiant étudiante étudiants étudiantes universitaire",
-    "senior seniors retraité retraitée retraités",
-    "chômeur chômeuse chômeurs chômage demandeur demandeurs",
+    "senior seniors retraité retraitée retraités pensionné pensionnée pensionnés",
+    "chômeur chômeuse chômeurs chômage demandeur demandeurs rsa",
     "forfait forfaits formule formules pack",
     "supplément suppléments supplémentaire surcoût majoration majoré",
     # who the visit is for
     "enfant enfants fils fille fillette garçon garçonnet gamin gamine gamins gosse gosses "
-    "môme mômes mioche minot marmot pitchoun fiston bambin bonhomme bébé bébés",
+    "môme mômes mioche minot marmot pitchoun fiston bambin bonhomme bébé bébés cadet cadette "
+    "cadets cadettes loulou",
     "adolescent adolescente ado junior collégien collégienne lycéen lycéenne",
     "homme hommes messieurs masculin",
     "femme femmes dame dames féminin",
     # the hair as the caller describes it
     "épais épaisse épaisseur dense denses densité touffus touffue abondants abondante",
     "longs longues",
-    "bouclés frisés crépus curly boucles bouclettes afro afros",
+    "bouclés frisés crépus curly boucles bouclettes afro afros texturés texturé texturée",
     "blancs gris grisonnants",
     "abîmés abîmée cassants cassés fourchus réparateur réparation reconstruction "
     "reconstructeur cramés brûlés sensibilisés fragilisés",
@@ -153,26 +218,30 @@ _GROUPS = [
     "cacher couvrir camoufler camouflage",
     "mèches balayage reflets highlights éclaircissement babylights ombré dye",
     "décoloration décolorer platine blond éclaircir clair",
-    "patine patines gloss glossing",
+    # « un rinçage »: older clients' word for a toning rinse on white or grey hair
+    "patine patines gloss glossing rinçage rinçages",
     "végétal végétale végétales henné",
     # cuts, styling and other services
-    "rafraîchir entretien pointes égaliser",
+    # a man's « juste les contours » is the trim a woman asks as « les pointes »
+    "rafraîchir entretien pointes égaliser contour contours",
     "désépaissir désépaississement effiler effilage",
     "shampoing shampooing shampouiner shampouineuse lavage",
     "brushing coiffage séchage brush",
-    "plis bigoudis bigoudi rouleaux",
+    "plis bigoudis bigoudi rouleaux casque casques",
     "chignon attache relevé relevés",
     "mariage mariée mariées noces cérémonie",
     "invitée invitées invité invités témoin témoins",
-    "événement événements baptême communion",
-    "barbe barbes barbu rasage raser rasoir barbier moustache bouc",
-    "dégradé fade tondeuse",
+    "événement événements événementiel événementielle baptême communion shooting",
+    "barbe barbes barbu rasage raser rasoir barbier moustache bouc barbichette barbichettes "
+    "rouflaquettes favoris barbershop",
+    "dégradé fade tondeuse sabot sabots tondre tondu tondue",
     "lissage défrisage défriser lisser raidir brésilien brésilienne nanoplastie",
-    "permanente ondulation perm",
+    "permanente ondulation perm indéfrisable indéfrisables",
     "soin soins masque traitement rituel rituels",
-    "démêler démêlant nœuds aprèsshampoing conditionneur",
+    "démêler démêlant démêlage nœuds aprèsshampoing conditionneur conditioner",
     "tresses nattes tressage tresser braids",
-    "dreads dreadlocks locks",
+    "vanilles vanille twists twist",
+    "dreads dreadlocks locks locs retwist",
     "extensions rajouts",
     "perruque perruques postiche",
     # opening, closing, time
@@ -224,6 +293,10 @@ _GROUPS = [
     # a child's (or an adult's) fear of the chair
     "peur peurs peureux trouille craintif craintive angoisse angoissé anxieux anxiété "
     "stress stressé appréhension phobie pleurer pleure pleurs",
+    # a child who will not sit still (« il n'est pas très sage »)
+    "sage sages turbulent turbulente turbulents remuant remuante remuants",
+    # a quick service: « une coupe rapide », « formule express »
+    "rapide rapides express",
     # health and hygiene
     "allergie allergique allergies réaction tolérance intolérance",
     "enceinte enceintes grossesse allaitement allaiter",
@@ -254,7 +327,11 @@ _INCIDENTAL = (
     "grandmère grandpère tante oncle cousin cousine neveu nièce voisin voisine collègue "
     "collègues "
     # why the caller is late
-    "bouchon bouchons embouteillage embouteillages"
+    "bouchon bouchons embouteillage embouteillages "
+    # how much, how sure, how quick the caller says it (« vite fait », « environ »,
+    # « justement »), and young callers' words of approval
+    "vite environ directement justement honnêtement hello cool top nickel parfait parfaite "
+    "impeccable"
 )
 INCIDENTAL = frozenset(t for word in _INCIDENTAL.split() for t in tokens(word))
 
@@ -263,7 +340,8 @@ INCIDENTAL = frozenset(t for word in _INCIDENTAL.split() for t in tokens(word))
 # not answered by the documents: a signal for the `answerable` flag (kb.confidence).
 _OTHER_SERVICES = (
     "extension extensions rajout rajouts tissage tissages perruque perruques postiche "
-    "prothèse greffe implants locks dreadlocks cils sourcils rehaussement microblading "
+    "prothèse greffe implants locks locs retwist dreadlocks vanilles vanille twists twist cils "
+    "sourcils rehaussement microblading "
     "maquillage maquilleuse manucure pédicure ongles onglerie vernis capsules "
     "épilation épiler cire laser visage gommage peeling botox injections lifting "
     "hammam sauna spa jacuzzi bronzage uv autobronzant tatouage tatouages piercing "

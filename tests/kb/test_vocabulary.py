@@ -38,6 +38,7 @@ SHORT_STEMS = {
     "ger": "gérant, gérante; « gérer » shares it",
     "hen": "henné",
     "jou": "jouer (children's games)",
+    "loc": "locs (locks)",
     "mom": "môme",
     "noc": "noces",
     "pai": "payer, paiement",
@@ -47,6 +48,8 @@ SHORT_STEMS = {
     "ras": "raser",
     "rat": "rater, raté",
     "rer": "the RER",
+    "rsa": "the RSA (a jobseeker's allowance)",
+    "sag": "sage, sages (a child who sits still)",
     "sec": "secs (dry hair); « shampoing sec » shares it",
     "the": "thé",
     "wc": "WC",
@@ -86,6 +89,37 @@ def _groups() -> list[dict[str, str]]:
         ("béquilles", "accessible"),
         ("désistement", "annulation"),
         ("mécontente", "réclamation"),
+        # older clients' words
+        ("indéfrisable", "permanente"),
+        ("rinçage", "patine"),
+        ("casque", "bigoudis"),
+        # men's grooming
+        ("barbichette", "barbe"),
+        ("rouflaquettes", "favoris"),
+        ("barbershop", "barbier"),
+        ("sabot", "tondeuse"),
+        ("tondu", "dégradé"),
+        ("contours", "pointes"),
+        # children
+        ("cadette", "enfant"),
+        # « une dame », « les messieurs » (« madame », « monsieur » are stop words)
+        ("dame", "femme"),
+        ("messieurs", "homme"),
+        ("turbulent", "sage"),
+        # textured hair
+        ("vanilles", "twists"),
+        ("retwist", "locks"),
+        ("démêlage", "démêlant"),
+        ("conditioner", "démêlant"),
+        ("texturés", "crépus"),
+        # discounts and status
+        ("coupon", "réduction"),
+        ("cagnotte", "tampons"),
+        ("pensionnés", "retraités"),
+        ("rsa", "chômage"),
+        # young callers' words
+        ("shooting", "événement"),
+        ("express", "rapide"),
     ],
 )
 def test_words_said_for_the_same_thing_are_related_both_ways(said: str, written: str) -> None:
@@ -102,6 +136,11 @@ def test_words_said_for_the_same_thing_are_related_both_ways(said: str, written:
         ("barbe", "cils"),
         ("nocturne", "soirée"),  # a late opening is not an evening hairdo
         ("réduction", "réduite"),  # « mobilité réduite »
+        ("sage", "agit"),  # « il s'agit de… »
+        ("vanilles", "tresses"),  # a salon braiding may not twist
+        ("indéfrisable", "défrisage"),  # a perm is not a straightening
+        ("rinçage", "shampoing"),  # the old colour rinse, not rinsing
+        ("rapide", "vite"),  # « une coupe rapide » is asked for, « vite fait » frames
     ],
 )
 def test_words_that_only_look_alike_are_not_related(word: str, other: str) -> None:
@@ -122,10 +161,76 @@ def test_words_that_only_look_alike_are_not_related(word: str, other: str) -> No
         ("comment ça marche la fidélité", "comment ça fonctionne la fidélité"),
         ("il y a des marches à l'entrée", "il y a des marches à l'entrée"),
         ("je suis à la fac", "je suis étudiant"),
+        # older clients
+        ("une mise en pli", "une mise en plis"),
+        ("juste un coup de peigne", "juste un coiffage"),
+        ("un coupe-brushing", "un coupe brushing"),
+        # men
+        ("la boule à 0", "tondeuse à ras"),
+        ("un dégradé à blanc", "un dégradé fade"),
+        ("tailler les pattes", "tailler les favoris"),
+        # children
+        ("mon petit dernier a peur", "mon enfant a peur"),
+        ("ma grande a 12 ans", "mon enfant a 12 ans"),
+        ("mes petits ont 4 et 6 ans", "mes enfants ont 4 et 6 ans"),
+        ("mes petits-enfants", "mes enfants"),
+        ("les premières mèches coupées de bébé", "la première coupe de bébé"),
+        # textured hair
+        ("des cornrows", "des nattes collées"),
+        ("un relaxer", "un défrisage"),
+        ("une lace wig", "une perruque"),
+        # discounts, anglicisms
+        ("vous me faites un petit prix", "vous me faites une réduction"),
+        ("un geste commercial", "une réduction"),
+        ("je suis à pôle emploi", "je suis demandeur d'emploi"),
+        ("je peux booker en ligne", "je peux réserver en ligne"),
+        ("le make-up de la mariée", "le maquillage de la mariée"),
+        ("c'est carrément loin", "c'est vraiment loin"),
+        # who the visit is for: « monsieur » and « madame » after « un » or « pour »
+        ("une coupe pour un monsieur", "une coupe pour un homme"),
+        ("c'est pour madame, c'est combien", "c'est pour une femme, c'est combien"),
+        ("et pour monsieur ?", "et pour un homme ?"),
     ],
 )
 def test_everyday_phrases_take_the_written_form(said: str, written: str) -> None:
     assert normalise_spoken(said) == written
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "bonjour madame je voudrais une coupe",
+        "bonjour monsieur",
+        "c'est pour madame martin je voudrais annuler",  # a name, not who the cut is for
+        "ma grande sœur a les cheveux longs",
+        "mon grand-père voudrait une coupe",
+        "mes premières mèches",  # an adult's first highlights
+        "une coupe rapide",
+        "je voudrais me relaxer",
+    ],
+)
+def test_phrases_that_only_look_like_one_keep_their_words(said: str) -> None:
+    assert normalise_spoken(said) == said
+
+
+@pytest.mark.parametrize(
+    "greeting",
+    ["bonjour madame, c'est pour un rendez-vous", "bonjour messieurs dames, un rendez-vous"],
+)
+def test_a_greeting_does_not_say_who_the_visit_is_for(greeting: str) -> None:
+    said = set(tokens(normalise_spoken(greeting)))
+    who = {_stem("homme"), _stem("femme")}
+    assert said.isdisjoint(who | {r for t in who for r in related(t)})
+
+
+@pytest.mark.parametrize(
+    "framing",
+    ["vite fait", "environ", "justement", "directement", "honnêtement", "carrément",
+     "tout simplement", "rapidement", "une petite question rapide", "en gros", "hello", "top"],
+)  # fmt: skip
+def test_framing_words_name_no_topic(framing: str) -> None:
+    said = tokens(normalise_spoken(framing))
+    assert [t for t in said if t not in INCIDENTAL] == []
 
 
 def test_every_word_of_a_group_gives_a_stem() -> None:
