@@ -102,10 +102,16 @@ class _Snapshot:
         corpus = [tokens(text) + passage_types(text) + implied_days(text) for text in self.texts]
         # Adjacent words as one more token ("sans rendez-vous", "jour de l'an"), so a
         # phrase said as written ranks above passages holding its words apart.
-        corpus = [words + pairs(words) for words in corpus]
+        # One string object per distinct token across passages, not one per occurrence:
+        # the term sets below are most of a large index's memory.
+        distinct: dict[str, str] = {}
+        corpus = [[distinct.setdefault(t, t) for t in words + pairs(words)] for words in corpus]
+        del distinct
         self.bm25 = bm25s.BM25()
         self.bm25.index([doc or [""] for doc in corpus], show_progress=False)
-        self.doc_terms = [frozenset(doc) for doc in corpus]
+        # Built from a set, each gets the table its size needs: a frozenset grown token by
+        # token may end with one twice as big (8 KB instead of 4 for 110 tokens).
+        self.doc_terms = [frozenset(set(doc)) for doc in corpus]
         # Which passages hold each kind of answer, once per version rather than per query.
         self.holds_kind = {
             kind: np.array([kind in terms for terms in self.doc_terms], dtype=bool)
@@ -116,7 +122,9 @@ class _Snapshot:
         for terms in self.doc_terms:
             for term in terms:
                 df[term] = df.get(term, 0) + 1
-        self.idf = {t: math.log(1 + (n - c + 0.5) / (c + 0.5)) for t, c in df.items()}
+        # One float object per passage count, shared by the words of that count.
+        weight = {c: math.log(1 + (n - c + 0.5) / (c + 0.5)) for c in set(df.values())}
+        self.idf = {t: weight[c] for t, c in df.items()}
         # An unknown word weighs like a word found in one passage: no more informative.
         self.unknown_idf = math.log(1 + (n - 1 + 0.5) / 1.5)
         self.by_initial: dict[str, list[str]] = {}
