@@ -16,8 +16,8 @@ and the weights fitted on all salons. Paste the weights into `kb.confidence.WEIG
 the threshold into `ANSWERABLE_AT`, rounded.
 
 `FIT_SETS` lists the fitting salons: the sample (`tests/fixtures/salon`, the same files as
-`sources/`), the transfer salon and held-out salons 1 to 10, whose questions were all read
-while designing the signals. Salons 11 and 12 are left out on purpose: written blind, they
+`sources/`), the transfer salon and held-out salons 1 to 12, whose questions were all read
+while designing the signals. Salons 13 and 14 are left out on purpose: written blind, they
 are the unseen material the fit is measured on (`eval/README.md`).
 """
 
@@ -59,6 +59,14 @@ FIT_SETS = {
     "holdout-10": (
         "eval/holdout-salon-10/sources",
         "eval/holdout-salon-10/gold-questions.jsonl",
+    ),
+    "holdout-11": (
+        "eval/holdout-salon-11/sources",
+        "eval/holdout-salon-11/gold-questions.jsonl",
+    ),
+    "holdout-12": (
+        "eval/holdout-salon-12/sources",
+        "eval/holdout-salon-12/gold-questions.jsonl",
     ),
 }
 SIGNAL_NAMES = list(Signals.__dataclass_fields__)

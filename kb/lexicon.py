@@ -162,6 +162,21 @@ _SPOKEN = [
 _SPOKEN_RE = [(re.compile(pattern, re.IGNORECASE), written) for pattern, written in _SPOKEN]
 
 
+# In a document, « Coupe Monsieur », « Forfait Madame » name who the service is for; in a
+# caller's mouth the same words are greetings (stop words, `kb.text.STOP_WORDS`).
+_WRITTEN = [
+    (re.compile(r"\b(?:monsieur|messieurs)\b", re.IGNORECASE), "homme"),
+    (re.compile(r"\b(?:madame|mesdames)\b", re.IGNORECASE), "femme"),
+]
+
+
+def written_forms(text: str) -> str:
+    """A passage's words as the search reads them: « Coupe Monsieur » is « Coupe homme »."""
+    for pattern, word in _WRITTEN:
+        text = pattern.sub(word, text)
+    return text
+
+
 def normalise_spoken(text: str) -> str:
     """Spoken/abbreviated forms replaced by their written form (accents kept elsewhere)."""
     for pattern, written in _SPOKEN_RE:

@@ -33,6 +33,7 @@ from kb.lexicon import (
     normalise_spoken,
     passage_types,
     related,
+    written_forms,
 )
 from kb.signals import answer_signals, lexical_strength
 from kb.text import clean_spoken, question_hints, sounds_like, tokens
@@ -99,7 +100,10 @@ class _Snapshot:
         self.null_top = 0.0  # set by the retriever (`_measure_baseline`)
         # The kinds of value a passage holds (a duration, a price…) are one token each,
         # which a question asking for that kind of answer also searches (kb.lexicon).
-        corpus = [tokens(text) + passage_types(text) + implied_days(text) for text in self.texts]
+        corpus = [
+            tokens(written_forms(text)) + passage_types(text) + implied_days(text)
+            for text in self.texts
+        ]
         # Adjacent words as one more token ("sans rendez-vous", "jour de l'an"), so a
         # phrase said as written ranks above passages holding its words apart.
         # One string object per distinct token across passages, not one per occurrence:

@@ -109,8 +109,10 @@ def said_words(text: str) -> SaidWords:
         elif previous_noun and plain not in STOP_WORDS:
             modifiers.update(stems)
         previous_noun = after_determiner and bool(stems)
-    kinds = question_types(text)
     told = story_length(folded)
+    # The kind of answer is read from the question itself, not from the story before it
+    # (« j'ai une pause d'une heure à midi, le dégradé ça prend combien de temps ? »).
+    kinds = question_types(" ".join(words[told:]) if told else text)
     asked = {t for word in words[told:] for t in tokens(word)}
     story = {t for word in words[:told] for t in tokens(word)} - asked
     return SaidWords(
@@ -155,6 +157,11 @@ def story_length(folded: list[str]) -> int:
         request = _REQUESTING.search(before)
         if request:
             before = before[: request.start()]
+        if asked.group().startswith("ca "):
+            # « …, le dégradé ça prend combien ? »: the thing « ça » takes up is asked about
+            said = before.split()
+            last = max((i for i, w in enumerate(said) if w in DETERMINERS), default=0)
+            before = " ".join(said[:last])
         if len(before.split()) >= MIN_STORY_WORDS and _TELLING.search(before):
             return len(before.split())
         return 0

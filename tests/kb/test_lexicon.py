@@ -21,6 +21,7 @@ from kb.lexicon import (
     passage_types,
     question_types,
     related,
+    written_forms,
 )
 from kb.retriever import Retriever, SearchOptions, rejoin_split_words
 from kb.text import tokens
@@ -219,3 +220,9 @@ def test_a_word_the_recogniser_cut_in_two_is_put_back_together(retriever: Retrie
 def test_a_misspelt_service_that_sounds_right_finds_its_passage(retriever: Retriever) -> None:
     found = retriever.search("c'est combien un balaillage", k=1)
     assert "Balayage — 2 h 30" in found.passages[0].text
+
+
+def test_a_document_saying_monsieur_or_madame_names_who_the_service_is_for() -> None:
+    assert set(tokens("coupe homme")) <= set(tokens(written_forms("Coupe Monsieur — 25 €")))
+    assert set(tokens("forfait femme")) <= set(tokens(written_forms("Forfait Madame")))
+    assert tokens("bonjour madame") == []  # a caller's greeting names no one

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 
+from kb.lexicon import DURATION, HOURS
 from kb.text import tokens
 from kb.wordclass import QUANTITY_WORDS, TIME_WORDS, said_words
 
@@ -81,6 +82,8 @@ def test_the_closed_classes_are_folded_single_words() -> None:
         # a request names the topic before the question word
         ("je voudrais une coupe homme c'est combien", set()),
         ("vous vendez des sèche-cheveux", set()),
+        # « ça » takes up the thing asked about: it is not part of the story
+        ("j'ai une pause à midi le dégradé ça prend combien de temps", {"pause", "midi"}),
         ("mon fils il a peur des ciseaux", set()),  # no question word: all of it is asked
     ],
 )
@@ -93,3 +96,9 @@ def test_the_story_told_before_the_question_is_told_apart(question: str, story: 
 def test_a_word_said_in_the_story_and_in_the_question_is_asked() -> None:
     words = said_words("j'ai une couleur ratée est-ce que vous refaites la couleur")
     assert not (_stems("couleur") & words.story)
+
+
+def test_the_kind_of_answer_is_read_from_the_question_not_the_story() -> None:
+    question = "j'ai une pause d'une heure à midi le dégradé ça prend combien de temps"
+    assert said_words(question).kinds == (DURATION,)
+    assert HOURS in said_words("vous faites la pause de midi").kinds
