@@ -17,7 +17,8 @@ read only where its meaning is plain:
   Supplements ("+10 €"), per-unit prices ("0,60 € par kilomètre"), gift values
   ("valeur 25 €") and approximate durations ("environ deux heures") are not read.
   « à partir de 79 € » is a « from » price, "de 79 à 99 €" a range;
-- weekly hours and closures: see `ingest.hours_facts`;
+- weekly hours and closures: see `ingest.hours_facts`; a team member's days and leave
+  (« Léa est là du mardi au vendredi ») are theirs, not the salon's: `ingest.staff_hours`;
 - phone numbers anywhere; street addresses with a postcode or an address word nearby.
 """
 
@@ -28,6 +29,7 @@ import re
 from ingest.document import Document
 from ingest.hours_facts import closure_facts, hours_facts
 from ingest.model import AddressFact, DurationFact, Fact, PhoneFact, PriceFact, Where
+from ingest.staff_hours import staff_hours_facts, staff_subject, team_section
 from salon.phone import to_e164
 
 _NUM = r"\d{1,4}(?:[.,]\d{1,2})?"
@@ -322,6 +324,15 @@ def _contact_facts(where: Where, text: str) -> list[Fact]:
     return facts
 
 
+def _calendar_facts(where: Where, text: str, *, context: str, in_team: bool) -> list[Fact]:
+    """The salon's weekly hours and closures, unless the row or sentence states a team
+    member's days (`ingest.staff_hours`): then theirs, never the salon's."""
+    person = staff_subject(text, in_team=in_team)
+    if person is not None:
+        return staff_hours_facts(where, text, person=person)
+    return hours_facts(where, text, context=context) + closure_facts(where, text, context=context)
+
+
 def extract_facts(doc: Document, *, source: str) -> list[Fact]:
     """Every fact the document states, in reading order, with where it says it."""
     facts: list[Fact] = []
@@ -334,12 +345,12 @@ def extract_facts(doc: Document, *, source: str) -> list[Fact]:
             continue
         section = " > ".join(text for _, text in stack)
         context = f"{doc.title} {section}"
+        in_team = team_section(doc.title, section)
         if block.type == "row":
             where = Where(source, block.page, section, block.text)
             cells = [c for c in block.text.split(" — ") if c.strip()]
             facts += _row_facts(where, cells) if len(cells) > 1 else _line_facts(where, block.text)
-            facts += hours_facts(where, block.text, context=context)
-            facts += closure_facts(where, block.text, context=context)
+            facts += _calendar_facts(where, block.text, context=context, in_team=in_team)
             facts += _contact_facts(where, block.text)
             continue
         for clause in CLAUSE_BREAK.split(block.text):
@@ -348,7 +359,6 @@ def extract_facts(doc: Document, *, source: str) -> list[Fact]:
                 continue
             where = Where(source, block.page, section, clause)
             facts += _line_facts(where, clause)
-            facts += hours_facts(where, clause, context=context)
-            facts += closure_facts(where, clause, context=context)
+            facts += _calendar_facts(where, clause, context=context, in_team=in_team)
             facts += _contact_facts(where, clause)
     return facts

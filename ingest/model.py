@@ -137,6 +137,19 @@ class HoursFact:
 
 
 @dataclass(frozen=True)
+class StaffHoursFact:
+    """A team member's weekday as a document states it (« Léa est là du mardi au
+    vendredi », « Karim : repos le lundi »), never the salon's hours: `person` as written
+    (a first name); off that day (`absent`), or there, with the intervals when given."""
+
+    where: Where
+    person: str
+    weekday: int
+    absent: bool
+    intervals: tuple[tuple[time | None, time | None], ...] = ()
+
+
+@dataclass(frozen=True)
 class DayOfYear:
     month: int
     day: int
@@ -168,7 +181,7 @@ class AddressFact:
     postcode: str | None = None
 
 
-Fact = PriceFact | DurationFact | HoursFact | ClosureFact | PhoneFact | AddressFact
+Fact = PriceFact | DurationFact | HoursFact | StaffHoursFact | ClosureFact | PhoneFact | AddressFact
 
 
 @dataclass

@@ -5,9 +5,12 @@ with what every document states (`ingest.facts`): each service's price (« à pa
 included) and duration, matched by name and aliases the way callers' words are matched
 (`salon.matching.designation`, strict: every word of the document's label must belong to
 the service; in a sentence pricing two things, each price by its own words, never the
-other's: « La coupe homme est à 22 €, et la coupe avec barbe à 30 € »); the weekly hours and exceptional closures (`kb.calendar_checks`); the phone
-number and the street address. A document that gives two prices for the same thing (a
-service the profile does not list, or a folder without `salon.toml`) is reported too.
+other's: « La coupe homme est à 22 €, et la coupe avec barbe à 30 € »); the weekly hours
+and exceptional closures (`kb.calendar_checks`), never from a team member's days (« Léa
+est là du mardi au vendredi »: compared with that person's own week when `salon.toml`
+gives one, `kb.team_checks`); the phone number and the street address. A document that
+gives two prices for the same thing (a service the profile does not list, or a folder
+without `salon.toml`) is reported too.
 
 Nothing is blocked: the owner reads the list (`scripts/reindex`), and at answer time the
 passages holding an outdated value carry a note (`outdated_notes`, stored in the chunk's
@@ -32,8 +35,10 @@ from ingest.model import (
     HoursFact,
     PhoneFact,
     PriceFact,
+    StaffHoursFact,
 )
 from kb.calendar_checks import closure_findings, hours_finding
+from kb.team_checks import staff_finding, staff_view
 from salon.french import duration_words, price_words
 from salon.matching import designation
 from salon.phone import display, to_e164
@@ -199,6 +204,7 @@ def _against_profile(profile: SalonProfile, facts: list[Fact]) -> list[Contradic
     services = _Services(profile.services)
     own_numbers = {to_e164(n) for n in (profile.phone, profile.transfer_number) if n}
     street = _profile_street(profile)
+    facts = staff_view(profile, facts)  # a team member's days are theirs, not the salon's
     for fact in facts:
         if isinstance(fact, PriceFact | DurationFact):
             service = services.for_fact(fact)
@@ -212,6 +218,10 @@ def _against_profile(profile: SalonProfile, facts: list[Fact]) -> list[Contradic
                 add(fact, f"durée de {service.name}", expected, _duration_text(fact))
         elif isinstance(fact, HoursFact):
             finding = hours_finding(profile, fact)
+            if finding is not None:
+                add(fact, *finding)
+        elif isinstance(fact, StaffHoursFact):
+            finding = staff_finding(profile, fact)
             if finding is not None:
                 add(fact, *finding)
         elif isinstance(fact, PhoneFact):

@@ -98,7 +98,8 @@ def pipeline_fingerprint() -> str:
             digest.update(path.relative_to(root.parent).as_posix().encode())
             digest.update(path.read_bytes())
     here = Path(__file__).parent
-    for name in ("contradictions.py", "calendar_checks.py"):  # they write chunk metadata
+    # they write chunk metadata
+    for name in ("contradictions.py", "calendar_checks.py", "team_checks.py"):
         digest.update((here / name).read_bytes())
     return digest.hexdigest()[:16]
 

@@ -157,7 +157,9 @@ def test_a_profile_service_priced_twice_in_one_document_reports_the_wrong_one(sa
         "Carte cadeau Éclat : soin profond réparateur à la kératine et brushing ..... 59 €",
         "Paiement en trois fois sans frais à partir de 150 €.",
         "Supplément Olaplex sur une couleur ..... +20 €",
-        "Yanis travaille du mardi au samedi de 9h à 17h.",
+        # a stylist's own week (salon.toml's [[team]] hours), not the salon's
+        "Yanis travaille le jeudi de 11h à 20h30.",
+        "Chloé ne travaille pas le jeudi.",
         "Le parking Bellecour est ouvert du lundi au dimanche de 6h à 23h.",
         "Nous serons fermés le 25 décembre.",
     ],
