@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from ingest.model import Kind
+from ingest.seasons import label_cells, leading_period_header, period_header
 
 BlockType = Literal["heading", "text", "row"]
 
@@ -78,11 +79,20 @@ class Document:
         """Level of the latest heading (0 before any heading)."""
         return next((b.level for b in reversed(self.blocks) if b.type == "heading"), 0)
 
-    def table(self, rows: list[list[str]], *, page: int | None = None) -> None:
+    def table(
+        self, rows: list[list[str]], *, page: int | None = None, header: list[str] | None = None
+    ) -> None:
         """Table rows; a one-cell row in a multi-column table (e.g. a colspan category
-        line) opens a sub-heading one level below the heading above the table."""
+        line) opens a sub-heading one level below the heading above the table. Under a
+        header (given, or the first row) whose columns name seasons or months, each value
+        is written after its column's name: "Samedi — Été (mai-septembre) : 8h – 13h"."""
         rows = [[clean_text(c) for c in r] for r in rows]
         rows = [r for r in rows if any(r)]
+        if header is None and leading_period_header(rows):
+            header, rows = rows[0], rows[1:]
+        header = [clean_text(c) for c in header] if header else None
+        if header is not None and period_header(header):
+            rows = [label_cells(r, header) for r in rows]
         wide = any(sum(1 for c in r if c) >= 2 for r in rows)
         base = self.level()
         for row in rows:

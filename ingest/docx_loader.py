@@ -93,9 +93,10 @@ def _table(doc: Document, tbl: etree._Element) -> None:
     def has_digit(row: list[str]) -> bool:
         return any(ch.isdigit() for cell in row for ch in cell)
 
+    header = None
     if len(rows) > 1 and not has_digit(rows[0]) and has_digit(rows[1]):
-        rows = rows[1:]  # a header row of labels
-    doc.table(rows)
+        header, rows = rows[0], rows[1:]  # a header row of labels
+    doc.table(rows, header=header)
 
 
 def load_docx(path: Path) -> Document:

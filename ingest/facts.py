@@ -17,8 +17,10 @@ read only where its meaning is plain:
   Supplements ("+10 €"), per-unit prices ("0,60 € par kilomètre"), gift values
   ("valeur 25 €") and approximate durations ("environ deux heures") are not read.
   « à partir de 79 € » is a « from » price, "de 79 à 99 €" a range;
-- weekly hours and closures: see `ingest.hours_facts`; a team member's days and leave
-  (« Léa est là du mardi au vendredi ») are theirs, not the salon's: `ingest.staff_hours`;
+- weekly hours and closures: see `ingest.hours_facts`; hours said for a season or some
+  months (a table's « Été » column, « en été, … ») carry it (`ingest.seasons`); a team
+  member's days and leave (« Léa est là du mardi au vendredi ») are theirs, not the
+  salon's: `ingest.staff_hours`;
 - phone numbers anywhere; street addresses with a postcode or an address word nearby.
 """
 
@@ -29,6 +31,7 @@ import re
 from ingest.document import Document
 from ingest.hours_facts import closure_facts, hours_facts
 from ingest.model import AddressFact, DurationFact, Fact, PhoneFact, PriceFact, Where
+from ingest.seasons import SeasonReader, unlabelled, with_season
 from ingest.staff_hours import staff_hours_facts, staff_subject, team_section
 from salon.phone import to_e164
 
@@ -337,7 +340,9 @@ def extract_facts(doc: Document, *, source: str) -> list[Fact]:
     """Every fact the document states, in reading order, with where it says it."""
     facts: list[Fact] = []
     stack: list[tuple[int, str]] = []
+    seasons = SeasonReader()  # which season each statement's hours are for
     for block in doc.blocks:
+        seasons.next_block(heading=block.type == "heading")
         if block.type == "heading":
             while stack and stack[-1][0] >= block.level:
                 stack.pop()
@@ -348,10 +353,16 @@ def extract_facts(doc: Document, *, source: str) -> list[Fact]:
         in_team = team_section(doc.title, section)
         if block.type == "row":
             where = Where(source, block.page, section, block.text)
-            cells = [c for c in block.text.split(" — ") if c.strip()]
-            facts += _row_facts(where, cells) if len(cells) > 1 else _line_facts(where, block.text)
-            facts += _calendar_facts(where, block.text, context=context, in_team=in_team)
-            facts += _contact_facts(where, block.text)
+            plain = unlabelled(block.text)  # "Été (du 1er mai…) : 9h" holds no closure
+            cells = [c for c in plain.split(" — ") if c.strip()]
+            facts += _row_facts(where, cells) if len(cells) > 1 else _line_facts(where, plain)
+            for text, ctx, season in seasons.parts(
+                block.text, context=context, section=section, row=True
+            ):
+                facts += with_season(
+                    _calendar_facts(where, text, context=ctx, in_team=in_team), season
+                )
+            facts += _contact_facts(where, plain)
             continue
         for clause in CLAUSE_BREAK.split(block.text):
             clause = clause.strip()
@@ -359,6 +370,9 @@ def extract_facts(doc: Document, *, source: str) -> list[Fact]:
                 continue
             where = Where(source, block.page, section, clause)
             facts += _line_facts(where, clause)
-            facts += _calendar_facts(where, clause, context=context, in_team=in_team)
+            for text, ctx, season in seasons.parts(clause, context=context, section=section):
+                facts += with_season(
+                    _calendar_facts(where, text, context=ctx, in_team=in_team), season
+                )
             facts += _contact_facts(where, clause)
     return facts

@@ -200,6 +200,12 @@ def hours_facts(where: Where, text: str, *, context: str) -> list[Fact]:
 _CLOSING_WORDS = re.compile(r"\bferm|\bconges?\b|\bvacances\b|\bclos\b")
 _REOPENING_WORDS = re.compile(r"\bouvert|\bouverture|\brouvr|\breouvert|\bouvre")
 _NOT_CLOSURE = re.compile(r"parking|metro|tram|\bbus\b|gare|\bsauf\b|telephon|en ligne")
+# Closing at a time, or on a weekday every week: hours between those dates, not a
+# closure (« du 1er juillet au 31 août, nous fermons à 13h le samedi / fermé le lundi »).
+_HOURS_NOT_CLOSURE = re.compile(
+    r"\bferm\w*\s+(?:a|des|vers)\s+\d{1,2}\s?(?:h|heures?\b|:)"
+    rf"|\b(?:ferm\w*|clos)\s+(?:le|les|tous les|chaque)\s+(?:{'|'.join(_WEEKDAYS)})s?\b(?!\s+\d)"
+)
 _DATE = re.compile(
     r"\b(?P<nday>\d{1,2})/(?P<nmonth>\d{1,2})(?:/(?P<nyear>(?:20)?\d\d))?\b"
     rf"|\b(?P<day>\d{{1,2}})(?:er)?\b(?!\s*(?:h\b|h\d|heures?|:|/|ans?\b|min|%|€|euros?))"
@@ -216,7 +222,7 @@ def closure_facts(where: Where, text: str, *, context: str = "") -> list[Fact]:
     """Closures on dates stated in `text`; reopening words end the part that is read."""
     folded = fold(text)
     closing = _CLOSING_WORDS.search(folded)
-    if not closing or _NOT_CLOSURE.search(folded):
+    if not closing or _NOT_CLOSURE.search(folded) or _HOURS_NOT_CLOSURE.search(folded):
         return []
     reopening = _REOPENING_WORDS.search(folded)
     if reopening:

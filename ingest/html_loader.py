@@ -15,6 +15,7 @@ from bs4 import BeautifulSoup, NavigableString, Tag
 from bs4.element import Comment, Doctype, ProcessingInstruction
 
 from ingest.document import Document, LoadError, clean_text, title_from_filename
+from ingest.seasons import period_header
 from ingest.text_loader import decode_bytes
 
 ALWAYS_DROP = (
@@ -136,18 +137,31 @@ def _strip(root: Tag) -> None:
 
 def _table(doc: Document, table: Tag) -> None:
     rows: list[list[str]] = []
+    header: list[str] | None = None
     for tr in table.find_all("tr"):
         if tr.find_parent("table") is not table:
             continue  # a row of a nested table
         cells = [c for c in tr.find_all(["td", "th"]) if c.find_parent("table") is table]
         if not cells:
             continue
-        if all(c.name == "th" for c in cells) and tr.find_parent("thead") is not None:
-            continue  # the header row: a row of labels, not a fact
-        if all(c.name == "th" for c in cells) and len(cells) > 1 and tr is table.find("tr"):
+        texts = [c.get_text(" ", strip=True) for c in cells]
+        if all(c.name == "th" for c in cells) and (
+            tr.find_parent("thead") is not None or (len(cells) > 1 and tr is table.find("tr"))
+        ):
+            header = header or texts  # the header row: a row of labels, not a fact
             continue
-        rows.append([c.get_text(" ", strip=True) for c in cells])
-    doc.table(rows)
+        if header is not None and len(cells) > 1 and period_header(header):
+            # A value spanning season columns holds for each: "Lundi | Fermé (colspan 2)".
+            texts = [t for c, t in zip(cells, texts, strict=True) for _ in range(_span(c))]
+        rows.append(texts)
+    doc.table(rows, header=header)
+
+
+def _span(cell: Tag) -> int:
+    try:
+        return max(1, min(int(str(cell.get("colspan") or 1)), 20))
+    except ValueError:
+        return 1
 
 
 def _definitions(doc: Document, dl: Tag) -> None:

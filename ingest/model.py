@@ -125,15 +125,52 @@ class DurationFact:
     qualifier: str = ""  # as for `PriceFact`: a duration shares its price's words
 
 
+_MONTH_NAMES = (
+    "janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
+    "octobre", "novembre", "décembre",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Season:
+    """The period a schedule is given for: « été (juillet-août) », « hiver », « de mai à
+    septembre », « vacances scolaires » (`ingest.seasons`). `months` (1-12, in order from
+    the first) are the written ones (`explicit`), else the heart of the named season (été:
+    July and August); empty when they cannot be told (school holidays, high season)."""
+
+    name: str  # "été", "hiver", "haute saison"…; "" when only months are written
+    months: tuple[int, ...] = ()
+    explicit: bool = False
+
+    @property
+    def label(self) -> str:
+        """« été (juillet-août) », « hiver », « octobre-avril », « août »."""
+        if not self.explicit or not self.months:
+            return self.name
+        first, last = self.months[0], self.months[-1]
+        run = all((b - a) % 12 == 1 for a, b in zip(self.months, self.months[1:], strict=False))
+        names = [_MONTH_NAMES[m - 1] for m in self.months]
+        months = (
+            names[0]
+            if len(names) == 1
+            else f"{_MONTH_NAMES[first - 1]}-{_MONTH_NAMES[last - 1]}"
+            if run
+            else ", ".join(names)
+        )
+        return f"{self.name} ({months})" if self.name else months
+
+
 @dataclass(frozen=True)
 class HoursFact:
     """Weekly hours of one weekday (0 = Monday): closed, or intervals; an interval may
-    have only its opening (`None` end) or only its closing time (`None` start)."""
+    have only its opening (`None` end) or only its closing time (`None` start). `season`:
+    the hours are said for that period only (a table's « Été » column, « en été, … »)."""
 
     where: Where
     weekday: int
     closed: bool
     intervals: tuple[tuple[time | None, time | None], ...] = ()
+    season: Season | None = None
 
 
 @dataclass(frozen=True)

@@ -228,9 +228,10 @@ def _emit_page(
             flush()
             rows = [[clean_text(c or "") for c in r] for r in item if r]
             rows = [r for r in rows if any(r)]
+            header = None
             if len(rows) > 1 and _is_header_row(rows[0], rows[1]):
-                rows = rows[1:]
-            doc.table(rows, page=number)
+                header, rows = rows[0], rows[1:]
+            doc.table(rows, page=number, header=header)
             continue
         size = _line_size(item)
         if size in levels:

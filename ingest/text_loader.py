@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 
 from ingest.document import Document, LoadError, title_from_filename
+from ingest.seasons import label_cells, period_header
 
 
 def decode_bytes(raw: bytes, *, declared: str | None = None) -> tuple[str, str | None]:
@@ -61,6 +62,7 @@ def _parse_markdown(doc: Document, text: str) -> None:
     in_code = False
 
     base = [0]  # level of the latest real heading: bold questions nest under it
+    header: list[str] | None = None  # the current pipe table's header row
 
     def flush() -> None:
         if not paragraph:
@@ -78,6 +80,8 @@ def _parse_markdown(doc: Document, text: str) -> None:
     while i < len(lines):
         line = lines[i]
         stripped = line.strip()
+        if not stripped.startswith("|"):
+            header = None
         if stripped.startswith(("```", "~~~")):
             flush()
             in_code = not in_code
@@ -102,7 +106,11 @@ def _parse_markdown(doc: Document, text: str) -> None:
             if not _TABLE_SEP.match(stripped):
                 cells = [_inline(c.strip()) for c in stripped.strip("|").split("|")]
                 is_header = i + 1 < len(lines) and _TABLE_SEP.match(lines[i + 1].strip())
-                if not is_header:
+                if is_header:
+                    header = cells
+                elif header is not None and period_header(header):
+                    doc.row(label_cells(cells, header))  # "Samedi — Été : 8h – 13h"
+                else:
                     doc.row(cells)
         elif not stripped or stripped in ("---", "***", "___"):
             flush()

@@ -12,6 +12,11 @@ gives one, `kb.team_checks`); the phone number and the street address. A documen
 gives two prices for the same thing (a service the profile does not list, or a folder
 without `salon.toml`) is reported too.
 
+Hours given for a season or some months (a table's « Été (mai-septembre) » column, « en
+été, nous fermons à 13 h ») are the week's only when those months include today; else they
+are compared with the profile's special hours of that season, if it keeps them, or not at
+all (`kb.season_checks`), so another season's hours are never reported nor marked outdated.
+
 Nothing is blocked: the owner reads the list (`scripts/reindex`), and at answer time the
 passages holding an outdated value carry a note (`outdated_notes`, stored in the chunk's
 metadata) so the receptionist says the profile's value.
@@ -22,6 +27,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +43,8 @@ from ingest.model import (
     PriceFact,
     StaffHoursFact,
 )
-from kb.calendar_checks import closure_findings, hours_finding
+from kb.calendar_checks import closure_findings
+from kb.season_checks import seasonal_finding
 from kb.team_checks import staff_finding, staff_view
 from salon.french import duration_words, price_words
 from salon.matching import designation
@@ -192,7 +199,9 @@ def _profile_street(profile: SalonProfile) -> tuple[str, str | None] | None:
     return _street_key(match.group("street")), match.group("postcode")
 
 
-def _against_profile(profile: SalonProfile, facts: list[Fact]) -> list[Contradiction]:
+def _against_profile(
+    profile: SalonProfile, facts: list[Fact], *, today: date
+) -> list[Contradiction]:
     found: list[Contradiction] = []
 
     def add(fact: Fact, what: str, profile_value: str, document_value: str) -> None:
@@ -217,7 +226,7 @@ def _against_profile(profile: SalonProfile, facts: list[Fact]) -> list[Contradic
                 expected = duration_words(service.duration, short=True)
                 add(fact, f"durée de {service.name}", expected, _duration_text(fact))
         elif isinstance(fact, HoursFact):
-            finding = hours_finding(profile, fact)
+            finding = seasonal_finding(profile, fact, today=today)
             if finding is not None:
                 add(fact, *finding)
         elif isinstance(fact, StaffHoursFact):
@@ -277,10 +286,15 @@ def _within_documents(facts: list[Fact], profile: SalonProfile | None) -> list[C
     return found
 
 
-def find_contradictions(profile: SalonProfile | None, facts: list[Fact]) -> list[Contradiction]:
+def find_contradictions(
+    profile: SalonProfile | None, facts: list[Fact], *, today: date | None = None
+) -> list[Contradiction]:
     """Every disagreement, each row or sentence once, ordered by document, page and fact.
-    `for_owner` keeps one per fact, value and page for the owner's list."""
-    found = _against_profile(profile, facts) if profile is not None else []
+    `today` (default: the salon's today) says which season's hours the profile's week is
+    (`kb.season_checks`). `for_owner` keeps one per fact, value and page for the owner."""
+    found: list[Contradiction] = []
+    if profile is not None:
+        found = _against_profile(profile, facts, today=today or profile.now().date())
     found += _within_documents(facts, profile)
     unique: dict[tuple[str, str, str, int | None, str], Contradiction] = {}
     for item in found:

@@ -17,7 +17,7 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -99,7 +99,7 @@ def pipeline_fingerprint() -> str:
             digest.update(path.read_bytes())
     here = Path(__file__).parent
     # they write chunk metadata
-    for name in ("contradictions.py", "calendar_checks.py", "team_checks.py"):
+    for name in ("contradictions.py", "calendar_checks.py", "season_checks.py", "team_checks.py"):
         digest.update((here / name).read_bytes())
     return digest.hexdigest()[:16]
 
@@ -268,13 +268,15 @@ def reindex(
     ingest: Callable[[Path], IngestResult] | None = None,
     progress: Progress | None = None,
     budget_seconds: float | None = None,
+    today: date | None = None,
 ) -> ReindexResult:
     """Bring the index in `db_dir` up to date with `sources`; see the module docstring.
 
     `budget_seconds` (default `KB_REINDEX_BUDGET_S`, 30 min) bounds the whole run: files
     not read in time are reported; when embedding runs out of time, what was embedded is
     served (smallest documents first), each cut document is reported, and the next
-    reindex goes on with it.
+    reindex goes on with it. `today` (default: the salon's today) says which season's
+    hours `salon.toml`'s week is, for the contradictions (`kb.season_checks`).
 
     Raises `NothingToIndex` when no chunk could be made, `store.IndexBusy` when another
     reindex runs, `NotADirectoryError` when `sources` is not a folder.
@@ -330,7 +332,7 @@ def reindex(
                 f"no usable text in {sources}: the current index is unchanged", result.reports
             )
         try:
-            contradictions = find_contradictions(profile_of(sources), result.facts)
+            contradictions = find_contradictions(profile_of(sources), result.facts, today=today)
             notes = outdated_notes(contradictions, chunks)
         except Exception:  # a comparison bug must not cost the index
             logger.warning("kb: comparing the documents with salon.toml failed", exc_info=True)
