@@ -25,7 +25,20 @@ from booking import CalendarError, SlotPreferences, Window, open_calendar
 from booking.agenda import AppointmentBook, Period, as_json, bookings_in, table
 from booking.hours import off_words
 from salon import settings
+from salon.cli import french_parser
 from salon.profile import ProfileError, SalonProfile, load_profile
+
+EXAMPLES_FR = """exemples :
+  python -m booking list                        # aujourd'hui et les 7 jours suivants
+  python -m booking list --day 2026-12-12
+  python -m booking list --from 2026-12-01 --to 2026-12-31 --json
+  python -m booking slots "un balayage cheveux longs"
+  python -m booking slots "coupe homme" --day 2026-12-05 --window matin
+  python -m booking slots "couleur racines" --also "coupe homme" --avec Chloé
+  python -m booking check        # avec CAL_API_KEY : Cal.com est-il prêt pour le salon ?
+
+codes de sortie : 0 tout va bien, 1 échec ou réglages à revoir, 2 commande mal écrite.
+"""
 
 
 async def _slots(args: argparse.Namespace) -> int:
@@ -74,7 +87,7 @@ async def _slots(args: argparse.Namespace) -> int:
             print(f"  aucun créneau libre{f' : {why}' if why else ''}")
         return 0
     except CalendarError as exc:
-        print(f"error: {exc.detail or exc}", file=sys.stderr)
+        print(f"erreur : {exc.detail or exc}", file=sys.stderr)
         return 1
     finally:
         await calendar.aclose()
@@ -85,7 +98,9 @@ def _day(text: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"expected a date like 2026-12-12, got {text!r}") from exc
+        raise argparse.ArgumentTypeError(
+            f"date attendue sous la forme 2026-12-12, pas {text!r}"
+        ) from exc
 
 
 async def _list(args: argparse.Namespace, profile: SalonProfile, period: Period) -> int:
@@ -94,7 +109,7 @@ async def _list(args: argparse.Namespace, profile: SalonProfile, period: Period)
     try:
         bookings = await bookings_in(cast(AppointmentBook, calendar), period)
     except CalendarError as exc:
-        print(f"error: {exc.detail or exc}", file=sys.stderr)
+        print(f"erreur : {exc.detail or exc}", file=sys.stderr)
         return 1
     finally:
         await calendar.aclose()
@@ -108,7 +123,9 @@ async def _list(args: argparse.Namespace, profile: SalonProfile, period: Period)
 
 async def _check() -> int:
     if not settings.get("CAL_API_KEY"):
-        print("CAL_API_KEY is not set: the embedded SQLite calendar is used (nothing to check)")
+        print(
+            "CAL_API_KEY n'est pas réglé : l'agenda intégré du salon est utilisé (rien à vérifier)"
+        )
         return 0
     from booking.calcom import CalComCalendar
 
@@ -116,41 +133,64 @@ async def _check() -> int:
     try:
         problems = await calendar.check_setup()
     except CalendarError as exc:
-        print(f"error: {exc.detail or exc}", file=sys.stderr)
+        print(f"erreur : {exc.detail or exc}", file=sys.stderr)
         return 1
     finally:
         await calendar.aclose()
     for problem in problems:
-        print(f"problem: {problem}")
-    print(f"{len(calendar.services())} bookable services checked, {len(problems)} problem(s)")
+        print(f"problème : {problem}")
+    print(
+        f"{len(calendar.services())} prestation(s) réservable(s) vérifiée(s), "
+        f"{len(problems)} problème(s)"
+    )
     return 1 if problems else 0
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
+    parser = french_parser(
         prog="python -m booking",
-        description=__doc__,
+        description="Consulte l'agenda tel que l'assistante le voit.",
+        epilog=EXAMPLES_FR,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    sub = parser.add_subparsers(dest="command", required=True)
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMANDE")
     listing = sub.add_parser(
         "list",
-        help="the appointment book: bookings with time, service, customer, masked phone",
-        description="The bookings of a day or a period (default: today and the next 7 "
-        "days), in the salon's time zone. Example: python -m booking list --day 2026-12-12",
+        help="le carnet de rendez-vous : heure, prestation, client, téléphone masqué",
+        description="Les rendez-vous d'un jour ou d'une période (par défaut : aujourd'hui "
+        "et les 7 jours suivants), à l'heure du salon. "
+        "Exemple : python -m booking list --day 2026-12-12",
     )
-    listing.add_argument("--day", type=_day, metavar="YYYY-MM-DD", help="one day")
-    listing.add_argument("--from", dest="first", type=_day, metavar="YYYY-MM-DD")
-    listing.add_argument("--to", dest="last", type=_day, metavar="YYYY-MM-DD")
-    listing.add_argument("--json", action="store_true", help="one JSON object")
-    slots = sub.add_parser("slots", help="free slots for what a caller would say")
-    slots.add_argument("service", help='what the caller says, e.g. "un balayage"')
-    slots.add_argument("--day", help="YYYY-MM-DD")
-    slots.add_argument("--window", help="matin, après-midi or soir")
+    listing.add_argument("--day", type=_day, metavar="AAAA-MM-JJ", help="un seul jour")
+    listing.add_argument(
+        "--from", dest="first", type=_day, metavar="AAAA-MM-JJ", help="premier jour"
+    )
+    listing.add_argument("--to", dest="last", type=_day, metavar="AAAA-MM-JJ", help="dernier jour")
+    listing.add_argument("--json", action="store_true", help="un seul objet JSON")
+    slots = sub.add_parser(
+        "slots",
+        help="les créneaux libres pour ce que dirait un client",
+        description="Les créneaux libres que l'assistante proposerait. "
+        'Exemple : python -m booking slots "coupe homme" --day 2026-12-05 --window matin',
+    )
+    slots.add_argument(
+        "service", metavar="PRESTATION", help='ce que dit le client, par exemple "un balayage"'
+    )
+    slots.add_argument("--day", metavar="AAAA-MM-JJ", help="le jour voulu")
+    slots.add_argument("--window", metavar="MOMENT", help="matin, après-midi ou soir")
     slots.add_argument("--earliest", action="store_true", help="le plus tôt possible")
-    slots.add_argument("--also", action="append", help="another service of the same visit")
-    slots.add_argument("--avec", help="the stylist asked for, e.g. Chloé")
-    sub.add_parser("check", help="check the Cal.com event types against salon.toml")
+    slots.add_argument(
+        "--also",
+        action="append",
+        metavar="PRESTATION",
+        help="une autre prestation du même rendez-vous (répétable)",
+    )
+    slots.add_argument("--avec", metavar="PRÉNOM", help="la coiffeuse demandée, par exemple Chloé")
+    sub.add_parser(
+        "check",
+        help="vérifier les types de rendez-vous Cal.com par rapport à salon.toml",
+        description="Vérifie que Cal.com est prêt pour le salon (avec CAL_API_KEY).",
+    )
     args = parser.parse_args(argv)
     try:
         if args.command == "list":
@@ -167,7 +207,7 @@ def main(argv: list[str] | None = None) -> int:
             return asyncio.run(_slots(args))
         return asyncio.run(_check())
     except (ProfileError, settings.MissingSetting, ValueError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"erreur : {exc}", file=sys.stderr)
         return 1
 
 

@@ -46,12 +46,12 @@ class Period:
         when the end comes before the start or `day` is mixed with a range."""
         if day is not None:
             if first is not None or last is not None:
-                raise ValueError("--day cannot be combined with --from/--to")
+                raise ValueError("--day ne va pas avec --from ni --to")
             return cls(day, day)
         first = first or today
         last = last or first + timedelta(days=DEFAULT_DAYS_AHEAD)
         if last < first:
-            raise ValueError(f"--to {last.isoformat()} is before --from {first.isoformat()}")
+            raise ValueError(f"--to {last.isoformat()} tombe avant --from {first.isoformat()}")
         return cls(first, last)
 
     def bounds(self, profile: SalonProfile) -> tuple[datetime, datetime]:

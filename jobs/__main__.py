@@ -21,6 +21,7 @@ import sys
 from jobs.config import JobsSettings
 from jobs.runner import BackOffice, JobResult, PassReport
 from records.retention import retention_words
+from salon.cli import french_parser
 from salon.profile import ProfileError
 from salon.profile_source import ProfileSource
 from salon.settings import MissingSetting
@@ -148,27 +149,35 @@ async def _watch_profile(
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
+    parser = french_parser(
         prog="scripts/jobs",
-        description="The back office: outbox retries, reminders, waitlist offers, retention.",
-        epilog="examples: scripts/jobs --once ; scripts/jobs --once --json ; scripts/jobs",
+        description="Le travail entre les appels : envois de SMS et d'e-mails (avec nouvel "
+        "essai), rappels de rendez-vous, propositions de la liste d'attente, effacement des "
+        "données anciennes.",
+        epilog="exemples : scripts/jobs --once ; scripts/jobs --once --json ; scripts/jobs",
     )
-    parser.add_argument("--once", action="store_true", help="one pass, then exit")
-    parser.add_argument("--json", action="store_true", help="with --once: one JSON object")
-    parser.add_argument("--quiet", action="store_true", help="log warnings and errors only")
+    parser.add_argument(
+        "--once", action="store_true", help="un seul passage, une ligne par tâche, puis arrêt"
+    )
+    parser.add_argument("--json", action="store_true", help="avec --once : un seul objet JSON")
+    parser.add_argument(
+        "--quiet", action="store_true", help="n'afficher que les avertissements et les erreurs"
+    )
     args = parser.parse_args(argv)
     if args.json and not args.once:
-        parser.error("--json goes with --once")
+        parser.error("--json va avec --once")
     configure_logging(logging.WARNING if args.quiet or args.json else logging.INFO)
     try:
         return asyncio.run(_main(args))
     except (MissingSetting, ProfileError, ValueError) as exc:
-        print(f"jobs: error: {exc}", file=sys.stderr)
+        print(f"jobs : erreur : {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 0
     except Exception as exc:  # e.g. SALON_DB not writable: one clear line
-        print(f"jobs: error: cannot run: {type(exc).__name__}: {exc}", file=sys.stderr)
+        print(
+            f"jobs : erreur : impossible de démarrer : {type(exc).__name__}: {exc}", file=sys.stderr
+        )
         return 1
 
 

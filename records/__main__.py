@@ -27,6 +27,7 @@ from records.forget_cli import forget_main
 from records.report import INTENT_FR, OUTCOME_FR, transcript_email
 from records.retention import purge_outbox_before
 from records.store import CallRecords
+from salon.cli import french_parser
 from salon.phone import display, mask
 
 
@@ -36,7 +37,9 @@ def _since(text: str | None) -> datetime | None:
     try:
         return datetime.combine(date.fromisoformat(text), datetime.min.time(), tzinfo=UTC)
     except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"expected a date like 2026-12-01, got {text!r}") from exc
+        raise argparse.ArgumentTypeError(
+            f"date attendue sous la forme 2026-12-01, pas {text!r}"
+        ) from exc
 
 
 @functools.cache
@@ -170,30 +173,44 @@ def main(argv: list[str] | None = None) -> int:
         from records.answer_cli import main as answer_main
 
         return answer_main(args_list[1:])
-    parser = argparse.ArgumentParser(
+    parser = french_parser(
         prog="python -m records",
-        description="Read the call records of the state database.",
-        epilog="examples: python -m records --gaps --since 2026-12-01 ; "
-        'python -m records answer 12 "Oui, sur devis." ; '
-        'python -m records forget "06 12 34 56 78" --dry-run',
+        description="Consulte le journal des appels du salon (base SALON_DB).",
+        epilog="exemples :\n"
+        "  python -m records --gaps --since 2026-12-01\n"
+        '  python -m records answer 12 "Oui, sur devis."\n'
+        '  python -m records forget "06 12 34 56 78" --dry-run',
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     what = parser.add_mutually_exclusive_group(required=True)
-    what.add_argument("--gaps", action="store_true", help="questions nothing answered")
-    what.add_argument("--messages", action="store_true", help="messages not yet handled")
-    what.add_argument("--recent", type=int, metavar="N", help="the last N calls")
-    what.add_argument("--show", metavar="CALL_SID", help="one call (call_sid or #id), transcript")
-    what.add_argument("--latency", action="store_true", help="p50/p95 of per-turn metrics (JSON)")
-    what.add_argument("--resolve", metavar="QUESTION", help="mark a question as answered")
-    what.add_argument("--handled", type=int, metavar="ID", help="mark a message as handled")
-    what.add_argument("--purge-before", metavar="DATE", help="erase personal data before DATE")
-    parser.add_argument("--since", metavar="DATE", help="only from this date (YYYY-MM-DD)")
+    what.add_argument("--gaps", action="store_true", help="les questions restées sans réponse")
+    what.add_argument("--messages", action="store_true", help="les messages pas encore traités")
+    what.add_argument("--recent", type=int, metavar="N", help="les N derniers appels")
+    what.add_argument(
+        "--show", metavar="CALL_SID", help="un appel (call_sid ou #numéro) et sa transcription"
+    )
+    what.add_argument(
+        "--latency", action="store_true", help="temps de réponse médian et p95 par tour (JSON)"
+    )
+    what.add_argument("--resolve", metavar="QUESTION", help="marquer une question comme traitée")
+    what.add_argument(
+        "--handled", type=int, metavar="NUMÉRO", help="marquer un message comme traité"
+    )
+    what.add_argument(
+        "--purge-before", metavar="DATE", help="effacer les données personnelles avant DATE"
+    )
+    parser.add_argument(
+        "--since", metavar="DATE", help="seulement à partir de cette date (AAAA-MM-JJ)"
+    )
     parser.add_argument(
         "--all",
         action="store_true",
-        help="accepted for compatibility: --gaps always lists answered ones apart",
+        help="accepté pour compatibilité : --gaps liste toujours à part les questions traitées",
     )
-    parser.add_argument("--json", action="store_true", help="one JSON object per line")
-    parser.add_argument("--salon-db", metavar="PATH", help="state database (default: SALON_DB)")
+    parser.add_argument("--json", action="store_true", help="un objet JSON par ligne")
+    parser.add_argument(
+        "--salon-db", metavar="FICHIER", help="base du salon (par défaut : SALON_DB)"
+    )
     args = parser.parse_args(args_list)
     try:
         for value in (args.since, args.purge_before):

@@ -15,9 +15,10 @@ from pathlib import Path
 
 from records.answers import AnswerError, answer_gap
 from salon import settings, state_db
+from salon.cli import french_parser
 
-EXAMPLES = """examples:
-  python -m records --gaps                                  # the questions and their numbers
+EXAMPLES = """exemples :
+  python -m records --gaps                                  # les questions et leurs numéros
   python -m records answer 12 "Oui, nous faisons les extensions à la kératine, sur devis."
 """
 
@@ -29,18 +30,25 @@ def reindex(sources: Path) -> int:
 
 
 def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(
+    parser = french_parser(
         prog="python -m records answer",
-        description="Answer a question the receptionist could not: the answer goes to the "
-        "salon's FAQ document, then the knowledge base is rebuilt.",
+        description="Répond à une question que l'assistante n'a pas su traiter : la réponse "
+        "est ajoutée au document des réponses du salon, puis la base de connaissances est "
+        "mise à jour.",
         epilog=EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("gap_id", type=int, metavar="GAP_ID", help="the number shown by --gaps")
-    parser.add_argument("text", metavar="TEXTE", help="the answer, in French")
-    parser.add_argument("--sources", type=Path, help="the salon's documents folder")
-    parser.add_argument("--salon-db", metavar="PATH", help="state database (default: SALON_DB)")
-    parser.add_argument("--no-reindex", action="store_true", help="do not rebuild the index")
+    parser.add_argument("gap_id", type=int, metavar="NUMÉRO", help="le numéro affiché par --gaps")
+    parser.add_argument("text", metavar="TEXTE", help="la réponse, en français")
+    parser.add_argument(
+        "--sources", type=Path, metavar="DOSSIER", help="le dossier des documents du salon"
+    )
+    parser.add_argument(
+        "--salon-db", metavar="FICHIER", help="base du salon (par défaut : SALON_DB)"
+    )
+    parser.add_argument(
+        "--no-reindex", action="store_true", help="ne pas mettre à jour la base de connaissances"
+    )
     args = parser.parse_args(argv)
     sources = args.sources or settings.salon_profile_path().parent
     try:
@@ -50,7 +58,7 @@ def main(argv: list[str]) -> int:
         finally:
             conn.close()
     except AnswerError as exc:
-        print(f"records: error: {exc}", file=sys.stderr)
+        print(f"records : erreur : {exc}", file=sys.stderr)
         return 1
     print(
         f"Réponse ajoutée à {done.document.name} pour « {done.question} » "
@@ -62,7 +70,7 @@ def main(argv: list[str]) -> int:
     code = reindex(sources)
     if code != 0:
         print(
-            "records: error: la réponse est enregistrée mais la réindexation a échoué ; "
+            "records : erreur : la réponse est enregistrée mais la réindexation a échoué ; "
             "relancez scripts/reindex",
             file=sys.stderr,
         )

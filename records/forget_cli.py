@@ -11,13 +11,13 @@ person asks). Exit 0 when done, 1 when the database cannot be read or a trace re
 
 from __future__ import annotations
 
-import argparse
 import json
 import sqlite3
 import sys
 from datetime import UTC, datetime
 
 from records.erasure import ErasureReport, NotAPhoneNumber, open_and_forget
+from salon.cli import french_parser
 from salon.french import slot_words
 from salon.phone import display
 from salon.profile import ProfileError, SalonProfile, load_profile
@@ -74,25 +74,33 @@ def _print(report: ErasureReport, *, profile: SalonProfile | None) -> None:
 
 
 def forget_main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(
+    parser = french_parser(
         prog="python -m records forget",
-        description="Erase everything kept about a phone number (upcoming bookings are "
-        "listed, not deleted).",
-        epilog='example: python -m records forget "06 12 34 56 78" --dry-run',
+        description="Efface tout ce qui est conservé sur un numéro de téléphone (les "
+        "rendez-vous à venir sont listés, pas supprimés).",
+        epilog='exemple : python -m records forget "06 12 34 56 78" --dry-run',
     )
-    parser.add_argument("phone", help="the number, in any spelling (06…, +33 6…, 0033…)")
-    parser.add_argument("--dry-run", action="store_true", help="show what would be erased")
-    parser.add_argument("--json", action="store_true", help="one JSON object")
-    parser.add_argument("--salon-db", metavar="PATH", help="state database (default: SALON_DB)")
+    parser.add_argument(
+        "phone",
+        metavar="NUMÉRO",
+        help="le numéro, écrit comme on veut (06…, +33 6…, 0033…)",
+    )
+    parser.add_argument(
+        "--dry-run", action="store_true", help="montrer ce qui serait effacé, sans rien effacer"
+    )
+    parser.add_argument("--json", action="store_true", help="un seul objet JSON")
+    parser.add_argument(
+        "--salon-db", metavar="FICHIER", help="base du salon (par défaut : SALON_DB)"
+    )
     args = parser.parse_args(argv)
     try:
         report = open_and_forget(
             phone=args.phone, now=datetime.now(UTC), db_path=args.salon_db, dry_run=args.dry_run
         )
-    except NotAPhoneNumber as exc:
-        parser.error(str(exc))
+    except NotAPhoneNumber:
+        parser.error(f"ce n'est pas un numéro de téléphone : {args.phone!r}")
     except (sqlite3.Error, OSError) as exc:
-        print(f"records forget: error: {exc}", file=sys.stderr)
+        print(f"records forget : erreur : {exc}", file=sys.stderr)
         return 1
     if args.json:
         print(

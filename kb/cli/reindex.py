@@ -30,23 +30,31 @@ from kb.contradictions import for_owner, owner_section
 from kb.indexer import NothingToIndex, ReindexResult, reindex
 from kb.report_fr import STATUS_FR, count_fr, error_fr, progress_fr, reason_fr
 from salon import settings
+from salon.cli import french_parser
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = french_parser(
         prog="scripts/reindex",
-        description="Build the knowledge base from the salon's documents (incremental).",
-        epilog="example: scripts/reindex --sources sources --db data/kb",
+        description="Construit la base de connaissances à partir des documents du salon "
+        "(seuls les documents modifiés sont relus).",
+        epilog="exemple : scripts/reindex --sources sources --db data/kb",
     )
-    parser.add_argument("--sources", metavar="DIR", help="documents folder (default: sources)")
-    parser.add_argument("--db", metavar="DIR", help="knowledge-base folder (default: data/kb)")
-    parser.add_argument("--full", action="store_true", help="re-embed every chunk")
-    parser.add_argument("--quiet", action="store_true", help="no progress, summary only")
+    parser.add_argument(
+        "--sources", metavar="DOSSIER", help="dossier des documents (par défaut : sources)"
+    )
+    parser.add_argument(
+        "--db", metavar="DOSSIER", help="dossier de la base de connaissances (par défaut : data/kb)"
+    )
+    parser.add_argument("--full", action="store_true", help="tout recalculer depuis le début")
+    parser.add_argument(
+        "--quiet", action="store_true", help="sans le suivi de la lecture, le résumé seulement"
+    )
     parser.add_argument(
         "--json",
         action="store_true",
-        help="print one JSON object (version, per-document report, contradictions) "
-        "instead of the tables",
+        help="un seul objet JSON (version, rapport par document, contradictions) "
+        "au lieu des tableaux",
     )
     return parser
 

@@ -17,16 +17,39 @@ import logging
 import sys
 
 from ops.doctor import CheckResult, Context, run_checks
+from salon.cli import french_parser
+
+# The report's words for the owner; `--json` keeps the English names and statuses.
+STATUS_FR = {"ok": "ok", "problem": "problème", "skipped": "non réglé"}
+NAME_FR = {
+    "Twilio number": "numéro Twilio",
+    "SMS sender": "expéditeur SMS",
+    "Public URL": "adresse publique",
+}
+
+EXAMPLES_FR = """exemples :
+  scripts/doctor              # une ligne par vérification : ok, problème ou non réglé
+  scripts/doctor --fix        # règle aussi le numéro Twilio sur PUBLIC_BASE_URL
+  scripts/doctor --json       # un seul objet JSON : {"ok", "checks": [...], "summary"}
+
+codes de sortie : 0 aucun problème, 1 au moins un problème, 2 commande mal écrite.
+"""
 
 
 def _lines(results: list[CheckResult]) -> list[str]:
-    width = max(len(r.name) for r in results) + 2
+    width = max(len(NAME_FR.get(r.name, r.name)) for r in results) + 2
+    status_width = max(len(STATUS_FR[r.status]) for r in results) + 1
     lines = []
     for result in results:
         texts = result.problems if result.status == "problem" else [result.detail]
+        status, name = STATUS_FR[result.status], NAME_FR.get(result.name, result.name)
         for text in texts:
-            lines.append(f"{result.status:<8} {result.name:<{width}} {text}")
+            lines.append(f"{status:<{status_width}} {name:<{width}} {text}")
     return lines
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'s' if n > 1 else ''}"
 
 
 def _summary(results: list[CheckResult]) -> dict[str, int]:
@@ -34,19 +57,28 @@ def _summary(results: list[CheckResult]) -> dict[str, int]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
+    parser = french_parser(
         prog="scripts/doctor",
-        description=__doc__,
+        description="Vérifie, avant le premier appel, que chaque service réglé (LiveKit,\n"
+        "Twilio, Cal.com, OpenAI, Deepgram, ElevenLabs, e-mail, adresse publique) répond\n"
+        "avec les réglages du salon : un appel réel et peu coûteux par service.",
+        epilog=EXAMPLES_FR,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--fix", action="store_true", help="repair the Twilio number's URLs")
-    parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument(
-        "--timeout", type=float, default=8.0, help="seconds per service call (default 8)"
+        "--fix", action="store_true", help="régler les adresses du numéro Twilio (webhooks)"
+    )
+    parser.add_argument("--json", action="store_true", help="un seul objet JSON")
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=8.0,
+        metavar="SECONDES",
+        help="attente maximale par appel à un service (par défaut : 8)",
     )
     args = parser.parse_args(argv)
     if args.timeout <= 0:
-        parser.error("--timeout must be a positive number of seconds")
+        parser.error("--timeout doit être un nombre de secondes positif")
     # libraries log their own retries and warnings: the report says it all, once
     logging.basicConfig(level=logging.CRITICAL)
     results = asyncio.run(run_checks(Context(fix=args.fix, timeout=args.timeout)))
@@ -61,8 +93,9 @@ def main(argv: list[str] | None = None) -> int:
     else:
         print("\n".join(_lines(results)))
         print(
-            f"\n{len(results)} checks: {summary['ok']} ok, {summary['problem']} "
-            f"problem{'s' if summary['problem'] != 1 else ''}, {summary['skipped']} skipped"
+            f"\n{_plural(len(results), 'vérification')} : {summary['ok']} ok, "
+            f"{_plural(summary['problem'], 'problème')}, "
+            f"{summary['skipped']} non réglée{'s' if summary['skipped'] > 1 else ''}"
         )
     return 1 if summary["problem"] else 0
 

@@ -188,10 +188,16 @@ def test_the_default_period_is_today_and_the_next_seven_days() -> None:
 @pytest.mark.parametrize(
     ("argv", "says"),
     [
-        (["list", "--day", "2026-12-12", "--from", "2026-12-01"], "cannot be combined"),
-        (["list", "--from", "2026-12-10", "--to", "2026-12-01"], "is before"),
-        (["list", "--day", "12/12/2026"], "expected a date like 2026-12-12"),
-        (["list", "--week"], "unrecognized arguments"),
+        (
+            ["list", "--day", "2026-12-12", "--from", "2026-12-01"],
+            "--day ne va pas avec --from ni --to",
+        ),
+        (
+            ["list", "--from", "2026-12-10", "--to", "2026-12-01"],
+            "--to 2026-12-01 tombe avant --from 2026-12-10",
+        ),
+        (["list", "--day", "12/12/2026"], "date attendue sous la forme 2026-12-12"),
+        (["list", "--week"], "erreur : arguments non reconnus : --week"),
     ],
 )
 def test_usage_errors_exit_2_with_a_reason(
@@ -223,7 +229,7 @@ def test_an_unreachable_cal_com_exits_1_with_one_line(
     monkeypatch.setenv("CAL_API_DEADLINE", "0.5")
     assert main(["list"]) == 1
     err = capsys.readouterr().err.strip().splitlines()
-    assert err[-1].startswith("error: Cal.com") and "Traceback" not in "\n".join(err)
+    assert err[-1].startswith("erreur : Cal.com") and "Traceback" not in "\n".join(err)
 
 
 def test_a_missing_profile_exits_1(

@@ -152,7 +152,11 @@ def test_ask_and_eval_on_a_missing_index_print_one_line_and_exit_1(tmp_path: Pat
             result = run(script, "--db", str(tmp_path / "none"))
         assert result.returncode == 1
         assert result.stderr.strip().count("\n") == 0
-        assert "run scripts/reindex" in result.stderr
+        if script == "ask":  # the owner's command, in French; eval-retrieval is a dev tool
+            assert result.stderr.startswith("ask : erreur : aucune base de connaissances")
+            assert "lancez d'abord scripts/reindex" in result.stderr
+        else:
+            assert "run scripts/reindex" in result.stderr
 
 
 def test_eval_retrieval_prints_metrics_and_misses_as_json(built: dict, tmp_path: Path) -> None:

@@ -56,8 +56,8 @@ def test_a_fresh_clone_with_no_keys_skips_every_check_and_exits_0(tmp_path: Path
     lines = [line for line in done.stdout.splitlines() if line.strip()]
     checks = lines[:-1]
     assert len(checks) == len(CHECK_NAMES)
-    assert all(line.startswith("skipped ") for line in checks), done.stdout
-    assert lines[-1] == "10 checks: 0 ok, 0 problems, 10 skipped"
+    assert all(line.startswith("non réglé ") for line in checks), done.stdout
+    assert lines[-1] == "10 vérifications : 0 ok, 0 problème, 10 non réglées"
     assert done.stderr == ""
 
 
@@ -84,11 +84,11 @@ def test_one_problem_is_one_line_naming_the_setting_and_the_exit_code_is_1(
         done = run_doctor(env=env, cwd=tmp_path)
         as_json = run_doctor("--json", env=env, cwd=tmp_path)
     assert done.returncode == 1
-    problems = [line for line in done.stdout.splitlines() if line.startswith("problem ")]
+    problems = [line for line in done.stdout.splitlines() if line.startswith("problème ")]
     assert problems == [
-        "problem  OpenAI          OpenAI refused OPENAI_API_KEY (401): check the key"
+        "problème   OpenAI             OpenAI refused OPENAI_API_KEY (401): check the key"
     ]
-    assert "1 problem," in done.stdout.splitlines()[-1]
+    assert "1 problème," in done.stdout.splitlines()[-1]
     payload = json.loads(as_json.stdout)
     assert as_json.returncode == 1 and payload["ok"] is False
     openai = next(c for c in payload["checks"] if c["name"] == "OpenAI")
@@ -98,4 +98,4 @@ def test_one_problem_is_one_line_naming_the_setting_and_the_exit_code_is_1(
 def test_a_bad_option_is_a_usage_error(tmp_path: Path) -> None:
     done = run_doctor("--timeout", "0", env=clean_env(), cwd=tmp_path)
     assert done.returncode == 2
-    assert "--timeout" in done.stderr
+    assert "erreur : --timeout doit être un nombre de secondes positif" in done.stderr

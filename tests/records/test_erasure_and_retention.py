@@ -181,7 +181,9 @@ def test_the_command_refuses_what_is_not_a_phone_number(
     with pytest.raises(SystemExit) as exit_info:
         records_main(["forget", "Alice Durand", "--salon-db", str(tmp_path / "s.db")])
     assert exit_info.value.code == 2
-    assert "not a phone number" in capsys.readouterr().err
+    assert (
+        "erreur : ce n'est pas un numéro de téléphone : 'Alice Durand'" in capsys.readouterr().err
+    )
 
 
 @pytest.mark.parametrize(

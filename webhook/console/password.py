@@ -19,6 +19,7 @@ check, which with the console's login throttling makes guessing hopeless.
 
 from __future__ import annotations
 
+import argparse
 import base64
 import getpass
 import hashlib
@@ -26,6 +27,8 @@ import hmac
 import secrets
 import sys
 from dataclasses import dataclass
+
+from salon.cli import french_parser
 
 SCHEME = "scrypt"
 N, R, P = 2**15, 8, 1
@@ -133,18 +136,15 @@ def _read_password() -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = sys.argv[1:] if argv is None else argv
-    if args and args[0] in ("-h", "--help"):
-        print(
-            "usage : scripts/owner-password  (le mot de passe est lu sur l'entrée standard)\n"
-            "Affiche la ligne OWNER_PASSWORD_HASH qui ouvre la console du salon (/admin/).\n"
-            "exemple : scripts/owner-password, puis dans .env :\n"
-            "          OWNER_PASSWORD_HASH='scrypt$…'  (la dernière ligne affichée)"
-        )
-        return 0
-    if args:
-        print(f"owner-password: erreur : argument inattendu {args[0]!r}", file=sys.stderr)
-        return 2
+    french_parser(
+        prog="scripts/owner-password",
+        description="Affiche la ligne OWNER_PASSWORD_HASH qui ouvre la console du salon "
+        "(/admin/).\nLe mot de passe est lu sur l'entrée standard (tapé deux fois, sans "
+        "affichage,\ndans un terminal).",
+        epilog="exemple : scripts/owner-password, puis dans .env :\n"
+        "          OWNER_PASSWORD_HASH='scrypt$…'  (la dernière ligne affichée)",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    ).parse_args(argv)  # -h, or exit 2 on any argument
     try:
         password = _read_password()
     except (ValueError, EOFError, KeyboardInterrupt) as exc:

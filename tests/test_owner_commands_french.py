@@ -1,0 +1,84 @@
+"""Integration tier: every command a salon owner runs answers `--help` and usage errors in
+French (the project's rule: what the owner reads is French; developer tools stay English).
+
+Each command's `main` runs in this process with its own arguments; a usage error must
+exit 2 with one French `erreur :` line and nothing of argparse's English.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from booking.__main__ import main as booking_main
+from jobs.__main__ import main as jobs_main
+from kb.cli.ask import main as ask_main
+from kb.cli.reindex import main as reindex_main
+from ops.doctor.__main__ import main as doctor_main
+from records.__main__ import main as records_main
+from webhook.console.password import main as password_main
+
+Main = Callable[[list[str]], int]
+
+# argparse's own English words, which must not reach the owner
+ENGLISH = ("usage:", "show this help message", "positional arguments", "error:")
+
+HELP: list[tuple[str, Main, list[str], str]] = [
+    ("scripts/reindex", reindex_main, [], "Construit la base de connaissances"),
+    ("scripts/ask", ask_main, [], "Interroge la base de connaissances"),
+    ("python -m records", records_main, [], "Consulte le journal des appels"),
+    ("python -m records answer", records_main, ["answer"], "Répond à une question"),
+    ("python -m records forget", records_main, ["forget"], "Efface tout ce qui est conservé"),
+    ("python -m booking", booking_main, [], "Consulte l'agenda"),
+    ("python -m booking list", booking_main, ["list"], "Les rendez-vous d'un jour"),
+    ("python -m booking slots", booking_main, ["slots"], "Les créneaux libres"),
+    ("python -m booking check", booking_main, ["check"], "Vérifie que Cal.com est prêt"),
+    ("scripts/doctor", doctor_main, [], "Vérifie, avant le premier appel"),
+    ("scripts/jobs", jobs_main, [], "Le travail entre les appels"),
+    ("scripts/owner-password", password_main, [], "Affiche la ligne OWNER_PASSWORD_HASH"),
+]
+
+USAGE_ERRORS: list[tuple[str, Main, list[str], str]] = [
+    ("scripts/reindex", reindex_main, ["--complet"], "arguments non reconnus : --complet"),
+    ("scripts/ask", ask_main, ["-k", "0", "question"], "-k doit valoir au moins 1"),
+    ("python -m records", records_main, ["--recent", "dix"], "--recent : valeur invalide"),
+    ("python -m records answer", records_main, ["answer", "12"], "il manque : TEXTE"),
+    ("python -m records forget", records_main, ["forget"], "il manque : NUMÉRO"),
+    ("python -m booking", booking_main, ["agenda"], "COMMANDE : choix invalide 'agenda'"),
+    ("scripts/doctor", doctor_main, ["--timeout", "0"], "--timeout doit être un nombre"),
+    ("scripts/jobs", jobs_main, ["--json"], "--json va avec --once"),
+    ("scripts/owner-password", password_main, ["secret"], "arguments non reconnus : secret"),
+]
+
+
+@pytest.mark.parametrize(
+    ("prog", "main", "before", "says"), HELP, ids=[h[0] + " --help" for h in HELP]
+)
+def test_the_help_of_each_owner_command_is_french(
+    prog: str, main: Main, before: list[str], says: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as done:
+        main([*before, "--help"])
+    out = capsys.readouterr().out
+    assert done.value.code == 0
+    assert out.startswith(f"utilisation : {prog} [-h]")
+    assert "-h, --help" in out and "afficher cette aide et quitter" in out
+    assert says in out
+    assert not [word for word in ENGLISH if word in out], out
+
+
+@pytest.mark.parametrize(
+    ("prog", "main", "argv", "says"), USAGE_ERRORS, ids=[u[0] for u in USAGE_ERRORS]
+)
+def test_a_usage_error_of_each_owner_command_is_french_and_exits_2(
+    prog: str, main: Main, argv: list[str], says: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as done:
+        main(argv)
+    err = capsys.readouterr().err
+    assert done.value.code == 2
+    assert err.startswith(f"utilisation : {prog}")
+    last = err.rstrip("\n").splitlines()[-1]
+    assert last.startswith(f"{prog} : erreur : ") and says in last, err
+    assert not [word for word in ENGLISH if word in err], err
