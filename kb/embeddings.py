@@ -30,6 +30,10 @@ QUERY_THREADS = 2
 # After a call, the engine's helper threads spin this long before they sleep (measured
 # 12-23 ms): meanwhile they show as runnable, but the next call of this engine reuses them.
 _SPIN_S = 0.05
+# A second thread only on a quiet machine: other processes used at most this share of
+# the CPUs over the last one to two seconds (`_CpuWatch`).
+_QUIET_SHARE = 0.1
+_WINDOW_S = 1.0
 
 
 class EmbeddingError(RuntimeError):
@@ -77,7 +81,7 @@ class LocalE5Embedder:
         max_threads = getattr(engine, "omp_get_max_threads", None)
         self._batch_threads = int(max_threads()) if max_threads is not None else threads
         self._query_threads = max(1, query_threads)
-        self._cpus = _cpu_count()
+        self._cpus = _CpuWatch()
         self._spinning = 0  # helper threads of the last call, maybe still spinning
         self._spinning_until = 0.0
 
@@ -92,18 +96,20 @@ class LocalE5Embedder:
             self._spinning_until = time.monotonic() + _SPIN_S
 
     def _threads_for_query(self) -> int:
-        """Two threads only when a core is idle right now. The engine's threads wait for
-        each other many times per question: a busy core (another process's threads
-        spinning the same way) made a two-thread question take up to 1.7 s instead of
-        21 ms, so a busy machine gets the one-thread path."""
+        """Two threads only on a quiet machine: other processes kept the CPUs nearly idle
+        lately and none is runnable now. The engine's threads wait for each other many
+        times per question, so a core taken by another process stalls them all: beside
+        another process's spinning threads a two-thread question took up to 1.7 s instead
+        of 21 ms, beside bursts of work up to 0.6 s. A busy machine gets one thread."""
         if self._set_threads is None or self._query_threads <= 1:
             return 1
+        share = self._cpus.others_share()
         others = _runnable_others()
-        if others is None:
+        if share is None or share > _QUIET_SHARE or others is None:
             return 1
         if time.monotonic() < self._spinning_until:
             others = max(0, others - self._spinning)
-        return max(1, min(self._query_threads, self._cpus - others))
+        return max(1, min(self._query_threads, self._cpus.count - others))
 
     def embed_passages(self, texts: list[str]) -> np.ndarray:
         if not texts:
@@ -120,11 +126,58 @@ class LocalE5Embedder:
         return _normalise(vector)
 
 
-def _cpu_count() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):  # not Linux
-        return os.cpu_count() or 1
+class _CpuWatch:
+    """How much of the CPUs this process may run on other processes used lately
+    (`/proc/stat` minus this process's own time), over a window of one to two seconds."""
+
+    def __init__(self) -> None:
+        try:
+            self.allowed: set[int] | None = set(os.sched_getaffinity(0))
+        except (AttributeError, OSError):  # not Linux
+            self.allowed = None
+        self.count = len(self.allowed) if self.allowed else (os.cpu_count() or 1)
+        first = self._sample()
+        self._marks = (first, first)
+
+    def _sample(self) -> tuple[float, float, float, float] | None:
+        """(when, busy CPU seconds, all CPU seconds, this process's CPU seconds)."""
+        try:
+            with open("/proc/stat", "rb") as handle:
+                busy, total = stat_seconds(handle.read(), self.allowed)
+        except (OSError, ValueError, IndexError):
+            return None
+        own = os.times()
+        return time.monotonic(), busy, total, own.user + own.system
+
+    def others_share(self) -> float | None:
+        """Share of the CPUs other processes used since the older mark; None if unknown."""
+        now = self._sample()
+        old, recent = self._marks
+        if now is None or old is None or recent is None:
+            return None
+        if now[0] - recent[0] >= _WINDOW_S:
+            self._marks = (recent, now)
+        elapsed = now[2] - old[2]
+        if elapsed <= 0:  # within one clock tick of the mark
+            return None
+        return max(0.0, (now[1] - old[1]) - (now[3] - old[3])) / elapsed
+
+
+def stat_seconds(text: bytes, allowed: set[int] | None = None) -> tuple[float, float]:
+    """Busy and all CPU seconds of the `allowed` CPUs (all if None) in a `/proc/stat` text."""
+    busy = total = 0
+    for line in text.splitlines()[1:]:  # the first line adds up every CPU
+        name, *fields = line.split()
+        if not name.startswith(b"cpu"):
+            break
+        if allowed is not None and int(name[3:]) not in allowed:
+            continue
+        # user nice system idle iowait irq softirq steal (guest time is counted in user)
+        ticks = [int(value) for value in fields[:8]]
+        total += sum(ticks)
+        busy += sum(ticks) - ticks[3] - ticks[4]
+    tick = os.sysconf("SC_CLK_TCK")
+    return busy / tick, total / tick
 
 
 def _runnable_others() -> int | None:

