@@ -69,7 +69,7 @@ class CalComClient(BaseCalendar):
         min_notice: timedelta = timedelta(minutes=60),
     ) -> None:
         super().__init__(profile, db=db, send_code=send_code, min_notice=min_notice)
-        key = api_key or settings.require("CAL_API_KEY", "Cal.com API key")
+        key = api_key or settings.require("CAL_API_KEY", "la clé de l'API Cal.com")
         self.base_url = (base_url or settings.get("CAL_API_URL", DEFAULT_URL) or "").rstrip("/")
         self.username = username or settings.get("CAL_USERNAME")
         self.deadline = (

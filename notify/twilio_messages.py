@@ -90,8 +90,8 @@ def make_twilio_client(
     Arguments win over `TWILIO_ACCOUNT_SID`, `TWILIO_AUTH_TOKEN`, `TWILIO_API_BASE_URL`;
     missing credentials raise `MissingSetting`. Close it with `await close_twilio_client(c)`.
     """
-    sid = account_sid or settings.require("TWILIO_ACCOUNT_SID", "Twilio REST API")
-    token = auth_token or settings.require("TWILIO_AUTH_TOKEN", "Twilio REST API")
+    sid = account_sid or settings.require("TWILIO_ACCOUNT_SID", "l'identifiant du compte Twilio")
+    token = auth_token or settings.require("TWILIO_AUTH_TOKEN", "le jeton secret du compte Twilio")
     http = _BaseUrlHttpClient(
         base_url=base_url or settings.get("TWILIO_API_BASE_URL"), timeout=timeout
     )

@@ -1,7 +1,9 @@
 """Settings: an explicit argument wins, else the environment (and `.env`), else a default.
 
 A required setting that is missing raises `MissingSetting`, whose message names the
-variable and points at `.env.example`.
+variable and points at `.env.example`; a malformed number or yes/no setting a `ValueError`
+naming it. These messages reach the salon's owner (through `python -m booking`,
+`scripts/jobs`, `scripts/doctor`…), so they are French, the variable's name as it is.
 
 `SALON_ISOLATED=1` (set by the test session, the benchmarks and `scripts/chat --demo`)
 marks a process that must keep off the salon's own files: resolving a path inside the
@@ -30,8 +32,8 @@ class MissingSetting(RuntimeError):
         self.name = name
         why = f" ({purpose})" if purpose else ""
         super().__init__(
-            f"missing setting {name}{why}: set it in the environment or in .env "
-            f"(every setting is listed in .env.example)"
+            f"réglage manquant : {name}{why} ; ajoutez-le dans .env ou dans l'environnement "
+            f"(tous les réglages sont décrits dans .env.example)"
         )
 
 
@@ -102,15 +104,15 @@ def _parsed(name: str, default: T, parse: Callable[[str], T], what: str) -> T:
     try:
         return parse(raw)
     except ValueError as exc:
-        raise ValueError(f"setting {name} must be {what}, got {raw!r}") from exc
+        raise ValueError(f"le réglage {name} doit être {what}, pas {raw!r}") from exc
 
 
 def get_int(name: str, default: int) -> int:
-    return _parsed(name, default, int, "an integer")
+    return _parsed(name, default, int, "un nombre entier")
 
 
 def get_float(name: str, default: float) -> float:
-    return _parsed(name, default, float, "a number")
+    return _parsed(name, default, float, "un nombre")
 
 
 def get_bool(name: str, default: bool) -> bool:
@@ -122,7 +124,7 @@ def get_bool(name: str, default: bool) -> bool:
         return True
     if lowered in {"0", "false", "no", "off"}:
         return False
-    raise ValueError(f"setting {name} must be true or false, got {raw!r}")
+    raise ValueError(f"le réglage {name} doit être true ou false, pas {raw!r}")
 
 
 def project_path(value: str | Path) -> Path:

@@ -209,7 +209,7 @@ def test_ngrok_without_its_authtoken_is_a_usage_error_naming_it(env: dict[str, s
         timeout=60,
     )
     assert done.returncode == 2
-    assert "missing setting NGROK_AUTHTOKEN" in done.stderr
+    assert "réglage manquant : NGROK_AUTHTOKEN (scripts/serve --ngrok)" in done.stderr
 
 
 def test_a_malformed_command_is_a_usage_error(env: dict[str, str]) -> None:

@@ -1,4 +1,5 @@
-"""Unit tier: number settings fall back to their default and name the variable when bad."""
+"""Unit tier: number settings fall back to their default and name the variable when bad;
+a missing required setting is named in French (the owner reads these messages)."""
 
 from __future__ import annotations
 
@@ -6,20 +7,20 @@ from collections.abc import Callable
 
 import pytest
 
-from salon.settings import get_float, get_int
+from salon.settings import MissingSetting, get_bool, get_float, get_int, require
 
 pytestmark = pytest.mark.unit
 
 
 @pytest.mark.parametrize(
     ("getter", "raw", "message"),
-    [(get_int, "3.5", "must be an integer"), (get_float, "vite", "must be a number")],
+    [(get_int, "3.5", "doit être un nombre entier"), (get_float, "vite", "doit être un nombre")],
 )
 def test_a_bad_number_setting_names_the_variable(
     monkeypatch: pytest.MonkeyPatch, getter: Callable[[str, int], float], raw: str, message: str
 ) -> None:
     monkeypatch.setenv("BENCH_TEST_SETTING", raw)
-    with pytest.raises(ValueError, match=f"setting BENCH_TEST_SETTING {message}, got '{raw}'"):
+    with pytest.raises(ValueError, match=f"^le réglage BENCH_TEST_SETTING {message}, pas '{raw}'$"):
         getter("BENCH_TEST_SETTING", 1)
 
 
@@ -28,3 +29,30 @@ def test_number_settings_fall_back_to_their_default(monkeypatch: pytest.MonkeyPa
     assert get_int("BENCH_TEST_SETTING", 4) == 4
     monkeypatch.setenv("BENCH_TEST_SETTING", " 2.5 ")
     assert get_float("BENCH_TEST_SETTING", 1.0) == 2.5
+
+
+def test_a_bad_yes_no_setting_names_the_variable_in_french(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("BENCH_TEST_SETTING", "peut-être")
+    with pytest.raises(ValueError) as bad:
+        get_bool("BENCH_TEST_SETTING", True)
+    assert (
+        str(bad.value) == "le réglage BENCH_TEST_SETTING doit être true ou false, pas 'peut-être'"
+    )
+
+
+def test_a_missing_setting_is_named_in_french_with_its_purpose_and_where_to_set_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("BENCH_TEST_SETTING", raising=False)
+    with pytest.raises(MissingSetting) as missing:
+        require("BENCH_TEST_SETTING", "la clé de l'API Cal.com")
+    assert missing.value.name == "BENCH_TEST_SETTING"
+    assert str(missing.value) == (
+        "réglage manquant : BENCH_TEST_SETTING (la clé de l'API Cal.com) ; ajoutez-le dans "
+        ".env ou dans l'environnement (tous les réglages sont décrits dans .env.example)"
+    )
+    assert str(MissingSetting("BENCH_TEST_SETTING")).startswith(
+        "réglage manquant : BENCH_TEST_SETTING ; ajoutez-le"
+    )
