@@ -103,13 +103,22 @@ def _day(text: str) -> date:
         ) from exc
 
 
+def _failure(exc: CalendarError) -> str:
+    """A failed Cal.com call in the owner's words (`booking.calcom_owner.failure`)."""
+    from booking.calcom_owner import failure
+
+    return failure(exc.detail or str(exc))
+
+
 async def _list(args: argparse.Namespace, profile: SalonProfile, period: Period) -> int:
     calendar = open_calendar(profile)
     kind = "calcom" if settings.get("CAL_API_KEY") else "local"
     try:
         bookings = await bookings_in(cast(AppointmentBook, calendar), period)
     except CalendarError as exc:
-        print(f"erreur : {exc.detail or exc}", file=sys.stderr)
+        print(
+            f"erreur : {_failure(exc) if kind == 'calcom' else exc.detail or exc}", file=sys.stderr
+        )
         return 1
     finally:
         await calendar.aclose()
@@ -133,7 +142,7 @@ async def _check() -> int:
     try:
         problems = await calendar.check_setup()
     except CalendarError as exc:
-        print(f"erreur : {exc.detail or exc}", file=sys.stderr)
+        print(f"erreur : {_failure(exc)}", file=sys.stderr)
         return 1
     finally:
         await calendar.aclose()
@@ -188,7 +197,7 @@ def main(argv: list[str] | None = None) -> int:
     slots.add_argument("--avec", metavar="PRÉNOM", help="la coiffeuse demandée, par exemple Chloé")
     sub.add_parser(
         "check",
-        help="vérifier les types de rendez-vous Cal.com par rapport à salon.toml",
+        help="vérifier les types d'événements Cal.com par rapport à salon.toml",
         description="Vérifie que Cal.com est prêt pour le salon (avec CAL_API_KEY).",
     )
     args = parser.parse_args(argv)

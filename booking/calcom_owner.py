@@ -20,6 +20,8 @@ async def check_setup(client: CalComClient) -> list[str]:
     """Problems that would break phone bookings: a bookable service without a Cal.com
     event type, a length that differs from salon.toml, or an event type whose e-mail
     field is required (phone-only attendees would be refused). Empty when all is well.
+    Each problem is one French sentence for the owner, naming the service (and stylist)
+    and what to change in salon.toml or Cal.com.
 
     A salon whose team takes appointments books each stylist's own event types: then
     every stylist needs a `cal_username`, and each service they do an event type of that
@@ -28,8 +30,8 @@ async def check_setup(client: CalComClient) -> list[str]:
         return await _check_stylists(client)
     problems = (
         [
-            "the team takes appointments but no stylist has a cal_username in salon.toml "
-            "([[team]]): Cal.com books by the salon's event types, without stylists"
+            "salon.toml liste une équipe ([[team]]) mais personne n'y a de cal_username : "
+            "Cal.com réserve alors avec les types d'événements du salon, sans choix de coiffeur"
         ]
         if client.profile.stylists
         else []
@@ -41,28 +43,28 @@ async def _check_salon_events(client: CalComClient) -> list[str]:
     params = {"username": client.username} if client.username else None
     reply = await client._call("GET", "/event-types", version=V_EVENT_TYPES, params=params)
     if reply.status != 200:
-        return [f"cannot list Cal.com event types: HTTP {reply.status} {reply.message}"]
+        return [
+            f"impossible de lister les types d'événements Cal.com : HTTP {reply.status} "
+            f"{reply.message}"
+        ]
     found = {int(e["id"]): e for e in reply.body.get("data") or [] if "id" in e}
     problems = []
     for svc in client.services():
         ident = svc.cal_event_type_id
         if ident is None:
-            problems.append(f"{svc.id}: no cal_event_type_id in salon.toml")
+            problems.append(f"{svc.id} : pas de cal_event_type_id dans salon.toml")
             continue
         event = found.get(ident)
         if event is None:
-            problems.append(f"{svc.id}: event type {ident} not found in Cal.com")
+            problems.append(f"{svc.id} : type d'événement {ident} introuvable dans Cal.com")
             continue
         if int(event.get("lengthInMinutes") or 0) != svc.duration:
             problems.append(
-                f"{svc.id}: Cal.com length {event.get('lengthInMinutes')} min "
-                f"!= {svc.duration} min in salon.toml"
+                f"{svc.id} : dure {event.get('lengthInMinutes')} min dans Cal.com "
+                f"mais {svc.duration} min dans salon.toml"
             )
         if _email_required(event):
-            problems.append(
-                f"{svc.id}: event type {ident} requires an e-mail; hide the e-mail "
-                "booking field or make it optional so phone-only callers can book"
-            )
+            problems.append(_email_problem(svc.id, str(ident)))
     return problems
 
 
@@ -71,16 +73,16 @@ async def _check_stylists(client: CalComClient) -> list[str]:
     for member in client.profile.stylists:
         if not member.cal_username:
             problems.append(
-                f"{member.id}: no cal_username in salon.toml ([[team]]): their Cal.com "
-                "username is needed to book them"
+                f"{member.id} : pas de cal_username dans salon.toml ([[team]]) ; il faut son "
+                "nom d'utilisateur Cal.com pour lui réserver des rendez-vous"
             )
             continue
         params = {"username": member.cal_username}
         reply = await client._call("GET", "/event-types", version=V_EVENT_TYPES, params=params)
         if reply.status != 200:
             problems.append(
-                f"{member.id}: cannot list the Cal.com event types of {member.cal_username}: "
-                f"HTTP {reply.status} {reply.message}"
+                f"{member.id} : impossible de lister les types d'événements Cal.com de "
+                f"{member.cal_username} : HTTP {reply.status} {reply.message}"
             )
             continue
         found = {str(e.get("slug")): e for e in reply.body.get("data") or []}
@@ -92,20 +94,26 @@ async def _check_stylists(client: CalComClient) -> list[str]:
             where = f"{member.id}/{svc.id}"
             if event is None:
                 problems.append(
-                    f"{where}: no event type {slug!r} for Cal.com user {member.cal_username}"
+                    f"{where} : pas de type d'événement {slug!r} pour l'utilisateur Cal.com "
+                    f"{member.cal_username}"
                 )
                 continue
             if int(event.get("lengthInMinutes") or 0) != svc.duration:
                 problems.append(
-                    f"{where}: Cal.com length {event.get('lengthInMinutes')} min "
-                    f"!= {svc.duration} min in salon.toml"
+                    f"{where} : dure {event.get('lengthInMinutes')} min dans Cal.com "
+                    f"mais {svc.duration} min dans salon.toml"
                 )
             if _email_required(event):
-                problems.append(
-                    f"{where}: event type {slug!r} requires an e-mail; hide the e-mail "
-                    "booking field or make it optional so phone-only callers can book"
-                )
+                problems.append(_email_problem(where, repr(slug)))
     return problems
+
+
+def _email_problem(where: str, event: str) -> str:
+    return (
+        f"{where} : le type d'événement {event} exige un e-mail ; masquez le champ e-mail de "
+        "la réservation ou rendez-le facultatif, sinon les clients qui appellent ne peuvent "
+        "pas réserver"
+    )
 
 
 def _email_required(event: dict) -> bool:
@@ -142,3 +150,15 @@ async def bookings_between(client: CalComClient, start: datetime, end: datetime)
     else:
         log.warning("Cal.com booking list cut short", extra={"pages": _MAX_PAGES})
     return sorted(out, key=lambda b: b.start)
+
+
+def failure(detail: str) -> str:
+    """The owner's sentence for a Cal.com call that failed (a `CalendarError.detail`,
+    worded in English for the logs): a refused key names CAL_API_KEY, anything else
+    CAL_API_URL, with the technical reason kept in parentheses."""
+    if "refused the key" in detail:
+        return f"Cal.com refuse CAL_API_KEY ({detail.rsplit(' ', 1)[-1]}) : vérifiez la clé"
+    return (
+        f"Cal.com ne répond pas comme prévu ({detail}) : vérifiez CAL_API_URL et la "
+        "connexion, puis réessayez"
+    )

@@ -229,7 +229,9 @@ def test_an_unreachable_cal_com_exits_1_with_one_line(
     monkeypatch.setenv("CAL_API_DEADLINE", "0.5")
     assert main(["list"]) == 1
     err = capsys.readouterr().err.strip().splitlines()
-    assert err[-1].startswith("erreur : Cal.com") and "Traceback" not in "\n".join(err)
+    assert err[-1].startswith("erreur : Cal.com ne répond pas comme prévu (")
+    assert err[-1].endswith(") : vérifiez CAL_API_URL et la connexion, puis réessayez")
+    assert "Traceback" not in "\n".join(err)
 
 
 def test_a_missing_profile_exits_1(

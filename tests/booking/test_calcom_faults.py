@@ -310,9 +310,10 @@ async def test_setup_check_passes_on_a_matching_account_and_names_each_problem(
     del calcom.stub.event_types[203]
     problems = await calcom.calendar.check_setup()
     assert len(problems) == 3
-    assert problems[0].startswith("coupe-homme: event type 201 requires an e-mail")
-    assert "90 min != 120 min" in problems[1]
-    assert "balayage-longs: event type 203 not found" in problems[2]
+    assert problems[0].startswith("coupe-homme : le type d'événement 201 exige un e-mail ; ")
+    assert "rendez-le facultatif" in problems[0]
+    assert problems[1].endswith(" : dure 90 min dans Cal.com mais 120 min dans salon.toml")
+    assert problems[2] == "balayage-longs : type d'événement 203 introuvable dans Cal.com"
     assert calcom.stub.spec_errors == []
 
 

@@ -348,7 +348,10 @@ async def test_a_stylist_without_a_cal_username_is_named_by_the_error_and_the_se
         )
         assert anyone and {s.stylist_id for s in anyone} == {"ines"}
         problems = await calendar_of(rig).check_setup()
-        assert problems[0].startswith("chloe: no cal_username in salon.toml")
+        assert problems[0] == (
+            "chloe : pas de cal_username dans salon.toml ([[team]]) ; il faut son nom "
+            "d'utilisateur Cal.com pour lui réserver des rendez-vous"
+        )
         assert len(problems) == 1
     finally:
         await rig.calendar.aclose()
@@ -363,8 +366,8 @@ async def test_the_setup_check_names_each_stylists_missing_or_wrong_event_type(c
     stub.event_type_of(slug="coupe-homme", username="yanis-benali").length = 45
     problems = await calendar_of(cal).check_setup()
     assert problems == [
-        "yanis/coupe-homme: Cal.com length 45 min != 30 min in salon.toml",
-        "ines/brushing: no event type 'brushing' for Cal.com user ines-roux",
+        "yanis/coupe-homme : dure 45 min dans Cal.com mais 30 min dans salon.toml",
+        "ines/brushing : pas de type d'événement 'brushing' pour l'utilisateur Cal.com ines-roux",
     ]
     assert any("username=ines-roux" in p for _, p, _ in stub.requests)
 
@@ -425,7 +428,10 @@ async def test_a_team_without_cal_com_usernames_books_by_the_salons_event_types(
             await calendar.free_slots(service=service, stylist="yanis")
         assert "par coiffeur" in refused.value.caller_message
         problems = await calendar.check_setup()
-        assert any("no stylist has a cal_username" in p for p in problems), problems
+        assert problems[0] == (
+            "salon.toml liste une équipe ([[team]]) mais personne n'y a de cal_username : "
+            "Cal.com réserve alors avec les types d'événements du salon, sans choix de coiffeur"
+        ), problems
     finally:
         await made.calendar.aclose()
         made.calendar.close_db()
