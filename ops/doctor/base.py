@@ -2,7 +2,9 @@
 
 A check is an `async def run(ctx) -> list[CheckResult]` in its own module. Each result is
 `ok` (what was verified), `skipped` (which setting is unset) or `problem` (one sentence
-per problem, naming the setting or the thing to change). Checks read the settings through
+per problem, naming the setting or the thing to change). Those sentences are the owner's,
+in French (in `--json` too, where the names and statuses stay English keys); setting
+names, commands and URLs stay as they are written. Checks read the settings through
 `salon.settings` (environment, then `.env`) and never print.
 """
 
@@ -58,6 +60,11 @@ def get(name: str, default: str | None = None) -> str | None:
     return settings.get(name, default)
 
 
+def names_fr(names: list[str] | tuple[str, ...]) -> str:
+    """`A`, `A et B`, `A, B et C`."""
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} et {names[-1]}"
+
+
 def unconfigured(name: str, names: tuple[str, ...], *, unset: str) -> CheckResult | None:
     """For a service that needs all of the settings `names`: `skipped` (saying `unset`)
     when none is set, a `problem` naming the missing ones when only some are, None when
@@ -68,11 +75,13 @@ def unconfigured(name: str, names: tuple[str, ...], *, unset: str) -> CheckResul
         return skipped(name, unset)
     if not missing:
         return None
+    one = len(missing) == 1
+    lacks = "n'est pas réglé" if one else "ne sont pas réglés"
+    has = "l'est" if len(present) == 1 else "le sont"
     return problem(
         name,
-        f"{', '.join(missing)} {'is' if len(missing) == 1 else 'are'} not set while "
-        f"{', '.join(present)} {'is' if len(present) == 1 else 'are'}: set "
-        f"{'it' if len(missing) == 1 else 'them'} too, or unset the others",
+        f"{names_fr(missing)} {lacks} alors que {names_fr(present)} {has} : "
+        f"réglez-{'le' if one else 'les'} aussi (ou retirez {names_fr(present)})",
     )
 
 
@@ -86,7 +95,7 @@ async def http_get(url: str, *, headers: dict[str, str], timeout: float) -> tupl
         async with httpx.AsyncClient(timeout=timeout, follow_redirects=False) as client:
             response = await client.get(url, headers=headers)
     except httpx.TimeoutException as exc:
-        raise Unreachable(f"no answer within {timeout:g} s") from exc
+        raise Unreachable(f"pas de réponse en {timeout:g} s") from exc
     except httpx.HTTPError as exc:
         raise Unreachable(f"{type(exc).__name__}: {exc}".rstrip(": ")) from exc
     try:
@@ -129,12 +138,14 @@ class KeyedApi:
         return await http_get(join_url(self.base(), path), headers=headers, timeout=timeout)
 
     def unset(self, consequence: str = "") -> CheckResult:
-        return skipped(self.name, f"{self.key_setting} is not set{consequence}")
+        return skipped(self.name, f"{self.key_setting} n'est pas réglé{consequence}")
 
     def refused(self, status: int | str, reason: str | None = None) -> CheckResult:
-        why = f"{status}: {reason}" if reason else str(status)
-        return problem(self.name, f"{self.name} refused {self.key_setting} ({why}): check the key")
+        why = f"{status} : {reason}" if reason else str(status)
+        return problem(
+            self.name, f"{self.name} refuse {self.key_setting} ({why}) : vérifiez la clé"
+        )
 
     def unreachable(self, why: object) -> CheckResult:
         where = f"{self.base()} ({self.url_setting})"
-        return problem(self.name, f"cannot reach {self.name} at {where}: {why}")
+        return problem(self.name, f"impossible de joindre {self.name} à {where} : {why}")

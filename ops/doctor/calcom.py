@@ -19,11 +19,11 @@ API = KeyedApi(NAME, "CAL_API_KEY", "CAL_API_URL", DEFAULT_URL)
 
 async def run(ctx: Context) -> list[CheckResult]:
     if not API.key():
-        return [API.unset(" (the embedded calendar is used)")]
+        return [API.unset(" (l'agenda intégré du salon est utilisé)")]
     try:
         profile = load_profile()
     except (ProfileError, OSError) as exc:
-        return [problem(NAME, f"cannot read the salon profile (SALON_PROFILE): {exc}")]
+        return [problem(NAME, f"impossible de lire salon.toml (SALON_PROFILE) : {exc}")]
     calendar = CalComCalendar(profile, db=":memory:", deadline=ctx.timeout)
     try:
         problems = await calendar.check_setup()
@@ -36,4 +36,6 @@ async def run(ctx: Context) -> list[CheckResult]:
         await calendar.aclose()
     if problems:
         return [problem(NAME, *problems)]
-    return [ok(NAME, f"key works, {count} bookable services match their event types")]
+    if count == 1:
+        return [ok(NAME, "clé valide, la prestation réservable a son type d'événement")]
+    return [ok(NAME, f"clé valide, les {count} prestations réservables ont leur type d'événement")]

@@ -20,6 +20,6 @@ async def run(ctx: Context) -> list[CheckResult]:
     if status in (401, 403):
         return [API.refused(status, body.get("err_msg") if isinstance(body, dict) else None)]
     if status != 200 or not isinstance(body, dict):
-        return [problem(NAME, f"Deepgram answered HTTP {status}: {text[:120]}")]
+        return [problem(NAME, f"Deepgram a répondu HTTP {status} : {text[:120]}")]
     projects = body.get("projects") or []
-    return [ok(NAME, f"key works ({len(projects)} project{'s' if len(projects) != 1 else ''})")]
+    return [ok(NAME, f"clé valide ({len(projects)} projet{'s' if len(projects) > 1 else ''})")]

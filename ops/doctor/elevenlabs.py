@@ -33,20 +33,22 @@ async def run(ctx: Context) -> list[CheckResult]:
         if status == 401:
             return [API.refused(status)]
         if status != 200 or not isinstance(models, list):
-            return [problem(NAME, f"ElevenLabs answered HTTP {status} to /models: {text[:120]}")]
+            return [problem(NAME, f"ElevenLabs a répondu HTTP {status} à /models : {text[:120]}")]
         problems = []
         model = next((m for m in models if m.get("model_id") == model_id), None)
         if model is None:
             problems.append(
-                f"TTS_MODEL={model_id} is not an ElevenLabs model of this account: "
-                f"use {DEFAULT_MODEL}"
+                f"TTS_MODEL={model_id} n'est pas un modèle ElevenLabs de ce compte : "
+                f"utilisez {DEFAULT_MODEL}"
             )
         elif not model.get("can_do_text_to_speech", True):
-            problems.append(f"TTS_MODEL={model_id} cannot do text-to-speech: use {DEFAULT_MODEL}")
+            problems.append(
+                f"TTS_MODEL={model_id} ne fait pas de synthèse vocale : utilisez {DEFAULT_MODEL}"
+            )
         elif "fr" not in {lang.get("language_id") for lang in model.get("languages") or []}:
             problems.append(
-                f"TTS_MODEL={model_id} does not speak French: use {DEFAULT_MODEL} "
-                "or eleven_multilingual_v2"
+                f"TTS_MODEL={model_id} ne parle pas français : utilisez {DEFAULT_MODEL} "
+                "ou eleven_multilingual_v2"
             )
         voice_name = None
         if voice_id:
@@ -55,11 +57,11 @@ async def run(ctx: Context) -> list[CheckResult]:
             )
             if status in (400, 404) and (status == 404 or _status_code(voice) in NOT_FOUND):
                 problems.append(
-                    f"TTS_VOICE_ID={voice_id} is not a voice of this ElevenLabs account: "
-                    "add the voice to My Voices or fix the id"
+                    f"TTS_VOICE_ID={voice_id} n'est pas une voix de ce compte ElevenLabs : "
+                    "ajoutez la voix à My Voices ou corrigez l'identifiant"
                 )
             elif status != 200 or not isinstance(voice, dict):
-                problems.append(f"ElevenLabs answered HTTP {status} for voice {voice_id}")
+                problems.append(f"ElevenLabs a répondu HTTP {status} pour la voix {voice_id}")
             else:
                 voice_name = voice.get("name")
     except Unreachable as exc:
@@ -67,8 +69,8 @@ async def run(ctx: Context) -> list[CheckResult]:
     if problems:
         return [problem(NAME, *problems)]
     voice_text = (
-        f"voice {voice_name or voice_id} found"
+        f"voix {voice_name or voice_id} trouvée"
         if voice_id
-        else "TTS_VOICE_ID not set (the plugin's default voice)"
+        else "TTS_VOICE_ID non réglé (voix par défaut d'ElevenLabs)"
     )
-    return [ok(NAME, f"key works, {model_id} speaks French, {voice_text}")]
+    return [ok(NAME, f"clé valide, {model_id} parle français, {voice_text}")]

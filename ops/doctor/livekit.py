@@ -16,33 +16,33 @@ from webhook.sip_setup import TRUNK_NAME
 
 NAME = "LiveKit"
 SETTINGS = ("LIVEKIT_URL", "LIVEKIT_API_KEY", "LIVEKIT_API_SECRET")
-SETUP = "run scripts/setup-livekit-sip"
+SETUP = "lancez scripts/setup-livekit-sip"
 
 
 async def _sip_problems(lkapi: api.LiveKitAPI, timeout: float) -> list[str]:
     problems = []
     if not get("LIVEKIT_SIP_HOST"):
         problems.append(
-            "TELEPHONY_TRANSPORT=sip needs LIVEKIT_SIP_HOST: your LiveKit project's SIP URI host "
-            "(LiveKit Cloud > Settings > SIP URI)"
+            "TELEPHONY_TRANSPORT=sip demande LIVEKIT_SIP_HOST : l'hôte de l'URI SIP de votre "
+            "projet LiveKit (LiveKit Cloud > Settings > SIP URI)"
         )
     username = get("LIVEKIT_SIP_USERNAME")
     if not username or not get("LIVEKIT_SIP_PASSWORD"):
         problems.append(
-            "TELEPHONY_TRANSPORT=sip needs LIVEKIT_SIP_USERNAME and LIVEKIT_SIP_PASSWORD "
-            "(the trunk's digest login that Twilio presents)"
+            "TELEPHONY_TRANSPORT=sip demande LIVEKIT_SIP_USERNAME et LIVEKIT_SIP_PASSWORD "
+            "(l'identifiant et le mot de passe du trunk, que Twilio présente)"
         )
     trunks = await asyncio.wait_for(
         lkapi.sip.list_inbound_trunk(api.ListSIPInboundTrunkRequest()), timeout
     )
     trunk = next((t for t in trunks.items if t.name == TRUNK_NAME), None)
     if trunk is None:
-        problems.append(f"no LiveKit inbound trunk named {TRUNK_NAME}: {SETUP}")
+        problems.append(f"aucun trunk entrant LiveKit nommé {TRUNK_NAME} : {SETUP}")
         return problems
     if username and trunk.auth_username != username:
         problems.append(
-            f"the inbound trunk {trunk.sip_trunk_id} expects another login than "
-            f"LIVEKIT_SIP_USERNAME: {SETUP} to update it"
+            f"le trunk entrant {trunk.sip_trunk_id} attend un autre identifiant que "
+            f"LIVEKIT_SIP_USERNAME : {SETUP} pour le mettre à jour"
         )
     rules = await asyncio.wait_for(
         lkapi.sip.list_dispatch_rule(api.ListSIPDispatchRuleRequest()), timeout
@@ -50,25 +50,30 @@ async def _sip_problems(lkapi: api.LiveKitAPI, timeout: float) -> list[str]:
     on_trunk = [r for r in rules.items if not r.trunk_ids or trunk.sip_trunk_id in r.trunk_ids]
     callee = [r for r in on_trunk if r.rule.HasField("dispatch_rule_callee")]
     if not callee:
-        problems.append(f"no callee dispatch rule on trunk {trunk.sip_trunk_id}: {SETUP}")
+        problems.append(
+            f"aucune règle de dispatch « callee » sur le trunk {trunk.sip_trunk_id} : {SETUP}"
+        )
     for other in on_trunk:
         if not other.rule.HasField("dispatch_rule_callee"):
             problems.append(
-                f"dispatch rule {other.sip_dispatch_rule_id} ({other.name or 'unnamed'}) also "
-                "applies to the trunk: delete it so that calls join the CallSid room"
+                f"la règle de dispatch {other.sip_dispatch_rule_id} "
+                f"({other.name or 'sans nom'}) s'applique aussi au trunk : supprimez-la pour "
+                "que chaque appel rejoigne la salle de son CallSid"
             )
     return problems
 
 
 async def run(ctx: Context) -> list[CheckResult]:
     gap = unconfigured(
-        NAME, SETTINGS, unset="LIVEKIT_URL, LIVEKIT_API_KEY, LIVEKIT_API_SECRET are not set"
+        NAME,
+        SETTINGS,
+        unset="LIVEKIT_URL, LIVEKIT_API_KEY et LIVEKIT_API_SECRET ne sont pas réglés",
     )
     if gap is not None:
         return [gap]
     url = get("LIVEKIT_URL") or ""
     if not url.startswith(("wss://", "ws://", "https://", "http://")):
-        return [problem(NAME, f"LIVEKIT_URL must start with wss:// (got {url!r})")]
+        return [problem(NAME, f"LIVEKIT_URL doit commencer par wss:// (il vaut {url!r})")]
     transport = (get("TELEPHONY_TRANSPORT", "sip") or "sip").lower()
     lkapi = api.LiveKitAPI(url, get("LIVEKIT_API_KEY"), get("LIVEKIT_API_SECRET"), failover=False)
     try:
@@ -79,20 +84,26 @@ async def run(ctx: Context) -> list[CheckResult]:
             return [
                 problem(
                     NAME,
-                    f"LiveKit refused LIVEKIT_API_KEY/LIVEKIT_API_SECRET ({exc.code}): "
-                    "copy both from the project's Settings > Keys",
+                    f"LiveKit refuse LIVEKIT_API_KEY/LIVEKIT_API_SECRET ({exc.code}) : "
+                    "recopiez les deux depuis Settings > Keys du projet",
                 )
             ]
-        return [problem(NAME, f"LiveKit at {url} answered an error: {exc.code} {exc.message}")]
-    except TimeoutError:
         return [
-            problem(NAME, f"LiveKit at {url} (LIVEKIT_URL) did not answer in {ctx.timeout:g} s")
+            problem(NAME, f"LiveKit ({url}) a répondu par une erreur : {exc.code} {exc.message}")
         ]
+    except TimeoutError:
+        return [problem(NAME, f"LiveKit ({url}, LIVEKIT_URL) n'a pas répondu en {ctx.timeout:g} s")]
     except Exception as exc:  # aiohttp connection errors of every kind
-        return [problem(NAME, f"cannot reach LIVEKIT_URL {url}: {type(exc).__name__} {exc}")]
+        return [
+            problem(NAME, f"impossible de joindre LIVEKIT_URL {url} : {type(exc).__name__} {exc}")
+        ]
     finally:
         await lkapi.aclose()
     if problems:
         return [problem(NAME, *problems)]
-    sip = " (SIP trunk and callee rule in place)" if transport == "sip" else " (stream transport)"
-    return [ok(NAME, f"credentials work, {len(rooms.rooms)} active rooms{sip}")]
+    sip = (
+        " (trunk SIP et règle « callee » en place)" if transport == "sip" else " (transport stream)"
+    )
+    count = len(rooms.rooms)
+    active = f"{count} salle{'s' if count > 1 else ''} active{'s' if count > 1 else ''}"
+    return [ok(NAME, f"identifiants valides, {active}{sip}")]

@@ -8,7 +8,16 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from ops.doctor.base import CheckResult, Context, KeyedApi, Unreachable, get, ok, problem
+from ops.doctor.base import (
+    CheckResult,
+    Context,
+    KeyedApi,
+    Unreachable,
+    get,
+    names_fr,
+    ok,
+    problem,
+)
 
 NAME = "OpenAI"
 DEFAULT_URL = "https://api.openai.com/v1"
@@ -31,17 +40,18 @@ async def run(ctx: Context) -> list[CheckResult]:
                 f"models/{quote(model, safe='')}", key=key, timeout=ctx.timeout
             )
         except Unreachable as exc:
-            where = "OPENAI_BASE_URL" if get("OPENAI_BASE_URL") else "the OpenAI API"
-            return [problem(NAME, f"cannot reach {where} ({API.base()}): {exc}")]
+            where = "OPENAI_BASE_URL" if get("OPENAI_BASE_URL") else "l'API OpenAI"
+            return [problem(NAME, f"impossible de joindre {where} ({API.base()}) : {exc}")]
         if status == 401:
             return [API.refused(status)]
         if status == 404:
             problems.append(
-                f"model {model} ({setting}) is not available to this key: "
-                "choose another model or enable it for the project"
+                f"le modèle {model} ({setting}) n'est pas accessible avec cette clé : "
+                "choisissez un autre modèle ou activez-le pour le projet"
             )
         elif status != 200:
-            problems.append(f"OpenAI answered HTTP {status} for model {model}: {text[:120]}")
+            problems.append(f"OpenAI a répondu HTTP {status} pour le modèle {model} : {text[:120]}")
     if problems:
         return [problem(NAME, *problems)]
-    return [ok(NAME, f"key works, {', '.join(m for _, m in wanted)} available")]
+    models = names_fr([m for _, m in wanted])
+    return [ok(NAME, f"clé valide, {models} disponible{'s' if len(wanted) > 1 else ''}")]

@@ -42,16 +42,16 @@ def expected_instance(public_base_url: str) -> str:
 async def run(ctx: Context) -> list[CheckResult]:
     base = (get("PUBLIC_BASE_URL") or "").rstrip("/")
     if not base:
-        return [skipped(NAME, "PUBLIC_BASE_URL is not set")]
+        return [skipped(NAME, "PUBLIC_BASE_URL n'est pas réglé")]
     parts = urlsplit(base)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        return [problem(NAME, f"PUBLIC_BASE_URL {base!r} is not an http(s) URL")]
+        return [problem(NAME, f"PUBLIC_BASE_URL {base!r} n'est pas une adresse http(s)")]
     if parts.scheme == "http" and parts.hostname not in LOOPBACK:
         return [
             problem(
                 NAME,
-                f"PUBLIC_BASE_URL {base} is plain http: Twilio needs the https URL of the "
-                "tunnel or proxy",
+                f"PUBLIC_BASE_URL {base} est en http simple : Twilio a besoin de l'adresse "
+                "https du tunnel ou du proxy",
             )
         ]
     try:
@@ -60,18 +60,19 @@ async def run(ctx: Context) -> list[CheckResult]:
         return [
             problem(
                 NAME,
-                f"PUBLIC_BASE_URL {base} does not answer ({exc}): is scripts/webhook running "
-                "and the tunnel open?",
+                f"PUBLIC_BASE_URL {base} ne répond pas ({exc}) : vérifiez que scripts/webhook "
+                "tourne et que le tunnel est ouvert",
             )
         ]
     if status == 503 and text.startswith("misconfigured"):
-        return [problem(NAME, f"the webhook at {base} is {text.strip()}")]
+        why = text.removeprefix("misconfigured").lstrip(": ").strip()
+        return [problem(NAME, f"le webhook de {base} est mal réglé : {why}")]
     if status != 200 or not isinstance(body, dict) or body.get("status") != "ok":
         return [
             problem(
                 NAME,
-                f"{base}/healthz answered HTTP {status} without the webhook's status: "
-                "PUBLIC_BASE_URL points at something else",
+                f"{base}/healthz a répondu HTTP {status} sans l'état du webhook : "
+                "PUBLIC_BASE_URL mène à autre chose",
             )
         ]
     seen, want = body.get("instance"), expected_instance(base)
@@ -79,17 +80,18 @@ async def run(ctx: Context) -> list[CheckResult]:
         return [
             problem(
                 NAME,
-                f"{base}/healthz has no instance id: an older webhook or another service "
-                "answers there; restart scripts/webhook",
+                f"{base}/healthz ne donne pas d'identifiant d'instance : un ancien webhook ou "
+                "un autre service répond à cette adresse ; redémarrez scripts/webhook",
             )
         ]
     if seen != want:
         return [
             problem(
                 NAME,
-                f"{base} reaches a webhook with other settings (instance {seen}, expected "
-                f"{want}): a stale tunnel, or a webhook started before PUBLIC_BASE_URL, "
-                "TWILIO_ACCOUNT_SID or the salon's name changed; restart it",
+                f"{base} mène à un webhook lancé avec d'autres réglages (instance {seen}, "
+                f"attendue {want}) : un vieux tunnel, ou un webhook démarré avant que "
+                "PUBLIC_BASE_URL, TWILIO_ACCOUNT_SID ou le nom du salon ne change ; "
+                "redémarrez-le",
             )
         ]
-    return [ok(NAME, f"{base}/healthz is this salon's webhook (instance {seen})")]
+    return [ok(NAME, f"{base}/healthz est bien le webhook de ce salon (instance {seen})")]

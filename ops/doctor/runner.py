@@ -28,9 +28,13 @@ async def _guarded(name: str, check: Check, ctx: Context) -> list[CheckResult]:
     try:
         return await asyncio.wait_for(check(ctx), timeout=ctx.timeout * 3 + 1)
     except TimeoutError:
-        return [problem(name, f"no answer within {ctx.timeout * 3 + 1:g} s")]
+        return [problem(name, f"pas de réponse en {ctx.timeout * 3 + 1:g} s")]
     except Exception as exc:  # a bug or an unexpected answer: reported, never a traceback
-        return [problem(name, f"the check failed unexpectedly: {type(exc).__name__}: {exc}")]
+        return [
+            problem(
+                name, f"la vérification a échoué de façon inattendue : {type(exc).__name__} {exc}"
+            )
+        ]
 
 
 async def run_checks(ctx: Context) -> list[CheckResult]:

@@ -31,42 +31,48 @@ def _login(options: SmtpOptions, timeout: float) -> str:
                 smtp.ehlo()
             if options.username and options.password:
                 smtp.login(options.username, options.password)
-                done = f"logged in to {where} as {options.username}"
+                done = f"connexion à {where} réussie avec l'identifiant {options.username}"
             else:
                 smtp.noop()
-                done = f"{where} answers (no SMTP_USERNAME: no login tried)"
-            return done + (" with STARTTLS" if options.starttls else "")
+                done = f"{where} répond (pas de SMTP_USERNAME : aucune connexion essayée)"
+            return done + (" avec STARTTLS" if options.starttls else "")
     except smtplib.SMTPAuthenticationError as exc:
         raise ValueError(
-            f"the SMTP server {where} refused SMTP_USERNAME/SMTP_PASSWORD ({exc.smtp_code}): "
-            "check the login (an app password for Gmail or Outlook)"
+            f"le serveur SMTP {where} refuse SMTP_USERNAME/SMTP_PASSWORD ({exc.smtp_code}) : "
+            "vérifiez l'identifiant (un mot de passe d'application pour Gmail ou Outlook)"
         ) from exc
     except smtplib.SMTPNotSupportedError as exc:
         raise ValueError(
-            f"{where} does not offer STARTTLS or AUTH: set SMTP_STARTTLS=false only for a "
-            "local relay, or use the provider's submission port 587"
+            f"{where} ne propose pas STARTTLS ou AUTH : ne mettez SMTP_STARTTLS=false que pour "
+            "un relais local, sinon prenez le port 587 de votre fournisseur"
         ) from exc
     except ssl.SSLError as exc:
-        raise ValueError(f"STARTTLS with {where} failed ({exc.reason}): check SMTP_PORT") from exc
+        raise ValueError(
+            f"STARTTLS avec {where} a échoué ({exc.reason}) : vérifiez SMTP_PORT"
+        ) from exc
     except (smtplib.SMTPException, OSError) as exc:
         raise ValueError(
-            f"cannot talk to SMTP_HOST {where}: {type(exc).__name__} {exc}".strip()
+            f"impossible de joindre SMTP_HOST {where} : {type(exc).__name__} {exc}".strip()
         ) from exc
 
 
 async def run(ctx: Context) -> list[CheckResult]:
     if not get("SMTP_HOST"):
-        return [skipped(NAME, "SMTP_HOST is not set (e-mails stay in the outbox)")]
+        return [skipped(NAME, "SMTP_HOST n'est pas réglé (les e-mails restent en attente d'envoi)")]
     try:
         options = SmtpOptions.from_settings(sender_fallback=_sender_fallback())
     except ValueError as exc:
         return [problem(NAME, str(exc))]
     problems = []
     if bool(options.username) != bool(options.password):
-        missing = "SMTP_PASSWORD" if options.username else "SMTP_USERNAME"
-        problems.append(f"{missing} is not set while the other half of the login is")
+        missing, present = (
+            ("SMTP_PASSWORD", "SMTP_USERNAME")
+            if options.username
+            else ("SMTP_USERNAME", "SMTP_PASSWORD")
+        )
+        problems.append(f"{missing} n'est pas réglé alors que {present} l'est : réglez les deux")
     if not options.sender:
-        problems.append("no sender address: set SMTP_FROM (or salon.toml's email)")
+        problems.append("aucune adresse d'expéditeur : réglez SMTP_FROM (ou email dans salon.toml)")
     try:
         done = await asyncio.to_thread(_login, options, ctx.timeout)
     except ValueError as exc:

@@ -29,7 +29,7 @@ ACCOUNT, NUMBER, SENDER = "Twilio", "Twilio number", "SMS sender"
 SETTINGS = ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN")
 ALPHANUMERIC = re.compile(r"^(?=.*[A-Za-z])[A-Za-z0-9 ]{1,11}$")
 MESSAGING_SERVICE = re.compile(r"^MG[0-9a-fA-F]{32}$")
-FIX_HINT = "run scripts/doctor --fix"
+FIX_HINT = "lancez scripts/doctor --fix"
 NUMBER_FIELDS = (
     "sid",
     "phone_number",
@@ -57,6 +57,12 @@ WEBHOOKS = (
     ),
     ("SMS URL", "sms_url", "sms_method", "/sms", "sms_url", "sms_method"),
 )
+# the owner's words for each webhook (the English label is Twilio's, and `fixed`'s key)
+LABEL_FR = {
+    "voice URL": "l'adresse des appels",
+    "status callback": "l'adresse de suivi des appels",
+    "SMS URL": "l'adresse des SMS",
+}
 
 
 def international(e164: str) -> str:
@@ -88,26 +94,31 @@ def _fields(number: Any) -> dict[str, Any]:
     return {name: getattr(number, name, None) for name in NUMBER_FIELDS}
 
 
-def _webhook_problems(number: dict[str, Any], base: str) -> tuple[list[str], list[str]]:
-    """(fixable problems, problems --fix leaves alone) of the number's webhooks."""
-    fixable, manual = [], []
+def _webhook_problems(number: dict[str, Any], base: str) -> tuple[dict[str, str], list[str]]:
+    """(fixable problems by webhook label, problems --fix leaves alone) of the number's
+    webhooks."""
+    fixable: dict[str, str] = {}
+    manual: list[str] = []
     shown = international(number["phone_number"])
     for label, url_key, method_key, path, _, _ in WEBHOOKS:
         want, have = base + path, number.get(url_key) or ""
         method = (number.get(method_key) or "POST").upper()
         if have != want or method != "POST":
-            now = f"{have or 'empty'}{'' if method == 'POST' else f' ({method})'}"
-            fixable.append(f"the {label} of {shown} is {now}, not {want} (POST): {FIX_HINT}")
-    overrides = (
-        ("voice_application_sid", "voice calls go to TwiML app", "the voice URL"),
-        ("trunk_sid", "voice calls go to SIP trunk", "the voice URL"),
-        ("sms_application_sid", "messages go to TwiML app", "the SMS URL"),
+            now = f"{have or 'vide'}{'' if method == 'POST' else f' ({method})'}"
+            fixable[label] = (
+                f"{LABEL_FR[label]} ({label}) de {shown} est {now}, au lieu de {want} (POST) : "
+                f"{FIX_HINT}"
+            )
+    overrides = (  # setting, where calls go instead, the webhook it hides, its pronoun
+        ("voice_application_sid", "les appels vont à l'application TwiML", "voice URL", "la"),
+        ("trunk_sid", "les appels vont au trunk SIP", "voice URL", "le"),
+        ("sms_application_sid", "les SMS vont à l'application TwiML", "SMS URL", "la"),
     )
-    for key, what, hidden in overrides:
+    for key, what, hidden, it in overrides:
         if number.get(key):
             manual.append(
-                f"{what} {number[key]} on {shown}, which overrides {hidden}: "
-                "detach it in the Twilio console (Phone Numbers > the number)"
+                f"{what} {number[key]} sur {shown}, qui remplace {LABEL_FR[hidden]} : "
+                f"retirez-{it} dans la console Twilio (Phone Numbers > le numéro)"
             )
     return fixable, manual
 
@@ -119,25 +130,28 @@ async def check_number(
     raw, setting = salon_number()
     if raw is None:
         return skipped(
-            NUMBER, "TWILIO_PHONE_NUMBER is not set: the number's webhooks are unchecked"
+            NUMBER,
+            "TWILIO_PHONE_NUMBER n'est pas réglé : les webhooks du numéro ne sont pas vérifiés",
         )
     try:
         e164 = normalise(raw)
     except InvalidPhone:
-        return problem(NUMBER, f"{setting} {raw!r} is not a valid phone number (use +33…)")
+        return problem(
+            NUMBER, f"{setting} {raw!r} n'est pas un numéro de téléphone valable (écrivez +33…)"
+        )
     number = await _find(client, account_sid, e164)
     shown = international(e164)
     if number is None:
         return problem(
             NUMBER,
-            f"{setting} {shown} is not a number of the Twilio account "
-            f"…{account_sid[-4:]}: check the number or TWILIO_ACCOUNT_SID",
+            f"{setting} {shown} n'est pas un numéro du compte Twilio …{account_sid[-4:]} : "
+            "vérifiez le numéro ou TWILIO_ACCOUNT_SID",
         )
     if not base:
         return problem(
             NUMBER,
-            "PUBLIC_BASE_URL is not set, so Twilio cannot be pointed at the webhook: set it "
-            "to the public https URL (or run scripts/serve --ngrok)",
+            "PUBLIC_BASE_URL n'est pas réglé, Twilio ne peut donc pas être dirigé vers le "
+            "webhook : réglez-le sur l'adresse https publique (ou lancez scripts/serve --ngrok)",
         )
     fixable, manual = _webhook_problems(number, base)
     fixed: list[str] = []
@@ -146,78 +160,93 @@ async def check_number(
         for label, _, _, path, url_field, method_field in WEBHOOKS:
             changes[url_field] = base + path
             changes[method_field] = "POST"
-            if any(p.startswith(f"the {label} ") for p in fixable):
+            if label in fixable:
                 fixed.append(label)
         resource = client.api.v2010.accounts(account_sid).incoming_phone_numbers(number["sid"])
         updated = await resource.update_async(**changes)
         fixable, manual = _webhook_problems(_fields(updated), base)
     if fixable or manual:
-        return problem(NUMBER, *fixable, *manual, fixed=fixed)
-    done = f" (fixed: {', '.join(fixed)})" if fixed else ""
-    return ok(NUMBER, f"{shown} points at {base} (/voice, /status, /sms, POST){done}", fixed=fixed)
+        return problem(NUMBER, *fixable.values(), *manual, fixed=fixed)
+    done = f" (corrigé : {', '.join(LABEL_FR[f] for f in fixed)})" if fixed else ""
+    return ok(
+        NUMBER, f"{shown} est relié à {base} (/voice, /status, /sms, POST){done}", fixed=fixed
+    )
 
 
 async def _check_sender(client: Client, account_sid: str) -> CheckResult:
     service = get("TWILIO_MESSAGING_SERVICE_SID")
     if service:
         if not MESSAGING_SERVICE.match(service):
-            return problem(SENDER, f"TWILIO_MESSAGING_SERVICE_SID {service!r} is not an MG… SID")
-        return ok(SENDER, f"Messaging Service {service[:6]}… chooses the sender")
+            return problem(
+                SENDER, f"TWILIO_MESSAGING_SERVICE_SID {service!r} n'est pas un identifiant MG…"
+            )
+        return ok(SENDER, f"le Messaging Service {service[:6]}… choisit l'expéditeur")
     sender, source = get("TWILIO_SMS_FROM"), "TWILIO_SMS_FROM"
     if not sender:
         try:
-            sender, source = load_profile().sms_sender, "sms_sender in salon.toml"
+            sender, source = load_profile().sms_sender, "sms_sender de salon.toml"
         except Exception:
             sender = None
     if not sender:
         return problem(
             SENDER,
-            "no SMS sender: set TWILIO_SMS_FROM (an alphanumeric ID of at most 11 letters "
-            "and digits) or sms_sender in salon.toml",
+            "aucun expéditeur SMS : réglez TWILIO_SMS_FROM (un nom d'expéditeur de 11 lettres "
+            "et chiffres au plus) ou sms_sender dans salon.toml",
         )
     if ALPHANUMERIC.match(sender):
-        return ok(SENDER, f"alphanumeric sender {sender!r} from {source} (one-way in France)")
+        return ok(
+            SENDER,
+            f"nom d'expéditeur {sender!r} ({source}) : en France, les clients ne peuvent pas "
+            "répondre à ces SMS",
+        )
     if re.fullmatch(r"[A-Za-z0-9 ]+", sender) and not sender.replace(" ", "").isdigit():
         return problem(
             SENDER,
-            f"{source} {sender!r} is {len(sender)} characters: an alphanumeric sender ID has "
-            "at most 11 (letters, digits, spaces)",
+            f"{source} {sender!r} fait {len(sender)} caractères : un nom d'expéditeur en a 11 "
+            "au plus (lettres, chiffres, espaces)",
         )
     try:
         e164 = normalise(sender)
     except InvalidPhone:
         return problem(
             SENDER,
-            f"{source} {sender!r} is neither an alphanumeric ID (at most 11 letters, digits, "
-            "spaces) nor a phone number",
+            f"{source} {sender!r} n'est ni un nom d'expéditeur (11 lettres, chiffres ou "
+            "espaces au plus) ni un numéro de téléphone",
         )
     number = await _find(client, account_sid, e164)
     if number is None:
         return problem(
             SENDER,
-            f"{source} {international(e164)} is not a number of this Twilio account: "
-            "use one of its numbers or an alphanumeric ID",
+            f"{source} {international(e164)} n'est pas un numéro de ce compte Twilio : "
+            "prenez l'un de ses numéros ou un nom d'expéditeur",
         )
     if not (number.get("capabilities") or {}).get("sms", False):
         return problem(
-            SENDER, f"{source} {international(e164)} cannot send SMS (no SMS capability)"
+            SENDER,
+            f"{source} {international(e164)} ne peut pas envoyer de SMS (numéro sans SMS)",
         )
-    return ok(SENDER, f"{international(e164)} is an SMS number of the account (replies possible)")
+    return ok(
+        SENDER,
+        f"{international(e164)} est un numéro SMS du compte (les clients peuvent répondre)",
+    )
 
 
 def _refusal(exc: TwilioRestException) -> str:
     if exc.status == 401:
-        return "Twilio refused TWILIO_ACCOUNT_SID/TWILIO_AUTH_TOKEN (20003): copy both from the console"
-    return f"Twilio answered HTTP {exc.status} (code {exc.code}): {exc.msg}"
+        return (
+            "Twilio refuse TWILIO_ACCOUNT_SID/TWILIO_AUTH_TOKEN (20003) : recopiez les deux "
+            "depuis la console Twilio"
+        )
+    return f"Twilio a répondu HTTP {exc.status} (code {exc.code}) : {exc.msg}"
 
 
 async def run(ctx: Context, *, base: str | None = None) -> list[CheckResult]:
     gap = unconfigured(
-        ACCOUNT, SETTINGS, unset="TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN are not set"
+        ACCOUNT, SETTINGS, unset="TWILIO_ACCOUNT_SID et TWILIO_AUTH_TOKEN ne sont pas réglés"
     )
     if gap is not None:
         skipped_all = gap.status == "skipped"
-        why = gap.detail if skipped_all else "Twilio credentials are incomplete"
+        why = gap.detail if skipped_all else "les identifiants Twilio sont incomplets"
         return [gap, skipped(NUMBER, why), skipped(SENDER, why)]
     account_sid = get("TWILIO_ACCOUNT_SID") or ""
     base = (base or get("PUBLIC_BASE_URL") or "").rstrip("/") or None
@@ -226,13 +255,16 @@ async def run(ctx: Context, *, base: str | None = None) -> list[CheckResult]:
         try:
             account = await client.api.v2010.accounts(account_sid).fetch_async()
         except TwilioRestException as exc:
-            why = "the Twilio credentials do not work"
+            why = "les identifiants Twilio ne marchent pas"
             return [problem(ACCOUNT, _refusal(exc)), skipped(NUMBER, why), skipped(SENDER, why)]
         if account.status != "active":
-            first = problem(ACCOUNT, f"the Twilio account is {account.status}: reactivate it")
+            first = problem(
+                ACCOUNT, f"le compte Twilio n'est pas actif ({account.status}) : réactivez-le"
+            )
         else:
             first = ok(
-                ACCOUNT, f"credentials work ({account.type or 'account'} …{account_sid[-4:]})"
+                ACCOUNT,
+                f"identifiants valides (compte {account.type or 'Twilio'} …{account_sid[-4:]})",
             )
         results = [first]
         for check in (
@@ -247,9 +279,9 @@ async def run(ctx: Context, *, base: str | None = None) -> list[CheckResult]:
     except (TwilioException, aiohttp.ClientError, TimeoutError, OSError) as exc:
         where = get("TWILIO_API_BASE_URL") or "api.twilio.com"
         reason = f"{type(exc).__name__} {exc}".strip()
-        why = "Twilio does not answer"
+        why = "Twilio ne répond pas"
         return [
-            problem(ACCOUNT, f"cannot reach Twilio ({where}): {reason}"),
+            problem(ACCOUNT, f"impossible de joindre Twilio ({where}) : {reason}"),
             skipped(NUMBER, why),
             skipped(SENDER, why),
         ]
@@ -263,4 +295,4 @@ async def point_number(*, public_base_url: str, timeout: float) -> CheckResult:
     by_name = {r.name: r for r in results}
     if by_name.get(ACCOUNT) and by_name[ACCOUNT].status == "problem":
         return by_name[ACCOUNT]
-    return by_name.get(NUMBER) or skipped(NUMBER, "Twilio is not configured")
+    return by_name.get(NUMBER) or skipped(NUMBER, "Twilio n'est pas réglé")

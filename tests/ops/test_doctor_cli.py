@@ -70,6 +70,9 @@ def test_json_is_one_object_with_every_check_and_the_overall_verdict(tmp_path: P
     assert {c["name"] for c in payload["checks"]} == CHECK_NAMES
     assert {c["status"] for c in payload["checks"]} == {"skipped"}
     assert payload["summary"] == {"ok": 0, "problem": 0, "skipped": 10}
+    # names and statuses stay English keys; what a check says is the owner's French
+    calcom = next(c for c in payload["checks"] if c["name"] == "Cal.com")
+    assert calcom["detail"] == "CAL_API_KEY n'est pas réglé (l'agenda intégré du salon est utilisé)"
 
 
 def test_one_problem_is_one_line_naming_the_setting_and_the_exit_code_is_1(
@@ -86,13 +89,15 @@ def test_one_problem_is_one_line_naming_the_setting_and_the_exit_code_is_1(
     assert done.returncode == 1
     problems = [line for line in done.stdout.splitlines() if line.startswith("problème ")]
     assert problems == [
-        "problème   OpenAI             OpenAI refused OPENAI_API_KEY (401): check the key"
+        "problème   OpenAI             OpenAI refuse OPENAI_API_KEY (401) : vérifiez la clé"
     ]
     assert "1 problème," in done.stdout.splitlines()[-1]
     payload = json.loads(as_json.stdout)
     assert as_json.returncode == 1 and payload["ok"] is False
     openai = next(c for c in payload["checks"] if c["name"] == "OpenAI")
-    assert openai["status"] == "problem" and "OPENAI_API_KEY" in openai["problems"][0]
+    # --json: English keys and statuses (for scripts), the owner's French sentences
+    assert openai["status"] == "problem"
+    assert openai["problems"] == ["OpenAI refuse OPENAI_API_KEY (401) : vérifiez la clé"]
 
 
 def test_a_bad_option_is_a_usage_error(tmp_path: Path) -> None:

@@ -68,7 +68,9 @@ async def test_livekit_is_ok_with_the_trunk_and_rule_setup_livekit_sip_creates(
     monkeypatch.setattr(socket, "getaddrinfo", recording)
     result = (await doctor())["LiveKit"]
     assert result.status == "ok", result
-    assert result.detail == "credentials work, 0 active rooms (SIP trunk and callee rule in place)"
+    assert result.detail == (
+        "identifiants valides, 0 salle active (trunk SIP et règle « callee » en place)"
+    )
     assert SIP_HOST not in looked_up  # never resolved: it may not resolve from here
     assert livekit.state.rejected == []
 
@@ -78,7 +80,8 @@ async def test_livekit_without_the_trunk_says_to_run_setup_livekit_sip(
 ) -> None:
     text = problems_of((await doctor())["LiveKit"])
     assert text == (
-        "no LiveKit inbound trunk named salon-receptionist-inbound: run scripts/setup-livekit-sip"
+        "aucun trunk entrant LiveKit nommé salon-receptionist-inbound : "
+        "lancez scripts/setup-livekit-sip"
     )
 
 
@@ -89,9 +92,9 @@ async def test_livekit_sip_settings_missing_are_each_named(
     monkeypatch.setenv("LIVEKIT_SIP_HOST", "")
     monkeypatch.setenv("LIVEKIT_SIP_PASSWORD", "")
     problems = (await doctor())["LiveKit"].problems
-    assert problems[0].startswith("TELEPHONY_TRANSPORT=sip needs LIVEKIT_SIP_HOST")
+    assert problems[0].startswith("TELEPHONY_TRANSPORT=sip demande LIVEKIT_SIP_HOST : ")
     assert problems[1].startswith(
-        "TELEPHONY_TRANSPORT=sip needs LIVEKIT_SIP_USERNAME and LIVEKIT_SIP_PASSWORD"
+        "TELEPHONY_TRANSPORT=sip demande LIVEKIT_SIP_USERNAME et LIVEKIT_SIP_PASSWORD"
     )
 
 
@@ -102,8 +105,12 @@ async def test_livekit_trunk_with_another_login_and_no_rule_are_named(
     livekit.state.rules.clear()
     monkeypatch.setenv("LIVEKIT_SIP_USERNAME", "someone-else")
     problems = (await doctor())["LiveKit"].problems
-    assert "expects another login than LIVEKIT_SIP_USERNAME" in problems[0]
-    assert problems[1].startswith("no callee dispatch rule on trunk ST_")
+    assert problems[0].startswith("le trunk entrant ST_")
+    assert problems[0].endswith(
+        "attend un autre identifiant que LIVEKIT_SIP_USERNAME : "
+        "lancez scripts/setup-livekit-sip pour le mettre à jour"
+    )
+    assert problems[1].startswith("aucune règle de dispatch « callee » sur le trunk ST_")
 
 
 async def test_livekit_stream_transport_needs_no_sip_trunk(
@@ -113,7 +120,7 @@ async def test_livekit_stream_transport_needs_no_sip_trunk(
     result = (await doctor())["LiveKit"]
     assert (result.status, result.detail) == (
         "ok",
-        "credentials work, 0 active rooms (stream transport)",
+        "identifiants valides, 0 salle active (transport stream)",
     )
 
 
@@ -122,7 +129,10 @@ async def test_livekit_refused_credentials_name_key_and_secret(
 ) -> None:
     monkeypatch.setenv("LIVEKIT_API_SECRET", "not-the-secret-0123456789abcdef012345")
     text = problems_of((await doctor())["LiveKit"])
-    assert text.startswith("LiveKit refused LIVEKIT_API_KEY/LIVEKIT_API_SECRET (unauthenticated)")
+    assert text == (
+        "LiveKit refuse LIVEKIT_API_KEY/LIVEKIT_API_SECRET (unauthenticated) : "
+        "recopiez les deux depuis Settings > Keys du projet"
+    )
 
 
 async def test_livekit_half_configured_or_unreachable_is_named(
@@ -130,12 +140,15 @@ async def test_livekit_half_configured_or_unreachable_is_named(
 ) -> None:
     monkeypatch.setenv("LIVEKIT_URL", "wss://salon.livekit.cloud")
     assert problems_of((await doctor())["LiveKit"]).startswith(
-        "LIVEKIT_API_KEY, LIVEKIT_API_SECRET are not set while LIVEKIT_URL is"
+        "LIVEKIT_API_KEY et LIVEKIT_API_SECRET ne sont pas réglés alors que LIVEKIT_URL "
+        "l'est : réglez-les aussi"
     )
     monkeypatch.setenv("LIVEKIT_URL", f"http://127.0.0.1:{closed_port()}")
     monkeypatch.setenv("LIVEKIT_API_KEY", KEY)
     monkeypatch.setenv("LIVEKIT_API_SECRET", SECRET)
-    assert problems_of((await doctor())["LiveKit"]).startswith("cannot reach LIVEKIT_URL")
+    assert problems_of((await doctor())["LiveKit"]).startswith(
+        "impossible de joindre LIVEKIT_URL http://127.0.0.1:"
+    )
 
 
 # -------------------------------------------------------------------------- public URL
@@ -185,7 +198,8 @@ async def test_public_url_is_ok_when_it_reaches_this_salons_webhook(
     result = (await doctor())["Public URL"]
     assert result.status == "ok", result
     assert result.detail == (
-        f"{served.url}/healthz is this salon's webhook (instance {expected_instance(served.url)})"
+        f"{served.url}/healthz est bien le webhook de ce salon "
+        f"(instance {expected_instance(served.url)})"
     )
 
 
@@ -210,8 +224,8 @@ async def test_a_webhook_started_with_other_settings_is_caught(
     monkeypatch.setenv("TWILIO_ACCOUNT_SID", "AC" + "5" * 32)
     monkeypatch.setenv("PUBLIC_BASE_URL", served.url)
     text = problems_of((await doctor())["Public URL"])
-    assert text.startswith(f"{served.url} reaches a webhook with other settings (instance ")
-    assert "a stale tunnel" in text
+    assert text.startswith(f"{served.url} mène à un webhook lancé avec d'autres réglages ")
+    assert "un vieux tunnel" in text and text.endswith("redémarrez-le")
 
 
 async def test_something_else_at_the_public_url_is_caught(
@@ -225,8 +239,8 @@ async def test_something_else_at_the_public_url_is_caught(
     monkeypatch.setenv("PUBLIC_BASE_URL", served.url)
     text = problems_of((await doctor())["Public URL"])
     assert text == (
-        f"{served.url}/healthz answered HTTP 200 without the webhook's status: "
-        "PUBLIC_BASE_URL points at something else"
+        f"{served.url}/healthz a répondu HTTP 200 sans l'état du webhook : "
+        "PUBLIC_BASE_URL mène à autre chose"
     )
 
 
@@ -236,10 +250,13 @@ async def test_a_dead_url_and_plain_http_outside_loopback_are_named(
     dead = f"http://127.0.0.1:{closed_port()}"
     monkeypatch.setenv("PUBLIC_BASE_URL", dead)
     assert problems_of((await doctor())["Public URL"]).startswith(
-        f"PUBLIC_BASE_URL {dead} does not answer"
+        f"PUBLIC_BASE_URL {dead} ne répond pas ("
     )
     monkeypatch.setenv("PUBLIC_BASE_URL", "http://salon.example.fr")
-    assert "plain http" in problems_of((await doctor())["Public URL"])
+    assert problems_of((await doctor())["Public URL"]) == (
+        "PUBLIC_BASE_URL http://salon.example.fr est en http simple : Twilio a besoin de "
+        "l'adresse https du tunnel ou du proxy"
+    )
 
 
 async def test_the_whole_report_runs_the_services_at_once(

@@ -44,7 +44,7 @@ async def test_calcom_is_ok_when_every_service_has_an_event_type_of_its_length(
 ) -> None:
     result = (await doctor())["Cal.com"]
     assert result.status == "ok", result
-    assert "3 bookable services" in result.detail
+    assert result.detail == "clé valide, les 3 prestations réservables ont leur type d'événement"
     assert calcom.spec_errors == []
 
 
@@ -55,8 +55,8 @@ async def test_calcom_names_each_service_whose_event_type_is_missing_or_of_anoth
     del calcom.event_types[303]
     result = (await doctor())["Cal.com"]
     assert result.problems == [
-        "brushing: Cal.com length 60 min != 45 min in salon.toml",
-        "balayage: event type 303 not found in Cal.com",
+        "brushing : dure 60 min dans Cal.com mais 45 min dans salon.toml",
+        "balayage : type d'événement 303 introuvable dans Cal.com",
     ]
 
 
@@ -65,7 +65,7 @@ async def test_calcom_reports_a_refused_key_once_naming_cal_api_key(
 ) -> None:
     monkeypatch.setenv("CAL_API_KEY", "cal_live_wrong")
     assert problems_of((await doctor())["Cal.com"]) == (
-        "Cal.com refused CAL_API_KEY (401): check the key"
+        "Cal.com refuse CAL_API_KEY (401) : vérifiez la clé"
     )
 
 
@@ -73,7 +73,8 @@ async def test_calcom_unreachable_names_cal_api_url(monkeypatch: pytest.MonkeyPa
     monkeypatch.setenv("CAL_API_KEY", CAL_KEY)
     monkeypatch.setenv("CAL_API_URL", f"http://127.0.0.1:{closed_port()}/v2")
     text = problems_of((await doctor())["Cal.com"])
-    assert text.startswith("cannot reach Cal.com at http://127.0.0.1:") and "(CAL_API_URL)" in text
+    assert text.startswith("impossible de joindre Cal.com à http://127.0.0.1:")
+    assert "(CAL_API_URL)" in text
 
 
 # ------------------------------------------------------------------------------ OpenAI
@@ -88,7 +89,7 @@ async def test_openai_is_ok_when_the_key_works_and_the_model_exists(
         monkeypatch.setenv("KB_EMBEDDINGS", "openai")
         result = (await doctor())["OpenAI"]
     assert result.status == "ok"
-    assert result.detail == "key works, gpt-4o-mini, text-embedding-3-small available"
+    assert result.detail == "clé valide, gpt-4o-mini et text-embedding-3-small disponibles"
 
 
 async def test_openai_names_llm_model_when_the_model_is_not_available(
@@ -99,7 +100,10 @@ async def test_openai_names_llm_model_when_the_model_is_not_available(
         monkeypatch.setenv("OPENAI_BASE_URL", stub.base_url)
         monkeypatch.setenv("LLM_MODEL", "gpt-9-imaginary")
         text = problems_of((await doctor())["OpenAI"])
-    assert text.startswith("model gpt-9-imaginary (LLM_MODEL) is not available to this key")
+    assert text.startswith(
+        "le modèle gpt-9-imaginary (LLM_MODEL) n'est pas accessible avec cette clé : "
+        "choisissez un autre modèle"
+    )
 
 
 async def test_openai_names_the_key_when_it_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -107,13 +111,15 @@ async def test_openai_names_the_key_when_it_is_refused(monkeypatch: pytest.Monke
         monkeypatch.setenv("OPENAI_API_KEY", "sk-bad")
         monkeypatch.setenv("OPENAI_BASE_URL", stub.base_url)
         text = problems_of((await doctor())["OpenAI"])
-    assert text == "OpenAI refused OPENAI_API_KEY (401): check the key"
+    assert text == "OpenAI refuse OPENAI_API_KEY (401) : vérifiez la clé"
 
 
 async def test_openai_unreachable_names_openai_base_url(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("OPENAI_API_KEY", "sk-good")
     monkeypatch.setenv("OPENAI_BASE_URL", f"http://127.0.0.1:{closed_port()}/v1")
-    assert problems_of((await doctor())["OpenAI"]).startswith("cannot reach OPENAI_BASE_URL")
+    assert problems_of((await doctor())["OpenAI"]).startswith(
+        "impossible de joindre OPENAI_BASE_URL (http://127.0.0.1:"
+    )
 
 
 # ---------------------------------------------------------------------------- Deepgram
@@ -125,7 +131,7 @@ async def test_deepgram_is_ok_with_a_working_key(monkeypatch: pytest.MonkeyPatch
         monkeypatch.setenv("DEEPGRAM_API_URL", stub.base_url)
         result = (await doctor())["Deepgram"]
         assert stub.requests == [("GET", "/v1/projects", "Token dg-good")]
-    assert (result.status, result.detail) == ("ok", "key works (2 projects)")
+    assert (result.status, result.detail) == ("ok", "clé valide (2 projets)")
 
 
 async def test_deepgram_names_the_key_when_it_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -133,7 +139,9 @@ async def test_deepgram_names_the_key_when_it_is_refused(monkeypatch: pytest.Mon
         monkeypatch.setenv("DEEPGRAM_API_KEY", "dg-bad")
         monkeypatch.setenv("DEEPGRAM_API_URL", stub.base_url)
         text = problems_of((await doctor())["Deepgram"])
-    assert text == "Deepgram refused DEEPGRAM_API_KEY (401: Invalid credentials.): check the key"
+    assert text == (
+        "Deepgram refuse DEEPGRAM_API_KEY (401 : Invalid credentials.) : vérifiez la clé"
+    )
 
 
 async def test_deepgram_reports_a_server_error_and_an_unreachable_url(
@@ -143,10 +151,13 @@ async def test_deepgram_reports_a_server_error_and_an_unreachable_url(
     with DeepgramStub(api_key="dg-good") as stub:
         stub.fail_status = 503
         monkeypatch.setenv("DEEPGRAM_API_URL", stub.base_url)
-        assert problems_of((await doctor())["Deepgram"]).startswith("Deepgram answered HTTP 503")
+        assert problems_of((await doctor())["Deepgram"]).startswith(
+            "Deepgram a répondu HTTP 503 : "
+        )
     monkeypatch.setenv("DEEPGRAM_API_URL", f"http://127.0.0.1:{closed_port()}/v1")
     text = problems_of((await doctor())["Deepgram"])
-    assert text.startswith("cannot reach Deepgram at") and "DEEPGRAM_API_URL" in text
+    assert text.startswith("impossible de joindre Deepgram à http://127.0.0.1:")
+    assert "(DEEPGRAM_API_URL)" in text
 
 
 # -------------------------------------------------------------------------- ElevenLabs
@@ -166,7 +177,7 @@ async def test_elevenlabs_is_ok_with_a_french_model_and_an_existing_voice(
 ) -> None:
     result = (await doctor())["ElevenLabs"]
     assert result.status == "ok"
-    assert result.detail == "key works, eleven_flash_v2_5 speaks French, voice Claire found"
+    assert result.detail == "clé valide, eleven_flash_v2_5 parle français, voix Claire trouvée"
 
 
 async def test_elevenlabs_names_a_voice_id_that_does_not_exist(
@@ -174,7 +185,10 @@ async def test_elevenlabs_names_a_voice_id_that_does_not_exist(
 ) -> None:
     monkeypatch.setenv("TTS_VOICE_ID", "NoSuchVoice")
     text = problems_of((await doctor())["ElevenLabs"])
-    assert text.startswith("TTS_VOICE_ID=NoSuchVoice is not a voice of this ElevenLabs account")
+    assert text == (
+        "TTS_VOICE_ID=NoSuchVoice n'est pas une voix de ce compte ElevenLabs : "
+        "ajoutez la voix à My Voices ou corrigez l'identifiant"
+    )
 
 
 async def test_elevenlabs_names_a_model_without_french_or_unknown(
@@ -182,10 +196,16 @@ async def test_elevenlabs_names_a_model_without_french_or_unknown(
 ) -> None:
     monkeypatch.setenv("TTS_MODEL", "eleven_flash_v2")
     text = problems_of((await doctor())["ElevenLabs"])
-    assert text.startswith("TTS_MODEL=eleven_flash_v2 does not speak French")
+    assert text == (
+        "TTS_MODEL=eleven_flash_v2 ne parle pas français : utilisez eleven_flash_v2_5 "
+        "ou eleven_multilingual_v2"
+    )
     monkeypatch.setenv("TTS_MODEL", "eleven_imaginary")
     text = problems_of((await doctor())["ElevenLabs"])
-    assert text.startswith("TTS_MODEL=eleven_imaginary is not an ElevenLabs model")
+    assert text == (
+        "TTS_MODEL=eleven_imaginary n'est pas un modèle ElevenLabs de ce compte : "
+        "utilisez eleven_flash_v2_5"
+    )
 
 
 async def test_elevenlabs_names_the_key_when_it_is_refused(
@@ -193,7 +213,7 @@ async def test_elevenlabs_names_the_key_when_it_is_refused(
 ) -> None:
     monkeypatch.setenv("ELEVEN_API_KEY", "xi-bad")
     text = problems_of((await doctor())["ElevenLabs"])
-    assert text == "ElevenLabs refused ELEVEN_API_KEY (401): check the key"
+    assert text == "ElevenLabs refuse ELEVEN_API_KEY (401) : vérifiez la clé"
 
 
 # -------------------------------------------------------------------------------- SMTP
@@ -213,7 +233,9 @@ def smtp(monkeypatch: pytest.MonkeyPatch) -> Iterator[SmtpServer]:
 async def test_smtp_logs_in_and_sends_nothing(smtp: SmtpServer) -> None:
     result = (await doctor())["SMTP"]
     assert result.status == "ok", result
-    assert result.detail == f"logged in to {smtp.host}:{smtp.port} as salon"
+    assert result.detail == (
+        f"connexion à {smtp.host}:{smtp.port} réussie avec l'identifiant salon"
+    )
     assert smtp.logins == 1 and smtp.messages == []
 
 
@@ -222,7 +244,8 @@ async def test_smtp_names_the_login_when_it_is_refused(
 ) -> None:
     monkeypatch.setenv("SMTP_PASSWORD", "wrong")
     text = problems_of((await doctor())["SMTP"])
-    assert "refused SMTP_USERNAME/SMTP_PASSWORD (535)" in text
+    assert text.startswith(f"le serveur SMTP {smtp.host}:{smtp.port} refuse ")
+    assert "SMTP_USERNAME/SMTP_PASSWORD (535) : vérifiez l'identifiant" in text
 
 
 async def test_smtp_names_a_missing_password_and_a_missing_sender(
@@ -232,8 +255,8 @@ async def test_smtp_names_a_missing_password_and_a_missing_sender(
     monkeypatch.setenv("SALON_PROFILE", "/nonexistent/salon.toml")
     result = (await doctor())["SMTP"]
     assert result.problems == [
-        "SMTP_PASSWORD is not set while the other half of the login is",
-        "no sender address: set SMTP_FROM (or salon.toml's email)",
+        "SMTP_PASSWORD n'est pas réglé alors que SMTP_USERNAME l'est : réglez les deux",
+        "aucune adresse d'expéditeur : réglez SMTP_FROM (ou email dans salon.toml)",
     ]
 
 
@@ -241,10 +264,12 @@ async def test_smtp_unreachable_names_smtp_host(monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setenv("SMTP_HOST", "127.0.0.1")
     monkeypatch.setenv("SMTP_PORT", str(closed_port()))
     monkeypatch.setenv("SMTP_STARTTLS", "false")
-    assert problems_of((await doctor())["SMTP"]).startswith("cannot talk to SMTP_HOST 127.0.0.1:")
+    assert problems_of((await doctor())["SMTP"]).startswith(
+        "impossible de joindre SMTP_HOST 127.0.0.1:"
+    )
 
 
 async def test_smtp_starttls_refused_says_what_to_change(smtp: SmtpServer, monkeypatch) -> None:
     monkeypatch.setenv("SMTP_STARTTLS", "true")
     text = problems_of((await doctor())["SMTP"])
-    assert "does not offer STARTTLS" in text and "SMTP_STARTTLS" in text
+    assert "ne propose pas STARTTLS ou AUTH : ne mettez SMTP_STARTTLS=false que" in text

@@ -42,9 +42,12 @@ async def test_all_three_are_ok_when_the_number_already_points_at_the_webhook(
     report = await doctor()
     assert report["Twilio"].status == "ok"
     assert report["Twilio number"].status == "ok"
-    assert report["Twilio number"].detail.startswith(f"+33 4 78 42 18 90 points at {BASE}")
+    assert report["Twilio number"].detail == (
+        f"+33 4 78 42 18 90 est relié à {BASE} (/voice, /status, /sms, POST)"
+    )
     assert report["SMS sender"].detail == (
-        "alphanumeric sender 'SalonDoc' from sms_sender in salon.toml (one-way in France)"
+        "nom d'expéditeur 'SalonDoc' (sms_sender de salon.toml) : en France, les clients ne "
+        "peuvent pas répondre à ces SMS"
     )
 
 
@@ -53,7 +56,10 @@ async def test_wrong_credentials_name_both_settings_and_skip_the_rest(
 ) -> None:
     monkeypatch.setenv("TWILIO_AUTH_TOKEN", "not-the-token")
     report = await doctor()
-    assert "TWILIO_ACCOUNT_SID/TWILIO_AUTH_TOKEN" in problems_of(report["Twilio"])
+    assert problems_of(report["Twilio"]) == (
+        "Twilio refuse TWILIO_ACCOUNT_SID/TWILIO_AUTH_TOKEN (20003) : recopiez les deux "
+        "depuis la console Twilio"
+    )
     assert report["Twilio number"].status == "skipped"
     assert report["SMS sender"].status == "skipped"
 
@@ -62,8 +68,9 @@ async def test_half_the_credentials_names_the_missing_setting(
     twilio: TwilioStub, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("TWILIO_AUTH_TOKEN", "")
-    assert problems_of((await doctor())["Twilio"]).startswith(
-        "TWILIO_AUTH_TOKEN is not set while TWILIO_ACCOUNT_SID is"
+    assert problems_of((await doctor())["Twilio"]) == (
+        "TWILIO_AUTH_TOKEN n'est pas réglé alors que TWILIO_ACCOUNT_SID l'est : "
+        "réglez-le aussi (ou retirez TWILIO_ACCOUNT_SID)"
     )
 
 
@@ -71,14 +78,15 @@ async def test_a_suspended_account_is_a_problem(twilio: TwilioStub) -> None:
     twilio.account_status = "suspended"
     twilio.add_number(NUMBER, **GOOD)
     assert problems_of((await doctor())["Twilio"]) == (
-        "the Twilio account is suspended: reactivate it"
+        "le compte Twilio n'est pas actif (suspended) : réactivez-le"
     )
 
 
 async def test_a_number_outside_the_account_is_named_with_its_setting(twilio: TwilioStub) -> None:
     twilio.add_number(OTHER, **GOOD)
     text = problems_of((await doctor())["Twilio number"])
-    assert text.startswith("TWILIO_PHONE_NUMBER +33 4 78 42 18 90 is not a number of the Twilio")
+    assert text.startswith("TWILIO_PHONE_NUMBER +33 4 78 42 18 90 n'est pas un numéro du compte")
+    assert text.endswith(": vérifiez le numéro ou TWILIO_ACCOUNT_SID")
 
 
 async def test_each_stale_webhook_is_one_problem_and_fix_repairs_only_this_number(
@@ -94,16 +102,17 @@ async def test_each_stale_webhook_is_one_problem_and_fix_repairs_only_this_numbe
     other = twilio.add_number(OTHER, voice_url="https://elsewhere.example/voice")
     report = await doctor()
     assert report["Twilio number"].problems == [
-        "the voice URL of +33 4 78 42 18 90 is https://old-tunnel.ngrok.app/voice (GET), "
-        f"not {BASE}/voice (POST): run scripts/doctor --fix",
-        f"the status callback of +33 4 78 42 18 90 is empty, not {BASE}/status (POST): "
-        "run scripts/doctor --fix",
+        "l'adresse des appels (voice URL) de +33 4 78 42 18 90 est "
+        f"https://old-tunnel.ngrok.app/voice (GET), au lieu de {BASE}/voice (POST) : "
+        "lancez scripts/doctor --fix",
+        "l'adresse de suivi des appels (status callback) de +33 4 78 42 18 90 est vide, "
+        f"au lieu de {BASE}/status (POST) : lancez scripts/doctor --fix",
     ]
     assert twilio.number_updates == []  # without --fix nothing changes
 
     fixed = (await doctor(fix=True))["Twilio number"]
     assert fixed.status == "ok" and fixed.fixed == ["voice URL", "status callback"]
-    assert "(fixed: voice URL, status callback)" in fixed.detail
+    assert fixed.detail.endswith("(corrigé : l'adresse des appels, l'adresse de suivi des appels)")
     assert [u["sid"] for u in twilio.number_updates] == [sid]
     update = twilio.number_updates[0]
     assert {k: v for k, v in update.items() if k != "sid"} == {
@@ -126,8 +135,8 @@ async def test_a_twiml_app_on_the_number_is_reported_and_left_to_the_owner(
     twilio.add_number(NUMBER, voice_application_sid=app_sid, **GOOD)
     result = (await doctor(fix=True))["Twilio number"]
     assert result.problems == [
-        f"voice calls go to TwiML app {app_sid} on +33 4 78 42 18 90, which overrides the "
-        "voice URL: detach it in the Twilio console (Phone Numbers > the number)"
+        f"les appels vont à l'application TwiML {app_sid} sur +33 4 78 42 18 90, qui remplace "
+        "l'adresse des appels : retirez-la dans la console Twilio (Phone Numbers > le numéro)"
     ]
     assert twilio.number_updates == []
 
@@ -138,7 +147,7 @@ async def test_without_public_base_url_the_number_check_names_it(
     twilio.add_number(NUMBER, **GOOD)
     monkeypatch.setenv("PUBLIC_BASE_URL", "")
     assert problems_of((await doctor())["Twilio number"]).startswith(
-        "PUBLIC_BASE_URL is not set, so Twilio cannot be pointed at the webhook"
+        "PUBLIC_BASE_URL n'est pas réglé, Twilio ne peut donc pas être dirigé vers le webhook"
     )
 
 
@@ -147,7 +156,10 @@ async def test_without_a_number_setting_the_number_is_skipped(
 ) -> None:
     monkeypatch.setenv("TWILIO_PHONE_NUMBER", "")
     result = (await doctor())["Twilio number"]
-    assert result.status == "skipped" and "TWILIO_PHONE_NUMBER" in result.detail
+    assert result.status == "skipped"
+    assert result.detail == (
+        "TWILIO_PHONE_NUMBER n'est pas réglé : les webhooks du numéro ne sont pas vérifiés"
+    )
 
 
 async def test_twilio_sms_from_as_a_number_stands_for_the_salons_number(
@@ -159,16 +171,16 @@ async def test_twilio_sms_from_as_a_number_stands_for_the_salons_number(
     report = await doctor()
     assert report["Twilio number"].status == "ok"
     assert report["SMS sender"].detail == (
-        "+33 4 78 42 18 90 is an SMS number of the account (replies possible)"
+        "+33 4 78 42 18 90 est un numéro SMS du compte (les clients peuvent répondre)"
     )
 
 
 @pytest.mark.parametrize(
     ("sender", "expected"),
     [
-        ("Maison Margaux", "TWILIO_SMS_FROM 'Maison Margaux' is 14 characters"),
-        ("Salon-Doc!", "TWILIO_SMS_FROM 'Salon-Doc!' is neither an alphanumeric ID"),
-        ("+33478000099", "TWILIO_SMS_FROM +33 4 78 00 00 99 is not a number of this Twilio"),
+        ("Maison Margaux", "TWILIO_SMS_FROM 'Maison Margaux' fait 14 caractères : un nom"),
+        ("Salon-Doc!", "TWILIO_SMS_FROM 'Salon-Doc!' n'est ni un nom d'expéditeur"),
+        ("+33478000099", "TWILIO_SMS_FROM +33 4 78 00 00 99 n'est pas un numéro de ce compte"),
     ],
 )
 async def test_an_sms_sender_france_would_refuse_is_named(
@@ -186,10 +198,12 @@ async def test_a_number_without_sms_and_a_bad_messaging_service_are_named(
     twilio.add_number(OTHER, capabilities={"voice": True, "sms": False, "mms": False})
     monkeypatch.setenv("TWILIO_SMS_FROM", OTHER)
     assert problems_of((await doctor())["SMS sender"]).endswith(
-        "cannot send SMS (no SMS capability)"
+        "ne peut pas envoyer de SMS (numéro sans SMS)"
     )
     monkeypatch.setenv("TWILIO_MESSAGING_SERVICE_SID", "MG-not-a-sid")
-    assert "TWILIO_MESSAGING_SERVICE_SID" in problems_of((await doctor())["SMS sender"])
+    assert problems_of((await doctor())["SMS sender"]) == (
+        "TWILIO_MESSAGING_SERVICE_SID 'MG-not-a-sid' n'est pas un identifiant MG…"
+    )
     monkeypatch.setenv("TWILIO_MESSAGING_SERVICE_SID", "MG" + "a" * 32)
     assert (await doctor())["SMS sender"].status == "ok"
 
@@ -215,6 +229,6 @@ async def test_twilio_unreachable_is_one_problem_naming_the_host(
     monkeypatch.setenv("TWILIO_API_BASE_URL", f"http://127.0.0.1:{port}")
     report = await doctor()
     assert problems_of(report["Twilio"]).startswith(
-        f"cannot reach Twilio (http://127.0.0.1:{port})"
+        f"impossible de joindre Twilio (http://127.0.0.1:{port}) : "
     )
     assert report["Twilio number"].status == "skipped"

@@ -171,7 +171,7 @@ def test_a_given_public_url_reaches_the_children_points_twilio_and_says_whom_to_
         serve.wait_for("public URL https://salon-test.ngrok.app -> localhost:")
         serve.wait_for("worker  | PUBLIC_BASE_URL=https://salon-test.ngrok.app")
         assert serve.wait_for("Appelez le") == "serve   | Appelez le +33 4 78 42 18 90 pour tester"
-        assert "ok: Twilio number: +33 4 78 42 18 90 points at https://salon-test.ngrok.app" in (
+        assert "ok: Twilio number: +33 4 78 42 18 90 est relié à https://salon-test.ngrok.app" in (
             serve.wait_for("ok: Twilio number")
         )
         assert twilio.numbers[sid]["voice_url"] == "https://salon-test.ngrok.app/voice"
