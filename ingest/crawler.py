@@ -20,7 +20,6 @@ failure leaves no half-written snapshot behind.
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import itertools
 import json
@@ -49,6 +48,7 @@ from ingest.site_fetch import (
     normalise,
     same_host,
 )
+from salon.cli import french_parser
 
 __all__ = [
     "USER_AGENT",
@@ -281,34 +281,66 @@ def crawl(
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
+    parser = french_parser(
         prog="scripts/crawl",
-        description="Save the salon's website as a dated offline snapshot for reindexing.",
-        epilog="example: scripts/crawl https://www.maison-margaux.fr --max-pages 40",
+        description="Enregistre le site du salon en une copie datée, lisible hors ligne, "
+        "que scripts/reindex indexe ensuite.",
+        epilog="exemple : scripts/crawl https://www.maison-margaux.fr --max-pages 40",
     )
-    parser.add_argument("url", help="start page of the salon's site")
-    parser.add_argument("--out", type=Path, default=None, help="snapshot folder (sources/site)")
-    parser.add_argument("--max-pages", type=int, default=50, help="page limit (default 50)")
-    parser.add_argument("--delay", type=float, default=1.0, help="seconds between requests")
+    parser.add_argument("url", metavar="ADRESSE", help="la page d'accueil du site du salon")
     parser.add_argument(
-        "--timeout", type=float, default=10.0, help="seconds to connect and for each read"
+        "--out",
+        type=Path,
+        default=None,
+        metavar="DOSSIER",
+        help="dossier des copies (par défaut : sources/site)",
+    )
+    parser.add_argument(
+        "--max-pages",
+        type=int,
+        default=50,
+        metavar="N",
+        help="nombre de pages au plus (par défaut : 50)",
+    )
+    parser.add_argument(
+        "--delay",
+        type=float,
+        default=1.0,
+        metavar="SECONDES",
+        help="attente entre deux requêtes (par défaut : 1)",
+    )
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=10.0,
+        metavar="SECONDES",
+        help="attente maximale pour se connecter et pour chaque lecture (par défaut : 10)",
     )
     parser.add_argument(
         "--max-requests",
         type=int,
         default=None,
-        help=f"request limit, robots.txt and redirects included "
-        f"(default {REQUESTS_PER_PAGE} × max-pages + {EXTRA_REQUESTS})",
+        metavar="N",
+        help=f"nombre de requêtes au plus, robots.txt et redirections comprises "
+        f"(par défaut : {REQUESTS_PER_PAGE} × max-pages + {EXTRA_REQUESTS})",
     )
     parser.add_argument(
-        "--max-seconds", type=float, default=900.0, help="time limit of the crawl (default 900)"
+        "--max-seconds",
+        type=float,
+        default=900.0,
+        metavar="SECONDES",
+        help="durée maximale de la copie (par défaut : 900)",
     )
-    parser.add_argument("--quiet", action="store_true", help="print only the summary")
+    parser.add_argument("--quiet", action="store_true", help="n'afficher que le bilan")
     args = parser.parse_args(argv)
-    if args.max_pages < 1 or args.delay < 0 or args.timeout <= 0 or args.max_seconds <= 0:
-        parser.error("--max-pages must be ≥ 1, --delay ≥ 0, --timeout and --max-seconds > 0")
+    if args.max_pages < 1:
+        parser.error("--max-pages doit valoir au moins 1")
+    if args.delay < 0:
+        parser.error("--delay ne peut pas être négatif")
+    if args.timeout <= 0 or args.max_seconds <= 0:
+        parser.error("--timeout et --max-seconds doivent être des durées positives")
     if args.max_requests is not None and args.max_requests < 1:
-        parser.error("--max-requests must be ≥ 1")
+        parser.error("--max-requests doit valoir au moins 1")
     from salon import settings
 
     out = args.out or settings.project_path("sources/site")

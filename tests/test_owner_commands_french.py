@@ -12,6 +12,7 @@ from collections.abc import Callable
 import pytest
 
 from booking.__main__ import main as booking_main
+from ingest.crawler import main as crawl_main
 from jobs.__main__ import main as jobs_main
 from kb.cli.ask import main as ask_main
 from kb.cli.reindex import main as reindex_main
@@ -37,6 +38,7 @@ HELP: list[tuple[str, Main, list[str], str]] = [
     ("scripts/doctor", doctor_main, [], "Vérifie, avant le premier appel"),
     ("scripts/jobs", jobs_main, [], "Le travail entre les appels"),
     ("scripts/owner-password", password_main, [], "Affiche la ligne OWNER_PASSWORD_HASH"),
+    ("scripts/crawl", crawl_main, [], "Enregistre le site du salon"),
 ]
 
 USAGE_ERRORS: list[tuple[str, Main, list[str], str]] = [
@@ -49,6 +51,9 @@ USAGE_ERRORS: list[tuple[str, Main, list[str], str]] = [
     ("scripts/doctor", doctor_main, ["--timeout", "0"], "--timeout doit être un nombre"),
     ("scripts/jobs", jobs_main, ["--json"], "--json va avec --once"),
     ("scripts/owner-password", password_main, ["secret"], "arguments non reconnus : secret"),
+    ("scripts/crawl", crawl_main, [], "il manque : ADRESSE"),
+    ("scripts/crawl", crawl_main, ["https://a.fr", "--delay", "-1"], "--delay ne peut pas"),
+    ("scripts/crawl", crawl_main, ["https://a.fr", "--max-pages", "x"], "valeur invalide 'x'"),
 ]
 
 
