@@ -5,7 +5,8 @@ follows links up to a page limit; waits between requests. Pages are written to
 `OUT/YYYY-MM-DD/` with a `manifest.json` (url → file, fetched_at) and the snapshot is
 switched in only when complete, so reindexing stays reproducible and offline. Problems
 (404s, off-site redirects, timeouts, non-HTML answers, pages refused by robots.txt) are
-reported in the result and the manifest.
+reported in the result and the manifest, in French like the command's output: the owner
+runs `scripts/crawl` and reads them.
 
 A hostile or broken site costs a bounded amount: every answer is streamed and dropped
 past `max_bytes` (refused up front when its Content-Length says so); each page has an
@@ -199,7 +200,9 @@ def _walk(
         elif ctype == PDF_TYPE:
             name = file_for(final_url, suffix=".pdf")
         else:
-            crawler.problems.append(Problem(final_url, f"not HTML ({ctype or 'no type'})"))
+            crawler.problems.append(
+                Problem(final_url, f"ni page HTML ni PDF ({ctype or 'type inconnu'})")
+            )
             continue
         digest = hashlib.sha256(response.content).hexdigest()
         if digest in saved:
@@ -211,11 +214,15 @@ def _walk(
                 room = max(0, MAX_QUEUE - len(queue))
                 queue.extend(itertools.islice((u for u in links if u not in seen), room))
             if "noindex" in directives or "none" in directives:
-                crawler.problems.append(Problem(final_url, "page asks not to be indexed"))
+                crawler.problems.append(
+                    Problem(final_url, "la page demande à ne pas être indexée (noindex)")
+                )
                 continue
         written = _save(staging, name, final_url, response.content, used_files)
         if written is None:
-            crawler.problems.append(Problem(final_url, "could not be saved (file name refused)"))
+            crawler.problems.append(
+                Problem(final_url, "impossible à enregistrer (nom de fichier refusé)")
+            )
             continue
         stamp = datetime.now(UTC).isoformat(timespec="seconds")
         record = PageRecord(final_url, written, stamp, response.status, ctype)
@@ -237,7 +244,10 @@ def crawl(
     opts = options or CrawlOptions()
     parts = urlsplit(start_url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise CrawlError(f"{start_url}: not an http(s) URL")
+        raise CrawlError(
+            f"{start_url} n'est pas une adresse de site : donnez-la en entier, "
+            "par exemple https://www.mon-salon.fr"
+        )
     day = (today or date.today()).isoformat()
     final = out / day
     staging = out / f".{day}.partial"
@@ -258,8 +268,11 @@ def crawl(
             result.problems = crawler.problems
         if not result.pages:
             first = [*stopped, *result.problems[: 3 - len(stopped)]]
-            reasons = "; ".join(f"{p.url}: {p.reason}" for p in first)
-            raise CrawlError(f"no page could be saved from {start_url} ({reasons or 'no pages'})")
+            reasons = " ; ".join(f"{p.url} : {p.reason}" for p in first)
+            raise CrawlError(
+                f"aucune page n'a pu être enregistrée depuis {start_url} "
+                f"({reasons or 'aucune page trouvée'}) ; vérifiez l'adresse du site"
+            )
         manifest = {
             "start_url": result.start_url,
             "fetched_at": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -347,7 +360,7 @@ def main(argv: list[str] | None = None) -> int:
 
     def show(page: PageRecord) -> None:
         if not args.quiet:
-            print(printable(f"saved {page.file}  ← {page.url}"))
+            print(printable(f"enregistré {page.file}  ← {page.url}"))
 
     try:
         result = crawl(
@@ -363,14 +376,14 @@ def main(argv: list[str] | None = None) -> int:
             on_page=show,
         )
     except CrawlError as exc:
-        print(f"crawl: error: {printable(str(exc))}", file=sys.stderr)
+        print(f"crawl : erreur : {printable(str(exc))}", file=sys.stderr)
         return 1
     for problem in result.problems:
-        print(printable(f"problem: {problem.url}: {problem.reason}"))
+        print(printable(f"problème : {problem.url} : {problem.reason}"))
     print(
-        f"{len(result.pages)} page(s) saved in {result.snapshot}, "
-        f"{len(result.problems)} problem(s), {result.requests} request(s); "
-        "run scripts/reindex to index them"
+        f"{len(result.pages)} page(s) enregistrée(s) dans {result.snapshot}, "
+        f"{len(result.problems)} problème(s), {result.requests} requête(s) ; "
+        "lancez scripts/reindex pour les indexer"
     )
     return 0
 

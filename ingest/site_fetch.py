@@ -48,6 +48,9 @@ class CrawlOptions:
 
 @dataclass
 class Problem:
+    """A URL the crawl did not save and why, in French: the owner reads it in
+    `scripts/crawl`'s output (and the manifest)."""
+
     url: str
     reason: str
 
@@ -66,7 +69,7 @@ class StopCrawl(Exception):
 
 
 def _size(n: int) -> str:
-    return f"{n / 1_048_576:.0f} MB" if n >= 1_048_576 else f"{n / 1024:.0f} KB"
+    return f"{n / 1_048_576:.0f} Mo" if n >= 1_048_576 else f"{n / 1024:.0f} Ko"
 
 
 @dataclass
@@ -155,16 +158,16 @@ class SiteFetcher:
         `PageFailed` when this answer is too large or too slow, `httpx.HTTPError`."""
         budget = self.opts.request_budget
         if self.requests >= budget:
-            raise StopCrawl(url, f"request budget reached ({budget} requests): the crawl stopped")
+            raise StopCrawl(url, f"limite de {budget} requêtes atteinte : copie arrêtée")
         wait = self.last_request + self.delay - time.monotonic()
         if time.monotonic() + max(0.0, wait) >= self.deadline:
             raise StopCrawl(
-                url, f"crawl time limit reached ({self.opts.max_seconds:g} s): the crawl stopped"
+                url, f"durée maximale atteinte ({self.opts.max_seconds:g} s) : copie arrêtée"
             )
         try:
             httpx.URL(url)
         except httpx.InvalidURL as exc:  # a hostile link: control characters, bad port…
-            raise PageFailed(f"invalid URL ({exc})") from exc
+            raise PageFailed(f"adresse invalide ({exc})") from exc
         if wait > 0:
             time.sleep(wait)
         self.requests += 1
@@ -177,7 +180,7 @@ class SiteFetcher:
                     if not dog.fired:
                         raise
                     raise PageFailed(
-                        f"too slow: not complete after {seconds:g} s, download stopped"
+                        f"page trop lente : incomplète après {seconds:g} s, téléchargement arrêté"
                     ) from exc
         finally:
             self.last_request = time.monotonic()
@@ -192,15 +195,17 @@ class SiteFetcher:
             limit = self.opts.max_bytes
             if declared.isdigit() and int(declared) > limit:
                 raise PageFailed(
-                    f"page too large ({_size(int(declared))} announced, limit {_size(limit)}): "
-                    "not downloaded"
+                    f"page trop lourde ({_size(int(declared))} annoncés, limite {_size(limit)}) : "
+                    "pas téléchargée"
                 )
             parts: list[bytes] = []
             size = 0
             for part in r.iter_bytes():
                 size += len(part)
                 if size > limit:
-                    raise PageFailed(f"page too large (more than {_size(limit)}): download stopped")
+                    raise PageFailed(
+                        f"page trop lourde (plus de {_size(limit)}) : téléchargement arrêté"
+                    )
                 parts.append(part)
             answer.content = b"".join(parts)
             return answer
@@ -213,7 +218,7 @@ class SiteFetcher:
         except httpx.HTTPError:
             return []
         except PageFailed as exc:
-            self.problems.append(Problem(url, f"{exc}: rules unknown"))
+            self.problems.append(Problem(url, f"{exc} : règles de robots.txt inconnues"))
             return []
         if response.status == 200:
             self.robots.parse(response.text.splitlines())
@@ -221,7 +226,9 @@ class SiteFetcher:
             if crawl_delay is not None:
                 self.delay = max(self.delay, float(crawl_delay))
         elif 500 <= response.status < 600:
-            self.problems.append(Problem(url, f"HTTP {response.status}: rules unknown"))
+            self.problems.append(
+                Problem(url, f"erreur HTTP {response.status} : règles de robots.txt inconnues")
+            )
         return [urljoin(self.start, sm.strip()) for sm in self.robots.site_maps() or []]
 
     def sitemap_urls(self, sitemaps: list[str]) -> list[str]:
@@ -245,7 +252,9 @@ class SiteFetcher:
             try:
                 root = ET.fromstring(response.content)
             except ET.ParseError:
-                self.problems.append(Problem(url, "sitemap is not valid XML"))
+                self.problems.append(
+                    Problem(url, "plan du site (sitemap) illisible : XML invalide")
+                )
                 continue
             locs = [el.text.strip() for el in root.iter() if el.tag.endswith("loc") and el.text]
             if root.tag.endswith("sitemapindex"):
@@ -259,17 +268,17 @@ class SiteFetcher:
         current = url
         for _ in range(MAX_REDIRECTS + 1):
             if not self.robots.can_fetch(self.opts.user_agent, current):
-                self.problems.append(Problem(current, "disallowed by robots.txt"))
+                self.problems.append(Problem(current, "interdite par robots.txt"))
                 return None
             try:
                 response = self._get(current)
             except httpx.TimeoutException:
                 self.problems.append(
-                    Problem(current, f"timeout after {self.opts.timeout:g} s (slow server)")
+                    Problem(current, f"pas de réponse après {self.opts.timeout:g} s (serveur lent)")
                 )
                 return None
             except httpx.HTTPError as exc:
-                self.problems.append(Problem(current, f"request failed ({type(exc).__name__})"))
+                self.problems.append(Problem(current, f"requête échouée ({type(exc).__name__})"))
                 return None
             except PageFailed as exc:
                 self.problems.append(Problem(current, str(exc)))
@@ -277,13 +286,13 @@ class SiteFetcher:
             if response.is_redirect:
                 target = normalise(urljoin(current, response.headers.get("location", "")))
                 if not same_host(target, self.host):
-                    self.problems.append(Problem(current, f"redirects off-site to {target}"))
+                    self.problems.append(Problem(current, f"redirige hors du site, vers {target}"))
                     return None
                 current = target
                 continue
             if response.status != 200:
-                self.problems.append(Problem(current, f"HTTP {response.status}"))
+                self.problems.append(Problem(current, f"erreur HTTP {response.status}"))
                 return None
             return current, response
-        self.problems.append(Problem(url, "too many redirects"))
+        self.problems.append(Problem(url, "trop de redirections"))
         return None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 import threading
 import time
 from collections.abc import Iterator
@@ -139,11 +140,11 @@ def test_a_crawl_saves_same_host_pages_and_reports_every_problem(
         "carte.pdf": base + "/carte.pdf",
     }
     problems = {p.url.removeprefix(base): p.reason for p in result.problems}
-    assert problems["/absent"] == "HTTP 404"
-    assert problems["/partenaire"] == "redirects off-site to https://autre-site.example/promo"
-    assert problems["/lent"].startswith("timeout after 0.3 s")
-    assert problems["/prive/admin"] == "disallowed by robots.txt"
-    assert problems["/flux.xml"] == "not HTML (application/rss+xml)"
+    assert problems["/absent"] == "erreur HTTP 404"
+    assert problems["/partenaire"] == "redirige hors du site, vers https://autre-site.example/promo"
+    assert problems["/lent"].startswith("pas de réponse après 0.3 s")
+    assert problems["/prive/admin"] == "interdite par robots.txt"
+    assert problems["/flux.xml"] == "ni page HTML ni PDF (application/rss+xml)"
     assert "/?utm=x" in state.requests  # fetched, but identical to "/": not saved twice
     assert "/prive/admin" not in state.requests  # robots.txt honoured before any request
     assert "/logo.png" not in state.requests
@@ -160,7 +161,7 @@ def test_the_manifest_maps_urls_to_files_and_the_snapshot_ingests(
     assert manifest["start_url"] == base + "/"
     assert {p["file"] for p in manifest["pages"]} >= {"index.html", "carte.pdf"}
     assert all(p["fetched_at"] and p["url"].startswith(base) for p in manifest["pages"])
-    assert any(p["reason"] == "HTTP 404" for p in manifest["problems"])
+    assert any(p["reason"] == "erreur HTTP 404" for p in manifest["problems"])
     result = ingest_directory(tmp_path / "sources")
     assert not [r for r in result.reports if r.status == "error"]
     text = "\n".join(c.text for c in result.chunks)
@@ -193,7 +194,9 @@ def test_a_recrawl_the_same_day_replaces_the_snapshot_whole(
 
 
 def test_a_site_that_only_fails_raises_and_leaves_no_snapshot(tmp_path: Path) -> None:
-    with pytest.raises(CrawlError, match="no page could be saved"):
+    with pytest.raises(
+        CrawlError, match="^aucune page n'a pu être enregistrée depuis http://127.0.0.1:9/ "
+    ):
         crawl("http://127.0.0.1:9/", out=tmp_path, options=FAST, today=date(2026, 1, 1))
     assert list(tmp_path.iterdir()) == []
 
@@ -204,11 +207,22 @@ def test_the_cli_exits_0_with_a_summary_and_2_on_usage_errors(
     base, _ = site
     code = main([base + "/", "--out", str(tmp_path), "--delay", "0", "--timeout", "0.3", "--quiet"])
     assert code == 0
-    assert "5 page(s) saved" in capsys.readouterr().out
+    out = capsys.readouterr().out.splitlines()
+    assert f"problème : {base}/absent : erreur HTTP 404" in out
+    assert re.fullmatch(
+        r"5 page\(s\) enregistrée\(s\) dans \S+, \d+ problème\(s\), \d+ requête\(s\) ; "
+        r"lancez scripts/reindex pour les indexer",
+        out[-1],
+    )
     with pytest.raises(SystemExit) as exc:
         main([base, "--max-pages", "0"])
     assert exc.value.code == 2
+    capsys.readouterr()
     assert main(["ftp://example.fr/", "--out", str(tmp_path)]) == 1
+    assert capsys.readouterr().err == (
+        "crawl : erreur : ftp://example.fr/ n'est pas une adresse de site : donnez-la en "
+        "entier, par exemple https://www.mon-salon.fr\n"
+    )
 
 
 @pytest.mark.parametrize(
@@ -263,4 +277,4 @@ def test_noindex_pages_are_not_saved_but_their_links_are_followed(
     urls = {p.url.removeprefix(base) for p in result.pages}
     assert "/prestations/" not in urls and "/cache/" in urls
     reasons = {p.url.removeprefix(base): p.reason for p in result.problems}
-    assert reasons["/prestations/"] == "page asks not to be indexed"
+    assert reasons["/prestations/"] == "la page demande à ne pas être indexée (noindex)"

@@ -136,7 +136,9 @@ def test_an_endless_page_is_cut_at_the_byte_cap(
 ) -> None:
     base, state = hostile
     started = time.monotonic()
-    with pytest.raises(CrawlError, match=r"page too large \(more than 1 MB\): download stopped"):
+    with pytest.raises(
+        CrawlError, match=r"page trop lourde \(plus de 1 Mo\) : téléchargement arrêté"
+    ):
         crawl(base + "/endless", out=tmp_path, options=FAST, today=DAY)
     assert time.monotonic() - started < 3
     assert state.sent < 12 * 1024 * 1024  # the cap plus what the sockets buffer
@@ -148,7 +150,9 @@ def test_a_page_announced_too_large_is_refused_before_downloading(
 ) -> None:
     base, _ = hostile
     started = time.monotonic()
-    with pytest.raises(CrawlError, match=r"page too large \(200 MB announced, limit 1 MB\)"):
+    with pytest.raises(
+        CrawlError, match=r"page trop lourde \(200 Mo annoncés, limite 1 Mo\) : pas téléchargée"
+    ):
         crawl(base + "/huge", out=tmp_path, options=FAST, today=DAY)
     assert time.monotonic() - started < 2
 
@@ -159,7 +163,9 @@ def test_a_trickle_is_stopped_at_the_page_deadline(
 ) -> None:
     base, _ = hostile
     started = time.monotonic()
-    with pytest.raises(CrawlError, match=r"too slow: not complete after 1 s"):
+    with pytest.raises(
+        CrawlError, match=r"page trop lente : incomplète après 1 s, téléchargement arrêté"
+    ):
         crawl(base + path, out=tmp_path, options=FAST, today=DAY)
     assert time.monotonic() - started < 3  # a read timeout alone would wait for ever
     assert list(tmp_path.iterdir()) == []
@@ -170,7 +176,7 @@ def test_endless_noindex_pages_stop_at_the_request_budget(
 ) -> None:
     base, state = hostile
     opts = CrawlOptions(delay=0.0, timeout=2.0, max_pages=5)  # 4 × 5 + 20 = 40 requests
-    with pytest.raises(CrawlError, match=r"request budget reached \(40 requests\)"):
+    with pytest.raises(CrawlError, match=r"limite de 40 requêtes atteinte : copie arrêtée"):
         crawl(base + "/noindex/0", out=tmp_path, options=opts, today=DAY)
     assert len(state.requests) == 40
 
@@ -183,7 +189,7 @@ def test_endless_404_links_stop_at_the_request_budget_and_keep_the_pages_saved(
     result = crawl(base + "/liens/0", out=tmp_path, options=opts, today=DAY)
     assert len(state.requests) == 60 == result.requests
     assert [p.file for p in result.pages] == ["liens/0.html", "liens/1.html"]
-    assert result.problems[-1].reason == "request budget reached (60 requests): the crawl stopped"
+    assert result.problems[-1].reason == "limite de 60 requêtes atteinte : copie arrêtée"
     assert (tmp_path / "2026-11-25" / "manifest.json").is_file()
 
 
@@ -193,7 +199,10 @@ def test_the_crawl_stops_at_its_time_limit(hostile: tuple[str, _Hostile], tmp_pa
     started = time.monotonic()
     result = crawl(base + "/liens/0", out=tmp_path, options=opts, today=DAY)
     assert time.monotonic() - started < 2
-    assert result.pages and "crawl time limit reached (1 s)" in result.problems[-1].reason
+    assert (
+        result.pages
+        and result.problems[-1].reason == "durée maximale atteinte (1 s) : copie arrêtée"
+    )
 
 
 def test_a_300_character_segment_is_saved_under_a_short_hashed_name(
@@ -216,8 +225,8 @@ def test_a_name_the_file_system_refuses_costs_one_page_not_the_crawl(
     code = main([base + "/conflit", "--out", str(tmp_path), "--delay", "0", "--quiet"])
     out = capsys.readouterr().out
     assert code == 0
-    assert "3 page(s) saved" in out  # x.html, and x.html/y under a flat hashed name
-    assert "invalid URL" in out and "\x1b" not in out and "\\x1b" in out
+    assert "3 page(s) enregistrée(s) dans " in out  # x.html, and x.html/y under a flat hashed name
+    assert "adresse invalide" in out and "\x1b" not in out and "\\x1b" in out
     (snapshot,) = tmp_path.iterdir()  # today's, and no .partial
     files = sorted(p.name for p in snapshot.iterdir())
     assert "x.html" in files and any(f.startswith("page-") for f in files)
