@@ -333,16 +333,20 @@ def parse_profile(data: dict, path: Path) -> SalonProfile:
 
 
 def load_profile(path: str | Path | None = None) -> SalonProfile:
-    """Load the salon profile from `path`, `SALON_PROFILE`, or `sources/salon.toml`."""
+    """Load the salon profile from `path`, `SALON_PROFILE`, or `sources/salon.toml`; a
+    missing or unreadable file raises `ProfileError` in French (the owner reads it)."""
     resolved = settings.salon_profile_path(path)
     try:
         raw = resolved.read_bytes()
     except FileNotFoundError as exc:
         raise ProfileError(
-            f"{resolved}: salon profile not found (set SALON_PROFILE or create it)"
+            f"{resolved} : profil du salon introuvable ; créez ce fichier ou indiquez "
+            "son chemin dans SALON_PROFILE"
         ) from exc
     try:
         data = tomllib.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise ProfileError(f"{resolved}: not valid UTF-8 TOML: {exc}") from exc
+        raise ProfileError(
+            f"{resolved} : fichier illisible, il doit être en TOML et en UTF-8 ({exc})"
+        ) from exc
     return parse_profile(data, resolved)

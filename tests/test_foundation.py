@@ -39,8 +39,18 @@ def test_invalid_profile_names_the_file_and_field(tmp_path: Path) -> None:
     bad.write_text('[salon]\nname = "X"\naddress = "a"\nphone = "1"\ntimezone = "Mars/Olympus"\n')
     with pytest.raises(ProfileError, match=r"salon\.timezone"):
         load_profile(bad)
-    with pytest.raises(ProfileError, match="not found"):
+    with pytest.raises(ProfileError) as missing:
         load_profile(tmp_path / "missing.toml")
+    assert str(missing.value) == (
+        f"{tmp_path / 'missing.toml'} : profil du salon introuvable ; créez ce fichier ou "
+        "indiquez son chemin dans SALON_PROFILE"
+    )
+    bad.write_text("pas du toml [", encoding="utf-8")
+    with pytest.raises(ProfileError) as unreadable:
+        load_profile(bad)
+    assert str(unreadable.value).startswith(
+        f"{bad} : fichier illisible, il doit être en TOML et en UTF-8 ("
+    )
 
 
 def test_missing_required_setting_names_the_variable(monkeypatch: pytest.MonkeyPatch) -> None:

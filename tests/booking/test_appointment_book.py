@@ -240,7 +240,10 @@ def test_a_missing_profile_exits_1(
     monkeypatch.setenv("SALON_PROFILE", str(tmp_path / "absent.toml"))
     monkeypatch.setenv("SALON_DB", str(tmp_path / "salon.db"))
     assert main(["list"]) == 1
-    assert "salon profile not found" in capsys.readouterr().err
+    assert capsys.readouterr().err.startswith(
+        f"erreur : {tmp_path / 'absent.toml'} : profil du salon introuvable ; créez ce fichier "
+        "ou indiquez son chemin dans SALON_PROFILE"
+    )
 
 
 # ------------------------------------------------------------- a salon with a team
