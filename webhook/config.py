@@ -24,6 +24,8 @@ DEFAULT_CONSOLE_UPLOAD_MB = 20  # the owner's console (/admin/): largest documen
 MAX_CONSOLE_UPLOAD_MB = 200
 CONSOLE_FORM_SLACK = 256 * 1024  # the upload form's other fields and multipart framing
 CONSOLE_RECEIVE_TIMEOUT = 120.0  # 20 MB in two minutes: 1.4 Mbit/s, a phone's slow uplink
+# The settings' errors reach the owner (scripts/webhook, scripts/serve, the doctor): French.
+TWILIO_TOKEN_PURPOSE = "pour vérifier que les appels viennent bien de Twilio"
 
 
 @dataclass(frozen=True)
@@ -57,38 +59,38 @@ class WebhookSettings:
 
     def __post_init__(self) -> None:
         if not self.twilio_auth_token:
-            raise settings.MissingSetting("TWILIO_AUTH_TOKEN", "to check X-Twilio-Signature")
+            raise settings.MissingSetting("TWILIO_AUTH_TOKEN", TWILIO_TOKEN_PURPOSE)
         if self.transport not in TRANSPORTS:
             raise ValueError(
-                f"setting TELEPHONY_TRANSPORT must be one of {', '.join(TRANSPORTS)}, "
-                f"got {self.transport!r}"
+                f"le réglage TELEPHONY_TRANSPORT doit être {' ou '.join(TRANSPORTS)}, "
+                f"pas {self.transport!r}"
             )
         if not 0 < self.dispatch_timeout <= MAX_DISPATCH_TIMEOUT:
             raise ValueError(
-                "setting LIVEKIT_DISPATCH_TIMEOUT must be a number of seconds in "
-                f"(0, {MAX_DISPATCH_TIMEOUT:g}], got {self.dispatch_timeout!r}"
+                "le réglage LIVEKIT_DISPATCH_TIMEOUT doit être un nombre de secondes entre 0 "
+                f"(exclu) et {MAX_DISPATCH_TIMEOUT:g}, pas {self.dispatch_timeout!r}"
             )
         if not 1024 <= self.max_content_length <= MAX_MAX_BODY:
             raise ValueError(
-                f"setting WEBHOOK_MAX_BODY must be a number of bytes in [1024, {MAX_MAX_BODY}], "
-                f"got {self.max_content_length!r}"
+                f"le réglage WEBHOOK_MAX_BODY doit être un nombre d'octets entre 1024 et "
+                f"{MAX_MAX_BODY}, pas {self.max_content_length!r}"
             )
         if not 0 < self.receive_timeout <= MAX_RECEIVE_TIMEOUT:
             raise ValueError(
-                "setting WEBHOOK_RECEIVE_TIMEOUT must be a number of seconds in "
-                f"(0, {MAX_RECEIVE_TIMEOUT:g}], got {self.receive_timeout!r}"
+                "le réglage WEBHOOK_RECEIVE_TIMEOUT doit être un nombre de secondes entre 0 "
+                f"(exclu) et {MAX_RECEIVE_TIMEOUT:g}, pas {self.receive_timeout!r}"
             )
         if self.public_base_url and not self.public_base_url.startswith(("http://", "https://")):
             raise ValueError(
-                f"setting PUBLIC_BASE_URL must start with https:// or http://, "
-                f"got {self.public_base_url!r}"
+                f"le réglage PUBLIC_BASE_URL doit commencer par https:// ou http://, "
+                f"pas {self.public_base_url!r}"
             )
         if self.owner_password_hash:
             PasswordHash.parse(self.owner_password_hash)  # InvalidHash names the setting
         if not 1 <= self.console_max_upload_mb <= MAX_CONSOLE_UPLOAD_MB:
             raise ValueError(
-                f"setting CONSOLE_MAX_UPLOAD_MB must be a number of megabytes in "
-                f"[1, {MAX_CONSOLE_UPLOAD_MB}], got {self.console_max_upload_mb!r}"
+                f"le réglage CONSOLE_MAX_UPLOAD_MB doit être un nombre de mégaoctets entre 1 "
+                f"et {MAX_CONSOLE_UPLOAD_MB}, pas {self.console_max_upload_mb!r}"
             )
 
     @property
@@ -123,7 +125,7 @@ class WebhookSettings:
         """Read the settings; raises `MissingSetting` naming TWILIO_AUTH_TOKEN when absent."""
         base = settings.get("PUBLIC_BASE_URL")
         return cls(
-            twilio_auth_token=settings.require("TWILIO_AUTH_TOKEN", "to check X-Twilio-Signature"),
+            twilio_auth_token=settings.require("TWILIO_AUTH_TOKEN", TWILIO_TOKEN_PURPOSE),
             public_base_url=base.rstrip("/") if base else None,
             transport=(settings.get("TELEPHONY_TRANSPORT", "sip") or "sip").lower(),
             livekit_url=settings.get("LIVEKIT_URL"),

@@ -153,11 +153,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
     args = parser.parse_args(argv)
     try:
-        url = settings.require("LIVEKIT_URL", "your LiveKit project URL")
+        url = settings.require("LIVEKIT_URL", "l'adresse de votre projet LiveKit")
         key = settings.require("LIVEKIT_API_KEY")
         secret = settings.require("LIVEKIT_API_SECRET")
-        username = settings.require("LIVEKIT_SIP_USERNAME", "the trunk's digest-auth user")
-        password = settings.require("LIVEKIT_SIP_PASSWORD", "the trunk's digest-auth password")
+        username = settings.require("LIVEKIT_SIP_USERNAME", "l'identifiant du trunk SIP")
+        password = settings.require("LIVEKIT_SIP_PASSWORD", "le mot de passe du trunk SIP")
     except settings.MissingSetting as exc:
         print(f"setup-livekit-sip: error: {exc}", file=sys.stderr)
         return 2

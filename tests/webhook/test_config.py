@@ -28,26 +28,78 @@ def test_settings_are_read_from_the_environment(monkeypatch: pytest.MonkeyPatch)
 
 def test_a_missing_auth_token_names_the_variable(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TWILIO_AUTH_TOKEN", "")
-    with pytest.raises(MissingSetting, match="TWILIO_AUTH_TOKEN"):
+    with pytest.raises(MissingSetting) as missing:
         WebhookSettings.from_env()
+    assert str(missing.value).startswith(
+        "réglage manquant : TWILIO_AUTH_TOKEN (pour vérifier que les appels viennent bien de "
+        "Twilio) ; ajoutez-le dans .env"
+    )
 
 
 @pytest.mark.parametrize(
-    ("field", "value", "variable"),
+    ("field", "value", "message"),
     [
-        ("dispatch_timeout", 3.5, "LIVEKIT_DISPATCH_TIMEOUT"),
-        ("dispatch_timeout", 0.0, "LIVEKIT_DISPATCH_TIMEOUT"),
-        ("transport", "websocket", "TELEPHONY_TRANSPORT"),
-        ("public_base_url", "abcd.ngrok-free.app", "PUBLIC_BASE_URL"),
-        ("max_content_length", 100, "WEBHOOK_MAX_BODY"),
-        ("max_content_length", 20 * 1024 * 1024, "WEBHOOK_MAX_BODY"),
-        ("receive_timeout", 0.0, "WEBHOOK_RECEIVE_TIMEOUT"),
-        ("receive_timeout", 600.0, "WEBHOOK_RECEIVE_TIMEOUT"),
+        (
+            "dispatch_timeout",
+            3.5,
+            "le réglage LIVEKIT_DISPATCH_TIMEOUT doit être un nombre de secondes entre 0 (exclu) "
+            "et 3, pas 3.5",
+        ),
+        (
+            "dispatch_timeout",
+            0.0,
+            "le réglage LIVEKIT_DISPATCH_TIMEOUT doit être un nombre de secondes entre 0 (exclu) "
+            "et 3, pas 0.0",
+        ),
+        (
+            "transport",
+            "websocket",
+            "le réglage TELEPHONY_TRANSPORT doit être sip ou stream, pas 'websocket'",
+        ),
+        (
+            "public_base_url",
+            "abcd.ngrok-free.app",
+            "le réglage PUBLIC_BASE_URL doit commencer par https:// ou http://, "
+            "pas 'abcd.ngrok-free.app'",
+        ),
+        (
+            "max_content_length",
+            100,
+            "le réglage WEBHOOK_MAX_BODY doit être un nombre d'octets entre 1024 et 1048576, "
+            "pas 100",
+        ),
+        (
+            "max_content_length",
+            20 * 1024 * 1024,
+            "le réglage WEBHOOK_MAX_BODY doit être un nombre d'octets entre 1024 et 1048576, "
+            "pas 20971520",
+        ),
+        (
+            "receive_timeout",
+            0.0,
+            "le réglage WEBHOOK_RECEIVE_TIMEOUT doit être un nombre de secondes entre 0 (exclu) "
+            "et 60, pas 0.0",
+        ),
+        (
+            "receive_timeout",
+            600.0,
+            "le réglage WEBHOOK_RECEIVE_TIMEOUT doit être un nombre de secondes entre 0 (exclu) "
+            "et 60, pas 600.0",
+        ),
+        (
+            "console_max_upload_mb",
+            0,
+            "le réglage CONSOLE_MAX_UPLOAD_MB doit être un nombre de mégaoctets entre 1 et 200, "
+            "pas 0",
+        ),
     ],
 )
-def test_an_invalid_setting_is_refused_naming_it(field: str, value: object, variable: str) -> None:
-    with pytest.raises(ValueError, match=variable):
+def test_an_invalid_setting_is_refused_in_french_naming_it(
+    field: str, value: object, message: str
+) -> None:
+    with pytest.raises(ValueError) as refused:
         WebhookSettings(twilio_auth_token="tok", **{field: value})  # type: ignore[arg-type]
+    assert str(refused.value) == message
 
 
 def _call(app: LazyApp, path: str) -> tuple[str, bytes]:

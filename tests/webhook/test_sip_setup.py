@@ -95,7 +95,10 @@ def test_a_missing_setting_exits_2_naming_it(
 ) -> None:
     monkeypatch.setenv("LIVEKIT_SIP_PASSWORD", "")
     assert sip_setup.main([]) == 2
-    assert "LIVEKIT_SIP_PASSWORD" in capsys.readouterr().err
+    assert capsys.readouterr().err.startswith(
+        "setup-livekit-sip: error: réglage manquant : LIVEKIT_SIP_PASSWORD "
+        "(le mot de passe du trunk SIP) ; ajoutez-le dans .env"
+    )
     assert livekit_env.state.requests == 0
 
 

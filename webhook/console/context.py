@@ -73,7 +73,9 @@ class ConsoleContext:
 
     def __init__(self, cfg: WebhookSettings) -> None:
         if not cfg.owner_password_hash:
-            raise settings.MissingSetting("OWNER_PASSWORD_HASH", "to open the owner's console")
+            raise settings.MissingSetting(
+                "OWNER_PASSWORD_HASH", "pour ouvrir la console du salon (scripts/owner-password)"
+            )
         self.cfg = cfg
         self.password = PasswordHash.parse(cfg.owner_password_hash)
         self.profile_path = settings.salon_profile_path(cfg.salon_profile)
