@@ -17,14 +17,15 @@ from salon import settings
 
 TRANSPORTS = ("sip", "stream")
 
-# Variable -> (field, what it is for): the keys a command may need before it starts.
+# Variable -> (field, what it is for): the keys a command may need before it starts. The
+# purposes are French: the owner reads them when the worker refuses to start.
 SECRETS = {
-    "LIVEKIT_URL": ("livekit_url", "the LiveKit server (wss://<project>.livekit.cloud)"),
-    "LIVEKIT_API_KEY": ("livekit_api_key", "LiveKit credentials"),
-    "LIVEKIT_API_SECRET": ("livekit_api_secret", "LiveKit credentials"),
-    "OPENAI_API_KEY": ("openai_api_key", "the agent's language model"),
-    "DEEPGRAM_API_KEY": ("deepgram_api_key", "speech recognition"),
-    "ELEVEN_API_KEY": ("eleven_api_key", "speech synthesis"),
+    "LIVEKIT_URL": ("livekit_url", "l'adresse du serveur LiveKit, wss://<projet>.livekit.cloud"),
+    "LIVEKIT_API_KEY": ("livekit_api_key", "les identifiants LiveKit"),
+    "LIVEKIT_API_SECRET": ("livekit_api_secret", "les identifiants LiveKit"),
+    "OPENAI_API_KEY": ("openai_api_key", "le modèle de langage OpenAI de la réceptionniste"),
+    "DEEPGRAM_API_KEY": ("deepgram_api_key", "la reconnaissance de la parole par Deepgram"),
+    "ELEVEN_API_KEY": ("eleven_api_key", "la voix de synthèse ElevenLabs"),
 }
 
 

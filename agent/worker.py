@@ -165,8 +165,11 @@ def main(argv: list[str] | None = None, *, settings: AgentSettings | None = None
     missing = (settings or SETTINGS).missing_for(args[0] if args else None)
     if missing:
         for name, purpose in missing:
-            print(f"agent: error: missing setting {name} ({purpose})", file=sys.stderr)
-        print("agent: every setting is listed in .env.example", file=sys.stderr)
+            print(f"agent : erreur : réglage manquant : {name} ({purpose})", file=sys.stderr)
+        print(
+            "agent : ajoutez-les dans .env (tous les réglages sont décrits dans .env.example)",
+            file=sys.stderr,
+        )
         raise SystemExit(1)
     if args and args[0] in ("start", "dev", "console", "connect"):
         from agent.recovery import recover_at_start

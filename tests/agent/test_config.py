@@ -53,7 +53,11 @@ def test_a_malformed_setting_is_named(
 
 
 def test_a_missing_secret_is_named_with_what_it_is_for() -> None:
-    with pytest.raises(MissingSetting, match="DEEPGRAM_API_KEY.*speech recognition"):
+    with pytest.raises(
+        MissingSetting,
+        match=r"^réglage manquant : DEEPGRAM_API_KEY "
+        r"\(la reconnaissance de la parole par Deepgram\) ; ajoutez-le dans \.env",
+    ):
         AgentSettings(openai_api_key="sk-test").require("DEEPGRAM_API_KEY")
     assert AgentSettings(openai_api_key="sk-test").require("OPENAI_API_KEY") == "sk-test"
 

@@ -72,8 +72,14 @@ def test_starting_without_credentials_names_each_missing_setting(
         main(["start"], settings=AgentSettings.from_env())
     assert exited.value.code == 1
     err = capsys.readouterr().err
-    assert "LIVEKIT_URL" in err and "LIVEKIT_API_KEY" in err and "DEEPGRAM_API_KEY" in err
-    assert "OPENAI_API_KEY" not in err
+    assert err.splitlines() == [
+        "agent : erreur : réglage manquant : LIVEKIT_URL "
+        "(l'adresse du serveur LiveKit, wss://<projet>.livekit.cloud)",
+        "agent : erreur : réglage manquant : LIVEKIT_API_KEY (les identifiants LiveKit)",
+        "agent : erreur : réglage manquant : DEEPGRAM_API_KEY "
+        "(la reconnaissance de la parole par Deepgram)",
+        "agent : ajoutez-les dans .env (tous les réglages sont décrits dans .env.example)",
+    ]
 
 
 class FakeJob:
