@@ -206,7 +206,9 @@ class OpenAIEmbedder:
     ) -> None:
         from openai import OpenAI
 
-        key = api_key or settings.require("OPENAI_API_KEY", "KB_EMBEDDINGS=openai")
+        key = api_key or settings.require(
+            "OPENAI_API_KEY", "demandé par KB_EMBEDDINGS=openai pour chercher dans les documents"
+        )
         self._client = OpenAI(
             api_key=key,
             base_url=base_url or settings.get("OPENAI_BASE_URL"),

@@ -19,6 +19,7 @@ from kb import embeddings
 from kb.embeddings import OPENAI_MODEL, EmbeddingError, OpenAIEmbedder
 from kb.indexer import reindex
 from kb.retriever import ModelMismatch, Retriever
+from salon.settings import MissingSetting
 from tests.kb.conftest import paragraph_ingest
 
 DIM = 16
@@ -109,8 +110,12 @@ def test_a_refused_request_becomes_an_embedding_error(stub_url: str) -> None:
 
 def test_a_missing_key_names_the_setting(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("OPENAI_API_KEY", "")
-    with pytest.raises(Exception, match="OPENAI_API_KEY"):
+    with pytest.raises(MissingSetting) as missing:
         OpenAIEmbedder()
+    assert str(missing.value).startswith(
+        "réglage manquant : OPENAI_API_KEY (demandé par KB_EMBEDDINGS=openai pour chercher "
+        "dans les documents) ; ajoutez-le dans .env"
+    )
 
 
 def test_openai_setting_builds_and_queries_an_index_recorded_with_its_model(
