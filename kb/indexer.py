@@ -6,6 +6,12 @@ the current one; every chunk whose id (source, position, text) already exists in
 current version reuses its stored vector, so only new or changed text is embedded, and
 chunks of removed files are simply absent from the new version. A failure before the
 switch deletes the half-built version and leaves the previous one serving.
+
+The comparison with `salon.toml` depends on the day (a season's hours are compared only
+in that season): when no file changed but the day entered or left such a season, the
+stored facts are compared again and the new outdated marks are served as a new version
+made of the stored passages and vectors, without reading or embedding anything
+(`kb.recheck`). When the contradictions stay the same, the version is kept.
 """
 
 from __future__ import annotations
@@ -16,22 +22,21 @@ import os
 import time
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field, replace
-from datetime import UTC, date, datetime
+from dataclasses import asdict, replace
+from datetime import date
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
 from ingest.model import Chunk, FileReport, IngestResult
-from kb import store
-from kb.contradictions import Contradiction, find_contradictions, outdated_notes, profile_of
+from kb import recheck, store, stored_facts
+from kb.contradictions import find_contradictions, outdated_notes, profile_of
 from kb.embeddings import Embedder, get_embedder, model_name_for
+from kb.versions import Progress, ReindexResult, publish
 from salon import settings
 
 logger = logging.getLogger("kb")
 
-Progress = Callable[[str], None]
 _BATCH = 32  # passages per embedding call: progress every second or two
 DEFAULT_BUDGET_S = 1800.0  # a whole reindex; a first index of a real salon takes a minute
 
@@ -42,23 +47,6 @@ class NothingToIndex(RuntimeError):
     def __init__(self, message: str, reports: list[FileReport]) -> None:
         super().__init__(message)
         self.reports = reports
-
-
-@dataclass
-class ReindexResult:
-    manifest: store.Manifest
-    reports: list[FileReport]
-    rebuilt: bool  # False when nothing changed and the current version was kept
-    embedded: int = 0
-    reused: int = 0
-    removed_versions: list[str] = field(default_factory=list)
-    removed_documents: list[str] = field(default_factory=list)  # gone since the previous one
-    contradictions: list[Contradiction] = field(default_factory=list)  # with salon.toml
-    seconds: float = 0.0
-
-    @property
-    def chunks(self) -> int:
-        return len(self.manifest.chunk_ids)
 
 
 def hash_sources(sources: Path) -> dict[str, str]:
@@ -193,21 +181,6 @@ def _cut_by_budget(
             report.error = reason
 
 
-def _metadata(chunk: Chunk, outdated: str | None = None) -> dict[str, Any]:
-    meta: dict[str, Any] = {
-        "source": chunk.source,
-        "title": chunk.title,
-        "section": chunk.section,
-        "kind": chunk.kind,
-        "ordinal": chunk.ordinal,
-    }
-    if chunk.page is not None:
-        meta["page"] = chunk.page
-    if outdated:
-        meta["outdated"] = outdated  # values salon.toml contradicts (kb.contradictions)
-    return meta
-
-
 def _text_key(text: str) -> str:
     return hashlib.sha1(text.encode()).hexdigest()
 
@@ -232,33 +205,6 @@ def _reuse_vectors(db_dir: Path, previous: store.Manifest) -> dict[str, np.ndarr
         store.close_client(client)
 
 
-def _write_version(
-    db_dir: Path,
-    version: str,
-    chunks: list[Chunk],
-    vectors: np.ndarray,
-    notes: dict[str, str] | None = None,
-) -> dict[str, Any]:
-    where = store.store_for_new_version(db_dir, version)
-    store.start_version(db_dir, version, where)
-    client = store.chroma_client(db_dir, version, where)
-    try:
-        collection = client.create_collection(
-            where["collection"], metadata={"hnsw:space": "cosine"}, embedding_function=None
-        )
-        for start in range(0, len(chunks), 1000):
-            part = chunks[start : start + 1000]
-            collection.add(
-                ids=[c.id for c in part],
-                embeddings=vectors[start : start + len(part)],
-                documents=[c.indexed_text() for c in part],
-                metadatas=[_metadata(c, (notes or {}).get(c.id)) for c in part],
-            )
-    finally:
-        store.close_client(client)
-    return where
-
-
 def reindex(
     *,
     sources: Path,
@@ -276,7 +222,9 @@ def reindex(
     not read in time are reported; when embedding runs out of time, what was embedded is
     served (smallest documents first), each cut document is reported, and the next
     reindex goes on with it. `today` (default: the salon's today) says which season's
-    hours `salon.toml`'s week is, for the contradictions (`kb.season_checks`).
+    hours `salon.toml`'s week is, for the contradictions (`kb.season_checks`); when it
+    changes that with no file changed, the contradictions are computed again without
+    embedding (`kb.recheck`).
 
     Raises `NothingToIndex` when no chunk could be made, `store.IndexBusy` when another
     reindex runs, `NotADirectoryError` when `sources` is not a folder.
@@ -304,14 +252,17 @@ def reindex(
             and previous.files == hashes
             and previous.pipeline == fingerprint
         ):
-            say("nothing changed since the current version")
-            return ReindexResult(
-                manifest=previous,
-                reports=[FileReport(**r) for r in previous.reports],
-                contradictions=[Contradiction.from_dict(c) for c in previous.contradictions],
-                rebuilt=False,
-                seconds=time.perf_counter() - started,
+            done = recheck.when_unchanged(
+                db_dir,
+                previous,
+                sources=sources,
+                today=today,
+                pipeline=fingerprint,
+                say=say,
+                started=started,
             )
+            if done is not None:
+                return done
 
         say("reading documents")
         from ingest.pipeline import BUDGET_ERRORS  # here: importing kb must stay light
@@ -331,9 +282,13 @@ def reindex(
             raise NothingToIndex(
                 f"no usable text in {sources}: the current index is unchanged", result.reports
             )
+        profile = profile_of(sources)
+        day = recheck.day_of(profile, today)
+        checked = stored_facts.checked_for(None, [], day)  # a failed comparison: not redone
         try:
-            contradictions = find_contradictions(profile_of(sources), result.facts, today=today)
+            contradictions = find_contradictions(profile, result.facts, today=day)
             notes = outdated_notes(contradictions, chunks)
+            checked = stored_facts.checked_for(profile, result.facts, day)
         except Exception:  # a comparison bug must not cost the index
             logger.warning("kb: comparing the documents with salon.toml failed", exc_info=True)
             contradictions, notes = [], {}
@@ -374,36 +329,30 @@ def reindex(
                 )
         vectors = np.vstack([known[c.id] if c.id in known else fresh[c.id] for c in chunks])
 
-        version = store.new_version_id()
-        try:
-            where = _write_version(db_dir, version, chunks, vectors, notes)
-            manifest = store.Manifest(
-                version=version,
+        manifest, removed = publish(
+            db_dir,
+            chunks,
+            vectors,
+            notes,
+            facts=result.facts,
+            checked=checked,
+            manifest=store.Manifest(
+                version="",
                 model=model,
-                dim=int(vectors.shape[1]),
-                built_at=datetime.now(UTC).isoformat(timespec="seconds"),
-                store=where,
+                dim=0,
+                built_at="",
+                store={},
                 files=hashes,
-                chunk_ids=[c.id for c in chunks],
                 reports=[asdict(r) for r in result.reports],
                 pipeline=fingerprint,
                 sources=str(sources.resolve()),
-                build_seconds=round(time.perf_counter() - started, 3),
                 embedded=len(fresh),
                 reused=len(known),
                 contradictions=[c.to_dict() for c in contradictions],
-            )
-            store.write_manifest(store.versions_dir(db_dir) / version, manifest)
-            store.switch_current(db_dir, version)
-        except BaseException:
-            store.delete_version(db_dir, version)
-            raise
-        try:
-            removed = store.prune(db_dir)
-        except Exception as exc:  # the new version is serving; old ones wait for next time
-            logger.warning("kb: pruning old versions failed: %s", exc)
-            removed = []
-        say(f"version {version} is now serving")
+            ),
+            say=say,
+            started=started,
+        )
         return ReindexResult(
             manifest=manifest,
             reports=result.reports,

@@ -9,7 +9,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
+
+from salon.french import day_words
 
 STATUS_FR = {
     "ok": "indexé",
@@ -223,6 +226,10 @@ def error_fr(error: str) -> str:
 _PROGRESS = [
     ("reading documents", "lecture des documents"),
     ("nothing changed since the current version", "rien n'a changé depuis la dernière fois"),
+    (
+        "same contradictions: the current version is kept",
+        "les contradictions restent les mêmes : la version en service est gardée",
+    ),
 ]
 
 
@@ -245,6 +252,12 @@ def progress_fr(line: str) -> str:
         return f"la version {m[1]} est en service"
     if m := re.match(r"time budget \((\S+) s\) ran out: (\d+) chunk\(s\) left", line):
         return f"temps imparti ({m[1]} s) écoulé : {m[2]} passage(s) restent pour la prochaine fois"
+    if m := re.match(r"the season changed since (\d{4}-\d\d-\d\d): comparing again", line):
+        day = date.fromisoformat(m[1])
+        return (
+            f"la saison a changé depuis le {day_words(day, with_weekday=False)} {day.year} : "
+            "les documents sont comparés de nouveau avec salon.toml (rien à recalculer)"
+        )
     if m := re.match(r"(\d+) value\(s\) in the documents contradict salon.toml", line):
         return f"{m[1]} valeur(s) des documents contredisent salon.toml"
     for english, french in _PROGRESS:

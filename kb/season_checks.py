@@ -21,10 +21,11 @@ A finding names the season: « horaires du samedi, été (juillet-août) ».
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import replace
 from datetime import date
 
-from ingest.model import HoursFact
+from ingest.model import Fact, HoursFact
 from kb.calendar_checks import Finding, hours_finding
 from salon.french import day_words
 from salon.profile import WEEKDAYS, WEEKDAYS_FR, Interval, SalonProfile, SpecialHours
@@ -55,6 +56,24 @@ def _days_text(weekday: int, first: date, last: date) -> str:
     same_year = first.year == last.year
     start = day_words(first, with_weekday=False) + ("" if same_year else f" {first.year}")
     return f"les {WEEKDAYS_FR[weekday]}s du {start} au {day_words(last, with_weekday=False)} {last.year}"
+
+
+def dated_months(profile: SalonProfile | None, facts: Iterable[Fact]) -> list[tuple[int, ...]]:
+    """The months of the seasons whose hours are compared with the week only while today
+    falls in them: the comparison changes when today enters or leaves one of them (a
+    reindex with unchanged files then computes the contradictions again)."""
+    if profile is None:
+        return []
+    return sorted(
+        {
+            fact.season.months
+            for fact in facts
+            if isinstance(fact, HoursFact)
+            and fact.season is not None
+            and fact.season.months
+            and _special_period(profile, fact.weekday, fact.season.months) is None
+        }
+    )
 
 
 def seasonal_finding(profile: SalonProfile, fact: HoursFact, *, today: date) -> Finding | None:

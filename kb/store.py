@@ -7,6 +7,8 @@ Layout of a knowledge-base directory (`--db`, default `data/kb`)::
     versions/<id>/manifest.json  model, chunk ids, file hashes, build time, reports,
                                  contradictions between salon.toml and the documents
     versions/<id>/chroma/        Chroma PersistentClient data of that version
+    versions/<id>/facts.json     the documents' facts, to compare them with salon.toml
+                                 again on another day (kb.stored_facts, kb.recheck)
 
 A version without `manifest.json` is unfinished and never pointed at. With `CHROMA_HOST`
 set, vectors live in a Chroma server collection per version (`kb-<ns>-<id>`) and the
