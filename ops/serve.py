@@ -34,9 +34,11 @@ import httpx
 
 from notify.phone import InvalidPhone, normalise
 from ops.doctor import twilio
+from ops.doctor.__main__ import NAME_FR, STATUS_FR
 from ops.supervisor import Backoff, Program, Supervisor
 from ops.tunnel import GivenUrl, Tunnel, open_ngrok
 from salon import settings
+from salon.cli import french_parser
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -52,7 +54,7 @@ def default_programs(root: Path = ROOT) -> tuple[list[Program], list[str]]:
     if jobs.is_file():
         programs.append(Program("jobs", (str(jobs),)))
     else:
-        notes.append("scripts/jobs is not there yet: no back-office jobs (outbox retries)")
+        notes.append("scripts/jobs est absent : pas de tâches de fond (rappels, SMS en attente)")
     return programs, notes
 
 
@@ -61,7 +63,7 @@ def parse_command(text: str) -> Program:
     name, sep, command = text.partition("=")
     argv = tuple(shlex.split(command)) if sep else ()
     if not name.strip() or not argv or not name.strip().isidentifier():
-        raise ValueError(f"--command must look like NAME=COMMAND, got {text!r}")
+        raise ValueError(f"--command s'écrit NOM=COMMANDE, pas {text!r}")
     return Program(name.strip(), argv)
 
 
@@ -84,15 +86,19 @@ async def go_public(
     """Once the local webhook answers, point the Twilio number at `url` and say so."""
     if not await wait_healthy(f"http://127.0.0.1:{port}/healthz", timeout=ready_timeout):
         supervisor.say(
-            f"the webhook does not answer on port {port} after {ready_timeout:g} s; "
-            "pointing the Twilio number anyway"
+            f"le webhook ne répond pas sur le port {port} après {ready_timeout:g} s ; "
+            "on relie quand même le numéro Twilio"
         )
     result = await twilio.point_number(public_base_url=url, timeout=timeout)
     texts = result.problems if result.status == "problem" else [result.detail]
     for text in texts:
-        supervisor.say(f"{result.status}: {result.name}: {text}")
+        status, name = STATUS_FR[result.status], NAME_FR.get(result.name, result.name)
+        supervisor.say(f"{status} : {name} : {text}")
     if result.status == "skipped":
-        supervisor.say(f"set the number's voice URL to {url}/voice (POST) in the Twilio console")
+        supervisor.say(
+            f"dans la console Twilio, réglez l'adresse des appels (voice URL) du numéro "
+            f"sur {url}/voice (POST)"
+        )
         return
     raw, _ = twilio.salon_number()
     if result.status == "ok" and raw:
@@ -100,27 +106,76 @@ async def go_public(
             supervisor.say(f"Appelez le {twilio.international(normalise(raw))} pour tester")
 
 
+# The owner starts the salon with this command (README, systemd unit): its help, its errors
+# and its own lines are French; the programs' lines are shown as they print them.
+DESCRIPTION_FR = """Lance tout le salon dans un seul terminal : l'agent (scripts/agent start),
+le webhook (scripts/webhook) et les tâches de fond (scripts/jobs), chaque ligne précédée
+du nom de son programme. Un programme qui s'arrête est relancé ; Ctrl-C les arrête tous.
+
+Avec --ngrok (NGROK_AUTHTOKEN) ou --public-url, le numéro Twilio est relié à cette
+adresse publique dès que le webhook répond, puis « Appelez le … pour tester » s'affiche."""
+
+EXAMPLES_FR = """exemples :
+  scripts/serve
+  scripts/serve --ngrok
+  scripts/serve --public-url https://salon.example.fr
+
+codes de sortie : 0 arrêt normal, 1 tunnel ngrok impossible à ouvrir, 2 commande mal écrite.
+"""
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = french_parser(
         prog="scripts/serve",
-        description=__doc__,
+        description=DESCRIPTION_FR,
+        epilog=EXAMPLES_FR,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     public = parser.add_mutually_exclusive_group()
-    public.add_argument("--ngrok", action="store_true", help="open an ngrok tunnel in-process")
-    public.add_argument("--public-url", help="the https URL of a tunnel or proxy you run")
+    public.add_argument(
+        "--ngrok", action="store_true", help="ouvrir un tunnel ngrok (NGROK_AUTHTOKEN)"
+    )
+    public.add_argument(
+        "--public-url", metavar="ADRESSE", help="l'adresse https d'un tunnel ou d'un proxy à vous"
+    )
     parser.add_argument(
         "--command",
         action="append",
         default=[],
-        metavar="NAME=COMMAND",
-        help="run this instead of the default programs (repeat for several)",
+        metavar="NOM=COMMANDE",
+        help="lancer ce programme au lieu des trois habituels (à répéter pour plusieurs)",
     )
-    parser.add_argument("--port", type=int, default=None, help="the webhook's port (8000)")
-    parser.add_argument("--backoff", type=float, default=1.0, help="first restart delay, s")
-    parser.add_argument("--backoff-max", type=float, default=30.0, help="longest delay, s")
-    parser.add_argument("--stop-grace", type=float, default=10.0, help="SIGTERM to SIGKILL, s")
-    parser.add_argument("--ready-timeout", type=float, default=30.0, help="wait for the webhook, s")
+    parser.add_argument(
+        "--port", type=int, default=None, metavar="PORT", help="le port du webhook (8000)"
+    )
+    parser.add_argument(
+        "--backoff",
+        type=float,
+        default=1.0,
+        metavar="SECONDES",
+        help="première attente avant de relancer un programme (1)",
+    )
+    parser.add_argument(
+        "--backoff-max",
+        type=float,
+        default=30.0,
+        metavar="SECONDES",
+        help="attente la plus longue avant de relancer (30)",
+    )
+    parser.add_argument(
+        "--stop-grace",
+        type=float,
+        default=10.0,
+        metavar="SECONDES",
+        help="délai avant d'arrêter de force un programme (10)",
+    )
+    parser.add_argument(
+        "--ready-timeout",
+        type=float,
+        default=30.0,
+        metavar="SECONDES",
+        help="attente maximale du webhook avant de relier le numéro (30)",
+    )
     return parser
 
 
@@ -131,10 +186,10 @@ async def _serve(args: argparse.Namespace, programs: list[Program], notes: list[
         try:
             tunnel = await open_ngrok(port)
         except settings.MissingSetting as exc:
-            print(f"serve: error: {exc}", file=sys.stderr)
+            print(f"serve : erreur : {exc}", file=sys.stderr)
             return 2
         except Exception as exc:  # the SDK raises plain ValueError/OSError on refusal
-            print(f"serve: error: cannot open the ngrok tunnel: {exc}", file=sys.stderr)
+            print(f"serve : erreur : impossible d'ouvrir le tunnel ngrok : {exc}", file=sys.stderr)
             return 1
     elif args.public_url:
         tunnel = GivenUrl(args.public_url.rstrip("/"))
@@ -154,7 +209,7 @@ async def _serve(args: argparse.Namespace, programs: list[Program], notes: list[
         supervisor.say(note)
     public: asyncio.Task[None] | None = None
     if tunnel is not None:
-        supervisor.say(f"public URL {tunnel.url} -> localhost:{port}")
+        supervisor.say(f"adresse publique {tunnel.url} -> localhost:{port}")
         public = asyncio.create_task(
             go_public(
                 supervisor, tunnel.url, port=port, ready_timeout=args.ready_timeout, timeout=8.0
@@ -181,11 +236,11 @@ def main(argv: list[str] | None = None) -> int:
         else:
             programs, notes = default_programs()
         if len({p.name for p in programs}) != len(programs):
-            raise ValueError("each --command needs its own NAME")
+            raise ValueError("chaque --command doit avoir son propre NOM")
     except ValueError as exc:
         parser.error(str(exc))
     if args.backoff <= 0 or args.stop_grace <= 0:
-        parser.error("--backoff and --stop-grace must be positive")
+        parser.error("--backoff et --stop-grace doivent être des durées positives")
     return asyncio.run(_serve(args, programs, notes))
 
 

@@ -1,4 +1,5 @@
 """Run a few long-lived programs in one terminal: prefixed logs, restarts, a clean stop.
+Its own lines are French: the owner reads them through `scripts/serve`.
 
 Each program runs in its own session (so its own process group): a terminal's Ctrl-C
 reaches only the supervisor, which then stops every program in order — SIGTERM to each
@@ -123,19 +124,19 @@ class Supervisor:
         self._stopping = asyncio.Event()
         keepers = [asyncio.create_task(self._keep(p)) for p in self.programs]
         await self._stopping.wait()
-        self.say("stopping " + ", ".join(p.name for p in self.programs))
+        self.say("arrêt de " + ", ".join(p.name for p in self.programs))
         for running in list(self._running.values()):
             _signal_group(running.process.pid, signal.SIGTERM)
         done, pending = await asyncio.wait(keepers, timeout=self.stop_grace)
         if pending:
             for name, running in list(self._running.items()):
-                self.say(f"{name} did not stop within {self.stop_grace:g} s: killed")
+                self.say(f"{name} ne s'est pas arrêté en {self.stop_grace:g} s : arrêt forcé")
                 _signal_group(running.process.pid, signal.SIGKILL)
             await asyncio.wait(pending)
         for task in keepers:
             with contextlib.suppress(asyncio.CancelledError):
                 task.result()
-        self.say("all stopped")
+        self.say("tout est arrêté")
         return 0
 
     async def _start(self, program: Program) -> _Running:
@@ -159,12 +160,12 @@ class Supervisor:
             try:
                 running = await self._start(program)
             except OSError as exc:
-                self.say(f"{program.name} cannot start: {exc}")
+                self.say(f"{program.name} ne peut pas démarrer : {exc}")
                 code: int | None = None
                 ran_for = 0.0
             else:
                 self._running[program.name] = running
-                self.say(f"{program.name} started (pid {running.process.pid})")
+                self.say(f"{program.name} démarré (pid {running.process.pid})")
                 code = await _exited(running.process)
                 ran_for = self.clock() - running.started
                 # what the program left in its group (grandchildren) goes with it
@@ -175,13 +176,13 @@ class Supervisor:
                 running.pump.cancel()
                 del self._running[program.name]
             if self._stopping.is_set():
-                self.say(f"{program.name} stopped" + (f" (exit {code})" if code else ""))
+                self.say(f"{program.name} arrêté" + (f" (code de sortie {code})" if code else ""))
                 return
             wait, delay = self.backoff.next(delay, ran_for=ran_for)
             self.restarts[program.name] = self.restarts.get(program.name, 0) + 1
             self.say(
-                f"{program.name} exited with code {code} after {ran_for:.1f} s; "
-                f"restarting in {wait:g} s"
+                f"{program.name} s'est arrêté (code {code}) après {ran_for:.1f} s ; "
+                f"redémarrage dans {wait:g} s"
             )
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._stopping.wait(), timeout=wait)

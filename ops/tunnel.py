@@ -53,7 +53,9 @@ async def open_ngrok(
     Raises `MissingSetting` naming NGROK_AUTHTOKEN when there is none; `forward` replaces
     `ngrok.forward` (tests).
     """
-    token = authtoken or settings.require("NGROK_AUTHTOKEN", "scripts/serve --ngrok")
+    token = authtoken or settings.require(
+        "NGROK_AUTHTOKEN", "pour ouvrir le tunnel de scripts/serve --ngrok"
+    )
     if forward is None:
         import ngrok
 

@@ -17,6 +17,7 @@ from jobs.__main__ import main as jobs_main
 from kb.cli.ask import main as ask_main
 from kb.cli.reindex import main as reindex_main
 from ops.doctor.__main__ import main as doctor_main
+from ops.serve import main as serve_main
 from records.__main__ import main as records_main
 from webhook.console.password import main as password_main
 
@@ -39,6 +40,7 @@ HELP: list[tuple[str, Main, list[str], str]] = [
     ("scripts/jobs", jobs_main, [], "Le travail entre les appels"),
     ("scripts/owner-password", password_main, [], "Affiche la ligne OWNER_PASSWORD_HASH"),
     ("scripts/crawl", crawl_main, [], "Enregistre le site du salon"),
+    ("scripts/serve", serve_main, [], "Lance tout le salon dans un seul terminal"),
 ]
 
 USAGE_ERRORS: list[tuple[str, Main, list[str], str]] = [
@@ -54,6 +56,14 @@ USAGE_ERRORS: list[tuple[str, Main, list[str], str]] = [
     ("scripts/crawl", crawl_main, [], "il manque : ADRESSE"),
     ("scripts/crawl", crawl_main, ["https://a.fr", "--delay", "-1"], "--delay ne peut pas"),
     ("scripts/crawl", crawl_main, ["https://a.fr", "--max-pages", "x"], "valeur invalide 'x'"),
+    ("scripts/serve", serve_main, ["--command", "x"], "--command s'écrit NOM=COMMANDE, pas 'x'"),
+    ("scripts/serve", serve_main, ["--backoff", "0"], "--backoff et --stop-grace doivent être"),
+    (
+        "scripts/serve",
+        serve_main,
+        ["--ngrok", "--public-url", "https://a.fr"],
+        "--public-url : ne va pas avec --ngrok",
+    ),
 ]
 
 

@@ -79,7 +79,7 @@ class Serve:
 
 
 def started_pids(lines: list[str]) -> list[int]:
-    return [int(line.rsplit("pid ", 1)[1].rstrip(")")) for line in lines if "started (pid" in line]
+    return [int(line.rsplit("pid ", 1)[1].rstrip(")")) for line in lines if "démarré (pid" in line]
 
 
 @pytest.fixture
@@ -121,7 +121,7 @@ def test_ctrl_c_stops_every_program_and_its_children_and_exits_0(
     pgids = started_pids(serve.lines)
     assert len(pgids) == 3
     assert serve.stop(signal.SIGINT) == 0
-    assert serve.lines[-1] == "serve   | all stopped"
+    assert serve.lines[-1] == "serve   | tout est arrêté"
     assert not any(group_alive(p) for p in pgids)
 
 
@@ -136,8 +136,8 @@ def test_sigterm_stops_as_cleanly_and_a_crash_is_restarted_meanwhile(
         env=env,
     )  # fmt: skip
     serves.append(serve)
-    first = serve.wait_for("restarting in 0.1 s")
-    second = serve.wait_for("restarting in 0.2 s")
+    first = serve.wait_for("redémarrage dans 0.1 s")
+    second = serve.wait_for("redémarrage dans 0.2 s")
     assert serve.lines.index(first) < serve.lines.index(second)
     assert serve.stop(signal.SIGTERM) == 0
     assert marker.read_text().count("run") >= 2
@@ -168,11 +168,12 @@ def test_a_given_public_url_reaches_the_children_points_twilio_and_says_whom_to_
             env=env,
         )  # fmt: skip
         serves.append(serve)
-        serve.wait_for("public URL https://salon-test.ngrok.app -> localhost:")
+        serve.wait_for("serve   | adresse publique https://salon-test.ngrok.app -> localhost:")
         serve.wait_for("worker  | PUBLIC_BASE_URL=https://salon-test.ngrok.app")
         assert serve.wait_for("Appelez le") == "serve   | Appelez le +33 4 78 42 18 90 pour tester"
-        assert "ok: Twilio number: +33 4 78 42 18 90 est relié à https://salon-test.ngrok.app" in (
-            serve.wait_for("ok: Twilio number")
+        assert serve.wait_for("ok : numéro Twilio : ").startswith(
+            "serve   | ok : numéro Twilio : +33 4 78 42 18 90 est relié à "
+            "https://salon-test.ngrok.app (/voice, /status, /sms, POST)"
         )
         assert twilio.numbers[sid]["voice_url"] == "https://salon-test.ngrok.app/voice"
         assert twilio.numbers[sid]["status_callback"] == "https://salon-test.ngrok.app/status"
@@ -192,9 +193,13 @@ def test_without_twilio_the_public_url_is_shown_with_what_to_set_by_hand(
         env=env,
     )  # fmt: skip
     serves.append(serve)
-    serve.wait_for("the webhook does not answer on port")
-    line = serve.wait_for("Twilio console")
-    assert "https://salon-test.ngrok.app/voice (POST)" in line
+    assert serve.wait_for("| le webhook ne répond pas sur le port ").endswith(
+        " après 0.5 s ; on relie quand même le numéro Twilio"
+    )
+    assert serve.wait_for("console Twilio") == (
+        "serve  | dans la console Twilio, réglez l'adresse des appels (voice URL) du numéro "
+        "sur https://salon-test.ngrok.app/voice (POST)"
+    )
     assert serve.stop() == 0
     assert not any("Appelez" in line for line in serve.lines)
 
@@ -209,7 +214,10 @@ def test_ngrok_without_its_authtoken_is_a_usage_error_naming_it(env: dict[str, s
         timeout=60,
     )
     assert done.returncode == 2
-    assert "réglage manquant : NGROK_AUTHTOKEN (scripts/serve --ngrok)" in done.stderr
+    assert done.stderr.startswith(
+        "serve : erreur : réglage manquant : NGROK_AUTHTOKEN (pour ouvrir le tunnel de "
+        "scripts/serve --ngrok) ; ajoutez-le dans .env"
+    )
 
 
 def test_a_malformed_command_is_a_usage_error(env: dict[str, str]) -> None:
@@ -221,21 +229,24 @@ def test_a_malformed_command_is_a_usage_error(env: dict[str, str]) -> None:
         text=True,
         timeout=60,
     )
-    assert done.returncode == 2 and "NAME=COMMAND" in done.stderr
+    assert done.returncode == 2
+    assert done.stderr.splitlines()[-1] == (
+        "scripts/serve : erreur : --command s'écrit NOM=COMMANDE, pas 'no-equals-sign'"
+    )
 
 
 def test_parse_command_splits_like_a_shell() -> None:
     program = parse_command("web=scripts/webhook --port '8001'")
     assert (program.name, program.argv) == ("web", ("scripts/webhook", "--port", "8001"))
     for bad in ("=cmd", "name=", "two words=cmd"):
-        with pytest.raises(ValueError, match="NAME=COMMAND"):
+        with pytest.raises(ValueError, match="^--command s'écrit NOM=COMMANDE, pas "):
             parse_command(bad)
 
 
 def test_jobs_run_only_when_scripts_jobs_exists(tmp_path: Path) -> None:
     programs, notes = default_programs(tmp_path)
     assert [p.name for p in programs] == ["worker", "webhook"]
-    assert notes == ["scripts/jobs is not there yet: no back-office jobs (outbox retries)"]
+    assert notes == ["scripts/jobs est absent : pas de tâches de fond (rappels, SMS en attente)"]
     (tmp_path / "scripts").mkdir()
     (tmp_path / "scripts" / "jobs").write_text("#!/bin/sh\n")
     programs, notes = default_programs(tmp_path)

@@ -50,7 +50,7 @@ async def test_each_line_is_prefixed_with_its_programs_name() -> None:
     lines = out.getvalue().splitlines()
     assert "webhook | listening on 8000" in lines
     assert "jobs    | outbox: 0" in lines
-    assert lines[-1] == "serve   | all stopped"
+    assert lines[-1] == "serve   | tout est arrêté"
 
 
 async def test_a_crashed_program_is_restarted_after_doubling_delays_up_to_the_cap() -> None:
@@ -65,7 +65,8 @@ async def test_a_crashed_program_is_restarted_after_doubling_delays_up_to_the_ca
     supervisor.stop()
     await task
     waits = re.findall(
-        r"flaky exited with code 3 after [\d.]+ s; restarting in ([\d.]+) s", out.getvalue()
+        r"flaky s'est arrêté \(code 3\) après [\d.]+ s ; redémarrage dans ([\d.]+) s",
+        out.getvalue(),
     )
     assert waits[:5] == ["0.05", "0.1", "0.2", "0.2", "0.2"]
     assert out.getvalue().count("flaky | up") >= 5
@@ -103,7 +104,7 @@ async def test_a_program_ignoring_sigterm_is_killed_after_the_grace_period() -> 
     supervisor.stop()
     await asyncio.wait_for(task, timeout=10)
     assert 0.4 < loop.time() - started < 5
-    assert "stubborn did not stop within 0.5 s: killed" in out.getvalue()
+    assert "stubborn ne s'est pas arrêté en 0.5 s : arrêt forcé" in out.getvalue()
     await until(lambda: not group_alive(pgid), timeout=5)
 
 
@@ -115,7 +116,7 @@ async def test_what_a_crashed_program_left_behind_is_cleaned_before_its_restart(
         out=out,
     )
     task = asyncio.create_task(supervisor.run())
-    await until(lambda: "restarting in 5 s" in out.getvalue())
+    await until(lambda: "redémarrage dans 5 s" in out.getvalue())
     child = int(re.search(r"child (\d+)", out.getvalue()).group(1))  # type: ignore[union-attr]
     await until(lambda: not _alive(child), timeout=5)
     supervisor.stop()
@@ -153,7 +154,7 @@ async def test_a_command_that_cannot_start_is_reported_and_retried() -> None:
     await until(lambda: supervisor.restarts.get("ghost", 0) >= 2)
     supervisor.stop()
     await task
-    assert "ghost cannot start: [Errno 2] No such file or directory" in out.getvalue()
+    assert "ghost ne peut pas démarrer : [Errno 2] No such file or directory" in out.getvalue()
 
 
 def test_two_programs_with_one_name_are_refused() -> None:
