@@ -24,6 +24,7 @@ from salon.profile_fields import (
     _fail,
     _intervals,
     _required,
+    _shown,
 )
 from salon.team import TeamMember, parse_team
 from salon.text import fold
@@ -180,9 +181,9 @@ def _subdivision(path: Path, raw: object) -> str | None:
         raise _fail(
             path,
             "salon.holidays_subdivision",
-            f"unknown French subdivision {raw!r} for public holidays; use one of "
-            f'{", ".join(codes)} (e.g. "57" or "Moselle", "6AE" or "Alsace"), '
-            "or leave it out for metropolitan France",
+            f"subdivision inconnue {_shown(raw)} pour les jours fériés ; choisissez parmi "
+            f'{", ".join(codes)} (par exemple "57" ou "Moselle", "6AE" ou "Alsace"), '
+            "ou retirez ce champ pour la France métropolitaine",
         )
     return code
 
@@ -194,19 +195,25 @@ GREETING_PLACEHOLDERS = ("name", "short_name")
 
 def _greeting(path: Path, where: str, raw: object, names: dict[str, str]) -> str:
     """A greeting template with `{name}` / `{short_name}` filled in from `[salon]`."""
-    if not isinstance(raw, str) or not raw.strip():
-        raise _fail(path, where, "expected a non-empty sentence")
+    if not isinstance(raw, str):
+        raise _fail(path, where, f"une phrase entre guillemets est attendue, pas {_shown(raw)}")
+    if not raw.strip():
+        raise _fail(path, where, "la phrase est vide : écrivez la formule d'accueil")
     try:
         fields = [f for _, f, _, _ in string.Formatter().parse(raw) if f is not None]
     except ValueError as exc:
-        raise _fail(path, where, f"{exc}: write {{name}} or {{short_name}}") from exc
+        raise _fail(
+            path,
+            where,
+            "accolade { ou } seule : entre accolades, écrivez seulement {name} ou {short_name}",
+        ) from exc
     unknown = sorted({f for f in fields if f not in GREETING_PLACEHOLDERS})
     if unknown:
         raise _fail(
             path,
             where,
-            f"unknown placeholder {{{unknown[0]}}}: only {{name}} and {{short_name}} "
-            "(the salon's name and short name) may be used",
+            f"{{{unknown[0]}}} est inconnu : seuls {{name}} et {{short_name}} (le nom du salon "
+            "et son nom court) peuvent s'écrire entre accolades",
         )
     return raw.format_map(names)
 
@@ -226,17 +233,36 @@ def greeting_warnings(profile: SalonProfile) -> list[str]:
     return out
 
 
+def _whole(path: Path, where: str, raw: object) -> int:
+    """A positive whole number (`chairs = 2`; `"2"` is read too)."""
+    try:
+        value = int(str(raw)) if not isinstance(raw, bool | float) else 0
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise _fail(path, where, f"un nombre entier positif est attendu, pas {_shown(raw)}")
+    return value
+
+
 def _service(path: Path, i: int, raw: dict) -> Service:
     where = f"services[{i}]"
     duration = _required(path, raw, "duration", where)
     if not isinstance(duration, int) or duration <= 0:
-        raise _fail(path, f"{where}.duration", "expected a positive number of minutes")
+        raise _fail(
+            path,
+            f"{where}.duration",
+            f"une durée en minutes est attendue (un nombre entier positif), pas {_shown(duration)}",
+        )
     price = raw.get("price", 0)
-    if not isinstance(price, int | float) or price < 0:
-        raise _fail(path, f"{where}.price", "expected a non-negative number of euros")
+    if isinstance(price, bool) or not isinstance(price, int | float) or price < 0:
+        raise _fail(path, f"{where}.price", f"un prix en euros est attendu, pas {_shown(price)}")
     event_id = raw.get("cal_event_type_id")
     if event_id is not None and not isinstance(event_id, int):
-        raise _fail(path, f"{where}.cal_event_type_id", "expected an integer")
+        raise _fail(
+            path,
+            f"{where}.cal_event_type_id",
+            f"le numéro du type d'événement Cal.com est attendu, pas {_shown(event_id)}",
+        )
     return Service(
         id=str(_required(path, raw, "id", where)),
         name=str(_required(path, raw, "name", where)),
@@ -255,25 +281,29 @@ def parse_profile(data: dict, path: Path) -> SalonProfile:
     """Build a `SalonProfile` from parsed TOML; raises `ProfileError` naming the field."""
     salon = data.get("salon")
     if not isinstance(salon, dict):
-        raise _fail(path, "[salon]", "missing table")
+        raise _fail(path, "[salon]", "table manquante : nom, adresse, téléphone et fuseau horaire")
     tz_name = str(_required(path, salon, "timezone", "salon"))
     try:
         tz = ZoneInfo(tz_name)
     except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise _fail(path, "salon.timezone", f"unknown IANA time zone {tz_name!r}") from exc
+        raise _fail(
+            path,
+            "salon.timezone",
+            f'fuseau horaire inconnu "{tz_name}" : écrivez par exemple "Europe/Paris"',
+        ) from exc
 
     raw_hours = data.get("hours")
     if not isinstance(raw_hours, dict):
-        raise _fail(path, "[hours]", "missing table")
+        raise _fail(path, "[hours]", "table manquante : les horaires d'ouverture de la semaine")
     hours = {day: _intervals(path, f"hours.{day}", raw_hours.get(day, [])) for day in WEEKDAYS}
 
     services = tuple(_service(path, i, s) for i, s in enumerate(data.get("services", [])))
     if not services:
-        raise _fail(path, "[[services]]", "at least one service is required")
+        raise _fail(path, "[[services]]", "il faut au moins une prestation")
     ids = [s.id for s in services]
     dupes = sorted({x for x in ids if ids.count(x) > 1})
     if dupes:
-        raise _fail(path, "services", f"duplicate service ids: {', '.join(dupes)}")
+        raise _fail(path, "services", f"plusieurs prestations ont le même id : {', '.join(dupes)}")
 
     closures = tuple(
         Closure(
@@ -294,7 +324,7 @@ def parse_profile(data: dict, path: Path) -> SalonProfile:
     team = parse_team(path, data.get("team", []), services)
     greeting = data.get("greeting", {})
     if not isinstance(greeting, dict):
-        raise _fail(path, "[greeting]", "expected a table with open and closed")
+        raise _fail(path, "[greeting]", "une table est attendue, avec les phrases open et closed")
     name = str(_required(path, salon, "name", "salon"))
     short_name = str(salon.get("short_name", name))
     names = {"name": name, "short_name": short_name}
@@ -302,7 +332,11 @@ def parse_profile(data: dict, path: Path) -> SalonProfile:
     closed = greeting.get("closed", greeting.get("open", DEFAULT_GREETING_CLOSED))
     sender = salon.get("sms_sender")
     if sender is not None and not (1 <= len(str(sender)) <= 11):
-        raise _fail(path, "salon.sms_sender", "an alphanumeric sender ID has 1 to 11 characters")
+        raise _fail(
+            path,
+            "salon.sms_sender",
+            f"le nom d'expéditeur des SMS compte de 1 à 11 caractères, pas {_shown(str(sender))}",
+        )
     return SalonProfile(
         id=str(salon.get("id", "salon")),
         name=name,
@@ -320,8 +354,10 @@ def parse_profile(data: dict, path: Path) -> SalonProfile:
         salon_email=salon.get("salon_email") or salon.get("email"),
         website=salon.get("website"),
         access=salon.get("access"),
-        chairs=int(salon.get("chairs", 1)),
-        slot_step_minutes=int(salon.get("slot_step_minutes", 15)),
+        chairs=_whole(path, "salon.chairs", salon.get("chairs", 1)),
+        slot_step_minutes=_whole(
+            path, "salon.slot_step_minutes", salon.get("slot_step_minutes", 15)
+        ),
         closed_on_public_holidays=bool(salon.get("closed_on_public_holidays", True)),
         holidays_subdivision=_subdivision(path, salon.get("holidays_subdivision")),
         payment=tuple(salon.get("payment", [])),

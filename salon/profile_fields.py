@@ -1,8 +1,13 @@
 """The building blocks of `salon.toml` fields: the error, weekdays, time intervals,
-date ranges, and the checks that name the file and the field of a bad value."""
+date ranges, and the checks that name the file and the field of a bad value.
+
+The checks are worded in French at the source: the owner reads them through
+`python -m booking`, `scripts/jobs`, the doctor, `scripts/reindex` and the console
+(« services[3].price : un prix en euros est attendu, pas "abc" »)."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date, time
 from pathlib import Path
@@ -29,28 +34,48 @@ class Closure:
 
 
 def _fail(path: Path, where: str, message: str) -> ProfileError:
-    return ProfileError(f"{path}: {where}: {message}")
+    return ProfileError(f"{path} : {where} : {message}")
+
+
+def _shown(raw: object) -> str:
+    """A value as the owner wrote it in TOML (`"abc"`, `3`, `true`), or « rien »."""
+    if raw is None:
+        return "rien"
+    return json.dumps(raw, ensure_ascii=False, default=str)
 
 
 def _time(path: Path, where: str, raw: object) -> time:
     if not isinstance(raw, str):
-        raise _fail(path, where, f"expected a time like '09:30', got {raw!r}")
+        raise _fail(path, where, f'une heure comme "09:30" est attendue, pas {_shown(raw)}')
     try:
         return time.fromisoformat(raw)
     except ValueError as exc:
-        raise _fail(path, where, f"expected a time like '09:30', got {raw!r}") from exc
+        raise _fail(
+            path, where, f'une heure comme "09:30" est attendue, pas {_shown(raw)}'
+        ) from exc
 
 
 def _intervals(path: Path, where: str, raw: object) -> tuple[Interval, ...]:
     if not isinstance(raw, list):
-        raise _fail(path, where, "expected a list of [open, close] pairs")
+        raise _fail(
+            path,
+            where,
+            'une liste de paires [ouverture, fermeture] est attendue, comme [["09:00", "12:00"]], '
+            f"pas {_shown(raw)}",
+        )
     out: list[Interval] = []
     for i, pair in enumerate(raw):
         if not isinstance(pair, list) or len(pair) != 2:
-            raise _fail(path, f"{where}[{i}]", "expected [open, close]")
+            raise _fail(
+                path,
+                f"{where}[{i}]",
+                f"une paire [ouverture, fermeture] est attendue, pas {_shown(pair)}",
+            )
         start, end = _time(path, f"{where}[{i}]", pair[0]), _time(path, f"{where}[{i}]", pair[1])
         if end <= start:
-            raise _fail(path, f"{where}[{i}]", "closing time must be after opening time")
+            raise _fail(
+                path, f"{where}[{i}]", "l'heure de fermeture doit venir après l'heure d'ouverture"
+            )
         out.append((start, end))
     return tuple(sorted(out))
 
@@ -63,10 +88,12 @@ def _date(path: Path, where: str, raw: object) -> date:
             return date.fromisoformat(raw)
         except ValueError:
             pass
-    raise _fail(path, where, f"expected a date like '2026-12-25', got {raw!r}")
+    if raw is None:
+        raise _fail(path, where, 'la date manque : écrivez-la comme "2026-12-25"')
+    raise _fail(path, where, f'une date comme "2026-12-25" est attendue, pas {_shown(raw)}')
 
 
 def _required(path: Path, table: dict, key: str, where: str) -> object:
     if key not in table or table[key] in ("", None):
-        raise _fail(path, where, f"missing required field '{key}'")
+        raise _fail(path, f"{where}.{key}", "ce champ est obligatoire et il manque ou il est vide")
     return table[key]

@@ -23,6 +23,7 @@ from salon.profile_fields import (
     _fail,
     _intervals,
     _required,
+    _shown,
 )
 from salon.text import fold
 
@@ -80,40 +81,51 @@ def _member_services(
     if raw is None:
         return None
     if not isinstance(raw, list) or not all(isinstance(x, str) for x in raw):
-        raise _fail(path, where, "expected a list of service ids or categories")
+        raise _fail(path, where, "une liste d'id de prestations ou de catégories est attendue")
     ids: list[str] = []
     for item in raw:
         matched = [s.id for s in services if s.id == item] or [
             s.id for s in services if s.category and fold(s.category) == fold(item)
         ]
         if not matched:
-            raise _fail(path, where, f"{item!r} is neither a service id nor a category")
+            raise _fail(
+                path, where, f"{_shown(item)} n'est ni l'id d'une prestation ni une catégorie"
+            )
         ids.extend(x for x in matched if x not in ids)
     return tuple(ids)
 
 
 def parse_team(path: Path, raw: object, services: Sequence[_ServiceLike]) -> tuple[TeamMember, ...]:
     if not isinstance(raw, list):
-        raise _fail(path, "[[team]]", "expected a list of tables")
+        raise _fail(path, "[[team]]", "une liste de tables [[team]] est attendue")
     team: list[TeamMember] = []
     for i, t in enumerate(raw):
         where = f"team[{i}]"
         if not isinstance(t, dict):
-            raise _fail(path, where, "expected a table")
+            raise _fail(path, where, "une table est attendue")
         name = str(_required(path, t, "name", where))
         ident = str(t.get("id") or fold(name.split()[0]).replace(" ", "-"))
         week = t.get("hours")
         if week is not None and not isinstance(week, dict):
-            raise _fail(path, f"{where}.hours", "expected a table of days")
+            raise _fail(path, f"{where}.hours", "une table de jours est attendue")
         unknown_days = sorted(set(week or {}) - set(WEEKDAYS))
         if unknown_days:
-            raise _fail(path, f"{where}.hours", f"unknown day {unknown_days[0]!r}")
+            raise _fail(
+                path,
+                f"{where}.hours",
+                (
+                    f"jour inconnu {_shown(unknown_days[0])} : les jours s'écrivent en anglais, "
+                    "de monday à sunday"
+                ),
+            )
         absences = []
         for j, a in enumerate(t.get("absences", [])):
             start = _date(path, f"{where}.absences[{j}].start", a.get("start"))
             end = _date(path, f"{where}.absences[{j}].end", a.get("end", a.get("start")))
             if end < start:
-                raise _fail(path, f"{where}.absences[{j}]", "end is before start")
+                raise _fail(
+                    path, f"{where}.absences[{j}]", "la fin (end) vient avant le début (start)"
+                )
             absences.append(Closure(start=start, end=end, reason=str(a.get("reason", ""))))
         team.append(
             TeamMember(
@@ -133,7 +145,11 @@ def parse_team(path: Path, raw: object, services: Sequence[_ServiceLike]) -> tup
     ids = [m.id for m in team]
     dupes = sorted({x for x in ids if ids.count(x) > 1})
     if dupes:
-        raise _fail(path, "team", f"two members share the id {dupes[0]!r}: give each an id")
+        raise _fail(
+            path,
+            "team",
+            f"deux personnes ont le même id {_shown(dupes[0])} : donnez à chacune son id",
+        )
     return tuple(team)
 
 

@@ -83,7 +83,7 @@ def test_the_short_name_written_out_counts_whatever_the_case_or_accents(
 @pytest.mark.parametrize(
     ("greeting", "says"),
     [
-        ('open = "Bonjour, {nom} !"', "unknown placeholder {nom}"),
+        ('open = "Bonjour, {nom} !"', "greeting.open : {nom} est inconnu : seuls {name} et"),
         ('open = "Bonjour, {name !"', "greeting.open"),
         ('open = "Bonjour }"', "greeting.open"),
         ('closed = ""', "greeting.closed"),

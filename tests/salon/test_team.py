@@ -83,7 +83,10 @@ end = "2027-02-20"
             '[[team]]\nname = "A"\n[[team.absences]]\nstart = "2027-02-20"\nend = "2027-02-01"\n',
             "team[0].absences[0]",
         ),
-        ('[[team]]\nname = "Léa A"\n[[team]]\nname = "Léa B"\n', "two members share the id 'lea'"),
+        (
+            '[[team]]\nname = "Léa A"\n[[team]]\nname = "Léa B"\n',
+            'team : deux personnes ont le même id "lea"',
+        ),
     ],
 )
 def test_a_bad_team_field_is_refused_naming_it(tmp_path: Path, team: str, field: str) -> None:
