@@ -5,7 +5,8 @@ both hand the same object to the session, the calls and the transfers, so nothin
 `agent/` reads an environment variable in the middle of a call. Tests build
 `AgentSettings(...)` directly. Every variable is listed in `.env.example`; a required one
 that is missing raises `MissingSetting` naming it (`require`), a malformed one a
-`ValueError` naming it.
+`ValueError` naming it in French (« le réglage X doit être …, pas … »), like
+`salon.settings`: the owner reads it when the worker refuses to start.
 """
 
 from __future__ import annotations
@@ -71,19 +72,23 @@ class AgentSettings:
     def __post_init__(self) -> None:
         if not 0.5 <= self.llm_timeout <= 60:
             raise ValueError(
-                f"setting LLM_TIMEOUT must be between 0.5 and 60 seconds, got {self.llm_timeout}"
+                "le réglage LLM_TIMEOUT doit être un nombre de secondes entre 0.5 et 60, "
+                f"pas {self.llm_timeout!r}"
             )
         if not 0 <= self.llm_max_retry <= 5:
-            raise ValueError(f"setting LLM_MAX_RETRY must be 0 to 5, got {self.llm_max_retry}")
+            raise ValueError(
+                "le réglage LLM_MAX_RETRY doit être un nombre entier de 0 à 5, "
+                f"pas {self.llm_max_retry!r}"
+            )
         if not 0 <= self.filler_delay <= 5:
             raise ValueError(
-                f"setting FILLER_DELAY must be between 0 (off) and 5 seconds, "
-                f"got {self.filler_delay}"
+                "le réglage FILLER_DELAY doit être un nombre de secondes entre 0 (désactivé) "
+                f"et 5, pas {self.filler_delay!r}"
             )
         if self.transport not in TRANSPORTS:
             raise ValueError(
-                f"setting TELEPHONY_TRANSPORT must be one of {', '.join(TRANSPORTS)}, "
-                f"got {self.transport!r}"
+                f"le réglage TELEPHONY_TRANSPORT doit être {' ou '.join(TRANSPORTS)}, "
+                f"pas {self.transport!r}"
             )
 
     @classmethod

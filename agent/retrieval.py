@@ -62,7 +62,7 @@ class RagOptions:
     def from_env(cls) -> RagOptions:
         mode = (settings.get("RAG_MODE", "llm_node") or "llm_node").lower()
         if mode not in ("llm_node", "hook"):
-            raise ValueError(f"setting RAG_MODE must be llm_node or hook, got {mode!r}")
+            raise ValueError(f"le réglage RAG_MODE doit être llm_node ou hook, pas {mode!r}")
         return cls(
             mode=mode,
             budget_ms=settings.get_float("RAG_BUDGET_MS", 150.0),

@@ -89,7 +89,17 @@ def prewarm(proc: JobProcess) -> None:
     proc.userdata["kb"] = open_knowledge_base()
 
 
-SETTINGS = AgentSettings.from_env()
+def settings_or_exit() -> AgentSettings:
+    """The process's settings; a malformed one stops the worker with one French line
+    (« agent : erreur : le réglage X doit être …, pas … ») rather than a traceback."""
+    try:
+        return AgentSettings.from_env()
+    except ValueError as exc:
+        print(f"agent : erreur : {exc} ; corrigez-le dans .env", file=sys.stderr)
+        raise SystemExit(1) from None
+
+
+SETTINGS = settings_or_exit()
 server = AgentServer(
     num_idle_processes=SETTINGS.idle_processes,
     job_memory_warn_mb=SETTINGS.memory_warn_mb,

@@ -52,6 +52,42 @@ def test_a_malformed_setting_is_named(
         AgentSettings.from_env()
 
 
+@pytest.mark.parametrize(
+    ("name", "value", "says"),
+    [
+        (
+            "LLM_TIMEOUT",
+            "0",
+            "le réglage LLM_TIMEOUT doit être un nombre de secondes entre 0.5 et 60, pas 0.0",
+        ),
+        (
+            "LLM_MAX_RETRY",
+            "9",
+            "le réglage LLM_MAX_RETRY doit être un nombre entier de 0 à 5, pas 9",
+        ),
+        (
+            "FILLER_DELAY",
+            "10",
+            "le réglage FILLER_DELAY doit être un nombre de secondes entre 0 (désactivé) et 5, "
+            "pas 10.0",
+        ),
+        (
+            "TELEPHONY_TRANSPORT",
+            "pigeon",
+            "le réglage TELEPHONY_TRANSPORT doit être sip ou stream, pas 'pigeon'",
+        ),
+        ("RAG_MODE", "sideways", "le réglage RAG_MODE doit être llm_node ou hook, pas 'sideways'"),
+    ],
+)
+def test_an_out_of_range_setting_says_in_french_what_it_must_be(
+    name: str, value: str, says: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ValueError) as refused:
+        AgentSettings.from_env()
+    assert str(refused.value) == says
+
+
 def test_a_missing_secret_is_named_with_what_it_is_for() -> None:
     with pytest.raises(
         MissingSetting,

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -79,6 +82,23 @@ def test_starting_without_credentials_names_each_missing_setting(
         "agent : erreur : réglage manquant : DEEPGRAM_API_KEY "
         "(la reconnaissance de la parole par Deepgram)",
         "agent : ajoutez-les dans .env (tous les réglages sont décrits dans .env.example)",
+    ]
+
+
+def test_a_malformed_setting_stops_the_worker_with_one_french_line() -> None:
+    env = {**os.environ, "LLM_TIMEOUT": "0"}  # the real environment wins over .env
+    done = subprocess.run(
+        [sys.executable, "-m", "agent", "start"],
+        cwd=Path(__file__).resolve().parents[2],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 1
+    assert done.stderr.splitlines() == [
+        "agent : erreur : le réglage LLM_TIMEOUT doit être un nombre de secondes entre 0.5 et "
+        "60, pas 0.0 ; corrigez-le dans .env"
     ]
 
 
