@@ -41,8 +41,17 @@ def test_a_hash_is_self_describing_salted_and_checks_only_its_password() -> None
     ],
 )
 def test_a_malformed_hash_is_refused_naming_the_setting(text: str) -> None:
-    with pytest.raises(InvalidHash, match="OWNER_PASSWORD_HASH"):
+    with pytest.raises(InvalidHash) as refused:
         PasswordHash.parse(text)
+    assert str(refused.value) in (
+        "le réglage OWNER_PASSWORD_HASH doit être la ligne scrypt$… affichée par "
+        "scripts/owner-password, pas autre chose",
+        "le réglage OWNER_PASSWORD_HASH doit être la ligne scrypt$… affichée par "
+        "scripts/owner-password (argon2 n'est pas pris en charge ici), pas autre chose",
+        "le réglage OWNER_PASSWORD_HASH est abîmé ou incomplet : relancez "
+        "scripts/owner-password et recopiez toute la dernière ligne dans .env, entre apostrophes",
+    )
+    assert ("argon2" in str(refused.value)) == ("argon2" in text)
     with pytest.raises(ValueError, match="OWNER_PASSWORD_HASH"):
         WebhookSettings(twilio_auth_token="t", owner_password_hash=text)
 

@@ -43,7 +43,14 @@ MAX_MEMORY = 1024 * 1024 * 1024
 
 
 class InvalidHash(ValueError):
-    """`OWNER_PASSWORD_HASH` is not a hash `scripts/owner-password` makes."""
+    """`OWNER_PASSWORD_HASH` is not a hash `scripts/owner-password` makes; the message is
+    French (the owner reads it when scripts/webhook or scripts/serve refuses to start)."""
+
+
+UNUSABLE = (
+    "le réglage OWNER_PASSWORD_HASH est abîmé ou incomplet : relancez scripts/owner-password "
+    "et recopiez toute la dernière ligne dans .env, entre apostrophes"
+)
 
 
 @dataclass(frozen=True)
@@ -59,22 +66,20 @@ class PasswordHash:
         """Read `scrypt$N$r$p$salt$key`; raises `InvalidHash` naming the setting."""
         parts = text.strip().split("$")
         if len(parts) != 6 or parts[0] != SCHEME:
-            hint = " (argon2 is not supported here)" if "argon2" in text else ""
+            hint = " (argon2 n'est pas pris en charge ici)" if "argon2" in text else ""
             raise InvalidHash(
-                "setting OWNER_PASSWORD_HASH must be the scrypt$N$r$p$salt$key line printed "
-                f"by scripts/owner-password{hint}"
+                "le réglage OWNER_PASSWORD_HASH doit être la ligne scrypt$… affichée par "
+                f"scripts/owner-password{hint}, pas autre chose"
             )
         try:
             n, r, p = (int(x) for x in parts[1:4])
             salt, key = _unb64(parts[4]), _unb64(parts[5])
         except ValueError as exc:
-            raise InvalidHash(
-                f"setting OWNER_PASSWORD_HASH is damaged ({exc}): run scripts/owner-password again"
-            ) from exc
+            raise InvalidHash(UNUSABLE) from exc
         if n < 2 or n & (n - 1) or n > MAX_N or not 1 <= r <= 32 or not 1 <= p <= 16:
-            raise InvalidHash("setting OWNER_PASSWORD_HASH has unusable scrypt parameters")
+            raise InvalidHash(UNUSABLE)
         if 128 * n * r * p > MAX_MEMORY or len(salt) < 8 or len(key) < 16:
-            raise InvalidHash("setting OWNER_PASSWORD_HASH has unusable scrypt parameters")
+            raise InvalidHash(UNUSABLE)
         return cls(n=n, r=r, p=p, salt=salt, key=key)
 
     def text(self) -> str:
