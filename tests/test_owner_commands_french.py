@@ -20,6 +20,8 @@ from ops.doctor.__main__ import main as doctor_main
 from ops.serve import main as serve_main
 from records.__main__ import main as records_main
 from webhook.console.password import main as password_main
+from webhook.serve import main as webhook_main
+from webhook.sip_setup import main as sip_setup_main
 
 Main = Callable[[list[str]], int]
 
@@ -41,6 +43,8 @@ HELP: list[tuple[str, Main, list[str], str]] = [
     ("scripts/owner-password", password_main, [], "Affiche la ligne OWNER_PASSWORD_HASH"),
     ("scripts/crawl", crawl_main, [], "Enregistre le site du salon"),
     ("scripts/serve", serve_main, [], "Lance tout le salon dans un seul terminal"),
+    ("scripts/webhook", webhook_main, [], "Reçoit les appels et les SMS de Twilio"),
+    ("scripts/setup-livekit-sip", sip_setup_main, [], "Crée (ou retrouve) dans LiveKit"),
 ]
 
 USAGE_ERRORS: list[tuple[str, Main, list[str], str]] = [
@@ -64,6 +68,10 @@ USAGE_ERRORS: list[tuple[str, Main, list[str], str]] = [
         ["--ngrok", "--public-url", "https://a.fr"],
         "--public-url : ne va pas avec --ngrok",
     ),
+    ("scripts/webhook", webhook_main, ["--port", "http"], "--port : valeur invalide 'http'"),
+    ("scripts/webhook", webhook_main, ["--port", "0"], "--port doit être un numéro de port"),
+    ("scripts/webhook", webhook_main, ["--threads", "0"], "--threads doit valoir au moins 1"),
+    ("scripts/setup-livekit-sip", sip_setup_main, ["--yaml"], "arguments non reconnus : --yaml"),
 ]
 
 

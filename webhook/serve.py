@@ -17,7 +17,6 @@ is dropped whatever it is doing.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import ctypes
 import ctypes.util
@@ -29,6 +28,7 @@ from hypercorn.asyncio import serve
 from hypercorn.config import Config
 
 from salon import settings
+from salon.cli import french_parser
 from webhook.app import create_app
 from webhook.asgi import GuardedWsgi
 from webhook.dispatch import LiveKitDispatcher
@@ -85,24 +85,55 @@ def give_big_buffers_back() -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
+    try:
+        host = settings.get("WEBHOOK_HOST", "127.0.0.1")
+        port = settings.get_int("WEBHOOK_PORT", 8000)
+        threads = settings.get_int("WEBHOOK_THREADS", 128)
+    except ValueError as exc:  # a malformed WEBHOOK_PORT or WEBHOOK_THREADS in .env
+        print(f"webhook : erreur : {exc}", file=sys.stderr)
+        return 2
+    parser = french_parser(
         prog="scripts/webhook",
-        description="Serve the Twilio webhook (POST /voice, /dial-done, /status; GET /healthz).",
-        epilog="Example: scripts/webhook --port 8000   (then: ngrok http 8000)",
+        description="Reçoit les appels et les SMS de Twilio (POST /voice, /dial-done, /status ; "
+        "GET /healthz) et sert la console du salon (/admin/).",
+        epilog="exemple : scripts/webhook --port 8000   (puis : ngrok http 8000)",
     )
-    parser.add_argument("--host", default=settings.get("WEBHOOK_HOST", "127.0.0.1"))
-    parser.add_argument("--port", type=int, default=settings.get_int("WEBHOOK_PORT", 8000))
-    parser.add_argument("--threads", type=int, default=settings.get_int("WEBHOOK_THREADS", 128))
-    parser.add_argument("--quiet", action="store_true", help="log warnings and errors only")
+    parser.add_argument(
+        "--host",
+        default=host,
+        help="adresse d'écoute (WEBHOOK_HOST, 127.0.0.1 par défaut)",
+    )
+    parser.add_argument(
+        "--port",
+        type=int,
+        default=port,
+        help="port d'écoute (WEBHOOK_PORT, 8000 par défaut)",
+    )
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=threads,
+        help="appels traités en même temps (WEBHOOK_THREADS, 128 par défaut)",
+    )
+    parser.add_argument(
+        "--quiet", action="store_true", help="n'afficher que les avertissements et les erreurs"
+    )
     args = parser.parse_args(argv)
+    if not 1 <= args.port <= 65535:
+        parser.error(f"--port doit être un numéro de port de 1 à 65535, pas {args.port}")
+    if args.threads < 1:
+        parser.error(f"--threads doit valoir au moins 1, pas {args.threads}")
     configure_logging(logging.WARNING if args.quiet else logging.INFO)
     try:
         app = create_app()
     except (settings.MissingSetting, ValueError) as exc:
-        print(f"webhook: error: {exc}", file=sys.stderr)
+        print(f"webhook : erreur : {exc}", file=sys.stderr)
         return 2
     except Exception as exc:  # e.g. SALON_DB not writable: one clear line, exit 1
-        print(f"webhook: error: cannot start: {type(exc).__name__}: {exc}", file=sys.stderr)
+        print(
+            f"webhook : erreur : démarrage impossible ({type(exc).__name__} : {exc})",
+            file=sys.stderr,
+        )
         return 1
 
     give_big_buffers_back()
@@ -132,7 +163,7 @@ def main(argv: list[str] | None = None) -> int:
             if isinstance(dispatcher, LiveKitDispatcher):
                 await dispatcher.aclose()
 
-    logging.getLogger("webhook").info("webhook listening on %s:%s", args.host, args.port)
+    logging.getLogger("webhook").info("webhook à l'écoute sur %s:%s", args.host, args.port)
     try:
         asyncio.run(run())
     except KeyboardInterrupt:

@@ -10,12 +10,13 @@ The design needs exactly two LiveKit objects, whatever the number of calls:
   agent to. The rule dispatches no agent itself (the webhook does, with the metadata).
 
 Run it twice: the second run finds both and creates nothing. Exit codes: 0 done, 1 LiveKit
-refused or did not answer, 2 a setting is missing.
+refused or did not answer, 2 a setting is missing. The owner runs it (README's going-live
+steps): help, results, warnings and errors are French; `--json` keeps the English actions
+(created, found, updated) for programs.
 """
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import json
 import sys
@@ -26,10 +27,14 @@ from typing import TypeVar
 from livekit import api
 
 from salon import settings
+from salon.cli import french_parser
 
 TRUNK_NAME = "salon-receptionist-inbound"
 RULE_NAME = "salon-receptionist-callee"
 CALL_TIMEOUT = 10.0  # seconds per LiveKit call (the client's own timeout has no effect)
+# the actions as the owner reads them: the trunk (masculine), the rule (feminine)
+TRUNK_ACTION_FR = {"created": "créé", "found": "déjà en place", "updated": "mis à jour"}
+RULE_ACTION_FR = {"created": "créée", "found": "déjà en place"}
 
 T = TypeVar("T")
 
@@ -89,8 +94,9 @@ async def ensure_sip_setup(
     for other in on_trunk:
         if other is not rule and not other.rule.HasField("dispatch_rule_callee"):
             warnings.append(
-                f"dispatch rule {other.sip_dispatch_rule_id} ({other.name or 'unnamed'}) also "
-                "applies to this trunk; delete it so that calls join the CallSid room"
+                f"la règle d'aiguillage {other.sip_dispatch_rule_id} "
+                f"({other.name or 'sans nom'}) s'applique aussi à ce trunk : supprimez-la "
+                "dans LiveKit pour que les appels rejoignent la salle de leur CallSid"
             )
     if rule is None:
         rule = await _bounded(
@@ -119,18 +125,21 @@ async def ensure_sip_setup(
 
 
 def twilio_instructions(*, public_base_url: str | None, sip_host: str | None) -> list[str]:
-    base = public_base_url.rstrip("/") if public_base_url else "https://<your public URL>"
+    """What to set in the Twilio console, in French; Twilio's own labels stay as the
+    console shows them (A call comes in, Call status changes)."""
+    base = public_base_url.rstrip("/") if public_base_url else "https://<votre adresse publique>"
     lines = [
-        "Twilio console > Phone Numbers > your number > Voice configuration:",
-        f"  A call comes in:      Webhook  {base}/voice  (HTTP POST)",
-        f"  Call status changes:  {base}/status  (HTTP POST)",
+        "Console Twilio > Phone Numbers > votre numéro > Voice Configuration :",
+        f"  A call comes in :      Webhook  {base}/voice  (HTTP POST)",
+        f"  Call status changes :  {base}/status  (HTTP POST)",
     ]
     if sip_host:
-        lines.append(f"The webhook bridges calls to sip:<CallSid>@{sip_host};transport=tcp")
+        lines.append(f"Le webhook relie les appels à sip:<CallSid>@{sip_host};transport=tcp")
     else:
         lines.append(
-            "Set LIVEKIT_SIP_HOST in .env: your LiveKit project's SIP URI host "
-            "(LiveKit Cloud > Settings > SIP URI, e.g. abc123xyz.sip.livekit.cloud)"
+            "Indiquez LIVEKIT_SIP_HOST dans .env : l'hôte de l'URI SIP de votre projet "
+            "LiveKit (LiveKit Cloud > Settings > SIP URI, par exemple "
+            "abc123xyz.sip.livekit.cloud)"
         )
     return lines
 
@@ -143,14 +152,30 @@ async def _run(*, url: str, key: str, secret: str, username: str, password: str)
         await lkapi.aclose()
 
 
+ERROR = "setup-livekit-sip : erreur : "
+
+
+def refusal_fr(exc: api.TwirpError) -> str:
+    """LiveKit's refusal, in French, naming the settings to check."""
+    if exc.code in ("unauthenticated", "permission_denied"):
+        return (
+            "LiveKit refuse la clé : vérifiez LIVEKIT_API_KEY et LIVEKIT_API_SECRET dans .env "
+            f"({exc.code})"
+        )
+    return f"LiveKit a refusé la demande ({exc.code} : {exc.message})"
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
+    parser = french_parser(
         prog="scripts/setup-livekit-sip",
-        description="Create (or find) the LiveKit inbound SIP trunk and its callee dispatch "
-        "rule, then print what the Twilio console needs. Safe to run again.",
-        epilog="Example: scripts/setup-livekit-sip   (reads LIVEKIT_* from .env)",
+        description="Crée (ou retrouve) dans LiveKit le trunk SIP entrant et sa règle "
+        "d'aiguillage, puis affiche ce qu'il faut régler dans la console Twilio. Sans risque "
+        "à relancer.",
+        epilog="exemple : scripts/setup-livekit-sip   (lit les réglages LIVEKIT_* dans .env)",
     )
-    parser.add_argument("--json", action="store_true", help="print the result as JSON")
+    parser.add_argument(
+        "--json", action="store_true", help="afficher le résultat en JSON (pour un programme)"
+    )
     args = parser.parse_args(argv)
     try:
         url = settings.require("LIVEKIT_URL", "l'adresse de votre projet LiveKit")
@@ -159,29 +184,34 @@ def main(argv: list[str] | None = None) -> int:
         username = settings.require("LIVEKIT_SIP_USERNAME", "l'identifiant du trunk SIP")
         password = settings.require("LIVEKIT_SIP_PASSWORD", "le mot de passe du trunk SIP")
     except settings.MissingSetting as exc:
-        print(f"setup-livekit-sip: error: {exc}", file=sys.stderr)
+        print(f"{ERROR}{exc}", file=sys.stderr)
         return 2
     try:
         result = asyncio.run(
             _run(url=url, key=key, secret=secret, username=username, password=password)
         )
     except TimeoutError:
-        print(f"setup-livekit-sip: error: LiveKit at {url} did not answer", file=sys.stderr)
+        print(f"{ERROR}LiveKit ne répond pas à {url} (LIVEKIT_URL)", file=sys.stderr)
         return 1
     except api.TwirpError as exc:
-        print(f"setup-livekit-sip: error: LiveKit refused: {exc}", file=sys.stderr)
+        print(f"{ERROR}{refusal_fr(exc)}", file=sys.stderr)
         return 1
     except Exception as exc:  # network errors of any kind: one clear line
-        print(f"setup-livekit-sip: error: cannot reach LiveKit at {url}: {exc}", file=sys.stderr)
+        print(
+            f"{ERROR}LiveKit injoignable à {url} : vérifiez LIVEKIT_URL ({exc})",
+            file=sys.stderr,
+        )
         return 1
     if args.json:
         print(json.dumps(asdict(result)))
         return 0
-    print(f"inbound trunk  {TRUNK_NAME:<36} {result.trunk_id:<20} {result.trunk_action}")
+    trunk_action = TRUNK_ACTION_FR.get(result.trunk_action, result.trunk_action)
+    rule_action = RULE_ACTION_FR.get(result.rule_action, result.rule_action)
+    print(f"trunk SIP entrant     {TRUNK_NAME:<36} {result.trunk_id:<20} {trunk_action}")
     rule_label = f"{RULE_NAME} (callee)"
-    print(f"dispatch rule  {rule_label:<36} {result.rule_id:<20} {result.rule_action}")
+    print(f"règle d'aiguillage    {rule_label:<36} {result.rule_id:<20} {rule_action}")
     for warning in result.warnings:
-        print(f"warning: {warning}")
+        print(f"attention : {warning}")
     print()
     for line in twilio_instructions(
         public_base_url=settings.get("PUBLIC_BASE_URL"), sip_host=settings.get("LIVEKIT_SIP_HOST")

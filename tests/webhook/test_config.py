@@ -151,7 +151,21 @@ def test_the_runner_exits_2_naming_a_missing_setting(
 
     monkeypatch.setenv("TWILIO_AUTH_TOKEN", "")
     assert serve.main(["--port", "1"]) == 2
-    assert "TWILIO_AUTH_TOKEN" in capsys.readouterr().err
+    assert capsys.readouterr().err.startswith(
+        "webhook : erreur : réglage manquant : TWILIO_AUTH_TOKEN ("
+    )
+
+
+def test_the_runner_exits_2_naming_a_malformed_port_setting(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from webhook import serve
+
+    monkeypatch.setenv("WEBHOOK_PORT", "huit mille")
+    assert serve.main([]) == 2
+    assert capsys.readouterr().err == (
+        "webhook : erreur : le réglage WEBHOOK_PORT doit être un nombre entier, pas 'huit mille'\n"
+    )
 
 
 def test_the_runner_exits_1_when_the_state_db_cannot_be_opened(
@@ -164,4 +178,4 @@ def test_the_runner_exits_1_when_the_state_db_cannot_be_opened(
     monkeypatch.setenv("TWILIO_AUTH_TOKEN", "tok")
     monkeypatch.setenv("SALON_DB", str(blocker / "salon.db"))
     assert serve.main(["--port", "1"]) == 1
-    assert "cannot start" in capsys.readouterr().err
+    assert capsys.readouterr().err.startswith("webhook : erreur : démarrage impossible (")

@@ -51,11 +51,30 @@ def test_the_setup_prints_what_the_twilio_console_needs(
     livekit_env: LiveKitStub, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert sip_setup.main([]) == 0
-    out = capsys.readouterr().out
-    assert "created" in out
-    assert "https://salon.example.ngrok.app/voice" in out
-    assert "https://salon.example.ngrok.app/status" in out
-    assert "sip:<CallSid>@abc123.sip.livekit.cloud;transport=tcp" in out
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("trunk SIP entrant     salon-receptionist-inbound")
+    assert lines[0].endswith(" créé")
+    assert lines[1].startswith("règle d'aiguillage    salon-receptionist-callee (callee)")
+    assert lines[1].endswith(" créée")
+    assert lines[3:] == [
+        "Console Twilio > Phone Numbers > votre numéro > Voice Configuration :",
+        "  A call comes in :      Webhook  https://salon.example.ngrok.app/voice  (HTTP POST)",
+        "  Call status changes :  https://salon.example.ngrok.app/status  (HTTP POST)",
+        "Le webhook relie les appels à sip:<CallSid>@abc123.sip.livekit.cloud;transport=tcp",
+    ]
+    assert sip_setup.main([]) == 0  # the second run finds both
+    again = capsys.readouterr().out.splitlines()
+    assert again[0].endswith(" déjà en place") and again[1].endswith(" déjà en place")
+
+
+def test_without_the_sip_host_the_setup_says_where_to_find_it() -> None:
+    assert sip_setup.twilio_instructions(public_base_url=None, sip_host=None) == [
+        "Console Twilio > Phone Numbers > votre numéro > Voice Configuration :",
+        "  A call comes in :      Webhook  https://<votre adresse publique>/voice  (HTTP POST)",
+        "  Call status changes :  https://<votre adresse publique>/status  (HTTP POST)",
+        "Indiquez LIVEKIT_SIP_HOST dans .env : l'hôte de l'URI SIP de votre projet LiveKit "
+        "(LiveKit Cloud > Settings > SIP URI, par exemple abc123xyz.sip.livekit.cloud)",
+    ]
 
 
 def test_changed_credentials_update_the_existing_trunk(
@@ -87,7 +106,12 @@ async def test_another_rule_on_the_trunk_is_reported(livekit_env: LiveKitStub) -
     finally:
         await lkapi.aclose()
     assert again.rule_action == "found"
-    assert len(again.warnings) == 1 and "old rule" in again.warnings[0]
+    assert len(again.warnings) == 1
+    assert again.warnings[0].startswith("la règle d'aiguillage ")
+    assert again.warnings[0].endswith(
+        " (old rule) s'applique aussi à ce trunk : supprimez-la dans LiveKit pour que les "
+        "appels rejoignent la salle de leur CallSid"
+    )
 
 
 def test_a_missing_setting_exits_2_naming_it(
@@ -96,7 +120,7 @@ def test_a_missing_setting_exits_2_naming_it(
     monkeypatch.setenv("LIVEKIT_SIP_PASSWORD", "")
     assert sip_setup.main([]) == 2
     assert capsys.readouterr().err.startswith(
-        "setup-livekit-sip: error: réglage manquant : LIVEKIT_SIP_PASSWORD "
+        "setup-livekit-sip : erreur : réglage manquant : LIVEKIT_SIP_PASSWORD "
         "(le mot de passe du trunk SIP) ; ajoutez-le dans .env"
     )
     assert livekit_env.state.requests == 0
@@ -108,13 +132,21 @@ def test_a_wrong_secret_exits_1_with_one_clear_line(
     monkeypatch.setenv("LIVEKIT_API_SECRET", "wrong-secret-0123456789abcdef0123456789")
     assert sip_setup.main([]) == 1
     err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "unauthenticated" in err
+    assert err == (
+        "setup-livekit-sip : erreur : LiveKit refuse la clé : vérifiez LIVEKIT_API_KEY et "
+        "LIVEKIT_API_SECRET dans .env (unauthenticated)\n"
+    )
     assert livekit_env.state.trunks == []
 
 
 def test_an_unreachable_livekit_exits_1(
     livekit_env: LiveKitStub, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setenv("LIVEKIT_URL", f"http://127.0.0.1:{free_port()}")
+    url = f"http://127.0.0.1:{free_port()}"
+    monkeypatch.setenv("LIVEKIT_URL", url)
     assert sip_setup.main([]) == 1
-    assert "cannot reach LiveKit" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert err.startswith(
+        f"setup-livekit-sip : erreur : LiveKit injoignable à {url} : vérifiez LIVEKIT_URL ("
+    )
+    assert err.count("\n") == 1
