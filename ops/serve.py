@@ -34,7 +34,7 @@ import httpx
 
 from notify.phone import InvalidPhone, normalise
 from ops.doctor import twilio
-from ops.doctor.__main__ import NAME_FR, STATUS_FR
+from ops.doctor.base import NAME_FR, STATUS_FR
 from ops.supervisor import Backoff, Program, Supervisor
 from ops.tunnel import GivenUrl, Tunnel, open_ngrok
 from salon import settings

@@ -17,15 +17,8 @@ import logging
 import sys
 
 from ops.doctor import CheckResult, Context, run_checks
+from ops.doctor.base import NAME_FR, STATUS_FR
 from salon.cli import french_parser
-
-# The report's words for the owner; `--json` keeps the English names and statuses.
-STATUS_FR = {"ok": "ok", "problem": "problème", "skipped": "non réglé"}
-NAME_FR = {
-    "Twilio number": "numéro Twilio",
-    "SMS sender": "expéditeur SMS",
-    "Public URL": "adresse publique",
-}
 
 EXAMPLES_FR = """exemples :
   scripts/doctor              # une ligne par vérification : ok, problème ou non réglé

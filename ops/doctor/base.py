@@ -18,6 +18,14 @@ import httpx
 from salon import settings
 
 Status = Literal["ok", "problem", "skipped"]
+# The report's words for the owner (the doctor and `scripts/serve`); `--json` keeps the
+# English names and statuses.
+STATUS_FR = {"ok": "ok", "problem": "problème", "skipped": "non réglé"}
+NAME_FR = {
+    "Twilio number": "numéro Twilio",
+    "SMS sender": "expéditeur SMS",
+    "Public URL": "adresse publique",
+}
 DEFAULT_TIMEOUT = 8.0  # seconds for one service's calls
 
 
