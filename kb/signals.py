@@ -43,6 +43,8 @@ class IndexView(Protocol):
 
     def closest_term(self, term: str) -> str | None: ...
 
+    def starts_a_term(self, term: str) -> bool: ...
+
 
 def answer_signals(
     snap: IndexView,
@@ -127,7 +129,7 @@ def known_anywhere(snap: IndexView, term: str, alike: frozenset[str]) -> bool:
     meaning the same in a salon (`alike`)."""
     if term in snap.idf or any(word in snap.idf for word in alike):
         return True
-    if len(term) >= 4 and any(w.startswith(term) for w in snap.by_initial.get(term[0], ())):
+    if len(term) >= 4 and snap.starts_a_term(term):
         return True
     return snap.closest_term(term) is not None
 

@@ -101,3 +101,35 @@ def test_a_words_synonyms_count_once_not_once_each(tmp_path: Path) -> None:
     lexical_only = SearchOptions(dense_weight=0.0)
     result = Retriever.open(tmp_path / "kb").search("les reflets", k=2, options=lexical_only)
     assert result.passages[0].text.strip().endswith("Balayage 95 €.")
+
+
+def test_look_alikes_are_the_same_in_every_process_whatever_the_hash_seed(tmp_path: Path) -> None:
+    # A sound two index words share maps to one of them; which one must not depend on
+    # the order of a set, which changes with PYTHONHASHSEED from one process to the next.
+    import os
+    import subprocess
+    import sys
+
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    (sources / "a.md").write_text(
+        "Un quart d'heure de retard est toléré ; la carte bancaire est acceptée.\n",
+        encoding="utf-8",
+    )
+    reindex(sources=sources, db_dir=tmp_path / "kb", ingest=paragraph_ingest)
+    probe = (
+        "import sys; from pathlib import Path; from kb.retriever import Retriever; "
+        "s = Retriever.open(Path(sys.argv[1]))._snapshot; "
+        "print(sorted(s.by_sound.items()), s.closest_term('kartt'), s.closest_term('quarr'))"
+    )
+    seen = {
+        subprocess.run(
+            [sys.executable, "-c", probe, str(tmp_path / "kb")],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in ("1", "2", "3", "4")
+    }
+    assert len(seen) == 1

@@ -109,6 +109,9 @@ class _Index:
     def closest_term(self, term: str) -> str | None:
         return None
 
+    def starts_a_term(self, term: str) -> bool:
+        return any(w.startswith(term) for w in self.by_initial.get(term[0], ()))
+
 
 def test_the_unknown_share_is_the_weight_of_the_words_found_nowhere() -> None:
     index = _Index(["Coupe homme — 28 €", "Tramway T1, arrêt Perrache"])
