@@ -424,11 +424,14 @@ class Retriever:
         else:
             candidates = np.arange(len(fused))
         order = candidates[np.argsort(-fused[candidates], kind="stable")]
+        top = max(float(fused[order[0]]), 1e-9) if len(order) else 1.0
         signals = answer_signals(snap, terms, order, dense, synonyms=opts.lexicon, words=words)
         score = confidence(signals, model=snap.manifest.model)
         return SearchResult(
             query=query,
-            passages=[_passage(snap, int(i), float(fused[i])) for i in order],
+            # Scores relative to the best: the kind boost can lift fused scores above 1,
+            # which clipped several passages to the same « 1.000 » in `scripts/ask`.
+            passages=[_passage(snap, int(i), float(fused[i]) / top) for i in order],
             answerable=score >= ANSWERABLE_AT,
             confidence=round(score, 4),
             elapsed_ms=_ms(started),
