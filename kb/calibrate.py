@@ -16,9 +16,10 @@ and the weights fitted on all salons. Paste the weights into `kb.confidence.WEIG
 the threshold into `ANSWERABLE_AT`, rounded.
 
 `FIT_SETS` lists the fitting salons: the sample (`tests/fixtures/salon`, the same files as
-`sources/`), the transfer salon and held-out salons 1 to 12, whose questions were all read
-while designing the signals. Salons 13 and 14 are left out on purpose: written blind, they
-are the unseen material the fit is measured on (`eval/README.md`).
+`sources/`), the transfer salon and held-out salons 1 to 14, whose questions were all read
+while designing the signals. Salons 15 to 17 are left out on purpose: written blind, they
+are the unseen material the fit is measured on (`eval/README.md`). `python -m
+kb.fit_learned` fits the vector models of `kb.learned` on the same salons.
 """
 
 from __future__ import annotations
@@ -67,6 +68,14 @@ FIT_SETS = {
     "holdout-12": (
         "eval/holdout-salon-12/sources",
         "eval/holdout-salon-12/gold-questions.jsonl",
+    ),
+    "holdout-13": (
+        "eval/holdout-salon-13/sources",
+        "eval/holdout-salon-13/gold-questions.jsonl",
+    ),
+    "holdout-14": (
+        "eval/holdout-salon-14/sources",
+        "eval/holdout-salon-14/gold-questions.jsonl",
     ),
 }
 SIGNAL_NAMES = list(Signals.__dataclass_fields__)

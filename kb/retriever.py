@@ -26,6 +26,8 @@ import numpy as np
 from kb import store
 from kb.confidence import ANSWERABLE_AT, Signals, confidence
 from kb.embeddings import Embedder, get_embedder, model_name_for
+from kb.learned import Learned
+from kb.learned import for_model as learned_for
 from kb.lexicon import (
     ANSWER_KINDS,
     INCIDENTAL,
@@ -86,6 +88,7 @@ class SearchOptions:
     answer_types: bool = True  # "combien de temps" meets "2 h 30" (kb.lexicon)
     phrases: bool = True  # adjacent words found adjacent ("sans rendez-vous") rank higher
     kind_boost: float = KIND_BOOST  # passages holding the kind of answer asked rank higher
+    learned: bool = True  # the fitted e5 metric and flag (`kb.learned`) when the model has them
 
 
 class _Snapshot:
@@ -337,9 +340,10 @@ class Retriever:
 
     def _rank(
         self, snap: _Snapshot, query: str, opts: SearchOptions
-    ) -> tuple[list[str], np.ndarray, np.ndarray, SaidWords] | None:
-        """Words as said, dense cosines, fused scores over every passage and the words
-        said by kind (`kb.wordclass.said_words`); None for an empty question.
+    ) -> tuple[list[str], np.ndarray, np.ndarray, SaidWords, np.ndarray] | None:
+        """Words as said, dense cosines, fused scores over every passage, the words
+        said by kind (`kb.wordclass.said_words`) and the question's vector; None for an
+        empty question.
 
         Look-alike index words (ASR slips) help the ranking only: the answerable signals
         use the words as said, since a look-alike is weaker evidence than the word itself
@@ -352,7 +356,8 @@ class Retriever:
             return None
         if opts.fuzzy_terms:
             text = rejoin_split_words(text, snap)
-        dense = snap.matrix @ self._embed_query(text)
+        query_vector = self._embed_query(text)
+        dense = snap.matrix @ query_vector
         words = said_words(text)
         said = tokens(text)
         kinds = list(words.kinds) if opts.answer_types else []
@@ -403,9 +408,18 @@ class Retriever:
         if kinds and opts.kind_boost:
             holds = np.logical_or.reduce([snap.holds_kind[kind] for kind in kinds])
             fused = np.where(holds, fused * (1 + opts.kind_boost), fused)
+        learned = self._learned(snap, opts)
+        if learned is not None:
+            fused = learned.rerank(fused, snap.matrix, query_vector)
         if opts.outdated_weight != 1.0 and snap.outdated.any():
             fused = np.where(snap.outdated, fused * opts.outdated_weight, fused)
-        return said, dense, fused, words
+        return said, dense, fused, words, query_vector
+
+    def _learned(self, snap: _Snapshot, opts: SearchOptions) -> Learned | None:
+        """The fitted metric and flag of this index's model, when asked for and fitted."""
+        if not opts.learned:
+            return None
+        return learned_for(snap.manifest.model)
 
     def search(
         self, query: str, k: int = 5, *, options: SearchOptions | None = None
@@ -416,7 +430,7 @@ class Retriever:
         ranked = self._rank(snap, query, options or SearchOptions())
         if ranked is None or k <= 0:
             return SearchResult(query=query, elapsed_ms=_ms(started))
-        terms, dense, fused, words = ranked
+        terms, dense, fused, words, query_vector = ranked
         opts = options or SearchOptions()
         count = min(k, len(fused))
         if count < len(fused):
@@ -426,13 +440,19 @@ class Retriever:
         order = candidates[np.argsort(-fused[candidates], kind="stable")]
         top = max(float(fused[order[0]]), 1e-9) if len(order) else 1.0
         signals = answer_signals(snap, terms, order, dense, synonyms=opts.lexicon, words=words)
-        score = confidence(signals, model=snap.manifest.model)
+        learned = self._learned(snap, opts)
+        if learned is not None and len(order):
+            score = learned.probability(signals, query_vector, snap.matrix[order[0]])
+            threshold = learned.threshold
+        else:
+            score = confidence(signals, model=snap.manifest.model)
+            threshold = ANSWERABLE_AT
         return SearchResult(
             query=query,
             # Scores relative to the best: the kind boost can lift fused scores above 1,
             # which clipped several passages to the same « 1.000 » in `scripts/ask`.
             passages=[_passage(snap, int(i), float(fused[i]) / top) for i in order],
-            answerable=score >= ANSWERABLE_AT,
+            answerable=score >= threshold,
             confidence=round(score, 4),
             elapsed_ms=_ms(started),
         )
@@ -443,10 +463,30 @@ class Retriever:
         ranked = self._rank(snap, query, options or SearchOptions())
         if ranked is None:
             return None
-        terms, dense, fused, words = ranked
+        terms, dense, fused, words, _ = ranked
         opts = options or SearchOptions()
         top = np.argsort(-fused)[:3]
         return answer_signals(snap, terms, top, dense, synonyms=opts.lexicon, words=words)
+
+    def scored(
+        self, query: str, *, options: SearchOptions | None = None
+    ) -> tuple[np.ndarray, np.ndarray, Signals] | None:
+        """Fused scores over every passage, the question's vector and its signals (for
+        fitting `kb.learned`: `python -m kb.fit_learned`)."""
+        snap = self._snapshot
+        opts = options or SearchOptions()
+        ranked = self._rank(snap, query, opts)
+        if ranked is None:
+            return None
+        terms, dense, fused, words, query_vector = ranked
+        top = np.argsort(-fused)[:3]
+        signals = answer_signals(snap, terms, top, dense, synonyms=opts.lexicon, words=words)
+        return fused, query_vector, signals
+
+    @property
+    def matrix(self) -> np.ndarray:
+        """The loaded version's passage vectors, one row per passage."""
+        return self._snapshot.matrix
 
 
 def rejoin_split_words(text: str, snap: _Snapshot) -> str:
