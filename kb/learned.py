@@ -73,25 +73,30 @@ def for_model(model: str) -> Learned | None:
     path = path_for(model)
     if not path.exists():
         return None
+    learned = load(path)
+    return learned if learned.model == model else None
+
+
+def load(path: Path) -> Learned:
     with np.load(path) as data:
-        if str(data["model"]) != model:
-            return None
         return Learned(
-            model=model,
+            model=str(data["model"]),
             metric=data["metric"].astype(np.float32),
             flag=data["flag"].astype(np.float64),
             threshold=float(data["threshold"]),
         )
 
 
-def save(learned: Learned) -> Path:
-    path = path_for(learned.model)
-    np.savez(
-        path,
-        model=np.array(learned.model),
-        metric=learned.metric.astype(np.float32),
-        flag=learned.flag.astype(np.float32),
-        threshold=np.array(learned.threshold),
-    )
+def save(learned: Learned, path: Path | None = None) -> Path:
+    """Write `learned` (beside this module unless `path` is given)."""
+    path = path or path_for(learned.model)
+    with path.open("wb") as out:
+        np.savez(
+            out,
+            model=np.array(learned.model),
+            metric=learned.metric.astype(np.float32),
+            flag=learned.flag.astype(np.float32),
+            threshold=np.array(learned.threshold),
+        )
     for_model.cache_clear()
     return path
