@@ -16,8 +16,8 @@ and the weights fitted on all salons. Paste the weights into `kb.confidence.WEIG
 the threshold into `ANSWERABLE_AT`, rounded.
 
 `FIT_SETS` lists the fitting salons: the sample (`tests/fixtures/salon`, the same files as
-`sources/`), the transfer salon and held-out salons 1 to 14, whose questions were all read
-while designing the signals. Salons 15 to 17 are left out on purpose: written blind, they
+`sources/`), the transfer salon and held-out salons 1 to 17, whose questions were all read
+while designing the signals. Salons 18 to 20 are left out on purpose: written blind, they
 are the unseen material the fit is measured on (`eval/README.md`). `python -m
 kb.fit_learned` fits the vector models of `kb.learned` on the same salons.
 """
@@ -76,6 +76,18 @@ FIT_SETS = {
     "holdout-14": (
         "eval/holdout-salon-14/sources",
         "eval/holdout-salon-14/gold-questions.jsonl",
+    ),
+    "holdout-15": (
+        "eval/holdout-salon-15/sources",
+        "eval/holdout-salon-15/gold-questions.jsonl",
+    ),
+    "holdout-16": (
+        "eval/holdout-salon-16/sources",
+        "eval/holdout-salon-16/gold-questions.jsonl",
+    ),
+    "holdout-17": (
+        "eval/holdout-salon-17/sources",
+        "eval/holdout-salon-17/gold-questions.jsonl",
     ),
 }
 SIGNAL_NAMES = list(Signals.__dataclass_fields__)
