@@ -52,6 +52,9 @@ fourteenth's questions), the mean over salons at the operating point is no-answe
 0.25; held-out 9, 0.85 / 0.242). Held-out salons 13 and 14, written blind, are the
 measure on unseen material (`kb/README.md`).
 
+With the bundled model, the retriever flags with `kb.learned` instead: these signals plus
+the question's e5 vector and its product with the best passage's, fitted on more salons
+(`python -m kb.fit_learned`). The weights here stay for `SearchOptions(learned=False)`.
 A model without its own calibration (e.g. OpenAI, whose cosine band differs) uses the fit
 without the two dense signals (`FALLBACK`).
 
