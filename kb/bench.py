@@ -185,6 +185,7 @@ def _measure(args: argparse.Namespace, sources: Path) -> dict[str, object]:
             "without_lexicon": SearchOptions(lexicon=False),
             "without_answer_types": SearchOptions(answer_types=False),
             "without_phrases": SearchOptions(phrases=False),
+            "without_learned": SearchOptions(learned=False),  # kb.learned's metric and flag
             "dense_only": SearchOptions(dense_weight=1.0),
             "bm25_only": SearchOptions(dense_weight=0.0),
         }
@@ -196,7 +197,7 @@ def _measure(args: argparse.Namespace, sources: Path) -> dict[str, object]:
             other = settings.project_path(f"eval/{name}")
             if not (other / "sources").is_dir():
                 continue
-            # Salons never used for fitting: how the defaults transfer.
+            # Other salons (fitting salons of `kb.calibrate` and `kb.learned` since): transfer.
             other_dir = Path(tmp) / f"kb-{name}"
             reindex(sources=other / "sources", db_dir=other_dir)
             other_retriever = Retriever.open(other_dir, query_cache=0)
