@@ -26,6 +26,7 @@ from agent.retrieval import BudgetedRetriever, open_knowledge_base
 from agent.sim import CallerInput
 from agent.textcall import TextCall, Turn
 from salon import state_db
+from salon.cli import french_parser
 from salon.profile import ProfileError, load_profile
 from salon.settings import MissingSetting
 
@@ -89,29 +90,43 @@ def main(argv: list[str] | None = None) -> int:
     try:
         config = AgentSettings.from_env()  # once, for the whole conversation
     except ValueError as exc:  # a malformed setting, named in the message
-        print(f"chat: error: {exc}", file=sys.stderr)
+        print(f"chat : erreur : {exc}", file=sys.stderr)
         return 1
-    parser = argparse.ArgumentParser(
+    parser = french_parser(
         prog="scripts/chat",
-        description="Talk to the receptionist in text, through the same turn path as a call.",
+        description=(
+            "Parlez au réceptionniste par écrit : chaque ligne tapée suit le même chemin "
+            "qu'une phrase dite au téléphone."
+        ),
         epilog=(
-            "examples:\n"
+            "exemples :\n"
             "  scripts/chat\n"
             "  scripts/chat --caller +33612345678 < questions.txt\n"
             "  OPENAI_BASE_URL=http://127.0.0.1:8080/v1 scripts/chat --db data/kb"
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--db", help="knowledge-base directory (default: KB_DB or data/kb)")
+    parser.add_argument(
+        "--db",
+        metavar="DOSSIER",
+        help="dossier de la base de connaissances (par défaut : KB_DB ou data/kb)",
+    )
     parser.add_argument(
         "--caller",
         default=config.chat_caller,
-        help="the caller's phone number, as the phone network would give it (CHAT_CALLER)",
+        metavar="NUMÉRO",
+        help="le numéro de l'appelant, tel que le réseau le donnerait (CHAT_CALLER)",
     )
     parser.add_argument(
-        "--turn-timeout", type=float, default=60.0, help="seconds to wait for a reply"
+        "--turn-timeout",
+        type=float,
+        default=60.0,
+        metavar="SECONDES",
+        help="combien de secondes attendre chaque réponse (60 par défaut)",
     )
-    parser.add_argument("-v", "--verbose", action="store_true", help="log to standard error")
+    parser.add_argument(
+        "-v", "--verbose", action="store_true", help="journal détaillé sur la sortie d'erreur"
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.ERROR,
@@ -131,10 +146,10 @@ def main(argv: list[str] | None = None) -> int:
             )
         )
     except (MissingSetting, ProfileError) as exc:
-        print(f"chat: error: {exc}", file=sys.stderr)
+        print(f"chat : erreur : {exc}", file=sys.stderr)
         return 1
     except TimeoutError as exc:
-        print(f"chat: error: {exc}", file=sys.stderr)
+        print(f"chat : erreur : {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 0

@@ -93,7 +93,7 @@ class TextCall:
                 turn.replies.append(item.text_content)
                 if item.metrics:
                     turn.metrics.append(dict(item.metrics))  # type: ignore[arg-type]
-        raise TimeoutError(f"the agent did not finish its turn within {timeout:.0f} s")
+        raise TimeoutError(f"le réceptionniste n'a pas fini de répondre en {timeout:.0f} s")
 
     async def greet(self, text: str, *, timeout: float = 10.0) -> Turn:
         """Say the greeting (as the worker does once the caller is there)."""

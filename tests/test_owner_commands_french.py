@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 import pytest
 
+from agent.chat import main as chat_main
 from booking.__main__ import main as booking_main
 from ingest.crawler import main as crawl_main
 from jobs.__main__ import main as jobs_main
@@ -45,6 +46,7 @@ HELP: list[tuple[str, Main, list[str], str]] = [
     ("scripts/serve", serve_main, [], "Lance tout le salon dans un seul terminal"),
     ("scripts/webhook", webhook_main, [], "Reçoit les appels et les SMS de Twilio"),
     ("scripts/setup-livekit-sip", sip_setup_main, [], "Crée (ou retrouve) dans LiveKit"),
+    ("scripts/chat", chat_main, [], "Parlez au réceptionniste par écrit"),
 ]
 
 USAGE_ERRORS: list[tuple[str, Main, list[str], str]] = [
@@ -58,6 +60,7 @@ USAGE_ERRORS: list[tuple[str, Main, list[str], str]] = [
     ("scripts/jobs", jobs_main, ["--json"], "--json va avec --once"),
     ("scripts/owner-password", password_main, ["secret"], "arguments non reconnus : secret"),
     ("scripts/crawl", crawl_main, [], "il manque : ADRESSE"),
+    ("scripts/chat", chat_main, ["--turn-timeout", "vite"], "--turn-timeout : valeur invalide"),
     ("scripts/crawl", crawl_main, ["https://a.fr", "--delay", "-1"], "--delay ne peut pas"),
     ("scripts/crawl", crawl_main, ["https://a.fr", "--max-pages", "x"], "valeur invalide 'x'"),
     ("scripts/serve", serve_main, ["--command", "x"], "--command s'écrit NOM=COMMANDE, pas 'x'"),
