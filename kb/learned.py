@@ -23,6 +23,7 @@ fused ranking.
 from __future__ import annotations
 
 import functools
+import logging
 import math
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +31,8 @@ from pathlib import Path
 import numpy as np
 
 from kb.confidence import Signals
+
+logger = logging.getLogger("kb")
 
 RERANK_DEPTH = 30  # passages the metric re-ranks: the fused ranking's best
 
@@ -70,11 +73,22 @@ def path_for(model: str) -> Path:
 @functools.cache
 def for_model(model: str) -> Learned | None:
     """The learned models of `model`, or None when none were fitted for it."""
-    path = path_for(model)
+    return checked(path_for(model), model)
+
+
+def checked(path: Path, model: str) -> Learned | None:
+    """The fit at `path` if it is one for `model`; None (the hand-weighted flag and the
+    fused ranking then serve) when it is missing, unreadable or for another model."""
     if not path.exists():
         return None
-    learned = load(path)
-    return learned if learned.model == model else None
+    try:
+        learned = load(path)
+    except (OSError, ValueError, KeyError) as exc:
+        logger.warning("kb: %s is unreadable (%s); the hand-weighted flag serves", path, exc)
+        return None
+    if learned.model != model:
+        return None
+    return learned
 
 
 def load(path: Path) -> Learned:

@@ -17,7 +17,7 @@ from kb.confidence import Signals, confidence
 from kb.embeddings import LOCAL_MODEL, get_embedder
 from kb.fit_learned import Candidates, fit_flag, fit_metric, ranks
 from kb.indexer import reindex
-from kb.learned import RERANK_DEPTH, Learned, features, for_model, load, save
+from kb.learned import RERANK_DEPTH, Learned, checked, features, for_model, load, save
 from kb.retriever import Retriever, SearchOptions
 from tests.kb.conftest import SALON_FILES, paragraph_ingest
 
@@ -47,6 +47,21 @@ def test_a_saved_fit_loads_back_the_same(tmp_path: Path) -> None:
     back = load(save(learned, tmp_path / "fit.npz"))
     assert back.model == "m/x" and back.threshold == pytest.approx(0.42)
     assert np.allclose(back.metric, learned.metric) and np.allclose(back.flag, learned.flag)
+
+
+def test_an_unreadable_or_foreign_fit_is_not_used(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    broken = tmp_path / "broken.npz"
+    broken.write_bytes(b"PK\x03\x04 not a zip at all")
+    assert checked(broken, "m/x") is None
+    assert "unreadable" in caplog.text
+    fit = save(
+        Learned("m/x", np.zeros(DIM, dtype=np.float32), np.zeros(3), 0.5), tmp_path / "f.npz"
+    )
+    assert checked(fit, "m/other") is None
+    assert checked(fit, "m/x") is not None
+    assert checked(tmp_path / "missing.npz", "m/x") is None
 
 
 def test_the_metric_moves_only_the_fused_rankings_best_passages() -> None:
