@@ -25,6 +25,7 @@ from __future__ import annotations
 import functools
 import logging
 import math
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -83,7 +84,7 @@ def checked(path: Path, model: str) -> Learned | None:
         return None
     try:
         learned = load(path)
-    except (OSError, ValueError, KeyError) as exc:
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile) as exc:
         logger.warning("kb: %s is unreadable (%s); the hand-weighted flag serves", path, exc)
         return None
     if learned.model != model:
