@@ -204,24 +204,30 @@ def main(argv: list[str] | None = None) -> int:
         salons = [signals_of("index", retriever, questions)]
         print(json.dumps(_single(salons[0], retriever.embedder.name), ensure_ascii=False))
         return 0
-    sets = {
-        name: (settings.project_path(sources), settings.project_path(questions))
-        for name, (sources, questions) in FIT_SETS.items()
-    }
-    if args.set:
-        sets = {}
-        for spec in args.set:
-            name, _, paths = spec.partition("=")
-            sources, _, questions = paths.rpartition(":")
-            if not (name and sources and questions):
-                parser.error(f"--set wants NAME=SOURCES:QUESTIONS, got {spec!r}")
-            sets[name] = (Path(sources).resolve(), Path(questions).resolve())
+    sets = chosen_sets(parser, args.set)
     salons = []
     for name, (sources_dir, questions_file) in sets.items():
         print(f"calibrate: {name}", file=sys.stderr)
         salons.append(indexed_signals(name, sources_dir, questions_file))
     print(json.dumps(report(salons, get_embedder().name), ensure_ascii=False))
     return 0
+
+
+def chosen_sets(parser: argparse.ArgumentParser, specs: list[str]) -> dict[str, tuple[Path, Path]]:
+    """The salons to fit on: `FIT_SETS`, or those given as `--set NAME=SOURCES:QUESTIONS`."""
+    if not specs:
+        return {
+            name: (settings.project_path(sources), settings.project_path(questions))
+            for name, (sources, questions) in FIT_SETS.items()
+        }
+    sets = {}
+    for spec in specs:
+        name, _, paths = spec.partition("=")
+        sources, _, questions = paths.rpartition(":")
+        if not (name and sources and questions):
+            parser.error(f"--set wants NAME=SOURCES:QUESTIONS, got {spec!r}")
+        sets[name] = (Path(sources).resolve(), Path(questions).resolve())
+    return sets
 
 
 def _single(salon: SalonSignals, model: str) -> dict[str, object]:

@@ -2,6 +2,7 @@
 
     .venv/bin/python -m kb.fit_learned            # fit, report left-out figures, write the file
     .venv/bin/python -m kb.fit_learned --dry-run  # report only
+    .venv/bin/python -m kb.fit_learned --set NAME=SOURCES:QUESTIONS ... --out FILE
 
 Each fitting salon (`kb.calibrate.FIT_SETS`) is indexed into a temporary folder (never
 `data/`). Two passes:
@@ -35,9 +36,8 @@ import numpy as np
 from kb import calibrate
 from kb.evaluate import is_hit, load_gold
 from kb.indexer import reindex
-from kb.learned import RERANK_DEPTH, Learned, features, for_model, path_for, save
+from kb.learned import RERANK_DEPTH, Learned, features, save
 from kb.retriever import Retriever, SearchOptions, _passage
-from salon import settings
 
 METRIC_L2 = 0.03
 SIGNAL_L2 = 1e-3
@@ -170,11 +170,18 @@ def fit_flag(salons: list[calibrate.SalonSignals], signal_count: int) -> np.ndar
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m kb.fit_learned")
     parser.add_argument("--dry-run", action="store_true", help="report only, write nothing")
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="NAME=SOURCES:QUESTIONS",
+        help="a salon to fit on instead of the fitting salons (repeatable, at least two)",
+    )
+    parser.add_argument("--out", metavar="FILE", help="where to write the fit (default: kb/)")
     args = parser.parse_args(argv)
-    sets = {
-        name: (settings.project_path(sources), settings.project_path(questions))
-        for name, (sources, questions) in calibrate.FIT_SETS.items()
-    }
+    sets = calibrate.chosen_sets(parser, args.set)
+    if len(sets) < 2:
+        parser.error("leaving one salon out needs at least two salons")
     with tempfile.TemporaryDirectory(prefix="kb-fit-learned-") as tmp:
         retrievers: dict[str, Retriever] = {}
         ranking: dict[str, list[Candidates | None]] = {}
@@ -193,49 +200,39 @@ def main(argv: list[str] | None = None) -> int:
             }
             print(f"fit_learned: metric without {held}: {left_out[held]}", file=sys.stderr)
         metric = fit_metric(ranking)
-        previous = for_model(model)
-        # The flag's rows are read with this metric in place: save it first.
-        save(
-            Learned(model, metric, np.zeros(1), 1.0)
-            if previous is None
-            else Learned(model, metric, previous.flag, previous.threshold)
-        )
-        try:
-            flags = []
-            for name, (_, questions) in sets.items():
-                rows = flag_rows(retrievers[name], questions)
-                flags.append(calibrate.SalonSignals(name, rows.x, rows.y))
-            signal_count = len(calibrate.SIGNAL_NAMES)
-            held_out = {
-                s.name: calibrate.probabilities(
-                    fit_flag([o for o in flags if o is not s], signal_count), s.x
-                )
-                for s in flags
-            }
-            threshold = calibrate._operating_point(flags, held_out)
-            flag = fit_flag(flags, signal_count)
-        finally:
-            if args.dry_run and previous is not None:
-                save(previous)
-            elif args.dry_run:
-                path_for(model).unlink(missing_ok=True)
-                for_model.cache_clear()
-        per_salon = {s.name: calibrate.rates(held_out[s.name], s.y, threshold) for s in flags}
-        report = {
-            "model": model,
-            "metric_left_one_salon_out": left_out,
-            "flag_threshold": threshold,
-            "flag_left_one_salon_out": {
-                n: {"recall": r, "false_flags": f} for n, (r, f) in per_salon.items()
-            },
-            "flag_mean": {
-                "recall": round(float(np.mean([r for r, _ in per_salon.values()])), 3),
-                "false_flags": round(float(np.mean([f for _, f in per_salon.values()])), 3),
-            },
+        # The flag's rows are read with this metric in place (and no flag of its own yet).
+        for retriever in retrievers.values():
+            retriever.use_fit(Learned(model, metric, np.zeros(1), 1.0))
+        flags = []
+        for name, (_, questions) in sets.items():
+            rows = flag_rows(retrievers[name], questions)
+            flags.append(calibrate.SalonSignals(name, rows.x, rows.y))
+        signal_count = len(calibrate.SIGNAL_NAMES)
+        held_out = {
+            s.name: calibrate.probabilities(
+                fit_flag([o for o in flags if o is not s], signal_count), s.x
+            )
+            for s in flags
         }
-        if not args.dry_run:
-            report["written"] = str(save(Learned(model, metric, flag, threshold)))
-        print(json.dumps(report, ensure_ascii=False, indent=1))
+        threshold = calibrate._operating_point(flags, held_out)
+        flag = fit_flag(flags, signal_count)
+    per_salon = {s.name: calibrate.rates(held_out[s.name], s.y, threshold) for s in flags}
+    report: dict[str, object] = {
+        "model": model,
+        "metric_left_one_salon_out": left_out,
+        "flag_threshold": threshold,
+        "flag_left_one_salon_out": {
+            n: {"recall": r, "false_flags": f} for n, (r, f) in per_salon.items()
+        },
+        "flag_mean": {
+            "recall": round(float(np.mean([r for r, _ in per_salon.values()])), 3),
+            "false_flags": round(float(np.mean([f for _, f in per_salon.values()])), 3),
+        },
+    }
+    if not args.dry_run:
+        out = Path(args.out).resolve() if args.out else None
+        report["written"] = str(save(Learned(model, metric, flag, threshold), out))
+    print(json.dumps(report, ensure_ascii=False, indent=1))
     return 0
 
 

@@ -242,6 +242,12 @@ class Retriever:
         self._cache_size = query_cache
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._cache_lock = threading.Lock()
+        self._fit: Learned | None = None  # `use_fit`: instead of the shipped one
+
+    def use_fit(self, fit: Learned | None) -> None:
+        """Search with `fit` instead of the model's shipped `kb.learned` file (None: the
+        shipped one again); `python -m kb.fit_learned` reads its rows this way."""
+        self._fit = fit
 
     @classmethod
     def open(
@@ -419,7 +425,7 @@ class Retriever:
         """The fitted metric and flag of this index's model, when asked for and fitted."""
         if not opts.learned:
             return None
-        return learned_for(snap.manifest.model)
+        return self._fit or learned_for(snap.manifest.model)
 
     def search(
         self, query: str, k: int = 5, *, options: SearchOptions | None = None

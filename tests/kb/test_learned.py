@@ -7,6 +7,7 @@ real bundled model and the shipped fit on a temporary index of the test salon.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -16,8 +17,18 @@ from kb import calibrate
 from kb.confidence import Signals, confidence
 from kb.embeddings import LOCAL_MODEL, get_embedder
 from kb.fit_learned import Candidates, fit_flag, fit_metric, ranks
+from kb.fit_learned import main as fit_main
 from kb.indexer import reindex
-from kb.learned import RERANK_DEPTH, Learned, checked, features, for_model, load, save
+from kb.learned import (
+    RERANK_DEPTH,
+    Learned,
+    checked,
+    features,
+    for_model,
+    load,
+    path_for,
+    save,
+)
 from kb.retriever import Retriever, SearchOptions
 from tests.kb.conftest import SALON_FILES, paragraph_ingest
 
@@ -169,3 +180,45 @@ def test_the_fitted_flag_tells_plain_cases_apart(
     retriever: Retriever, question: str, answerable: bool
 ) -> None:
     assert retriever.search(question, k=3).answerable is answerable
+
+
+def _tiny_salon(root: Path, name: str, price: int) -> str:
+    """A salon folder and its questions, as `--set NAME=SOURCES:QUESTIONS`."""
+    sources = root / name / "sources"
+    sources.mkdir(parents=True)
+    for file, text in SALON_FILES.items():
+        (sources / file).write_text(text.replace("28 €", f"{price} €"), encoding="utf-8")
+    questions = root / name / "gold.jsonl"
+    lines = [
+        {"question": "c'est combien une coupe homme", "expect": ["coupe homme", f"{price}"]},
+        {"question": "combien de temps pour un balayage", "expect": ["balayage", "2 h 30"]},
+        {"question": "vous êtes ouverts quels jours", "expect": ["mardi", "samedi"]},
+        {"question": "il faut faire un test avant la couleur", "expect": ["48 heures"]},
+        {"question": "vous faites les ongles", "answerable": False},
+        {"question": "il fait beau demain à lyon", "answerable": False},
+    ]
+    questions.write_text("\n".join(json.dumps(q, ensure_ascii=False) for q in lines) + "\n")
+    return f"{name}={sources}:{questions}"
+
+
+def test_fit_learned_fits_other_salons_into_another_file_and_leaves_the_shipped_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    shipped = path_for(LOCAL_MODEL).read_bytes()
+    sets = [_tiny_salon(tmp_path, "a", 28), _tiny_salon(tmp_path, "b", 31)]
+    out = tmp_path / "fit.npz"
+    assert fit_main(["--set", sets[0], "--set", sets[1], "--out", str(out)]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert set(report["flag_left_one_salon_out"]) == {"a", "b"}
+    assert report["written"] == str(out)
+    fit = load(out)
+    assert fit.model == LOCAL_MODEL and fit.metric.shape == for_model(LOCAL_MODEL).metric.shape
+    assert path_for(LOCAL_MODEL).read_bytes() == shipped
+    assert fit_main(["--set", sets[0], "--set", sets[1], "--dry-run"]) == 0
+    assert "written" not in json.loads(capsys.readouterr().out)
+
+
+def test_fit_learned_refuses_a_single_salon(tmp_path: Path) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        fit_main(["--set", _tiny_salon(tmp_path, "a", 28)])
+    assert exit_.value.code == 2
