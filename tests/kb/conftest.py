@@ -107,3 +107,14 @@ def retriever_over(passages: list[Passage], root: Path) -> Retriever:
     embedder = CountingEmbedder()
     reindex(sources=root / "sources", db_dir=root / "kb", embedder=embedder, ingest=ingest)
     return Retriever.open(root / "kb", embedder=embedder)
+
+
+def real_retriever(root: Path) -> Retriever:
+    """A retriever over `SALON_FILES` (one passage per paragraph) with the real bundled
+    model, indexed in `root`."""
+    sources = root / "sources"
+    sources.mkdir()
+    for name, text in SALON_FILES.items():
+        (sources / name).write_text(text, encoding="utf-8")
+    reindex(sources=sources, db_dir=root / "kb", ingest=paragraph_ingest)
+    return Retriever.open(root / "kb")

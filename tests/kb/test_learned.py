@@ -18,7 +18,6 @@ from kb.confidence import Signals, confidence
 from kb.embeddings import LOCAL_MODEL, get_embedder
 from kb.fit_learned import Candidates, fit_flag, fit_metric, ranks
 from kb.fit_learned import main as fit_main
-from kb.indexer import reindex
 from kb.learned import (
     RERANK_DEPTH,
     Learned,
@@ -30,7 +29,7 @@ from kb.learned import (
     save,
 )
 from kb.retriever import Retriever, SearchOptions
-from tests.kb.conftest import SALON_FILES, paragraph_ingest
+from tests.kb.conftest import SALON_FILES, real_retriever
 
 DIM = 8
 
@@ -134,13 +133,7 @@ def test_the_flag_is_balanced_across_salons_and_separates_the_classes() -> None:
 
 @pytest.fixture(scope="module")
 def retriever(tmp_path_factory: pytest.TempPathFactory) -> Retriever:
-    root = tmp_path_factory.mktemp("kb-learned")
-    sources = root / "sources"
-    sources.mkdir()
-    for name, text in SALON_FILES.items():
-        (sources / name).write_text(text, encoding="utf-8")
-    reindex(sources=sources, db_dir=root / "kb", ingest=paragraph_ingest)
-    return Retriever.open(root / "kb")
+    return real_retriever(tmp_path_factory.mktemp("kb-learned"))
 
 
 def test_search_flags_with_the_fitted_model_and_its_operating_point(retriever: Retriever) -> None:

@@ -11,18 +11,12 @@ from kb.embeddings import LOCAL_MODEL, get_embedder
 from kb.evaluate import evaluate, load_gold
 from kb.indexer import reindex
 from kb.retriever import Retriever, SearchOptions
-from tests.kb.conftest import SALON_FILES, paragraph_ingest
+from tests.kb.conftest import paragraph_ingest, real_retriever
 
 
 @pytest.fixture(scope="module")
 def retriever(tmp_path_factory: pytest.TempPathFactory) -> Retriever:
-    root = tmp_path_factory.mktemp("kb-real")
-    sources = root / "sources"
-    sources.mkdir()
-    for name, text in SALON_FILES.items():
-        (sources / name).write_text(text, encoding="utf-8")
-    reindex(sources=sources, db_dir=root / "kb", ingest=paragraph_ingest)
-    return Retriever.open(root / "kb")
+    return real_retriever(tmp_path_factory.mktemp("kb-real"))
 
 
 def test_the_index_records_the_local_model(retriever: Retriever) -> None:
