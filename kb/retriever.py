@@ -465,14 +465,8 @@ class Retriever:
 
     def signals(self, query: str, *, options: SearchOptions | None = None) -> Signals | None:
         """The raw confidence signals of a query (used to calibrate `kb.confidence`)."""
-        snap = self._snapshot
-        ranked = self._rank(snap, query, options or SearchOptions())
-        if ranked is None:
-            return None
-        terms, dense, fused, words, _ = ranked
-        opts = options or SearchOptions()
-        top = np.argsort(-fused)[:3]
-        return answer_signals(snap, terms, top, dense, synonyms=opts.lexicon, words=words)
+        scored = self.scored(query, options=options)
+        return None if scored is None else scored[2]
 
     def scored(
         self, query: str, *, options: SearchOptions | None = None
