@@ -41,6 +41,9 @@ codes de sortie : 0 tout va bien, 1 échec ou réglages à revoir, 2 commande ma
 """
 
 
+PROG = "python -m booking"
+
+
 async def _slots(args: argparse.Namespace) -> int:
     profile = load_profile()
     calendar = open_calendar(profile)
@@ -52,7 +55,7 @@ async def _slots(args: argparse.Namespace) -> int:
                 print(f"  - {candidate.id}: {candidate.name}")
             return 1
         prefs = SlotPreferences(
-            day=date.fromisoformat(args.day) if args.day else None,
+            day=args.day,
             window=Window.parse(args.window),
             earliest=args.earliest,
         )
@@ -87,7 +90,7 @@ async def _slots(args: argparse.Namespace) -> int:
             print(f"  aucun créneau libre{f' : {why}' if why else ''}")
         return 0
     except CalendarError as exc:
-        print(f"erreur : {exc.detail or exc}", file=sys.stderr)
+        print(f"{PROG} : erreur : {_owner_words(exc)}", file=sys.stderr)
         return 1
     finally:
         await calendar.aclose()
@@ -110,15 +113,18 @@ def _failure(exc: CalendarError) -> str:
     return failure(exc.detail or str(exc))
 
 
+def _owner_words(exc: CalendarError) -> str:
+    """A calendar failure as the owner should read it: Cal.com's in plain French."""
+    return _failure(exc) if settings.get("CAL_API_KEY") else str(exc.detail or exc)
+
+
 async def _list(args: argparse.Namespace, profile: SalonProfile, period: Period) -> int:
     calendar = open_calendar(profile)
     kind = "calcom" if settings.get("CAL_API_KEY") else "local"
     try:
         bookings = await bookings_in(cast(AppointmentBook, calendar), period)
     except CalendarError as exc:
-        print(
-            f"erreur : {_failure(exc) if kind == 'calcom' else exc.detail or exc}", file=sys.stderr
-        )
+        print(f"{PROG} : erreur : {_owner_words(exc)}", file=sys.stderr)
         return 1
     finally:
         await calendar.aclose()
@@ -142,7 +148,7 @@ async def _check() -> int:
     try:
         problems = await calendar.check_setup()
     except CalendarError as exc:
-        print(f"erreur : {_failure(exc)}", file=sys.stderr)
+        print(f"{PROG} : erreur : {_failure(exc)}", file=sys.stderr)
         return 1
     finally:
         await calendar.aclose()
@@ -157,7 +163,7 @@ async def _check() -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = french_parser(
-        prog="python -m booking",
+        prog=PROG,
         description="Consulte l'agenda tel que l'assistante le voit.",
         epilog=EXAMPLES_FR,
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -185,7 +191,7 @@ def main(argv: list[str] | None = None) -> int:
     slots.add_argument(
         "service", metavar="PRESTATION", help='ce que dit le client, par exemple "un balayage"'
     )
-    slots.add_argument("--day", metavar="AAAA-MM-JJ", help="le jour voulu")
+    slots.add_argument("--day", type=_day, metavar="AAAA-MM-JJ", help="le jour voulu")
     slots.add_argument("--window", metavar="MOMENT", help="matin, après-midi ou soir")
     slots.add_argument("--earliest", action="store_true", help="le plus tôt possible")
     slots.add_argument(
@@ -216,7 +222,7 @@ def main(argv: list[str] | None = None) -> int:
             return asyncio.run(_slots(args))
         return asyncio.run(_check())
     except (ProfileError, settings.MissingSetting, ValueError) as exc:
-        print(f"erreur : {exc}", file=sys.stderr)
+        print(f"{PROG} : erreur : {exc}", file=sys.stderr)
         return 1
 
 

@@ -56,6 +56,12 @@ USAGE_ERRORS: list[tuple[str, Main, list[str], str]] = [
     ("python -m records answer", records_main, ["answer", "12"], "il manque : TEXTE"),
     ("python -m records forget", records_main, ["forget"], "il manque : NUMÉRO"),
     ("python -m booking", booking_main, ["agenda"], "COMMANDE : choix invalide 'agenda'"),
+    (
+        "python -m booking slots",
+        booking_main,
+        ["slots", "coupe homme", "--day", "2026-13-01"],
+        "date attendue sous la forme 2026-12-12",
+    ),
     ("scripts/doctor", doctor_main, ["--timeout", "0"], "--timeout doit être un nombre"),
     ("scripts/jobs", jobs_main, ["--json"], "--json va avec --once"),
     ("scripts/owner-password", password_main, ["secret"], "arguments non reconnus : secret"),

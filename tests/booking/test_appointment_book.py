@@ -229,7 +229,7 @@ def test_an_unreachable_cal_com_exits_1_with_one_line(
     monkeypatch.setenv("CAL_API_DEADLINE", "0.5")
     assert main(["list"]) == 1
     err = capsys.readouterr().err.strip().splitlines()
-    assert err[-1].startswith("erreur : Cal.com ne répond pas comme prévu (")
+    assert err[-1].startswith("python -m booking : erreur : Cal.com ne répond pas comme prévu (")
     assert err[-1].endswith(") : vérifiez CAL_API_URL et la connexion, puis réessayez")
     assert "Traceback" not in "\n".join(err)
 
@@ -241,7 +241,7 @@ def test_a_missing_profile_exits_1(
     monkeypatch.setenv("SALON_DB", str(tmp_path / "salon.db"))
     assert main(["list"]) == 1
     assert capsys.readouterr().err.startswith(
-        f"erreur : {tmp_path / 'absent.toml'} : profil du salon introuvable ; créez ce fichier "
+        f"python -m booking : erreur : {tmp_path / 'absent.toml'} : profil du salon introuvable ; créez ce fichier "
         "ou indiquez son chemin dans SALON_PROFILE"
     )
 

@@ -61,5 +61,7 @@ def test_a_refused_key_names_cal_api_key_in_french(
     monkeypatch.setenv("CAL_API_KEY", "cal_live_wrong")
     assert main(["check"]) == 1
     done = capsys.readouterr()
-    assert done.err == "erreur : Cal.com refuse CAL_API_KEY (401) : vérifiez la clé\n"
+    assert done.err == (
+        "python -m booking : erreur : Cal.com refuse CAL_API_KEY (401) : vérifiez la clé\n"
+    )
     assert done.out == ""
