@@ -106,8 +106,8 @@ def _valid_text(value: str) -> str:
 
 
 def _sanitised(result: IngestResult) -> IngestResult:
-    """Chunks and reports whose strings are valid UTF-8 (a file named with invalid bytes
-    must not stop the whole index)."""
+    """Chunks, reports and facts whose strings are valid UTF-8 (a file named with invalid
+    bytes must not stop the whole index)."""
     chunks = [
         replace(
             c,
@@ -127,7 +127,19 @@ def _sanitised(result: IngestResult) -> IngestResult:
         )
         for r in result.reports
     ]
-    return IngestResult(chunks=chunks, reports=reports, facts=result.facts)
+    facts = [
+        replace(
+            f,
+            where=replace(
+                f.where,
+                source=_valid_text(f.where.source),
+                section=_valid_text(f.where.section),
+                text=_valid_text(f.where.text),
+            ),
+        )
+        for f in result.facts
+    ]
+    return IngestResult(chunks=chunks, reports=reports, facts=facts)
 
 
 def _default_ingest(sources: Path, say: Progress, deadline: float | None = None) -> IngestResult:

@@ -308,3 +308,20 @@ def test_a_repeated_question_is_embedded_once_and_answers_the_same(
     retriever.search("allergie", k=1)
     retriever.search("coupe homme", k=1)  # pushed out of a 2-entry cache: embedded again
     assert calls.count("coupe homme") == 2
+
+
+def test_a_fact_in_a_file_with_invalid_bytes_in_its_name_is_indexed_and_kept(
+    salon_sources: Path, tmp_path: Path, embedder: CountingEmbedder
+) -> None:
+    """The real loaders read facts (a phone number) from it; the stored facts beside the
+    version are UTF-8, so the file name's bad byte must not stop the whole index."""
+    import os
+
+    (salon_sources / os.fsdecode(b"contact\xff.md")).write_text(
+        "# Contact\n\nTéléphone du salon : 04 78 00 00 00\n", encoding="utf-8"
+    )
+    result = reindex(sources=salon_sources, db_dir=tmp_path / "kb", embedder=embedder)
+    assert "contact\ufffd.md" in {r.path for r in result.reports}
+    retriever = Retriever.open(tmp_path / "kb", embedder=embedder)
+    assert retriever.search("le numéro du salon", k=3).passages
+    assert store.read_current(tmp_path / "kb") == result.manifest.version
