@@ -78,7 +78,9 @@ _PROPER = {
 _YEAR_ROUND = re.compile(
     r"toute l'annee|tout au long de l'annee|toutes (?:les )?saisons|en toute saison|"
     r"quelle que soit la saison|ete comme hiver|hiver comme ete|ete et hiver|hiver et ete|"
-    r"(?:hors|en dehors des?) (?:periode (?:de |des )?)?vacances"
+    r"(?:hors|en dehors des?) (?:periode (?:de |des )?)?vacances|"
+    # « même en juillet et août », « y compris l'été »: all year, that season included
+    r"meme (?:en|pendant|l)|y compris (?:en|pendant|l)"
 )
 # In a column's name « Été » may follow any word (« Horaires été »), but not the verb's.
 _LABEL_SUMMER = re.compile(r"\bete\b")

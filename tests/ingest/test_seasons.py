@@ -66,6 +66,8 @@ def test_a_season_or_months_are_read_from_its_words(
         "12 avenue du Champ-de-Mars, ouvert du mardi au samedi",
         "Depuis septembre, nous sommes ouverts le lundi de 14h à 19h",
         "Horaires hors vacances scolaires : du mardi au samedi",
+        "Ouvert du mardi au samedi de 9h à 19h, même en juillet et août",
+        "Ouvert le lundi, y compris l'été, de 14h à 19h",
         "Horaires été",  # a column's name only: see the next test
         "",
     ],
