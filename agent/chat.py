@@ -90,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         config = AgentSettings.from_env()  # once, for the whole conversation
     except ValueError as exc:  # a malformed setting, named in the message
-        print(f"chat : erreur : {exc}", file=sys.stderr)
+        print(f"scripts/chat : erreur : {exc}", file=sys.stderr)
         return 1
     parser = french_parser(
         prog="scripts/chat",
@@ -145,11 +145,8 @@ def main(argv: list[str] | None = None) -> int:
                 turn_timeout=args.turn_timeout,
             )
         )
-    except (MissingSetting, ProfileError) as exc:
-        print(f"chat : erreur : {exc}", file=sys.stderr)
-        return 1
-    except TimeoutError as exc:
-        print(f"chat : erreur : {exc}", file=sys.stderr)
+    except (MissingSetting, ProfileError, TimeoutError) as exc:
+        print(f"scripts/chat : erreur : {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 0

@@ -108,4 +108,5 @@ def test_owner_password_prints_the_hash_alone_on_the_last_line() -> None:
 def test_owner_password_refuses_a_short_password_in_french() -> None:
     done = _owner_password("court\n")
     assert done.returncode == 1 and done.stdout == ""
+    assert done.stderr.splitlines()[-1].startswith("scripts/owner-password : erreur : ")
     assert "au moins 10 caractères" in done.stderr

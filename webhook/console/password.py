@@ -140,9 +140,12 @@ def _read_password() -> str:
     return sys.stdin.readline().rstrip("\r\n")
 
 
+PROG = "scripts/owner-password"
+
+
 def main(argv: list[str] | None = None) -> int:
     french_parser(
-        prog="scripts/owner-password",
+        prog=PROG,
         description="Affiche la ligne OWNER_PASSWORD_HASH qui ouvre la console du salon "
         "(/admin/).\nLe mot de passe est lu sur l'entrée standard (tapé deux fois, sans "
         "affichage,\ndans un terminal).",
@@ -153,16 +156,16 @@ def main(argv: list[str] | None = None) -> int:
     try:
         password = _read_password()
     except (ValueError, EOFError, KeyboardInterrupt) as exc:
-        print(f"owner-password: erreur : {exc or 'saisie interrompue'}", file=sys.stderr)
+        print(f"{PROG} : erreur : {str(exc) or 'saisie interrompue'}", file=sys.stderr)
         return 1
     if len(password) < MIN_LENGTH:
         print(
-            f"owner-password: erreur : le mot de passe doit faire au moins {MIN_LENGTH} caractères",
+            f"{PROG} : erreur : le mot de passe doit faire au moins {MIN_LENGTH} caractères",
             file=sys.stderr,
         )
         return 1
     if len(password) > MAX_LENGTH:
-        print("owner-password: erreur : mot de passe trop long", file=sys.stderr)
+        print(f"{PROG} : erreur : mot de passe trop long", file=sys.stderr)
         return 1
     print(
         "Ajoutez cette ligne à .env (entre apostrophes), puis redémarrez scripts/webhook :\n"
