@@ -155,6 +155,12 @@ class _CpuWatch:
         old, recent = self._marks
         if now is None or old is None or recent is None:
             return None
+        if now[0] - old[0] > 2 * _WINDOW_S:
+            # The last question was long ago (a call's questions come seconds apart): an
+            # average since then would hide a burst that started just now. Unknown: the
+            # question takes one thread, and the window starts again from here.
+            self._marks = (now, now)
+            return None
         if now[0] - recent[0] >= _WINDOW_S:
             self._marks = (recent, now)
         elapsed = now[2] - old[2]

@@ -158,6 +158,19 @@ def test_the_share_of_other_processes_leaves_out_this_processs_own_time(
     assert watch._marks == (start, later)  # over a second since the last mark: it moves
 
 
+def test_the_share_is_unknown_when_the_last_mark_is_older_than_the_window(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Questions of a call come seconds apart: averaging over the 30 s since the last one
+    would hide a burst of work that began half a second ago."""
+    watch = _CpuWatch()
+    start, later = (10.0, 5.0, 100.0, 3.0), (40.0, 5.5, 160.0, 3.1)
+    watch._marks = (start, start)
+    monkeypatch.setattr(watch, "_sample", lambda: later)
+    assert watch.others_share() is None
+    assert watch._marks == (later, later)  # the window starts again from now
+
+
 def test_the_share_is_unknown_within_a_clock_tick_of_the_first_mark(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
