@@ -224,8 +224,19 @@ class SeasonReader:
             cells = text.split(" — ")
             heads = [_column_head(c) for c in cells]
             if any(heads):
-                base = " ".join(c for c, h in zip(cells, heads, strict=True) if h is None)
-                return [(f"{base} {h[1]}", f"{context} {h[0]}", h[2]) for h in heads if h]
+                # The row's own label (« Samedi ») goes with each season's value; a value
+                # under a column that names no season (« Horaires habituels ») is the
+                # regular week's, read on its own rather than mixed into a season's.
+                label = cells[0] if heads[0] is None else ""
+                plain = [
+                    c for i, (c, h) in enumerate(zip(cells, heads, strict=True)) if i and h is None
+                ]
+                parts: list[tuple[str, str, Season | None]] = [
+                    (f"{label} {h[1]}", f"{context} {h[0]}", h[2]) for h in heads if h
+                ]
+                if plain:
+                    parts.insert(0, (" ".join([label, *plain]), context, None))
+                return parts
         folded = fold(text)
         own = season_in(text)
         if own is None and (_YEAR_ROUND.search(folded) or not _STARTS_WITH_DAY.match(folded)):

@@ -132,6 +132,27 @@ def test_a_website_table_with_a_column_per_season_names_each_value_by_its_column
     }
 
 
+def test_a_year_round_column_beside_a_season_column_keeps_its_own_hours(
+    tmp_path: Path,
+) -> None:
+    """« Horaires habituels » next to « Horaires d'été »: the usual hours are the regular
+    week's, not mixed into the summer ones."""
+    page = tmp_path / "horaires.html"
+    page.write_text(
+        _HTML.replace("Hiver (octobre-avril)", "Horaires habituels").replace(
+            "Été (mai-septembre)", "Horaires d'été (juillet-août)"
+        ),
+        encoding="utf-8",
+    )
+    doc = load_html(page)
+    summer = "été (juillet-août)"
+    hours = _hours(extract_facts(doc, source="horaires.html"))
+    assert (5, False, ((time(8), time(16)),), None) in hours  # Saturday, all year
+    assert (3, False, ((time(9), time(18, 30)),), None) in hours
+    assert (3, False, ((None, time(20)),), summer) in hours
+    assert not any(season == summer and day == 5 for day, _, _, season in hours)
+
+
 def test_a_table_whose_header_names_no_season_is_written_as_before(tmp_path: Path) -> None:
     page = tmp_path / "horaires.html"
     page.write_text(
