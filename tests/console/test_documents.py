@@ -11,6 +11,7 @@ from pathlib import Path
 from flask import Flask
 from flask.testing import FlaskClient
 
+from kb.indexer import reindex
 from kb.report_fr import document_lines, progress_fr, reason_fr
 from tests.console.conftest import Salon, console_of, csrf
 from tests.fixtures.bad_inputs import encrypted_pdf, text_pdf
@@ -64,6 +65,28 @@ def test_upload_a_pdf_and_see_it_indexed_with_the_report_in_french(
     assert "modifié depuis la dernière indexation" in owner.get("/admin/documents").get_data(
         as_text=True
     )
+
+
+def test_an_older_website_snapshots_files_show_it_was_left_out_and_why(
+    owner: FlaskClient, salon: Salon
+) -> None:
+    """The reindex reports an older snapshot once, for its folder; each of its files on
+    the page says « ignoré » with that reason, not « indexé »."""
+    _small(salon)
+    for day, text in (("2026-06-02", "Coupe femme 40 €"), ("2026-11-25", "Coupe femme 45 €")):
+        folder = salon.sources / "site" / day
+        folder.mkdir(parents=True)
+        (folder / "tarifs.html").write_text(
+            f"<html><body><h1>Tarifs</h1><p>{text}</p></body></html>", encoding="utf-8"
+        )
+    reindex(sources=salon.sources, db_dir=salon.kb_db)
+    page = owner.get("/admin/documents").get_data(as_text=True)
+    old = page[page.index("site/2026-06-02/tarifs.html") :]
+    old = old[: old.index("site/2026-11-25/tarifs.html")]
+    assert "<strong>ignoré</strong>" in old and "ancienne copie du site" in old
+    assert "<strong>indexé</strong>" not in old
+    new = page[page.index("site/2026-11-25/tarifs.html") :]
+    assert "<strong>indexé</strong>" in new[:300] and "1 passage" in new[:300]
 
 
 def test_a_reindex_asked_for_while_one_runs_runs_again_after_it(

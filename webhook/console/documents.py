@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -13,6 +14,7 @@ from typing import Any
 
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 
+from ingest.model import FileReport
 from kb.documents import indexed_state
 from kb.report_fr import STATUS_FR, document_lines, reason_fr
 from webhook.console.helpers import ctx
@@ -60,6 +62,17 @@ def _sha256(path: Path, stat_key: tuple[str, int, int]) -> str:
     return value
 
 
+def _report_for(reports: Mapping[str, FileReport], rel: Path) -> FileReport | None:
+    """The file's own report, else its folder's: a website snapshot older than the newest
+    is reported once for its folder (« site/2026-06-02/ : ignoré »), not file by file."""
+    report = reports.get(rel.as_posix())
+    for i in range(len(rel.parts) - 1, 0, -1):
+        if report is not None:
+            break
+        report = reports.get("/".join(rel.parts[:i]) + "/")
+    return report
+
+
 def source_files(sources: Path) -> tuple[list[SourceFile], list[str], Any]:
     """The visible files of `sources` with their index state, the documents the index
     still serves that are gone, and the serving index's state (or None)."""
@@ -71,7 +84,7 @@ def source_files(sources: Path) -> tuple[list[SourceFile], list[str], Any]:
             continue
         name = rel.as_posix()
         stat = path.stat()
-        report = state.reports.get(name) if state else None
+        report = _report_for(state.reports, rel) if state else None
         indexed_hash = state.files.get(name) if state else None
         if state is None or indexed_hash is None:
             label, status = "pas encore indexé", "pending"
