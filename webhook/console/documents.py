@@ -14,7 +14,6 @@ from typing import Any
 
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 
-from ingest.model import FileReport
 from kb.documents import indexed_state
 from kb.report_fr import STATUS_FR, document_lines, reason_fr
 from webhook.console.helpers import ctx
@@ -62,7 +61,7 @@ def _sha256(path: Path, stat_key: tuple[str, int, int]) -> str:
     return value
 
 
-def _report_for(reports: Mapping[str, FileReport], rel: Path) -> FileReport | None:
+def _report_for(reports: Mapping[str, Any], rel: Path) -> Any:
     """The file's own report, else its folder's: a website snapshot older than the newest
     is reported once for its folder (« site/2026-06-02/ : ignoré »), not file by file."""
     report = reports.get(rel.as_posix())
