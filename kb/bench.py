@@ -186,6 +186,7 @@ def _measure(args: argparse.Namespace, sources: Path) -> dict[str, object]:
             "without_answer_types": SearchOptions(answer_types=False),
             "without_phrases": SearchOptions(phrases=False),
             "without_learned": SearchOptions(learned=False),  # kb.learned's metric and flag
+            "without_lines": SearchOptions(line_weight=0.0),  # kb.lines: each line's vector
             "dense_only": SearchOptions(dense_weight=1.0),
             "bm25_only": SearchOptions(dense_weight=0.0),
         }
