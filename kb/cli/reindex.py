@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import os
 import sys
 from dataclasses import asdict
 
@@ -140,18 +139,8 @@ def _as_json(result: ReindexResult) -> dict[str, object]:
     }
 
 
-def _embedding_threads() -> None:
-    """Reindexing is batch work: `KB_INDEX_THREADS` (when set) gives the embedding engine
-    more threads. It must run before the engine loads. The default stays one thread: on a
-    small shared machine a second thread cost more CPU than it saved (see the README)."""
-    threads = settings.get_int("KB_INDEX_THREADS", 0)
-    if threads > 0:
-        os.environ["OMP_NUM_THREADS"] = str(threads)
-
-
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    _embedding_threads()
     # defaults only when the option is absent: an isolated process (tests) may not
     # even name the checkout's sources/ or data/kb
     sources = user_path(args.sources, None) or settings.project_path("sources")

