@@ -1,32 +1,48 @@
-"""`python -m notify --list|--drain|--test-sms N`: see or send what the outbox keeps."""
+"""`python -m notify`: the owner's view of the outbox (SMS, WhatsApp, e-mails in SALON_DB).
+
+    python -m notify --list [--status not_sent] [--limit 50]
+    python -m notify --drain [--wait 30] [--json]
+    python -m notify --test-sms "06 12 34 56 78" [--json]
+
+Help, errors and the drain's summary are in French; `--json` prints the drain's counts
+(`DrainReport.as_dict()`) as one JSON object for programs. Usage errors (a number that
+cannot receive SMS among them) exit 2; runtime failures exit 1 with one line
+« python -m notify : erreur : … » on stderr.
+"""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
+import logging
+import sqlite3
 import sys
 import time
+from collections.abc import Iterator
 
-from notify.outbox import STATUSES, Outbox
-from notify.phone import InvalidPhone
+from notify.outbox import STATUSES, Outbox, OutboxEntry
+from notify.phone import InvalidPhone, sms_number
 from notify.records import DrainReport
+from salon.cli import french_parser
 from salon.phone import mask
+from salon.profile import ProfileError
+from salon.settings import MissingSetting
 
-EXAMPLES = """examples:
-  python -m notify --list --status not_sent
-  python -m notify --drain --wait 30
-  python -m notify --test-sms "06 12 34 56 78"
+PROG = "python -m notify"
+
+EXAMPLES_FR = """exemples :
+  python -m notify --list                       # les derniers messages et leur statut
+  python -m notify --list --status not_sent     # ceux gardés faute de réglages
+  python -m notify --drain --wait 30            # envoyer ce qui est dû, réessayer 30 s
+  python -m notify --test-sms "06 12 34 56 78"  # un SMS de test vers votre portable
+  python -m notify --drain --json               # le bilan en un objet JSON (programmes)
+
+statuts : queued en file, sending en cours, sent envoyé, failed en échec,
+not_sent non envoyé (réglages manquants).
+codes de sortie : 0 tout va bien, 1 échec, 2 commande mal écrite ou numéro refusé.
 """
-
-
-def _mask(recipient: str) -> str:
-    """`p***@example.fr` for an e-mail address, `salon.phone.mask` for a number."""
-    if "@" in recipient:
-        name, _, domain = recipient.partition("@")
-        return f"{name[:1]}***@{domain}"
-    return mask(recipient.removeprefix("whatsapp:"))
-
 
 STATUS_FR = {
     "queued": "en file",
@@ -37,9 +53,81 @@ STATUS_FR = {
 }
 
 
+def _mask(recipient: str) -> str:
+    """`p***@example.fr` for an e-mail address, `salon.phone.mask` for a number."""
+    if "@" in recipient:
+        name, _, domain = recipient.partition("@")
+        return f"{name[:1]}***@{domain}"
+    return mask(recipient.removeprefix("whatsapp:"))
+
+
+def summary(report: DrainReport) -> list[str]:
+    """A drain in a few French lines: what this drain sent or gave up on, what the outbox
+    still holds (`retry_later`, `not_sent` count the whole outbox) and what to do next."""
+    if not (
+        report.sent or report.failed or report.recovered or report.retry_later or report.not_sent
+    ):
+        return ["Rien à envoyer : aucun message en attente."]
+    done = f"{report.sent} message(s) envoyé(s), {report.failed} en échec"
+    if report.recovered:
+        done += f", {report.recovered} déjà reçu(s) par le fournisseur (pas renvoyé(s))"
+    lines = [done + "."]
+    if report.retry_later or report.not_sent:
+        lines.append(
+            f"Encore dans la file : {report.retry_later} à réessayer plus tard, "
+            f"{report.not_sent} non envoyé(s) faute de réglages."
+        )
+    else:
+        lines.append("Plus rien en attente dans la file.")
+    if report.failed:
+        lines.append("Pourquoi en échec : python -m notify --list --status failed")
+    if report.retry_later:
+        lines.append(
+            "Les messages à réessayer partent avec scripts/jobs, "
+            "ou : python -m notify --drain --wait 30"
+        )
+    if report.not_sent:
+        lines.append(
+            "Non envoyés : réglez Twilio (SMS, WhatsApp) ou SMTP (e-mails) dans .env "
+            "(scripts/doctor dit quoi), ils partiront au prochain envoi ; "
+            "la liste : python -m notify --list --status not_sent"
+        )
+    return lines
+
+
+def _reason(detail: str | None) -> str:
+    """The outbox's stored reason (English, for logs) as the owner should read it."""
+    text = (detail or "").removeprefix("not sent: ")
+    if text == "Twilio SMS sender not configured":
+        return (
+            "l'expéditeur des SMS n'est pas réglé (TWILIO_SMS_FROM ou "
+            "TWILIO_MESSAGING_SERVICE_SID dans .env, ou sms_sender dans salon.toml)"
+        )
+    if "Twilio" in text and "not configured" in text:
+        return "Twilio n'est pas configuré (TWILIO_ACCOUNT_SID et TWILIO_AUTH_TOKEN dans .env)"
+    return text or "raison inconnue"
+
+
+def words_for_test_sms(entry: OutboxEntry | None) -> str:
+    """What became of the test SMS, in one French line."""
+    if entry is None:
+        return "SMS de test introuvable dans la file."
+    to = _mask(entry.recipient)
+    if entry.status == "sent":
+        return f"SMS de test envoyé au {to} : regardez le portable."
+    if entry.status == "queued":
+        return (
+            f"SMS de test pour le {to} pas encore parti ({_reason(entry.detail)}) : "
+            "nouvel essai plus tard, ou relancez avec --wait 30."
+        )
+    if entry.status == "sending":
+        return f"SMS de test pour le {to} en cours d'envoi."
+    return f"SMS de test pour le {to} {STATUS_FR[entry.status]} : {_reason(entry.detail)}."
+
+
 def _list(args: argparse.Namespace) -> int:
     outbox = Outbox(db_path=args.db)
-    entries = outbox.entries(status=args.status, limit=args.limit)
+    entries = outbox.entries(status=args.status, limit=args.limit or 50)
     for e in entries:
         when = time.strftime("%Y-%m-%d %H:%M", time.localtime(e.created_at))
         print(
@@ -53,51 +141,128 @@ def _list(args: argparse.Namespace) -> int:
     return 0
 
 
-async def _drain(args: argparse.Namespace) -> DrainReport:
+async def _drain(args: argparse.Namespace) -> tuple[DrainReport, OutboxEntry | None]:
+    """Drain the outbox (after queueing the test SMS, if asked); the test SMS as it ended."""
     from notify.service import outbox_from_settings
     from salon.profile import load_profile
 
     outbox = outbox_from_settings(db_path=args.db)
     try:
+        key = None
         if args.test_sms:
             profile = load_profile()
             body = f"{profile.short_name} : SMS de test de l'assistante téléphonique."
-            await outbox.enqueue(
-                channel="sms", to=args.test_sms, body=body, dedupe_key=f"test:{time.time_ns()}"
-            )
-        return await outbox.drain(max_wait=args.wait)
+            key = f"test:{time.time_ns()}"
+            await outbox.enqueue(channel="sms", to=args.test_sms, body=body, dedupe_key=key)
+        report = await outbox.drain(max_wait=args.wait or 0.0)
+        return report, outbox.get(key) if key else None
     finally:
         await outbox.aclose()
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m notify",
-        description="See or send the messages kept in the outbox (SALON_DB).",
-        epilog=EXAMPLES,
+def _mobile(text: str) -> str:
+    """An argparse type: a number that can receive SMS, as typed."""
+    try:
+        sms_number(text)
+    except InvalidPhone as exc:
+        raise argparse.ArgumentTypeError(f"{exc.reason} (« {text} »)") from exc
+    return text
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = french_parser(
+        prog=PROG,
+        description="Consulte ou envoie les messages (SMS, WhatsApp, e-mails) gardés dans "
+        "la file d'envoi du salon (SALON_DB).",
+        epilog=EXAMPLES_FR,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     action = parser.add_mutually_exclusive_group(required=True)
-    action.add_argument("--list", action="store_true", help="list messages, newest first")
-    action.add_argument("--drain", action="store_true", help="send what is due now")
-    action.add_argument("--test-sms", metavar="NUMBER", help="queue a test SMS, then drain")
-    parser.add_argument("--status", choices=STATUSES, help="with --list: only this status")
-    parser.add_argument("--limit", type=int, default=50, help="with --list: at most N rows")
-    parser.add_argument("--wait", type=float, default=0.0, help="when draining: retry N seconds")
-    parser.add_argument("--db", help="state database (default SALON_DB or data/salon.db)")
-    args = parser.parse_args(argv)
+    action.add_argument(
+        "--list", action="store_true", help="les messages, du plus récent au plus ancien"
+    )
+    action.add_argument(
+        "--drain", action="store_true", help="envoyer maintenant ce qui doit partir"
+    )
+    action.add_argument(
+        "--test-sms",
+        metavar="NUMÉRO",
+        type=_mobile,
+        help="mettre un SMS de test en file vers ce portable, puis envoyer",
+    )
+    parser.add_argument(
+        "--status", choices=STATUSES, help="avec --list : seulement ce statut (voir plus bas)"
+    )
+    parser.add_argument(
+        "--limit", type=int, metavar="N", help="avec --list : au plus N lignes (50 par défaut)"
+    )
+    parser.add_argument(
+        "--wait",
+        type=float,
+        metavar="SECONDES",
+        help="avec --drain ou --test-sms : réessayer pendant ce temps ce qui échoue",
+    )
+    parser.add_argument(
+        "--json",
+        action="store_true",
+        help="avec --drain ou --test-sms : le bilan en un objet JSON (pour les programmes)",
+    )
+    parser.add_argument(
+        "--db", metavar="CHEMIN", help="la base d'état (par défaut SALON_DB ou data/salon.db)"
+    )
+    return parser
 
-    if args.list:
-        return _list(args)
+
+@contextlib.contextmanager
+def _library_warnings_hidden() -> Iterator[None]:
+    """The outbox's English WARNING log lines (a channel not configured, a message given
+    up) would reach the owner's terminal through logging's last-resort handler; the French
+    summary says the same, so only errors are shown while the command runs."""
+    log = logging.getLogger("notify")
+    before = log.level
+    log.setLevel(logging.ERROR)
     try:
-        report = asyncio.run(_drain(args))
+        yield
+    finally:
+        log.setLevel(before)
+
+
+def _failed(message: str) -> int:
+    print(f"{PROG} : erreur : {message}", file=sys.stderr)
+    return 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.list and (args.wait is not None or args.json):
+        parser.error("--wait et --json vont avec --drain ou --test-sms")
+    if not args.list and (args.status is not None or args.limit is not None):
+        parser.error("--status et --limit vont avec --list")
+    if args.limit is not None and args.limit < 1:
+        parser.error("--limit doit valoir au moins 1")
+    if args.wait is not None and not args.wait >= 0:
+        parser.error("--wait ne peut pas être négatif")
+
+    try:
+        with _library_warnings_hidden():
+            if args.list:
+                return _list(args)
+            report, test = asyncio.run(_drain(args))
     except InvalidPhone as exc:
-        print(f"error: {exc.reason}", file=sys.stderr)
-        return 1
-    except Exception as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    print(json.dumps(report.as_dict()))
+        return _failed(exc.reason)
+    except (MissingSetting, ProfileError, ValueError) as exc:  # worded in French
+        return _failed(str(exc))
+    except (sqlite3.Error, OSError) as exc:
+        return _failed(f"la base d'état (SALON_DB ou --db) ne s'ouvre pas : {exc}")
+    except Exception as exc:  # one line, no traceback
+        return _failed(f"échec inattendu ({type(exc).__name__} : {exc})")
+    if args.json:
+        print(json.dumps(report.as_dict()))
+        return 0
+    if args.test_sms:
+        print(words_for_test_sms(test))
+    print("\n".join(summary(report)))
     return 0
 
 

@@ -1,8 +1,8 @@
 """The owner's command lines in French: an `argparse` parser whose help, usage line and
 errors read in French (`utilisation :`, `options`, `afficher cette aide et quitter`,
 `erreur :`), for `scripts/reindex`, `scripts/ask`, `python -m records`, `python -m booking`,
-`scripts/doctor`, `scripts/jobs`, `scripts/crawl`, `scripts/serve`, `scripts/webhook` and
-`scripts/setup-livekit-sip`.
+`python -m notify`, `scripts/doctor`, `scripts/jobs`, `scripts/crawl`, `scripts/serve`,
+`scripts/webhook` and `scripts/setup-livekit-sip`.
 
 argparse words its own texts in English. The section titles and the `-h` option are set
 here; its error messages (missing argument, unknown option, invalid value…) are

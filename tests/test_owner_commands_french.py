@@ -17,6 +17,7 @@ from ingest.crawler import main as crawl_main
 from jobs.__main__ import main as jobs_main
 from kb.cli.ask import main as ask_main
 from kb.cli.reindex import main as reindex_main
+from notify.__main__ import main as notify_main
 from ops.doctor.__main__ import main as doctor_main
 from ops.serve import main as serve_main
 from records.__main__ import main as records_main
@@ -39,6 +40,7 @@ HELP: list[tuple[str, Main, list[str], str]] = [
     ("python -m booking list", booking_main, ["list"], "Les rendez-vous d'un jour"),
     ("python -m booking slots", booking_main, ["slots"], "Les créneaux libres"),
     ("python -m booking check", booking_main, ["check"], "Vérifie que Cal.com est prêt"),
+    ("python -m notify", notify_main, [], "Consulte ou envoie les messages"),
     ("scripts/doctor", doctor_main, [], "Vérifie, avant le premier appel"),
     ("scripts/jobs", jobs_main, [], "Le travail entre les appels"),
     ("scripts/owner-password", password_main, [], "Affiche la ligne OWNER_PASSWORD_HASH"),
@@ -61,6 +63,12 @@ USAGE_ERRORS: list[tuple[str, Main, list[str], str]] = [
         booking_main,
         ["slots", "coupe homme", "--day", "2026-13-01"],
         "date attendue sous la forme 2026-12-12",
+    ),
+    (
+        "python -m notify",
+        notify_main,
+        ["--test-sms", "04 78 42 18 90"],
+        "--test-sms : ce numéro n'est pas un portable",
     ),
     ("scripts/doctor", doctor_main, ["--timeout", "0"], "--timeout doit être un nombre"),
     ("scripts/jobs", jobs_main, ["--json"], "--json va avec --once"),

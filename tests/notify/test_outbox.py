@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 
-from notify.__main__ import main
 from notify.outbox import Outbox, RetryPolicy
 from notify.phone import InvalidPhone
 from salon import state_db
@@ -267,26 +266,6 @@ async def test_bad_input_is_a_clear_error_and_stores_nothing(outbox: Outbox) -> 
     assert outbox.counts() == {}
 
 
-def test_the_cli_lists_and_drains_the_outbox(
-    db_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    for name in ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "SMTP_HOST"):
-        monkeypatch.setenv(name, "")
-    box = make_outbox(db_path)
-    box.enqueue_now(channel="sms", to=MOBILE, body="x", dedupe_key="bk9:booked:sms")
-    assert main(["--drain", "--db", str(db_path)]) == 0
-    assert '"sent": 0' in capsys.readouterr().out
-    assert main(["--list", "--db", str(db_path)]) == 0
-    out = capsys.readouterr().out
-    assert "bk9:booked:sms" in out and "not sent: Twilio not configured" in out
-    assert " non envoyé " in out  # the status in French for the owner
-    assert out.splitlines()[-1] == "1 message(s) affiché(s) ; en tout : non envoyé 1"
-    assert MOBILE not in out  # numbers are masked
-    with pytest.raises(SystemExit) as usage:
-        main([])
-    assert usage.value.code == 2
-
-
 async def test_a_429_with_retry_after_waits_at_least_that_long_before_retrying(
     db_path: Path, twilio: TwilioStub
 ) -> None:
@@ -317,20 +296,3 @@ async def test_the_background_loop_sends_what_arrives_until_stopped(
     stop.set()
     await loop
     assert outbox.counts() == {"sent": 2} and len(twilio.messages) == 2
-
-
-def test_the_cli_test_sms_goes_through_the_configured_twilio(
-    db_path: Path,
-    twilio: TwilioStub,
-    capsys: pytest.CaptureFixture[str],
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    monkeypatch.setenv("TWILIO_ACCOUNT_SID", twilio.account_sid)
-    monkeypatch.setenv("TWILIO_AUTH_TOKEN", twilio.auth_token)
-    monkeypatch.setenv("TWILIO_API_BASE_URL", twilio.base_url)
-    monkeypatch.setenv("TWILIO_MESSAGING_SERVICE_SID", "")
-    assert main(["--test-sms", "06 12 34 56 78", "--db", str(db_path)]) == 0
-    assert '"sent": 1' in capsys.readouterr().out
-    assert twilio.messages[0]["to"] == MOBILE and "SMS de test" in twilio.messages[0]["body"]
-    assert main(["--test-sms", "04 78 42 18 90", "--db", str(db_path)]) == 1
-    assert "portable" in capsys.readouterr().err

@@ -1,0 +1,233 @@
+"""Integration tier: `python -m notify`, the owner's command over the outbox, in French.
+
+The command runs in-process on a temporary `SALON_DB` with the outbox it builds from the
+settings (Twilio pointed at the local stub, or left blank as on a fresh install); one test
+runs the real `python -m notify` to see what reaches the owner's terminal. `--json` keeps
+the drain's counts as one object for programs.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from notify.__main__ import main, summary
+from notify.records import DrainReport
+from tests.notify.conftest import make_outbox
+from tests.stubs.twilio import TwilioStub
+
+MOBILE = "+33612345678"
+
+
+@pytest.fixture
+def no_twilio(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh install: SALON_DB in tmp, no Twilio, no SMTP."""
+    monkeypatch.setenv("SALON_DB", str(db_path))
+    for name in ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "SMTP_HOST"):
+        monkeypatch.setenv(name, "")
+    return db_path
+
+
+@pytest.fixture
+def with_twilio(db_path: Path, twilio: TwilioStub, monkeypatch: pytest.MonkeyPatch) -> TwilioStub:
+    """SALON_DB in tmp, Twilio's settings pointing at the stub, no SMTP."""
+    monkeypatch.setenv("SALON_DB", str(db_path))
+    monkeypatch.setenv("TWILIO_ACCOUNT_SID", twilio.account_sid)
+    monkeypatch.setenv("TWILIO_AUTH_TOKEN", twilio.auth_token)
+    monkeypatch.setenv("TWILIO_API_BASE_URL", twilio.base_url)
+    monkeypatch.setenv("TWILIO_MESSAGING_SERVICE_SID", "")
+    monkeypatch.setenv("SMTP_HOST", "")
+    return twilio
+
+
+def test_the_list_shows_french_statuses_and_masked_numbers(
+    no_twilio: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    box = make_outbox(no_twilio)
+    box.enqueue_now(channel="sms", to=MOBILE, body="x", dedupe_key="bk9:booked:sms")
+    assert main(["--drain"]) == 0
+    capsys.readouterr()
+    assert main(["--list"]) == 0
+    out = capsys.readouterr().out
+    assert "bk9:booked:sms" in out and " non envoyé " in out
+    assert out.splitlines()[-1] == "1 message(s) affiché(s) ; en tout : non envoyé 1"
+    assert MOBILE not in out  # numbers are masked
+
+
+def test_a_drain_without_twilio_says_in_french_what_is_kept_and_what_to_do(
+    no_twilio: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    make_outbox(no_twilio).enqueue_now(
+        channel="sms", to=MOBILE, body="x", dedupe_key="bk9:booked:sms"
+    )
+    assert main(["--drain"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[:2] == [
+        "0 message(s) envoyé(s), 0 en échec.",
+        "Encore dans la file : 0 à réessayer plus tard, 1 non envoyé(s) faute de réglages.",
+    ]
+    assert lines[2].startswith("Non envoyés : réglez Twilio (SMS, WhatsApp) ou SMTP")
+    assert lines[2].endswith("la liste : python -m notify --list --status not_sent")
+    assert "{" not in "\n".join(lines)
+
+
+def test_a_drain_counts_what_was_sent_refused_retried_and_kept(
+    with_twilio: TwilioStub, db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    box = make_outbox(db_path)
+    for n in range(3):
+        box.enqueue_now(channel="sms", to=MOBILE, body=f"RDV {n}", dedupe_key=f"bk{n}:booked:sms")
+    box.enqueue_now(channel="email", to="owner@example.fr", body="x", dedupe_key="tr1:email")
+    with_twilio.fail_next(status=400, code=21211)  # one refused for good
+    with_twilio.fail_next(status=500)  # one to try again later (default backoff: seconds)
+
+    assert main(["--drain"]) == 0
+
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[:2] == [
+        "1 message(s) envoyé(s), 1 en échec.",
+        "Encore dans la file : 1 à réessayer plus tard, 1 non envoyé(s) faute de réglages.",
+    ]
+    assert "Pourquoi en échec : python -m notify --list --status failed" in lines
+    assert any(
+        line.startswith("Les messages à réessayer partent avec scripts/jobs") for line in lines
+    )
+    assert len(with_twilio.messages) == 1
+
+
+def test_json_gives_programs_the_drain_counts(
+    no_twilio: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    make_outbox(no_twilio).enqueue_now(
+        channel="sms", to=MOBILE, body="x", dedupe_key="bk9:booked:sms"
+    )
+    assert main(["--drain", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == {
+        "sent": 0,
+        "failed": 0,
+        "retry_later": 0,
+        "not_sent": 1,
+        "attempts": 0,
+        "recovered": 0,
+    }
+
+
+@pytest.mark.parametrize(
+    ("report", "says"),
+    [
+        (DrainReport(), ["Rien à envoyer : aucun message en attente."]),
+        (
+            DrainReport(sent=2, attempts=2, keys_sent=["a", "b"]),
+            ["2 message(s) envoyé(s), 0 en échec.", "Plus rien en attente dans la file."],
+        ),
+        (
+            DrainReport(sent=1, recovered=1, attempts=1),
+            [
+                "1 message(s) envoyé(s), 0 en échec, 1 déjà reçu(s) par le fournisseur "
+                "(pas renvoyé(s)).",
+                "Plus rien en attente dans la file.",
+            ],
+        ),
+    ],
+)
+def test_the_summary_of_a_drain_reads_as_french_sentences(
+    report: DrainReport, says: list[str]
+) -> None:
+    assert summary(report) == says
+
+
+def test_a_test_sms_through_twilio_says_it_was_sent(
+    with_twilio: TwilioStub, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["--test-sms", "06 12 34 56 78"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "SMS de test envoyé au +336******78 : regardez le portable."
+    assert lines[1:] == [
+        "1 message(s) envoyé(s), 0 en échec.",
+        "Plus rien en attente dans la file.",
+    ]
+    sent = with_twilio.messages[0]
+    assert sent["to"] == MOBILE and "SMS de test" in sent["body"]
+
+
+def test_a_test_sms_without_twilio_names_the_settings_to_fill_in(
+    no_twilio: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["--test-sms", "07 98 76 54 32"]) == 0
+    first = capsys.readouterr().out.splitlines()[0]
+    assert first == (
+        "SMS de test pour le +337******32 non envoyé : Twilio n'est pas configuré "
+        "(TWILIO_ACCOUNT_SID et TWILIO_AUTH_TOKEN dans .env)."
+    )
+
+
+@pytest.mark.parametrize(
+    ("number", "says"),
+    [
+        ("04 78 42 18 90", "ce numéro n'est pas un portable, il ne peut pas recevoir de SMS"),
+        ("06 12", "ce numéro de téléphone n'est pas valide"),
+    ],
+)
+def test_a_number_that_cannot_get_an_sms_is_refused_in_french_and_nothing_is_queued(
+    number: str, says: str, with_twilio: TwilioStub, db_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    with pytest.raises(SystemExit) as usage:
+        main(["--test-sms", number])
+    assert usage.value.code == 2
+    last = capsys.readouterr().err.splitlines()[-1]
+    assert last == f"python -m notify : erreur : --test-sms : {says} (« {number} »)"
+    assert with_twilio.attempts == []
+    assert make_outbox(db_path).counts() == {}
+
+
+@pytest.mark.parametrize(
+    ("argv", "says"),
+    [
+        ([], "il faut l'une de ces options : --list --drain --test-sms"),
+        (["--list", "--json"], "--wait et --json vont avec --drain ou --test-sms"),
+        (["--drain", "--status", "failed"], "--status et --limit vont avec --list"),
+        (["--list", "--limit", "0"], "--limit doit valoir au moins 1"),
+        (["--drain", "--wait", "-1"], "--wait ne peut pas être négatif"),
+    ],
+)
+def test_usage_errors_exit_2_with_one_french_line(
+    argv: list[str], says: str, no_twilio: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as usage:
+        main(argv)
+    assert usage.value.code == 2
+    assert capsys.readouterr().err.splitlines()[-1] == f"python -m notify : erreur : {says}"
+
+
+def test_an_unreadable_state_database_is_one_french_error_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    broken = tmp_path / "salon.db"
+    broken.write_bytes(b"not a database " * 100)
+    assert main(["--list", "--db", str(broken)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("python -m notify : erreur : la base d'état (SALON_DB ou --db) ")
+    assert len(err.splitlines()) == 1 and "Traceback" not in err
+
+
+def test_the_real_command_shows_the_owner_french_only(no_twilio: Path) -> None:
+    make_outbox(no_twilio).enqueue_now(
+        channel="sms", to=MOBILE, body="x", dedupe_key="bk9:booked:sms"
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "notify", "--drain"],
+        cwd=Path(__file__).parents[2],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    # the outbox's English log line (channel not configured) does not reach the terminal
+    assert done.stderr == ""
+    assert done.stdout.splitlines()[0] == "0 message(s) envoyé(s), 0 en échec."
