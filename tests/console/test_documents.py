@@ -89,6 +89,26 @@ def test_an_older_website_snapshots_files_show_it_was_left_out_and_why(
     assert "<strong>indexé</strong>" in new[:300] and "1 passage" in new[:300]
 
 
+def test_a_website_snapshots_list_of_pages_shows_it_is_not_a_document(
+    owner: FlaskClient, salon: Salon
+) -> None:
+    """`scripts/crawl` keeps each snapshot's pages in `manifest.json`, which ingestion
+    skips: the page says « ignoré » and why, not « indexé » with no passage."""
+    _small(salon)
+    folder = salon.sources / "site" / "2026-11-25"
+    folder.mkdir(parents=True)
+    (folder / "tarifs.html").write_text(
+        "<html><body><h1>Tarifs</h1><p>Coupe femme 45 €</p></body></html>", encoding="utf-8"
+    )
+    (folder / "manifest.json").write_text('{"pages": {}}', encoding="utf-8")
+    reindex(sources=salon.sources, db_dir=salon.kb_db)
+    page = owner.get("/admin/documents").get_data(as_text=True)
+    row = page[page.index("site/2026-11-25/manifest.json") :]
+    row = row[: row.index("site/2026-11-25/tarifs.html")]
+    assert "<strong>ignoré</strong>" in row and "pas un document" in row
+    assert "<strong>indexé</strong>" not in row
+
+
 def test_a_reindex_asked_for_while_one_runs_runs_again_after_it(
     owner: FlaskClient, app: Flask, salon: Salon
 ) -> None:

@@ -5,6 +5,7 @@ progress and the per-document report in French."""
 from __future__ import annotations
 
 import hashlib
+import re
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -18,6 +19,12 @@ from kb.documents import indexed_state
 from kb.report_fr import STATUS_FR, document_lines, reason_fr
 from webhook.console.helpers import ctx
 from webhook.console.uploads import ACCEPTED, UploadRefused, deletable, save_upload
+
+# `scripts/crawl` records each website snapshot's pages in `site/<date>/manifest.json`;
+# ingestion skips it without a report (`ingest.pipeline`, which the console does not import).
+_SNAPSHOT_RECORD = "manifest.json"
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+SNAPSHOT_RECORD_FR = "liste des pages enregistrées par scripts/crawl, pas un document"
 
 _hashes: dict[tuple[str, int, int], str] = {}
 _hashes_lock = threading.Lock()
@@ -91,12 +98,16 @@ def source_files(sources: Path) -> tuple[list[SourceFile], list[str], Any]:
             label, status = "modifié depuis la dernière indexation", "pending"
         elif report is not None:
             label, status = STATUS_FR.get(report.status, report.status), report.status
+        elif rel.name == _SNAPSHOT_RECORD and _DATE.match(rel.parent.name):
+            label, status = STATUS_FR["skipped"], "skipped"
         else:
             label, status = "indexé", "ok"
         reasons = []
         if report is not None and status != "pending":
             reasons = [reason_fr(r) for r in ([report.error] if report.error else [])]
             reasons += [reason_fr(w) for w in report.warnings]
+        elif status == "skipped":
+            reasons = [SNAPSHOT_RECORD_FR]
         files.append(
             SourceFile(
                 path=name,
