@@ -63,7 +63,9 @@ def open_calendar(
     db: sqlite3.Connection | str | Path | None = None,
     send_code: CodeSender | None = None,
 ) -> Calendar:
-    """`CalComCalendar` when `CAL_API_KEY` is set, else `LocalCalendar` (with one warning).
+    """`CalComCalendar` when `CAL_API_KEY` is set, else `LocalCalendar` (logged at INFO:
+    the embedded calendar is the default, not a fault; `python -m booking` tells the owner
+    in French).
 
     `db` is the state database (default `SALON_DB`); `send_code(phone, code)` sends the
     verification code used when a caller changes a booking made with another number.
@@ -74,5 +76,5 @@ def open_calendar(
         return CalComCalendar(profile, db=db, send_code=send_code)
     from booking.local import LocalCalendar
 
-    _log.warning("CAL_API_KEY is not set: using the embedded SQLite calendar")
+    _log.info("CAL_API_KEY is not set: using the embedded SQLite calendar")
     return LocalCalendar(profile, db=db, send_code=send_code)

@@ -21,7 +21,7 @@ import sys
 from datetime import date, datetime
 from typing import cast
 
-from booking import CalendarError, SlotPreferences, Window, open_calendar
+from booking import Calendar, CalendarError, SlotPreferences, Window, open_calendar
 from booking.agenda import AppointmentBook, Period, as_json, bookings_in, table
 from booking.hours import off_words
 from salon import settings
@@ -42,11 +42,21 @@ codes de sortie : 0 tout va bien, 1 échec ou réglages à revoir, 2 commande ma
 
 
 PROG = "python -m booking"
+# ops/doctor's and `check`'s wording for the same fact
+LOCAL_CALENDAR = "CAL_API_KEY n'est pas réglé : l'agenda intégré du salon est utilisé"
+
+
+def _open_calendar(profile: SalonProfile, *, say: bool = True) -> Calendar:
+    """`open_calendar`, telling the owner once on stderr, in French, when the embedded
+    calendar is used (the library logs it in English at INFO, which is not shown here)."""
+    if say and not settings.get("CAL_API_KEY"):
+        print(LOCAL_CALENDAR, file=sys.stderr)
+    return open_calendar(profile)
 
 
 async def _slots(args: argparse.Namespace) -> int:
     profile = load_profile()
-    calendar = open_calendar(profile)
+    calendar = _open_calendar(profile)
     try:
         match = calendar.match_service(args.service)
         if match.service is None:
@@ -119,7 +129,7 @@ def _owner_words(exc: CalendarError) -> str:
 
 
 async def _list(args: argparse.Namespace, profile: SalonProfile, period: Period) -> int:
-    calendar = open_calendar(profile)
+    calendar = _open_calendar(profile, say=not args.json)  # the JSON names the calendar
     kind = "calcom" if settings.get("CAL_API_KEY") else "local"
     try:
         bookings = await bookings_in(cast(AppointmentBook, calendar), period)
@@ -138,9 +148,7 @@ async def _list(args: argparse.Namespace, profile: SalonProfile, period: Period)
 
 async def _check() -> int:
     if not settings.get("CAL_API_KEY"):
-        print(
-            "CAL_API_KEY n'est pas réglé : l'agenda intégré du salon est utilisé (rien à vérifier)"
-        )
+        print(f"{LOCAL_CALENDAR} (rien à vérifier)")
         return 0
     from booking.calcom import CalComCalendar
 

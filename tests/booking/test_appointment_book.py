@@ -11,13 +11,15 @@ from __future__ import annotations
 import dataclasses
 import json
 import socket
+import subprocess
+import sys
 from collections.abc import AsyncIterator
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
 
-from booking.__main__ import main
+from booking.__main__ import LOCAL_CALENDAR, main
 from booking.agenda import Period, bookings_in, stylist_words
 from booking.calendar import Booking, Customer, SlotPreferences
 from salon.profile import SalonProfile
@@ -120,8 +122,10 @@ async def test_list_prints_a_readable_table_with_masked_phones(
     day, _ = await _week(salon_env)
     last = day + timedelta(days=7)
     code = await _run_main(["list", "--from", day.isoformat(), "--to", last.isoformat()])
-    out = capsys.readouterr().out
+    out, err = capsys.readouterr()
     assert code == 0, out
+    # the embedded calendar is said once, in French; Cal.com needs no word
+    assert err == ("" if salon_env.stub else f"{LOCAL_CALENDAR}\n")
     lines = out.splitlines()
     assert lines[0].split() == ["jour", "heure", "prestation", "client", "téléphone"]
     paul = next(line for line in lines if "Coupe homme" in line)
@@ -137,8 +141,9 @@ async def test_list_json_is_one_object_with_the_bookings(
 ) -> None:
     day, made = await _week(salon_env)
     code = await _run_main(["list", "--day", day.isoformat(), "--json"])
-    out = capsys.readouterr().out
+    out, err = capsys.readouterr()
     assert code == 0 and len(out.strip().splitlines()) == 1
+    assert err == ""  # the object's "calendar" says which one
     data = json.loads(out)
     assert data["from"] == data["to"] == day.isoformat()
     assert data["timezone"] == "Europe/Paris" and data["calendar"] == salon_env.kind
@@ -161,6 +166,28 @@ async def test_list_of_an_empty_day_says_so(
 ) -> None:
     assert await _run_main(["list", "--day", "2031-07-14"]) == 0
     assert capsys.readouterr().out.strip() == "Aucun rendez-vous le lundi 14 juillet 2031."
+
+
+def test_the_real_command_tells_the_owner_of_the_embedded_calendar_in_french_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    profile_path = tmp_path / "salon.toml"
+    profile_path.write_text(TEST_SALON, encoding="utf-8")
+    monkeypatch.setenv("SALON_PROFILE", str(profile_path))
+    monkeypatch.setenv("SALON_DB", str(tmp_path / "salon.db"))
+    monkeypatch.setenv("CAL_API_KEY", "")
+    done = subprocess.run(
+        [sys.executable, "-m", "booking", "list", "--day", "2031-07-14"],
+        cwd=Path(__file__).parents[2],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    # one French line; the library's English log line stays in the logs
+    assert done.stderr == f"{LOCAL_CALENDAR}\n"
+    assert done.stdout.strip() == "Aucun rendez-vous le lundi 14 juillet 2031."
 
 
 async def _run_main(argv: list[str]) -> int:
