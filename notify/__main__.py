@@ -24,6 +24,7 @@ from collections.abc import Iterator
 
 from notify.outbox import STATUSES, Outbox, OutboxEntry
 from notify.phone import InvalidPhone, sms_number
+from notify.reasons_fr import reason_fr
 from notify.records import DrainReport
 from salon.cli import french_parser
 from salon.phone import mask
@@ -97,15 +98,7 @@ def summary(report: DrainReport) -> list[str]:
 
 def _reason(detail: str | None) -> str:
     """The outbox's stored reason (English, for logs) as the owner should read it."""
-    text = (detail or "").removeprefix("not sent: ")
-    if text == "Twilio SMS sender not configured":
-        return (
-            "l'expéditeur des SMS n'est pas réglé (TWILIO_SMS_FROM ou "
-            "TWILIO_MESSAGING_SERVICE_SID dans .env, ou sms_sender dans salon.toml)"
-        )
-    if "Twilio" in text and "not configured" in text:
-        return "Twilio n'est pas configuré (TWILIO_ACCOUNT_SID et TWILIO_AUTH_TOKEN dans .env)"
-    return text or "raison inconnue"
+    return reason_fr(detail) or "raison inconnue"
 
 
 def words_for_test_sms(entry: OutboxEntry | None) -> str:
@@ -133,7 +126,7 @@ def _list(args: argparse.Namespace) -> int:
         print(
             f"{e.id:>5}  {when}  {e.channel:<8} {_mask(e.recipient):<16} "
             f"{STATUS_FR.get(e.status, e.status):<10} "
-            f"{e.attempts}  {e.dedupe_key}  {e.detail or e.provider_id or ''}"
+            f"{e.attempts}  {e.dedupe_key}  {reason_fr(e.detail) or e.provider_id or ''}"
         )
     counts = outbox.counts()
     totals = ", ".join(f"{STATUS_FR.get(k, k)} {n}" for k, n in sorted(counts.items())) or "aucun"

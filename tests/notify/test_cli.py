@@ -54,8 +54,29 @@ def test_the_list_shows_french_statuses_and_masked_numbers(
     assert main(["--list"]) == 0
     out = capsys.readouterr().out
     assert "bk9:booked:sms" in out and " non envoyé " in out
+    # the stored reason ("not sent: Twilio not configured") is read in French
+    assert out.splitlines()[0].endswith(
+        "bk9:booked:sms  Twilio n'est pas configuré "
+        "(TWILIO_ACCOUNT_SID et TWILIO_AUTH_TOKEN dans .env)"
+    )
+    assert "not sent" not in out and "not configured" not in out
     assert out.splitlines()[-1] == "1 message(s) affiché(s) ; en tout : non envoyé 1"
     assert MOBILE not in out  # numbers are masked
+
+
+def test_the_list_says_in_french_why_twilio_refused_a_message(
+    with_twilio: TwilioStub, db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    make_outbox(db_path).enqueue_now(
+        channel="sms", to=MOBILE, body="x", dedupe_key="bk9:booked:sms"
+    )
+    with_twilio.fail_next(status=400, code=21211)
+    assert main(["--drain"]) == 0
+    capsys.readouterr()
+    assert main(["--list", "--status", "failed"]) == 0
+    line = capsys.readouterr().out.splitlines()[0]
+    assert " en échec " in line
+    assert line.endswith("bk9:booked:sms  ce numéro n'est pas valide selon Twilio (code 21211)")
 
 
 def test_a_drain_without_twilio_says_in_french_what_is_kept_and_what_to_do(
