@@ -4,6 +4,7 @@ a record the owner opens; everything from a caller is escaped."""
 
 from __future__ import annotations
 
+import html
 import re
 from datetime import UTC, datetime, timedelta
 
@@ -129,6 +130,9 @@ def test_a_failed_sms_is_sent_again_from_the_outbox_page(
         entry_id = _failed_sms(salon, stub)
         page = owner.get("/admin/envois?statut=failed").get_data(as_text=True)
         assert "échec" in page and "Renvoyer" in page and MASKED in page and PHONE not in page
+        # the stored "Twilio 500: … (gave up after 1)" is read in French
+        assert "abandonné après 1 essai : Twilio a un problème de son côté (erreur 500)" in page
+        assert "gave up" not in page
         answer = owner.post(f"/admin/envois/{entry_id}/renvoyer", data={"csrf_token": csrf(page)})
         assert answer.status_code == 303
         assert "Message renvoyé" in owner.get(answer.headers["Location"]).get_data(as_text=True)
@@ -138,6 +142,22 @@ def test_a_failed_sms_is_sent_again_from_the_outbox_page(
         again = owner.post(f"/admin/envois/{entry_id}/renvoyer", data={"csrf_token": csrf(page)})
         assert "rien à renvoyer" in owner.get(again.headers["Location"]).get_data(as_text=True)
         assert len(stub.messages_to(PHONE)) == 1
+
+
+def test_a_message_kept_without_twilio_says_in_french_which_settings_to_fill_in(
+    owner: FlaskClient, salon: Salon
+) -> None:
+    import asyncio
+
+    outbox = Outbox(db_path=salon.salon_db)  # no notifier: a fresh install without Twilio
+    outbox.enqueue_now(channel="sms", to=PHONE, body="Maison Margaux : test.",
+                       dedupe_key="test:console:kept")  # fmt: skip
+    asyncio.run(outbox.drain())
+    entry = outbox.get("test:console:kept")
+    assert entry is not None and entry.detail == "not sent: Twilio not configured"
+    page = html.unescape(owner.get("/admin/envois?statut=not_sent").get_data(as_text=True))
+    assert "Twilio n'est pas configuré (TWILIO_ACCOUNT_SID et TWILIO_AUTH_TOKEN dans .env)" in page
+    assert "not sent" not in page and "not configured" not in page
 
 
 def test_the_outbox_page_filters_by_status_and_refuses_an_unknown_one(owner: FlaskClient) -> None:

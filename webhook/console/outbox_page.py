@@ -8,6 +8,7 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
 from notify.outbox import STATUSES, Outbox
+from notify.reasons_fr import reason_fr
 from salon.phone import mask
 from webhook.console.helpers import PAGE_SIZE, ctx, db, page_param
 
@@ -56,17 +57,6 @@ def kind(dedupe_key: str) -> str:
     return "message"
 
 
-def detail(text: str | None) -> str:
-    """The outbox's reason, in French for the usual ones."""
-    if not text:
-        return ""
-    if "not configured" in text:
-        return "l'envoi n'est pas configuré (Twilio ou SMTP)"
-    if "gave up after" in text:
-        return f"abandonné après plusieurs essais ({text})"
-    return text
-
-
 def outbox_page() -> str:
     status = request.args.get("statut") or None
     if status is not None and status not in STATUSES:
@@ -88,7 +78,7 @@ def outbox_page() -> str:
         pages=max(1, -(-total // PAGE_SIZE)),
         recipient=recipient,
         kind=kind,
-        detail=detail,
+        detail=reason_fr,
     )
 
 
@@ -110,7 +100,7 @@ def retry(entry_id: int) -> Any:
     if status == "sent":
         flash("Message renvoyé.", "ok")
     elif status == "failed":
-        flash(f"Nouvel échec : {detail(entry.detail if entry else '')}", "erreur")
+        flash(f"Nouvel échec : {reason_fr(entry.detail if entry else '')}", "erreur")
     else:
         flash(f"Message remis en file ({STATUS_FR.get(status, status)}).", "ok")
     return redirect(url_for("console.outbox", statut=request.form.get("statut") or None), code=303)
