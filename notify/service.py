@@ -72,10 +72,13 @@ def replies_possible(
 
 
 def confirmation_channel() -> Channel:
-    """`NOTIFY_CHANNEL`: sms (default) or whatsapp."""
-    value = (settings.get("NOTIFY_CHANNEL", "sms") or "sms").lower()
+    """`NOTIFY_CHANNEL`: sms (default) or whatsapp. Anything else is a `ValueError` worded
+    in French, as `salon.settings` words a malformed setting: the owner reads it as it is
+    (`scripts/jobs` prints « jobs : erreur : … »)."""
+    raw = settings.get("NOTIFY_CHANNEL", "sms") or "sms"
+    value = raw.lower()
     if value not in ("sms", "whatsapp"):
-        raise ValueError(f"setting NOTIFY_CHANNEL must be sms or whatsapp, got {value!r}")
+        raise ValueError(f"le réglage NOTIFY_CHANNEL doit être sms ou whatsapp, pas {raw!r}")
     return cast(Channel, value)
 
 

@@ -93,6 +93,17 @@ def test_a_bad_setting_stops_the_command_with_exit_2(
     assert "QUIET_HOURS" in capsys.readouterr().err
 
 
+def test_a_bad_notify_channel_stops_the_command_with_one_french_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("SALON_DB", str(tmp_path / "salon.db"))
+    monkeypatch.setenv("NOTIFY_CHANNEL", "pigeon")
+    assert main(["--once"]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        "jobs : erreur : le réglage NOTIFY_CHANNEL doit être sms ou whatsapp, pas 'pigeon'"
+    ]
+
+
 def test_json_without_once_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exit_info:
         main(["--json"])

@@ -154,6 +154,12 @@ async def test_outbox_from_settings_uses_twilio_settings_and_the_salon_sender(
 def test_notify_channel_accepts_only_sms_or_whatsapp(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("NOTIFY_CHANNEL", "whatsapp")
     assert confirmation_channel() == "whatsapp"
-    monkeypatch.setenv("NOTIFY_CHANNEL", "pigeon")
-    with pytest.raises(ValueError, match="NOTIFY_CHANNEL"):
+    monkeypatch.setenv("NOTIFY_CHANNEL", "SMS")
+    assert confirmation_channel() == "sms"
+    monkeypatch.setenv("NOTIFY_CHANNEL", "Pigeon")
+    with pytest.raises(ValueError) as refused:
         confirmation_channel()
+    # worded like salon.settings' own errors: the owner reads it as it is
+    assert str(refused.value) == (
+        "le réglage NOTIFY_CHANNEL doit être sms ou whatsapp, pas 'Pigeon'"
+    )
