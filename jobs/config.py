@@ -1,7 +1,9 @@
 """The back office's settings: quiet hours, reminder lead, retention, loop timing.
 
-Each setting is an argument, else the environment (`.env`), else its default; a bad
-value is an error naming the variable.
+Each setting is an argument, else the environment (`.env`), else its default. A bad value
+is a `ValueError` worded in French like `salon.settings`' own (« le réglage QUIET_HOURS
+doit s'écrire comme 20:00-09:00 …, pas 'la nuit' »): `scripts/jobs` prints it to the
+owner as it is.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from datetime import UTC, datetime, time, timedelta
 
 from records.retention import RetentionPolicy
 from salon import settings
+from salon.settings import SettingOutOfRange
 
 Clock = Callable[[], datetime]
 
@@ -40,12 +43,17 @@ class QuietHours:
             return cls(time(0), time(0))
         match = _SPAN.match(text)
         if not match:
-            raise ValueError(f"setting {name} must look like 20:00-09:00 (or off), got {text!r}")
+            raise ValueError(
+                f"le réglage {name} doit s'écrire comme 20:00-09:00 ou 20h-9h (off pour "
+                f"aucune), pas {text!r}"
+            )
         h1, m1, h2, m2 = (int(g or 0) for g in match.groups())
-        try:
-            return cls(time(h1 % 24, m1), time(h2 % 24, m2))
-        except ValueError as exc:
-            raise ValueError(f"setting {name}: {exc} in {text!r}") from exc
+        if max(h1, h2) > 24 or max(m1, m2) > 59:
+            raise ValueError(
+                f"le réglage {name} doit donner des heures de 0 à 24 et des minutes de 00 à 59 "
+                f"(comme 20:00-09:00), pas {text!r}"
+            )
+        return cls(time(h1 % 24, m1), time(h2 % 24, m2))
 
     def contains(self, moment: datetime) -> bool:
         """Whether the local `moment` is quiet."""
@@ -84,17 +92,27 @@ class JobsSettings:
 
     def __post_init__(self) -> None:
         if not 1 <= self.reminder_hours <= 24 * 14:
-            raise ValueError(
-                f"setting REMINDER_HOURS_BEFORE must be 1 to 336 hours, got {self.reminder_hours}"
+            raise SettingOutOfRange(
+                "REMINDER_HOURS_BEFORE",
+                "un nombre d'heures entre 1 et 336 (14 jours)",
+                self.reminder_hours,
             )
         if not 15 <= self.offer_minutes <= 24 * 60:
-            raise ValueError(
-                f"setting WAITLIST_OFFER_MINUTES must be 15 to 1440, got {self.offer_minutes}"
+            raise SettingOutOfRange(
+                "WAITLIST_OFFER_MINUTES",
+                "un nombre de minutes entre 15 et 1440 (24 heures)",
+                self.offer_minutes,
             )
         if not 1 <= self.interval <= 3600:
-            raise ValueError(f"setting JOBS_INTERVAL must be 1 to 3600 s, got {self.interval}")
+            raise SettingOutOfRange(
+                "JOBS_INTERVAL", "un nombre de secondes entre 1 et 3600 (une heure)", self.interval
+            )
         if not 0.1 <= self.tick <= self.interval:
-            raise ValueError(f"setting JOBS_TICK must be 0.1 s to JOBS_INTERVAL, got {self.tick}")
+            raise SettingOutOfRange(
+                "JOBS_TICK",
+                f"un nombre de secondes entre 0.1 et JOBS_INTERVAL ({self.interval:g})",
+                self.tick,
+            )
 
     @property
     def reminder_lead(self) -> timedelta:
@@ -108,12 +126,18 @@ class JobsSettings:
 
     @classmethod
     def from_env(cls) -> JobsSettings:
+        """Read every setting; a bad one is a `ValueError` quoting it as written. Without
+        `JOBS_TICK`, a `JOBS_INTERVAL` under 2 s is also the tick."""
         quiet = settings.get("QUIET_HOURS")
-        return cls(
-            quiet=QuietHours.parse(quiet) if quiet else QuietHours(),
-            reminder_hours=settings.get_float("REMINDER_HOURS_BEFORE", 24.0),
-            offer_minutes=settings.get_int("WAITLIST_OFFER_MINUTES", 60),
-            retention=RetentionPolicy.from_settings(),
-            interval=settings.get_float("JOBS_INTERVAL", 60.0),
-            tick=settings.get_float("JOBS_TICK", 2.0),
-        )
+        interval = settings.get_float("JOBS_INTERVAL", 60.0)
+        try:
+            return cls(
+                quiet=QuietHours.parse(quiet) if quiet else QuietHours(),
+                reminder_hours=settings.get_float("REMINDER_HOURS_BEFORE", 24.0),
+                offer_minutes=settings.get_int("WAITLIST_OFFER_MINUTES", 60),
+                retention=RetentionPolicy.from_settings(),
+                interval=interval,
+                tick=settings.get_float("JOBS_TICK", min(2.0, interval)),
+            )
+        except SettingOutOfRange as exc:
+            raise exc.typed() from exc

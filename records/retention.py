@@ -28,6 +28,7 @@ from datetime import datetime, timedelta
 
 from notify.texts import CODE_VALIDITY_MINUTES
 from salon import settings, state_db
+from salon.settings import SettingOutOfRange
 from salon.utc import utc_text
 
 DEFAULT_RETENTION_DAYS = 90
@@ -45,19 +46,27 @@ class RetentionPolicy:
 
     def __post_init__(self) -> None:
         if self.days < 1:
-            raise ValueError(f"setting RETENTION_DAYS must be at least 1, got {self.days}")
+            raise SettingOutOfRange("RETENTION_DAYS", "un nombre de jours, au moins 1", self.days)
         if self.booking_days < self.days:
-            raise ValueError(
-                "setting BOOKING_RETENTION_DAYS must be at least RETENTION_DAYS, "
-                f"got {self.booking_days} < {self.days}"
+            raise SettingOutOfRange(
+                "BOOKING_RETENTION_DAYS",
+                f"un nombre de jours au moins égal à RETENTION_DAYS ({self.days})",
+                self.booking_days,
             )
 
     @classmethod
     def from_settings(cls) -> RetentionPolicy:
-        return cls(
-            days=settings.get_int("RETENTION_DAYS", DEFAULT_RETENTION_DAYS),
-            booking_days=settings.get_int("BOOKING_RETENTION_DAYS", DEFAULT_BOOKING_RETENTION_DAYS),
-        )
+        """`RETENTION_DAYS` and `BOOKING_RETENTION_DAYS`; a bad one is a `ValueError` in
+        French quoting it as written (`scripts/jobs` prints it to the owner)."""
+        try:
+            return cls(
+                days=settings.get_int("RETENTION_DAYS", DEFAULT_RETENTION_DAYS),
+                booking_days=settings.get_int(
+                    "BOOKING_RETENTION_DAYS", DEFAULT_BOOKING_RETENTION_DAYS
+                ),
+            )
+        except SettingOutOfRange as exc:
+            raise exc.typed() from exc
 
 
 def apply_retention(

@@ -2,8 +2,9 @@
 
 A required setting that is missing raises `MissingSetting`, whose message names the
 variable and points at `.env.example`; a malformed number or yes/no setting a `ValueError`
-naming it. These messages reach the salon's owner (through `python -m booking`,
-`scripts/jobs`, `scripts/doctor`…), so they are French, the variable's name as it is.
+naming it, a number out of its range a `SettingOutOfRange`. These messages reach the
+salon's owner (through `python -m booking`, `scripts/jobs`, `scripts/doctor`…), so they
+are French, the variable's name as it is.
 
 `SALON_ISOLATED=1` (set by the test session, the benchmarks and `scripts/chat --demo`)
 marks a process that must keep off the salon's own files: resolving a path inside the
@@ -35,6 +36,27 @@ class MissingSetting(RuntimeError):
             f"réglage manquant : {name}{why} ; ajoutez-le dans .env ou dans l'environnement "
             f"(tous les réglages sont décrits dans .env.example)"
         )
+
+
+class SettingOutOfRange(ValueError):
+    """A number setting outside what it may be: « le réglage X doit être <what>, pas '…' ».
+
+    A settings object checks its fields, which hold numbers (`0.0`); its `from_env`
+    re-raises `typed()`, which quotes the value as the owner wrote it (`'0'`), or says
+    the value was the default when the variable is unset."""
+
+    def __init__(self, name: str, what: str, value: float | str, *, unset: bool = False) -> None:
+        self.name, self.what, self.value = name, what, value
+        shown = f"{value:g}" if isinstance(value, float) else str(value)
+        said = f"{shown} (sa valeur par défaut)" if unset else repr(shown)
+        super().__init__(f"le réglage {name} doit être {what}, pas {said}")
+
+    def typed(self) -> SettingOutOfRange:
+        """The same error, with the value as written in the environment or `.env`."""
+        raw = get(self.name)
+        if raw is None:
+            return SettingOutOfRange(self.name, self.what, self.value, unset=True)
+        return SettingOutOfRange(self.name, self.what, raw)
 
 
 class CheckoutStateUsed(RuntimeError):

@@ -1,6 +1,6 @@
 """Unit tier: the back office's settings and time rules — quiet hours (across midnight and
-a DST change), the offer deadline, settings errors naming the variable — and the
-command line's usage errors and one line per job."""
+a DST change), the offer deadline, settings errors in French naming the variable and
+quoting its value — and the command line's usage errors and one line per job."""
 
 from __future__ import annotations
 
@@ -30,9 +30,34 @@ def test_quiet_hours_are_read_in_the_usual_spellings(text: str, start: time, end
     assert QuietHours.parse(text) == QuietHours(start, end)
 
 
-def test_a_bad_quiet_hours_setting_names_the_variable() -> None:
-    with pytest.raises(ValueError, match="QUIET_HOURS"):
-        QuietHours.parse("le soir")
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "la nuit",
+            "le réglage QUIET_HOURS doit s'écrire comme 20:00-09:00 ou 20h-9h (off pour aucune), "
+            "pas 'la nuit'",
+        ),
+        (
+            "20:75-09:00",
+            "le réglage QUIET_HOURS doit donner des heures de 0 à 24 et des minutes de 00 à 59 "
+            "(comme 20:00-09:00), pas '20:75-09:00'",
+        ),
+        (
+            "25h-9h",
+            "le réglage QUIET_HOURS doit donner des heures de 0 à 24 et des minutes de 00 à 59 "
+            "(comme 20:00-09:00), pas '25h-9h'",
+        ),
+    ],
+)
+def test_a_bad_quiet_hours_setting_says_in_french_how_to_write_it(text: str, message: str) -> None:
+    with pytest.raises(ValueError) as refused:
+        QuietHours.parse(text)
+    assert str(refused.value) == message
+
+
+def test_quiet_hours_ending_at_24h_end_at_midnight() -> None:
+    assert QuietHours.parse("21h-24h") == QuietHours(time(21), time(0))
 
 
 @pytest.mark.parametrize(
@@ -69,28 +94,83 @@ def test_the_offer_deadline_is_rounded_down_and_never_too_close_to_the_slot() ->
 
 
 @pytest.mark.parametrize(
-    ("name", "value", "fragment"),
+    ("env", "message"),
     [
-        ("REMINDER_HOURS_BEFORE", "0", "REMINDER_HOURS_BEFORE"),
-        ("WAITLIST_OFFER_MINUTES", "5", "WAITLIST_OFFER_MINUTES"),
-        ("RETENTION_DAYS", "abc", "RETENTION_DAYS"),
-        ("JOBS_TICK", "0", "JOBS_TICK"),
+        (
+            {"REMINDER_HOURS_BEFORE": "0.0"},
+            "le réglage REMINDER_HOURS_BEFORE doit être un nombre d'heures entre 1 et 336 "
+            "(14 jours), pas '0.0'",
+        ),
+        (
+            {"WAITLIST_OFFER_MINUTES": "5"},
+            "le réglage WAITLIST_OFFER_MINUTES doit être un nombre de minutes entre 15 et 1440 "
+            "(24 heures), pas '5'",
+        ),
+        (
+            {"WAITLIST_OFFER_MINUTES": "une heure"},
+            "le réglage WAITLIST_OFFER_MINUTES doit être un nombre entier, pas 'une heure'",
+        ),
+        (
+            {"JOBS_INTERVAL": "7200"},
+            "le réglage JOBS_INTERVAL doit être un nombre de secondes entre 1 et 3600 "
+            "(une heure), pas '7200'",
+        ),
+        (
+            {"JOBS_INTERVAL": "10", "JOBS_TICK": "30"},
+            "le réglage JOBS_TICK doit être un nombre de secondes entre 0.1 et JOBS_INTERVAL "
+            "(10), pas '30'",
+        ),
+        (
+            {"RETENTION_DAYS": "0"},
+            "le réglage RETENTION_DAYS doit être un nombre de jours, au moins 1, pas '0'",
+        ),
+        (
+            {"RETENTION_DAYS": "abc"},
+            "le réglage RETENTION_DAYS doit être un nombre entier, pas 'abc'",
+        ),
+        (
+            {"RETENTION_DAYS": "2000"},
+            "le réglage BOOKING_RETENTION_DAYS doit être un nombre de jours au moins égal à "
+            "RETENTION_DAYS (2000), pas 1095 (sa valeur par défaut)",
+        ),
     ],
 )
-def test_bad_settings_are_errors_naming_the_variable(
-    monkeypatch: pytest.MonkeyPatch, name: str, value: str, fragment: str
+def test_a_bad_setting_is_refused_in_french_quoting_the_value_as_written(
+    monkeypatch: pytest.MonkeyPatch, env: dict[str, str], message: str
 ) -> None:
-    monkeypatch.setenv(name, value)
-    with pytest.raises(ValueError, match=fragment):
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    with pytest.raises(ValueError) as refused:
         JobsSettings.from_env()
+    assert str(refused.value) == message
 
 
-def test_a_bad_setting_stops_the_command_with_exit_2(
+def test_settings_built_in_code_are_refused_with_the_same_words() -> None:
+    with pytest.raises(ValueError) as refused:
+        JobsSettings(interval=30, tick=0.05)
+    assert str(refused.value) == (
+        "le réglage JOBS_TICK doit être un nombre de secondes entre 0.1 et JOBS_INTERVAL (30), "
+        "pas '0.05'"
+    )
+
+
+def test_a_short_interval_without_a_tick_is_also_the_tick(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("JOBS_INTERVAL", "1")
+    cfg = JobsSettings.from_env()
+    assert (cfg.interval, cfg.tick) == (1.0, 1.0)
+    monkeypatch.setenv("JOBS_INTERVAL", "30")
+    assert JobsSettings.from_env().tick == 2.0
+
+
+def test_a_bad_setting_stops_the_command_with_one_french_line_and_exit_2(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setenv("QUIET_HOURS", "toujours")
     assert main(["--once"]) == 2
-    assert "QUIET_HOURS" in capsys.readouterr().err
+    assert capsys.readouterr().err.splitlines() == [
+        "jobs : erreur : le réglage QUIET_HOURS doit s'écrire comme 20:00-09:00 ou 20h-9h "
+        "(off pour aucune), pas 'toujours'"
+    ]
 
 
 def test_a_bad_notify_channel_stops_the_command_with_one_french_line(

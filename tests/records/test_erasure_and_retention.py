@@ -274,9 +274,18 @@ def test_old_bookings_are_anonymised_after_the_booking_retention(tmp_path: Path)
     assert rows == {"old": "", "recent": ALICE}
 
 
-def test_a_retention_shorter_than_a_day_is_refused_naming_the_setting() -> None:
-    with pytest.raises(ValueError, match="RETENTION_DAYS"):
+def test_a_retention_shorter_than_a_day_is_refused_in_french_naming_the_setting() -> None:
+    with pytest.raises(ValueError) as refused:
         RetentionPolicy(days=0)
+    assert str(refused.value) == (
+        "le réglage RETENTION_DAYS doit être un nombre de jours, au moins 1, pas '0'"
+    )
+    with pytest.raises(ValueError) as refused:
+        RetentionPolicy(days=30, booking_days=7)
+    assert str(refused.value) == (
+        "le réglage BOOKING_RETENTION_DAYS doit être un nombre de jours au moins égal à "
+        "RETENTION_DAYS (30), pas '7'"
+    )
 
 
 def test_purge_before_also_empties_the_outbox_and_used_codes(

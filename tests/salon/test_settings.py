@@ -7,7 +7,14 @@ from collections.abc import Callable
 
 import pytest
 
-from salon.settings import MissingSetting, get_bool, get_float, get_int, require
+from salon.settings import (
+    MissingSetting,
+    SettingOutOfRange,
+    get_bool,
+    get_float,
+    get_int,
+    require,
+)
 
 pytestmark = pytest.mark.unit
 
@@ -56,3 +63,20 @@ def test_a_missing_setting_is_named_in_french_with_its_purpose_and_where_to_set_
     assert str(MissingSetting("BENCH_TEST_SETTING")).startswith(
         "réglage manquant : BENCH_TEST_SETTING ; ajoutez-le"
     )
+
+
+def test_a_number_out_of_range_is_quoted_as_the_owner_wrote_it_or_as_the_default(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    refused = SettingOutOfRange("BENCH_TEST_SETTING", "un nombre entre 1 et 9", 0.0)
+    assert str(refused) == "le réglage BENCH_TEST_SETTING doit être un nombre entre 1 et 9, pas '0'"
+    monkeypatch.setenv("BENCH_TEST_SETTING", " 0.00 ")
+    assert str(refused.typed()) == (
+        "le réglage BENCH_TEST_SETTING doit être un nombre entre 1 et 9, pas '0.00'"
+    )
+    monkeypatch.delenv("BENCH_TEST_SETTING")
+    assert str(refused.typed()) == (
+        "le réglage BENCH_TEST_SETTING doit être un nombre entre 1 et 9, "
+        "pas 0 (sa valeur par défaut)"
+    )
+    assert isinstance(refused.typed(), ValueError)
