@@ -24,7 +24,7 @@ from collections.abc import Iterator
 
 from notify.outbox import STATUSES, Outbox, OutboxEntry
 from notify.phone import InvalidPhone, sms_number
-from notify.reasons_fr import reason_fr
+from notify.reasons_fr import STATUS_FR, reason_fr
 from notify.records import DrainReport
 from salon.cli import french_parser
 from salon.phone import mask
@@ -33,25 +33,34 @@ from salon.settings import MissingSetting
 
 PROG = "python -m notify"
 
-EXAMPLES_FR = """exemples :
+STATUS_NOTES = {"not_sent": " (réglages manquants)"}
+STATUS_WIDTH = max(map(len, STATUS_FR.values()))  # the list's status column
+
+
+def statuses_help(width: int = 79) -> str:
+    """The help's « statuts : » lines: each `--status` value and the words the list and
+    the console show for it (`notify.reasons_fr.STATUS_FR`), never split in two."""
+    items = [f"{s} = {STATUS_FR[s]}{STATUS_NOTES.get(s, '')}" for s in STATUSES]
+    lines = ["statuts (pour --status) :"]
+    for n, item in enumerate(items):
+        item += "." if n == len(items) - 1 else ","
+        if len(lines[-1]) + 1 + len(item) > width:
+            lines.append(item)
+        else:
+            lines[-1] += " " + item
+    return "\n".join(lines)
+
+
+EXAMPLES_FR = f"""exemples :
   python -m notify --list                       # les derniers messages et leur statut
   python -m notify --list --status not_sent     # ceux gardés faute de réglages
   python -m notify --drain --wait 30            # envoyer ce qui est dû, réessayer 30 s
   python -m notify --test-sms "06 12 34 56 78"  # un SMS de test vers votre portable
   python -m notify --drain --json               # le bilan en un objet JSON (programmes)
 
-statuts : queued en file, sending en cours, sent envoyé, failed en échec,
-not_sent non envoyé (réglages manquants).
+{statuses_help()}
 codes de sortie : 0 tout va bien, 1 échec, 2 commande mal écrite ou numéro refusé.
 """
-
-STATUS_FR = {
-    "queued": "en file",
-    "sending": "en cours",
-    "sent": "envoyé",
-    "failed": "en échec",
-    "not_sent": "non envoyé",
-}
 
 
 def _mask(recipient: str) -> str:
@@ -114,8 +123,10 @@ def words_for_test_sms(entry: OutboxEntry | None) -> str:
             "nouvel essai plus tard, ou relancez avec --wait 30."
         )
     if entry.status == "sending":
-        return f"SMS de test pour le {to} en cours d'envoi."
-    return f"SMS de test pour le {to} {STATUS_FR[entry.status]} : {_reason(entry.detail)}."
+        return f"SMS de test pour le {to} {STATUS_FR['sending']}."
+    if entry.status == "failed":
+        return f"Échec du SMS de test pour le {to} : {_reason(entry.detail)}."
+    return f"SMS de test pour le {to} {STATUS_FR['not_sent']} : {_reason(entry.detail)}."
 
 
 def _list(args: argparse.Namespace) -> int:
@@ -125,7 +136,7 @@ def _list(args: argparse.Namespace) -> int:
         when = time.strftime("%Y-%m-%d %H:%M", time.localtime(e.created_at))
         print(
             f"{e.id:>5}  {when}  {e.channel:<8} {_mask(e.recipient):<16} "
-            f"{STATUS_FR.get(e.status, e.status):<10} "
+            f"{STATUS_FR.get(e.status, e.status):<{STATUS_WIDTH}} "
             f"{e.attempts}  {e.dedupe_key}  {reason_fr(e.detail) or e.provider_id or ''}"
         )
     counts = outbox.counts()

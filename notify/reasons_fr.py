@@ -1,4 +1,8 @@
-"""The outbox's reasons in French, for the salon's owner.
+"""The outbox's statuses and reasons in French, for the salon's owner.
+
+`STATUS_FR` is the one word for each status (« en attente », « échec »…): the console's
+Envois page and `python -m notify --list` (and its `--help`) both show it, so an owner
+who uses both reads the same words.
 
 The outbox stores why a message has not gone out in English (`OutboxEntry.detail`, e.g.
 "not sent: Twilio not configured", "Twilio 500: Internal error (gave up after 5)"): that
@@ -15,6 +19,15 @@ from __future__ import annotations
 import re
 
 NOT_SENT = "not sent: "
+
+# Outbox status -> what the owner reads (`notify.outbox.STATUSES`, in that order).
+STATUS_FR = {
+    "queued": "en attente",
+    "sending": "en cours d'envoi",
+    "sent": "envoyé",
+    "failed": "échec",
+    "not_sent": "non envoyé",
+}
 _GAVE_UP = re.compile(r"(.*) \(gave up after (\d+)\)", re.S)
 
 # (English reason, its French words) — the first pattern that matches the whole reason

@@ -8,9 +8,11 @@ import html
 import re
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from notify.__main__ import main as notify_main
 from notify.outbox import Outbox, RetryPolicy
 from notify.twilio_messages import TwilioNotifier, TwilioOptions
 from records.listing import count_calls, recent_calls
@@ -158,6 +160,21 @@ def test_a_message_kept_without_twilio_says_in_french_which_settings_to_fill_in(
     page = html.unescape(owner.get("/admin/envois?statut=not_sent").get_data(as_text=True))
     assert "Twilio n'est pas configuré (TWILIO_ACCOUNT_SID et TWILIO_AUTH_TOKEN dans .env)" in page
     assert "not sent" not in page and "not configured" not in page
+
+
+def test_the_outbox_page_words_each_status_as_python_m_notify_lists_it(
+    owner: FlaskClient, salon: Salon, capsys: pytest.CaptureFixture[str]
+) -> None:
+    outbox = Outbox(db_path=salon.salon_db)  # not drained: the message waits
+    outbox.enqueue_now(channel="sms", to=PHONE, body="x", dedupe_key="test:console:waiting")
+    page = html.unescape(owner.get("/admin/envois").get_data(as_text=True))
+    assert "<strong>en attente</strong>" in page
+    tabs = re.findall(r'statut=\w+"[^>]*>([^<]+) \(\d+\)</a>', page)
+    assert tabs == ["en attente", "en cours d'envoi", "envoyé", "échec", "non envoyé"]
+    assert notify_main(["--list", "--db", str(salon.salon_db)]) == 0
+    listed = capsys.readouterr().out.splitlines()
+    assert " en attente " in listed[0] and "test:console:waiting" in listed[0]
+    assert listed[-1] == "1 message(s) affiché(s) ; en tout : en attente 1"
 
 
 def test_the_outbox_page_filters_by_status_and_refuses_an_unknown_one(owner: FlaskClient) -> None:

@@ -75,8 +75,22 @@ def test_the_list_says_in_french_why_twilio_refused_a_message(
     capsys.readouterr()
     assert main(["--list", "--status", "failed"]) == 0
     line = capsys.readouterr().out.splitlines()[0]
-    assert " en échec " in line
+    assert " échec " in line and "en échec" not in line  # the console's word for it
     assert line.endswith("bk9:booked:sms  ce numéro n'est pas valide selon Twilio (code 21211)")
+
+
+def test_the_help_lists_each_status_with_the_words_the_list_and_the_console_show(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with pytest.raises(SystemExit) as shown:
+        main(["--help"])
+    assert shown.value.code == 0
+    out = capsys.readouterr().out
+    start = out.index("statuts (pour --status) :")
+    assert out[start : out.index("\ncodes de sortie")] == (
+        "statuts (pour --status) : queued = en attente, sending = en cours d'envoi,\n"
+        "sent = envoyé, failed = échec, not_sent = non envoyé (réglages manquants)."
+    )
 
 
 def test_a_drain_without_twilio_says_in_french_what_is_kept_and_what_to_do(
@@ -183,6 +197,17 @@ def test_a_test_sms_without_twilio_names_the_settings_to_fill_in(
     assert first == (
         "SMS de test pour le +337******32 non envoyé : Twilio n'est pas configuré "
         "(TWILIO_ACCOUNT_SID et TWILIO_AUTH_TOKEN dans .env)."
+    )
+
+
+def test_a_test_sms_twilio_refuses_says_echec_and_why(
+    with_twilio: TwilioStub, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with_twilio.fail_next(status=400, code=21211)
+    assert main(["--test-sms", "06 12 34 56 78"]) == 0
+    assert capsys.readouterr().out.splitlines()[0] == (
+        "Échec du SMS de test pour le +336******78 : "
+        "ce numéro n'est pas valide selon Twilio (code 21211)."
     )
 
 

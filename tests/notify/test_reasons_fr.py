@@ -1,6 +1,7 @@
 """Unit tier: the outbox's stored (English) reasons read in French by the owner, through
 `notify.reasons_fr.reason_fr`, the one table the console and `python -m notify` share.
-Reasons the table does not know keep the console's fallbacks."""
+Reasons the table does not know keep the console's fallbacks. Its statuses have one word
+each (`STATUS_FR`), the same for both."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ import pytest
 
 from notify.base import Channel
 from notify.email_smtp import SmtpNotifier, SmtpOptions
-from notify.reasons_fr import reason_fr
+from notify.outbox import STATUSES
+from notify.reasons_fr import STATUS_FR, reason_fr
 from notify.twilio_messages import PERMANENT_CODES, TwilioNotifier, TwilioOptions
 
 ENGLISH = ("not sent", "not configured", "gave up", "cannot", "failed", "refused", "Internal")
@@ -98,3 +100,14 @@ def test_each_permanent_twilio_refusal_is_said_in_french_with_its_code(
 ) -> None:
     words = reason_fr(f"Twilio 400 ({code}): {label}")
     assert f"code {code}" in words and label not in words
+
+
+def test_every_outbox_status_has_one_french_word_in_the_outbox_order() -> None:
+    assert list(STATUS_FR) == list(STATUSES)
+    assert STATUS_FR == {
+        "queued": "en attente",
+        "sending": "en cours d'envoi",
+        "sent": "envoyé",
+        "failed": "échec",
+        "not_sent": "non envoyé",
+    }
