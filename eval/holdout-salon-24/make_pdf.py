@@ -39,8 +39,11 @@ PAGE_2 = {
         ("Couleur végétale racines (jusqu'à 3 cm)", "2 h", "59 €"),
         ("Couleur végétale complète, cheveux courts", "2 h 30", "74 €"),
         ("Couleur végétale complète, cheveux mi-longs à longs", "3 h 30", "à partir de 96 €"),
-        ("Couvrance des cheveux blancs en deux temps (henné puis indigo)", "4 h",
-         "à partir de 115 €"),
+        (
+            "Couvrance des cheveux blancs en deux temps (henné puis indigo)",
+            "4 h",
+            "à partir de 115 €",
+        ),
         ("Patine végétale à la cassia (reflets et brillance)", "1 h 15", "46 €"),
         ("Éclaircissement au pinceau, argile et rhubarbe", "2 h 30", "à partir de 88 €"),
         ("Séance de transition du chimique au végétal, diagnostic compris", "1 h 30", "62 €"),

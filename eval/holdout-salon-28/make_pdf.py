@@ -114,9 +114,9 @@ def main() -> None:
         Paragraph(NOTE, st["BodyText"]),
     ]
     OUT.parent.mkdir(parents=True, exist_ok=True)
-    SimpleDocTemplate(
-        str(OUT), pagesize=A4, title="Studio Carmin — Tarifs hiver 2026-2027"
-    ).build(story)
+    SimpleDocTemplate(str(OUT), pagesize=A4, title="Studio Carmin — Tarifs hiver 2026-2027").build(
+        story
+    )
 
 
 if __name__ == "__main__":

@@ -15,15 +15,42 @@ from openpyxl.styles import Font
 
 OUT = Path(__file__).parent / "sources" / "export-caisse-catalogue-2027-05.xlsx"
 
-HEADER = ("Code", "Libellé", "Famille", "Durée (min)", "Prix TTC (€)", "Prix modifiable", "TVA (%)", "Note caisse")
+HEADER = (
+    "Code",
+    "Libellé",
+    "Famille",
+    "Durée (min)",
+    "Prix TTC (€)",
+    "Prix modifiable",
+    "TVA (%)",
+    "Note caisse",
+)
 
 SERVICES = [
     ("F01", "Shampoing, coupe, brushing – cheveux courts", "FEMME", 35, 32, "non", 20, ""),
-    ("F02", "Shampoing, coupe, brushing – cheveux mi-longs à longs", "FEMME", 50, 40, "non", 20, ""),
+    (
+        "F02",
+        "Shampoing, coupe, brushing – cheveux mi-longs à longs",
+        "FEMME",
+        50,
+        40,
+        "non",
+        20,
+        "",
+    ),
     ("F03", "Coupe femme sans brushing (séchage naturel)", "FEMME", 25, 25, "non", 20, ""),
     ("F04", "Brushing", "FEMME", 30, 20, "non", 20, ""),
     ("F05", "Mise en plis", "FEMME", 40, 23, "non", 20, "rouleaux + casque"),
-    ("F06", "Chignon / attache de soirée", "FEMME", 45, "à partir de 35", "oui", 20, "selon travail"),
+    (
+        "F06",
+        "Chignon / attache de soirée",
+        "FEMME",
+        45,
+        "à partir de 35",
+        "oui",
+        20,
+        "selon travail",
+    ),
     ("F07", "Recoupe de frange", "FEMME", 10, 5, "non", 20, "entre deux coupes"),
     ("H01", "Coupe homme (shampoing inclus)", "HOMME", 25, 19, "non", 20, ""),
     ("H02", "Coupe tondeuse une hauteur", "HOMME", 15, 12, "non", 20, "sabot unique"),
@@ -33,26 +60,86 @@ SERVICES = [
     ("H06", "Camouflage cheveux blancs homme", "HOMME", 20, 18, "non", 20, "pose 10 min"),
     ("E01", "Coupe enfant (moins de 10 ans)", "ENFANT", 20, 13, "non", 20, ""),
     ("E02", "Coupe junior (10 à 16 ans)", "ENFANT", 25, 16, "non", 20, ""),
-    ("E03", "Forfait famille : 1 adulte + 2 enfants de moins de 10 ans", "ENFANT", 60, 40, "non", 20,
-     "même passage"),
+    (
+        "E03",
+        "Forfait famille : 1 adulte + 2 enfants de moins de 10 ans",
+        "ENFANT",
+        60,
+        40,
+        "non",
+        20,
+        "même passage",
+    ),
     ("C01", "Couleur racines", "COULEUR", 75, 38, "non", 20, "repousse 3 cm max"),
     ("C02", "Couleur complète", "COULEUR", 90, 46, "non", 20, ""),
     ("C03", "Coloration sans ammoniaque", "COULEUR", 90, 52, "non", 20, ""),
     ("C04", "Balayage", "COULEUR", 120, "à partir de 65", "oui", 20, "selon longueur"),
     ("C05", "Mèches alu (papillotes)", "COULEUR", 120, "à partir de 60", "oui", 20, "selon nombre"),
     ("C06", "Patine / gloss", "COULEUR", 20, 15, "non", 20, ""),
-    ("C07", "Décoloration totale", "COULEUR", 150, "à partir de 85", "oui", 20, "diagnostic obligatoire"),
+    (
+        "C07",
+        "Décoloration totale",
+        "COULEUR",
+        150,
+        "à partir de 85",
+        "oui",
+        20,
+        "diagnostic obligatoire",
+    ),
     ("T01", "Permanente (coupe non comprise)", "TECHNIQUE", 105, 55, "non", 20, ""),
-    ("T02", "Lissage brésilien", "TECHNIQUE", 150, "à partir de 120", "oui", 20, "tient 3 à 4 mois"),
+    (
+        "T02",
+        "Lissage brésilien",
+        "TECHNIQUE",
+        150,
+        "à partir de 120",
+        "oui",
+        20,
+        "tient 3 à 4 mois",
+    ),
     ("S01", "Soin masque et massage du cuir chevelu", "SOIN", 15, 9, "non", 20, ""),
     ("S02", "Soin kératine express", "SOIN", 30, 18, "non", 20, ""),
     ("M01", "Essai coiffure mariée", "MARIAGE", 60, 40, "non", 20, "acompte 30"),
-    ("M02", "Coiffure mariée (jour J)", "MARIAGE", 90, "à partir de 85", "oui", 20, "au salon uniquement"),
-    ("D01", "Coupe don de cheveux (shampoing, coupe, brushing)", "SOLIDAIRE", 45, 20, "non", 20,
-     "mèche 25 cm mini"),
-    ("X01", "Supplément cheveux épais ou sous les omoplates (couleur, mèches, balayage)", "SUPPLÉMENT",
-     None, 10, "non", 20, ""),
-    ("X02", "Supplément soin protecteur de fibre pendant couleur", "SUPPLÉMENT", None, 12, "non", 20, ""),
+    (
+        "M02",
+        "Coiffure mariée (jour J)",
+        "MARIAGE",
+        90,
+        "à partir de 85",
+        "oui",
+        20,
+        "au salon uniquement",
+    ),
+    (
+        "D01",
+        "Coupe don de cheveux (shampoing, coupe, brushing)",
+        "SOLIDAIRE",
+        45,
+        20,
+        "non",
+        20,
+        "mèche 25 cm mini",
+    ),
+    (
+        "X01",
+        "Supplément cheveux épais ou sous les omoplates (couleur, mèches, balayage)",
+        "SUPPLÉMENT",
+        None,
+        10,
+        "non",
+        20,
+        "",
+    ),
+    (
+        "X02",
+        "Supplément soin protecteur de fibre pendant couleur",
+        "SUPPLÉMENT",
+        None,
+        12,
+        "non",
+        20,
+        "",
+    ),
 ]
 
 PRODUCTS_HEADER = ("Code", "Libellé", "Marque", "Contenance", "Prix TTC (€)", "Stock")
@@ -84,7 +171,7 @@ def main() -> None:
         cell.font = Font(bold=True)
     for row in SERVICES:
         ws.append(row)
-    for column, width in zip("ABCDEFGH", (7, 62, 13, 12, 13, 13, 8, 24)):
+    for column, width in zip("ABCDEFGH", (7, 62, 13, 12, 13, 13, 8, 24), strict=True):
         ws.column_dimensions[column].width = width
 
     ws2 = wb.create_sheet("Revente")
@@ -93,7 +180,7 @@ def main() -> None:
         cell.font = Font(bold=True)
     for row in PRODUCTS:
         ws2.append(row)
-    for column, width in zip("ABCDEF", (7, 48, 16, 12, 13, 8)):
+    for column, width in zip("ABCDEF", (7, 48, 16, 12, 13, 8), strict=True):
         ws2.column_dimensions[column].width = width
 
     stamp = datetime(2027, 5, 3, 9, 12)
