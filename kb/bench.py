@@ -10,8 +10,7 @@ Measures, on this machine:
   held-out salons (`eval/holdout-salon/`, `eval/holdout-salon-2/`);
 - warm query latency p50/p95 (whole search: clean-up, embedding, BM25, fusion), over
   several passes of the gold questions, on the sample index and on an index of 10 000
-  synthetic chunks, a third of them tables of 4-8 rows with a vector per row (random
-  vectors stored through the real Chroma path and `kb.lines`; the query is
+  synthetic chunks (random vectors stored through the real Chroma path; the query is
   embedded by the real model, so the cost is the real one);
 - peak RSS (VmHWM) of a fresh process that opens the retriever and answers questions.
 
@@ -82,19 +81,9 @@ class _RandomEmbedder:
 
 def _synthetic(words: list[str], count: int) -> IngestResult:
     rng = random.Random(11)
-
-    def text(i: int) -> str:
-        if i % 3:
-            return " ".join(rng.choices(words, k=rng.randint(25, 90)))
-        # a third are tables of 4 to 8 rows: each row gets its own vector (kb.lines)
-        rows = [
-            " ".join(rng.choices(words, k=rng.randint(5, 12))) for _ in range(rng.randint(4, 8))
-        ]
-        return "\n".join(rows)
-
     chunks = [
         Chunk(
-            text=text(i),
+            text=" ".join(rng.choices(words, k=rng.randint(25, 90))),
             title=f"Document {i // 50}",
             section=" ".join(rng.choices(words, k=3)),
             source=f"synthetic/doc-{i // 50:04d}.md",
@@ -197,7 +186,6 @@ def _measure(args: argparse.Namespace, sources: Path) -> dict[str, object]:
             "without_answer_types": SearchOptions(answer_types=False),
             "without_phrases": SearchOptions(phrases=False),
             "without_learned": SearchOptions(learned=False),  # kb.learned's metric and flag
-            "without_lines": SearchOptions(line_weight=0.0),  # kb.lines: each line's vector
             "dense_only": SearchOptions(dense_weight=1.0),
             "bm25_only": SearchOptions(dense_weight=0.0),
         }
@@ -237,8 +225,6 @@ def _measure(args: argparse.Namespace, sources: Path) -> dict[str, object]:
             big = Retriever.open(big_dir, embedder=get_embedder(), query_cache=0)
             result["synthetic_open_s"] = round(time.perf_counter() - started, 2)
             result["synthetic_chunks"] = big.size
-            lines = big._snapshot.lines
-            result["synthetic_line_vectors"] = 0 if lines is None else len(lines.matrix)
             result["latency_synthetic"] = _latency(big, questions, 1)
             result["peak_rss_mb_synthetic"] = _peak_rss(big_dir, questions)
     return result

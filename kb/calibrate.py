@@ -18,7 +18,7 @@ the threshold into `ANSWERABLE_AT`, rounded.
 `FIT_SETS` lists the fitting salons: the sample (`tests/fixtures/salon`, the same files as
 `sources/`), the transfer salon and held-out salons 1 to 17, whose questions were all read
 while designing the signals. Salons 18 to 23 were written blind and measured on the fit;
-they were read afterwards (for `kb.lines`) but are not fitted on: a refit on all 25
+they were read afterwards (for the ranking work of that round) but are not fitted on: a refit on all 25
 salons measured the same left out one at a time and was not shipped (kb/README.md).
 Salons 24 and up are the unseen material of the next round (`eval/README.md`). `python -m
 kb.fit_learned` fits the vector models of `kb.learned` on the same salons.

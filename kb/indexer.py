@@ -29,10 +29,9 @@ from pathlib import Path
 import numpy as np
 
 from ingest.model import Chunk, FileReport, IngestResult
-from kb import lines, recheck, store, stored_facts
+from kb import recheck, store, stored_facts
 from kb.contradictions import find_contradictions, outdated_notes, profile_of
 from kb.embeddings import Embedder, get_embedder, model_name_for
-from kb.lines import LineVectors, lines_of
 from kb.versions import Progress, ReindexResult, publish
 from salon import settings
 
@@ -309,58 +308,31 @@ def reindex(
             say(f"{len(contradictions)} value(s) in the documents contradict salon.toml")
 
         stored: dict[str, np.ndarray] = {}
-        stored_lines: dict[str, np.ndarray] = {}
         if previous is not None and previous.model == model and not full:
             try:
                 stored = _reuse_vectors(db_dir, previous)
             except Exception as exc:  # an unreadable old version only costs re-embedding
                 logger.warning("kb: previous vectors unreadable, embedding all: %s", exc)
-            old_lines = lines.load(store.versions_dir(db_dir) / previous.version, previous.dim)
-            stored_lines = old_lines.by_text() if old_lines is not None else {}
         keys = {c.id: _text_key(c.indexed_text()) for c in chunks}
         known = {cid: stored[key] for cid, key in keys.items() if key in stored}
-        line_vectors = {
-            text: stored_lines[text]
-            for c in chunks
-            for text in lines_of(c.text)
-            if text in stored_lines
-        }
         sizes = Counter(c.source for c in chunks)
-        todo = _embedding_order(
-            [
-                c
-                for c in chunks
-                if c.id not in known or any(t not in line_vectors for t in lines_of(c.text))
-            ],
-            sizes,
-        )
-        say(f"{len(chunks)} chunk(s): {len(todo)} to embed, {len(chunks) - len(todo)} reused")
+        todo = _embedding_order([c for c in chunks if c.id not in known], sizes)
+        say(f"{len(chunks)} chunk(s): {len(todo)} to embed, {len(known)} reused")
         fresh: dict[str, np.ndarray] = {}
-        finished: set[str] = set()
         if todo:
             model_impl = embedder or get_embedder()
             for start in range(0, len(todo), _BATCH):
                 if time.monotonic() > deadline:
                     break
                 part = todo[start : start + _BATCH]
-                passages = [c for c in part if c.id not in known]
-                # A passage's lines go with it (`kb.lines`): a chunk is done with both.
-                missing = list(
-                    dict.fromkeys(
-                        t for c in part for t in lines_of(c.text) if t not in line_vectors
-                    )
-                )
-                matrix = model_impl.embed_passages([c.indexed_text() for c in passages] + missing)
-                fresh.update({c.id: matrix[i] for i, c in enumerate(passages)})
-                line_vectors.update({t: matrix[len(passages) + i] for i, t in enumerate(missing)})
-                finished.update(c.id for c in part)
+                matrix = model_impl.embed_passages([c.indexed_text() for c in part])
+                fresh.update({c.id: matrix[i] for i, c in enumerate(part)})
                 say(f"embedded {min(start + _BATCH, len(todo))}/{len(todo)}")
-        left = [c for c in todo if c.id not in finished]
+        left = [c for c in todo if c.id not in fresh]
         if left:
             say(f"time budget ({budget:g} s) ran out: {len(left)} chunk(s) left for next time")
             _cut_by_budget(left, sizes, result.reports, hashes, budget)
-            cut = {c.id for c in left}
-            chunks = [c for c in chunks if c.id not in cut]
+            chunks = [c for c in chunks if c.id in known or c.id in fresh]
             if not chunks:
                 raise NothingToIndex(
                     f"the reindex time budget ({budget:g} s, KB_REINDEX_BUDGET_S) ran out "
@@ -368,14 +340,12 @@ def reindex(
                     result.reports,
                 )
         vectors = np.vstack([known[c.id] if c.id in known else fresh[c.id] for c in chunks])
-        kept_lines = {t: line_vectors[t] for c in chunks for t in lines_of(c.text)}
 
         manifest, removed = publish(
             db_dir,
             chunks,
             vectors,
             notes,
-            lines=LineVectors.of(kept_lines, int(vectors.shape[1])),
             facts=result.facts,
             checked=checked,
             manifest=store.Manifest(

@@ -6,11 +6,9 @@ version's stored facts (`kb.stored_facts`) tell whether that day entered or left
 season since they were compared. If not, the version is kept as it is (the usual no-change
 reindex, a few milliseconds). If so, the facts are compared again; when the contradictions
 differ, a new version is made of the stored passages and vectors with the new outdated
-marks (nothing read from the documents, nothing embedded; the line vectors, `kb.lines`,
-carried over) and CURRENT points at it, so the
+marks (nothing read from the documents, nothing embedded) and CURRENT points at it, so the
 running receptionist reloads it; when they are the same, the version is kept and only the
-day of the comparison is recorded. A version whose facts or line vectors cannot be read
-is not kept: the documents are read again (their passages keep their vectors).
+day of the comparison is recorded.
 """
 
 from __future__ import annotations
@@ -27,7 +25,6 @@ import numpy as np
 from ingest.model import Chunk, FileReport
 from kb import store, stored_facts
 from kb.contradictions import Contradiction, find_contradictions, outdated_notes, profile_of
-from kb.lines import load as load_lines
 from kb.versions import Progress, ReindexResult, publish
 from salon.profile import SalonProfile
 
@@ -56,8 +53,7 @@ def when_unchanged(
     (their passages keep their vectors)."""
     vdir = store.versions_dir(db_dir) / previous.version
     saved = stored_facts.read(vdir, pipeline)
-    line_vectors = load_lines(vdir, previous.dim)
-    if saved is None or line_vectors is None:  # the reading again embeds the lines
+    if saved is None:
         return None
     if not stored_facts.depends_on_day(saved):  # no need to read salon.toml
         say("nothing changed since the current version")
@@ -91,7 +87,6 @@ def when_unchanged(
         chunks,
         vectors,
         outdated_notes(contradictions, chunks),
-        lines=line_vectors,
         facts=facts,
         checked=checked,
         manifest=replace(

@@ -9,11 +9,10 @@ Layout of a knowledge-base directory (`--db`, default `data/kb`)::
     versions/<id>/chroma/        Chroma PersistentClient data of that version
     versions/<id>/facts.json     the documents' facts, to compare them with salon.toml
                                  again on another day (kb.stored_facts, kb.recheck)
-    versions/<id>/lines.npz      a vector for each line of a many-line passage (kb.lines)
 
 A version without `manifest.json` is unfinished and never pointed at. With `CHROMA_HOST`
 set, vectors live in a Chroma server collection per version (`kb-<ns>-<id>`) and the
-directory keeps the rest (manifests, facts, line vectors) and the pointer.
+directory keeps only the manifests and the pointer.
 """
 
 from __future__ import annotations

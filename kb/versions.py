@@ -1,6 +1,5 @@
 """Writing a version of the index: passages, vectors and outdated marks into Chroma, the
-line vectors (`kb.lines`), the documents' facts (`kb.stored_facts`), then the manifest,
-and CURRENT switched to it.
+documents' facts (`kb.stored_facts`), then the manifest, and CURRENT switched to it.
 
 A failure before the switch deletes the half-built version and leaves the previous one
 serving; readers (`kb.retriever`) load a version by the CURRENT pointer.
@@ -21,8 +20,6 @@ import numpy as np
 from ingest.model import Chunk, Fact, FileReport
 from kb import store, stored_facts
 from kb.contradictions import Contradiction
-from kb.lines import LineVectors
-from kb.lines import save as save_lines
 
 logger = logging.getLogger("kb")
 
@@ -94,21 +91,19 @@ def publish(
     vectors: np.ndarray,
     notes: dict[str, str],
     *,
-    lines: LineVectors,
     facts: list[Fact],
     checked: dict[str, Any],
     manifest: store.Manifest,
     say: Progress,
     started: float,
 ) -> tuple[store.Manifest, list[str]]:
-    """Write a new version (vectors, line vectors, facts, then `manifest` under its new id), point
+    """Write a new version (vectors, facts, then `manifest` under its new id), point
     CURRENT at it and prune old versions; the new manifest and the pruned versions.
     `started`: when the reindex started (`time.perf_counter`), for the build time."""
     version = store.new_version_id()
     try:
         where = write_version(db_dir, version, chunks, vectors, notes)
         vdir = store.versions_dir(db_dir) / version
-        save_lines(vdir, lines)
         stored_facts.save(vdir, facts=facts, checked=checked, pipeline=manifest.pipeline)
         manifest = replace(
             manifest,
