@@ -35,8 +35,10 @@ _SPIN_S = 0.05
 _QUIET_SHARE = 0.1
 _WINDOW_S = 1.0
 # Passage batches (reindexing) likewise take two threads only on a quiet machine: the
-# sample's reindex 23 s on one thread, 14 s on two (kb/README.md). Each batch looks at what
-# other processes used while the one before ran; a first batch takes one thread.
+# sample's reindex 16.0 s on one thread, 13.3 s with its later batches on two (its first
+# takes one: each batch looks at what other processes used while the one before ran).
+# The reindex itself runs at the lowest priority (`kb.cli.reindex`), so a call's questions
+# keep their core.
 BATCH_THREADS = 2
 _SMALL_BATCH = 8  # fewer passages than this: one thread, no look (a few hundred ms of work)
 
@@ -94,10 +96,9 @@ class LocalE5Embedder:
         # OpenMP keeps the thread count per calling thread: each call sets its own.
         engine: Any = getattr(self._model, "_lib", None)
         self._set_threads = getattr(engine, "omp_set_num_threads", None)
-        fixed = batch_threads or settings.get_int("KB_INDEX_THREADS", 0)
-        self._batch_threads: int | None = fixed if fixed > 0 else None
-        self._query_threads = max(1, query_threads)
         self._cpus = _CpuWatch()
+        self._batch_threads = batch_threads or _index_threads(self._cpus.count)
+        self._query_threads = max(1, query_threads)
         self._spinning = 0  # helper threads of the last call, maybe still spinning
         self._spinning_until = 0.0
         self._batch_mark: _Sample | None = None  # CPU sample when the last batch started
@@ -133,8 +134,8 @@ class LocalE5Embedder:
         """Threads for a batch of `size` passages. Two only when other processes used at
         most `_QUIET_SHARE` of the CPUs since the previous batch started and none is
         runnable now; one for a first batch (none just before), which the next measures
-        from. A call's questions coming in during a reindex get the machine back within
-        one batch."""
+        from. A busy machine is seen one batch late, at best: what protects a call's
+        questions is the reindex's low priority (`kb.cli.reindex`)."""
         if self._set_threads is None:
             return 1
         if self._batch_threads is not None:
@@ -163,13 +164,26 @@ class LocalE5Embedder:
                 threads = self._threads_for_batch(len(batch))
                 started = time.monotonic()
                 out.append(self._run(threads, self._model.passage, batch))
-                self._batch_seconds = time.monotonic() - started
+                if len(batch) >= _SMALL_BATCH:  # the batches `_batch_mark` measures
+                    self._batch_seconds = time.monotonic() - started
         return _normalise(np.vstack(out))
 
     def embed_query(self, text: str) -> np.ndarray:
         with self._lock:
             vector = self._run(self._threads_for_query(), self._model.query, text)
         return _normalise(vector)
+
+
+def _index_threads(cpus: int) -> int | None:
+    """`KB_INDEX_THREADS`: a fixed thread count for passage batches, at most the CPUs;
+    None (chosen per batch) when unset, and when unusable: a mistake in a reindex setting
+    must not stop the receptionist's search, which builds the same engine (logged)."""
+    try:
+        fixed = settings.get_int("KB_INDEX_THREADS", 0)
+    except ValueError as exc:
+        logger.warning("kb: KB_INDEX_THREADS ignored: %s", exc)
+        return None
+    return min(fixed, cpus) if fixed > 0 else None
 
 
 class _CpuWatch:

