@@ -24,7 +24,7 @@ from collections.abc import Iterator
 
 from notify.outbox import STATUSES, Outbox, OutboxEntry
 from notify.phone import InvalidPhone, sms_number
-from notify.reasons_fr import STATUS_FR, reason_fr
+from notify.reasons_fr import CHANNEL_FR, STATUS_FR, reason_fr
 from notify.records import DrainReport
 from salon.cli import french_parser
 from salon.phone import mask
@@ -35,6 +35,7 @@ PROG = "python -m notify"
 
 STATUS_NOTES = {"not_sent": " (réglages manquants)"}
 STATUS_WIDTH = max(map(len, STATUS_FR.values()))  # the list's status column
+CHANNEL_WIDTH = max(map(len, CHANNEL_FR.values()))  # the list's channel column
 
 
 def statuses_help(width: int = 79) -> str:
@@ -135,7 +136,7 @@ def _list(args: argparse.Namespace) -> int:
     for e in entries:
         when = time.strftime("%Y-%m-%d %H:%M", time.localtime(e.created_at))
         print(
-            f"{e.id:>5}  {when}  {e.channel:<8} {_mask(e.recipient):<16} "
+            f"{e.id:>5}  {when}  {CHANNEL_FR.get(e.channel, e.channel):<{CHANNEL_WIDTH}} {_mask(e.recipient):<16} "
             f"{STATUS_FR.get(e.status, e.status):<{STATUS_WIDTH}} "
             f"{e.attempts}  {e.dedupe_key}  {reason_fr(e.detail) or e.provider_id or ''}"
         )

@@ -2,7 +2,8 @@
 
 `STATUS_FR` is the one word for each status (« en attente », « échec »…): the console's
 Envois page and `python -m notify --list` (and its `--help`) both show it, so an owner
-who uses both reads the same words.
+who uses both reads the same words. `CHANNEL_FR` does the same for the channels
+(« SMS », « WhatsApp », « e-mail »).
 
 The outbox stores why a message has not gone out in English (`OutboxEntry.detail`, e.g.
 "not sent: Twilio not configured", "Twilio 500: Internal error (gave up after 5)"): that
@@ -28,6 +29,8 @@ STATUS_FR = {
     "failed": "échec",
     "not_sent": "non envoyé",
 }
+# Outbox channel -> how the owner names it (the Envois page and `python -m notify --list`).
+CHANNEL_FR = {"sms": "SMS", "whatsapp": "WhatsApp", "email": "e-mail"}
 _GAVE_UP = re.compile(r"(.*) \(gave up after (\d+)\)", re.S)
 
 # (English reason, its French words) — the first pattern that matches the whole reason

@@ -162,19 +162,25 @@ def test_a_message_kept_without_twilio_says_in_french_which_settings_to_fill_in(
     assert "not sent" not in page and "not configured" not in page
 
 
-def test_the_outbox_page_words_each_status_as_python_m_notify_lists_it(
+def test_the_outbox_page_words_each_status_and_channel_as_python_m_notify_lists_it(
     owner: FlaskClient, salon: Salon, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    outbox = Outbox(db_path=salon.salon_db)  # not drained: the message waits
-    outbox.enqueue_now(channel="sms", to=PHONE, body="x", dedupe_key="test:console:waiting")
+    outbox = Outbox(db_path=salon.salon_db)  # not drained: the messages wait
+    for channel, to in (("sms", PHONE), ("whatsapp", PHONE), ("email", "owner@example.fr")):
+        outbox.enqueue_now(channel=channel, to=to, body="x", dedupe_key=f"test:console:{channel}")
     page = html.unescape(owner.get("/admin/envois").get_data(as_text=True))
     assert "<strong>en attente</strong>" in page
     tabs = re.findall(r'statut=\w+"[^>]*>([^<]+) \(\d+\)</a>', page)
     assert tabs == ["en attente", "en cours d'envoi", "envoyé", "échec", "non envoyé"]
+    shown = re.findall(r'<span class="who">(\S+) à ', page)
+    assert sorted(shown) == ["SMS", "WhatsApp", "e-mail"]
     assert notify_main(["--list", "--db", str(salon.salon_db)]) == 0
     listed = capsys.readouterr().out.splitlines()
-    assert " en attente " in listed[0] and "test:console:waiting" in listed[0]
-    assert listed[-1] == "1 message(s) affiché(s) ; en tout : en attente 1"
+    by_key = {line.split()[-1]: line for line in listed[:-1]}
+    for channel, word in (("sms", "SMS"), ("whatsapp", "WhatsApp"), ("email", "e-mail")):
+        line = by_key[f"test:console:{channel}"]
+        assert f" {word} " in line and " en attente " in line
+    assert listed[-1] == "3 message(s) affiché(s) ; en tout : en attente 3"
 
 
 def test_the_outbox_page_filters_by_status_and_refuses_an_unknown_one(owner: FlaskClient) -> None:

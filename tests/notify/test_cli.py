@@ -54,6 +54,7 @@ def test_the_list_shows_french_statuses_and_masked_numbers(
     assert main(["--list"]) == 0
     out = capsys.readouterr().out
     assert "bk9:booked:sms" in out and " non envoyé " in out
+    assert " SMS " in out and " sms " not in out  # the console's word for the channel
     # the stored reason ("not sent: Twilio not configured") is read in French
     assert out.splitlines()[0].endswith(
         "bk9:booked:sms  Twilio n'est pas configuré "

@@ -8,11 +8,10 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
 from notify.outbox import STATUSES, Outbox
-from notify.reasons_fr import STATUS_FR, reason_fr
+from notify.reasons_fr import CHANNEL_FR, STATUS_FR, reason_fr
 from salon.phone import mask
 from webhook.console.helpers import PAGE_SIZE, ctx, db, page_param
 
-CHANNEL_FR = {"sms": "SMS", "whatsapp": "WhatsApp", "email": "e-mail"}
 KIND_FR = {
     "booked": "confirmation de rendez-vous",
     "cancelled": "annulation",
