@@ -7,7 +7,9 @@
 Help, errors and the drain's summary are in French; `--json` prints the drain's counts
 (`DrainReport.as_dict()`) as one JSON object for programs. Usage errors (a number that
 cannot receive SMS among them) exit 2; runtime failures exit 1 with one line
-« python -m notify : erreur : … » on stderr.
+« python -m notify : erreur : … » on stderr. `--test-sms` also exits 1 when the test SMS
+did not go out (not configured, refused, still waiting), its French line saying why, so
+a script or an owner checking the code learns it.
 """
 
 from __future__ import annotations
@@ -60,7 +62,8 @@ EXAMPLES_FR = f"""exemples :
   python -m notify --drain --json               # le bilan en un objet JSON (programmes)
 
 {statuses_help()}
-codes de sortie : 0 tout va bien, 1 échec, 2 commande mal écrite ou numéro refusé.
+codes de sortie : 0 tout va bien, 1 échec (dont un SMS de test non envoyé),
+2 commande mal écrite ou numéro refusé.
 """
 
 
@@ -262,13 +265,14 @@ def main(argv: list[str] | None = None) -> int:
         return _failed(f"la base d'état (SALON_DB ou --db) ne s'ouvre pas : {exc}")
     except Exception as exc:  # one line, no traceback
         return _failed(f"échec inattendu ({type(exc).__name__} : {exc})")
+    test_failed = bool(args.test_sms) and (test is None or test.status != "sent")
     if args.json:
         print(json.dumps(report.as_dict()))
-        return 0
+        return 1 if test_failed else 0
     if args.test_sms:
         print(words_for_test_sms(test))
     print("\n".join(summary(report)))
-    return 0
+    return 1 if test_failed else 0
 
 
 if __name__ == "__main__":

@@ -176,7 +176,7 @@ def test_the_summary_of_a_drain_reads_as_french_sentences(
     assert summary(report) == says
 
 
-def test_a_test_sms_through_twilio_says_it_was_sent(
+def test_a_test_sms_through_twilio_says_it_was_sent_and_exits_0(
     with_twilio: TwilioStub, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(["--test-sms", "06 12 34 56 78"]) == 0
@@ -190,10 +190,10 @@ def test_a_test_sms_through_twilio_says_it_was_sent(
     assert sent["to"] == MOBILE and "SMS de test" in sent["body"]
 
 
-def test_a_test_sms_without_twilio_names_the_settings_to_fill_in(
+def test_a_test_sms_without_twilio_names_the_settings_to_fill_in_and_exits_1(
     no_twilio: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["--test-sms", "07 98 76 54 32"]) == 0
+    assert main(["--test-sms", "07 98 76 54 32"]) == 1
     first = capsys.readouterr().out.splitlines()[0]
     assert first == (
         "SMS de test pour le +337******32 non envoyé : Twilio n'est pas configuré "
@@ -201,15 +201,24 @@ def test_a_test_sms_without_twilio_names_the_settings_to_fill_in(
     )
 
 
-def test_a_test_sms_twilio_refuses_says_echec_and_why(
+def test_a_test_sms_twilio_refuses_says_echec_and_why_and_exits_1(
     with_twilio: TwilioStub, capsys: pytest.CaptureFixture[str]
 ) -> None:
     with_twilio.fail_next(status=400, code=21211)
-    assert main(["--test-sms", "06 12 34 56 78"]) == 0
+    assert main(["--test-sms", "06 12 34 56 78"]) == 1
     assert capsys.readouterr().out.splitlines()[0] == (
         "Échec du SMS de test pour le +336******78 : "
         "ce numéro n'est pas valide selon Twilio (code 21211)."
     )
+
+
+def test_a_test_sms_still_waiting_for_a_retry_exits_1_for_programs_too(
+    with_twilio: TwilioStub, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with_twilio.fail_next(status=500)  # kept for a later try: not sent yet
+    assert main(["--test-sms", "06 12 34 56 78", "--json"]) == 1
+    assert json.loads(capsys.readouterr().out)["retry_later"] == 1
+    assert with_twilio.messages == []
 
 
 @pytest.mark.parametrize(
