@@ -5,7 +5,17 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 
-from ops.doctor import calcom, deepgram, elevenlabs, livekit, openai, public_url, smtp, twilio
+from ops.doctor import (
+    calcom,
+    channel,
+    deepgram,
+    elevenlabs,
+    livekit,
+    openai,
+    public_url,
+    smtp,
+    twilio,
+)
 from ops.doctor.base import CheckResult, Context, problem
 
 Check = Callable[[Context], Awaitable[list[CheckResult]]]
@@ -14,6 +24,7 @@ Check = Callable[[Context], Awaitable[list[CheckResult]]]
 CHECKS: tuple[tuple[str, Check], ...] = (
     (livekit.NAME, livekit.run),
     (twilio.ACCOUNT, twilio.run),
+    (channel.NAME, channel.run),
     (calcom.NAME, calcom.run),
     (openai.NAME, openai.run),
     (deepgram.NAME, deepgram.run),
