@@ -40,7 +40,7 @@ _WINDOW_S = 1.0
 # The reindex itself runs at the lowest priority (`kb.cli.reindex`), so a call's questions
 # keep their core.
 BATCH_THREADS = 2
-_SMALL_BATCH = 8  # fewer passages than this: one thread, no look (a few hundred ms of work)
+_SMALL_BATCH = 8  # fewer passages than this: one thread, unmeasured (a few hundred ms of work)
 
 
 # (when, busy CPU seconds, all CPU seconds, this process's CPU seconds): `_CpuWatch`
@@ -122,13 +122,18 @@ class LocalE5Embedder:
         of 21 ms, beside bursts of work up to 0.6 s. A busy machine gets one thread."""
         if self._set_threads is None or self._query_threads <= 1:
             return 1
-        share = self._cpus.others_share()
+        return self._threads_if_quiet(self._cpus.others_share(), self._query_threads)
+
+    def _threads_if_quiet(self, share: float | None, most: int) -> int:
+        """Up to `most` threads when other processes used at most `_QUIET_SHARE` of the
+        CPUs (`share`) and none is runnable now (this engine's own helpers, maybe still
+        spinning after its last call, do not count); else one."""
         others = _runnable_others()
         if share is None or share > _QUIET_SHARE or others is None:
             return 1
         if time.monotonic() < self._spinning_until:
             others = max(0, others - self._spinning)
-        return max(1, min(self._query_threads, self._cpus.count - others))
+        return max(1, min(most, self._cpus.count - others))
 
     def _threads_for_batch(self, size: int) -> int:
         """Threads for a batch of `size` passages. Two only when other processes used at
@@ -146,13 +151,7 @@ class LocalE5Embedder:
         now = self._batch_mark = self._cpus.sample()
         if mark is None or time.monotonic() - mark[0] > 2 * _WINDOW_S + self._batch_seconds:
             return 1
-        share = self._cpus.share_between(mark, now)
-        others = _runnable_others()
-        if share is None or share > _QUIET_SHARE or others is None:
-            return 1
-        if time.monotonic() < self._spinning_until:
-            others = max(0, others - self._spinning)
-        return max(1, min(BATCH_THREADS, self._cpus.count - others))
+        return self._threads_if_quiet(self._cpus.share_between(mark, now), BATCH_THREADS)
 
     def embed_passages(self, texts: list[str]) -> np.ndarray:
         if not texts:
