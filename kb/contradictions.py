@@ -49,7 +49,7 @@ from kb.team_checks import staff_finding, staff_view
 from salon.french import duration_words, price_words
 from salon.matching import designation
 from salon.phone import display, to_e164
-from salon.profile import ProfileError, SalonProfile, Service, load_profile
+from salon.profile import WEEKDAYS_FR, ProfileError, SalonProfile, Service, load_profile
 from salon.text import plain_words
 
 PROFILE_NAME = "salon.toml"
@@ -299,7 +299,19 @@ def find_contradictions(
     unique: dict[tuple[str, str, str, int | None, str], Contradiction] = {}
     for item in found:
         unique.setdefault((item.fact, item.document_value, item.source, item.page, item.text), item)
-    return sorted(unique.values(), key=lambda c: (c.source, c.page or 0, c.fact))
+    return sorted(unique.values(), key=lambda c: (c.source, c.page or 0, _fact_order(c.fact)))
+
+
+_WEEKDAY_WORD = re.compile(r"\b(?:le|du) (" + "|".join(WEEKDAYS_FR) + r")\b")
+
+
+def _fact_order(fact: str) -> tuple[str, int, str]:
+    """Facts in the owner's order: a week's days from Monday, not alphabetically
+    (« horaires de Marie le mardi » before « … le jeudi »)."""
+    day = _WEEKDAY_WORD.search(fact)
+    if day is None:
+        return (fact, -1, "")
+    return (fact[: day.start()], WEEKDAYS_FR.index(day.group(1)), fact[day.end() :])
 
 
 def for_owner(contradictions: list[Contradiction]) -> list[Contradiction]:

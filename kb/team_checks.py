@@ -11,9 +11,12 @@
   accueillent … », « le salon », « nous », « ouvert »): those stay the salon's.
 - `staff_finding` compares a person's stated day with their own week in `salon.toml`
   (`[[team]] hours`): a day the document says they work and the profile gives them off,
-  or the reverse, or other hours. A person without an own week (they follow the salon's),
-  not in the team, or sharing a first name with another member is not compared: the
-  document may be right and nothing says otherwise. Dated leave is never compared.
+  or the reverse, or other hours. A person without an own week follows the salon's: the
+  calendar books them whenever the salon is open, so « Aïssatou est en repos le samedi »
+  or « Marie vous reçoit de 9 h à 18 h » against a salon open until 19 h is a finding
+  too (its profile value says « horaires du salon »). A person not in the team, or sharing
+  a first name with another member, is not compared: nothing says which week is theirs.
+  Dated leave is never compared.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ import re
 from datetime import time
 
 from ingest.model import ClosureFact, Fact, HoursFact, StaffHoursFact
-from salon.french import time_words
+from salon.french import of_name, time_words
 from salon.profile import WEEKDAYS, WEEKDAYS_FR, SalonProfile, TeamMember
 from salon.text import fold
 
@@ -107,9 +110,10 @@ def _words(intervals: tuple[tuple[time | None, time | None], ...]) -> str:
 def staff_finding(profile: SalonProfile, fact: StaffHoursFact) -> Finding | None:
     """The disagreement between a person's own week in the profile and this day, if any."""
     member = _member(profile, fact.person)
-    if member is None or member.hours is None:
+    if member is None:
         return None
-    expected = tuple(member.hours[WEEKDAYS[fact.weekday]])
+    week = profile.hours if member.hours is None else member.hours
+    expected = tuple(week[WEEKDAYS[fact.weekday]])
     said = fact.intervals
     if fact.absent or not expected:
         agrees = fact.absent == (not expected)
@@ -124,8 +128,9 @@ def staff_finding(profile: SalonProfile, fact: StaffHoursFact) -> Finding | None
     if agrees:
         return None
     document = _OFF if fact.absent else (_words(said) if said else _THERE)
+    profile_value = _words(expected) + (" (horaires du salon)" if member.hours is None else "")
     return (
-        f"horaires de {member.first_name} le {WEEKDAYS_FR[fact.weekday]}",
-        _words(expected),
+        f"horaires {of_name(member.first_name)} le {WEEKDAYS_FR[fact.weekday]}",
+        profile_value,
         document,
     )

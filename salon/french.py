@@ -121,6 +121,12 @@ def visit_price_words(services: Sequence[Service]) -> str | None:
     return price_words(total, from_price=any(s.price_from for s in services))
 
 
+_VOWELS = "aeiouàâäéèêëîïôöùûü"
+
+
 def of_name(name: str) -> str:
-    """`de Léo Martin`, `d'Alice Dupont` (French elides "de" before a vowel or an h)."""
-    return f"d'{name}" if name[:1].lower() in "aeiouyhàâäéèêëîïôöùûü" else f"de {name}"
+    """`de Léo Martin`, `d'Alice Dupont`, `d'Hugo`, `d'Yves` but `de Yanis` (French elides
+    "de" before a vowel or an h; a y before a vowel is a consonant)."""
+    first, second = name[:1].lower(), name[1:2].lower()
+    elides = first in _VOWELS + "h" or (first == "y" and second not in _VOWELS)
+    return f"d'{name}" if elides else f"de {name}"

@@ -6,7 +6,8 @@ samedi », « absente le lundi », « Aïssatou vous reçoit du mercredi au same
 salon's opening hours, they contradicted salon.toml's week. They must not: the salon's own
 hours table on the same page is still checked, in the right document and page; a person
 whose own week salon.toml gives (`[[team]] hours`) is checked against that week, never
-the salon's; and the passages holding them are not marked outdated at answer time.
+the salon's, and one without an own week against the salon's week, which the calendar
+books them on; and passages that agree are not marked outdated at answer time.
 """
 
 from __future__ import annotations
@@ -82,6 +83,15 @@ saturday = [["09:00", "18:00"]]
 [[team]]
 name = "Aïssatou Diallo"
 role = "coiffeuse, cheveux texturés"
+[team.hours]
+wednesday = [["10:00", "18:00"]]
+thursday = [["10:00", "18:00"]]
+friday = [["10:00", "18:00"]]
+saturday = [["10:00", "18:00"]]
+
+[[team]]
+name = "Inès Petit"
+role = "coiffeuse"
 """
 
 # The salon's week as its own hours table says it (agreeing with the profile).
@@ -271,8 +281,21 @@ def test_a_line_naming_someone_of_the_profiles_team_is_that_persons_days(
             "Le jeudi, Karim est là de 14 h à 18 h.",
             {("horaires de Karim le jeudi", "14h–19h", "14h–18h")},
         ),
-        # no own week in salon.toml (she follows the salon's): not compared
-        ("Aïssatou est en repos le samedi.", set()),
+        (
+            "Aïssatou est en repos le samedi.",
+            {("horaires d'Aïssatou le samedi", "10h–18h", "ne travaille pas")},
+        ),
+        # no own week in salon.toml: she follows the salon's, which the calendar books
+        (
+            "Inès est en repos le samedi.",
+            {("horaires d'Inès le samedi", "9h–18h (horaires du salon)", "ne travaille pas")},
+        ),
+        (
+            "Inès travaille le jeudi de 9h30 à 19h.",
+            {("horaires d'Inès le jeudi", "9h30–20h (horaires du salon)", "9h30–19h")},
+        ),
+        ("Inès est là le mardi de 9h30 à 19h.", set()),
+        ("Inès est là du mardi au vendredi.", set()),
         # not in the team of salon.toml: not compared
         ("Manon travaille le dimanche de 10 h à 13 h.", set()),
     ],
@@ -390,3 +413,21 @@ def test_asked_about_a_stylists_days_the_team_passages_come_unmarked(tmp_path: P
     passages = json.loads(asked.stdout)["passages"]
     assert any("Karim travaille" in p["text"] for p in passages)
     assert [p for p in passages if "outdated" in p] == []
+
+
+def test_someone_without_an_own_week_is_checked_against_the_salons_days_in_week_order(
+    tmp_path: Path,
+) -> None:
+    salon = tmp_path / "salon"
+    salon.mkdir()
+    (salon / "salon.toml").write_text(_PROFILE, encoding="utf-8")
+    sentence = "Inès vous reçoit du mardi au samedi de 10h à 18h."
+    (salon / "equipe.md").write_text(f"# Notre équipe\n\n{sentence}\n", encoding="utf-8")
+    found = _found(salon)
+    assert [(c.fact, c.profile_value, c.document_value) for c in found] == [
+        ("horaires d'Inès le mardi", "9h30–19h (horaires du salon)", "10h–18h"),
+        ("horaires d'Inès le mercredi", "9h30–19h (horaires du salon)", "10h–18h"),
+        ("horaires d'Inès le jeudi", "9h30–20h (horaires du salon)", "10h–18h"),
+        ("horaires d'Inès le vendredi", "9h30–19h (horaires du salon)", "10h–18h"),
+        ("horaires d'Inès le samedi", "9h–18h (horaires du salon)", "10h–18h"),
+    ]

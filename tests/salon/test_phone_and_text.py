@@ -106,3 +106,22 @@ def test_plain_words_keep_letters_and_digits_only() -> None:
 
 def test_stripping_accents_keeps_case() -> None:
     assert strip_accents("Crème Brûlée À") == "Creme Brulee A"
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("Léo Martin", "de Léo Martin"),
+        ("Alice", "d'Alice"),
+        ("Inès", "d'Inès"),
+        ("Élodie", "d'Élodie"),
+        ("Hugo", "d'Hugo"),
+        ("Yves", "d'Yves"),
+        ("Yanis", "de Yanis"),
+        ("Yasmine", "de Yasmine"),
+    ],
+)
+def test_de_before_a_name_elides_as_french_does(name: str, expected: str) -> None:
+    from salon.french import of_name
+
+    assert of_name(name) == expected
