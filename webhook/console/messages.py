@@ -8,11 +8,13 @@ from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 
+from notify.reasons_fr import CHANNEL_FR as SENT_BY_FR
 from records.listing import message_by_id
 from records.store import CallRecords
 from webhook.console.helpers import db
 
-CHANNEL_FR = {"call": "appel", "sms": "SMS", "whatsapp": "WhatsApp"}
+# where a message came from: a call, or the outbox's channels, in the same words
+CHANNEL_FR = {"call": "appel", **SENT_BY_FR}
 
 
 def add_routes(bp: Blueprint) -> None:
