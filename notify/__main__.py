@@ -29,6 +29,7 @@ from notify.phone import InvalidPhone, sms_number
 from notify.reasons_fr import CHANNEL_FR, STATUS_FR, reason_fr
 from notify.records import DrainReport
 from salon.cli import french_parser
+from salon.owner_time import owner_time
 from salon.phone import mask
 from salon.profile import ProfileError
 from salon.settings import MissingSetting
@@ -137,7 +138,7 @@ def _list(args: argparse.Namespace) -> int:
     outbox = Outbox(db_path=args.db)
     entries = outbox.entries(status=args.status, limit=args.limit or 50)
     for e in entries:
-        when = time.strftime("%Y-%m-%d %H:%M", time.localtime(e.created_at))
+        when = owner_time(e.created_at)
         print(
             f"{e.id:>5}  {when}  {CHANNEL_FR.get(e.channel, e.channel):<{CHANNEL_WIDTH}} {_mask(e.recipient):<16} "
             f"{STATUS_FR.get(e.status, e.status):<{STATUS_WIDTH}} "

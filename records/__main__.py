@@ -17,17 +17,17 @@ Usage errors exit 2, runtime failures exit 1 with one line on stderr.
 from __future__ import annotations
 
 import argparse
-import functools
 import json
 import sqlite3
 import sys
-from datetime import UTC, date, datetime, tzinfo
+from datetime import UTC, date, datetime
 
 from records.forget_cli import forget_main
 from records.report import INTENT_FR, OUTCOME_FR, transcript_email
 from records.retention import purge_outbox_before
 from records.store import CallRecords
 from salon.cli import french_parser
+from salon.owner_time import owner_time
 from salon.phone import display, mask
 
 
@@ -40,26 +40,6 @@ def _since(text: str | None) -> datetime | None:
         raise argparse.ArgumentTypeError(
             f"date attendue sous la forme 2026-12-01, pas {text!r}"
         ) from exc
-
-
-@functools.cache
-def _salon_zone() -> tzinfo:
-    """The salon's time zone (salon.toml), so the owner reads the salon's clock; UTC,
-    said as such, when the profile cannot be read."""
-    try:
-        from salon.profile import load_profile
-
-        return load_profile().timezone
-    except Exception:
-        return UTC
-
-
-def _fmt_time(moment: datetime | None) -> str:
-    if moment is None:
-        return "-"
-    zone = _salon_zone()
-    suffix = " UTC" if zone is UTC else ""
-    return moment.astimezone(zone).strftime("%d/%m/%Y %H:%M") + suffix
 
 
 def _print_gaps(store: CallRecords, args: argparse.Namespace) -> None:
@@ -95,7 +75,7 @@ def _print_gaps(store: CallRecords, args: argparse.Namespace) -> None:
         for g in open_gaps:
             number = ids.get(gap_key(g.question))
             print(
-                f"#{number:<5} {g.count:>4}×  {g.question}  (dernière fois : {_fmt_time(g.last_asked)})"
+                f"#{number:<5} {g.count:>4}×  {g.question}  (dernière fois : {owner_time(g.last_asked)})"
             )
         print('pour répondre : python -m records answer NUMÉRO "texte"')
     if answered:
@@ -126,7 +106,9 @@ def _print_messages(store: CallRecords, args: argparse.Namespace) -> None:
     for _sid, m in pending:
         who = m.caller_name or "?"
         via = {"sms": "  (SMS)", "whatsapp": "  (WhatsApp)"}.get(m.channel, "")
-        print(f"#{m.id}  {_fmt_time(m.at)}  {who}  {display(m.callback_number)}  « {m.text} »{via}")
+        print(
+            f"#{m.id}  {owner_time(m.at)}  {who}  {display(m.callback_number)}  « {m.text} »{via}"
+        )
 
 
 def _print_recent(store: CallRecords, args: argparse.Namespace) -> None:
@@ -138,7 +120,7 @@ def _print_recent(store: CallRecords, args: argparse.Namespace) -> None:
             print(json.dumps(rec.redacted(), ensure_ascii=False))
             continue
         print(
-            f"#{rec.id:<5} {_fmt_time(rec.started_at)}  {rec.call_sid or '-':<36}  "
+            f"#{rec.id:<5} {owner_time(rec.started_at)}  {rec.call_sid or '-':<36}  "
             f"{mask(rec.caller) or 'masqué':<14}  "
             f"{INTENT_FR.get(rec.intent or '', rec.intent or '-'):<27}  "
             f"{OUTCOME_FR.get(rec.outcome, rec.outcome)}"

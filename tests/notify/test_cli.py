@@ -9,6 +9,7 @@ the drain's counts as one object for programs.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -287,3 +288,31 @@ def test_the_real_command_shows_the_owner_french_only(no_twilio: Path) -> None:
     # the outbox's English log line (channel not configured) does not reach the terminal
     assert done.stderr == ""
     assert done.stdout.splitlines()[0] == "0 message(s) envoyé(s), 0 en échec."
+
+
+def test_the_list_shows_times_on_the_salon_clock_not_the_machine_s(no_twilio: Path) -> None:
+    """A server runs on UTC (or anywhere): the owner reads the salon's time (salon.toml's
+    timezone, Europe/Paris for the fixture salon), as `python -m records` shows it."""
+    import sqlite3
+    from datetime import UTC, datetime
+
+    make_outbox(no_twilio).enqueue_now(
+        channel="sms", to=MOBILE, body="x", dedupe_key="bk9:booked:sms"
+    )
+    at = datetime(2026, 12, 3, 9, 5, tzinfo=UTC).timestamp()  # 10:05 in Paris in winter
+    with sqlite3.connect(no_twilio) as conn:
+        conn.execute("UPDATE notify_outbox SET created_at = ?", (at,))
+    conn.close()
+    done = subprocess.run(
+        [sys.executable, "-m", "notify", "--list"],
+        cwd=Path(__file__).parents[2],
+        env={**os.environ, "TZ": "America/New_York"},  # the machine's clock: 04:05
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    row = done.stdout.splitlines()[0]
+    assert "03/12/2026 10:05" in row, row
+    assert "04:05" not in row and "09:05" not in row

@@ -391,9 +391,9 @@ def test_a_database_from_before_the_failure_column_is_upgraded_keeping_its_calls
 def test_the_owner_reads_call_times_on_the_salon_clock(
     store: CallRecords, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from records.__main__ import _salon_zone
+    from salon.owner_time import salon_zone
 
-    _salon_zone.cache_clear()
+    salon_zone.cache_clear()
     store.save(
         CallRecord(
             call_sid="CA-clock",
