@@ -32,6 +32,31 @@ OUTCOME_FR = {
     "failed": "appel non traité (panne de l'assistante), à rappeler",
 }
 ROLE_FR = {"caller": "Appelant", "agent": "Assistante"}
+# The receptionist's tools (agent/tools.py, slot_tools.py, returning_client.py,
+# waitlist_tool.py) as the owner reads them in « Actions » (the e-mail and the console's
+# call page). A tool is noted when the agent calls it, before it succeeds or is refused,
+# so each label names what was tried; « Issue » says how the call ended.
+ACTIONS_FR = {
+    "check_availability": "aperçu des disponibilités",
+    "usual_appointment": "recherche du rendez-vous habituel",
+    "find_slots": "recherche de créneaux",
+    "book_appointment": "prise de rendez-vous",
+    "find_my_appointment": "recherche d'un rendez-vous de l'appelant",
+    "send_verification_code": "envoi d'un code de vérification par SMS",
+    "verify_code": "vérification du code",
+    "reschedule_appointment": "déplacement de rendez-vous",
+    "cancel_appointment": "annulation de rendez-vous",
+    "join_waitlist": "inscription sur la liste d'attente",
+    "transfer_to_human": "transfert vers le salon",
+    "take_message": "prise de message",
+    "end_call": "fin de l'appel",
+}
+
+
+def actions_words(tools_used: list[str]) -> list[str]:
+    """The tools a call used, each once in the order first used, in French
+    (`ACTIONS_FR`); a name the table does not know is kept as is."""
+    return [ACTIONS_FR.get(name, name) for name in dict.fromkeys(tools_used)]
 
 
 def _duration(seconds: float | None) -> str:
@@ -64,7 +89,7 @@ def transcript_email(record: CallRecord, profile: SalonProfile) -> tuple[str, st
     if record.failure:
         lines.append(f"Incident : {record.failure}")
     if record.tools_used:
-        lines.append(f"Actions de l'assistante : {', '.join(dict.fromkeys(record.tools_used))}")
+        lines.append(f"Actions de l'assistante : {', '.join(actions_words(record.tools_used))}")
     if record.messages:
         lines += ["", "Message(s) à traiter :"]
         for msg in record.messages:

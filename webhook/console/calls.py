@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template, request
 
 from records.listing import count_calls, recent_calls
-from records.report import INTENT_FR, OUTCOME_FR, ROLE_FR
+from records.report import INTENT_FR, OUTCOME_FR, ROLE_FR, actions_words
 from records.store import CallRecords
 from webhook.console.helpers import PAGE_SIZE, db, page_param
 
@@ -44,5 +44,5 @@ def call_page(call_id: int) -> str:
         intents=INTENT_FR,
         outcomes=OUTCOME_FR,
         roles=ROLE_FR,
-        tools=list(dict.fromkeys(record.tools_used)),
+        tools=actions_words(record.tools_used),
     )
