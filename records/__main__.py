@@ -113,16 +113,23 @@ def _print_messages(store: CallRecords, args: argparse.Namespace) -> None:
 
 def _print_recent(store: CallRecords, args: argparse.Namespace) -> None:
     recent = store.recent(args.recent)
-    if not recent and not args.json:
-        print("aucun appel enregistré")
-    for rec in recent:
-        if args.json:
+    if args.json:
+        for rec in recent:
             print(json.dumps(rec.redacted(), ensure_ascii=False))
-            continue
+        return
+    if not recent:
+        print("aucun appel enregistré")
+        return
+    # N° is what --show takes; a call without a Twilio reference came through scripts/chat
+    print(
+        f"{'N°':<6} {'Début':<16}  {'Référence Twilio':<36}  {'Appelant':<14}  "
+        f"{'Demande':<27}  Issue"
+    )
+    for rec in recent:
         print(
-            f"#{rec.id:<5} {owner_time(rec.started_at)}  {rec.call_sid or '-':<36}  "
+            f"#{rec.id:<5} {owner_time(rec.started_at)}  {rec.call_sid or 'aucune':<36}  "
             f"{mask(rec.caller) or 'masqué':<14}  "
-            f"{INTENT_FR.get(rec.intent or '', rec.intent or '-'):<27}  "
+            f"{INTENT_FR.get(rec.intent or '', rec.intent or 'non déterminée'):<27}  "
             f"{OUTCOME_FR.get(rec.outcome, rec.outcome)}"
             + (f"  ({rec.failure})" if rec.failure else "")
         )

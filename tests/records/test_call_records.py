@@ -403,3 +403,24 @@ def test_the_owner_reads_call_times_on_the_salon_clock(
     )
     code, out, _ = _cli(tmp_path, capsys, "--recent", "1")
     assert code == 0 and "03/12/2026 10:05" in out and "UTC" not in out
+
+
+def test_recent_calls_have_a_french_header_and_words_instead_of_dashes(
+    store: CallRecords, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store.save(_record("CA-1"))
+    # a call without a Twilio reference (scripts/chat) where the caller asked nothing
+    store.save(CallRecord(call_sid=None, started_at=T0 + timedelta(hours=1), outcome="abandoned"))
+    code, out, _ = _cli(tmp_path, capsys, "--recent", "5")
+    header, latest, older = out.splitlines()
+    assert code == 0
+    assert header.split() == [
+        "N°", "Début", "Référence", "Twilio", "Appelant", "Demande", "Issue"
+    ]  # fmt: skip
+    assert latest.split("  ")[0].startswith("#") and " - " not in latest
+    assert "aucune" in latest and "non déterminée" in latest and "masqué" in latest
+    # the columns line up under their titles
+    for title, value in [("Référence", "aucune"), ("Appelant", "masqué"), ("Demande", "non")]:
+        assert header.index(title) == latest.index(value), (title, header, latest)
+    assert header.index("Référence") == older.index("CA-1")
+    assert header.index("Issue") == older.index("rendez-vous pris")
