@@ -6,8 +6,16 @@ Days (single, lists, "du … au …" ranges) are paired with spans, opening-only
 closing-only ("jusqu'à 20h30") or "fermé"; a later, narrower statement in the same sentence
 refines a broader one. Read only where the words are about the salon's opening: the
 sentence or its heading says ouvert/fermé/horaires/accueil, and nothing says the sentence
-is about something else (parking, a team member's days, walk-in times, "sauf …", a
-morning or an afternoon only, a dated day such as "lundi 21 décembre").
+is about something else (parking, a team member's days, walk-in times, a morning or an
+afternoon only, a dated day such as "lundi 21 décembre").
+
+One « sauf » naming weekdays is an exception to the days before it: « du mardi au
+vendredi de 9h à 18h30, sauf le jeudi : de 10h à 19h » gives Thursday its own hours;
+« ouvert du mardi au samedi de 9h à 19h sauf le mercredi » closes Wednesday; « ouvert du
+mardi au samedi sauf le jeudi, de 9h à 19h » gives the hours to the other days; « sauf le
+mercredi après-midi » leaves Wednesday unsaid. « sauf les jours fériés » changes nothing
+weekly; « sauf en août », « sauf pendant les vacances » (a season or a date) and a second
+« sauf » leave the sentence unread, as before. « Tous les jours » is every day.
 
 Closures: a sentence saying fermé/fermeture/congés/vacances with dates: "du 9 au 23 août
 2027", "le 25 et le 26 décembre", "le 1er mai", "du 24/12 au 02/01". Years are kept when
@@ -61,7 +69,17 @@ _DAYS_JOIN = re.compile(r"^[\s,]*(?:et|ou|&|ainsi que|puis)?[\s,]*(?:le|les|l')?
 _OPENING_WORDS = re.compile(r"ouvert|ouvre|ouverture|ferm|horaire|accueil|nocturne")
 _NOT_OPENING_HOURS = re.compile(
     r"parking|stationnement|metro|tram|\bbus\b|gare|travaille|present|recoit|disponible|"
-    r"sans rendez|\bsauf\b|\bexcepte|\bhors\b|telephon|standard|assistante|en ligne|livraison"
+    r"sans rendez|\bexcepte|\bhors\b|telephon|standard|assistante|en ligne|livraison"
+)
+_EXCEPT = re.compile(r"\bsauf\b")
+_EVERY_DAY = re.compile(
+    r"\btous les jours\b(?!\s+(?:ferie|ouvr|de\b|d'|du\b))"
+    r"|\b7\s?j(?:ours)?\s?(?:/|sur)\s?7\b"
+)  # every day of the week; not « tous les jours fériés / ouvrés / de la semaine »
+# An exception that is a season or dates, not weekdays: the weekly hours are not plain.
+_SEASONAL = re.compile(
+    rf"\b(?:{_MONTH})\b|vacances|\bete\b|hiver|printemps|automne|periode|saison|pendant"
+    r"|semaines?\b|\bmois\b|\d{1,2}/\d{1,2}|\b\d{1,2}(?:er)?\b(?!\s?(?:h|:))"
 )
 
 
@@ -116,6 +134,17 @@ def _items(folded: str) -> list[tuple[str, object, int, int]]:
     return items
 
 
+_CLOSED_BEFORE_DAYS = re.compile(r"^\s*(?:le|les|l'|tous les|chaque)?\s*$")
+
+
+def _closes_the_days_after(folded: str, items: list[tuple[str, object, int, int]], n: int) -> bool:
+    """« fermé le samedi » mid-sentence: the closed word is about the days right after it,
+    not the ones before (« ouvert du lundi au vendredi, fermé le samedi »)."""
+    if n == 0 or n + 1 >= len(items) or items[n + 1][0] != "days":
+        return False  # first in the sentence: the bind-right rule already does it
+    return bool(_CLOSED_BEFORE_DAYS.match(folded[items[n][3] : items[n + 1][2]]))
+
+
 def _groups(folded: str, items: list[tuple[str, object, int, int]]) -> list[_Group]:
     """Day groups with the specs bound to them (to the left, or to the right when the
     sentence starts with a spec: "fermé le lundi", "de 9h à 19h du mardi au samedi")."""
@@ -123,8 +152,9 @@ def _groups(folded: str, items: list[tuple[str, object, int, int]]) -> list[_Gro
     pending: list[tuple[str, time | None, time | None]] = []
     first_kind = next((kind for kind, *_ in items if kind != "partial"), "")
     bind_right = first_kind in ("span", "open", "close", "closed")
+    closed_ahead: list[tuple[str, time | None, time | None]] = []
     last_kind, last_end = "", -1
-    for kind, value, start, end in items:
+    for n, (kind, value, start, end) in enumerate(items):
         if kind == "days":
             assert isinstance(value, set)
             if groups and last_kind == "days" and _DAYS_JOIN.match(folded[last_end:start]):
@@ -134,6 +164,11 @@ def _groups(folded: str, items: list[tuple[str, object, int, int]]) -> list[_Gro
             if bind_right and pending:
                 groups[-1].specs += pending
                 pending = []
+            if closed_ahead:
+                groups[-1].specs += closed_ahead
+                closed_ahead = []
+        elif kind == "closed" and _closes_the_days_after(folded, items, n):
+            closed_ahead.append((kind, None, None))  # « …, fermé le samedi et le dimanche »
         elif kind == "partial":
             if groups and last_kind == "days" and start - last_end <= 2:
                 groups[-1].partial = True
@@ -174,6 +209,82 @@ def _resolve(groups: list[_Group]) -> dict[int, tuple[bool, list[tuple[time | No
     return days
 
 
+def _plain_groups(folded: str) -> list[_Group] | None:
+    items = _items(folded)
+    if any(kind == "date" for kind, *_ in items) or not any(k == "days" for k, *_ in items):
+        return None
+    return _groups(folded, items)
+
+
+def _leading_days(items: list[tuple[str, object, int, int]]) -> tuple[set[int], bool]:
+    """The weekdays an exception names first, and whether it names others after."""
+    days: set[int] = set()
+    others = False
+    seen_other_item = False
+    for kind, value, *_ in items:
+        if kind == "days" and isinstance(value, set):
+            if not seen_other_item or value <= days:
+                days |= value
+            else:
+                others = True
+        elif kind != "partial":
+            seen_other_item = True
+    return days, others
+
+
+def _groups_with_exception(folded: str) -> list[_Group] | None:
+    """The sentence's day groups, one « sauf <weekdays> » applied; None: not plain."""
+    excepts = list(_EXCEPT.finditer(folded))
+    if not excepts:
+        return _plain_groups(folded)
+    if len(excepts) > 1:
+        return None
+    main, rest = folded[: excepts[0].start()], folded[excepts[0].end() :]
+    rest_items = _items(rest)
+    except_days, others = _leading_days(rest_items)
+    if not except_days:  # « sauf les jours fériés »: nothing weekly; a season: not plain
+        return None if _SEASONAL.search(rest) else _plain_groups(main)
+    if others or _SEASONAL.search(rest) or any(k == "date" for k, *_ in rest_items):
+        return None
+    main_items = _items(main)
+    if any(k == "date" for k, *_ in main_items):
+        return None
+    main_days: set[int] = set()
+    for kind, value, *_ in main_items:
+        if kind == "days" and isinstance(value, set):
+            main_days |= value
+    if not main_days:
+        return None
+    partial = any(kind == "partial" for kind, *_ in rest_items)
+    rest_specs = [
+        (kind, *value) if isinstance(value, tuple) else (kind, None, None)
+        for kind, value, *_ in rest_items
+        if kind in ("span", "open", "close", "closed")
+    ]
+    main_groups = _groups(main, main_items)
+    if not main_groups:
+        # « ouvert du mardi au samedi sauf le jeudi, de 9h à 19h »: the hours are the
+        # other days'; the excepted days are closed (unless only part of them is meant)
+        if not rest_specs or "closed" in (kind for kind, *_ in rest_specs) or partial:
+            return None
+        groups = [_Group(days=main_days - except_days, specs=list(rest_specs))]
+        return [*groups, _Group(days=except_days, specs=[("closed", None, None)])]
+    own = _groups(rest, rest_items)
+    if own and not partial and all(k in ("open", "close") for g in own for k, *_ in g.specs):
+        return main_groups + own  # « sauf le samedi jusqu'à 17h »: refines the main hours
+    for group in main_groups:
+        group.days -= except_days
+    groups = [g for g in main_groups if g.days]
+    if partial:
+        return groups  # « sauf le mercredi après-midi »: Wednesday unsaid
+    if own:
+        return groups + own  # « sauf le jeudi : de 10h à 19h »
+    opening = all(kind != "closed" for g in main_groups for kind, *_ in g.specs)
+    if opening:  # « ouvert … de 9h à 19h sauf le mercredi »
+        return [*groups, _Group(days=except_days, specs=[("closed", None, None)])]
+    return groups  # « fermé le dimanche et le lundi sauf … »: the exception is unsaid
+
+
 def hours_facts(where: Where, text: str, *, context: str) -> list[Fact]:
     """Weekly hours stated in `text` (a row or a sentence); `context` is the document
     title and heading path, which may carry the "horaires" word the row lacks."""
@@ -182,11 +293,12 @@ def hours_facts(where: Where, text: str, *, context: str) -> list[Fact]:
         return []
     if _NOT_OPENING_HOURS.search(folded):
         return []
-    items = _items(folded)
-    if any(kind == "date" for kind, *_ in items) or not any(k == "days" for k, *_ in items):
+    folded = _EVERY_DAY.sub("du lundi au dimanche", folded)
+    groups = _groups_with_exception(folded)
+    if groups is None:
         return []
     facts: list[Fact] = []
-    for day, (closed, intervals) in sorted(_resolve(_groups(folded, items)).items()):
+    for day, (closed, intervals) in sorted(_resolve(groups).items()):
         valid = tuple(
             (a, b) for a, b in intervals if (a is None or b is None or a < b) and (a or b)
         )

@@ -210,13 +210,77 @@ def test_weekly_hours_in_rows_and_sentences(blocks: list, expected: dict) -> Non
         "Le parking est ouvert du lundi au samedi de 7h à 22h.",
         "Nous prenons les clients sans rendez-vous le samedi de 9h à 12h.",
         "Lundi 21 décembre : ouvert de 10h à 18h (ouverture exceptionnelle).",
-        "Ouvert du mardi au samedi sauf le jeudi de 9h à 19h.",
+        "Ouvert du mardi au samedi de 9h à 19h sauf pendant les vacances scolaires.",
+        "Ouvert du mardi au samedi de 9h à 19h sauf le 24 décembre.",
         "Fermé le samedi après-midi.",
         "La coupe étudiant est à 25 € du mardi au jeudi.",
     ],
 )
 def test_sentences_about_other_hours_are_not_the_salons_weekly_hours(text: str) -> None:
     assert _hours(extract_facts(_doc(("p", text), title="Infos"), source="faq.md")) == {}
+
+
+_9_19 = (False, ((T(9), T(19)),))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Nous sommes ouverts du mardi au vendredi de 9h à 18h30, sauf le jeudi : "
+            "le jeudi, nous sommes ouverts de 10h à 19h.",
+            {
+                **{d: (False, ((T(9), T(18, 30)),)) for d in (1, 2, 4)},
+                3: (False, ((T(10), T(19)),)),
+            },
+        ),
+        (
+            "Ouvert du mardi au samedi de 9h à 19h sauf le mercredi.",
+            {**{d: _9_19 for d in (1, 3, 4, 5)}, 2: (True, ())},
+        ),
+        (
+            "Ouvert du mardi au samedi sauf le jeudi, de 9h à 19h.",
+            {**{d: _9_19 for d in (1, 2, 4, 5)}, 3: (True, ())},
+        ),
+        (
+            "Ouvert du mardi au samedi de 9h à 19h, sauf le samedi jusqu'à 17h.",
+            {**{d: _9_19 for d in (1, 2, 3, 4)}, 5: (False, ((T(9), T(17)),))},
+        ),
+        (
+            "Ouvert du mardi au samedi de 9h à 19h, sauf le mercredi après-midi.",
+            {d: _9_19 for d in (1, 3, 4, 5)},
+        ),
+        (
+            "Ouvert du mardi au samedi de 9h à 19h sauf jours fériés.",
+            {d: _9_19 for d in range(1, 6)},
+        ),
+        (
+            "Ouvert tous les jours sauf le dimanche, de 9h à 19h.",
+            {**{d: _9_19 for d in range(6)}, 6: (True, ())},
+        ),
+        ("Fermé le dimanche et le lundi, sauf le lundi de Pâques.", {6: (True, ())}),
+    ],
+)
+def test_an_exception_with_sauf_gives_its_days_their_own_hours(text: str, expected: dict) -> None:
+    assert _hours(extract_facts(_doc(("p", text), title="Infos"), source="faq.md")) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Le salon est ouvert du lundi au vendredi, fermé le samedi et le dimanche.",
+            {5: (True, ()), 6: (True, ())},
+        ),
+        (
+            "Ouvert du lundi au vendredi de 10h à 19h, fermé le samedi et le dimanche.",
+            {**{d: (False, ((T(10), T(19)),)) for d in range(5)}, 5: (True, ()), 6: (True, ())},
+        ),
+        ("Lundi fermé, mardi de 9h à 19h.", {0: (True, ()), 1: _9_19}),
+    ],
+)
+def test_ferme_before_days_closes_those_days_not_the_ones_before(text: str, expected: dict) -> None:
+    assert _hours(extract_facts(_doc(("p", text), title="Infos"), source="faq.md")) == expected
 
 
 @pytest.mark.parametrize(
