@@ -58,15 +58,22 @@ def test_other_project_paths_still_resolve() -> None:
     assert settings.project_path("database/x") == CHECKOUT / "database/x"
 
 
+def _state_of(path: Path) -> tuple[int, int] | None:
+    """Size and modification time, or None when absent (a real salon has a salon.db)."""
+    return (path.stat().st_size, path.stat().st_mtime_ns) if path.exists() else None
+
+
 def test_a_subprocess_inherits_the_guard() -> None:
     env = {k: v for k, v in os.environ.items() if k != "SALON_DB"}
     code = "from salon import state_db; state_db.connect()"
+    salon_db = CHECKOUT / "data" / "salon.db"
+    before = _state_of(salon_db)
     done = subprocess.run(
         [sys.executable, "-c", code], env=env, cwd=CHECKOUT, capture_output=True, text=True
     )
     assert done.returncode != 0
     assert "CheckoutStateUsed" in done.stderr and "data/salon.db" in done.stderr
-    assert not (CHECKOUT / "data" / "salon.db").exists()
+    assert _state_of(salon_db) == before  # neither created nor touched
 
 
 def test_an_isolated_process_does_not_read_the_checkouts_env_file(
