@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import os
 import re
+import secrets
 import sqlite3
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -65,14 +65,29 @@ def _append(document: Path, section: str) -> None:
     a reindex running at the same time reads the old or the new file, never half."""
     document.parent.mkdir(parents=True, exist_ok=True)
     old = document.read_text(encoding="utf-8") if document.exists() else FAQ_HEADER
-    new = old.rstrip("\n") + "\n\n" + section
-    fd, tmp = tempfile.mkstemp(dir=document.parent, prefix=".reponses-", suffix=".tmp")
+    _replace(document, old.rstrip("\n") + "\n\n" + section)
+
+
+def _replace(document: Path, text: str) -> None:
+    """Write `document` through a temporary file switched in with `os.replace`.
+
+    The temporary file is opened with mode 0666 so the kernel applies the process's
+    umask, as for any file the owner saves (`tempfile.mkstemp` would give 0600: a
+    document no backup, share or other account of the salon could read). A document
+    that already exists keeps the mode it had."""
+    keep = document.stat().st_mode & 0o7777 if document.exists() else None
+    tmp = document.with_name(f".reponses-{secrets.token_hex(8)}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(new)
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if keep is not None:
+            os.chmod(tmp, keep)
         os.replace(tmp, document)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
 
 

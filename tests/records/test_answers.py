@@ -131,3 +131,59 @@ def test_the_cli_answers_reindexes_and_the_answer_is_then_found(tmp_path: Path) 
     assert "1 question(s) déjà traitée(s)" in after.stdout
     again = run("records", "answer", str(listed[0]["id"]), "Encore.", "--sources", str(sources))
     assert again.returncode == 1 and "déjà une réponse" in again.stderr
+
+
+@pytest.mark.parametrize(("umask", "mode"), [(0o022, 0o644), (0o027, 0o640), (0o002, 0o664)])
+def test_the_faq_is_created_like_any_document_the_owner_makes(
+    tmp_path: Path, umask: int, mode: int
+) -> None:
+    """Not 0600 (a temporary file's mode): the owner's umask decides, as for a file the
+    owner saves, so a backup, a file share or another account of the salon can read it."""
+    db = tmp_path / "salon.db"
+    _gap_db(db, "Vous avez le wifi ?")
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    conn = state_db.connect(db)
+    gap = _ids(conn)["vous avez le wifi ?"]
+    conn.close()
+    done = subprocess.run(
+        [
+            "sh",
+            "-c",
+            f'umask {umask:03o} && exec "$@"',
+            "sh",
+            sys.executable,
+            "-m",
+            "records",
+            "answer",
+            str(gap),
+            "Oui, gratuit.",
+            "--sources",
+            str(sources),
+            "--salon-db",
+            str(db),
+            "--no-reindex",
+        ],  # fmt: skip
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert (sources / FAQ_NAME).stat().st_mode & 0o777 == mode
+    assert [p.name for p in sources.iterdir()] == [FAQ_NAME]  # no temporary file left
+
+
+def test_appending_keeps_the_mode_the_owner_gave_the_faq(tmp_path: Path) -> None:
+    db = tmp_path / "salon.db"
+    _gap_db(db, "Wifi ?")
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    faq = sources / FAQ_NAME
+    faq.write_text("# Réponses du salon\n", encoding="utf-8")
+    faq.chmod(0o660)
+    conn = state_db.connect(db)
+    answer_gap(conn, gap_id=_ids(conn)["wifi ?"], text="Oui, gratuit.", sources=sources)
+    assert faq.stat().st_mode & 0o777 == 0o660
+    assert "Oui, gratuit." in faq.read_text(encoding="utf-8")
