@@ -6,6 +6,7 @@ transfer number, SMS sender) comes from here. Errors name the file and the field
 
 from __future__ import annotations
 
+import re
 import string
 import tomllib
 from dataclasses import dataclass, field
@@ -21,10 +22,12 @@ from salon.profile_fields import (
     Interval,
     ProfileError,
     _date,
+    _entry,
     _fail,
     _intervals,
     _required,
     _shown,
+    _sub,
 )
 from salon.team import TeamMember, parse_team
 from salon.text import fold
@@ -42,6 +45,8 @@ __all__ = [
     "greeting_warnings",
     "load_profile",
     "parse_profile",
+    "read_profile_data",
+    "toml_error_fr",
 ]
 
 
@@ -244,23 +249,35 @@ def _whole(path: Path, where: str, raw: object) -> int:
     return value
 
 
-def _service(path: Path, i: int, raw: dict) -> Service:
-    where = f"services[{i}]"
+def _block(path: Path, where: str, raw: object) -> dict:
+    if not isinstance(raw, dict):
+        raise _fail(path, where, f"une table est attendue, pas {_shown(raw)}")
+    return raw
+
+
+def _service(path: Path, i: int, raw: object) -> Service:
+    raw = _block(path, _entry("prestation", None, i + 1, "services"), raw)
+    where = _entry("prestation", raw.get("name") or raw.get("id"), i + 1, "services")
     duration = _required(path, raw, "duration", where)
     if not isinstance(duration, int) or duration <= 0:
         raise _fail(
             path,
-            f"{where}.duration",
+            _sub(where, "duration"),
             f"une durée en minutes est attendue (un nombre entier positif), pas {_shown(duration)}",
         )
     price = raw.get("price", 0)
     if isinstance(price, bool) or not isinstance(price, int | float) or price < 0:
-        raise _fail(path, f"{where}.price", f"un prix en euros est attendu, pas {_shown(price)}")
+        raise _fail(
+            path,
+            _sub(where, "price"),
+            "un prix en euros est attendu, écrit comme un nombre sans guillemets (price = 24), "
+            f"pas {_shown(price)}",
+        )
     event_id = raw.get("cal_event_type_id")
     if event_id is not None and not isinstance(event_id, int):
         raise _fail(
             path,
-            f"{where}.cal_event_type_id",
+            _sub(where, "cal_event_type_id"),
             f"le numéro du type d'événement Cal.com est attendu, pas {_shown(event_id)}",
         )
     return Service(
@@ -274,6 +291,27 @@ def _service(path: Path, i: int, raw: dict) -> Service:
         cal_event_type_id=event_id,
         cal_event_type_slug=raw.get("cal_event_type_slug"),
         bookable=bool(raw.get("bookable", True)),
+    )
+
+
+def _closure(path: Path, i: int, raw: object) -> Closure:
+    raw = _block(path, _entry("fermeture", None, i + 1, "closures"), raw)
+    where = _entry("fermeture", raw.get("reason") or raw.get("start"), i + 1, "closures")
+    return Closure(
+        start=_date(path, _sub(where, "start"), raw.get("start")),
+        end=_date(path, _sub(where, "end"), raw.get("end", raw.get("start"))),
+        reason=str(raw.get("reason", "")),
+    )
+
+
+def _special(path: Path, i: int, raw: object) -> SpecialHours:
+    raw = _block(path, _entry("horaires spéciaux", None, i + 1, "special_hours"), raw)
+    handle = raw.get("reason") or raw.get("date")
+    where = _entry("horaires spéciaux", handle, i + 1, "special_hours")
+    return SpecialHours(
+        day=_date(path, _sub(where, "date"), raw.get("date")),
+        hours=_intervals(path, _sub(where, "hours"), raw.get("hours", [])),
+        reason=str(raw.get("reason", "")),
     )
 
 
@@ -305,22 +343,8 @@ def parse_profile(data: dict, path: Path) -> SalonProfile:
     if dupes:
         raise _fail(path, "services", f"plusieurs prestations ont le même id : {', '.join(dupes)}")
 
-    closures = tuple(
-        Closure(
-            start=_date(path, f"closures[{i}].start", c.get("start")),
-            end=_date(path, f"closures[{i}].end", c.get("end", c.get("start"))),
-            reason=str(c.get("reason", "")),
-        )
-        for i, c in enumerate(data.get("closures", []))
-    )
-    special = tuple(
-        SpecialHours(
-            day=_date(path, f"special_hours[{i}].date", s.get("date")),
-            hours=_intervals(path, f"special_hours[{i}].hours", s.get("hours", [])),
-            reason=str(s.get("reason", "")),
-        )
-        for i, s in enumerate(data.get("special_hours", []))
-    )
+    closures = tuple(_closure(path, i, c) for i, c in enumerate(data.get("closures", [])))
+    special = tuple(_special(path, i, s) for i, s in enumerate(data.get("special_hours", [])))
     team = parse_team(path, data.get("team", []), services)
     greeting = data.get("greeting", {})
     if not isinstance(greeting, dict):
@@ -368,21 +392,149 @@ def parse_profile(data: dict, path: Path) -> SalonProfile:
     )
 
 
+# tomllib's messages (Python 3.11 words them in English only) in the owner's words: what
+# to look for on the line it names. The parser's own words follow, for whoever helps.
+_UNCLOSED_QUOTE = (
+    "guillemet non fermé : un texte ouvert par \" (ou ') se referme sur la même ligne, "
+    'comme name = "Balayage"'
+)
+_TWICE = (
+    "ce nom est déjà écrit plus haut dans la même table : chacun ne s'écrit qu'une fois "
+    "(pour une prestation de plus, ouvrez un nouveau bloc [[services]])"
+)
+_TOML_FR: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"(Illegal|Found invalid) character '\\[nr]'"), _UNCLOSED_QUOTE),
+    (re.compile(r"Unterminated string|Expected (\"'+\"|'\"+')"), _UNCLOSED_QUOTE),
+    (
+        re.compile(r"(Illegal|Found invalid) character"),
+        "caractère invisible interdit (caractère de contrôle) : retapez cette ligne",
+    ),
+    (
+        re.compile(r"Invalid value"),
+        "valeur non reconnue après le signe = : un texte s'écrit entre guillemets droits "
+        '("Balayage"), un nombre sans guillemets (28), une liste entre crochets ([...])',
+    ),
+    (
+        re.compile(r"Expected '=' after a key"),
+        "il manque le signe = après le nom du champ : chaque ligne s'écrit nom = valeur "
+        "(un commentaire commence par #)",
+    ),
+    (
+        re.compile(r"Expected newline or end of document after a statement"),
+        "texte en trop après la valeur : une seule valeur par ligne (un texte s'écrit entre "
+        "guillemets, un nombre seul ; un commentaire commence par #)",
+    ),
+    (
+        re.compile(r"Invalid statement"),
+        "ligne non reconnue : on attend nom = valeur, [table] ou [[bloc]] "
+        "(un commentaire commence par #)",
+    ),
+    (
+        re.compile(
+            r"Cannot (declare|overwrite|redefine|mutate)|Duplicate inline table key"
+            r"|An object other than list|There is no nest"
+        ),
+        _TWICE,
+    ),
+    (
+        re.compile(r"Expected '\]' at the end of a table"),
+        "crochet fermant ] manquant après le nom de la table (comme [hours])",
+    ),
+    (
+        re.compile(r"Expected '\]\]' at the end of an array"),
+        "]] manquant après le nom du bloc (comme [[services]])",
+    ),
+    (
+        re.compile(r"Unclosed array"),
+        "liste non fermée : il manque une virgule entre deux éléments ou le crochet fermant ]",
+    ),
+    (re.compile(r"Unclosed inline table"), "accolade } manquante, ou virgule oubliée"),
+    (
+        re.compile(r"Invalid initial character for a key"),
+        "nom de champ non reconnu : il s'écrit en lettres sans accent, chiffres, - ou _",
+    ),
+    (re.compile(r"Invalid date"), "date non valide : écrivez-la comme 2026-12-25"),
+    (
+        re.compile(r"Unescaped '\\'|Invalid hex value|not a Unicode scalar"),
+        "barre oblique inverse \\ dans un texte : doublez-la (\\\\) ou écrivez le texte "
+        "entre apostrophes ('...')",
+    ),
+]
+_AT = re.compile(r"(.*) \(at (?:line (\d+), column (\d+)|end of document)\)", re.S)
+
+
+def toml_error_fr(exc: tomllib.TOMLDecodeError, text: str = "") -> str:
+    """A TOML syntax error for the owner: where (« ligne 127, colonne 17 » ; at the end of
+    the file, its last line), what is wrong in French when it is a known mistake
+    (« guillemet non fermé »…), then the parser's own words."""
+    found = _AT.fullmatch(str(exc))
+    message = found[1] if found else str(exc)
+    if found and found[2]:
+        where = f"ligne {found[2]}, colonne {found[3]}"
+    else:
+        opened = _first_failing_line(text, message)
+        where = (
+            f"ligne {opened} (rien ne le referme jusqu'à la fin du fichier)"
+            if opened
+            else f"fin du fichier (ligne {max(1, len(text.splitlines()))})"
+        )
+    plain = next((fr for pattern, fr in _TOML_FR if pattern.search(message)), None)
+    return f"{where} : {plain or 'syntaxe TOML incorrecte'} (détail du lecteur TOML : {message})"
+
+
+def _first_failing_line(text: str, message: str) -> int | None:
+    """For an error found only at the end of the file (a quote or a list opened and never
+    closed), the line where it starts: the fewest first lines that fail the same way (a
+    few parses, by halves)."""
+    lines = text.splitlines(keepends=True)
+
+    def fails(count: int) -> bool:
+        try:
+            tomllib.loads("".join(lines[:count]))
+        except tomllib.TOMLDecodeError as exc:
+            found = _AT.fullmatch(str(exc))
+            return found is not None and found[1] == message and not found[2]
+        return False
+
+    low, high = 1, len(lines)
+    if not lines or not fails(high):
+        return None
+    while low < high:
+        middle = (low + high) // 2
+        if fails(middle):
+            high = middle
+        else:
+            low = middle + 1
+    return low
+
+
+def read_profile_data(path: Path) -> dict:
+    """`path`'s TOML as a dict; `ProfileError` in French naming the file and the line when
+    it is not UTF-8 or not TOML (a missing file: `FileNotFoundError`)."""
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise ProfileError(
+            f"{path} : ligne {line} : le fichier n'est pas enregistré en UTF-8 (des accents "
+            "d'un autre encodage) : enregistrez-le en UTF-8"
+        ) from exc
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ProfileError(f"{path} : {toml_error_fr(exc, text)}") from exc
+
+
 def load_profile(path: str | Path | None = None) -> SalonProfile:
     """Load the salon profile from `path`, `SALON_PROFILE`, or `sources/salon.toml`; a
     missing or unreadable file raises `ProfileError` in French (the owner reads it)."""
     resolved = settings.salon_profile_path(path)
     try:
-        raw = resolved.read_bytes()
+        data = read_profile_data(resolved)
     except FileNotFoundError as exc:
         raise ProfileError(
             f"{resolved} : profil du salon introuvable ; créez ce fichier ou indiquez "
             "son chemin dans SALON_PROFILE"
-        ) from exc
-    try:
-        data = tomllib.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise ProfileError(
-            f"{resolved} : fichier illisible, il doit être en TOML et en UTF-8 ({exc})"
         ) from exc
     return parse_profile(data, resolved)

@@ -3,7 +3,9 @@ date ranges, and the checks that name the file and the field of a bad value.
 
 The checks are worded in French at the source: the owner reads them through
 `python -m booking`, `scripts/jobs`, the doctor, `scripts/reindex` and the console
-(« services[3].price : un prix en euros est attendu, pas "abc" »)."""
+(« prestation « Coupe homme » (3e bloc [[services]]), price : un prix en euros est
+attendu… »). A `[[…]]` block is named by what the owner wrote in it and its position
+counted from 1, as they would count the blocks in the file, never by a 0-based index."""
 
 from __future__ import annotations
 
@@ -37,6 +39,25 @@ def _fail(path: Path, where: str, message: str) -> ProfileError:
     return ProfileError(f"{path} : {where} : {message}")
 
 
+def _nth(n: int, *, feminine: bool = False) -> str:
+    """`1er`/`1re`, `2e`, `3e`: a position counted from 1, as the owner counts."""
+    return ("1re" if feminine else "1er") if n == 1 else f"{n}e"
+
+
+def _entry(kind: str, handle: object, n: int, table: str) -> str:
+    """The `n`-th (from 1) `[[table]]` block, named by `handle` (a name, a reason, a date)
+    when it has one: « prestation « Coupe homme » (3e bloc [[services]]) »."""
+    text = "" if handle is None or isinstance(handle, dict | list) else str(handle).strip()
+    named = f" « {text} »" if text else ""
+    return f"{kind}{named} ({_nth(n)} bloc [[{table}]])"
+
+
+def _sub(where: str, key: str) -> str:
+    """A field below `where`: `salon.phone` below a table, « …(3e bloc [[services]]),
+    price » below a block named for the owner (a description has spaces, a path none)."""
+    return f"{where}, {key}" if " " in where else f"{where}.{key}"
+
+
 def _shown(raw: object) -> str:
     """A value as the owner wrote it in TOML (`"abc"`, `3`, `true`), or « rien »."""
     if raw is None:
@@ -65,17 +86,14 @@ def _intervals(path: Path, where: str, raw: object) -> tuple[Interval, ...]:
         )
     out: list[Interval] = []
     for i, pair in enumerate(raw):
+        span = f"{where}, {_nth(i + 1, feminine=True)} plage"
         if not isinstance(pair, list) or len(pair) != 2:
             raise _fail(
-                path,
-                f"{where}[{i}]",
-                f"une paire [ouverture, fermeture] est attendue, pas {_shown(pair)}",
+                path, span, f"une paire [ouverture, fermeture] est attendue, pas {_shown(pair)}"
             )
-        start, end = _time(path, f"{where}[{i}]", pair[0]), _time(path, f"{where}[{i}]", pair[1])
+        start, end = _time(path, span, pair[0]), _time(path, span, pair[1])
         if end <= start:
-            raise _fail(
-                path, f"{where}[{i}]", "l'heure de fermeture doit venir après l'heure d'ouverture"
-            )
+            raise _fail(path, span, "l'heure de fermeture doit venir après l'heure d'ouverture")
         out.append((start, end))
     return tuple(sorted(out))
 
@@ -95,5 +113,5 @@ def _date(path: Path, where: str, raw: object) -> date:
 
 def _required(path: Path, table: dict, key: str, where: str) -> object:
     if key not in table or table[key] in ("", None):
-        raise _fail(path, f"{where}.{key}", "ce champ est obligatoire et il manque ou il est vide")
+        raise _fail(path, _sub(where, key), "ce champ est obligatoire et il manque ou il est vide")
     return table[key]

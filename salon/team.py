@@ -20,10 +20,12 @@ from salon.profile_fields import (
     Closure,
     Interval,
     _date,
+    _entry,
     _fail,
     _intervals,
     _required,
     _shown,
+    _sub,
 )
 from salon.text import fold
 
@@ -100,19 +102,21 @@ def parse_team(path: Path, raw: object, services: Sequence[_ServiceLike]) -> tup
         raise _fail(path, "[[team]]", "une liste de tables [[team]] est attendue")
     team: list[TeamMember] = []
     for i, t in enumerate(raw):
-        where = f"team[{i}]"
         if not isinstance(t, dict):
-            raise _fail(path, where, "une table est attendue")
+            raise _fail(
+                path, _entry("membre de l'équipe", None, i + 1, "team"), "une table est attendue"
+            )
+        where = _entry("membre de l'équipe", t.get("name") or t.get("id"), i + 1, "team")
         name = str(_required(path, t, "name", where))
         ident = str(t.get("id") or fold(name.split()[0]).replace(" ", "-"))
         week = t.get("hours")
         if week is not None and not isinstance(week, dict):
-            raise _fail(path, f"{where}.hours", "une table de jours est attendue")
+            raise _fail(path, _sub(where, "hours"), "une table de jours est attendue")
         unknown_days = sorted(set(week or {}) - set(WEEKDAYS))
         if unknown_days:
             raise _fail(
                 path,
-                f"{where}.hours",
+                _sub(where, "hours"),
                 (
                     f"jour inconnu {_shown(unknown_days[0])} : les jours s'écrivent en anglais, "
                     "de monday à sunday"
@@ -120,12 +124,19 @@ def parse_team(path: Path, raw: object, services: Sequence[_ServiceLike]) -> tup
             )
         absences = []
         for j, a in enumerate(t.get("absences", [])):
-            start = _date(path, f"{where}.absences[{j}].start", a.get("start"))
-            end = _date(path, f"{where}.absences[{j}].end", a.get("end", a.get("start")))
-            if end < start:
+            if not isinstance(a, dict):
                 raise _fail(
-                    path, f"{where}.absences[{j}]", "la fin (end) vient avant le début (start)"
+                    path,
+                    _sub(where, _entry("absence", None, j + 1, "team.absences")),
+                    f"une table est attendue, pas {_shown(a)}",
                 )
+            at = _sub(
+                where, _entry("absence", a.get("reason") or a.get("start"), j + 1, "team.absences")
+            )
+            start = _date(path, _sub(at, "start"), a.get("start"))
+            end = _date(path, _sub(at, "end"), a.get("end", a.get("start")))
+            if end < start:
+                raise _fail(path, at, "la fin (end) vient avant le début (start)")
             absences.append(Closure(start=start, end=end, reason=str(a.get("reason", ""))))
         team.append(
             TeamMember(
@@ -133,10 +144,15 @@ def parse_team(path: Path, raw: object, services: Sequence[_ServiceLike]) -> tup
                 role=str(t.get("role", "")),
                 specialities=tuple(str(x) for x in t.get("specialities", [])),
                 id=ident,
-                services=_member_services(path, f"{where}.services", t.get("services"), services),
+                services=_member_services(
+                    path, _sub(where, "services"), t.get("services"), services
+                ),
                 hours=None
                 if week is None
-                else {d: _intervals(path, f"{where}.hours.{d}", week.get(d, [])) for d in WEEKDAYS},
+                else {
+                    d: _intervals(path, _sub(where, f"hours.{d}"), week.get(d, []))
+                    for d in WEEKDAYS
+                },
                 absences=tuple(absences),
                 cal_username=t.get("cal_username") or None,
                 books=bool(t.get("books", True)),

@@ -53,7 +53,7 @@ def test_invalid_profile_names_the_file_and_field(tmp_path: Path) -> None:
     with pytest.raises(ProfileError) as unreadable:
         load_profile(bad)
     assert str(unreadable.value).startswith(
-        f"{bad} : fichier illisible, il doit être en TOML et en UTF-8 ("
+        f"{bad} : ligne 1, colonne 5 : il manque le signe = après le nom du champ"
     )
 
 

@@ -3,6 +3,7 @@ owner's warnings at reindex."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, time
 from pathlib import Path
 
@@ -11,6 +12,8 @@ import pytest
 from ingest.profile_loader import load_profile_doc
 from salon.profile import ProfileError, load_profile
 from salon.team import team_warnings
+
+MEMBER_A = "membre de l'équipe « A » (1er bloc [[team]])"
 
 BASE = """
 [salon]
@@ -73,15 +76,19 @@ end = "2027-02-20"
 @pytest.mark.parametrize(
     ("team", "field"),
     [
-        ('[[team]]\nname = "A"\nservices = ["lissage"]\n', "team[0].services"),
-        ('[[team]]\nname = "A"\n[team.hours]\nmardi = []\n', "team[0].hours"),
+        ('[[team]]\nname = "A"\nservices = ["lissage"]\n', f"{MEMBER_A}, services :"),
+        ('[[team]]\nname = "A"\n[team.hours]\nmardi = []\n', f"{MEMBER_A}, hours :"),
         (
             '[[team]]\nname = "A"\n[team.hours]\ntuesday = [["19:00", "09:00"]]\n',
-            "team[0].hours.tuesday",
+            f"{MEMBER_A}, hours.tuesday, 1re plage :",
         ),
         (
             '[[team]]\nname = "A"\n[[team.absences]]\nstart = "2027-02-20"\nend = "2027-02-01"\n',
-            "team[0].absences[0]",
+            f"{MEMBER_A}, absence « 2027-02-20 » (1er bloc [[team.absences]]) :",
+        ),
+        (
+            '[[team]]\nname = "A"\n[[team]]\nrole = "Coiffeuse"\n',
+            "membre de l'équipe (2e bloc [[team]]), name : ce champ est obligatoire",
         ),
         (
             '[[team]]\nname = "Léa A"\n[[team]]\nname = "Léa B"\n',
@@ -90,7 +97,7 @@ end = "2027-02-20"
     ],
 )
 def test_a_bad_team_field_is_refused_naming_it(tmp_path: Path, team: str, field: str) -> None:
-    with pytest.raises(ProfileError, match=field.replace("[", r"\[").replace("]", r"\]")):
+    with pytest.raises(ProfileError, match=re.escape(field)):
         load_profile(_profile(tmp_path, team))
 
 
