@@ -16,7 +16,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.console.conftest import AppFactory, Salon, console_of, csrf, sign_in
-from tests.fixtures.bad_inputs import docx, text_pdf
+from tests.fixtures.bad_inputs import docx, encrypted_pdf, text_pdf
 from webhook.console.uploads import UploadRefused, safe_name, sniff
 
 
@@ -99,6 +99,49 @@ def test_the_same_name_replaces_the_earlier_file(
     status, page = upload(owner, "faq.md", b"# FAQ\n\nSecond texte.\n")
     assert status == 303 and "« faq.md » remplacé" in page
     assert (salon.sources / "faq.md").read_bytes() == b"# FAQ\n\nSecond texte.\n"
+
+
+def test_a_truncated_pdf_is_refused_and_the_good_document_in_place_is_kept(
+    owner: FlaskClient, salon: Salon, tmp_path: Path, reindexes: list[str]
+) -> None:
+    """The upload is read the way the reindex reads it before it replaces anything: a
+    PDF cut short in transfer would have left the salon without its price list."""
+    good = _pdf(tmp_path, "Coupe homme 28 euros, brushing 25 euros")
+    status, page = upload(owner, "tarifs-2027.pdf", good)
+    assert status == 303 and "« tarifs-2027.pdf » ajouté" in page
+    before = _tree(salon.sources)
+    status, page = upload(owner, "tarifs-2027.pdf", good[: len(good) // 2])
+    assert status == 303
+    assert "Ce PDF est abîmé ou illisible" in page, page
+    assert "Le document en place n&#39;a pas été remplacé." in page
+    assert _tree(salon.sources) == before and reindexes == ["envoi de tarifs-2027.pdf"]
+
+
+@pytest.mark.parametrize(
+    ("sent", "content", "what"),
+    [
+        ("protege.pdf", "locked", "PDF protégé par un mot de passe"),
+        ("acces.docx", "broken-docx", "Ce document Word est abîmé ou illisible"),
+    ],
+)
+def test_a_document_the_reindex_cannot_read_is_not_added(
+    owner: FlaskClient,
+    salon: Salon,
+    tmp_path: Path,
+    sent: str,
+    content: str,
+    what: str,
+    reindexes: list[str],
+) -> None:
+    if content == "locked":
+        data = encrypted_pdf(tmp_path / "locked.pdf").read_bytes()
+    else:  # a Word file whose text part is not XML
+        data = docx(tmp_path / "x.docx", "<w:p>").read_bytes()
+    before = _tree(salon.sources)
+    status, page = upload(owner, sent, data)
+    assert status == 303 and what in page, page
+    assert "Il n&#39;a pas été ajouté aux documents." in page
+    assert _tree(salon.sources) == before and reindexes == []
 
 
 @pytest.mark.parametrize(
