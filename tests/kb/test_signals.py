@@ -227,3 +227,21 @@ def test_on_the_real_model_an_unknown_noun_is_flagged_and_a_synonym_is_not(
     real = Retriever.open(tmp_path / "kb")
     assert not real.search("c'est combien une coupe pour mon chien", k=3).answerable
     assert real.search("c'est combien des reflets sur cheveux longs", k=3).answerable
+
+
+def test_the_flag_reads_the_best_three_passages_whatever_k_is(tmp_path: Path) -> None:
+    """Asked for one passage, the signals saw only the first (the dog answer) and the
+    caller's « tram » counted as a word no passage has; asked for two, it was answerable."""
+    passages = [
+        *PASSAGES,
+        ("faq.md", "Animaux", "Est-ce qu'on peut venir avec son chien ? Oui, bienvenus."),
+        ("contact.md", "Accès", "Accès : tram B, arrêt Gambetta, à 2 minutes à pied."),
+    ]
+    retriever = retriever_over(passages, tmp_path)
+    question = "y a un tram pour venir"
+    wide = retriever.search(question, k=3)
+    assert "tram" in wide.passages[1].text  # not first: the case that went wrong
+    for k in (1, 2):
+        narrow = retriever.search(question, k=k)
+        assert [p.text for p in narrow.passages] == [p.text for p in wide.passages[:k]]
+        assert (narrow.confidence, narrow.answerable) == (wide.confidence, wide.answerable)
