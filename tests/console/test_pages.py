@@ -233,6 +233,42 @@ def test_a_page_that_fails_answers_a_french_error_page_not_twiml(
     assert "Erreur inattendue" in answer.get_data(as_text=True)
 
 
+@pytest.mark.parametrize(
+    ("method", "url", "code", "title", "said"),
+    [
+        ("GET", "/admin/introuvable", 404, "Page introuvable", "Cette page n&#39;existe pas"),
+        ("GET", "/admin/appels/abc", 404, "Page introuvable", "Cette page n&#39;existe pas"),
+        ("POST", "/admin/documents/rien", 404, "Page introuvable", "Cette page n&#39;existe pas"),
+        ("GET", "/admin/logout", 405, "Action impossible ici", "ne s&#39;utilise pas ainsi"),
+        ("DELETE", "/admin/appels", 405, "Action impossible ici", "ne s&#39;utilise pas ainsi"),
+    ],
+)
+def test_an_unknown_console_address_answers_the_french_error_page_with_a_way_back(
+    owner: FlaskClient, method: str, url: str, code: int, title: str, said: str
+) -> None:
+    answer = owner.open(url, method=method)
+    body = answer.get_data(as_text=True)
+    assert answer.status_code == code and "text/html" in answer.headers["Content-Type"], body
+    assert title in body and said in body and "Retour à la console" in body
+    assert 'href="/admin/"' in body
+    assert "Not Found" not in body and "Method Not Allowed" not in body
+    assert "frame-ancestors 'none'" in answer.headers["Content-Security-Policy"]
+    if code == 405:
+        assert "POST" in answer.headers["Allow"] or "GET" in answer.headers["Allow"]
+
+
+def test_unknown_addresses_outside_the_console_keep_the_webhooks_plain_answer(
+    owner: FlaskClient,
+) -> None:
+    answer = owner.get("/nimporte-quoi")
+    assert answer.status_code == 404 and answer.mimetype == "text/plain"
+
+
+def test_an_unknown_console_address_still_asks_a_stranger_to_sign_in(app: Flask) -> None:
+    answer = app.test_client().get("/admin/introuvable")
+    assert answer.status_code == 302 and "/admin/login" in answer.headers["Location"]
+
+
 def test_answering_a_question_writes_the_faq_marks_it_answered_and_reindexes(
     owner: FlaskClient, app: Flask, salon: Salon, monkeypatch: object
 ) -> None:

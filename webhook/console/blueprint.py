@@ -37,7 +37,7 @@ from flask import (
     session,
     url_for,
 )
-from werkzeug.exceptions import HTTPException, TooManyRequests
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound, TooManyRequests
 from werkzeug.wrappers.response import Response as BaseResponse
 
 from webhook.config import WebhookSettings
@@ -155,10 +155,16 @@ def signed_in() -> bool:
 
 def require_login() -> BaseResponse | None:
     """Every console URL but the public ones needs a session (app-wide, so that unknown
-    `/admin/…` paths redirect too rather than say which pages exist)."""
+    `/admin/…` paths redirect too rather than say which pages exist). Signed in, an
+    unknown `/admin/…` path (or a known one asked with the wrong method) gets the
+    console's French error page: no blueprint handler sees a URL that matched no route,
+    and the app's own handler answers Twilio in plain English."""
     if not _is_console_path(request.path) or request.endpoint in PUBLIC_ENDPOINTS:
         return None
     if signed_in():
+        unmatched = request.routing_exception
+        if isinstance(unmatched, NotFound | MethodNotAllowed):
+            return http_error(unmatched)
         return None
     target = request.full_path.rstrip("?") if request.method == "GET" else ""
     location = url_for("console.login", suivant=target or None)
@@ -211,6 +217,8 @@ def http_error(exc: HTTPException) -> Response:
     response = Response(body, status=code, mimetype="text/html")
     if isinstance(exc, TooManyRequests) and exc.retry_after:
         response.headers["Retry-After"] = str(exc.retry_after)
+    if isinstance(exc, MethodNotAllowed) and exc.valid_methods:
+        response.headers["Allow"] = ", ".join(exc.valid_methods)
     return response
 
 
