@@ -39,6 +39,7 @@ from ops.supervisor import Backoff, Program, Supervisor
 from ops.tunnel import GivenUrl, Tunnel, open_ngrok
 from salon import settings
 from salon.cli import french_parser
+from salon.french import decimal_words
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -86,7 +87,7 @@ async def go_public(
     """Once the local webhook answers, point the Twilio number at `url` and say so."""
     if not await wait_healthy(f"http://127.0.0.1:{port}/healthz", timeout=ready_timeout):
         supervisor.say(
-            f"le webhook ne répond pas sur le port {port} après {ready_timeout:g} s ; "
+            f"le webhook ne répond pas sur le port {port} après {decimal_words(ready_timeout)} s ; "
             "on relie quand même le numéro Twilio"
         )
     result = await twilio.point_number(public_base_url=url, timeout=timeout)

@@ -24,6 +24,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TextIO
 
+from salon.french import decimal_words
+
 LINE_LIMIT = 1024 * 1024  # longest log line read at once; longer ones are cut in pieces
 COLOURS = ("36", "35", "33", "32", "34", "31")
 
@@ -130,7 +132,9 @@ class Supervisor:
         done, pending = await asyncio.wait(keepers, timeout=self.stop_grace)
         if pending:
             for name, running in list(self._running.items()):
-                self.say(f"{name} ne s'est pas arrêté en {self.stop_grace:g} s : arrêt forcé")
+                self.say(
+                    f"{name} ne s'est pas arrêté en {decimal_words(self.stop_grace)} s : arrêt forcé"
+                )
                 _signal_group(running.process.pid, signal.SIGKILL)
             await asyncio.wait(pending)
         for task in keepers:
@@ -181,8 +185,8 @@ class Supervisor:
             wait, delay = self.backoff.next(delay, ran_for=ran_for)
             self.restarts[program.name] = self.restarts.get(program.name, 0) + 1
             self.say(
-                f"{program.name} s'est arrêté (code {code}) après {ran_for:.1f} s ; "
-                f"redémarrage dans {wait:g} s"
+                f"{program.name} s'est arrêté (code {code}) après "
+                f"{decimal_words(ran_for, digits=1)} s ; redémarrage dans {decimal_words(wait)} s"
             )
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._stopping.wait(), timeout=wait)

@@ -2,9 +2,9 @@
 
 Written forms (for SMS and text): "mardi 3 décembre", "mar. 3 déc.", "14h30", "9h",
 "de 9h30 à 19h", "54 €", "12,50 €", "à partir de 134 €" (a visit's total), "1 heure 30"
-or "1 h 30". Clock times said aloud where no speech normalisation runs after (Twilio's
-<Say>, greetings): "9 heures 30", "midi". Reading any text aloud (numbers as words) is
-`speech.normalise`.
+or "1 h 30", "2,5" (any number, with the decimal comma). Clock times said aloud where no
+speech normalisation runs after (Twilio's <Say>, greetings): "9 heures 30", "midi".
+Reading any text aloud (numbers as words) is `speech.normalise`.
 """
 
 from __future__ import annotations
@@ -91,13 +91,18 @@ def spans_words(intervals: tuple[Interval, ...], *, spoken: bool = False) -> str
     return " et ".join(f"de {said(a)} à {said(b)}" for a, b in intervals)
 
 
+def decimal_words(value: float, *, digits: int | None = None) -> str:
+    """`2,5`, `30`, `0,05`: a number with the French decimal comma, as few decimals as
+    needed; `digits` fixes them (`2,50`, `3,0`). For seconds, euros, sizes the owner reads."""
+    text = f"{value:g}" if digits is None else f"{value:.{digits}f}"
+    return text.replace(".", ",")
+
+
 def price_words(euros: float, *, from_price: bool = False) -> str:
     """`54 €`, `12,50 €`, `à partir de 79 €`, `gratuit`."""
     if euros == 0:
         return "gratuit"
-    text = (
-        f"{int(euros)} €" if float(euros).is_integer() else f"{euros:.2f}".replace(".", ",") + " €"
-    )
+    text = f"{int(euros)} €" if float(euros).is_integer() else decimal_words(euros, digits=2) + " €"
     return f"à partir de {text}" if from_price else text
 
 

@@ -136,8 +136,8 @@ def test_sigterm_stops_as_cleanly_and_a_crash_is_restarted_meanwhile(
         env=env,
     )  # fmt: skip
     serves.append(serve)
-    first = serve.wait_for("redémarrage dans 0.1 s")
-    second = serve.wait_for("redémarrage dans 0.2 s")
+    first = serve.wait_for("redémarrage dans 0,1 s")
+    second = serve.wait_for("redémarrage dans 0,2 s")
     assert serve.lines.index(first) < serve.lines.index(second)
     assert serve.stop(signal.SIGTERM) == 0
     assert marker.read_text().count("run") >= 2
@@ -194,7 +194,7 @@ def test_without_twilio_the_public_url_is_shown_with_what_to_set_by_hand(
     )  # fmt: skip
     serves.append(serve)
     assert serve.wait_for("| le webhook ne répond pas sur le port ").endswith(
-        " après 0.5 s ; on relie quand même le numéro Twilio"
+        " après 0,5 s ; on relie quand même le numéro Twilio"
     )
     assert serve.wait_for("console Twilio") == (
         "serve  | dans la console Twilio, réglez l'adresse des appels (voice URL) du numéro "

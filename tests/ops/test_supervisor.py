@@ -65,10 +65,10 @@ async def test_a_crashed_program_is_restarted_after_doubling_delays_up_to_the_ca
     supervisor.stop()
     await task
     waits = re.findall(
-        r"flaky s'est arrêté \(code 3\) après [\d.]+ s ; redémarrage dans ([\d.]+) s",
+        r"flaky s'est arrêté \(code 3\) après \d+,\d s ; redémarrage dans ([\d,]+) s",
         out.getvalue(),
     )
-    assert waits[:5] == ["0.05", "0.1", "0.2", "0.2", "0.2"]
+    assert waits[:5] == ["0,05", "0,1", "0,2", "0,2", "0,2"]
     assert out.getvalue().count("flaky | up") >= 5
 
 
@@ -104,7 +104,7 @@ async def test_a_program_ignoring_sigterm_is_killed_after_the_grace_period() -> 
     supervisor.stop()
     await asyncio.wait_for(task, timeout=10)
     assert 0.4 < loop.time() - started < 5
-    assert "stubborn ne s'est pas arrêté en 0.5 s : arrêt forcé" in out.getvalue()
+    assert "stubborn ne s'est pas arrêté en 0,5 s : arrêt forcé" in out.getvalue()
     await until(lambda: not group_alive(pgid), timeout=5)
 
 

@@ -125,3 +125,16 @@ def test_de_before_a_name_elides_as_french_does(name: str, expected: str) -> Non
     from salon.french import of_name
 
     assert of_name(name) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "digits", "expected"),
+    [(2.5, None, "2,5"), (30.0, None, "30"), (0.05, None, "0,05"), (2.46, 1, "2,5"),
+     (12.5, 2, "12,50"), (3.0, 1, "3,0")],
+)  # fmt: skip
+def test_numbers_are_written_with_the_french_decimal_comma(
+    value: float, digits: int | None, expected: str
+) -> None:
+    from salon.french import decimal_words
+
+    assert decimal_words(value, digits=digits) == expected
