@@ -195,6 +195,48 @@ def test_the_salon_page_shows_what_the_receptionist_knows(owner: FlaskClient) ->
         assert fact in page, fact
 
 
+def test_the_salon_page_groups_services_by_category_and_lists_dates_in_order(
+    owner: FlaskClient, salon: Salon
+) -> None:
+    """A category listed in two places of salon.toml is one group (first place first,
+    services in file order inside); closures and special hours are read by date."""
+    today = datetime.now(load_profile(salon.profile).timezone).date()
+
+    def day(n: int) -> str:
+        return (today + timedelta(days=n)).isoformat()
+
+    def service(ident: str, name: str, category: str) -> str:
+        return (
+            f'\n[[services]]\nid = "{ident}"\nname = "{name}"\ncategory = "{category}"\n'
+            "duration = 30\nprice = 20\n"
+        )
+
+    extra = (
+        service("soin-test-keratine", "Soin profond kératine", "Soins")
+        + service("coupe-test-frange", "Coupe de la frange", "Femme")
+        + service("soin-test-eclat", "Soin éclat express", "Soins")
+        + f'\n[[closures]]\nstart = "{day(60)}"\nend = "{day(61)}"\nreason = "travaux"\n'
+        + f'\n[[closures]]\nstart = "{day(20)}"\nend = "{day(20)}"\nreason = "formation"\n'
+        + f'\n[[special_hours]]\ndate = "{day(50)}"\nhours = [["10:00", "12:00"]]\n'
+        + 'reason = "inventaire"\n'
+        + f'\n[[special_hours]]\ndate = "{day(15)}"\nhours = [["14:00", "18:00"]]\n'
+        + 'reason = "réunion d\'équipe"\n'
+    )
+    with salon.profile.open("a", encoding="utf-8") as handle:
+        handle.write(extra)
+    page = html.unescape(owner.get("/admin/salon").get_data(as_text=True))
+    assert "Prestations et tarifs" in page, page[-1500:]
+    headings = re.findall(r"<h3>([^<]+)</h3>", page.split("Prestations et tarifs", 1)[1])
+    assert headings.count("Soins") == 1 and headings.count("Femme") == 1, headings
+    assert headings.index("Femme") < headings.index("Soins")
+    soins = page.split("<h3>Soins</h3>", 1)[1].split("</ul>", 1)[0]
+    assert soins.index("Soin profond kératine") < soins.index("Soin éclat express")
+    femme = page.split("<h3>Femme</h3>", 1)[1].split("</ul>", 1)[0]
+    assert "Coupe de la frange" in femme
+    assert page.index(": formation") < page.index(": travaux")
+    assert page.index("(réunion d'équipe)") < page.index("(inventaire)")
+
+
 def test_the_questions_page_lists_the_most_asked_first(owner: FlaskClient, salon: Salon) -> None:
     now = datetime.now(UTC)
     for _ in range(3):

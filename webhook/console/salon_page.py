@@ -6,13 +6,12 @@ with its comments kept."""
 from __future__ import annotations
 
 from datetime import datetime
-from itertools import groupby
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from salon.french import spans_words
-from salon.profile import WEEKDAYS, WEEKDAYS_FR
+from salon.profile import WEEKDAYS, WEEKDAYS_FR, Service
 from webhook.console import team_page
 from webhook.console.bookings import bookings_between
 from webhook.console.closures import NewClosure, add_closure
@@ -33,20 +32,22 @@ def salon_page() -> str:
         (WEEKDAYS_FR[i].capitalize(), spans_words(profile.hours[day]) or "fermé")
         for i, day in enumerate(WEEKDAYS)
     ]
-    services = [
-        (category, list(items))
-        for category, items in groupby(profile.services, key=lambda s: s.category or "Autres")
-    ]
+    # one group per category, in order of first appearance (salon.toml may list a
+    # category's services in several places), the services in file order inside
+    services: dict[str, list[Service]] = {}
+    for service in profile.services:
+        services.setdefault(service.category or "Autres", []).append(service)
+    closures = sorted(profile.closures, key=lambda c: (c.start, c.end))
     return render_template(
         "salon.html",
         page="salon",
         profile=profile,
         week=week,
-        closures=[c for c in profile.closures if c.end >= today],
-        past_closures=[c for c in profile.closures if c.end < today],
-        special=[s for s in profile.special_hours if s.day >= today],
+        closures=[c for c in closures if c.end >= today],
+        past_closures=[c for c in closures if c.end < today],
+        special=sorted((s for s in profile.special_hours if s.day >= today), key=lambda s: s.day),
         spans=spans_words,
-        services=services,
+        services=list(services.items()),
         today=today,
         form=request.form,
         team=team_page.team_rows(profile, today),
