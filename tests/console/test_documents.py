@@ -5,6 +5,7 @@ French — on a small salon (its profile and one uploaded PDF)."""
 from __future__ import annotations
 
 import io
+import re
 import time
 from pathlib import Path
 
@@ -106,6 +107,35 @@ def test_a_website_snapshots_list_of_pages_shows_it_is_not_a_document(
     row = row[: row.index("site/2026-11-25/tarifs.html")]
     assert "<strong>ignoré</strong>" in row and "pas un document" in row
     assert "<strong>indexé</strong>" not in row
+
+
+def test_the_reindex_result_reads_in_french_numbers(
+    owner: FlaskClient, app: Flask, salon: Salon
+) -> None:
+    """« en 1,4 s », « 1 calculé, 28 repris »: a decimal comma and French agreement, as
+    `scripts/reindex` prints the same line."""
+    _small(salon)
+    page = owner.get("/admin/documents").get_data(as_text=True)
+    owner.post("/admin/documents/reindexer", data={"csrf_token": csrf(page)})
+    first = console_of(app).reindex.wait(300)
+    assert first is not None and first.succeeded and first.report, first and first.error
+    chunks = int(first.report["chunks"])
+    assert chunks >= 2
+    (salon.sources / "parking.md").write_text(
+        "# Parking\n\nLe parking de la place est gratuit le midi.\n", encoding="utf-8"
+    )
+    owner.post("/admin/documents/reindexer", data={"csrf_token": csrf(page)})
+    second = console_of(app).reindex.wait(300)
+    assert second is not None and second.succeeded and second.report, second and second.error
+    assert second.report["embedded"] == 1 and second.report["reused"] == chunks
+    shown = owner.get("/admin/documents/indexation").get_data(as_text=True)
+    line = shown[shown.index("Index en service") :].split("</p>", 1)[0]
+    assert re.search(
+        rf"^Index en service : {chunks + 1} passages de 2 documents "
+        rf"\(1 calculé, {chunks} repris\) en \d+,\d s\.$",
+        line,
+    ), line
+    assert "1 passage" in shown and "passage(s)" not in shown
 
 
 def test_a_reindex_asked_for_while_one_runs_runs_again_after_it(

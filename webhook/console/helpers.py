@@ -13,6 +13,7 @@ from werkzeug.exceptions import BadRequest
 
 from booking.agenda import stylist_words, visit_words
 from booking.calendar import Booking
+from kb.report_fr import count_fr
 from records.report import OUTCOME_FR
 from salon.french import (
     day_words,
@@ -126,13 +127,25 @@ def fr_epoch(value: float | None) -> str:
     return fr_when(datetime.fromtimestamp(value).astimezone())
 
 
+def fr_decimal(value: float, digits: int = 1) -> str:
+    """`1,4`: a decimal number as the owner writes it (`scripts/reindex` prints its
+    seconds the same way)."""
+    return f"{value:.{digits}f}".replace(".", ",")
+
+
+def fr_count(n: int, singular: str, plural: str | None = None) -> str:
+    """`1 question`, `2 questions` (`kb.report_fr.count_fr`, the reindex's own): never
+    « question(s) »."""
+    return count_fr(int(n), singular, plural)
+
+
 def fr_size(size: int) -> str:
     """`312 octets`, `7 Ko`, `1,2 Mo`."""
     if size < 1024:
         return f"{size} octets"
     if size < 1024 * 1024:
         return f"{round(size / 1024)} Ko"
-    return f"{size / (1024 * 1024):.1f} Mo".replace(".", ",")
+    return f"{fr_decimal(size / (1024 * 1024))} Mo"
 
 
 def fr_iso(value: str | None) -> str:
@@ -191,6 +204,8 @@ FILTERS: dict[str, Any] = {
     "quand": fr_when,
     "duree": lambda minutes: duration_words(int(minutes), short=True),
     "secondes": fr_seconds,
+    "decimal": fr_decimal,
+    "nombre": fr_count,
     "prix": lambda service: price_words(service.price, from_price=service.price_from),
     "masque": lambda number: mask(number) if number else "numéro masqué",
     "telephone": lambda number: display(number),
