@@ -17,6 +17,7 @@ from kb.report_fr import count_fr
 from records.report import OUTCOME_FR
 from salon.french import (
     day_words,
+    decimal_words,
     duration_words,
     price_words,
     short_slot_words,
@@ -127,12 +128,6 @@ def fr_epoch(value: float | None) -> str:
     return fr_when(datetime.fromtimestamp(value).astimezone())
 
 
-def fr_decimal(value: float, digits: int = 1) -> str:
-    """`1,4`: a decimal number as the owner writes it (`scripts/reindex` prints its
-    seconds the same way)."""
-    return f"{value:.{digits}f}".replace(".", ",")
-
-
 def fr_count(n: int, singular: str, plural: str | None = None) -> str:
     """`1 question`, `2 questions` (`kb.report_fr.count_fr`, the reindex's own): never
     « question(s) »."""
@@ -145,7 +140,7 @@ def fr_size(size: int) -> str:
         return f"{size} octets"
     if size < 1024 * 1024:
         return f"{round(size / 1024)} Ko"
-    return f"{fr_decimal(size / (1024 * 1024))} Mo"
+    return f"{decimal_words(size / (1024 * 1024), digits=1)} Mo"
 
 
 def fr_iso(value: str | None) -> str:
@@ -204,7 +199,7 @@ FILTERS: dict[str, Any] = {
     "quand": fr_when,
     "duree": lambda minutes: duration_words(int(minutes), short=True),
     "secondes": fr_seconds,
-    "decimal": fr_decimal,
+    "decimal": lambda value: decimal_words(float(value), digits=1),
     "nombre": fr_count,
     "prix": lambda service: price_words(service.price, from_price=service.price_from),
     "masque": lambda number: mask(number) if number else "numéro masqué",
