@@ -15,7 +15,7 @@ from flask.testing import FlaskClient
 from notify.__main__ import main as notify_main
 from notify.outbox import Outbox, RetryPolicy
 from notify.twilio_messages import TwilioNotifier, TwilioOptions
-from records.listing import count_calls, recent_calls
+from records.listing import count_calls, gap_ids, gap_key, recent_calls
 from salon import state_db
 from salon.profile import load_profile
 from tests.console.conftest import Salon, csrf
@@ -63,6 +63,41 @@ def test_calls_are_listed_masked_fifty_a_page_newest_first(
     assert "page 1 sur 2" in first and "Plus anciens" in first
     assert owner.get("/admin/appels?page=0").status_code == 400
     assert owner.get("/admin/appels?page=abc").status_code == 400
+
+
+def test_a_question_answered_since_is_no_longer_counted_on_the_calls_list(
+    owner: FlaskClient, app: Flask, salon: Salon, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The owner answers one of a call's two questions on the Questions page: the list
+    says « 1 question sans réponse », the call marks the other one answered."""
+    from tests.console.conftest import console_of
+
+    monkeypatch.setattr(console_of(app).reindex, "start", lambda *, reason: (None, True))
+    now = datetime.now(UTC)
+    both = save_call(
+        salon.salon_db,
+        started=now - timedelta(hours=1),
+        gaps=["Vous avez un parking ?", "Vous faites les extensions ?"],
+    )
+    save_call(salon.salon_db, started=now, gaps=["vous avez un  parking ?"])
+    listing = owner.get("/admin/appels").get_data(as_text=True)
+    assert "2 questions sans réponse" in listing and "1 question sans réponse" in listing
+    conn = state_db.connect(salon.salon_db)
+    gap_id = gap_ids(conn)[gap_key("Vous avez un parking ?")]  # as the Questions page
+    conn.close()
+    page = owner.get("/admin/questions").get_data(as_text=True)
+    assert f'name="question" value="{gap_id}"' in page
+    answered = owner.post(
+        "/admin/questions/repondre",
+        data={"csrf_token": csrf(page), "question": gap_id, "reponse": "Oui, place du marché."},
+    )
+    assert answered.status_code == 303
+    listing = owner.get("/admin/appels").get_data(as_text=True)
+    assert listing.count("1 question sans réponse") == 1, listing
+    assert "2 questions" not in listing and "question(s)" not in listing
+    call = html.unescape(owner.get(f"/admin/appels/{both}").get_data(as_text=True))
+    assert 'Vous avez un parking ? <span class="muted">(réponse ajoutée depuis)</span>' in call
+    assert "Vous faites les extensions ?</li>" in call
 
 
 def test_opening_a_call_shows_its_number_summary_and_escaped_transcript(
