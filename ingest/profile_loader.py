@@ -3,11 +3,15 @@
 The profile is the authority for structured facts; indexing it too means a question like
 "vous êtes ouverts le lundi ?" is answered from the same source the agent books from.
 Every sentence is in French words a caller would use ("le mardi de 9h30 à 19h").
+
+A `salon.toml` that does not load as a profile (a TOML typo, a price written as text) is
+not indexed at all: read as loose "key : value" lines it would hide the salon's own facts
+behind raw English field names. `scripts/reindex` refuses such a file before reading
+anything (`kb.indexer.InvalidProfile`); here it is the file's error, in the owner's French.
 """
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 
 from ingest.document import Document, LoadError
@@ -21,26 +25,21 @@ from salon.profile import (
     TeamMember,
     greeting_warnings,
     parse_profile,
+    read_profile_data,
 )
 from salon.team import team_warnings
 
 
 def load_profile_doc(path: Path) -> Document:
-    """Read `salon.toml` into a `Document` of structured facts; `LoadError` if invalid."""
+    """Read `salon.toml` into a `Document` of structured facts; `LoadError` if it does not
+    load as a profile (its reason: `invalid salon profile: ` and the French detail, without
+    the path the report already names)."""
     try:
-        data = tomllib.loads(path.read_bytes().decode("utf-8"))
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise LoadError(f"not valid UTF-8 TOML: {exc}") from exc
-    try:
+        data = read_profile_data(path)
         profile = parse_profile(data, path)
     except ProfileError as exc:
-        # Still index what the file says, as plain "key : value" facts.
-        doc = Document(title=_plain_title(data))
-        doc.warnings.append(f"invalid salon profile ({exc}): indexed as plain facts")
-        _plain_tables(doc, data, skip=set())
-        if not any(b.type != "heading" for b in doc.blocks):
-            raise LoadError(f"invalid salon profile: {exc}") from exc
-        return doc
+        detail = str(exc).removeprefix(f"{path} : ")
+        raise LoadError(f"invalid salon profile: {detail}") from exc
     doc = Document(title=f"{profile.name} — fiche du salon")
     doc.warnings.extend(greeting_warnings(profile))
     doc.warnings.extend(team_warnings(profile))
@@ -200,19 +199,8 @@ def _fact(key: str, value: object) -> str:
     )
 
 
-def _plain_title(data: dict) -> str:
-    salon = data.get("salon")
-    name = salon.get("name") if isinstance(salon, dict) else None
-    return f"{name} — fiche du salon" if name else "Fiche du salon"
-
-
 def _plain_tables(doc: Document, data: dict, *, skip: set[str]) -> None:
     """Index tables the profile does not model (e.g. `[policies]`) as "Key : value" lines."""
-    loose = [_fact(k, v) for k, v in data.items() if not isinstance(v, dict | list)]
-    if any(loose) and "salon" not in skip:
-        doc.heading("Informations", 1)
-        for line in loose:
-            doc.text(line)
     for key, value in data.items():
         if key in skip:
             continue

@@ -7,6 +7,12 @@ current version reuses its stored vector, so only new or changed text is embedde
 chunks of removed files are simply absent from the new version. A failure before the
 switch deletes the half-built version and leaves the previous one serving.
 
+A `salon.toml` that does not load as a profile (a TOML typo, a price written as text)
+stops the reindex before anything is read (`InvalidProfile`): the salon's own hours,
+prices and phone come from it, and an index without them, whose documents are no longer
+compared with it, would answer callers from stale documents. The previous version keeps
+serving until the file is fixed. A folder without `salon.toml` is indexed as always.
+
 The comparison with `salon.toml` depends on the day (a season's hours are compared only
 in that season): when no file changed but the day entered or left such a season, the
 stored facts are compared again and the new outdated marks are served as a new version
@@ -30,10 +36,11 @@ import numpy as np
 
 from ingest.model import Chunk, FileReport, IngestResult
 from kb import recheck, store, stored_facts
-from kb.contradictions import find_contradictions, outdated_notes, profile_of
+from kb.contradictions import PROFILE_NAME, find_contradictions, outdated_notes, profile_of
 from kb.embeddings import Embedder, get_embedder, model_name_for
 from kb.versions import Progress, ReindexResult, publish
 from salon import settings
+from salon.profile import ProfileError, load_profile
 
 logger = logging.getLogger("kb")
 
@@ -47,6 +54,37 @@ class NothingToIndex(RuntimeError):
     def __init__(self, message: str, reports: list[FileReport]) -> None:
         super().__init__(message)
         self.reports = reports
+
+
+class InvalidProfile(RuntimeError):
+    """`salon.toml` is there but does not load as a profile; nothing was switched in.
+
+    `detail` is the owner's French sentence (`salon.profile`: the file, the line or the
+    block and field, what is wrong); `kept` the version still serving (None: no index)."""
+
+    def __init__(self, detail: str, kept: str | None) -> None:
+        state = (
+            "the previous index keeps serving"
+            if kept
+            else "nothing was indexed (there is no index yet)"
+        )
+        super().__init__(
+            f"salon.toml cannot be read: {detail}; {state}; fix salon.toml and run "
+            "scripts/reindex again"
+        )
+        self.detail = detail
+        self.kept = kept
+
+
+def check_profile(sources: Path, kept: str | None = None) -> None:
+    """Raise `InvalidProfile` when `sources` has a `salon.toml` that does not load."""
+    path = sources / PROFILE_NAME
+    if not path.is_file():
+        return  # a salon without a profile: its documents alone are indexed
+    try:
+        load_profile(path)
+    except ProfileError as exc:
+        raise InvalidProfile(str(exc), kept) from exc
 
 
 def hash_sources(sources: Path) -> dict[str, str]:
@@ -238,8 +276,9 @@ def reindex(
     changes that with no file changed, the contradictions are computed again without
     embedding (`kb.recheck`).
 
-    Raises `NothingToIndex` when no chunk could be made, `store.IndexBusy` when another
-    reindex runs, `NotADirectoryError` when `sources` is not a folder.
+    Raises `InvalidProfile` when `sources/salon.toml` does not load (nothing is read),
+    `NothingToIndex` when no chunk could be made, `store.IndexBusy` when another reindex
+    runs, `NotADirectoryError` when `sources` is not a folder.
     """
     say = progress or (lambda _message: None)
     started = time.perf_counter()
@@ -254,6 +293,7 @@ def reindex(
             previous = store.current_manifest(db_dir)
         except store.IndexMissing:
             previous = None
+        check_profile(sources, previous.version if previous else None)
         hashes = hash_sources(sources)
         fingerprint = pipeline_fingerprint()
         say(f"{len(hashes)} file(s) in {sources}")

@@ -131,11 +131,11 @@ RULES: list[Rule] = [
         r"all its text repeats other files",
         lambda m: "tout son texte figure déjà dans d'autres documents : rien de nouveau.",
     ),
-    _rule(
+    _rule(  # the reports of an index built before salon.toml errors stopped the reindex
         r"invalid salon profile \((.*)\): indexed as plain facts",
         lambda m: f"salon.toml invalide ({m[1]}) : lu comme un simple texte.",
     ),
-    _rule(r"invalid salon profile: (.*)", lambda m: f"salon.toml invalide ({m[1]})."),
+    _rule(r"invalid salon profile: (.*)", lambda m: f"profil du salon refusé : {m[1]}"),
     _rule(
         r"took longer than ([\d.]+) s to read",
         lambda m: f"lecture trop longue (plus de {m[1]} s) : fichier abîmé ou démesuré.",
@@ -255,6 +255,14 @@ _ERRORS_FR: list[tuple[re.Pattern[str], str]] = [
 ]
 
 
+# `kb.indexer.InvalidProfile`: its detail is already the owner's French (salon.profile).
+_PROFILE_REFUSED = re.compile(
+    r"salon\.toml cannot be read: (.*); (the previous index keeps serving|nothing was "
+    r"indexed \(there is no index yet\)); fix salon\.toml and run scripts/reindex again",
+    re.S,
+)
+
+
 def error_fr(error: str) -> str:
     """An error of `scripts/reindex`, `scripts/ask` or the console's reindex, in French
     for the owner."""
@@ -267,6 +275,13 @@ def error_fr(error: str) -> str:
         )
     if m := re.match(r"sources folder not found: (.*)", error):
         return f"le dossier des documents est introuvable : {m[1]}"
+    if m := _PROFILE_REFUSED.fullmatch(error):
+        state = (
+            "l'index précédent reste en service"
+            if m[2] == "the previous index keeps serving"
+            else "rien n'a été indexé (il n'y a pas encore d'index)"
+        )
+        return f"{m[1]} ; {state} ; corrigez salon.toml puis relancez scripts/reindex"
     keeps = "; the previous index keeps serving"
     if error.endswith(keeps):
         return error_fr(error.removesuffix(keeps)) + " ; l'index précédent reste en service"

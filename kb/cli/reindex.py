@@ -10,8 +10,9 @@ Examples::
 
 Exit status: 0 when an index is serving (built now, or already up to date), even if
 some files gave warnings or contradict salon.toml (the owner decides: nothing is
-blocked); 1 when nothing usable could be indexed or the run failed (the previous index
-keeps serving); 2 on a usage error.
+blocked); 1 when salon.toml does not load as a profile (one line names the file, the
+line or the field and what is wrong), when nothing usable could be indexed or when the
+run failed (in each case the previous index keeps serving); 2 on a usage error.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from ingest.model import FileReport, printable
 from kb import store
 from kb.cli import run, user_path
 from kb.contradictions import for_owner, owner_section
-from kb.indexer import NothingToIndex, ReindexResult, reindex
+from kb.indexer import InvalidProfile, NothingToIndex, ReindexResult, reindex
 from kb.report_fr import STATUS_FR, count_fr, error_fr, progress_fr, reason_fr
 from salon import settings
 from salon.cli import french_parser
@@ -176,6 +177,22 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         result = reindex(sources=sources, db_dir=db_dir, full=args.full, progress=progress)
+    except InvalidProfile as exc:  # nothing was read: no table, only the reason
+        if args.json:
+            print(
+                json.dumps(
+                    {
+                        "version": None,
+                        "serving": exc.kept,
+                        "documents": [],
+                        "contradictions": [],
+                        "error": str(exc),
+                    },
+                    ensure_ascii=False,
+                )
+            )
+        error(str(exc))
+        return 1
     except NothingToIndex as exc:
         if args.json:
             print(

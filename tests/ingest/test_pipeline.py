@@ -113,7 +113,10 @@ def test_a_folder_without_salon_toml_is_fine_and_an_invalid_one_is_reported(
     assert any(c.source == "faq.md" for c in result.chunks)
     (tmp_path / "salon.toml").write_text("[salon\nname = ", encoding="utf-8")
     bad = next(r for r in ingest_directory(tmp_path).reports if r.path == "salon.toml")
-    assert bad.status == "error" and "not valid UTF-8 TOML" in (bad.error or "")
+    assert bad.status == "error"
+    assert (bad.error or "").startswith(
+        "invalid salon profile: ligne 1, colonne 7 : crochet fermant ] manquant"
+    )
 
 
 def test_discover_counts_files_first_and_progress_is_reported_per_file(tmp_path: Path) -> None:
@@ -197,13 +200,14 @@ def test_facts_salon_toml_does_not_model_are_still_indexed(tmp_path: Path) -> No
     assert "Le salon est fermé le lundi, le mercredi, le jeudi, le vendredi et le dimanche." in text
 
 
-def test_an_invalid_profile_is_indexed_as_plain_facts_with_a_warning(tmp_path: Path) -> None:
+def test_an_invalid_profile_is_not_indexed_as_loose_english_key_values(tmp_path: Path) -> None:
+    # read as « Address : 1 rue X » lines, it hid the salon's facts behind field names
     broken = PROFILE_WITH_EXTRAS.replace('timezone = "Europe/Paris"', 'timezone = "Lune/Base"')
     (tmp_path / "salon.toml").write_text(broken, encoding="utf-8")
     result = ingest_directory(tmp_path)
     report = result.reports[0]
-    assert report.status == "warning"
-    assert any("invalid salon profile" in w and "timezone" in w for w in report.warnings)
-    text = "\n".join(c.text for c in result.chunks)
-    assert "Address : 1 rue X, 75001 Paris." in text
-    assert "Annulation : Annulation gratuite" in text
+    assert report.status == "error" and result.chunks == []
+    assert report.error == (
+        'invalid salon profile: salon.timezone : fuseau horaire inconnu "Lune/Base" : '
+        'écrivez par exemple "Europe/Paris"'
+    )  # the report names the file already: not its path again
