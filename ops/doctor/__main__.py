@@ -52,9 +52,10 @@ def _summary(results: list[CheckResult]) -> dict[str, int]:
 def main(argv: list[str] | None = None) -> int:
     parser = french_parser(
         prog="scripts/doctor",
-        description="Vérifie, avant le premier appel, que chaque service réglé (LiveKit,\n"
-        "Twilio, Cal.com, OpenAI, Deepgram, ElevenLabs, e-mail, adresse publique) répond\n"
-        "avec les réglages du salon : un appel réel et peu coûteux par service.",
+        description="Vérifie, avant le premier appel, que salon.toml se lit et que chaque\n"
+        "service réglé (LiveKit, Twilio, Cal.com, OpenAI, Deepgram, ElevenLabs, e-mail,\n"
+        "adresse publique) répond avec les réglages du salon : un appel réel et peu\n"
+        "coûteux par service.",
         epilog=EXAMPLES_FR,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )

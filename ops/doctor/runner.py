@@ -12,6 +12,7 @@ from ops.doctor import (
     elevenlabs,
     livekit,
     openai,
+    profile,
     public_url,
     smtp,
     twilio,
@@ -22,6 +23,7 @@ Check = Callable[[Context], Awaitable[list[CheckResult]]]
 
 # (name used if the check itself crashes, check) in report order
 CHECKS: tuple[tuple[str, Check], ...] = (
+    (profile.NAME, profile.run),
     (livekit.NAME, livekit.run),
     (twilio.ACCOUNT, twilio.run),
     (channel.NAME, channel.run),

@@ -14,6 +14,7 @@ from tests.stubs.openai import OpenAIStub
 
 ROOT = Path(__file__).resolve().parents[2]
 CHECK_NAMES = {
+    "salon.toml",
     "LiveKit",
     "Twilio",
     "Twilio number",
@@ -58,7 +59,7 @@ def test_a_fresh_clone_with_no_keys_skips_every_check_and_exits_0(tmp_path: Path
     checks = lines[:-1]
     assert len(checks) == len(CHECK_NAMES)
     assert all(line.startswith("non réglé ") for line in checks), done.stdout
-    assert lines[-1] == "11 vérifications : 0 ok, 0 problème, 11 non réglées"
+    assert lines[-1] == "12 vérifications : 0 ok, 0 problème, 12 non réglées"
     assert done.stderr == ""
 
 
@@ -70,7 +71,7 @@ def test_json_is_one_object_with_every_check_and_the_overall_verdict(tmp_path: P
     assert payload["ok"] is True
     assert {c["name"] for c in payload["checks"]} == CHECK_NAMES
     assert {c["status"] for c in payload["checks"]} == {"skipped"}
-    assert payload["summary"] == {"ok": 0, "problem": 0, "skipped": 11}
+    assert payload["summary"] == {"ok": 0, "problem": 0, "skipped": 12}
     # names and statuses stay English keys; what a check says is the owner's French
     calcom = next(c for c in payload["checks"] if c["name"] == "Cal.com")
     assert calcom["detail"] == "CAL_API_KEY n'est pas réglé (l'agenda intégré du salon est utilisé)"
