@@ -272,3 +272,35 @@ def test_no_template_marks_anything_safe() -> None:
     for template in folder.glob("*.html"):
         text = template.read_text(encoding="utf-8")
         assert not re.search(r"\|\s*safe|autoescape\s+false|Markup", text), template.name
+
+
+def test_nothing_the_owner_reads_says_question_s_or_minute_s() -> None:
+    """Counts agree in French (« 1 question », « 2 questions »): no « (s) » in a template
+    or in a string of the console's code (docstrings aside)."""
+    import ast
+    from pathlib import Path
+
+    console = Path(__file__).resolve().parents[2] / "webhook" / "console"
+    found = []
+    for template in sorted((console / "templates").glob("*.html")):
+        found += [
+            f"{template.name}: {m[0]}" for m in re.finditer(r"\w+\(s\)", template.read_text())
+        ]
+    for module in sorted(console.glob("*.py")):
+        tree = ast.parse(module.read_text(encoding="utf-8"))
+        docstrings = {
+            id(node.body[0].value)
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef)
+            and node.body
+            and isinstance(node.body[0], ast.Expr)
+        }
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.Constant)
+                and isinstance(node.value, str)
+                and id(node) not in docstrings
+                and re.search(r"\w\(s\)", node.value)
+            ):
+                found.append(f"{module.name}:{node.lineno}: {node.value}")
+    assert found == []

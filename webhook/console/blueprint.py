@@ -54,7 +54,7 @@ from webhook.console import (
     today,
 )
 from webhook.console.context import ConsoleContext
-from webhook.console.helpers import FILTERS, GLOBALS, close_db, csrf_token, ctx
+from webhook.console.helpers import FILTERS, GLOBALS, close_db, csrf_token, ctx, fr_count
 
 logger = logging.getLogger("webhook")
 
@@ -272,7 +272,7 @@ def login() -> Any:
         logger.warning("console: login refused, too many wrong passwords")
         minutes = max(1, round(wait / 60))
         exc = TooManyRequests(
-            f"Trop de mots de passe erronés : réessayez dans {minutes} minute(s)."
+            f"Trop de mots de passe erronés : réessayez dans {fr_count(minutes, 'minute')}."
         )
         exc.retry_after = int(wait) + 1
         raise exc

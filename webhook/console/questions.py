@@ -14,7 +14,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from records.answers import MAX_ANSWER_CHARS, AnswerError, answer_gap
 from records.listing import gap_ids, gap_key
 from records.store import CallRecords
-from webhook.console.helpers import ctx, db
+from webhook.console.helpers import ctx, db, fr_count
 
 
 def add_routes(bp: Blueprint) -> None:
@@ -45,7 +45,7 @@ def answer() -> Any:
         message = str(exc) if isinstance(exc, AnswerError) else "Question inconnue."
         flash(message, "erreur")
         return redirect(url_for("console.questions"), code=303)
-    flash(f"Réponse ajoutée à {done.document.name} ({done.occurrences} appel(s)). "
+    flash(f"Réponse ajoutée à {done.document.name} ({fr_count(done.occurrences, 'appel')}). "
           "Réindexation lancée : l'assistante la donnera dès qu'elle sera terminée.", "ok")  # fmt: skip
     console.reindex.start(reason="réponse à une question")
     return redirect(url_for("console.reindex_status"), code=303)
