@@ -16,6 +16,7 @@ from typing import Any, Literal
 import httpx
 
 from salon import settings
+from salon.french import decimal_words
 
 Status = Literal["ok", "problem", "skipped"]
 # The report's words for the owner (the doctor and `scripts/serve`); `--json` keeps the
@@ -103,7 +104,7 @@ async def http_get(url: str, *, headers: dict[str, str], timeout: float) -> tupl
         async with httpx.AsyncClient(timeout=timeout, follow_redirects=False) as client:
             response = await client.get(url, headers=headers)
     except httpx.TimeoutException as exc:
-        raise Unreachable(f"pas de réponse en {timeout:g} s") from exc
+        raise Unreachable(f"pas de réponse en {decimal_words(timeout)} s") from exc
     except httpx.HTTPError as exc:
         raise Unreachable(f"{type(exc).__name__}: {exc}".rstrip(": ")) from exc
     try:

@@ -12,6 +12,7 @@ import asyncio
 from livekit import api
 
 from ops.doctor.base import CheckResult, Context, get, ok, problem, unconfigured
+from salon.french import decimal_words
 from webhook.sip_setup import TRUNK_NAME
 
 NAME = "LiveKit"
@@ -92,7 +93,12 @@ async def run(ctx: Context) -> list[CheckResult]:
             problem(NAME, f"LiveKit ({url}) a répondu par une erreur : {exc.code} {exc.message}")
         ]
     except TimeoutError:
-        return [problem(NAME, f"LiveKit ({url}, LIVEKIT_URL) n'a pas répondu en {ctx.timeout:g} s")]
+        return [
+            problem(
+                NAME,
+                f"LiveKit ({url}, LIVEKIT_URL) n'a pas répondu en {decimal_words(ctx.timeout)} s",
+            )
+        ]
     except Exception as exc:  # aiohttp connection errors of every kind
         return [
             problem(NAME, f"impossible de joindre LIVEKIT_URL {url} : {type(exc).__name__} {exc}")

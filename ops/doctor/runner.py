@@ -18,6 +18,7 @@ from ops.doctor import (
     twilio,
 )
 from ops.doctor.base import CheckResult, Context, problem
+from salon.french import decimal_words
 
 Check = Callable[[Context], Awaitable[list[CheckResult]]]
 
@@ -41,7 +42,7 @@ async def _guarded(name: str, check: Check, ctx: Context) -> list[CheckResult]:
     try:
         return await asyncio.wait_for(check(ctx), timeout=ctx.timeout * 3 + 1)
     except TimeoutError:
-        return [problem(name, f"pas de réponse en {ctx.timeout * 3 + 1:g} s")]
+        return [problem(name, f"pas de réponse en {decimal_words(ctx.timeout * 3 + 1)} s")]
     except Exception as exc:  # a bug or an unexpected answer: reported, never a traceback
         return [
             problem(
