@@ -4,6 +4,7 @@ French — on a small salon (its profile and one uploaded PDF)."""
 
 from __future__ import annotations
 
+import html
 import io
 import re
 import time
@@ -155,14 +156,31 @@ def test_a_failed_reindex_says_why_and_the_previous_index_keeps_serving(
     owner: FlaskClient, app: Flask, salon: Salon
 ) -> None:
     _small(salon)
-    (salon.sources / "salon.toml").write_text("", encoding="utf-8")  # nothing usable at all
+    reindex(sources=salon.sources, db_dir=salon.kb_db)
+    (salon.sources / "salon.toml").write_text("", encoding="utf-8")  # no [salon] table
     page = owner.get("/admin/documents").get_data(as_text=True)
     owner.post("/admin/documents/reindexer", data={"csrf_token": csrf(page)})
     run = console_of(app).reindex.wait(300)
     assert run is not None and not run.succeeded and run.error
-    shown = owner.get("/admin/documents/indexation").get_data(as_text=True)
-    assert "Échec" in shown and "L'index précédent reste en service" in shown
+    shown = html.unescape(owner.get("/admin/documents/indexation").get_data(as_text=True))
+    assert "Échec" in shown and "L'index précédent reste en service (version du" in shown
+    assert "corrigez salon.toml" in shown
+
+
+def test_a_failed_first_reindex_says_no_index_serves_yet(
+    owner: FlaskClient, app: Flask, salon: Salon
+) -> None:
+    _small(salon)
+    (salon.sources / "salon.toml").unlink()
+    (salon.sources / "faq.md").write_text("", encoding="utf-8")  # nothing usable at all
+    page = owner.get("/admin/documents").get_data(as_text=True)
+    owner.post("/admin/documents/reindexer", data={"csrf_token": csrf(page)})
+    run = console_of(app).reindex.wait(300)
+    assert run is not None and not run.succeeded and run.error
+    shown = html.unescape(owner.get("/admin/documents/indexation").get_data(as_text=True))
     assert "aucun texte utilisable" in shown and "fichier vide" in shown
+    assert "Aucun index n'est encore en service" in shown
+    assert "L'index précédent reste en service" not in shown
 
 
 def test_the_report_reasons_read_in_french() -> None:

@@ -196,11 +196,14 @@ def reindex() -> Any:
 def reindex_page() -> str:
     run = ctx().reindex.last
     report = run.report if run is not None else None
+    failed = run is not None and not run.running and not run.succeeded
     return render_template(
         "reindex.html",
         page="documents",
         run=run,
         report=report,
+        # after a failure, what callers get now: the previous version, or no index yet
+        serving=indexed_state(ctx().kb_db) if failed else None,
         documents=document_lines(report.get("documents", [])) if report else [],
         contradictions=(report or {}).get("contradictions", []),
     )
