@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from salon.french import day_words
+from salon.french import day_words, decimal_words
 
 STATUS_FR = {
     "ok": "indexé",
@@ -42,13 +42,24 @@ RULES: list[Rule] = [
     ),
     _rule(
         r"page\(s\) (.+) could not be read",
-        lambda m: f"page(s) {m[1]} illisible(s), le reste a été lu.",
+        lambda m: (
+            f"pages {m[1]} illisibles, le reste a été lu."
+            if re.search(r"[,-]", m[1])
+            else f"page {m[1]} illisible, le reste a été lu."
+        ),
     ),
     _rule(
         r"no readable text in this PDF",
         lambda m: (
             "aucun texte lisible dans ce PDF (un document scanné ? il faut un PDF "
             "contenant du texte)."
+        ),
+    ),
+    _rule(
+        r"no text could be extracted",
+        lambda m: (
+            "aucun texte n'a pu en être tiré (une image ou un document scanné ? il faut un "
+            "fichier contenant du texte)."
         ),
     ),
     _rule(r"^empty file$", lambda m: "fichier vide."),
@@ -309,7 +320,7 @@ def count_fr(n: int, singular: str, plural: str | None = None) -> str:
 def progress_fr(line: str) -> str:
     """A progress line of `scripts/reindex`, in French for the page."""
     if m := re.match(r"(\d+) file\(s\) in ", line):
-        return f"{m[1]} fichier(s) dans le dossier des documents"
+        return f"{count_fr(int(m[1]), 'fichier')} dans le dossier des documents"
     if m := re.match(r"read (\d+)/(\d+) (.*) \((\d+) chunks\)", line):
         return f"lu {m[1]}/{m[2]} : {m[3]} ({count_fr(int(m[4]), 'passage')})"
     if m := re.match(r"(\d+) chunk\(s\): (\d+) to embed, (\d+) reused", line):
@@ -319,7 +330,10 @@ def progress_fr(line: str) -> str:
     if m := re.match(r"version (\S+) is now serving", line):
         return f"la version {m[1]} est en service"
     if m := re.match(r"time budget \((\S+) s\) ran out: (\d+) chunk\(s\) left", line):
-        return f"temps imparti ({m[1]} s) écoulé : {m[2]} passage(s) restent pour la prochaine fois"
+        left = count_fr(int(m[2]), "passage")
+        verb = "reste" if int(m[2]) < 2 else "restent"
+        seconds = decimal_words(float(m[1]))
+        return f"temps imparti ({seconds} s) écoulé : {left} {verb} pour la prochaine fois"
     if m := re.match(r"the season changed since (\d{4}-\d\d-\d\d): comparing again", line):
         day = date.fromisoformat(m[1])
         return (
@@ -327,7 +341,8 @@ def progress_fr(line: str) -> str:
             "les documents sont comparés de nouveau avec salon.toml (rien à recalculer)"
         )
     if m := re.match(r"(\d+) value\(s\) in the documents contradict salon.toml", line):
-        return f"{m[1]} valeur(s) des documents contredisent salon.toml"
+        verb = "contredit" if int(m[1]) < 2 else "contredisent"
+        return f"{count_fr(int(m[1]), 'valeur')} des documents {verb} salon.toml"
     for english, french in _PROGRESS:
         if line.startswith(english):
             return french

