@@ -310,6 +310,21 @@ def test_a_page_that_fails_answers_a_french_error_page_not_twiml(
     assert "Erreur inattendue" in answer.get_data(as_text=True)
 
 
+@pytest.mark.parametrize("page", ["/admin/", "/admin/rendez-vous", "/admin/salon"])
+def test_a_salon_toml_that_does_not_load_is_named_with_its_line_on_the_page(
+    owner: FlaskClient, salon: Salon, page: str
+) -> None:
+    """A typo in salon.toml (a text without quotes) used to give « La page n'a pas pu
+    s'afficher » on every page: the owner is told what and where, and how to check."""
+    broken = salon.profile.read_text(encoding="utf-8").replace('name = "', "name = ", 1)
+    salon.profile.write_text(broken, encoding="utf-8")
+    answer = owner.get(page)
+    body = html.unescape(answer.get_data(as_text=True))
+    assert answer.status_code == 500, body
+    assert "salon.toml ne peut pas être lu" in body and "ligne 7" in body, body
+    assert "scripts/doctor" in body and "n'a pas pu s'afficher" not in body
+
+
 @pytest.mark.parametrize(
     ("method", "url", "code", "title", "said"),
     [

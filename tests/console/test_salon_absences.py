@@ -259,6 +259,15 @@ def test_an_edit_made_meanwhile_by_someone_else_is_not_overwritten(salon: Salon)
     assert not [p for p in salon.sources.iterdir() if p.name.startswith(".salon.toml.")]
 
 
+def test_an_edit_that_would_break_the_toml_is_refused_with_the_line_in_french(
+    salon: Salon,
+) -> None:
+    before = salon.profile.read_text(encoding="utf-8")
+    with pytest.raises(ProfileEditRefused, match=r"ne serait plus lisible : ligne 7, colonne"):
+        rewrite_profile(salon.profile, lambda text: text.replace('name = "', "name = ", 1))
+    assert salon.profile.read_text(encoding="utf-8") == before
+
+
 def test_an_upcoming_absence_is_removed_and_the_file_is_as_before(
     owner: FlaskClient, salon: Salon, reindexes: list[str]
 ) -> None:

@@ -40,6 +40,7 @@ from flask import (
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound, TooManyRequests
 from werkzeug.wrappers.response import Response as BaseResponse
 
+from salon.profile import ProfileError
 from webhook.config import WebhookSettings
 from webhook.console import (
     bookings,
@@ -223,12 +224,22 @@ def http_error(exc: HTTPException) -> Response:
 
 
 def unexpected_error(exc: Exception) -> Response:
-    logger.exception("console: unexpected error", extra={"path": request.path})
+    if isinstance(exc, ProfileError):  # the owner can fix this one: say what and where
+        logger.warning("console: salon.toml does not load: %s", exc)
+        message = (
+            f"salon.toml ne peut pas être lu : {exc}. Corrigez le fichier (ou remettez sa "
+            "version précédente), lancez scripts/doctor pour vérifier, puis rechargez la page."
+        )
+    else:
+        logger.exception("console: unexpected error", extra={"path": request.path})
+        message = (
+            "La page n'a pas pu s'afficher. Réessayez dans un instant ; si cela "
+            "continue, le détail est dans le journal du serveur."
+        )
     body = render_template(
         "error.html",
         title=ERROR_TITLES[500],
-        message="La page n'a pas pu s'afficher. Réessayez dans un instant ; si cela "
-        "continue, le détail est dans le journal du serveur.",
+        message=message,
         code=500,
         signed_in=signed_in(),
     )

@@ -22,7 +22,7 @@ import tomlkit
 from tomlkit.items import AoT, Table, Whitespace
 from tomlkit.toml_document import TOMLDocument
 
-from salon.profile import ProfileError, SalonProfile, parse_profile
+from salon.profile import ProfileError, SalonProfile, parse_profile, toml_error_fr
 
 _write_lock = threading.Lock()
 
@@ -35,7 +35,15 @@ def parse_document(text: str) -> TOMLDocument:
     try:
         return tomlkit.parse(text)
     except Exception as exc:  # tomlkit raises its own ParseError family
-        raise ProfileEditRefused(f"salon.toml n'est pas lisible ({exc}).") from exc
+        try:  # the owner's words for it, as scripts/reindex and scripts/doctor give them
+            tomllib.loads(text)
+            where = f"({exc})"
+        except tomllib.TOMLDecodeError as syntax:
+            where = f": {toml_error_fr(syntax, text)}"
+        raise ProfileEditRefused(
+            f"salon.toml n'est pas lisible {where}. Rien n'a été modifié : corrigez le fichier "
+            "puis recommencez."
+        ) from exc
 
 
 def read_text(path: Path) -> str:
@@ -62,7 +70,10 @@ def rewrite_profile(path: Path, edit: Callable[[str], str]) -> SalonProfile:
         updated = edit(original)
         try:
             profile = parse_profile(tomllib.loads(updated), path)
-        except (ProfileError, tomllib.TOMLDecodeError) as exc:
+        except tomllib.TOMLDecodeError as exc:
+            reason = toml_error_fr(exc, updated)
+            raise ProfileEditRefused(f"salon.toml ne serait plus lisible : {reason}") from exc
+        except ProfileError as exc:
             raise ProfileEditRefused(f"salon.toml ne serait plus lisible : {exc}") from exc
         _replace_if_unchanged(path, updated, original)
         return profile

@@ -183,7 +183,8 @@ class UnreadableProfile(HTTPException):
     def __init__(self, exc: Exception) -> None:
         super().__init__(
             f"salon.toml ne peut pas être lu en ce moment ({exc}) : rien n'a été modifié. "
-            "Corrigez ou remettez le fichier en place, puis recommencez."
+            "Corrigez le fichier (ou remettez sa version précédente), lancez scripts/doctor "
+            "pour vérifier, puis recommencez."
         )
 
 
