@@ -26,6 +26,7 @@ from booking.agenda import AppointmentBook, Period, as_json, bookings_in, table
 from booking.hours import off_words
 from salon import settings
 from salon.cli import french_parser
+from salon.french import agree, count_fr
 from salon.profile import ProfileError, SalonProfile, load_profile
 
 EXAMPLES_FR = """exemples :
@@ -162,9 +163,10 @@ async def _check() -> int:
         await calendar.aclose()
     for problem in problems:
         print(f"problème : {problem}")
+    n = len(calendar.services())
     print(
-        f"{len(calendar.services())} prestation(s) réservable(s) vérifiée(s), "
-        f"{len(problems)} problème(s)"
+        f"{count_fr(n, 'prestation')} {agree(n, 'réservable')} {agree(n, 'vérifiée')}, "
+        f"{count_fr(len(problems), 'problème')}"
     )
     return 1 if problems else 0
 

@@ -22,6 +22,7 @@ from jobs.config import JobsSettings
 from jobs.runner import BackOffice, JobResult, PassReport
 from records.retention import retention_words
 from salon.cli import french_parser
+from salon.french import agree, count_fr
 from salon.profile import ProfileError
 from salon.profile_source import ProfileSource
 from salon.settings import MissingSetting
@@ -69,17 +70,20 @@ def _line(result: JobResult) -> str:
                 f"{n} {REASONS_FR.get(reason, reason)}" for reason, n in skipped.items()
             )
         if c.get("withdrawn"):
-            text += f", {c['withdrawn']} retiré(s) (rendez-vous changé)"
+            text += f", {c['withdrawn']} {agree(c['withdrawn'], 'retiré')} (rendez-vous changé)"
         return text
     if result.name == "waitlist":
+        offered, expired, ended = c.get("offered", 0), c.get("expired", 0), c.get("ended", 0)
         return (
-            f"{c.get('offered', 0)} proposition(s) envoyée(s), {c.get('expired', 0)} expirée(s)"
-            + (f", {c['ended']} inscription(s) terminée(s)" if c.get("ended") else "")
+            f"{count_fr(offered, 'proposition')} {agree(offered, 'envoyée')}, "
+            f"{expired} {agree(expired, 'expirée')}"
+            + (f", {count_fr(ended, 'inscription')} {agree(ended, 'terminée')}" if ended else "")
         )
     if result.name == "outbox":
+        sent, kept = c.get("sent", 0), c.get("not_sent", 0)
         return (
-            f"{c.get('sent', 0)} envoyé(s), {c.get('failed', 0)} en échec, "
-            f"{c.get('retry_later', 0)} à réessayer, {c.get('not_sent', 0)} gardé(s) "
+            f"{sent} {agree(sent, 'envoyé')}, {c.get('failed', 0)} en échec, "
+            f"{c.get('retry_later', 0)} à réessayer, {kept} {agree(kept, 'gardé')} "
             "faute de réglages"
         )
     return retention_words(c)

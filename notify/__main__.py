@@ -29,6 +29,7 @@ from notify.phone import InvalidPhone, sms_number
 from notify.reasons_fr import CHANNEL_FR, STATUS_FR, reason_fr
 from notify.records import DrainReport
 from salon.cli import french_parser
+from salon.french import agree, count_fr
 from salon.owner_time import owner_time
 from salon.phone import mask
 from salon.profile import ProfileError
@@ -83,14 +84,15 @@ def summary(report: DrainReport) -> list[str]:
         report.sent or report.failed or report.recovered or report.retry_later or report.not_sent
     ):
         return ["Rien à envoyer : aucun message en attente."]
-    done = f"{report.sent} message(s) envoyé(s), {report.failed} en échec"
+    done = f"{count_fr(report.sent, 'message')} {agree(report.sent, 'envoyé')}, {report.failed} en échec"
     if report.recovered:
-        done += f", {report.recovered} déjà reçu(s) par le fournisseur (pas renvoyé(s))"
+        n = report.recovered
+        done += f", {n} déjà {agree(n, 'reçu')} par le fournisseur (pas {agree(n, 'renvoyé')})"
     lines = [done + "."]
     if report.retry_later or report.not_sent:
         lines.append(
             f"Encore dans la file : {report.retry_later} à réessayer plus tard, "
-            f"{report.not_sent} non envoyé(s) faute de réglages."
+            f"{report.not_sent} non {agree(report.not_sent, 'envoyé')} faute de réglages."
         )
     else:
         lines.append("Plus rien en attente dans la file.")
@@ -146,7 +148,9 @@ def _list(args: argparse.Namespace) -> int:
         )
     counts = outbox.counts()
     totals = ", ".join(f"{STATUS_FR.get(k, k)} {n}" for k, n in sorted(counts.items())) or "aucun"
-    print(f"{len(entries)} message(s) affiché(s) ; en tout : {totals}")
+    print(
+        f"{count_fr(len(entries), 'message')} {agree(len(entries), 'affiché')} ; en tout : {totals}"
+    )
     return 0
 
 

@@ -27,6 +27,7 @@ from records.report import INTENT_FR, OUTCOME_FR, transcript_email
 from records.retention import purge_outbox_before
 from records.store import CallRecords
 from salon.cli import french_parser
+from salon.french import agree, count_fr
 from salon.owner_time import owner_time
 from salon.phone import display, mask
 
@@ -71,7 +72,7 @@ def _print_gaps(store: CallRecords, args: argparse.Namespace) -> None:
     if not open_gaps:
         print("aucune question sans réponse")
     else:
-        print(f"{len(open_gaps)} question(s) sans réponse, les plus posées d'abord :")
+        print(f"{count_fr(len(open_gaps), 'question')} sans réponse, les plus posées d'abord :")
         for g in open_gaps:
             number = ids.get(gap_key(g.question))
             print(
@@ -79,7 +80,7 @@ def _print_gaps(store: CallRecords, args: argparse.Namespace) -> None:
             )
         print('pour répondre : python -m records answer NUMÉRO "texte"')
     if answered:
-        print(f"{len(answered)} question(s) déjà traitée(s) :")
+        print(f"{count_fr(len(answered), 'question')} déjà {agree(len(answered), 'traitée')} :")
         for g in answered:
             print(f"       {g.count:>4}×  {g.question}")
 
@@ -102,7 +103,7 @@ def _print_messages(store: CallRecords, args: argparse.Namespace) -> None:
     if not pending:
         print("aucun message en attente")
         return
-    print(f"{len(pending)} message(s) en attente :")
+    print(f"{count_fr(len(pending), 'message')} en attente :")
     for _sid, m in pending:
         who = m.caller_name or "?"
         via = {"sms": "  (SMS)", "whatsapp": "  (WhatsApp)"}.get(m.channel, "")
@@ -219,7 +220,8 @@ def main(argv: list[str] | None = None) -> int:
         elif args.latency:
             print(json.dumps(store.latency_summary(since=_since(args.since))))
         elif args.resolve:
-            print(f"{store.resolve_gap(args.resolve)} occurrence(s) marquée(s) comme traitée(s)")
+            n = store.resolve_gap(args.resolve)
+            print(f"{count_fr(n, 'occurrence')} {agree(n, 'marquée')} comme {agree(n, 'traitée')}")
         elif args.handled is not None:
             done = store.mark_message_handled(args.handled)
             print(
@@ -232,10 +234,11 @@ def main(argv: list[str] | None = None) -> int:
             cutoff = _since(args.purge_before)
             assert cutoff is not None
             purged = store.purge_personal_data(before=cutoff)
-            print(f"données personnelles effacées pour {purged} appel(s)")
+            print(f"données personnelles effacées pour {count_fr(purged, 'appel')}")
             gone = purge_outbox_before(store.conn, before=cutoff, now=datetime.now(UTC))
             print(
-                f"{gone} message(s) retiré(s) de la file d'envoi, codes utilisés ou expirés effacés"
+                f"{count_fr(gone, 'message')} {agree(gone, 'retiré')} de la file d'envoi, "
+                "codes utilisés ou expirés effacés"
             )
     except (sqlite3.Error, OSError) as exc:
         print(f"records : erreur : {exc}", file=sys.stderr)

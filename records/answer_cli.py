@@ -16,6 +16,7 @@ from pathlib import Path
 from records.answers import AnswerError, answer_gap
 from salon import settings, state_db
 from salon.cli import french_parser
+from salon.french import agree, count_fr
 
 EXAMPLES = """exemples :
   python -m records --gaps                                  # les questions et leurs numéros
@@ -62,7 +63,8 @@ def main(argv: list[str]) -> int:
         return 1
     print(
         f"Réponse ajoutée à {done.document.name} pour « {done.question} » "
-        f"({done.occurrences} appel(s) marqué(s) comme traité(s))."
+        f"({count_fr(done.occurrences, 'appel')} {agree(done.occurrences, 'marqué')} comme "
+        f"{agree(done.occurrences, 'traité')})."
     )
     if args.no_reindex:
         print("Pensez à lancer scripts/reindex pour que l'assistante la donne.")

@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 
 from records.erasure import ErasureReport, NotAPhoneNumber, open_and_forget
 from salon.cli import french_parser
-from salon.french import slot_words
+from salon.french import agree, slot_words
 from salon.phone import display
 from salon.profile import ProfileError, SalonProfile, load_profile
 
@@ -52,7 +52,8 @@ def _print(report: ErasureReport, *, profile: SalonProfile | None) -> None:
         print(f"  {count:>5}  {WORDS.get(kind, kind)}")
     if report.upcoming:
         print(
-            f"{len(report.upcoming)} rendez-vous à venir conservé(s) (le salon en a besoin ; "
+            f"{len(report.upcoming)} rendez-vous à venir {agree(len(report.upcoming), 'conservé')} "
+            "(le salon en a besoin ; "
             "annulez-les si la personne le demande) :"
         )
         for booking in report.upcoming:

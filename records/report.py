@@ -10,7 +10,7 @@ from notify.outbox import Outbox
 from notify.records import Enqueued
 from notify.service import transcript_recipient
 from records.types import CallRecord
-from salon.french import day_words, time_words
+from salon.french import agree, day_words, time_words
 from salon.phone import display
 from salon.profile import SalonProfile
 
@@ -91,7 +91,7 @@ def transcript_email(record: CallRecord, profile: SalonProfile) -> tuple[str, st
     if record.tools_used:
         lines.append(f"Actions de l'assistante : {', '.join(actions_words(record.tools_used))}")
     if record.messages:
-        lines += ["", "Message(s) à traiter :"]
+        lines += ["", f"{agree(len(record.messages), 'Message')} à traiter :"]
         for msg in record.messages:
             who = msg.caller_name or "appelant sans nom"
             back = display(msg.callback_number or record.caller)

@@ -91,6 +91,17 @@ def spans_words(intervals: tuple[Interval, ...], *, spoken: bool = False) -> str
     return " et ".join(f"de {said(a)} à {said(b)}" for a, b in intervals)
 
 
+def agree(n: int, singular: str, plural: str | None = None) -> str:
+    """The word agreeing with `n`: French takes the singular below 2 (« 0 message »,
+    « 1 appel marqué », « 2 appels marqués »)."""
+    return singular if n < 2 else (plural or singular + "s")
+
+
+def count_fr(n: int, singular: str, plural: str | None = None) -> str:
+    """`0 passage`, `1 passage`, `2 passages`: a count and its word, never « passage(s) »."""
+    return f"{n} {agree(n, singular, plural)}"
+
+
 def decimal_words(value: float, *, digits: int | None = None) -> str:
     """`2,5`, `30`, `0,05`: a number with the French decimal comma, as few decimals as
     needed; `digits` fixes them (`2,50`, `3,0`). For seconds, euros, sizes the owner reads."""

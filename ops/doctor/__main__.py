@@ -19,6 +19,7 @@ import sys
 from ops.doctor import CheckResult, Context, run_checks
 from ops.doctor.base import NAME_FR, STATUS_FR
 from salon.cli import french_parser
+from salon.french import agree, count_fr
 
 EXAMPLES_FR = """exemples :
   scripts/doctor              # une ligne par vérification : ok, problème ou non réglé
@@ -39,10 +40,6 @@ def _lines(results: list[CheckResult]) -> list[str]:
         for text in texts:
             lines.append(f"{status:<{status_width}} {name:<{width}} {text}")
     return lines
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'s' if n > 1 else ''}"
 
 
 def _summary(results: list[CheckResult]) -> dict[str, int]:
@@ -87,9 +84,9 @@ def main(argv: list[str] | None = None) -> int:
     else:
         print("\n".join(_lines(results)))
         print(
-            f"\n{_plural(len(results), 'vérification')} : {summary['ok']} ok, "
-            f"{_plural(summary['problem'], 'problème')}, "
-            f"{summary['skipped']} non réglée{'s' if summary['skipped'] > 1 else ''}"
+            f"\n{count_fr(len(results), 'vérification')} : {summary['ok']} ok, "
+            f"{count_fr(summary['problem'], 'problème')}, "
+            f"{summary['skipped']} non {agree(summary['skipped'], 'réglée')}"
         )
     return 1 if summary["problem"] else 0
 

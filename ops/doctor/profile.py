@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from ops.doctor.base import CheckResult, Context, ok, problem, skipped
 from salon import settings
+from salon.french import count_fr
 from salon.profile import ProfileError, load_profile
 
 NAME = "salon.toml"
@@ -30,10 +31,6 @@ async def run(ctx: Context) -> list[CheckResult]:
         profile = load_profile(path)
     except ProfileError as exc:  # worded in French: the file, where, what is wrong
         return [problem(NAME, f"{exc} ; {CONSEQUENCE}")]
-    services = _count(len(profile.services), "prestation")
-    team = f", {_count(len(profile.team), 'personne')} dans l'équipe" if profile.team else ""
+    services = count_fr(len(profile.services), "prestation")
+    team = f", {count_fr(len(profile.team), 'personne')} dans l'équipe" if profile.team else ""
     return [ok(NAME, f"{profile.name} : {services}{team} ({path})")]
-
-
-def _count(n: int, word: str) -> str:
-    return f"{n} {word}{'s' if n > 1 else ''}"

@@ -35,7 +35,7 @@ def test_a_matching_account_passes_with_a_french_summary(
 ) -> None:
     assert main(["check"]) == 0
     out = capsys.readouterr().out
-    assert out == "4 prestation(s) réservable(s) vérifiée(s), 0 problème(s)\n"
+    assert out == "4 prestations réservables vérifiées, 0 problème\n"
 
 
 def test_each_problem_is_one_french_line_saying_what_to_change(
@@ -52,7 +52,7 @@ def test_each_problem_is_one_french_line_saying_what_to_change(
     )
     assert lines[1].endswith(" : dure 90 min dans Cal.com mais 120 min dans salon.toml")
     assert lines[2] == "problème : balayage-longs : type d'événement 203 introuvable dans Cal.com"
-    assert lines[-1] == "4 prestation(s) réservable(s) vérifiée(s), 3 problème(s)"
+    assert lines[-1] == "4 prestations réservables vérifiées, 3 problèmes"
 
 
 def test_a_refused_key_names_cal_api_key_in_french(

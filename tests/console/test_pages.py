@@ -215,7 +215,7 @@ def test_the_outbox_page_words_each_status_and_channel_as_python_m_notify_lists_
     for channel, word in (("sms", "SMS"), ("whatsapp", "WhatsApp"), ("email", "e-mail")):
         line = by_key[f"test:console:{channel}"]
         assert f" {word} " in line and " en attente " in line
-    assert listed[-1] == "3 message(s) affiché(s) ; en tout : en attente 3"
+    assert listed[-1] == "3 messages affichés ; en tout : en attente 3"
 
 
 def test_the_outbox_page_filters_by_status_and_refuses_an_unknown_one(owner: FlaskClient) -> None:

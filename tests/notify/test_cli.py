@@ -62,7 +62,7 @@ def test_the_list_shows_french_statuses_and_masked_numbers(
         "(TWILIO_ACCOUNT_SID et TWILIO_AUTH_TOKEN dans .env)"
     )
     assert "not sent" not in out and "not configured" not in out
-    assert out.splitlines()[-1] == "1 message(s) affiché(s) ; en tout : non envoyé 1"
+    assert out.splitlines()[-1] == "1 message affiché ; en tout : non envoyé 1"
     assert MOBILE not in out  # numbers are masked
 
 
@@ -104,8 +104,8 @@ def test_a_drain_without_twilio_says_in_french_what_is_kept_and_what_to_do(
     assert main(["--drain"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[:2] == [
-        "0 message(s) envoyé(s), 0 en échec.",
-        "Encore dans la file : 0 à réessayer plus tard, 1 non envoyé(s) faute de réglages.",
+        "0 message envoyé, 0 en échec.",
+        "Encore dans la file : 0 à réessayer plus tard, 1 non envoyé faute de réglages.",
     ]
     assert lines[2].startswith("Non envoyés : réglez Twilio (SMS, WhatsApp) ou SMTP")
     assert lines[2].endswith("la liste : python -m notify --list --status not_sent")
@@ -126,8 +126,8 @@ def test_a_drain_counts_what_was_sent_refused_retried_and_kept(
 
     lines = capsys.readouterr().out.splitlines()
     assert lines[:2] == [
-        "1 message(s) envoyé(s), 1 en échec.",
-        "Encore dans la file : 1 à réessayer plus tard, 1 non envoyé(s) faute de réglages.",
+        "1 message envoyé, 1 en échec.",
+        "Encore dans la file : 1 à réessayer plus tard, 1 non envoyé faute de réglages.",
     ]
     assert "Pourquoi en échec : python -m notify --list --status failed" in lines
     assert any(
@@ -159,13 +159,13 @@ def test_json_gives_programs_the_drain_counts(
         (DrainReport(), ["Rien à envoyer : aucun message en attente."]),
         (
             DrainReport(sent=2, attempts=2, keys_sent=["a", "b"]),
-            ["2 message(s) envoyé(s), 0 en échec.", "Plus rien en attente dans la file."],
+            ["2 messages envoyés, 0 en échec.", "Plus rien en attente dans la file."],
         ),
         (
             DrainReport(sent=1, recovered=1, attempts=1),
             [
-                "1 message(s) envoyé(s), 0 en échec, 1 déjà reçu(s) par le fournisseur "
-                "(pas renvoyé(s)).",
+                "1 message envoyé, 0 en échec, 1 déjà reçu par le fournisseur "
+                "(pas renvoyé).",
                 "Plus rien en attente dans la file.",
             ],
         ),
@@ -184,7 +184,7 @@ def test_a_test_sms_through_twilio_says_it_was_sent_and_exits_0(
     lines = capsys.readouterr().out.splitlines()
     assert lines[0] == "SMS de test envoyé au +336******78 : regardez le portable."
     assert lines[1:] == [
-        "1 message(s) envoyé(s), 0 en échec.",
+        "1 message envoyé, 0 en échec.",
         "Plus rien en attente dans la file.",
     ]
     sent = with_twilio.messages[0]
@@ -287,7 +287,7 @@ def test_the_real_command_shows_the_owner_french_only(no_twilio: Path) -> None:
     assert done.returncode == 0, done.stderr
     # the outbox's English log line (channel not configured) does not reach the terminal
     assert done.stderr == ""
-    assert done.stdout.splitlines()[0] == "0 message(s) envoyé(s), 0 en échec."
+    assert done.stdout.splitlines()[0] == "0 message envoyé, 0 en échec."
 
 
 def test_the_list_shows_times_on_the_salon_clock_not_the_machine_s(no_twilio: Path) -> None:

@@ -128,7 +128,7 @@ def test_the_cli_answers_reindexes_and_the_answer_is_then_found(tmp_path: Path) 
     assert "chiens calmes" in result["passages"][0]["text"]
     after = run("records", "--gaps")
     assert "aucune question sans réponse" in after.stdout
-    assert "1 question(s) déjà traitée(s)" in after.stdout
+    assert "1 question déjà traitée" in after.stdout
     again = run("records", "answer", str(listed[0]["id"]), "Encore.", "--sources", str(sources))
     assert again.returncode == 1 and "déjà une réponse" in again.stderr
 

@@ -251,7 +251,7 @@ def test_gaps_command_lists_unanswered_questions_most_asked_first(
     code, out, _ = _cli(tmp_path, capsys, "--gaps")
     assert code == 0
     lines = out.splitlines()
-    assert lines[0] == "2 question(s) sans réponse, les plus posées d'abord :"
+    assert lines[0] == "2 questions sans réponse, les plus posées d'abord :"
     assert re.match(r"#\d+\s+2×  Vous faites les extensions \?", lines[1])
     code, out, _ = _cli(tmp_path, capsys, "--gaps", "--json")
     assert json.loads(out.splitlines()[0])["count"] == 2

@@ -138,3 +138,13 @@ def test_numbers_are_written_with_the_french_decimal_comma(
     from salon.french import decimal_words
 
     assert decimal_words(value, digits=digits) == expected
+
+
+@pytest.mark.parametrize(
+    ("n", "expected"), [(0, "0 message envoyé"), (1, "1 message envoyé"), (2, "2 messages envoyés")]
+)
+def test_counts_agree_in_french_without_bracketed_plurals(n: int, expected: str) -> None:
+    from salon.french import agree, count_fr
+
+    assert f"{count_fr(n, 'message')} {agree(n, 'envoyé')}" == expected
+    assert count_fr(n, "rendez-vous", "rendez-vous").endswith("rendez-vous")
