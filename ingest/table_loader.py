@@ -100,6 +100,72 @@ def _table_to_doc(
     return written
 
 
+def _swallowed(row: list[str], lines: list[str], delimiter: str, quote: str) -> bool:
+    """Whether `row`, read from `lines`, is a stray opening quote's doing: a cell that runs
+    over lines holding the delimiter (rows of their own), or up to the end of the file
+    with its quote never closed. A quoted cell written on several lines is neither."""
+    if len(lines) < 2:
+        return False
+    for cell in row:
+        _first, newline, rest = cell.partition("\n")
+        if newline and delimiter in rest:
+            return True
+    return sum(line.count(quote) for line in lines) % 2 == 1
+
+
+def _csv_rows(
+    text: str, dialect: type[csv.Dialect] | csv.Dialect
+) -> tuple[list[list[object]], list[int]]:
+    """The rows of a CSV, and the lines (from 1) whose quote was left open.
+
+    An opening quote that is never closed (`Coupe;"24 €`) makes the reader take every
+    following line as part of that cell, up to the next quote or the end of the file: the
+    rows after it are lost in one cell (« Prix : 24 € Brushing;27 € … ») and, past the
+    reader's cell size limit, the whole file is refused. Such a line is read alone
+    instead (its quote runs to the end of the line) and the reading goes on at the next."""
+    lines = io.StringIO(text).readlines()
+    delimiter, quote = str(dialect.delimiter), str(dialect.quotechar or '"')
+    rows: list[list[object]] = []
+    unclosed: list[int] = []
+    start = 0
+    while start < len(lines):
+        reader = csv.reader((lines[i] for i in range(start, len(lines))), dialect)
+        first = 0  # the current row's first line, counted from `start`
+        resume = None
+        while True:
+            try:
+                row = next(reader)
+            except StopIteration:
+                break
+            except csv.Error as exc:  # the swallowed lines outgrew a cell's size limit
+                if "field larger than field limit" not in str(exc):
+                    raise
+                resume = start + first
+                break
+            span = lines[start + first : start + reader.line_num]
+            if _swallowed(row, span, delimiter, quote):
+                resume = start + first
+                break
+            rows.append(list(row))
+            first = reader.line_num
+        if resume is None:
+            break
+        unclosed.append(resume + 1)
+        alone = next(csv.reader([lines[resume]], dialect), [])
+        rows.append([cell.rstrip("\r\n") for cell in alone])
+        start = resume + 1
+    return rows, unclosed
+
+
+def _unclosed_warning(lines: list[int]) -> str:
+    shown = ", ".join(str(n) for n in lines[:10]) + (", …" if len(lines) > 10 else "")
+    where = f"quote on line {shown}" if len(lines) == 1 else f"quotes on lines {shown}"
+    return (
+        f"unclosed {where}: the lines after it were read as one cell; they are "
+        "read one by one instead"
+    )
+
+
 def load_csv(path: Path) -> Document:
     raw = path.read_bytes()
     if not raw.strip():
@@ -115,9 +181,11 @@ def load_csv(path: Path) -> Document:
     if warning:
         doc.warnings.append(warning)
     try:
-        rows: list[list[object]] = [list(r) for r in csv.reader(io.StringIO(text), dialect)]
+        rows, unclosed = _csv_rows(text, dialect)
     except csv.Error as exc:
         raise LoadError(f"unreadable CSV: {exc}") from exc
+    if unclosed:
+        doc.warnings.append(_unclosed_warning(unclosed))
     if _table_to_doc(doc, rows, sheet=None) == 0:
         raise LoadError("no data rows (a header row and at least one row are needed)")
     return doc

@@ -75,6 +75,17 @@ RULES: list[Rule] = [
     ),
     _rule(r"unreadable CSV: (.*)", lambda m: f"CSV illisible ({m[1]})."),
     _rule(
+        r"unclosed quotes? on lines? ([\d, …]+): the lines after it were read as one cell",
+        lambda m: (
+            f"guillemet non fermé à la ligne {m[1]} : il a été ignoré (sinon les lignes "
+            "suivantes auraient été lues comme une seule) ; vérifiez cette ligne du fichier."
+            if re.fullmatch(r"\d+", m[1])
+            else f"guillemets non fermés aux lignes {m[1]} : ils ont été ignorés (sinon les "
+            "lignes suivantes auraient été lues comme une seule) ; vérifiez ces lignes du "
+            "fichier."
+        ),
+    ),
+    _rule(
         r"no data rows in any sheet",
         lambda m: "aucune feuille ne contient de tableau (une ligne d'en-tête et des lignes).",
     ),

@@ -7,6 +7,7 @@ from pathlib import Path
 from openpyxl import Workbook
 
 from ingest.pipeline import ingest_file
+from kb.report_fr import reason_fr
 from tests.fixtures.isolation import FIXTURE_SALON
 
 
@@ -81,3 +82,65 @@ def test_the_sample_products_workbook_lists_every_product_with_brand_and_price()
     text = "\n".join(c.text for c in chunks)
     for brand, product, *_ in PRODUCTS:
         assert f"Marque : {brand} — Produit : {product} — " in text
+
+
+def test_an_unclosed_quote_is_reported_and_the_rows_after_it_are_still_read(
+    tmp_path: Path,
+) -> None:
+    """A stray opening quote made the CSV reader swallow every following line into one
+    cell (« Prix : 24 € Brushing;27 € … »), with no remark: the rows after it are read one
+    by one again, and the report names the line."""
+    csv_file = tmp_path / "tarifs.csv"
+    csv_file.write_text(
+        "Prestation;Prix\n"
+        'Coupe "maison";19 €\n'  # quotes inside a cell: not a problem
+        'Coupe;"24 €\n'
+        "Brushing;27 €\n"
+        'Couleur;"49 €"\n'
+        "Balayage;115 €\n",
+        encoding="utf-8",
+    )
+    result = ingest_file(csv_file, root=tmp_path)
+    report = result.reports[0]
+    rows = result.chunks[0].text.splitlines()
+    assert rows == [
+        'Prestation : Coupe "maison" — Prix : 19 €',
+        "Prestation : Coupe — Prix : 24 €",
+        "Prestation : Brushing — Prix : 27 €",
+        "Prestation : Couleur — Prix : 49 €",
+        "Prestation : Balayage — Prix : 115 €",
+    ]
+    assert report.status == "warning"
+    assert report.warnings == [
+        "unclosed quote on line 3: the lines after it were read as one cell; they are "
+        "read one by one instead"
+    ]
+    assert reason_fr(report.warnings[0]) == (
+        "guillemet non fermé à la ligne 3 : il a été ignoré (sinon les lignes suivantes "
+        "auraient été lues comme une seule) ; vérifiez cette ligne du fichier."
+    )
+
+
+def test_an_unclosed_quote_to_the_end_of_a_long_file_loses_no_row(tmp_path: Path) -> None:
+    """Past the CSV reader's cell size limit (128 Ko) the swallowed lines used to make the
+    whole file « CSV illisible »."""
+    csv_file = tmp_path / "tarifs.csv"
+    lines = ["Prestation;Prix", 'Coupe;"24 €'] + [f"Soin n°{n};{n} €" for n in range(8000)]
+    csv_file.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = ingest_file(csv_file, root=tmp_path)
+    report = result.reports[0]
+    assert report.status == "warning" and report.warnings[0].startswith("unclosed quote on line 2:")
+    text = "\n".join(c.text for c in result.chunks)
+    assert "Prestation : Soin n°7999 — Prix : 7999 €" in text
+
+
+def test_a_quoted_cell_on_several_lines_is_still_one_cell(tmp_path: Path) -> None:
+    csv_file = tmp_path / "soins.csv"
+    csv_file.write_text(
+        'Prestation;Détail;Prix\nSoin;"Massage\ncrânien, 30 min";28 €\n', encoding="utf-8"
+    )
+    result = ingest_file(csv_file, root=tmp_path)
+    assert result.reports[0].status == "ok"
+    assert result.chunks[0].text == (
+        "Prestation : Soin — Détail : Massage crânien, 30 min — Prix : 28 €"
+    )
