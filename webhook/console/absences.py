@@ -13,12 +13,10 @@ import tomllib
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
-from difflib import SequenceMatcher
 from pathlib import Path
-from typing import Any
 
 import tomlkit
-from tomlkit.items import AoT, Array, Table, Whitespace
+from tomlkit.items import AoT, Array, Table
 from tomlkit.toml_document import TOMLDocument
 
 from salon.profile import ProfileError, SalonProfile, parse_profile
@@ -26,7 +24,10 @@ from salon.team import TeamMember
 from webhook.console.profile_write import (
     ProfileEditRefused,
     append_table,
+    dated_index,
+    lines_only,
     parse_document,
+    remove_table,
     rewrite_profile,
     take_trailing,
 )
@@ -146,67 +147,22 @@ def without_absence(text: str, *, stylist_id: str, start: date, end: date) -> st
     """The TOML text without that member's absence `start`–`end` (the rest kept)."""
     doc = parse_document(text)
     member = _member_table(doc, text, stylist_id)
-    existing = member.get("absences")
-    items = list(existing) if isinstance(existing, AoT | Array) else []
-    index = next(
-        (
-            i
-            for i, item in enumerate(items)
-            if str(item.get("start")) == start.isoformat()
-            and str(item.get("end", item.get("start"))) == end.isoformat()
-        ),
-        None,
-    )
-    if existing is None or index is None:
+    index = dated_index(member.get("absences"), start, end)
+    if index is None:
         raise AbsenceRefused("Cette absence n'est plus dans salon.toml : rien n'a été modifié.")
-    if isinstance(existing, Array):
-        del existing[index]
-    elif len(existing) == 1:
-        trailing = take_trailing(existing[0])
-        del member["absences"]
-        _keep_trailing(member, trailing)
-    else:
-        trailing = take_trailing(existing[index])
-        del existing[index]
-        if index == len(existing):  # the last one went: what followed it stays
-            _keep_trailing(existing[-1], trailing)
+    remove_table(member, "absences", index)
     return _checked(text, tomlkit.dumps(doc), kept="delete")
 
 
 def _checked(before: str, after: str, *, kept: str) -> str:
-    """`after`, if it only adds (or only removes) lines of `before`, or changes one line
-    (an inline list of absences): tomlkit regroups a `[[team]]` list written in several
-    places, which would move the owner's text."""
-    ops = SequenceMatcher(None, before.splitlines(), after.splitlines(), autojunk=False)
-    changes = [(tag, i2 - i1, j2 - j1) for tag, i1, i2, j1, j2 in ops.get_opcodes()]
-    inline = [c for c in changes if c == ("replace", 1, 1)]  # `absences = [{…}, {…}]`
-    if len(inline) > 1 or any(c[0] not in ("equal", kept) for c in changes if c not in inline):
-        raise AbsenceRefused(
-            "salon.toml est organisé d'une façon que la console ne sait pas modifier sans "
-            "déplacer d'autres lignes (l'équipe y est écrite en plusieurs endroits ?) : "
-            "rien n'a été modifié ; notez l'absence directement dans le fichier."
-        )
-    return after
-
-
-def _keep_trailing(table: Table, trailing: list[tuple[Any, Any]]) -> None:
-    """Put back the blank lines and comments that followed a removed table, at the end of
-    `table`'s text (inside its last sub-table, where the parser would have put them)."""
-    if not trailing:
-        return
-    target = table
-    while target.value.body and target.value.body[-1][0] is not None:
-        last = target.value.body[-1][1]
-        if isinstance(last, Table):
-            target = last
-        elif isinstance(last, AoT) and len(last) > 0:
-            target = last[-1]
-        else:
-            break
-    body = target.value.body
-    while body and body[-1][0] is None and isinstance(body[-1][1], Whitespace):
-        body.pop()  # the removed table's own spacing replaces this one
-    body.extend(trailing)
+    """`after`, unless tomlkit moved the owner's text (a `[[team]]` list written in
+    several places is regrouped)."""
+    refused = AbsenceRefused(
+        "salon.toml est organisé d'une façon que la console ne sait pas modifier sans "
+        "déplacer d'autres lignes (l'équipe y est écrite en plusieurs endroits ?) : "
+        "rien n'a été modifié ; notez l'absence directement dans le fichier."
+    )
+    return lines_only(before, after, kept=kept, refused=refused)
 
 
 def _member_table(doc: TOMLDocument, text: str, stylist_id: str) -> Table:

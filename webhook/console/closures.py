@@ -1,11 +1,14 @@
-"""An exceptional closure added from the console, written back into `salon.toml`.
+"""An exceptional closure added from the console, written back into `salon.toml`, or an
+upcoming one removed (added by mistake, or the salon opens after all).
 
 The file is the owner's: its comments, order and spacing stay as they are (`tomlkit`
 edits the document, not a re-serialised copy). The new `[[closures]]` table goes after
 the last one, taking over the comment that introduced the next section. The result is
 checked with the same loader the receptionist uses before it replaces the file
 (`profile_write`: atomically, and only if nobody changed it meanwhile), so a mistake never
-leaves a profile the agent cannot read.
+leaves a profile the agent cannot read. A removed closure's table goes with its lines
+only: the comments around it stay, and adding then removing one gives the file back byte
+for byte.
 """
 
 from __future__ import annotations
@@ -16,9 +19,18 @@ from pathlib import Path
 
 import tomlkit
 from tomlkit.items import AoT, Array
+from tomlkit.toml_document import TOMLDocument
 
 from salon.profile import SalonProfile
-from webhook.console.profile_write import ProfileEditRefused, append_table, rewrite_profile
+from webhook.console.profile_write import (
+    ProfileEditRefused,
+    append_table,
+    dated_index,
+    lines_only,
+    parse_document,
+    remove_table,
+    rewrite_profile,
+)
 
 MAX_REASON = 100
 MAX_DAYS = 366
@@ -65,12 +77,14 @@ def add_closure(profile_path: Path, closure: NewClosure) -> SalonProfile:
     return rewrite_profile(profile_path, lambda text: with_closure(text, closure))
 
 
+def remove_closure(profile_path: Path, *, start: date, end: date) -> SalonProfile:
+    """Remove the closure `start`–`end` from `profile_path`; returns the new profile."""
+    return rewrite_profile(profile_path, lambda text: without_closure(text, start=start, end=end))
+
+
 def with_closure(text: str, closure: NewClosure) -> str:
     """The TOML text with one more closure (comments and layout kept)."""
-    try:
-        doc = tomlkit.parse(text)
-    except Exception as exc:  # tomlkit raises its own ParseError family
-        raise ClosureRefused(f"salon.toml n'est pas lisible ({exc}).") from exc
+    doc = parse_document(text)
     entry = tomlkit.table()
     entry.add("start", closure.start.isoformat())
     entry.add("end", closure.end.isoformat())
@@ -90,4 +104,28 @@ def with_closure(text: str, closure: NewClosure) -> str:
         existing.append(inline)
     else:
         raise ClosureRefused("Dans salon.toml, « closures » n'est pas une liste de fermetures.")
-    return tomlkit.dumps(doc)
+    return _checked(text, doc, kept="insert")
+
+
+def without_closure(text: str, *, start: date, end: date) -> str:
+    """The TOML text without the closure `start`–`end` (comments and layout kept)."""
+    doc = parse_document(text)
+    index = dated_index(doc.get("closures"), start, end)
+    if index is None:
+        raise ClosureRefused(
+            "Cette fermeture n'est plus dans salon.toml (retirée ou modifiée entre-temps) : "
+            "rien n'a été modifié. La page montre maintenant les fermetures du fichier."
+        )
+    remove_table(doc, "closures", index)
+    return _checked(text, doc, kept="delete")
+
+
+def _checked(before: str, doc: TOMLDocument, *, kept: str) -> str:
+    """The edited text, unless tomlkit moved the owner's lines: it regroups `[[closures]]`
+    tables written in several places of the file."""
+    refused = ClosureRefused(
+        "Dans salon.toml, les fermetures sont écrites en plusieurs endroits : la console ne "
+        "sait pas modifier la liste sans déplacer d'autres lignes. Rien n'a été modifié ; "
+        "faites la modification directement dans le fichier."
+    )
+    return lines_only(before, tomlkit.dumps(doc), kept=kept, refused=refused)

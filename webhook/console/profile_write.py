@@ -15,11 +15,13 @@ import tempfile
 import threading
 import tomllib
 from collections.abc import Callable
+from datetime import date
+from difflib import SequenceMatcher
 from pathlib import Path
 from typing import Any
 
 import tomlkit
-from tomlkit.items import AoT, Table, Whitespace
+from tomlkit.items import AoT, Array, Comment, InlineTable, Null, Table, Whitespace
 from tomlkit.toml_document import TOMLDocument
 
 from salon.profile import ProfileError, SalonProfile, parse_profile, toml_error_fr
@@ -130,3 +132,105 @@ def take_trailing(table: Table) -> list[tuple[Any, Any]]:
     while body and body[-1][0] is None:
         trailing.insert(0, body.pop())
     return trailing
+
+
+def keep_trailing(table: Table | TOMLDocument, trailing: list[tuple[Any, Any]]) -> None:
+    """Put back the blank lines and comments that followed a removed table at the end of
+    `table`'s text (inside its last sub-table, where the parser would have put them)."""
+    if not trailing:
+        return
+    body = _body(table)
+    while body and body[-1][0] is not None:
+        last = body[-1][1]
+        if isinstance(last, Table):
+            body = last.value.body
+        elif isinstance(last, AoT) and len(last) > 0:
+            body = last[-1].value.body
+        else:
+            break
+    if body and isinstance(body[-1][1], Comment) and not _has_comment(trailing):
+        return  # a comment introducing what follows: it stays against it
+    while body and body[-1][0] is None and isinstance(body[-1][1], Whitespace):
+        body.pop()  # the removed table's own spacing replaces this one
+    body.extend(trailing)
+
+
+def _body(table: Table | TOMLDocument) -> list[tuple[Any, Any]]:
+    return table.body if isinstance(table, TOMLDocument) else table.value.body
+
+
+def _has_comment(items: list[tuple[Any, Any]]) -> bool:
+    return any(isinstance(item, Comment) for _, item in items)
+
+
+def dated_index(entries: object, start: date, end: date) -> int | None:
+    """The position in `entries` (a list of tables written in salon.toml) of the first one
+    from `start` to `end` (`end` left out means one day), or None."""
+    if not isinstance(entries, AoT | Array):
+        return None
+    for i, item in enumerate(entries):
+        if not isinstance(item, Table | InlineTable):
+            continue
+        first = str(item.get("start"))
+        if first == start.isoformat() and str(item.get("end", first)) == end.isoformat():
+            return i
+    return None
+
+
+def remove_table(parent: Table | TOMLDocument, key: str, index: int) -> None:
+    """Remove the `index`-th table of the list `key` of `parent`, an array of tables
+    (`[[closures]]`) or an inline array (`absences = [{…}]`). The blank lines and comments
+    that followed the removed table introduce what comes next: they stay, at the end of
+    what came before it."""
+    existing = parent[key]
+    if isinstance(existing, Array):
+        del existing[index]
+        return
+    assert isinstance(existing, AoT)
+    trailing = take_trailing(existing[index])
+    if index > 0:
+        del existing[index]
+        keep_trailing(existing[index - 1], trailing)
+        return
+    before = _table_before(parent, key)
+    if len(existing) > 1:
+        del existing[0]
+        if before is not None:
+            keep_trailing(before, trailing)
+        elif _has_comment(trailing):  # only keys before: the comments lead the next table
+            text = "".join(item.as_string() for _, item in trailing)
+            existing[0].trivia.indent = text + existing[0].trivia.indent
+        return
+    del parent[key]
+    keep_trailing(before if before is not None else parent, trailing)
+
+
+def _table_before(parent: Table | TOMLDocument, key: str) -> Table | None:
+    """The table written just before the list `key` of `parent` (its last element for a
+    list of tables), or None when keys or nothing come before it."""
+    body = _body(parent)
+    at = next(i for i, (k, _) in enumerate(body) if k is not None and k.key == key)
+    for k, item in reversed(body[:at]):
+        if k is None and isinstance(item, Null):
+            continue
+        if isinstance(item, Table):
+            return item
+        if isinstance(item, AoT) and len(item) > 0:
+            last = item[-1]
+            assert isinstance(last, Table)
+            return last
+        return None
+    return None
+
+
+def lines_only(before: str, after: str, *, kept: str, refused: ProfileEditRefused) -> str:
+    """`after`, if it only adds (`kept="insert"`) or only removes (`"delete"`) lines of
+    `before`, or changes one line (an inline list, `absences = [{…}, {…}]`); raises
+    `refused` otherwise: tomlkit regroups a list of tables written in several places,
+    which would move the owner's text around."""
+    ops = SequenceMatcher(None, before.splitlines(), after.splitlines(), autojunk=False)
+    changes = [(tag, i2 - i1, j2 - j1) for tag, i1, i2, j1, j2 in ops.get_opcodes()]
+    inline = [c for c in changes if c == ("replace", 1, 1)]
+    if len(inline) > 1 or any(c[0] not in ("equal", kept) for c in changes if c not in inline):
+        raise refused
+    return after

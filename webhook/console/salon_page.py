@@ -1,11 +1,11 @@
 """Salon (`/admin/salon`): the facts of `salon.toml` as the receptionist knows them
 (hours, closures, special hours, services and prices, team), and an exceptional closure
-or a stylist's absence (`team_page`) added from a form, written back into `salon.toml`
-with its comments kept."""
+or a stylist's absence (`team_page`) added from a form or an upcoming one removed,
+written back into `salon.toml` with its comments kept."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -14,7 +14,7 @@ from salon.french import spans_words
 from salon.profile import WEEKDAYS, WEEKDAYS_FR, Service
 from webhook.console import team_page
 from webhook.console.bookings import bookings_between
-from webhook.console.closures import NewClosure, add_closure
+from webhook.console.closures import NewClosure, add_closure, remove_closure
 from webhook.console.helpers import ctx, fr_day, local_day_bounds, local_now
 from webhook.console.profile_write import ProfileEditRefused
 
@@ -22,6 +22,7 @@ from webhook.console.profile_write import ProfileEditRefused
 def add_routes(bp: Blueprint) -> None:
     bp.add_url_rule("/salon", "salon", salon_page)
     bp.add_url_rule("/salon/fermetures", "add_closure", closure, methods=["POST"])
+    bp.add_url_rule("/salon/fermetures/retirer", "remove_closure", unclose, methods=["POST"])
     team_page.add_routes(bp)
 
 
@@ -74,12 +75,42 @@ def closure() -> Any:
     start, _ = local_day_bounds(new.start)
     _, end = local_day_bounds(new.end)
     found, _error = bookings_between(start, end)
-    days = f"le {fr_day(new.start)}"
-    if new.end != new.start:
-        days = f"du {fr_day(new.start)} au {fr_day(new.end)}"
-    flash(f"Fermeture ajoutée {days}. L'assistante ne proposera plus ces jours-là.", "ok")
+    flash(f"Fermeture ajoutée {_days(new.start, new.end)}. L'assistante ne proposera plus "
+          "ces jours-là.", "ok")  # fmt: skip
     if found:
         flash(f"Attention : {len(found)} rendez-vous déjà pris tombent pendant cette fermeture "
               "(voir Rendez-vous).", "erreur")  # fmt: skip
     console.reindex.start(reason="fermeture ajoutée dans salon.toml")
     return redirect(url_for("console.salon"), code=303)
+
+
+def unclose() -> Any:
+    """Remove an upcoming closure (the page's « Retirer »): the salon opens those days
+    again with its usual hours; nothing else changes."""
+    profile = team_page.profile_or_error()
+    try:
+        start = date.fromisoformat(request.form.get("debut", ""))
+        end = date.fromisoformat(request.form.get("fin", ""))
+    except ValueError:
+        flash("Cette fermeture n'a pas été reconnue : rien n'a été modifié.", "erreur")
+        return redirect(url_for("console.salon"), code=303)
+    if end < datetime.now(profile.timezone).date():
+        flash("Une fermeture passée reste dans salon.toml : rien n'a été modifié.", "erreur")
+        return redirect(url_for("console.salon"), code=303)
+    try:
+        remove_closure(ctx().profile_path, start=start, end=end)
+    except ProfileEditRefused as exc:
+        flash(str(exc), "erreur")
+        return redirect(url_for("console.salon"), code=303)
+    these = "ce jour-là" if start == end else "ces jours-là"
+    flash(f"Fermeture {_days(start, end, one='du')} retirée : le salon est de nouveau ouvert "
+          f"{these} selon ses horaires habituels.", "ok")  # fmt: skip
+    ctx().reindex.start(reason="fermeture retirée de salon.toml")
+    return redirect(url_for("console.salon"), code=303)
+
+
+def _days(start: date, end: date, *, one: str = "le") -> str:
+    """« le mardi 8 décembre 2026 » (`one` day) or « du … au … »."""
+    if start == end:
+        return f"{one} {fr_day(start)}"
+    return f"du {fr_day(start)} au {fr_day(end)}"
