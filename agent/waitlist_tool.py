@@ -79,13 +79,13 @@ async def join_waitlist(
         )
     except ValueError as exc:
         raise ToolError("À quel nom dois-je vous inscrire sur la liste d'attente ?") from exc
-    how = (
-        "il pourra répondre OUI pour le réserver"
+    how = (  # after « et qu'il » (never « que il »)
+        "pourra répondre OUI pour le réserver"
         if replies_possible(confirmation_channel(), profile=call.profile)
-        else "il devra rappeler le salon avant l'heure indiquée pour le réserver"
+        else "devra rappeler le salon avant l'heure indiquée pour le réserver"
     )
     already = "" if created else " (il y était déjà : il garde sa place)"
     return (
         f"Client inscrit sur la liste d'attente pour {chosen.name} le {when}{already}. "
-        f"Dites-lui qu'il recevra un SMS si un créneau se libère ce jour-là, et que {how}."
+        f"Dites-lui qu'il recevra un SMS si un créneau se libère ce jour-là, et qu'il {how}."
     )

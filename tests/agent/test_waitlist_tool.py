@@ -9,6 +9,8 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from livekit.agents.llm import FunctionCallOutput
+
 from agent import calls
 from agent.persona import build_instructions
 from agent.receptionist import build_receptionist
@@ -73,7 +75,7 @@ async def _turn(tmp_path: Path, arguments: dict[str, Any], *, full: bool) -> tup
     outputs = [
         item.output
         for item in model.requests[-1].chat_ctx.items
-        if getattr(item, "type", "") == "function_call_output"
+        if isinstance(item, FunctionCallOutput)
     ]
     return (conn, day), outputs[-1]
 
@@ -87,6 +89,8 @@ async def test_a_caller_for_a_full_day_joins_the_waitlist(tmp_path: Path) -> Non
     assert [(e.phone, e.name) for e in waiting] == [(CALLER, "Alice Durand")]
     assert "inscrit sur la liste d'attente pour Coupe homme" in said
     assert "recevra un SMS si un créneau se libère" in said
+    # French elides « que il » into « qu'il »
+    assert "et qu'il " in said and "que il" not in said
 
 
 async def test_a_day_with_room_gets_its_slots_not_the_waitlist(tmp_path: Path) -> None:
