@@ -1,12 +1,13 @@
 """Integration tier: an exceptional closure added from the console is written back into
 `salon.toml` with every comment kept, read by the receptionist's loader and calendar,
-and refused in French when it makes no sense (the file then stays byte for byte); an
-upcoming closure added by mistake is removed with « Retirer », giving the file back
-byte for byte."""
+and refused in French when it makes no sense (the file then stays byte for byte); the
+appointments already booked on its days are listed to move; an upcoming closure added
+by mistake is removed with « Retirer », giving the file back byte for byte."""
 
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 import tomllib
 from datetime import date, datetime, timedelta
 
@@ -128,6 +129,11 @@ def _post(owner: FlaskClient, path: str, **fields: str) -> TestResponse:
 def _flash(owner: FlaskClient, answer: TestResponse) -> str:
     assert answer.status_code == 303
     return owner.get(answer.headers["Location"]).get_data(as_text=True)
+
+
+def _at(salon: Salon, day: date, hour: int) -> datetime:
+    zone = load_profile(salon.profile).timezone
+    return datetime.combine(day, datetime.min.time(), tzinfo=zone) + timedelta(hours=hour)
 
 
 def _slots(salon: Salon, day: date) -> list[Slot]:
@@ -334,3 +340,63 @@ def test_closures_written_in_several_places_are_refused_rather_than_rearranged()
         with_closure(text, NewClosure(date(2027, 3, 1), date(2027, 3, 1), ""))
     with pytest.raises(ClosureRefused, match="plusieurs endroits"):
         without_closure(text, start=date(2027, 1, 1), end=date(2027, 1, 1))
+
+
+def test_the_bookings_on_the_closed_days_are_listed_with_a_link_to_move_each(
+    owner: FlaskClient, salon: Salon, reindexes: list[str]
+) -> None:
+    first, last = _open_days(salon, after=10, count=2)
+    inside = [
+        insert_booking(
+            salon.salon_db,
+            service_id="coupe-homme",
+            minutes=30,
+            name=name,
+            start=_at(salon, day, hour),
+            stylist_id=stylist,
+        )  # fmt: skip
+        for name, day, hour, stylist in (
+            ("Jeanne Robert", first, 10, "chloe"),
+            ("Paul Martin", last, 11, None),
+            ("Lucie Petit", last, 15, "yanis"),
+        )
+    ]
+    cancelled = insert_booking(salon.salon_db, service_id="coupe-homme", minutes=30,
+                               name="Anna Morel", start=_at(salon, first, 14))  # fmt: skip
+    conn = sqlite3.connect(salon.salon_db)
+    conn.execute("UPDATE local_bookings SET status = 'cancelled' WHERE uid = ?", (cancelled,))
+    conn.commit()
+    conn.close()
+    after = insert_booking(salon.salon_db, service_id="coupe-homme", minutes=30,
+                           name="Claire Simon", start=_at(salon, last + timedelta(days=1), 10))  # fmt: skip
+    answer = _post(owner, "/admin/salon/fermetures", debut=first.isoformat(),
+                   fin=last.isoformat(), motif="travaux")  # fmt: skip
+    assert answer.headers["Location"].endswith("#a-reprendre")
+    shown = _flash(owner, answer)
+    section = shown[shown.index('id="a-reprendre"') : shown.index("</section>")]
+    days = f"du {day_words(first)} {first.year} au {day_words(last)} {last.year}"
+    assert f"Fermeture {days}" in section
+    assert ("3 rendez-vous déjà pris pendant cette fermeture : à déplacer sur un jour "
+            "d&#39;ouverture") in section  # fmt: skip
+    profile = load_profile(salon.profile)
+    reopens = open_day(profile, after=last + timedelta(days=1))
+    for uid in inside:
+        assert f"/admin/rendez-vous/{uid}/deplacer?jour=" in section
+        assert f"vers={reopens.isoformat()}" in section
+    assert cancelled not in section and after not in section and "Claire Simon" not in section
+    assert f"les horaires libres du {day_words(reopens)} {reopens.year}" in section
+    link = section[section.index(f"/admin/rendez-vous/{inside[0]}/deplacer") :].split('"')[0]
+    move = owner.get(link.replace("&amp;", "&")).get_data(as_text=True)
+    assert "Déplacer le rendez-vous" in move
+    assert f"Horaires libres le {day_words(reopens)} {reopens.year}" in move
+
+
+def test_a_closure_over_days_without_bookings_says_so(
+    owner: FlaskClient, salon: Salon, reindexes: list[str]
+) -> None:
+    first, _ = _open_days(salon, after=10, count=1)
+    shown = _flash(owner, _post(owner, "/admin/salon/fermetures", debut=first.isoformat(),
+                                fin="", motif=""))  # fmt: skip
+    section = shown[shown.index('id="a-reprendre"') : shown.index("</section>")]
+    assert f"Fermeture le {day_words(first)} {first.year}" in section
+    assert "Aucun rendez-vous noté pendant cette fermeture." in section

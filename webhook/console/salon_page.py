@@ -1,7 +1,8 @@
 """Salon (`/admin/salon`): the facts of `salon.toml` as the receptionist knows them
 (hours, closures, special hours, services and prices, team), and an exceptional closure
 or a stylist's absence (`team_page`) added from a form or an upcoming one removed,
-written back into `salon.toml` with its comments kept."""
+written back into `salon.toml` with its comments kept. After a closure is added, the
+appointments already booked on its days are listed, each with a link to move it."""
 
 from __future__ import annotations
 
@@ -13,9 +14,8 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from salon.french import spans_words
 from salon.profile import WEEKDAYS, WEEKDAYS_FR, Service
 from webhook.console import team_page
-from webhook.console.bookings import bookings_between
 from webhook.console.closures import NewClosure, add_closure, remove_closure
-from webhook.console.helpers import ctx, fr_day, local_day_bounds, local_now
+from webhook.console.helpers import ctx, fr_day, local_now
 from webhook.console.profile_write import ProfileEditRefused
 
 
@@ -72,16 +72,12 @@ def closure() -> Any:
     except ProfileEditRefused as exc:
         flash(str(exc), "erreur")
         return redirect(url_for("console.salon"), code=303)
-    start, _ = local_day_bounds(new.start)
-    _, end = local_day_bounds(new.end)
-    found, _error = bookings_between(start, end)
     flash(f"Fermeture ajoutée {_days(new.start, new.end)}. L'assistante ne proposera plus "
           "ces jours-là.", "ok")  # fmt: skip
-    if found:
-        flash(f"Attention : {len(found)} rendez-vous déjà pris tombent pendant cette fermeture "
-              "(voir Rendez-vous).", "erreur")  # fmt: skip
     console.reindex.start(reason="fermeture ajoutée dans salon.toml")
-    return redirect(url_for("console.salon"), code=303)
+    target = url_for("console.salon", fermeture="1", du=new.start.isoformat(),
+                     au=new.end.isoformat())  # fmt: skip
+    return redirect(target + "#a-reprendre", code=303)
 
 
 def unclose() -> Any:

@@ -1,18 +1,20 @@
 """The team on the Salon page: who does what and when, their upcoming absences, and a
 stylist's absence added or removed (`absences` writes it into `salon.toml`). After an
 absence is added, the page lists the appointments already booked with that stylist
-during it, each with a link to move it: nothing is moved by itself."""
+during it, each with a link to move it: nothing is moved by itself. A closure of the
+salon (`salon_page`) lists every appointment of its days the same way."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, request, url_for
 from werkzeug.exceptions import HTTPException
 
 from booking import Booking
+from booking.hours import opening_hours
 from salon.french import spans_words
 from salon.profile import WEEKDAYS, WEEKDAYS_FR, ProfileError, SalonProfile
 from salon.profile_fields import Closure
@@ -100,17 +102,21 @@ def _services(profile: SalonProfile, member: TeamMember) -> list[str]:
 
 @dataclass(frozen=True)
 class Affected:
-    """The bookings of one stylist during one absence, still to come."""
+    """The bookings still to come during one stylist's absence (`member`) or one closure
+    of the salon (`member` None), to move: nothing is moved by itself."""
 
-    member: TeamMember
+    member: TeamMember | None
     start: date
     end: date
     bookings: list[Booking]  # hers, then those with no stylist noted (to check)
     error: str | None
     unassigned: int = 0  # bookings of those days with no stylist noted (booked by chairs)
+    reopens: date | None = None  # a closure: the first day the salon opens after it
 
     @property
     def sentence(self) -> str:
+        if self.member is None:
+            return self._closure_sentence()
         name = self.member.first_name
         if self.error:
             return f"Les rendez-vous de {name} n'ont pas pu être lus : {self.error}"
@@ -134,36 +140,75 @@ class Affected:
             f"ou à confier à quelqu'un d'autre.{unknown}"
         )
 
+    def _closure_sentence(self) -> str:
+        if self.error:
+            return f"Les rendez-vous de ces jours-là n'ont pas pu être lus : {self.error}"
+        if not self.bookings:
+            return "Aucun rendez-vous noté pendant cette fermeture."
+        return (
+            f"{len(self.bookings)} rendez-vous déjà pris pendant cette fermeture : à déplacer "
+            "sur un jour d'ouverture (le client reçoit un SMS)."
+        )
+
 
 def affected_from_args(profile: SalonProfile) -> Affected | None:
-    """`?absence=<id>&du=…&au=…`: that stylist's bookings still to come in those days."""
+    """`?absence=<id>&du=…&au=…`: that stylist's bookings still to come in those days;
+    `?fermeture=1&du=…&au=…`: every booking still to come in those days."""
     stylist = request.args.get("absence")
-    if not stylist:
+    closed = request.args.get("fermeture")
+    if not stylist and not closed:
         return None
-    try:
-        member = stylist_named(profile, stylist)
-    except AbsenceRefused:
-        abort(404, description="Cette personne n'est pas dans l'équipe.")
+    member = None
+    if stylist:
+        try:
+            member = stylist_named(profile, stylist)
+        except AbsenceRefused:
+            abort(404, description="Cette personne n'est pas dans l'équipe.")
     today = local_now().date()
     first = day_param(request.args.get("du"), default=today)
     last = day_param(request.args.get("au"), default=first)
     if last < first or (last - first).days >= MAX_DAYS:
-        abort(400, description="Ces dates ne forment pas une absence.")
+        what = "une absence" if member else "une fermeture"
+        abort(400, description=f"Ces dates ne forment pas {what}.")
+    if member is None:
+        return closure_affected(profile, first, last)
     return affected(member, first, last)
 
 
-def affected(member: TeamMember, first: date, last: date) -> Affected:
+def coming_bookings(first: date, last: date) -> tuple[list[Booking], str | None]:
+    """The bookings kept (not cancelled) and not over yet on the local days `first` to
+    `last`, or an empty list and the French reason they could not be read."""
     start, _ = local_day_bounds(first)
     _, end = local_day_bounds(last)
     now = local_now()
     found, error = bookings_between(start, end)
-    coming = [b for b in found if b.status == "accepted" and b.end > now]
+    return [b for b in found if b.status == "accepted" and b.end > now], error
+
+
+def affected(member: TeamMember, first: date, last: date) -> Affected:
+    coming, error = coming_bookings(first, last)
     mine = [b for b in coming if b.stylist_id == member.id]
     unknown = [b for b in coming if b.stylist_id is None]  # booked by chairs: maybe hers
     return Affected(
         member=member, start=first, end=last, bookings=mine + unknown, error=error,
         unassigned=len(unknown),
     )  # fmt: skip
+
+
+def closure_affected(profile: SalonProfile, first: date, last: date) -> Affected:
+    """Every booking still to come while the salon is closed `first`–`last`."""
+    coming, error = coming_bookings(first, last)
+    reopens = next(
+        (
+            day
+            for day in (last + timedelta(days=n) for n in range(1, MAX_DAYS + 1))
+            if opening_hours(profile, day)
+        ),
+        None,
+    )
+    return Affected(
+        member=None, start=first, end=last, bookings=coming, error=error, reopens=reopens
+    )
 
 
 # ---------------------------------------------------------------------- the forms
