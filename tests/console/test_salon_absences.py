@@ -297,6 +297,18 @@ def test_adding_then_removing_an_absence_gives_back_the_fixture_byte_for_byte(
     assert without_absence(added, stylist_id=member, start=absence.start, end=absence.end) == text
 
 
+def test_removing_a_members_first_absence_keeps_the_comment_that_introduced_the_next(
+    salon: Salon,
+) -> None:
+    fixture = salon.profile.read_text(encoding="utf-8")
+    lea = ('[[team]]\nname = "Léa"\n[[team.absences]]\nstart = "2027-01-04"\n\n'
+           '# summer, booked in June\n[[team.absences]]\nstart = "2027-08-01"\n\n# Services.')  # fmt: skip
+    text = fixture.replace("# Services.", lea, 1)
+    out = without_absence(text, stylist_id="lea", start=date(2027, 1, 4), end=date(2027, 1, 4))
+    assert out == text.replace('[[team.absences]]\nstart = "2027-01-04"\n', "", 1)
+    assert _comments(out) == _comments(text)
+
+
 def test_a_member_without_tables_or_with_inline_absences_gets_one_more(salon: Salon) -> None:
     fixture = salon.profile.read_text(encoding="utf-8")
     lea = '[[team]]\nname = "Léa Martin"\nrole = "coiffeuse"\n\n# Services.'
