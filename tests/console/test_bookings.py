@@ -99,7 +99,9 @@ def test_cancelling_sends_the_customer_the_sms_a_caller_would_get(
                         data={"csrf_token": csrf(page), "jour": day})  # fmt: skip
     assert answer.status_code == 303
     shown = owner.get(answer.headers["Location"]).get_data(as_text=True)
-    assert "Rendez-vous annulé" in shown and "Le client a reçu le SMS" in shown
+    # a cancellation SMS, not « le SMS de confirmation »; Twilio took it, not yet the phone
+    assert "Rendez-vous annulé. Le client va recevoir un SMS d&#39;annulation." in shown
+    assert "confirmation" not in shown.split("Rendez-vous annulé", 1)[1].split("<", 1)[0]
     assert _status(salon, booking.uid) == "cancelled"
     expected = texts.cancelled_text(profile=load_profile(salon.profile), service="Coupe homme",
                                     start=booking.start, name="Paul Martin",

@@ -206,6 +206,8 @@ SMS_STATUS = {
     "sending": "SMS en cours d'envoi.",
     "failed": "Le SMS n'a pas pu partir : voir la page Envois.",
 }
+# What went, when it is not a confirmation: Twilio took it, the phone has not got it yet.
+SMS_SENT = {"cancelled": "Le client va recevoir un SMS d'annulation."}
 
 
 async def _confirm(
@@ -241,4 +243,7 @@ async def _confirm(
     except Exception:  # the message stays in the outbox for the next drain
         logger.warning("console: outbox drain failed", exc_info=True)
     entry = b.outbox.get(queued.entry.dedupe_key)
-    return SMS_STATUS.get(entry.status if entry else "queued", SMS_STATUS["queued"])
+    status = entry.status if entry else "queued"
+    if status == "sent" and kind in SMS_SENT:
+        return SMS_SENT[kind]
+    return SMS_STATUS.get(status, SMS_STATUS["queued"])
