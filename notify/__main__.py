@@ -26,7 +26,7 @@ from collections.abc import Iterator
 
 from notify.outbox import STATUSES, Outbox, OutboxEntry
 from notify.phone import InvalidPhone, sms_number
-from notify.reasons_fr import CHANNEL_FR, STATUS_FR, reason_fr
+from notify.reasons_fr import CHANNEL_FR, KIND_FR, OTHER_KIND, STATUS_FR, kind_fr, reason_fr
 from notify.records import DrainReport
 from salon.cli import french_parser
 from salon.french import agree, count_fr
@@ -40,6 +40,7 @@ PROG = "python -m notify"
 STATUS_NOTES = {"not_sent": " (réglages manquants)"}
 STATUS_WIDTH = max(map(len, STATUS_FR.values()))  # the list's status column
 CHANNEL_WIDTH = max(map(len, CHANNEL_FR.values()))  # the list's channel column
+KIND_WIDTH = max(map(len, [*KIND_FR.values(), OTHER_KIND]))  # what each message is
 
 
 def statuses_help(width: int = 79) -> str:
@@ -136,15 +137,38 @@ def words_for_test_sms(entry: OutboxEntry | None) -> str:
     return f"SMS de test pour le {to} {STATUS_FR['not_sent']} : {_reason(entry.detail)}."
 
 
+def _row(*cells: str) -> str:
+    """One line of the list: number, time, channel, recipient, status, attempts, what the
+    message is, then why it waits (or the provider's id), in aligned columns."""
+    number, when, channel, to, status, attempts, kind, detail = cells
+    return (
+        f"{number:>5}  {when:<16}  {channel:<{CHANNEL_WIDTH}} {to:<16} "
+        f"{status:<{STATUS_WIDTH}} {attempts:>6}  {kind:<{KIND_WIDTH}}  {detail}"
+    ).rstrip()
+
+
+LIST_HEADER = _row(
+    "n°", "créé le", "canal", "destinataire", "statut", "essais", "message", "détail"
+)
+
+
 def _list(args: argparse.Namespace) -> int:
     outbox = Outbox(db_path=args.db)
     entries = outbox.entries(status=args.status, limit=args.limit or 50)
+    if entries:
+        print(LIST_HEADER)
     for e in entries:
-        when = owner_time(e.created_at)
         print(
-            f"{e.id:>5}  {when}  {CHANNEL_FR.get(e.channel, e.channel):<{CHANNEL_WIDTH}} {_mask(e.recipient):<16} "
-            f"{STATUS_FR.get(e.status, e.status):<{STATUS_WIDTH}} "
-            f"{e.attempts}  {e.dedupe_key}  {reason_fr(e.detail) or e.provider_id or ''}"
+            _row(
+                str(e.id),
+                owner_time(e.created_at),
+                CHANNEL_FR.get(e.channel, e.channel),
+                _mask(e.recipient),
+                STATUS_FR.get(e.status, e.status),
+                str(e.attempts),
+                kind_fr(e.dedupe_key),
+                reason_fr(e.detail) or e.provider_id or "",
+            )
         )
     counts = outbox.counts()
     totals = ", ".join(f"{STATUS_FR.get(k, k)} {n}" for k, n in sorted(counts.items())) or "aucun"

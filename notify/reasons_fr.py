@@ -3,7 +3,8 @@
 `STATUS_FR` is the one word for each status (« en attente », « échec »…): the console's
 Envois page and `python -m notify --list` (and its `--help`) both show it, so an owner
 who uses both reads the same words. `CHANNEL_FR` does the same for the channels
-(« SMS », « WhatsApp », « e-mail »).
+(« SMS », « WhatsApp », « e-mail »), and `kind_fr` for what each message is (« rappel »,
+« annulation »…, read from its dedupe key).
 
 The outbox stores why a message has not gone out in English (`OutboxEntry.detail`, e.g.
 "not sent: Twilio not configured", "Twilio 500: Internal error (gave up after 5)"): that
@@ -12,7 +13,9 @@ text is for logs and support. Whatever shows it to the owner (the console's Envo
 
 A reason the table does not know still reads sensibly: any other "not configured" says
 that sending is not set up, "(gave up after N)" becomes « abandonné après N essais : … »,
-and anything else is shown as stored (a provider's own words, a code support can look up).
+"expired before it could be sent (last: …)" (a reminder whose appointment began, an offer
+whose answer time passed, before it could go out) says it is no longer sent, and anything
+else is shown as stored (a provider's own words, a code support can look up).
 """
 
 from __future__ import annotations
@@ -31,7 +34,28 @@ STATUS_FR = {
 }
 # Outbox channel -> how the owner names it (the Envois page and `python -m notify --list`).
 CHANNEL_FR = {"sms": "SMS", "whatsapp": "WhatsApp", "email": "e-mail"}
+# What a message is, from a word of its dedupe key (`<uid>:booked:sms`,
+# `<uid>:reminder@<start>:sms`, `waitlist-offer:<id>:sms`, `sms-reply:<sid>:sms`…):
+# the Envois page and `python -m notify --list` both name it so (`kind_fr`).
+KIND_FR = {
+    "booked": "confirmation de rendez-vous",
+    "moved": "déplacement de rendez-vous",
+    "cancelled": "annulation",
+    "transcript": "compte rendu d'appel",
+    "verify": "code de vérification",
+    "reminder": "rappel",
+    "offer": "proposition de créneau libéré",
+    "reply": "réponse à un SMS",
+    "message": "message pour le salon",
+    "test": "SMS de test",
+}
+OTHER_KIND = "message"
 _GAVE_UP = re.compile(r"(.*) \(gave up after (\d+)\)", re.S)
+_EXPIRED = re.compile(r"expired before it could be sent(?: \(last: (.*)\))?", re.S)
+EXPIRED_FR = (
+    "plus envoyé, il serait arrivé trop tard (un rappel après l'heure du rendez-vous, "
+    "une proposition après son délai de réponse)"
+)
 
 # (English reason, its French words) — the first pattern that matches the whole reason
 # wins, so the specific ones come before the general ones of the same provider.
@@ -133,6 +157,18 @@ REASONS_FR: list[tuple[re.Pattern[str], str]] = [
 ]
 
 
+def kind_fr(dedupe_key: str) -> str:
+    """What a message is, in the owner's words (`KIND_FR`), from its dedupe key: the
+    first part of the key naming a kind (`reminder@…` reads `reminder`, `waitlist-offer`
+    and `sms-reply` their last word); « message » for a key naming none."""
+    for part in dedupe_key.split(":"):
+        word = part.split("@", 1)[0]
+        for candidate in (word, word.rsplit("-", 1)[-1]):
+            if candidate in KIND_FR:
+                return KIND_FR[candidate]
+    return OTHER_KIND
+
+
 def reason_fr(detail: str | None) -> str:
     """The outbox's stored reason (`OutboxEntry.detail`) as the owner reads it; "" for none.
 
@@ -141,6 +177,9 @@ def reason_fr(detail: str | None) -> str:
     text = (detail or "").strip().removeprefix(NOT_SENT)
     if not text:
         return ""
+    if expired := _EXPIRED.fullmatch(text):
+        last = reason_fr(expired[1])
+        return f"{EXPIRED_FR} ; dernière raison : {last}" if last else EXPIRED_FR
     if gave_up := _GAVE_UP.fullmatch(text):
         tries = int(gave_up[2])
         return f"abandonné après {tries} essai{'s' if tries > 1 else ''} : {reason_fr(gave_up[1])}"

@@ -54,16 +54,42 @@ def test_the_list_shows_french_statuses_and_masked_numbers(
     capsys.readouterr()
     assert main(["--list"]) == 0
     out = capsys.readouterr().out
-    assert "bk9:booked:sms" in out and " non envoyé " in out
+    assert "confirmation de rendez-vous" in out and " non envoyé " in out
     assert " SMS " in out and " sms " not in out  # the console's word for the channel
     # the stored reason ("not sent: Twilio not configured") is read in French
-    assert out.splitlines()[0].endswith(
-        "bk9:booked:sms  Twilio n'est pas configuré "
+    assert out.splitlines()[1].endswith(
+        "confirmation de rendez-vous    Twilio n'est pas configuré "
         "(TWILIO_ACCOUNT_SID et TWILIO_AUTH_TOKEN dans .env)"
     )
     assert "not sent" not in out and "not configured" not in out
     assert out.splitlines()[-1] == "1 message affiché ; en tout : non envoyé 1"
     assert MOBILE not in out  # numbers are masked
+
+
+def test_the_list_has_a_french_header_and_names_each_message_as_the_console_does(
+    no_twilio: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    box = make_outbox(no_twilio)
+    keys = {
+        "ToZ3abc:reminder@2026-12-09T13:30:00Z:sms": "rappel",
+        "sms-reply:SM" + "0" * 32 + ":sms": "réponse à un SMS",
+        "waitlist-offer:7:sms": "proposition de créneau libéré",
+        "bk9:cancelled:sms": "annulation",
+    }
+    for key in keys:
+        box.enqueue_now(channel="sms", to=MOBILE, body="x", dedupe_key=key)
+    assert main(["--list"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split() == [
+        "n°", "créé", "le", "canal", "destinataire", "statut", "essais", "message", "détail"
+    ]  # fmt: skip
+    rows = lines[1:-1]
+    assert len(rows) == 4
+    for key, word in keys.items():
+        assert any(f"  {word}" in row for row in rows), (word, rows)
+        assert all(key not in row for row in rows)  # no internal key on the owner's screen
+    assert ":sms" not in "\n".join(rows)
+    assert lines[-1] == "4 messages affichés ; en tout : en attente 4"
 
 
 def test_the_list_says_in_french_why_twilio_refused_a_message(
@@ -76,9 +102,11 @@ def test_the_list_says_in_french_why_twilio_refused_a_message(
     assert main(["--drain"]) == 0
     capsys.readouterr()
     assert main(["--list", "--status", "failed"]) == 0
-    line = capsys.readouterr().out.splitlines()[0]
+    line = capsys.readouterr().out.splitlines()[1]
     assert " échec " in line and "en échec" not in line  # the console's word for it
-    assert line.endswith("bk9:booked:sms  ce numéro n'est pas valide selon Twilio (code 21211)")
+    assert line.endswith(
+        "confirmation de rendez-vous    ce numéro n'est pas valide selon Twilio (code 21211)"
+    )
 
 
 def test_the_help_lists_each_status_with_the_words_the_list_and_the_console_show(
@@ -164,8 +192,7 @@ def test_json_gives_programs_the_drain_counts(
         (
             DrainReport(sent=1, recovered=1, attempts=1),
             [
-                "1 message envoyé, 0 en échec, 1 déjà reçu par le fournisseur "
-                "(pas renvoyé).",
+                "1 message envoyé, 0 en échec, 1 déjà reçu par le fournisseur (pas renvoyé).",
                 "Plus rien en attente dans la file.",
             ],
         ),
@@ -313,6 +340,6 @@ def test_the_list_shows_times_on_the_salon_clock_not_the_machine_s(no_twilio: Pa
         check=False,
     )
     assert done.returncode == 0, done.stderr
-    row = done.stdout.splitlines()[0]
+    row = done.stdout.splitlines()[1]  # under the header
     assert "03/12/2026 10:05" in row, row
     assert "04:05" not in row and "09:05" not in row

@@ -9,19 +9,9 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 
 from notify.outbox import STATUSES, Outbox
 from notify.reasons_fr import CHANNEL_FR, STATUS_FR, reason_fr
+from notify.reasons_fr import kind_fr as kind  # the words python -m notify --list uses
 from salon.phone import mask
 from webhook.console.helpers import PAGE_SIZE, ctx, db, page_param
-
-KIND_FR = {
-    "booked": "confirmation de rendez-vous",
-    "cancelled": "annulation",
-    "transcript": "compte rendu d'appel",
-    "verify": "code de vérification",
-    "reminder": "rappel",
-    "offer": "proposition de créneau libéré",
-    "reply": "réponse à un SMS",
-    "test": "SMS de test",
-}
 
 
 def add_routes(bp: Blueprint) -> None:
@@ -35,18 +25,6 @@ def recipient(value: str) -> str:
         name, _, domain = value.partition("@")
         return f"{name[:1]}***@{domain}"
     return mask(value.removeprefix("whatsapp:"))
-
-
-def kind(dedupe_key: str) -> str:
-    """What a message is, from its dedupe key (`<uid>:booked:sms`, `verify:…`, …)."""
-    parts = dedupe_key.split(":")
-    for part in parts:
-        word = part.split("@", 1)[0]
-        if word == "moved":
-            return "déplacement de rendez-vous"
-        if word in KIND_FR:
-            return KIND_FR[word]
-    return "message"
 
 
 def outbox_page() -> str:
