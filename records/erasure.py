@@ -5,7 +5,8 @@
 - calls from that number: the number is removed from the record, its transcript,
   knowledge-gap questions and messages are deleted, and so are the webhook's call log
   and transfer requests of those calls;
-- messages for the salon left by or for that number (calls, SMS, WhatsApp);
+- messages for the salon from that number (its callback number: calls, SMS, WhatsApp);
+  in other people's messages that cite it, the number is replaced (counted apart);
 - every outbox row sent to that number or mentioning it (confirmations, codes,
   reminders, transcript e-mails), the WhatsApp window, the inbound-SMS log;
 - verification codes and rights, waitlist entries and their offers, the booking
@@ -125,10 +126,18 @@ def _erase(
         ("transfer_requests", "transfer_requests"),
     ):
         report.add(kind, _delete_in(conn, table, "call_sid", sids))
-    # Messages left by or for the number (any call, or received by SMS).
+    # Messages for the salon from the number (to call it back: any call, SMS, WhatsApp)
+    # go; in anyone else's message that cites it, only the number is replaced.
     rows = q("SELECT id, callback_number, message FROM call_messages").fetchall()
-    mine = [r["id"] for r in rows if _mentions(pattern, r["callback_number"], r["message"])]
-    report.add("messages", _delete_in(conn, "call_messages", "id", mine))
+    mine = {r["id"] for r in rows if _mentions(pattern, r["callback_number"])}
+    report.add("messages", _delete_in(conn, "call_messages", "id", sorted(mine)))
+    theirs = [r for r in rows if r["id"] not in mine and _mentions(pattern, r["message"])]
+    for r in theirs:
+        q(
+            "UPDATE call_messages SET message = ? WHERE id = ?",
+            (pattern.sub(REDACTED, r["message"]), r["id"]),
+        )
+    report.add("messages_redacted", len(theirs))
     # The outbox: to the number, or mentioning it (transcript and message e-mails).
     rows = q("SELECT id, recipient, subject, body, template_vars FROM notify_outbox").fetchall()
     sent = [

@@ -26,7 +26,9 @@ WORDS = {
     "calls": "appels (numéro retiré de la fiche)",
     "transcript_lines": "lignes de transcription supprimées",
     "gap_questions": "questions sans réponse supprimées",
-    "messages": "messages pour le salon supprimés",
+    "messages": "messages de ce numéro pour le salon supprimés",
+    "messages_redacted": "messages d'autres personnes citant ce numéro "
+    "(numéro remplacé par « [numéro effacé] »)",
     "webhook_calls": "entrées du journal d'appels supprimées",
     "webhook_call_events": "statuts d'appel supprimés",
     "transfer_requests": "demandes de transfert supprimées",

@@ -175,6 +175,35 @@ async def test_upcoming_bookings_are_listed_and_kept_by_the_command(
     assert row == ("accepted", "Alice Durand")
 
 
+async def test_other_people_s_messages_that_mention_the_number_are_kept_with_it_replaced(
+    tmp_path: Path, profile: SalonProfile, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Only the messages from the number go; Bob's message typing it loses the number, not
+    its text, and the report counts the two apart."""
+    db = tmp_path / "salon.db"
+    await populate(db, profile, upcoming=False)
+    records = CallRecords(path=db)
+    records.add_text_message(channel="sms", phone=ALICE, text="Annulez demain svp", at=NOW)
+    records.add_text_message(
+        channel="sms", phone=BOB, text="Rappelez ma sœur au 06 12 34 56 78 svp", at=NOW
+    )
+    records.add_text_message(channel="whatsapp", phone=BOB, text="ou au +33612345678", at=NOW)
+    assert records_main(["forget", "06 12 34 56 78", "--salon-db", str(db)]) == 0
+    out = capsys.readouterr().out
+    left = [(m.callback_number, m.text) for _, m in CallRecords(path=db).pending_messages()]
+    assert left == [
+        (BOB, f"Rappelez ma sœur au {REDACTED} svp"),
+        (BOB, f"ou au {REDACTED}"),
+    ]
+    # Alice's call message, her two SMS; Bob's two messages counted apart
+    assert "      3  messages de ce numéro pour le salon supprimés" in out, out
+    assert (
+        "      2  messages d'autres personnes citant ce numéro "
+        "(numéro remplacé par « [numéro effacé] »)"
+    ) in out, out
+    assert traces(db) == []
+
+
 def test_the_command_refuses_what_is_not_a_phone_number(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
