@@ -7,8 +7,9 @@ against the OpenAI-compatible stub) and asks a question the documents cannot ans
 owner signs in, sees the booking, answers the question — and `scripts/ask` then finds the
 answer —, uploads a PDF and sees it indexed, books a two-service visit with a stylist at
 the counter (the stylist list follows the services), marks that stylist ill that day on the
-Salon page and reaches the booking to move from there; every page is readable without sideways
-scrolling and works without JavaScript. Screenshots of each page are written to the
+Salon page and reaches the booking to move from there, closes the salon that day by mistake
+(the booking is listed again) and takes the closure back with « Retirer »; every page is
+readable without sideways scrolling and works without JavaScript. Screenshots of each page are written to the
 folder named by `CONSOLE_SCREENSHOTS` when it is set (the README's come from there).
 
 Skipped, with the reason, when Debian's `chromium` or the `playwright` package is absent.
@@ -332,6 +333,37 @@ def test_chloe_is_ill_on_the_day_of_the_counter_booking_and_the_owner_sees_what_
     page.wait_for_url("**/deplacer?jour=" + day.isoformat())
     assert "Déplacer le rendez-vous" in page.inner_text("main")
     assert "malade" in (salon.sources / "salon.toml").read_text(encoding="utf-8")
+    page.context.close()
+
+
+def test_a_closure_added_by_mistake_on_that_friday_is_taken_back_with_retirer(
+    salon: Salon, browser: Any
+) -> None:
+    """Still that Friday: closing the salon lists Jeanne Robert's visit to move; the
+    closure was a mistake, « Retirer » gives salon.toml back byte for byte."""
+    page = _phone(browser)
+    base = salon.server.base
+    _sign_in(page, base)
+    day = _next_friday(salon)
+    profile = salon.sources / "salon.toml"
+    before = profile.read_bytes()
+    page.goto(base + "/admin/salon")
+    page.fill("#debut", day.isoformat())
+    page.fill("#motif", "inventaire")
+    page.click("text=Ajouter la fermeture")
+    page.wait_for_url("**fermeture=1**")
+    shown = page.inner_text("main")
+    assert "Fermeture ajoutée le" in shown
+    assert "1 rendez-vous déjà pris pendant cette fermeture : à déplacer" in shown
+    assert "Jeanne Robert" in page.inner_text("#a-reprendre")
+    assert "inventaire" in profile.read_text(encoding="utf-8")
+    _readable(page, salon.shots, "salon-fermeture")
+    page.click("ul.closures li:has-text('inventaire') button:has-text('Retirer')")
+    page.wait_for_url(base + "/admin/salon")
+    assert ("retirée : le salon est de nouveau ouvert ce jour-là selon ses horaires "
+            "habituels.") in page.inner_text("main")  # fmt: skip
+    assert "inventaire" not in page.inner_text("main")
+    assert profile.read_bytes() == before
     page.context.close()
 
 
