@@ -178,17 +178,19 @@ def _fit_visit(
     tails: Sequence[Any],
     late_tails: Sequence[Any],
     cut: bool,
+    dates: Sequence[Callable[[datetime], str]] = DATE_FORMS,
 ) -> str | None:
     """The first rendering that fits one GSM-7 segment, richest first: richer service
     forms before a shorter ending (`render(tail)`), before a shorter date, before the
     `late_tails` (endings that say less, only when nothing else fits). With
     `cut`, the shortest form of each service cut at a word as a last resort (the longest
-    first, each keeping its first word when it can; the stylist stays whole)."""
-    long_dates, numeric = DATE_FORMS[:2], DATE_FORMS[2]
+    first, each keeping its first word when it can; the stylist stays whole). `dates`:
+    the date's three forms, richest first (`DATE_FORMS`), the last one the shortest."""
+    long_dates, numeric = dates[:2], dates[2]
     attempts = [
         *((tail, when) for tail in tails for when in long_dates),
         *((tail, numeric) for tail in tails),  # « 3/12 » after every usual ending
-        *((tail, when) for tail in late_tails for when in DATE_FORMS),
+        *((tail, when) for tail in late_tails for when in dates),
     ]
     for form in visit_forms(services):
         for tail, when in attempts:
@@ -219,6 +221,7 @@ def _fit(
     tails: Sequence[Any] = ("",),
     late_tails: Sequence[Any] = (),
     cut: bool = True,
+    dates: Sequence[Callable[[datetime], str]] = DATE_FORMS,
 ) -> str:
     """The richest text that fits one segment; `render(who, tail)` builds the text for one
     form of the person's name (see `name_forms`) and one wording of its ending (`tails`,
@@ -235,6 +238,7 @@ def _fit(
             tails=tails,
             late_tails=late_tails,
             cut=False,
+            dates=dates,
         )
         if text is not None:
             return text
@@ -245,6 +249,7 @@ def _fit(
         tails=tails,
         late_tails=late_tails,
         cut=cut,
+        dates=dates,
     )
     if text is None:
         raise ValueError("the salon name or phone is too long for a one-segment SMS")
@@ -405,6 +410,34 @@ def _how_to_cancel(profile: SalonProfile, *, replies: bool) -> str:
     return f"Pour annuler, appelez le {display_phone(profile.phone)}."
 
 
+def _prefixed(prefix: str, form: Callable[[datetime], str]) -> Callable[[datetime], str]:
+    return lambda moment: prefix + form(moment)
+
+
+def _today_words(start: datetime) -> str:
+    return f"aujourd'hui à {time_words(start)}"
+
+
+def _tomorrow_words(start: datetime) -> str:
+    return f"demain à {time_words(start)}"
+
+
+def relative_date_forms(
+    start: datetime, sent: datetime | None
+) -> tuple[Callable[[datetime], str], ...]:
+    """The forms of the appointment's day for a text sent at `sent` (both in the salon's
+    zone), richest first: « aujourd'hui à 20h » the same day; « demain jeudi 10 décembre
+    à 14h30 » the day before (the date kept, should a retry carry the text past
+    midnight), down to « demain à 14h30 »; else « le jeudi 10 décembre à 14h30 »."""
+    days = None if sent is None else (start.date() - sent.date()).days
+    if days == 0:
+        return (_today_words,) * 3
+    if days == 1:
+        return (_prefixed("demain ", slot_words), _prefixed("demain ", short_slot_words),
+                _tomorrow_words)  # fmt: skip
+    return tuple(_prefixed("le ", form) for form in DATE_FORMS)
+
+
 def reminder_text(
     *,
     profile: SalonProfile,
@@ -413,22 +446,29 @@ def reminder_text(
     name: str | None = None,
     replies: bool,
     stylist: str | None = None,
+    sent: datetime | None = None,
 ) -> str:
     """`Maison Margaux : rappel du RDV de Léo Martin le mardi 8 décembre à 14h30 (coupe
     homme avec Yanis). Répondez ANNULER pour annuler.` (`rappel de votre RDV` without a
-    name; `Pour annuler, appelez le …` when the sender cannot receive replies)."""
+    name; `Pour annuler, appelez le …` when the sender cannot receive replies).
+
+    `sent`, when the reminder goes out: the same day it says « aujourd'hui à 20h », the
+    day before « demain mardi 8 décembre à 14h30 » (`relative_date_forms`); without it,
+    the date."""
     local = _local(profile, start)
+    when_sent = _local(profile, sent) if sent is not None else None
     tail = _how_to_cancel(profile, replies=replies)
     return _fit(
         lambda who, _tail: (
             lambda svc, when: (
-                f"{profile.short_name} : rappel {'du' if who else 'de votre'} RDV{who} le "
+                f"{profile.short_name} : rappel {'du' if who else 'de votre'} RDV{who} "
                 f"{when(local)}" + (f" ({svc})" if svc else "") + f". {tail}"
             )
         ),
         service,
         name,
         stylist=stylist,
+        dates=relative_date_forms(local, when_sent),
     )
 
 

@@ -58,6 +58,46 @@ def test_a_reminder_names_the_person_when_one_phone_booked_for_two(
     )
 
 
+def test_a_same_day_reminder_says_today_and_a_next_day_one_tomorrow(
+    profile: SalonProfile,
+) -> None:
+    start = datetime(2027, 3, 4, 20, 0, tzinfo=profile.timezone)  # a Thursday, 20h
+    today = reminder_text(
+        profile=profile, service="Coupe homme", start=start, name="Léo Martin",
+        replies=True, sent=start.replace(hour=9),
+    )  # fmt: skip
+    assert today == (
+        "Maison Margaux : rappel du RDV de Léo Martin aujourd'hui à 20h (coupe homme). "
+        "Répondez ANNULER pour annuler."
+    )
+    tomorrow = reminder_text(
+        profile=profile, service="Coupe homme", start=start, replies=False,
+        sent=start - timedelta(hours=23),
+    )  # fmt: skip
+    # the date stays: a reminder retried after midnight must not point at the wrong day
+    assert tomorrow.startswith("Maison Margaux : rappel de votre RDV demain jeudi 4 mars à 20h")
+    later = reminder_text(
+        profile=profile, service="Coupe homme", start=start, replies=True,
+        sent=start - timedelta(days=2),
+    )  # fmt: skip
+    assert "RDV le jeudi 4 mars à 20h" in later
+
+
+@pytest.mark.parametrize("ahead", [timedelta(hours=3), timedelta(hours=26)])
+def test_every_relative_reminder_fits_one_segment(profile: SalonProfile, ahead: timedelta) -> None:
+    word = "aujourd'hui à " if ahead < timedelta(hours=5) else "demain "
+    for service in profile.services:
+        for i, start in enumerate(_starts(profile)):
+            start = start.replace(hour=20, minute=15 * (i % 4))
+            for replies in (True, False):
+                text = reminder_text(
+                    profile=profile, service=service.name, start=start,
+                    name=NAMES[i % len(NAMES)], replies=replies, sent=start - ahead,
+                )  # fmt: skip
+                assert fits_one_segment(text), (len(text), text)
+                assert word in text and f"à {start.hour}h" in text, text
+
+
 @pytest.mark.parametrize("replies", [True, False])
 def test_every_offer_fits_one_segment_with_its_deadline(
     profile: SalonProfile, replies: bool
