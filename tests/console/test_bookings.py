@@ -6,6 +6,7 @@ customer's SMS, the very text and outbox key a caller's own change produces
 from __future__ import annotations
 
 import asyncio
+import re
 import sqlite3
 from datetime import datetime, time, timedelta
 
@@ -335,3 +336,28 @@ def test_moving_when_the_stylist_is_busy_gives_the_visit_to_another_qualified_on
     ).fetchone()
     conn.close()
     assert stylist == "yanis"
+
+
+def test_a_visit_moves_by_fifteen_minutes_with_the_same_stylist(
+    owner: FlaskClient, salon: Salon, twilio: TwilioStub
+) -> None:
+    """The booking's own time does not block its move: 15 minutes later, with Chloé
+    still, even though the visit (30 minutes) is in the way of itself."""
+    visit = _book_visit(salon, ids=("coupe-homme",), stylist="chloe", weekday=4)
+    day = visit.start.date().isoformat()
+    later = visit.start + timedelta(minutes=15)
+    page = owner.get(f"/admin/rendez-vous/{visit.uid}/deplacer?jour={day}").get_data(as_text=True)
+    offered = rf'value="{re.escape(later.isoformat())}" required( checked)?> {later:%-Hh%M}</label>'
+    assert re.search(offered, page)  # with her, not « avec » someone else
+    assert f'value="{visit.start.isoformat()}"' not in page  # where it is already
+    answer = owner.post(f"/admin/rendez-vous/{visit.uid}/deplacer",
+                        data={"csrf_token": csrf(page), "jour": day, "debut": later.isoformat()})  # fmt: skip
+    assert answer.status_code == 303
+    conn = sqlite3.connect(salon.salon_db)
+    (stylist,) = conn.execute(
+        "SELECT b.stylist_id FROM local_bookings a JOIN local_bookings b "
+        "ON b.uid = a.rescheduled_to WHERE a.uid = ?",
+        (visit.uid,),
+    ).fetchone()
+    conn.close()
+    assert stylist == "chloe"

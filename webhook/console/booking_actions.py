@@ -93,9 +93,11 @@ async def free_starts(
     day: date,
     extra: tuple[Service, ...] = (),
     stylist: str | None = None,
+    replacing: str | None = None,
 ) -> list[Slot]:
     """Every free start of `day` for `service` then `extra` (one visit), with `stylist`
-    (None: any qualified stylist, each slot naming one)."""
+    (None: any qualified stylist, each slot naming one); the booking `replacing` (being
+    moved) does not hold its own time."""
     try:
         return await b.calendar.free_slots(
             service=service,
@@ -103,6 +105,7 @@ async def free_starts(
             stylist=stylist,
             prefs=SlotPreferences(day=day),
             limit=MAX_SLOTS,
+            replacing=replacing,
         )
     except CalendarError as exc:
         raise refusal(exc) from exc
@@ -118,16 +121,20 @@ def _kept_stylist(b: Backends, booking: Booking) -> str | None:
 
 async def move_starts(b: Backends, booking: Booking, *, day: date) -> list[Slot]:
     """Where the whole visit can go on `day`: with its own stylist when free then (the
-    slot names them), else with another qualified one (the slot names who)."""
-    extra = booking.extra_services
-    every = await free_starts(b, service=booking.service, day=day, extra=extra)
+    slot names them), else with another qualified one (the slot names who). The visit's
+    own time does not block it, so it can move by less than its length (a quarter of an
+    hour later with the same stylist); its current start is not offered."""
+    service, extra, uid = booking.service, booking.extra_services, booking.uid
+    every = await free_starts(b, service=service, day=day, extra=extra, replacing=uid)
     kept = _kept_stylist(b, booking)
-    if kept is None:
-        return every
-    own = {s.start: s for s in await free_starts(b, service=booking.service, day=day,
-                                                 extra=extra, stylist=kept)}  # fmt: skip
+    own: dict[datetime, Slot] = {}
+    if kept is not None:
+        found = await free_starts(
+            b, service=service, day=day, extra=extra, stylist=kept, replacing=uid
+        )
+        own = {s.start: s for s in found}
     merged = {s.start: own.get(s.start, s) for s in every} | own
-    return [merged[start] for start in sorted(merged)]
+    return [merged[start] for start in sorted(merged) if start != booking.start]
 
 
 async def cancel(b: Backends, booking: Booking) -> Done:
