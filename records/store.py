@@ -334,17 +334,24 @@ class CallRecords:
         return [(r["call_sid"], TakenMessage.from_row(r)) for r in rows]
 
     def add_text_message(
-        self, *, channel: str, phone: str, text: str, at: datetime | None = None
+        self,
+        *,
+        channel: str,
+        phone: str,
+        text: str,
+        at: datetime | None = None,
+        name: str | None = None,
     ) -> int:
         """Keep a message received by SMS or WhatsApp (`channel`) for the salon, as a
-        message taken during a call is kept; returns its id."""
+        message taken during a call is kept, under `name` when the sender is known (the
+        name on their booking); returns its id."""
         if channel not in ("sms", "whatsapp"):
             raise ValueError(f"a text message comes by sms or whatsapp, not {channel!r}")
         with self._write() as conn:
             cur = conn.execute(
-                "INSERT INTO call_messages (call_id, channel, callback_number, message,"
-                " created_at) VALUES (NULL, ?, ?, ?, ?)",
-                (channel, phone, text, utc_text(at or utc_now())),
+                "INSERT INTO call_messages (call_id, channel, caller_name, callback_number,"
+                " message, created_at) VALUES (NULL, ?, ?, ?, ?, ?)",
+                (channel, name or None, phone, text, utc_text(at or utc_now())),
             )
         return int(cur.lastrowid or 0)
 

@@ -46,6 +46,7 @@ from notify.outbox import Outbox
 from notify.phone import InvalidPhone
 from notify.service import confirm_booking
 from notify.whatsapp_window import WhatsAppWindow
+from records.retention import ANONYMOUS
 from records.store import CallRecords
 from salon import state_db
 from salon.french import visit_price_words
@@ -136,9 +137,7 @@ async def handle_text(
         elif kind == "stop":
             outcome = "left_to_twilio"
         else:
-            CallRecords(conn=conn).add_text_message(
-                channel=message.channel, phone=phone, text=message.body.strip()[:1600], at=now
-            )
+            replies.keep(now)
             outcome = replies.polite_once(now)
         conn.execute(
             "UPDATE sms_inbound SET outcome = ? WHERE message_sid = ?",
@@ -147,6 +146,23 @@ async def handle_text(
         return Handled(kind, outcome)
     finally:
         conn.close()
+
+
+def client_name(conn: sqlite3.Connection, phone: str, now: datetime) -> str | None:
+    """The name on the number's next booking, else on its latest one (the embedded
+    calendar's, or the Cal.com bookings made here), anonymised ones aside: who sent a
+    text, for the salon. None for a number no booking knows."""
+    rows: list[sqlite3.Row] = []
+    for table in ("local_bookings", "calcom_links"):
+        rows += conn.execute(
+            f"SELECT name, start_utc, status FROM {table} WHERE phone = ? AND name NOT IN ('', ?)",
+            (phone, ANONYMOUS),
+        ).fetchall()
+    now_text = utc_text(now)
+    upcoming = [r for r in rows if r["status"] == "accepted" and r["start_utc"] > now_text]
+    if upcoming:
+        return str(min(upcoming, key=lambda r: r["start_utc"])["name"])
+    return str(max(rows, key=lambda r: r["start_utc"])["name"]) if rows else None
 
 
 def keep_as_message(message: Inbound, *, db_path: Path | str | None, now: datetime) -> None:
@@ -172,6 +188,18 @@ class _Replies:
         self.message = message
         self.phone = phone
         self.outbox = Outbox(conn=conn)
+
+    def keep(self, now: datetime, *, note: str | None = None, name: str | None = None) -> None:
+        """Keep the text for the salon under the sender's name (`name`, else the one on
+        their booking), with what was done about it (`note`) after « — »."""
+        text = self.message.body.strip()[:1600]
+        CallRecords(conn=self.conn).add_text_message(
+            channel=self.message.channel,
+            phone=self.phone,
+            text=f"{text} — {note}" if note else text,
+            at=now,
+            name=name or client_name(self.conn, self.phone, now),
+        )
 
     def line(self, kind: str) -> str:
         try:

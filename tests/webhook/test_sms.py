@@ -187,6 +187,19 @@ def test_oui_with_no_offer_waiting_books_nothing(sms_client: FlaskClient, db: Pa
     assert "aucun créneau n'attend votre réponse" in body
 
 
+async def test_a_text_from_a_client_is_kept_under_the_name_of_their_booking(
+    sms_client: FlaskClient, db: Path, profile: SalonProfile, capsys: pytest.CaptureFixture[str]
+) -> None:
+    await book(db, profile, soon(profile), 11, ALICE)
+    post_signed(sms_client, "/sms", sms_form(ALICE, "Bonjour, je peux venir avec ma fille ?"))
+    post_signed(sms_client, "/sms", sms_form(MALLORY, "Vous êtes ouverts lundi ?"))
+    kept = [(m.caller_name, m.callback_number) for _, m in CallRecords(path=db).pending_messages()]
+    assert kept == [("Alice Durand", ALICE), (None, MALLORY)]
+    assert records_main(["--messages", "--salon-db", str(db)]) == 0
+    out = capsys.readouterr().out
+    assert "  Alice Durand  06 12 34 56 78  « Bonjour, je peux venir avec ma fille ? »" in out
+
+
 def test_any_other_text_is_kept_for_the_salon_and_answered_once_a_day(
     sms_client: FlaskClient, db: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
