@@ -45,6 +45,7 @@ from booking.calendar import (
     InvalidRequest,
     SlotTaken,
 )
+from booking.hours import fits_hours
 from salon.profile import Service, TeamMember
 
 log = logging.getLogger("booking")
@@ -78,9 +79,12 @@ class CalComCalendar(CalComClient):
         """Every candidate stylist's slots for every part of the visit, asked at once
         (`asyncio.gather`, each call within the client's deadline): a start is free for a
         stylist when each later part's slots hold it shifted by the earlier parts'
-        lengths. The least busy stylist comes first (the most free starts in the range,
-        then the profile's order). A stylist whose slots could not be read is left out
-        when others answered (logged), else the error is raised."""
+        lengths. Cal.com knows nothing of salon.toml: a start is kept only when the whole
+        visit fits the salon's hours that day and the stylist's (`booking.hours.fits_hours`:
+        exceptional closures, special hours, public holidays, absences, the stylist's week),
+        as in the embedded calendar. The least busy stylist comes first (the most free
+        starts in the range, then the profile's order). A stylist whose slots could not be
+        read is left out when others answered (logged), else the error is raised."""
         members: list[TeamMember | None] = list(stylists) or [None]
         events: list[tuple[TeamMember | None, list[dict[str, Any]]]] = []
         for member in members:
@@ -124,6 +128,7 @@ class CalComCalendar(CalComClient):
                     for got, shift in zip(later, shifts[1:], strict=True)
                 )
                 and not overlaps(full, t, t + total)
+                and fits_hours(self.profile, t, t + total, member)
             ]
             free.append((i, member, ok))
         if not free and failure is not None:
@@ -196,15 +201,26 @@ class CalComCalendar(CalComClient):
     ) -> Booking:
         """The visit with the assigned stylist, else (when the caller did not ask for
         them) with the next qualified one free at that time."""
-        candidates: tuple[TeamMember | None, ...] = assignment.candidates or (None,)
+        end = start + _length(services)
+        candidates = self._working(assignment.candidates or (None,), start, end)
+        if not candidates:
+            raise SlotTaken("salon.toml: the salon is closed or the stylist away then")
         if assignment.member is not None:
-            await self._check_chairs(start, start + _length(services))
+            await self._check_chairs(start, end)
         for member in candidates:
             try:
                 return await book_visit(self, services, start, customer, member)
             except SlotTaken:
                 log.info("stylist taken", extra={"stylist": member.id if member else None})
         raise SlotTaken("Cal.com: slot taken")
+
+    def _working(
+        self, members: tuple[TeamMember | None, ...], start: datetime, end: datetime
+    ) -> tuple[TeamMember | None, ...]:
+        """Those of `members` salon.toml lets take `[start, end)` (None: the salon itself,
+        booking by chairs): the last check before a booking call, since Cal.com accepts
+        any time its own schedules allow (`booking.hours.fits_hours`)."""
+        return tuple(m for m in members if fits_hours(self.profile, start, end, m))
 
     async def _by_phone(self, phone: str, after: datetime) -> list[Booking]:
         rows = self._run(
@@ -275,20 +291,22 @@ class CalComCalendar(CalComClient):
         or the same one taken and the caller did not mind): a new visit with them, then
         the old one cancelled."""
         member = assignment.member
+        end = start + _length(booking.services)
         same = member is None or member.id == booking.stylist_id
         if member is not None:
             own = frozenset([booking.uid, *(p.uid for p in self._later_parts(booking.uid))])
-            await self._check_chairs(start, start + _length(booking.services), skip=own)
+            await self._check_chairs(start, end, skip=own)
         if same:
-            try:
-                return await move_visit(self, booking, start)
-            except SlotTaken:
-                if not assignment.others:
-                    raise
+            if self._working((member,), start, end):
+                try:
+                    return await move_visit(self, booking, start)
+                except SlotTaken:
+                    if not assignment.others:
+                        raise
             others = assignment.others
         else:
             others = assignment.candidates
-        for other in others:
+        for other in self._working(others, start, end):
             try:
                 moved = await book_visit(
                     self, booking.services, start, _customer_of(booking), other

@@ -10,7 +10,7 @@ the weekly hours.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 
 from salon.french import day_words
@@ -63,6 +63,23 @@ def stylist_hours(profile: SalonProfile, member: TeamMember, day: date) -> tuple
             if start < end:
                 out.append((start, end))
     return tuple(sorted(out))
+
+
+def fits_hours(
+    profile: SalonProfile, start: datetime, end: datetime, member: TeamMember | None = None
+) -> bool:
+    """Whether salon.toml lets `[start, end)` (aware) be booked: within one opening interval
+    of its local day (`opening_hours`: closures, special hours, public holidays) or, for
+    `member`, one of their working intervals (`stylist_hours`: their week and absences).
+    Both calendars ask it: the embedded one builds its slots from these hours, and Cal.com's
+    slots, which know nothing of salon.toml, are kept only where it holds."""
+    tz = profile.timezone
+    local_start, local_end = start.astimezone(tz), end.astimezone(tz)
+    if local_start.date() != local_end.date() and local_end.time() != time(0):
+        return False
+    day = local_start.date()
+    spans = opening_hours(profile, day) if member is None else stylist_hours(profile, member, day)
+    return any(local_start.time() >= lo and local_end.time() <= hi for lo, hi in spans)
 
 
 def off_words(profile: SalonProfile, member: TeamMember, day: date) -> str | None:

@@ -20,7 +20,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from booking import journal
 from booking.base import Assignment, BaseCalendar, parse_utc, utc_text
 from booking.calendar import Booking, Customer, InvalidRequest, SlotTaken
-from booking.hours import opening_hours, stylist_hours
+from booking.hours import fits_hours, opening_hours, stylist_hours
 from booking.journal import split_ids
 from booking.services import fold
 from salon import state_db
@@ -173,17 +173,7 @@ class LocalCalendar(BaseCalendar):
         return [(parse_utc(r[0]), parse_utc(r[1]), r[2]) for r in rows]
 
     def _within(self, start: datetime, end: datetime, member: TeamMember | None) -> bool:
-        tz = self.profile.timezone
-        local_start, local_end = start.astimezone(tz), end.astimezone(tz)
-        if local_start.date() != local_end.date() and local_end.time() != time(0):
-            return False
-        day = local_start.date()
-        spans = (
-            opening_hours(self.profile, day)
-            if member is None
-            else stylist_hours(self.profile, member, day)
-        )
-        return any(local_start.time() >= lo and local_end.time() <= hi for lo, hi in spans)
+        return fits_hours(self.profile, start, end, member)
 
     def _free_for(
         self,
