@@ -355,6 +355,33 @@ def cancelled_text(
     )
 
 
+def not_cancelled_text(
+    *,
+    profile: SalonProfile,
+    service: str | Sequence[str],
+    start: datetime,
+    name: str | None = None,
+    stylist: str | None = None,
+) -> str:
+    """`Maison Margaux : le RDV de Léo Martin du mardi 3 décembre à 14h30 (coupe homme
+    avec Yanis) n'est pas annulé par SMS. Pour l'annuler, appelez le …` (`votre RDV`
+    without a name): the answer to « ANNULER » for a booking too far ahead to be
+    cancelled by text."""
+    local, phone = _local(profile, start), display_phone(profile.phone)
+    return _fit(
+        lambda who, _tail: (
+            lambda svc, when: (
+                f"{profile.short_name} : {'le' if who else 'votre'} RDV{who} du {when(local)}"
+                + (f" ({svc})" if svc else "")
+                + f" n'est pas annulé par SMS. Pour l'annuler, appelez le {phone}."
+            )
+        ),
+        service,
+        name,
+        stylist=stylist,
+    )
+
+
 def visit_names(service: str | Sequence[str], stylist: str | None = None) -> str:
     """The visit as the WhatsApp template's {{2}}: `Couleur racines + Coupe femme avec
     Chloé` (the services' own names in order, then the stylist's first name)."""

@@ -28,7 +28,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from booking import open_calendar, waitlist
 from booking.calendar import (
@@ -49,7 +49,7 @@ from notify.whatsapp_window import WhatsAppWindow
 from records.retention import ANONYMOUS
 from records.store import CallRecords
 from salon import state_db
-from salon.french import visit_price_words
+from salon.french import slot_words, visit_price_words
 from salon.phone import to_e164
 from salon.profile import SalonProfile
 from salon.text import plain_words
@@ -202,16 +202,30 @@ class _Replies:
         )
 
     def line(self, kind: str) -> str:
+        return self.send(texts.reply_text(self.profile, kind), kind)
+
+    def send(self, body: str, kind: str) -> str:
+        """Queue `body` as the one answer to this text; returns `kind`, the outcome."""
         try:
             self.outbox.enqueue_now(
                 channel=self.message.channel,
                 to=self.phone,
-                body=texts.reply_text(self.profile, kind),
+                body=body,
                 dedupe_key=f"sms-reply:{self.message.message_sid}:{self.message.channel}",
             )
         except InvalidPhone:  # a landline cannot get SMS: nothing to send
             log.info("no reply possible to this number", extra={"reason": kind})
         return kind
+
+    def about(self, booking: Booking) -> dict[str, Any]:
+        """A booking as the texts name it: its services, start, person and stylist."""
+        return {
+            "profile": self.profile,
+            "service": [s.name for s in booking.services],
+            "start": booking.start,
+            "name": booking.customer.name if booking.customer else None,
+            "stylist": self.profile.stylist_name(booking.stylist_id),
+        }
 
     def polite_once(self, now: datetime) -> str:
         recent = self.conn.execute(
@@ -269,10 +283,22 @@ async def _cancel(
         targets = [b for b in own if b.uid in reminded] or [
             b for b in own if b.start <= now + CANCEL_WINDOW
         ]
-        if not targets:
+        # Not cancelled here: the salon keeps the request, and the answer says why.
+        if not own:
+            replies.keep(now, note="rien n'est annulé : aucun RDV à venir pour ce numéro")
             return replies.line("no_booking")
-        if len(targets) > 1:
+        if len(targets) > 1 or (not targets and len(own) > 1):
+            replies.keep(now, note="rien n'est annulé : plusieurs RDV à venir")
             return replies.line("ambiguous")
+        if not targets:  # one booking, further ahead than SMS cancellation reaches
+            [far] = own
+            when = slot_words(far.start.astimezone(replies.profile.timezone))
+            replies.keep(
+                now,
+                note=f"pas annulé par SMS : RDV du {when}, à plus de {CANCEL_WINDOW.days} jours",
+                name=far.customer.name if far.customer else None,
+            )
+            return replies.send(texts.not_cancelled_text(**replies.about(far)), "too_far")
         cancelled = await calendar.cancel(
             booking_uid=targets[0].uid, caller_phone=replies.phone, reason="annulé par SMS"
         )
@@ -280,9 +306,11 @@ async def _cancel(
         await replies.confirm("cancelled", cancelled, calendar)
         return "cancelled"
     except NotAllowed:
+        replies.keep(now, note="pas annulé : le calendrier a refusé l'annulation par SMS")
         return replies.line("cancel_failed")
     except CalendarError as exc:
         log.warning("cancel by SMS failed", extra={"reason": type(exc).__name__})
+        replies.keep(now, note="pas annulé : l'annulation par SMS a échoué")
         return replies.line("cancel_failed")
     finally:
         await calendar.aclose()

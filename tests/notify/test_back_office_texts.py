@@ -10,7 +10,13 @@ import pytest
 
 from notify.gsm7 import fits_one_segment, is_gsm7
 from notify.service import replies_possible
-from notify.texts import deadline_words, offer_text, reminder_text, reply_text
+from notify.texts import (
+    deadline_words,
+    not_cancelled_text,
+    offer_text,
+    reminder_text,
+    reply_text,
+)
 from notify.twilio_messages import TwilioOptions
 from salon.phone import display as display_phone
 from salon.profile import SalonProfile
@@ -96,6 +102,20 @@ def test_every_relative_reminder_fits_one_segment(profile: SalonProfile, ahead: 
                 )  # fmt: skip
                 assert fits_one_segment(text), (len(text), text)
                 assert word in text and f"à {start.hour}h" in text, text
+
+
+def test_every_answer_to_annuler_too_far_ahead_fits_one_segment_and_says_to_call(
+    profile: SalonProfile,
+) -> None:
+    phone = display_phone(profile.phone)
+    for service in profile.services:
+        for i, start in enumerate(_starts(profile)):
+            text = not_cancelled_text(
+                profile=profile, service=service.name, start=start, name=NAMES[i % len(NAMES)]
+            )
+            assert fits_one_segment(text) and is_gsm7(text), (len(text), text)
+            assert f"{start.hour}h" in text
+            assert text.endswith(f"n'est pas annulé par SMS. Pour l'annuler, appelez le {phone}.")
 
 
 @pytest.mark.parametrize("replies", [True, False])

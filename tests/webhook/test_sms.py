@@ -22,6 +22,7 @@ from notify.whatsapp_window import WhatsAppWindow
 from records.__main__ import main as records_main
 from records.store import CallRecords
 from salon import state_db
+from salon.french import slot_words
 from salon.profile import SalonProfile, load_profile
 from salon.utc import utc_text
 from tests.stubs.twilio import TwilioStub
@@ -95,6 +96,22 @@ async def book(db: Path, profile: SalonProfile, day: date, hour: int, phone: str
         )
     finally:
         await calendar.aclose()
+
+
+async def sent_by_twilio(db: Path) -> list[str]:
+    """Drain the outbox through the Twilio stub: the bodies the client's phone gets."""
+    conn = state_db.connect(db)
+    with TwilioStub() as stub:
+        options = TwilioOptions(
+            account_sid=stub.account_sid,
+            auth_token=stub.auth_token,
+            base_url=stub.base_url,
+            sms_from="+33757000001",
+        )
+        outbox = Outbox(notifiers=[TwilioNotifier(options)], conn=conn)
+        await outbox.drain()
+        await outbox.aclose()
+        return [m["body"] for m in stub.messages]
 
 
 def status_of(db: Path, uid: str) -> str:
@@ -176,9 +193,36 @@ async def test_the_booking_that_got_a_reminder_is_the_one_cancelled(
 async def test_a_booking_more_than_a_week_ahead_without_reminder_is_not_cancelled_by_sms(
     sms_client: FlaskClient, db: Path, profile: SalonProfile
 ) -> None:
+    """The policy stands (a reminded booking, or the one in the next 7 days), but the
+    answer is true: it names the booking and says to call; the salon keeps the request."""
     far = await book(db, profile, soon(profile, after_days=12), 11, ALICE)
     post_signed(sms_client, "/sms", sms_form(ALICE, "ANNULER"))
     assert status_of(db, far.uid) == "accepted"
+    when = slot_words(far.start.astimezone(profile.timezone))
+    [body] = await sent_by_twilio(db)
+    assert "nous ne trouvons pas" not in body
+    assert body.startswith(f"Maison Margaux : le RDV d'Alice Durand du {when} (coupe homme")
+    assert body.endswith("n'est pas annulé par SMS. Pour l'annuler, appelez le 04 78 42 18 90.")
+    [message] = [m for _, m in CallRecords(path=db).pending_messages()]
+    assert (message.caller_name, message.callback_number, message.channel) == (
+        "Alice Durand", ALICE, "sms",
+    )  # fmt: skip
+    assert message.text == f"ANNULER — pas annulé par SMS : RDV du {when}, à plus de 7 jours"
+
+
+async def test_an_annuler_that_cancels_nothing_is_kept_for_the_salon(
+    sms_client: FlaskClient, db: Path, profile: SalonProfile
+) -> None:
+    await book(db, profile, soon(profile), 11, ALICE)
+    await book(db, profile, soon(profile, after_days=3), 15, ALICE)
+    post_signed(sms_client, "/sms", sms_form(ALICE, "annuler svp"))
+    post_signed(sms_client, "/sms", sms_form(MALLORY, "ANNULER"))
+    kept = [(m.callback_number, m.caller_name, m.text)
+            for _, m in CallRecords(path=db).pending_messages()]  # fmt: skip
+    assert kept == [
+        (ALICE, "Alice Durand", "annuler svp — rien n'est annulé : plusieurs RDV à venir"),
+        (MALLORY, None, "ANNULER — rien n'est annulé : aucun RDV à venir pour ce numéro"),
+    ]
 
 
 def test_oui_with_no_offer_waiting_books_nothing(sms_client: FlaskClient, db: Path) -> None:
