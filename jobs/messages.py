@@ -2,7 +2,9 @@
 
 Reminders and waitlist offers both queue a one-segment text now (quiet hours were
 checked by the job), with the WhatsApp template variables that carry it outside the
-24-hour window, and both treat a number that cannot receive it (a landline) alike.
+24-hour window, and both treat a number that cannot receive it (a landline) alike. Both
+have a moment after which the text is of no use (the appointment, the answer deadline):
+the outbox retries it until then, never after.
 """
 
 from __future__ import annotations
@@ -43,11 +45,13 @@ class Messages:
         service: str | Sequence[str],
         start: datetime,
         event: str,
+        useless_after: datetime,
         stylist: str | None = None,
     ) -> bool:
         """Queue `body` for `to` now, once per `dedupe_key`; False when `to` cannot
         receive it (not a mobile number). `service` (one name or a visit's) and `stylist`
-        fill the WhatsApp template's {{2}}."""
+        fill the WhatsApp template's {{2}}; the outbox never sends it after
+        `useless_after` (it gives up then, saying why)."""
         try:
             self.outbox.enqueue_now(
                 channel=self.channel,
@@ -57,6 +61,7 @@ class Messages:
                 template_vars=template_vars(
                     profile=self.profile, service=service, start=start, event=event, stylist=stylist
                 ),
+                expires_at=useless_after.timestamp(),
             )
         except InvalidPhone:
             return False

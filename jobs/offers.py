@@ -124,6 +124,7 @@ def _send(
         service=service.name,
         start=slot.start,
         event="offer",
+        useless_after=offer.expires_at,  # « Répondez OUI avant 11h » read at noon: no use
     ):
         return True
     waitlist.withdraw(messages.conn, offer_id=offer.id, leave=True)

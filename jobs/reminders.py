@@ -12,7 +12,8 @@ Cal.com, so bookings the owner made there count too):
   pass saw it stands for it (passes look a day further than the lead for that reason);
 - never during quiet hours: a reminder due then goes at the end of the quiet period, or
   not at all when that leaves less than `min_reminder_lead` before the appointment;
-- a reminder still unsent when its booking is cancelled or moved is withdrawn.
+- a reminder still unsent when its booking is cancelled or moved is withdrawn; one the
+  outbox could not send before the appointment (Twilio down all along) is given up then.
 """
 
 from __future__ import annotations
@@ -120,6 +121,7 @@ def _queue(messages: Messages, booking: Booking) -> bool:
         service=services,
         start=booking.start,
         event="reminder",
+        useless_after=booking.start,  # a reminder once the appointment began: no use
         stylist=stylist,
     )
 

@@ -8,10 +8,15 @@ Guarantees (table `notify_outbox` in the one state database):
   (`BEGIN IMMEDIATE` + a lease), so concurrent drains never send the same row twice; after
   an uncertain attempt (a timeout) the provider is asked whether it has the message before
   sending again;
-- never lost: failures are retried with exponential backoff (429, 5xx, network) up to
-  `max_attempts`; permanent errors (Twilio 21211/21614, SMTP 550) mark the row `failed`
-  with the reason; without credentials the row stays `not_sent` ("not sent: Twilio not
-  configured") and goes out on a later drain once the channel is configured.
+- never lost to a passing failure: 429, 5xx and network errors are retried with
+  exponential backoff capped at 10 minutes for 24 hours (`RetryPolicy`), then the row is
+  `failed` "… (gave up after N)"; permanent errors (Twilio 21211/21610/21614, SMTP 550)
+  mark it `failed` at once with the reason; without credentials the row stays `not_sent`
+  ("not sent: Twilio not configured") and goes out on a later drain once the channel is
+  configured;
+- never too late: a message enqueued with `expires_at` (a reminder: its appointment; a
+  waitlist offer: its answer deadline) is never sent after it; it ends `failed` "expired
+  before it could be sent (last: <the last error>)".
 
 Statuses: queued -> sending -> sent | queued (retry) | failed | not_sent.
 
@@ -29,7 +34,7 @@ import json
 import sqlite3
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from notify.base import CHANNELS, Channel, Notifier, SendError, logger
@@ -40,6 +45,7 @@ from salon import state_db
 __all__ = ["STATUSES", "DrainReport", "Enqueued", "Outbox", "OutboxEntry", "RetryPolicy"]
 
 STATUSES = ("queued", "sending", "sent", "failed", "not_sent")
+EXPIRED = "expired before it could be sent"  # the stored reason, `notify.reasons_fr` words it
 
 
 class Outbox:
@@ -52,9 +58,11 @@ class Outbox:
         db_path: str | Path | None = None,
         conn: sqlite3.Connection | None = None,
         policy: RetryPolicy | None = None,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         self.conn = conn if conn is not None else state_db.connect(db_path)
         self.policy = policy or RetryPolicy()
+        self.clock = clock  # UNIX seconds; tests move it to live a day of retries at once
         self.worker_id = uuid.uuid4().hex
         self._notifiers: dict[Channel, Notifier] = {}
         for notifier in notifiers:
@@ -72,10 +80,13 @@ class Outbox:
         dedupe_key: str,
         subject: str | None = None,
         template_vars: dict[str, str] | None = None,
+        expires_at: float | None = None,
     ) -> Enqueued:
         """Store a message (committed before returning); the same key twice is one message.
 
-        Raises `ValueError` (`InvalidPhone` for numbers) on bad input; nothing is stored then.
+        `expires_at` (UNIX seconds): never send it after that, whatever happens (a reminder
+        after its appointment is of no use). Raises `ValueError` (`InvalidPhone` for
+        numbers) on bad input; nothing is stored then.
         """
         return self.enqueue_now(
             channel=channel,
@@ -84,6 +95,7 @@ class Outbox:
             dedupe_key=dedupe_key,
             subject=subject,
             template_vars=template_vars,
+            expires_at=expires_at,
         )
 
     def enqueue_now(
@@ -95,6 +107,7 @@ class Outbox:
         dedupe_key: str,
         subject: str | None = None,
         template_vars: dict[str, str] | None = None,
+        expires_at: float | None = None,
     ) -> Enqueued:
         """`enqueue` for synchronous callers."""
         if channel not in CHANNELS:
@@ -109,12 +122,12 @@ class Outbox:
                 raise ValueError("not an e-mail address")
         else:
             recipient = sms_number(to)
-        now = time.time()
+        now = self.clock()
         with state_db.write_transaction(self.conn):
             cursor = self.conn.execute(
                 "INSERT INTO notify_outbox (dedupe_key, channel, recipient, subject, body, "
-                "template_vars, status, next_attempt_at, created_at, updated_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?) "
+                "template_vars, status, next_attempt_at, created_at, updated_at, expires_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?) "
                 "ON CONFLICT(dedupe_key) DO NOTHING",
                 (
                     dedupe_key,
@@ -126,6 +139,7 @@ class Outbox:
                     now,
                     now,
                     now,
+                    expires_at,
                 ),
             )
             created = cursor.rowcount == 1
@@ -162,15 +176,26 @@ class Outbox:
         rows = self.conn.execute("SELECT status, count(*) FROM notify_outbox GROUP BY status")
         return {status: n for status, n in rows}
 
+    def failed_since(self, since: float) -> dict[str, int]:
+        """How many messages ended `failed` (refused, given up, too late) since `since`
+        (UNIX seconds), per channel; a message the salon sent again no longer counts."""
+        rows = self.conn.execute(
+            "SELECT channel, count(*) FROM notify_outbox WHERE status = 'failed' "
+            "AND updated_at >= ? GROUP BY channel",
+            (since,),
+        )
+        return {channel: n for channel, n in rows}
+
     def retry(self, entry_id: int) -> bool:
         """Queue a `failed` or `not_sent` message again, due now, with its attempts counted
-        from zero (the salon fixed the cause: a number, a setting). False for any other
-        message: a sent one is never sent again, a queued or sending one is on its way."""
-        now = time.time()
+        from zero and a new day of retries (the salon fixed the cause: a number, a setting).
+        False for any other message: a sent one is never sent again, a queued or sending
+        one is on its way. One past its `expires_at` fails again at once, saying so."""
+        now = self.clock()
         with state_db.write_transaction(self.conn):
             changed = self.conn.execute(
                 "UPDATE notify_outbox SET status = 'queued', attempts = 0, detail = NULL, "
-                "error_code = NULL, next_attempt_at = ?, updated_at = ? "
+                "error_code = NULL, retry_until = NULL, next_attempt_at = ?, updated_at = ? "
                 "WHERE id = ? AND status IN ('failed', 'not_sent')",
                 (now, now, entry_id),
             ).rowcount
@@ -179,7 +204,7 @@ class Outbox:
         return changed == 1
 
     # --- drain -------------------------------------------------------------------------
-    def _ready_channels(self) -> dict[Channel, Notifier]:
+    def _ready_channels(self, report: DrainReport) -> dict[Channel, Notifier]:
         ready: dict[Channel, Notifier] = {}
         for channel in CHANNELS:
             notifier = self._notifiers.get(channel)
@@ -191,9 +216,9 @@ class Outbox:
             detail = f"not sent: {reason if notifier is not None else label}"
             with state_db.write_transaction(self.conn):
                 held = self.conn.execute(
-                    "UPDATE notify_outbox SET status = 'not_sent', detail = ?, updated_at = ? "
-                    "WHERE channel = ? AND status = 'queued'",
-                    (detail, time.time(), channel),
+                    "UPDATE notify_outbox SET status = 'not_sent', detail = ?, updated_at = ?, "
+                    "retry_until = NULL WHERE channel = ? AND status = 'queued'",
+                    (detail, self.clock(), channel),
                 ).rowcount
             if held and channel not in self._warned:
                 self._warned.add(channel)
@@ -203,10 +228,28 @@ class Outbox:
                 )
         return ready
 
+    def _expire(self, report: DrainReport) -> None:
+        """Messages waiting (queued, or kept for lack of settings) past their `expires_at`
+        fail now: sent later they would only confuse (a reminder after the appointment)."""
+        now = self.clock()
+        with state_db.write_transaction(self.conn):
+            rows = self.conn.execute(
+                "UPDATE notify_outbox SET status = 'failed', "
+                f"detail = '{EXPIRED}' || CASE WHEN detail IS NULL THEN '' "
+                "ELSE ' (last: ' || detail || ')' END, "
+                "next_attempt_at = ?, updated_at = ? "
+                "WHERE status IN ('queued', 'not_sent') AND expires_at IS NOT NULL "
+                "AND expires_at <= ? RETURNING dedupe_key",
+                (now, now, now),
+            ).fetchall()
+        for row in rows:
+            report.failed += 1
+            logger.warning("notify: message expired unsent", extra={"key": row[0]})
+
     def _claim(self, channels: Sequence[Channel]) -> list[OutboxEntry]:
         if not channels:
             return []
-        now = time.time()
+        now = self.clock()
         marks = ",".join("?" for _ in channels)
         with state_db.write_transaction(self.conn):
             rows = self.conn.execute(
@@ -252,7 +295,8 @@ class Outbox:
         deadline = time.monotonic() + max_wait
         semaphore = asyncio.Semaphore(self.policy.concurrency)
         while True:
-            ready = self._ready_channels()
+            self._expire(report)
+            ready = self._ready_channels(report)
             batch = self._claim(list(ready))
             if batch:
 
@@ -265,7 +309,7 @@ class Outbox:
             due = self._next_due(list(ready))
             if due is None:
                 break
-            wait = max(0.0, due - time.time())
+            wait = max(0.0, due - self.clock())
             if time.monotonic() + wait > deadline:
                 break
             await asyncio.sleep(wait + 0.001)
@@ -283,6 +327,9 @@ class Outbox:
                     report.recovered += 1
                     self._mark_sent(entry, found, report, counted=False)
                     return
+            if entry.expires_at is not None and self.clock() >= entry.expires_at:
+                self._mark_failed(entry, self._expired(entry.detail), report, entry.attempts)
+                return
             report.attempts += 1
             provider_id = await notifier.send(message)
         except SendError as exc:
@@ -299,7 +346,7 @@ class Outbox:
     def _mark_sent(
         self, entry: OutboxEntry, provider_id: str, report: DrainReport, *, counted: bool
     ) -> None:
-        now = time.time()
+        now = self.clock()
         with state_db.write_transaction(self.conn):
             changed = self.conn.execute(
                 "UPDATE notify_outbox SET status = 'sent', provider_id = ?, sent_at = ?, "
@@ -313,38 +360,87 @@ class Outbox:
         report.sent += 1
         report.keys_sent.append(entry.dedupe_key)
 
+    @staticmethod
+    def _expired(last: str | None) -> str:
+        return f"{EXPIRED} (last: {last})" if last else EXPIRED
+
     def _mark_error(self, entry: OutboxEntry, exc: SendError, report: DrainReport) -> None:
-        now = time.time()
+        """After a failed attempt: hold it (settings), retry it later, or give it up."""
+        now = self.clock()
+        policy = self.policy
         attempts = entry.attempts + (0 if exc.not_configured else 1)
+        retry_until = entry.retry_until
         if exc.not_configured:
             status, detail = "not_sent", f"not sent: {exc.reason}"
-            next_at = now + self.policy.hold_seconds
-        elif exc.retryable and attempts < self.policy.max_attempts:
-            status, detail = "queued", exc.reason
-            wait = self.policy.delay(attempts)
-            if exc.retry_after is not None:  # the provider's Retry-After, within our cap
-                wait = max(wait, min(exc.retry_after, self.policy.max_delay))
-            next_at = now + wait
+            next_at, retry_until = now + policy.hold_seconds, None
+        elif not exc.retryable:
+            self._mark_failed(entry, exc.reason, report, attempts, exc=exc)
+            return
         else:
-            status, next_at = "failed", now
-            detail = exc.reason if not exc.retryable else f"{exc.reason} (gave up after {attempts})"
-            report.failed += 1
-            logger.warning(
-                "notify: message failed", extra={"key": entry.dedupe_key, "reason": exc.reason}
-            )
+            wait = policy.delay(attempts)
+            if exc.retry_after is not None:  # the provider's Retry-After, within our cap
+                wait = max(wait, min(exc.retry_after, policy.max_delay))
+            next_at = now + wait
+            retry_until = retry_until if retry_until is not None else now + policy.max_age
+            if entry.expires_at is not None and next_at >= entry.expires_at:
+                self._mark_failed(entry, self._expired(exc.reason), report, attempts, exc=exc)
+                return
+            if next_at > retry_until or (
+                policy.max_attempts is not None and attempts >= policy.max_attempts
+            ):
+                detail = f"{exc.reason} (gave up after {attempts})"
+                self._mark_failed(entry, detail, report, attempts, exc=exc)
+                return
+            status, detail = "queued", exc.reason
+        self._store_outcome(
+            entry, status=status, detail=detail, attempts=attempts, next_at=next_at,
+            retry_until=retry_until, exc=exc,
+        )  # fmt: skip
+
+    def _mark_failed(
+        self,
+        entry: OutboxEntry,
+        detail: str,
+        report: DrainReport,
+        attempts: int,
+        *,
+        exc: SendError | None = None,
+    ) -> None:
+        report.failed += 1
+        logger.warning("notify: message failed", extra={"key": entry.dedupe_key, "reason": detail})
+        self._store_outcome(
+            entry, status="failed", detail=detail, attempts=attempts, next_at=self.clock(),
+            retry_until=entry.retry_until, exc=exc,
+        )  # fmt: skip
+
+    def _store_outcome(
+        self,
+        entry: OutboxEntry,
+        *,
+        status: str,
+        detail: str,
+        attempts: int,
+        next_at: float,
+        retry_until: float | None,
+        exc: SendError | None,
+    ) -> None:
+        now = self.clock()
         with state_db.write_transaction(self.conn):
             self.conn.execute(
-                "UPDATE notify_outbox SET status = ?, detail = ?, error_code = ?, attempts = ?, "
+                "UPDATE notify_outbox SET status = ?, detail = ?, "
+                "error_code = CASE WHEN ? THEN ? ELSE error_code END, attempts = ?, "
                 "uncertain = CASE WHEN ? THEN 1 ELSE uncertain END, next_attempt_at = ?, "
-                "lease_owner = NULL, lease_until = NULL, updated_at = ? "
+                "retry_until = ?, lease_owner = NULL, lease_until = NULL, updated_at = ? "
                 "WHERE id = ? AND lease_owner = ? AND status = 'sending'",
                 (
                     status,
                     detail,
-                    exc.code,
+                    exc is not None,
+                    exc.code if exc is not None else None,
                     attempts,
-                    exc.uncertain,
+                    exc is not None and exc.uncertain,
                     next_at,
+                    retry_until,
                     now,
                     entry.id,
                     self.worker_id,

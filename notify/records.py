@@ -13,11 +13,24 @@ from notify.base import Channel, OutgoingMessage
 
 @dataclass(frozen=True)
 class RetryPolicy:
-    """How hard to try: attempts, backoff (seconds, doubled each time), lease length."""
+    """How hard to try, and for how long.
 
-    max_attempts: int = 6
+    A message that fails for a reason that passes (Twilio or the Internet down, 429, 5xx)
+    is tried again after `delay(attempts)`: `base_delay` doubled at each attempt, capped at
+    `max_delay` (10 minutes), jittered. A one-minute outage thus delays it by about a
+    minute, a long one costs one attempt every 5 to 10 minutes. It is given up (`failed`)
+    `max_age` (24 hours) after its first such failure: the salon's customers expect their
+    confirmation or answer while Twilio is down for hours, not after a day. A message with
+    its own deadline (`expires_at`: a reminder's appointment, a waitlist offer's answer
+    time) is given up when the next attempt would come after it, and never sent after it.
+    Permanent refusals (an invalid number, a customer who answered STOP) fail at once.
+    `max_attempts` also caps the attempts when set (tests, benchmarks); None = by time only.
+    """
+
+    max_attempts: int | None = None
     base_delay: float = 2.0
     max_delay: float = 600.0
+    max_age: float = 24 * 3600.0  # seconds of retries after the first passing failure
     lease_seconds: float = 60.0
     hold_seconds: float = 600.0  # wait before retrying after refused credentials
     concurrency: int = 8
@@ -25,7 +38,7 @@ class RetryPolicy:
 
     def delay(self, attempts: int) -> float:
         """Backoff before attempt `attempts + 1`: base * 2^(attempts-1), capped, jittered."""
-        raw = min(self.max_delay, self.base_delay * 2 ** max(0, attempts - 1))
+        raw = min(self.max_delay, self.base_delay * 2 ** min(64, max(0, attempts - 1)))
         return raw * random.uniform(0.5, 1.0)
 
 
@@ -47,6 +60,8 @@ class OutboxEntry:
     next_attempt_at: float
     created_at: float
     sent_at: float | None
+    expires_at: float | None = None  # never sent after this (UNIX seconds)
+    retry_until: float | None = None  # given up after this while failing (UNIX seconds)
 
     @classmethod
     def from_row(cls, row: sqlite3.Row) -> OutboxEntry:
@@ -67,6 +82,8 @@ class OutboxEntry:
             next_attempt_at=row["next_attempt_at"],
             created_at=row["created_at"],
             sent_at=row["sent_at"],
+            expires_at=row["expires_at"],
+            retry_until=row["retry_until"],
         )
 
     def message(self) -> OutgoingMessage:
@@ -93,7 +110,7 @@ class DrainReport:
     holds afterwards (retry_later: queued rows; not_sent: rows kept for lack of settings)."""
 
     sent: int = 0
-    failed: int = 0
+    failed: int = 0  # given up in this drain: refused, out of time, or past its deadline
     retry_later: int = 0
     not_sent: int = 0
     attempts: int = 0

@@ -579,3 +579,18 @@ def m006_stylists_and_visits(conn: sqlite3.Connection) -> None:
         "CREATE INDEX local_bookings_stylist ON local_bookings (stylist_id, status, start_utc)"
     )
     conn.execute("CREATE INDEX calcom_links_visit ON calcom_links (visit_uid)")
+
+
+@migration
+def m007_outbox_deadlines(conn: sqlite3.Connection) -> None:
+    """Two instants of `notify_outbox` (UNIX seconds, NULL = none) for its retry policy
+    (`notify.records.RetryPolicy`):
+
+    - `expires_at`: after it the message is never sent (a reminder once its appointment
+      has begun, a waitlist offer once its answer deadline has passed); set on enqueue;
+    - `retry_until`: when a message failing for a passing reason (Twilio or the network
+      down) is given up; set at its first such failure, cleared when the salon asks to
+      send it again or when it is kept for lack of settings.
+    """
+    conn.execute("ALTER TABLE notify_outbox ADD COLUMN expires_at REAL")
+    conn.execute("ALTER TABLE notify_outbox ADD COLUMN retry_until REAL")

@@ -16,7 +16,10 @@ import pytest
 from booking.calcom import CalComCalendar
 from booking.calendar import Customer, Slot
 from jobs.config import JobsSettings, QuietHours
+from jobs.reminders import reminder_key
 from jobs.runner import BackOffice
+from notify.outbox import RetryPolicy
+from notify.reasons_fr import reason_fr
 from notify.service import confirm_booking
 from salon.measure import free_port
 from salon.profile import SalonProfile
@@ -301,3 +304,29 @@ async def test_a_visit_of_two_services_is_reminded_once_naming_both_and_its_styl
     assert "(couleur racines + coupe homme avec Chloé)" in bodies[0], bodies[0]
     row = rig.outbox.conn.execute("SELECT template_vars FROM notify_outbox").fetchone()
     assert json.loads(row[0])["2"] == "Couleur racines + Coupe homme avec Chloé"
+
+
+async def test_a_reminder_twilio_cannot_take_is_retried_until_the_appointment_never_after(
+    rig: Rig,
+) -> None:
+    rig.outbox.policy = RetryPolicy()  # the production schedule, on the test's clock
+    rig.outbox.clock = lambda: rig.clock.now.timestamp()
+    start = at(rig.profile, open_day(rig.profile), 14, 30)
+    booking = await rig.book(start, ALICE, "Alice Durand")
+    rig.stub.fail_next(status=500, times=10_000)  # Twilio down from the day before on
+    rig.clock.now = start - timedelta(hours=23)
+    failed = 0
+    while rig.clock.now < start + timedelta(hours=1):
+        report = await rig.office.run_once()
+        failed += report.as_dict()["outbox"]["failed"]
+        rig.clock.now += timedelta(minutes=30)
+    entry = rig.outbox.get(reminder_key(booking.uid, start, "sms"))
+    assert entry is not None and entry.status == "failed" and failed == 1
+    assert entry.attempts >= 40  # every pass of the day tried it: not given up in a minute
+    assert reason_fr(entry.detail).startswith(
+        "plus envoyé, il serait arrivé trop tard (un rappel après l'heure du rendez-vous"
+    )
+    rig.stub.reset()  # Twilio is back in the afternoon: the reminder stays unsent
+    rig.clock.now = start + timedelta(hours=3)
+    await rig.office.run_once()
+    assert rig.stub.messages == []

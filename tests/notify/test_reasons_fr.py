@@ -53,6 +53,18 @@ ENGLISH = ("not sent", "not configured", "gave up", "cannot", "failed", "refused
             "SMTP 550: recipient refused",
             "le serveur d'e-mails refuse l'adresse du destinataire (SMTP 550)",
         ),
+        # too late to be of use (a reminder past its appointment), with the last reason
+        (
+            "expired before it could be sent (last: cannot reach Twilio)",
+            "plus envoyé, il serait arrivé trop tard (un rappel après l'heure du rendez-vous, "
+            "une proposition après son délai de réponse) ; dernière raison : Twilio est "
+            "injoignable (connexion Internet ?)",
+        ),
+        (
+            "expired before it could be sent",
+            "plus envoyé, il serait arrivé trop tard (un rappel après l'heure du rendez-vous, "
+            "une proposition après son délai de réponse)",
+        ),
         # the provider's own words stay quoted, framed in French
         (
             "Twilio 400 (30001): Queue overflow",

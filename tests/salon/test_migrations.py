@@ -410,3 +410,11 @@ def test_messages_taken_during_calls_survive_migration_4_as_call_messages(
     # Deleting the call still deletes its messages (the foreign key survived the rebuild).
     conn.execute("DELETE FROM call_records WHERE id = ?", (rows[0]["call_id"],))
     assert conn.execute("SELECT count(*) FROM call_messages").fetchone()[0] == 0
+
+
+def test_outbox_messages_from_before_migration_7_have_no_deadline_and_a_fresh_day_of_retries(
+    old_db: Path,
+) -> None:
+    outbox = Outbox(conn=state_db.connect(old_db))
+    waiting = outbox.get(old.OUTBOX_NOT_SENT)
+    assert waiting is not None and (waiting.expires_at, waiting.retry_until) == (None, None)
