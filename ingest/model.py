@@ -79,6 +79,9 @@ class FileReport:
     pages: int | None = None
     warnings: list[str] = field(default_factory=list)
     error: str | None = None
+    # set by `kb.indexer`: the file could not be read now, so the passages the previous
+    # index version had of it are still served (`chunks` counts them)
+    kept_previous: int = 0
 
 
 @dataclass(frozen=True)

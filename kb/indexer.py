@@ -7,6 +7,14 @@ current version reuses its stored vector, so only new or changed text is embedde
 chunks of removed files are simply absent from the new version. A failure before the
 switch deletes the half-built version and leaves the previous one serving.
 
+A file the previous version had indexed that cannot be read now (a truncated PDF copied
+over a good one, an emptied file: an error for the whole file, not a warning about some
+pages) does not silently take its passages away from callers: the new version keeps
+serving that file's previous passages as they were (their vectors reused, their facts
+still compared with `salon.toml`) and its report says so (`FileReport.kept_previous`),
+until a readable copy replaces it. A file deleted from the sources is removed as always;
+an unreadable file that was never indexed is only reported.
+
 A `salon.toml` that does not load as a profile (a TOML typo, a price written as text)
 stops the reindex before anything is read (`InvalidProfile`): the salon's own hours,
 prices and phone come from it, and an index without them, whose documents are no longer
@@ -34,7 +42,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ingest.model import Chunk, FileReport, IngestResult
+from ingest.model import Chunk, Fact, FileReport, IngestResult
 from kb import recheck, store, stored_facts
 from kb.contradictions import PROFILE_NAME, find_contradictions, outdated_notes, profile_of
 from kb.embeddings import Embedder, get_embedder, model_name_for
@@ -255,6 +263,64 @@ def _reuse_vectors(db_dir: Path, previous: store.Manifest) -> dict[str, np.ndarr
         store.close_client(client)
 
 
+_UNREAD = ("error", "skipped")  # the whole file was not read (not: some pages)
+
+
+def kept_reason(passages: int, *, read_next_time: bool) -> str:
+    """The report's remark on a file whose previous passages are still served."""
+    served = f"previous version kept: its {passages} passages from the last index are still served"
+    if read_next_time:  # the time budget ran out: nothing is wrong with the file
+        return f"{served} until the next reindex reads the file"
+    return f"{served}; replace the file with a readable copy and run scripts/reindex again"
+
+
+def _keep_unreadable(
+    db_dir: Path,
+    previous: store.Manifest | None,
+    reports: list[FileReport],
+    present: dict[str, str],
+    fresh: list[Chunk],
+    read_next_time: tuple[str, ...],
+) -> tuple[list[Chunk], list[Fact]]:
+    """The previous version's passages and facts of each file it indexed that is still in
+    the sources but could not be read now (see the module docstring); each such file's
+    report counts them and says so. A passage whose text another file now gives is not
+    kept twice. Costs nothing when every file was read."""
+    if previous is None:
+        return [], []
+    lost = {
+        r.path: r
+        for r in reports
+        if r.status in _UNREAD and not r.chunks and r.path in present and r.path in previous.files
+    }
+    if not lost:
+        return [], []
+    try:
+        found = recheck.passages_of(db_dir, previous, set(lost))
+    except Exception as exc:  # an unreadable old version: the file is only reported
+        logger.warning("kb: previous passages of unreadable files not found: %s", exc)
+        return [], []
+    seen = {" ".join(c.text.casefold().split()) for c in fresh}
+    kept: list[Chunk] = []
+    for path, passages in found.items():
+        passages = [c for c in passages if " ".join(c.text.casefold().split()) not in seen]
+        if not passages:
+            continue
+        report = lost[path]
+        report.kept_previous = report.chunks = len(passages)
+        report.warnings.append(
+            kept_reason(len(passages), read_next_time=report.error in read_next_time)
+        )
+        kept += passages
+    if not kept:
+        return [], []
+    vdir = store.versions_dir(db_dir) / previous.version
+    facts = stored_facts.of_sources(vdir, {c.source for c in kept})
+    if facts is None:
+        logger.warning("kb: the facts of the kept passages are unreadable; not compared")
+    return kept, facts or []
+
+
 def reindex(
     *,
     sources: Path,
@@ -334,13 +400,18 @@ def reindex(
             raise NothingToIndex(
                 f"no usable text in {sources}: the current index is unchanged", result.reports
             )
+        kept, kept_facts = _keep_unreadable(
+            db_dir, previous, result.reports, hashes, chunks, BUDGET_ERRORS
+        )
+        chunks += kept
+        facts = result.facts + kept_facts
         profile = profile_of(sources)
         day = recheck.day_of(profile, today)
         checked = stored_facts.checked_for(None, [], day)  # a failed comparison: not redone
         try:
-            contradictions = find_contradictions(profile, result.facts, today=day)
+            contradictions = find_contradictions(profile, facts, today=day)
             notes = outdated_notes(contradictions, chunks)
-            checked = stored_facts.checked_for(profile, result.facts, day)
+            checked = stored_facts.checked_for(profile, facts, day)
         except Exception:  # a comparison bug must not cost the index
             logger.warning("kb: comparing the documents with salon.toml failed", exc_info=True)
             contradictions, notes = [], {}
@@ -386,7 +457,7 @@ def reindex(
             chunks,
             vectors,
             notes,
-            facts=result.facts,
+            facts=facts,
             checked=checked,
             manifest=store.Manifest(
                 version="",

@@ -137,6 +137,33 @@ def _chunk(document: str, meta: dict[str, Any]) -> Chunk:
     )
 
 
+def passages_of(
+    db_dir: Path, manifest: store.Manifest, sources: set[str]
+) -> dict[str, list[Chunk]]:
+    """The passages a version holds of these source files, in reading order, keyed by file
+    (a file it holds nothing of is absent); `ValueError` when a passage cannot be made
+    again exactly (same id). Their vectors are not read: the indexer finds them by text."""
+    if not sources:
+        return {}
+    names = sorted(sources)
+    where: dict[str, Any] = {"source": names[0]} if len(names) == 1 else {"source": {"$in": names}}
+    client = store.chroma_client(db_dir, manifest.version, manifest.store)
+    found: dict[str, list[Chunk]] = {}
+    try:
+        collection = client.get_collection(manifest.store["collection"])
+        got = collection.get(where=where, include=["documents", "metadatas"])
+        for chunk_id, document, meta in zip(
+            got["ids"], got["documents"], got["metadatas"], strict=True
+        ):
+            chunk = _chunk(document, dict(meta))
+            if chunk.id != chunk_id:
+                raise ValueError(f"stored passage {chunk_id} reads back as {chunk.id}")
+            found.setdefault(chunk.source, []).append(chunk)
+    finally:
+        store.close_client(client)
+    return {source: sorted(chunks, key=lambda c: c.ordinal) for source, chunks in found.items()}
+
+
 def stored_passages(db_dir: Path, manifest: store.Manifest) -> tuple[list[Chunk], np.ndarray]:
     """A version's passages, in the manifest's order, and their vectors; `ValueError`
     when a passage cannot be made again exactly (same id) or the version is incomplete."""

@@ -20,6 +20,14 @@ STATUS_FR = {
     "error": "non lu",
     "skipped": "ignoré",
 }
+KEPT_FR = "non lu, ancienne version gardée"  # not read now: its previous passages served
+
+
+def status_fr(status: str, kept_previous: int = 0) -> str:
+    """A document's state in the report: « non lu, ancienne version gardée » when the file
+    could not be read and its previous passages are still served (`kb.indexer`)."""
+    return KEPT_FR if kept_previous else STATUS_FR.get(status, status)
+
 
 Rule = tuple[re.Pattern[str], Callable[[re.Match[str]], str]]
 
@@ -32,7 +40,19 @@ def _mb(text: str) -> str:
     return text.replace("MB", "Mo").replace("KB", "Ko").replace(".", ",")
 
 
+def _kept(m: re.Match[str]) -> str:
+    head = f"L'ancienne version de ce document ({count_fr(int(m[1]), 'passage')}) reste servie"
+    if m[2]:
+        return f"{head} en attendant que la prochaine réindexation lise le fichier."
+    return f"{head} : remplacez le fichier par une copie lisible puis relancez scripts/reindex."
+
+
 RULES: list[Rule] = [
+    _rule(  # kb.indexer.kept_reason
+        r"^previous version kept: its (\d+) passages from the last index are still served"
+        r"( until the next reindex reads the file)?",
+        _kept,
+    ),
     _rule(r"encrypted PDF", lambda m: "PDF protégé par un mot de passe : enregistrez-le sans."),
     _rule(r"corrupt or unreadable PDF", lambda m: "PDF abîmé ou illisible."),
     _rule(r"empty PDF", lambda m: "PDF vide : aucune page."),
@@ -219,7 +239,7 @@ def document_lines(reports: list[dict[str, Any]]) -> list[DocumentLine]:
             DocumentLine(
                 path=str(raw.get("path", "")),
                 status=status,
-                status_fr=STATUS_FR.get(status, status),
+                status_fr=status_fr(status, int(raw.get("kept_previous") or 0)),
                 chunks=int(raw.get("chunks") or 0),
                 pages=raw.get("pages"),
                 reasons=[reason_fr(r) for r in reasons],

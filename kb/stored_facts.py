@@ -74,12 +74,13 @@ def _write(version_dir: Path, data: dict[str, Any]) -> None:
     os.replace(tmp, version_dir / FACTS_FILE)
 
 
-def read(version_dir: Path, pipeline: str) -> dict[str, Any] | None:
+def read(version_dir: Path, pipeline: str | None) -> dict[str, Any] | None:
     """The version's `facts.json`, or None when it has none, cannot be read or was made by
-    other ingestion code (its facts would not be today's)."""
+    other ingestion code (its facts would not be today's). `pipeline` None: whichever code
+    made them (the facts of a document kept as it was, see `of_sources`)."""
     try:
         data = json.loads((version_dir / FACTS_FILE).read_text(encoding="utf-8"))
-        if data["format"] != FORMAT or data["pipeline"] != pipeline:
+        if data["format"] != FORMAT or (pipeline is not None and data["pipeline"] != pipeline):
             return None
         checked = data["checked"]
         date.fromisoformat(checked["day"])
@@ -101,6 +102,27 @@ def facts_of(saved: dict[str, Any]) -> list[Fact]:
         except (KeyError, TypeError, ValueError) as exc:
             raise ValueError(f"stored fact unreadable: {item!r:.200}: {exc}") from exc
     return found
+
+
+def of_sources(version_dir: Path, sources: set[str]) -> list[Fact] | None:
+    """The facts a version stored of these files (`Where.source`), whatever ingestion code
+    read them: a file that cannot be read any more keeps serving its previous passages
+    (`kb.indexer`), whose values are still compared with `salon.toml`. None when they
+    cannot be read back."""
+    saved = read(version_dir, None)
+    if saved is None:
+        return None
+    items = [
+        item
+        for item in saved["facts"]
+        if isinstance(item, dict)
+        and isinstance(item.get("where"), dict)
+        and item["where"].get("source") in sources
+    ]
+    try:
+        return facts_of({"facts": items})
+    except ValueError:
+        return None
 
 
 def _encode(value: Any) -> Any:

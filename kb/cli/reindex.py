@@ -9,8 +9,9 @@ Examples::
                                              # contradictions with salon.toml
 
 Exit status: 0 when an index is serving (built now, or already up to date), even if
-some files gave warnings or contradict salon.toml (the owner decides: nothing is
-blocked); 1 when salon.toml does not load as a profile (one line names the file, the
+some files gave warnings, could not be read (one the previous version had read keeps its
+previous passages served: « non lu, ancienne version gardée », `kept_previous` in
+`--json`) or contradict salon.toml (the owner decides: nothing is blocked); 1 when salon.toml does not load as a profile (one line names the file, the
 line or the field and what is wrong), when nothing usable could be indexed or when the
 run failed (in each case the previous index keeps serving); 2 on a usage error.
 """
@@ -30,7 +31,7 @@ from kb import store
 from kb.cli import run, user_path
 from kb.contradictions import for_owner, owner_section
 from kb.indexer import InvalidProfile, NothingToIndex, ReindexResult, reindex
-from kb.report_fr import STATUS_FR, count_fr, error_fr, progress_fr, reason_fr
+from kb.report_fr import count_fr, error_fr, progress_fr, reason_fr, status_fr
 from salon import settings
 from salon.cli import french_parser
 from salon.french import decimal_words
@@ -75,7 +76,7 @@ def summary_table(reports: list[FileReport]) -> str:
     rows = [("document", "état", "passages", "pages", "remarques")]
     for r in sorted(reports, key=lambda item: item.path):
         pages = "-" if r.pages is None else str(r.pages)
-        state = STATUS_FR.get(r.status, r.status)
+        state = status_fr(r.status, r.kept_previous)
         rows.append((printable(r.path), state, str(r.chunks), pages, str(len(_warnings(r)))))
     widths = [max(len(row[i]) for row in rows) for i in range(5)]
     lines = []
