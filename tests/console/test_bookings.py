@@ -15,6 +15,7 @@ from flask.testing import FlaskClient
 from booking import Customer, SlotPreferences
 from booking.local import LocalCalendar
 from notify import texts
+from salon.french import short_slot_words
 from salon.profile import load_profile
 from tests.console.conftest import Salon, csrf
 from tests.console.seed import PHONE, SHOWN, open_day
@@ -361,3 +362,40 @@ def test_a_visit_moves_by_fifteen_minutes_with_the_same_stylist(
     ).fetchone()
     conn.close()
     assert stylist == "chloe"
+
+
+def test_a_counter_booking_sent_twice_is_booked_once_and_the_owner_told_where_it_is(
+    owner: FlaskClient, salon: Salon, twilio: TwilioStub
+) -> None:
+    profile = load_profile(salon.profile)
+    day = open_day(profile, after=datetime.now(profile.timezone).date() + timedelta(days=2))
+    while day.weekday() == 3:  # not a Thursday: men's cuts start at 11:00 then
+        day = open_day(profile, after=day + timedelta(days=1))
+    page = owner.get(
+        f"/admin/rendez-vous/nouveau?prestation=coupe-homme&jour={day.isoformat()}"
+    ).get_data(as_text=True)
+    start = datetime.combine(day, time(10, 0), tzinfo=profile.timezone)
+    fields = {"csrf_token": csrf(page), "prestation": "coupe-homme", "jour": day.isoformat(),
+              "debut": start.isoformat(), "nom": "Claire Bernard", "telephone": SHOWN,
+              "sms": "oui"}  # fmt: skip
+    assert owner.post("/admin/rendez-vous/nouveau", data=fields).status_code == 303
+    again = owner.post("/admin/rendez-vous/nouveau", data={**fields, "nom": "claire  BERNARD"})
+    assert again.status_code == 409
+    who = _stylist(salon, _uids(salon, "Claire Bernard")[0])
+    assert (
+        f"Ce rendez-vous est déjà dans l&#39;agenda : claire BERNARD, "
+        f"{short_slot_words(start)} avec {who}. Il n&#39;a pas été pris une deuxième fois."
+    ) in again.get_data(as_text=True)
+    assert len(_uids(salon, "Claire Bernard")) == 1 and len(twilio.messages_to(PHONE)) == 1
+    # another person on the same number (a child) is another booking
+    child = owner.post("/admin/rendez-vous/nouveau", data={**fields, "nom": "Léo Bernard"})
+    assert child.status_code == 303
+
+
+def _uids(salon: Salon, name: str) -> list[str]:
+    conn = sqlite3.connect(salon.salon_db)
+    rows = conn.execute(
+        "SELECT uid FROM local_bookings WHERE name = ? AND status = 'accepted'", (name,)
+    ).fetchall()
+    conn.close()
+    return [uid for (uid,) in rows]

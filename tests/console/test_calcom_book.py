@@ -8,13 +8,14 @@ from __future__ import annotations
 import re
 import sqlite3
 from collections.abc import Iterator
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 from flask.testing import FlaskClient
 
 from notify import texts
 from salon.profile import load_profile
+from salon.utc import utc_text
 from tests.console.conftest import Salon, csrf
 from tests.console.seed import PHONE, SHOWN, open_day
 from tests.stubs.calcom import API_KEY, CalComStub
@@ -97,3 +98,74 @@ def test_a_visit_with_a_chosen_stylist_is_booked_on_calcom_with_her_as_host(
     listing = owner.get(booked.headers["Location"]).get_data(as_text=True)
     assert "Rendez-vous noté pour Claire Bernard avec Chloé." in listing
     assert "Couleur racines + Brushing, cheveux courts" in listing
+
+
+def test_a_counter_booking_cal_com_answered_too_late_is_not_booked_again(
+    owner: FlaskClient, salon: Salon, calcom: CalComStub, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Cal.com makes the booking but answers after the console's deadline: the owner is
+    told it may be booked already, not « réessayez » (and once), and the same booking
+    sent again — with « Peu importe », when another stylist is still free — is not made
+    a second time, whether Cal.com shows it yet or not."""
+    monkeypatch.setenv("CAL_API_DEADLINE", "1")
+    profile = load_profile(salon.profile)
+    day = open_day(profile, after=datetime.now(profile.timezone).date() + timedelta(days=2))
+    while day.weekday() == 3:  # not a Thursday: men's cuts start at 11:00 then
+        day = open_day(profile, after=day + timedelta(days=1))
+    chosen = {"prestation": "coupe-homme", "jour": day.isoformat()}
+    page = owner.get("/admin/rendez-vous/nouveau", query_string=chosen).get_data(as_text=True)
+    start = datetime.combine(day, time(10, 0), tzinfo=profile.timezone)
+    fields = {**chosen, "csrf_token": csrf(page), "debut": start.isoformat(),
+              "nom": "Claire Bernard", "telephone": SHOWN, "sms": "oui"}  # fmt: skip
+    calcom.fail_next(method="POST", path="/v2/bookings", process=True, delay=1.5)
+    late = owner.post("/admin/rendez-vous/nouveau", data=fields)
+    assert late.status_code == 409
+    text = late.get_data(as_text=True)
+    maybe = "Ce rendez-vous a peut-être déjà été enregistré : vérifiez l&#39;agenda avant de recommencer."
+    assert text.count(maybe) == 1 and "réessayez" not in text
+    assert len(calcom.active_bookings()) == 1  # Cal.com did book it
+    # Cal.com still slow to list it: the owner is told the same, nothing is booked
+    calcom.fail_next(method="GET", path="/v2/bookings", delay=1.5)
+    again = owner.post("/admin/rendez-vous/nouveau", data=fields)
+    assert again.status_code == 409 and again.get_data(as_text=True).count(maybe) == 1
+    # Cal.com lists it: the owner is told where it is
+    third = owner.post("/admin/rendez-vous/nouveau", data=fields)
+    assert third.status_code == 409
+    assert "Ce rendez-vous est déjà dans l&#39;agenda : Claire Bernard" in third.get_data(
+        as_text=True
+    )
+    assert len(calcom.active_bookings()) == 1
+    conn = sqlite3.connect(salon.salon_db)
+    sent = conn.execute("SELECT COUNT(*) FROM notify_outbox").fetchone()[0]
+    conn.close()
+    assert sent == 0  # the confirmation is owed by the journal: scripts/jobs sends it once
+
+
+def test_a_counter_booking_whose_lost_call_made_nothing_can_be_made_later(
+    owner: FlaskClient, salon: Salon, calcom: CalComStub, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Cal.com did not answer and made nothing: once the call cannot be under way any
+    more, the same booking is taken (the owner is not stuck on « peut-être »)."""
+    monkeypatch.setenv("CAL_API_DEADLINE", "1")
+    profile = load_profile(salon.profile)
+    day = open_day(profile, after=datetime.now(profile.timezone).date() + timedelta(days=2))
+    while day.weekday() == 3:
+        day = open_day(profile, after=day + timedelta(days=1))
+    chosen = {"prestation": "coupe-homme", "jour": day.isoformat()}
+    page = owner.get("/admin/rendez-vous/nouveau", query_string=chosen).get_data(as_text=True)
+    start = datetime.combine(day, time(10, 0), tzinfo=profile.timezone)
+    fields = {**chosen, "csrf_token": csrf(page), "debut": start.isoformat(),
+              "nom": "Claire Bernard", "telephone": SHOWN}  # fmt: skip
+    calcom.fail_next(method="POST", path="/v2/bookings", delay=1.5)  # not processed
+    assert owner.post("/admin/rendez-vous/nouveau", data=fields).status_code == 409
+    assert calcom.active_bookings() == []
+    conn = sqlite3.connect(salon.salon_db)
+    with conn:  # the lost call is three minutes old
+        conn.execute(
+            "UPDATE booking_journal SET created_at = ? WHERE state = 'pending'",
+            (utc_text(datetime.now(UTC) - timedelta(minutes=3)),),
+        )
+    conn.close()
+    booked = owner.post("/admin/rendez-vous/nouveau", data=fields)
+    assert booked.status_code == 303
+    assert len(calcom.active_bookings()) == 1

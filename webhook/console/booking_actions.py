@@ -9,8 +9,9 @@ dedupe keys. Each function runs on the console's event loop (`ConsoleContext.loo
 from __future__ import annotations
 
 import logging
+import sqlite3
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from booking import (
     Booking,
@@ -20,12 +21,14 @@ from booking import (
     Slot,
     SlotPreferences,
     SlotTaken,
+    journal,
 )
 from booking.agenda import stylist_of
 from notify.phone import InvalidPhone
 from notify.service import BookingEvent, confirm_booking
 from salon.french import visit_price_words
 from salon.profile import Service
+from salon.text import fold
 from webhook.console.context import Backends
 
 logger = logging.getLogger("webhook")
@@ -33,12 +36,25 @@ CANCEL_REASON = "annulé par le salon"
 MAX_SLOTS = 200
 
 
-class ActionRefused(Exception):
-    """The calendar refused; `message` is French, for the owner."""
+# A booking whose answer was lost (Cal.com too slow) may still have been made: the
+# owner must look before booking again, or the client is booked twice.
+MAYBE_BOOKED = (
+    "Ce rendez-vous a peut-être déjà été enregistré : vérifiez l'agenda avant de recommencer."
+)
+UNAVAILABLE = "L'agenda ne répond pas pour le moment : réessayez dans un instant."
+# How long a booking call left pending may still be under way in Cal.com: past that (its
+# deadline is seconds), a visit it made is in the agenda, and one not there was not made.
+PENDING_GRACE = timedelta(minutes=2)
 
-    def __init__(self, message: str) -> None:
+
+class ActionRefused(Exception):
+    """The calendar refused; `message` is French, for the owner. `unavailable`: the
+    calendar did not answer, so a change it was asked for may or may not be made."""
+
+    def __init__(self, message: str, *, unavailable: bool = False) -> None:
         super().__init__(message)
         self.message = message
+        self.unavailable = unavailable
 
 
 def refusal(exc: CalendarError) -> ActionRefused:
@@ -46,8 +62,53 @@ def refusal(exc: CalendarError) -> ActionRefused:
     if isinstance(exc, SlotTaken):
         return ActionRefused("Ce créneau n'est plus libre (ou hors des heures d'ouverture).")
     if isinstance(exc, CalendarUnavailable):
-        return ActionRefused("L'agenda ne répond pas pour le moment : réessayez dans un instant.")
+        return ActionRefused(UNAVAILABLE, unavailable=True)
     return ActionRefused(exc.caller_message)  # French, and safe to show
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """A counter booking as the owner asked for it: the visit, its start, the client."""
+
+    services: tuple[Service, ...]
+    start: datetime
+    name: str
+    phone: str
+
+    def same_client(self, name: str, phone: str) -> bool:
+        return phone == self.phone and fold(name) == fold(self.name)
+
+
+def pending_attempt(conn: sqlite3.Connection, attempt: Attempt) -> journal.JournalEntry | None:
+    """The latest booking of this very visit for this client whose call to the calendar
+    has not settled (`booking.journal`: Cal.com's answer was lost), else None."""
+    ids = tuple(s.id for s in attempt.services)
+    for entry in reversed(journal.pending(conn, created_before=datetime.now(UTC))):
+        if (
+            entry.kind == "booked"
+            and entry.service_ids == ids
+            and entry.start == attempt.start
+            and attempt.same_client(entry.name, entry.phone)
+        ):
+            return entry
+    return None
+
+
+async def booked_already(b: Backends, attempt: Attempt) -> Booking | None:
+    """This client's booking of the visit's first service at its start, when the
+    calendar already holds one (an earlier attempt went through). `ActionRefused` when
+    the calendar cannot be read."""
+    start = attempt.start
+    for booking in await bookings_between(b, start, start + timedelta(minutes=1)):
+        customer = booking.customer
+        if (
+            booking.start == start
+            and booking.service.id == attempt.services[0].id
+            and customer is not None
+            and attempt.same_client(customer.name, customer.phone)
+        ):
+            return booking
+    return None
 
 
 @dataclass(frozen=True)

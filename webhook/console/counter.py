@@ -10,7 +10,7 @@ choice is checked again on the server, whatever the page offered."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -22,7 +22,7 @@ from salon.phone import to_e164
 from salon.profile import SalonProfile, Service, TeamMember
 from webhook.console import booking_actions as actions
 from webhook.console.bookings import start_param
-from webhook.console.helpers import ctx, day_param, local_now
+from webhook.console.helpers import ctx, day_param, db, fr_when, local_now
 
 MAX_NAME = 80
 ANYONE = ""  # the stylist field's « Peu importe »
@@ -138,6 +138,8 @@ def _slots(choice: Choice) -> tuple[list[Slot], str | None]:
 def _form(choice: Choice, *, problems: list[str], status: int) -> Any:
     profile = ctx().profile()
     slots, error = _slots(choice)
+    if error in problems or (error == actions.UNAVAILABLE and actions.MAYBE_BOOKED in problems):
+        error = None  # the calendar's one failure, said once
     team = profile.stylists
     qualified = {m.id for m in profile.stylists_for(choice.ids)} if choice.services else None
     body = render_template(
@@ -161,6 +163,29 @@ def _form(choice: Choice, *, problems: list[str], status: int) -> Any:
     return body, status
 
 
+def _not_booked_yet(attempt: actions.Attempt) -> None:
+    """`ActionRefused` when this booking may already be made: the owner retries after
+    the calendar did not answer (Cal.com slow: the client is booked, its journal entry
+    still pending), or sends the form twice. Booking again would give the client a
+    second appointment, with another stylist when « Peu importe », and a second SMS."""
+    console = ctx()
+    pending = actions.pending_attempt(db(), attempt)
+    try:
+        found = console.loop.run(actions.booked_already(console.backends(), attempt))
+    except actions.ActionRefused as exc:
+        raise actions.ActionRefused(
+            actions.MAYBE_BOOKED if pending else exc.message, unavailable=exc.unavailable
+        ) from exc
+    if found is not None:
+        who = console.profile().stylist_name(found.stylist_id)
+        raise actions.ActionRefused(
+            f"Ce rendez-vous est déjà dans l'agenda : {attempt.name}, {fr_when(found.start)}"
+            f"{f' avec {who}' if who else ''}. Il n'a pas été pris une deuxième fois."
+        )
+    if pending is not None and pending.created_at > datetime.now(UTC) - actions.PENDING_GRACE:
+        raise actions.ActionRefused(actions.MAYBE_BOOKED)
+
+
 def _book(choice: Choice) -> Any:
     """Take the booking, or show the form again with the reasons (nothing typed is lost)."""
     console = ctx()
@@ -182,7 +207,9 @@ def _book(choice: Choice) -> Any:
         return _form(choice, problems=problems, status=400)
     start = start_param(form.get("debut"))
     first, *extra = choice.services
+    attempt = actions.Attempt(services=choice.services, start=start, name=name, phone=phone)
     try:
+        _not_booked_yet(attempt)
         done = console.loop.run(
             actions.book(
                 console.backends(), service=first, extra=tuple(extra), start=start, name=name,
@@ -191,7 +218,8 @@ def _book(choice: Choice) -> Any:
             )
         )  # fmt: skip
     except actions.ActionRefused as exc:
-        return _form(choice, problems=[exc.message], status=409)
+        lost = exc.unavailable and actions.pending_attempt(db(), attempt) is not None
+        return _form(choice, problems=[actions.MAYBE_BOOKED if lost else exc.message], status=409)
     who = console.profile().stylist_name(done.booking.stylist_id)
     flash(f"Rendez-vous noté pour {name}{f' avec {who}' if who else ''}. {done.sms}", "ok")
     local_day = done.booking.start.astimezone(console.profile().timezone).date()
