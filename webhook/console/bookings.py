@@ -8,9 +8,18 @@ import re
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 
-from booking import Booking, waitlist
+from booking import Booking, CalendarUnavailable, waitlist
 from booking.hours import opening_hours
 from webhook.console import booking_actions as actions
 from webhook.console.helpers import ctx, day_param, db, local_day_bounds, local_now
@@ -25,13 +34,33 @@ def add_routes(bp: Blueprint) -> None:
     bp.add_url_rule("/rendez-vous/<uid>/deplacer", "move", move, methods=["GET", "POST"])
 
 
-def bookings_between(start: datetime, end: datetime) -> tuple[list[Booking], str | None]:
-    """The bookings of `[start, end)`, or an empty list and the French reason."""
+def unreadable(*, week: bool = False) -> str:
+    """What the owner reads when the calendar cannot be read (Cal.com down or too slow,
+    `CAL_API_DEADLINE`): the bookings are unknown for now, not absent."""
+    which = "de cette semaine" if week else "de ce jour"
+    return (
+        f"Impossible de lire l'agenda pour le moment : les rendez-vous {which} ne peuvent "
+        "pas être affichés. Réessayez dans un instant."
+    )
+
+
+def _read(start: datetime, end: datetime) -> tuple[list[Booking], actions.ActionRefused | None]:
     console = ctx()
     try:
         return console.loop.run(actions.bookings_between(console.backends(), start, end)), None
     except actions.ActionRefused as exc:
-        return [], exc.message
+        return [], exc
+
+
+def _unavailable(refused: actions.ActionRefused) -> bool:
+    """The calendar did not answer (rather than refused): what it holds is unknown."""
+    return isinstance(refused.__cause__, CalendarUnavailable)
+
+
+def bookings_between(start: datetime, end: datetime) -> tuple[list[Booking], str | None]:
+    """The bookings of `[start, end)`, or an empty list and the French reason."""
+    found, refused = _read(start, end)
+    return found, refused.message if refused is not None else None
 
 
 def book_page() -> str:
@@ -41,7 +70,14 @@ def book_page() -> str:
     first = day - timedelta(days=day.weekday()) if week else day
     days = 7 if week else 1
     start, end = local_day_bounds(first, days=days)
-    found, error = bookings_between(start, end)
+    found, refused = _read(start, end)
+    error = None  # the calendar could not be read: no count, no « Aucun rendez-vous »
+    if refused is not None:
+        error = (
+            unreadable(week=week)
+            if _unavailable(refused)
+            else f"{refused.message} Les rendez-vous ne peuvent pas être affichés."
+        )
     by_day: dict[date, list[Booking]] = {first + timedelta(days=i): [] for i in range(days)}
     tz = ctx().profile().timezone
     for booking in found:
@@ -92,6 +128,11 @@ def _find(uid: str, day: date) -> Booking:
             actions.find(console.backends(), uid=_uid(uid), day=day, start=start, end=end)
         )
     except actions.ActionRefused as exc:
+        if _unavailable(exc):  # not « Page introuvable »: the booking may well exist
+            page = render_template(
+                "booking.html", page="bookings", booking=None, uid=uid, day=day, error=unreadable()
+            )
+            abort(Response(page, status=503, mimetype="text/html"))
         abort(404, description=exc.message)
 
 
