@@ -90,6 +90,21 @@ def test_an_older_website_snapshots_files_show_it_was_left_out_and_why(
     assert "<strong>indexé</strong>" in new[:300] and "1 passage" in new[:300]
 
 
+def test_a_document_broken_since_it_was_indexed_says_its_old_version_is_kept(
+    owner: FlaskClient, salon: Salon, tmp_path: Path
+) -> None:
+    _small(salon)
+    pdf = salon.sources / "mariage.pdf"
+    text_pdf(pdf, ["Forfait mariage : essai offert le mardi.\nSur rendez-vous."])
+    reindex(sources=salon.sources, db_dir=salon.kb_db)
+    pdf.write_bytes(pdf.read_bytes()[:300])  # a truncated copy replaces the good one
+    reindex(sources=salon.sources, db_dir=salon.kb_db)
+    page = html.unescape(owner.get("/admin/documents").get_data(as_text=True))
+    row = page[page.index("mariage.pdf") :][:1500]
+    assert "<strong>non lu, ancienne version gardée</strong>" in row, row
+    assert "reste servie" in row
+
+
 def test_a_website_snapshots_list_of_pages_shows_it_is_not_a_document(
     owner: FlaskClient, salon: Salon
 ) -> None:

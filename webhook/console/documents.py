@@ -16,7 +16,7 @@ from typing import Any
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 
 from kb.documents import indexed_state
-from kb.report_fr import STATUS_FR, document_lines, reason_fr
+from kb.report_fr import STATUS_FR, document_lines, reason_fr, status_fr
 from webhook.console.helpers import ctx
 from webhook.console.uploads import ACCEPTED, UploadRefused, deletable, save_upload
 
@@ -97,7 +97,7 @@ def source_files(sources: Path) -> tuple[list[SourceFile], list[str], Any]:
         elif _sha256(path, (str(path), stat.st_mtime_ns, stat.st_size)) != indexed_hash:
             label, status = "modifié depuis la dernière indexation", "pending"
         elif report is not None:
-            label, status = STATUS_FR.get(report.status, report.status), report.status
+            label, status = status_fr(report.status, report.kept_previous), report.status
         elif rel.name == _SNAPSHOT_RECORD and _DATE.match(rel.parent.name):
             label, status = STATUS_FR["skipped"], "skipped"
         else:
