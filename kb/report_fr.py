@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from salon.french import day_words, decimal_words
+from salon.french import count_fr, day_words, decimal_words
 
 STATUS_FR = {
     "ok": "indexé",
@@ -341,11 +341,6 @@ _PROGRESS = [
         "les contradictions restent les mêmes : la version en service est gardée",
     ),
 ]
-
-
-def count_fr(n: int, singular: str, plural: str | None = None) -> str:
-    """`0 passage`, `1 passage`, `2 passages`: French takes the singular below 2."""
-    return f"{n} {singular if n < 2 else (plural or singular + 's')}"
 
 
 def progress_fr(line: str) -> str:
