@@ -15,8 +15,9 @@ confirmation is queued from this record:
   next start — marks the entry notified. The outbox's dedupe key ("<uid>:booked:sms")
   makes a confirmation queued twice one message, so "at least once" here is exactly once.
 
-Entries hold the customer's phone and name (personal data); `reconcile` deletes those
-dealt with more than `KEEP` ago.
+Entries hold the customer's phone and name (personal data); those dealt with more than
+`KEEP` ago are deleted by `scripts/jobs`' retention on every pass (and by `reconcile`
+when a worker starts).
 """
 
 from __future__ import annotations

@@ -86,7 +86,17 @@ def _line(result: JobResult) -> str:
             f"{c.get('retry_later', 0)} à réessayer, {kept} {agree(kept, 'gardé')} "
             "faute de réglages"
         )
-    return retention_words(c)
+    return retention_line(c)
+
+
+def retention_line(done: dict[str, int]) -> str:
+    """`records.retention`'s words, then the booking journal's entries (pruned here)."""
+    others = {kind: n for kind, n in done.items() if kind != "booking_journal"}
+    pruned = done.get("booking_journal", 0)
+    if not pruned:
+        return retention_words(others)
+    words = f"{count_fr(pruned, 'entrée')} du journal des confirmations"
+    return f"{retention_words(others)}, {words}" if others else words
 
 
 LABELS = {

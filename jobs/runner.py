@@ -1,7 +1,8 @@
 """One pass of the back office, and the loop that repeats it.
 
 `BackOffice.run_once()` runs, in order: reminders, waitlist offers (after expiring the
-old ones), the outbox drain (so what this pass queued goes out at once) and retention.
+old ones), the outbox drain (so what this pass queued goes out at once) and retention
+(`records.retention`, and the booking journal's entries dealt with a week ago).
 Each job is isolated: one that fails (Cal.com down, a bug) is logged and reported, the
 others still run, and the loop carries on — the next pass retries. A failing Twilio is
 the outbox's business: its rows are retried with backoff, never lost.
@@ -20,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
 
-from booking import open_calendar
+from booking import journal, open_calendar
 from booking.agenda import AppointmentBook
 from booking.calendar import Calendar
 from jobs.config import Clock, JobsSettings, system_clock
@@ -31,6 +32,7 @@ from notify.base import Channel
 from notify.outbox import Outbox
 from notify.service import confirmation_channel, outbox_from_settings, replies_possible
 from records.retention import apply_retention
+from salon import state_db
 from salon.profile import SalonProfile
 
 log = logging.getLogger("jobs")
@@ -164,7 +166,15 @@ class BackOffice:
         return report.as_dict()
 
     async def _retention(self) -> dict[str, Any]:
-        done = apply_retention(self.conn, now=self.clock(), policy=self.cfg.retention)
+        now = self.clock()
+        done = apply_retention(self.conn, now=now, policy=self.cfg.retention)
+        # The journal's entries hold the customer's name and number for the confirmation
+        # they owe; once it was queued (or the change failed) they go a week later. The
+        # agent prunes them only when it starts, which may be months apart.
+        with state_db.write_transaction(self.conn):
+            pruned = journal.prune(self.conn, before=now - journal.KEEP)
+        if pruned:
+            done["booking_journal"] = pruned
         if done:
             log.info("retention applied", extra={"deleted": done})
         return done
