@@ -1,11 +1,17 @@
 """Waitlist offers: a slot that frees up goes to the first person waiting for it.
 
-Each pass: pending offers past their deadline expire (the slot is then offered to the
-next person, never again to the same one); entries for days gone by end; and, outside
-quiet hours, for every service and day someone waits for, the calendar's free slots that
-day (whatever freed them: a cancellation by phone, by SMS or by the owner) are offered in
-order — first slot to the first person waiting who has no offer pending and never had
-this one. The SMS says the slot and « Répondez OUI avant 18h30 pour le réserver »: the
+Each pass: pending offers past their deadline expire; entries for days gone by end; and,
+outside quiet hours, for every service and day someone waits for, the calendar's free
+slots that day (whatever freed them: a cancellation by phone, by SMS or by the owner)
+are offered in order — first slot to the first person waiting who has no offer pending.
+
+A freed gap (free starts that overlap or touch: a cancelled hour holds 14h, 14h15 and
+14h30 for a half-hour service) is offered once to each person: one who let an offer in it
+expire (or is answering one) is never offered it again, nor a start next to it — else
+they would get a new SMS every hour for the same gap, and the next person none. So when
+an offer expires, the gap passes to the next person waiting. Only someone who said
+« OUI » too late for a slot taken meanwhile (`taken`) may be offered the rest of the gap.
+The SMS says the slot and « Répondez OUI avant 18h30 pour le réserver »: the
 deadline is `WAITLIST_OFFER_MINUTES` after sending, at the latest the calendar's minimum
 notice before the slot, rounded down to the quarter hour; a slot too close for a useful
 deadline (15 minutes) is not offered. The answer is handled by the webhook's `/sms`.
@@ -14,6 +20,7 @@ deadline (15 minutes) is not offered. The answer is handled by the webhook's `/s
 from __future__ import annotations
 
 import logging
+import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -24,6 +31,7 @@ from jobs.config import JobsSettings
 from jobs.messages import Messages
 from notify.base import Channel
 from notify.texts import offer_text
+from salon.utc import utc_text
 
 log = logging.getLogger("jobs")
 
@@ -80,29 +88,75 @@ async def offer_freed_slots(
         )
         if not slots:
             continue
+        gaps = free_gaps(slots)
         for entry in waitlist.waiting(conn, service_id=service_id, day=day):
-            for slot in slots:
-                deadline = deadline_for(slot.start, now=now, cfg=cfg, notice=notice)
-                if deadline is None or waitlist.was_offered(
-                    conn, entry_id=entry.id, start=slot.start
-                ):
-                    continue
-                offer = waitlist.create_offer(
-                    conn,
-                    entry_id=entry.id,
-                    service_id=service_id,
-                    start=slot.start,
-                    end=slot.end,
-                    expires_at=deadline,
-                    now=now,
-                )
-                if offer is None:
-                    continue  # overlaps another pending offer, or the person holds one
-                if _send(messages, offer, slot, entry, now):
-                    report.offered += 1
-                    log.info("waitlist offer queued", extra={"offer": offer.id})
-                break
+            for gap in gaps:
+                if had_gap(conn, entry_id=entry.id, gap=gap):
+                    continue  # offered once already: the gap is for the next people
+                offer = _offer_first(conn, messages, report, entry, gap, now, cfg, notice)
+                if offer is not None:
+                    break
     return report
+
+
+def free_gaps(slots: list[Slot]) -> list[list[Slot]]:
+    """The free starts grouped into gaps: each start overlapping or touching the previous
+    ones (14h-14h30, 14h15-14h45, 14h30-15h: one gap), in time order."""
+    gaps: list[list[Slot]] = []
+    end = None
+    for slot in sorted(slots, key=lambda s: (s.start, s.end)):
+        if gaps and end is not None and slot.start <= end:
+            gaps[-1].append(slot)
+            end = max(end, slot.end)
+        else:
+            gaps.append([slot])
+            end = slot.end
+    return gaps
+
+
+def had_gap(conn: sqlite3.Connection, *, entry_id: int, gap: list[Slot]) -> bool:
+    """Whether this person was offered a slot in or next to `gap` (overlapping or
+    touching it) and did not say « OUI » too late for it (`taken`)."""
+    start, end = min(s.start for s in gap), max(s.end for s in gap)
+    row = conn.execute(
+        "SELECT 1 FROM waitlist_offers WHERE entry_id = ? AND status != 'taken' "
+        "AND start_utc <= ? AND end_utc >= ? LIMIT 1",
+        (entry_id, utc_text(end), utc_text(start)),
+    ).fetchone()
+    return row is not None
+
+
+def _offer_first(
+    conn: sqlite3.Connection,
+    messages: Messages,
+    report: OfferReport,
+    entry: waitlist.Entry,
+    gap: list[Slot],
+    now: datetime,
+    cfg: JobsSettings,
+    notice: timedelta,
+) -> waitlist.Offer | None:
+    """Offer the entry the first start of `gap` the rules allow; the offer, or None."""
+    for slot in gap:
+        deadline = deadline_for(slot.start, now=now, cfg=cfg, notice=notice)
+        if deadline is None or waitlist.was_offered(conn, entry_id=entry.id, start=slot.start):
+            continue
+        offer = waitlist.create_offer(
+            conn,
+            entry_id=entry.id,
+            service_id=entry.service_id,
+            start=slot.start,
+            end=slot.end,
+            expires_at=deadline,
+            now=now,
+        )
+        if offer is None:
+            continue  # overlaps another pending offer, or the person holds one
+        if _send(messages, offer, slot, entry, now):
+            report.offered += 1
+            log.info("waitlist offer queued", extra={"offer": offer.id})
+        return offer
+    return None
 
 
 def _send(

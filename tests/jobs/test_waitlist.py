@@ -191,3 +191,24 @@ async def test_with_a_one_way_sender_the_offer_says_to_call_the_salon(
         assert "Appelez le 04 78 42 18 90 avant 16h pour le réserver." in body
     finally:
         await office.aclose()
+
+
+async def test_a_freed_hour_is_offered_once_to_each_person_then_to_the_next_never_again(
+    full: tuple[Rig, date, list[Booking]],
+) -> None:
+    rig, day, bookings = full
+    waitlist.join(
+        rig.calendar._conn, phone=CAROL, name="Carol Petit", service_id="coupe-homme", day=day,
+        now=rig.clock.now + timedelta(minutes=2),
+    )  # fmt: skip
+    for booking in bookings[9:11]:  # 14h-15h frees up: room for 14h, 14h15 or 14h30
+        await rig.calendar.cancel(booking_uid=booking.uid, caller_phone=CAROL, reason="x")
+    await rig.office.run_once()
+    assert ["à 14h " in b for b in rig.bodies_to(ALICE)] == [True]
+    assert ["à 14h30 " in b for b in rig.bodies_to(BOB)] == [True]  # the other half hour
+    for _ in range(4):  # nobody answers: hour after hour
+        rig.clock.now += timedelta(hours=1, minutes=1)
+        await rig.office.run_once()
+    offers = {p: [b for b in rig.bodies_to(p) if "libéré" in b] for p in (ALICE, BOB, CAROL)}
+    assert len(offers[ALICE]) == 1 and len(offers[BOB]) == 1  # never that hour again
+    assert len(offers[CAROL]) == 1 and "à 14h " in offers[CAROL][0]  # the next one's turn
