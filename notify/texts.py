@@ -540,6 +540,42 @@ def offer_text(
     )
 
 
+def thanks_text(
+    *,
+    profile: SalonProfile,
+    service: str | Sequence[str],
+    start: datetime,
+    name: str | None = None,
+    stylist: str | None = None,
+    sent: datetime | None = None,
+) -> str:
+    """`Maison Margaux : merci ! Nous attendons Léo Martin le mardi 8 décembre à 14h30
+    (coupe homme avec Yanis).` (`Nous vous attendons` without a name; « aujourd'hui à
+    20h », « demain … » as the reminder says it, from `sent`): the answer to « OUI » when
+    no waitlist offer waits and the number has a booking — nothing is asked of the client.
+    (« à bientôt » cannot be written: ô is not in GSM-7.)"""
+    local = _local(profile, start)
+    when_sent = _local(profile, sent) if sent is not None else None
+
+    def whom(who: str) -> str:  # « de Léo » / « d'Alice » -> « Léo » / « Alice »
+        bare = who.strip().removeprefix("de ").removeprefix("d'")
+        return f"attendons {bare}" if bare else "vous attendons"
+
+    return _fit(
+        lambda who, _tail: (
+            lambda svc, when: (
+                f"{profile.short_name} : merci ! Nous {whom(who)} {when(local)}"
+                + (f" ({svc})" if svc else "")
+                + "."
+            )
+        ),
+        service,
+        name,
+        stylist=stylist,
+        dates=relative_date_forms(local, when_sent),
+    )
+
+
 def _line(text: str) -> str:
     out = to_gsm7(text)
     if not fits_one_segment(out):

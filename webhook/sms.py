@@ -4,11 +4,17 @@
   sender's booking, with the voice tools' caller-safety rule (`Calendar.cancel` with the
   sender as `caller_phone`: only a booking made with that number): the one that got a
   reminder, else the one in the next `CANCEL_WINDOW`. None: nothing is cancelled and the
-  reply says so; two or more: nothing is cancelled and the reply says to call.
-- « OUI » accepts the sender's waitlist offer if it is still open: the slot is booked if
-  still free and the usual booking confirmation goes out; too late or taken meanwhile,
-  one line says so and the person stays on the list.
-- anything else is kept as a message for the salon (`python -m records --messages`) and
+  reply says so (naming the one booking further ahead, to cancel by phone); two or more:
+  nothing is cancelled and the reply says to call. Each such request is kept for the
+  salon, with what was not done.
+- « OUI » (« ouiii », « OK », « je confirme »…; « Oui annuler » cancels) accepts the
+  sender's waitlist offer if it is still open: the slot is booked if still free and the
+  usual booking confirmation goes out; too late or taken meanwhile, one line says so and
+  the person stays on the list. With no offer it is an answer to the reminder: a number
+  with an upcoming booking is thanked, naming it (once a day); a yes that says more is
+  kept for the salon, as is one from a number with no booking.
+- anything else is kept as a message for the salon (`python -m records --messages`,
+  under the name on the sender's booking when there is one) and
   answered with one polite line (at most once a day per number, so two automatic
   responders cannot talk to each other forever); « STOP » is left to Twilio's opt-out.
 
@@ -63,24 +69,43 @@ Kind = Literal["cancel", "accept", "stop", "message"]
 CalendarFactory = Callable[[SalonProfile, Path | str | None], Calendar]
 
 _CANCEL = {"annuler", "annule", "annulez", "annulation", "annul"}
-_ACCEPT = {"oui", "ouii", "ouai", "ouais"}
+# « oui », « ouiii », « ouais », « ok », « okay », « dac », « yes »…, folded
+_YES = re.compile(r"o+u+i+s*|o+u+a+i+s*|ok+|okay|oki|okey|dac+|daccord|yes|volontiers|confirme")
+_YES_PHRASES = (("je", "confirme"), ("d", "accord"), ("c", "est", "bon"), ("c", "est", "ok"))
+# what a bare yes may add without asking anything of the salon
+_COURTESY = {"merci", "beaucoup", "bien", "recu", "note", "parfait", "super", "top", "a", "au",
+             "bientot", "demain", "tout", "l", "heure", "bonne", "journee", "soiree", "revoir",
+             "cordialement", "tres", "c", "est", "bon", "je", "confirme", "d", "accord",
+             "vous", "aussi", "madame", "monsieur", "bonjour", "pour", "rdv", "le"}  # fmt: skip
 _STOP = {"stop", "arret", "stopsms", "desabonner", "unsubscribe"}
 _NEGATION = {"pas", "ne", "n", "non", "jamais", "plus"}
 
 
+def _says_yes(words: list[str]) -> bool:
+    return bool(_YES.fullmatch(words[0])) or any(tuple(words[: len(p)]) == p for p in _YES_PHRASES)
+
+
 def classify(body: str) -> Kind:
-    """What a text asks, from its first words (folded: case and accents ignored)."""
+    """What a text asks, from its first words (folded: case and accents ignored). Asking
+    to cancel wins over a yes (« Oui annuler »); a yes (« oui », « ouiii », « OK »,
+    « d'accord », « je confirme »…) must come first; a negation makes either a message
+    for the salon (« oui mais pas à cette heure-là »)."""
     words = plain_words(body).split()
     if not words:
         return "message"
     if words[0] in _STOP and len(words) <= 2:
         return "stop"
-    if words[0] in _ACCEPT and len(words) <= 6:
-        return "accept"
-    head = words[:4]
-    if any(w in _CANCEL for w in head) and not _NEGATION & set(words) and len(words) <= 8:
+    negated = bool(_NEGATION & set(words))
+    if any(w in _CANCEL for w in words[:4]) and not negated and len(words) <= 8:
         return "cancel"
+    if _says_yes(words) and not negated and len(words) <= 6:
+        return "accept"
     return "message"
+
+
+def bare_yes(body: str) -> bool:
+    """A yes that says nothing more (« Oui merci, à demain ! »): no message for the salon."""
+    return all(_YES.fullmatch(w) or w in _COURTESY for w in plain_words(body).split())
 
 
 @dataclass(frozen=True)
@@ -227,6 +252,19 @@ class _Replies:
             "stylist": self.profile.stylist_name(booking.stylist_id),
         }
 
+    def thank_once(self, booking: Booking, now: datetime) -> str:
+        """« merci, à bientôt pour votre RDV … » at most once a day per number (two
+        automatic responders answering « OK » must not talk forever)."""
+        recent = self.conn.execute(
+            "SELECT 1 FROM sms_inbound WHERE phone = ? AND outcome = 'acknowledged' "
+            "AND received_at > ? AND message_sid != ? LIMIT 1",
+            (self.phone, utc_text(now - POLITE_REPLY_EVERY), self.message.message_sid),
+        ).fetchone()
+        if recent:
+            return "acknowledged_before"
+        body = texts.thanks_text(**self.about(booking), sent=now)
+        return self.send(body, "acknowledged")
+
     def polite_once(self, now: datetime) -> str:
         recent = self.conn.execute(
             "SELECT 1 FROM sms_inbound WHERE phone = ? AND kind = 'message' "
@@ -262,24 +300,36 @@ class _Replies:
             queued(uid=booking.uid, kind=event)
 
 
+async def _own_upcoming(calendar: Calendar, phone: str, now: datetime) -> list[Booking]:
+    """The sender's upcoming bookings, made with that number, soonest first. No name: the
+    number alone is trusted here, as Twilio gives it for a text."""
+    found = await calendar.find_bookings(caller_phone=phone, now=now)
+    own = [
+        b
+        for b in found
+        if isinstance(b, Booking) and b.owned and b.customer is not None and b.start > now
+    ]
+    return sorted(own, key=lambda b: b.start)
+
+
+def _reminded(conn: sqlite3.Connection, now: datetime) -> set[str]:
+    """Uids of the upcoming bookings a reminder was queued for."""
+    return {
+        r[0]
+        for r in conn.execute(
+            "SELECT uid FROM booking_reminders WHERE outcome = 'queued' AND start_utc > ?",
+            (utc_text(now),),
+        )
+    }
+
+
 async def _cancel(
     replies: _Replies, db_path: Path | str | None, now: datetime, factory: CalendarFactory
 ) -> str:
     calendar = factory(replies.profile, db_path)
     try:
-        # No name: the number alone is trusted here, as Twilio gives it for a text.
-        own = [
-            b
-            for b in await calendar.find_bookings(caller_phone=replies.phone, now=now)
-            if isinstance(b, Booking) and b.owned and b.customer is not None and b.start > now
-        ]
-        reminded = {
-            r[0]
-            for r in replies.conn.execute(
-                "SELECT uid FROM booking_reminders WHERE outcome = 'queued' AND start_utc > ?",
-                (utc_text(now),),
-            )
-        }
+        own = await _own_upcoming(calendar, replies.phone, now)
+        reminded = _reminded(replies.conn, now)
         targets = [b for b in own if b.uid in reminded] or [
             b for b in own if b.start <= now + CANCEL_WINDOW
         ]
@@ -323,7 +373,7 @@ async def _accept(
     if offer is None:
         latest = waitlist.latest_offer(replies.conn, phone=replies.phone)
         if latest is None or latest.status in ("taken", "withdrawn"):
-            return replies.line("no_offer")
+            return await _yes_without_offer(replies, db_path, now, factory)
         if latest.status == "accepted":
             return "already_accepted"  # a second « OUI »: its confirmation is on its way
         return replies.line("offer_expired")
@@ -355,6 +405,31 @@ async def _accept(
         return replies.line("book_failed")
     finally:
         await calendar.aclose()
+
+
+async def _yes_without_offer(
+    replies: _Replies, db_path: Path | str | None, now: datetime, factory: CalendarFactory
+) -> str:
+    """« OUI » with no waitlist offer: most often an answer to the reminder. With an
+    upcoming booking, thanks naming it (the reminded one, else the next); a yes that says
+    more is kept for the salon. Without one, it is kept and the answer says so."""
+    calendar = factory(replies.profile, db_path)
+    try:
+        own = await _own_upcoming(calendar, replies.phone, now)
+    except CalendarError as exc:  # cannot tell: the salon reads it
+        log.warning("booking lookup for a yes failed", extra={"reason": type(exc).__name__})
+        replies.keep(now)
+        return replies.line("message")
+    finally:
+        await calendar.aclose()
+    if not own:
+        replies.keep(now, note="aucun créneau proposé ni RDV à venir pour ce numéro")
+        return replies.line("no_offer")
+    reminded = _reminded(replies.conn, now)
+    booking = next((b for b in own if b.uid in reminded), own[0])
+    if not bare_yes(replies.message.body):
+        replies.keep(now, name=booking.customer.name if booking.customer else None)
+    return replies.thank_once(booking, now)
 
 
 _SID = re.compile(r"^(SM|MM|SS)[0-9a-fA-F]{32}$")

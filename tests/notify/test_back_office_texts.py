@@ -16,6 +16,7 @@ from notify.texts import (
     offer_text,
     reminder_text,
     reply_text,
+    thanks_text,
 )
 from notify.twilio_messages import TwilioOptions
 from salon.phone import display as display_phone
@@ -116,6 +117,34 @@ def test_every_answer_to_annuler_too_far_ahead_fits_one_segment_and_says_to_call
             assert fits_one_segment(text) and is_gsm7(text), (len(text), text)
             assert f"{start.hour}h" in text
             assert text.endswith(f"n'est pas annulé par SMS. Pour l'annuler, appelez le {phone}.")
+
+
+def test_the_thanks_for_a_yes_names_the_booking_as_the_reminder_does(
+    profile: SalonProfile,
+) -> None:
+    start = datetime(2027, 3, 4, 20, 0, tzinfo=profile.timezone)  # a Thursday, 20h
+    today = thanks_text(
+        profile=profile, service="Coupe homme", start=start, name="Léo Martin",
+        stylist="Yanis", sent=start.replace(hour=9),
+    )  # fmt: skip
+    assert today == (
+        "Maison Margaux : merci ! Nous attendons Léo Martin aujourd'hui à 20h "
+        "(coupe homme avec Yanis)."
+    )
+    assert (
+        thanks_text(
+            profile=profile, service="Coupe homme", start=start, sent=start - timedelta(days=1)
+        )
+        == "Maison Margaux : merci ! Nous vous attendons demain jeudi 4 mars à 20h (coupe homme)."
+    )
+    for service in profile.services:
+        for i, when in enumerate(_starts(profile)):
+            text = thanks_text(
+                profile=profile, service=service.name, start=when, name=NAMES[i % len(NAMES)],
+                stylist="Yanis", sent=when - timedelta(hours=(3, 20, 60)[i % 3]),
+            )  # fmt: skip
+            assert fits_one_segment(text) and is_gsm7(text), (len(text), text)
+            assert f"{when.hour}h" in text and text.startswith("Maison Margaux : merci ! Nous ")
 
 
 @pytest.mark.parametrize("replies", [True, False])

@@ -13,6 +13,7 @@ import httpx
 import pytest
 from flask.testing import FlaskClient
 
+from booking import waitlist
 from booking.calendar import Booking, Customer, Slot
 from booking.hours import opening_hours
 from booking.local import LocalCalendar
@@ -32,6 +33,7 @@ from webhook.sms import classify
 
 ALICE = "+33612345678"
 MALLORY = "+33698765432"
+BOB = "+33687654321"
 _n = iter(range(1, 100_000))
 
 
@@ -61,6 +63,17 @@ def sms_form(sender: str, body: str, sid: str | None = None) -> dict[str, str]:
         ("je ne veux pas annuler", "message"),
         ("OUI", "accept"),
         ("oui merci !", "accept"),
+        ("Ouiii", "accept"),
+        ("OK", "accept"),
+        ("ok merci à demain", "accept"),
+        ("je confirme", "accept"),
+        ("Je confirme !", "accept"),
+        ("d'accord", "accept"),
+        ("Oui, n'annulez pas", "message"),  # a negation: the salon reads it
+        ("Oui annuler", "cancel"),  # cancelling wins when both are said
+        ("oui je veux annuler svp", "cancel"),
+        ("OK pour annuler", "cancel"),
+        ("oui mais pas à cette heure-là", "message"),
         ("STOP", "stop"),
         ("Bonjour, vous faites les mèches ?", "message"),
         ("", "message"),
@@ -223,6 +236,65 @@ async def test_an_annuler_that_cancels_nothing_is_kept_for_the_salon(
         (ALICE, "Alice Durand", "annuler svp — rien n'est annulé : plusieurs RDV à venir"),
         (MALLORY, None, "ANNULER — rien n'est annulé : aucun RDV à venir pour ce numéro"),
     ]
+
+
+def remind(db: Path, booking: Booking) -> None:
+    """As scripts/jobs records a reminder it queued."""
+    state_db.connect(db).execute(
+        "INSERT INTO booking_reminders (uid, start_utc, outcome, first_seen_at, decided_at) "
+        "VALUES (?, ?, 'queued', ?, ?)",
+        (booking.uid, utc_text(booking.start), utc_text(datetime.now(UTC)),
+         utc_text(datetime.now(UTC))),
+    )  # fmt: skip
+
+
+async def test_oui_after_a_reminder_thanks_the_client_for_their_booking(
+    sms_client: FlaskClient, db: Path, profile: SalonProfile
+) -> None:
+    booking = await book(db, profile, soon(profile), 11, ALICE)
+    remind(db, booking)
+    post_signed(sms_client, "/sms", sms_form(ALICE, "Ouiii"))
+    assert status_of(db, booking.uid) == "accepted"
+    [body] = await sent_by_twilio(db)
+    when = slot_words(booking.start.astimezone(profile.timezone))
+    assert "aucun créneau" not in body and "Pour prendre RDV" not in body
+    assert body.startswith(f"Maison Margaux : merci ! Nous attendons Alice Durand le {when} (")
+    assert CallRecords(path=db).pending_messages() == []  # a bare yes asks nothing of the salon
+    # a yes that says more is kept under the client's name; no second thanks the same day
+    post_signed(sms_client, "/sms", sms_form(ALICE, "ok, 10 min de retard"))
+    [message] = [m for _, m in CallRecords(path=db).pending_messages()]
+    assert (message.caller_name, message.text) == ("Alice Durand", "ok, 10 min de retard")
+    assert len(outbox_to(db, ALICE)) == 1
+
+
+async def test_oui_annuler_cancels_instead_of_accepting(
+    sms_client: FlaskClient, db: Path, profile: SalonProfile
+) -> None:
+    booking = await book(db, profile, soon(profile), 11, ALICE)
+    remind(db, booking)
+    post_signed(sms_client, "/sms", sms_form(ALICE, "Oui annuler"))
+    assert status_of(db, booking.uid) == "cancelled"
+    [(key, _)] = outbox_to(db, ALICE)
+    assert key == f"{booking.uid}:cancelled:sms"
+
+
+async def test_ok_still_accepts_a_waitlist_offer(
+    sms_client: FlaskClient, db: Path, profile: SalonProfile
+) -> None:
+    day = soon(profile)
+    start = datetime.combine(day, datetime.min.time(), tzinfo=profile.timezone).replace(hour=15)
+    conn = state_db.connect(db)
+    now = datetime.now(UTC)
+    entry, _ = waitlist.join(
+        conn, phone=BOB, name="Bob Martin", service_id="coupe-homme", day=day, now=now
+    )
+    waitlist.create_offer(
+        conn, entry_id=entry.id, service_id="coupe-homme", start=start,
+        end=start + timedelta(minutes=30), expires_at=now + timedelta(hours=1), now=now,
+    )  # fmt: skip
+    post_signed(sms_client, "/sms", sms_form(BOB, "OK"))
+    [(key, body)] = outbox_to(db, BOB)
+    assert key.endswith(":booked:sms") and "RDV de Bob Martin confirmé" in body
 
 
 def test_oui_with_no_offer_waiting_books_nothing(sms_client: FlaskClient, db: Path) -> None:
