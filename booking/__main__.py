@@ -16,12 +16,23 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
+import logging
+import re
 import sys
+from collections.abc import Iterator
 from datetime import date, datetime
 from typing import cast
 
-from booking import Calendar, CalendarError, SlotPreferences, Window, open_calendar
+from booking import (
+    Calendar,
+    CalendarError,
+    CalendarUnavailable,
+    SlotPreferences,
+    Window,
+    open_calendar,
+)
 from booking.agenda import AppointmentBook, Period, as_json, bookings_in, table
 from booking.hours import off_words
 from salon import settings
@@ -124,9 +135,56 @@ def _failure(exc: CalendarError) -> str:
     return failure(exc.detail or str(exc))
 
 
+_SETUP_FR = (
+    (
+        re.compile(r"service (\S+) has no Cal\.com event type"),
+        "la prestation {0} n'a pas de type d'événement Cal.com : ajoutez son "
+        "cal_event_type_id dans salon.toml",
+    ),
+    (
+        re.compile(r"stylist (\S+) has no Cal\.com username"),
+        "le membre de l'équipe « {0} » n'a pas de cal_username dans salon.toml : Cal.com "
+        "ne peut pas lui donner de rendez-vous",
+    ),
+    (
+        re.compile(r"no stylist has a cal_username in salon\.toml"),
+        "aucun membre de l'équipe n'a de cal_username dans salon.toml",
+    ),
+)
+
+
 def _owner_words(exc: CalendarError) -> str:
-    """A calendar failure as the owner should read it: Cal.com's in plain French."""
-    return _failure(exc) if settings.get("CAL_API_KEY") else str(exc.detail or exc)
+    """A calendar failure as the owner should read it, in French: Cal.com's failures in
+    the owner's words (`booking.calcom_owner.failure`), the French sentence a refusal
+    carries (« Yanis ne réalise pas cette prestation. »), a Cal.com setup gap named with
+    its salon.toml field. The English `detail` is for the logs; it is shown, in
+    parentheses, only when nothing better is known."""
+    if isinstance(exc, CalendarUnavailable):
+        if settings.get("CAL_API_KEY"):
+            return _failure(exc)
+        return f"l'agenda ne peut pas être lu pour le moment ({exc.detail or exc})"
+    if exc.caller_message != type(exc).default_message:
+        return exc.caller_message  # worded for this refusal, in French
+    for pattern, words in _SETUP_FR:
+        if m := pattern.search(exc.detail):
+            return words.format(*m.groups())
+    return f"l'agenda refuse la demande ({exc.detail or exc})"
+
+
+@contextlib.contextmanager
+def _library_warnings_hidden() -> Iterator[None]:
+    """The calendars' English WARNING log lines (« Cal.com deadline exceeded », « stylist's
+    slots not read ») would reach the owner's terminal through logging's last-resort
+    handler; the command's own French line says what failed, so only errors are shown
+    while it runs (a program that configures logging still gets every record)."""
+    log = logging.getLogger("booking")
+    before = log.level
+    if not logging.getLogger().handlers and not log.handlers:
+        log.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        log.setLevel(before)
 
 
 async def _list(args: argparse.Namespace, profile: SalonProfile, period: Period) -> int:
@@ -157,7 +215,7 @@ async def _check() -> int:
     try:
         problems = await calendar.check_setup()
     except CalendarError as exc:
-        print(f"{PROG} : erreur : {_failure(exc)}", file=sys.stderr)
+        print(f"{PROG} : erreur : {_owner_words(exc)}", file=sys.stderr)
         return 1
     finally:
         await calendar.aclose()
@@ -218,22 +276,27 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     try:
-        if args.command == "list":
-            profile = load_profile()
-            try:
-                period = Period.around(
-                    today=datetime.now(profile.timezone).date(),
-                    day=args.day, first=args.first, last=args.last,
-                )  # fmt: skip
-            except ValueError as exc:
-                listing.error(str(exc))  # exits 2
-            return asyncio.run(_list(args, profile, period))
-        if args.command == "slots":
-            return asyncio.run(_slots(args))
-        return asyncio.run(_check())
+        with _library_warnings_hidden():
+            return _run(args, listing)
     except (ProfileError, settings.MissingSetting, ValueError) as exc:
         print(f"{PROG} : erreur : {exc}", file=sys.stderr)
         return 1
+
+
+def _run(args: argparse.Namespace, listing: argparse.ArgumentParser) -> int:
+    if args.command == "list":
+        profile = load_profile()
+        try:
+            period = Period.around(
+                today=datetime.now(profile.timezone).date(),
+                day=args.day, first=args.first, last=args.last,
+            )  # fmt: skip
+        except ValueError as exc:
+            listing.error(str(exc))  # exits 2
+        return asyncio.run(_list(args, profile, period))
+    if args.command == "slots":
+        return asyncio.run(_slots(args))
+    return asyncio.run(_check())
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ list`). `CalComCalendar.check_setup` and `.bookings_between` call these."""
 from __future__ import annotations
 
 import logging
+import re
 from datetime import datetime, timedelta
 
 from booking.base import utc_text
@@ -155,10 +156,34 @@ async def bookings_between(client: CalComClient, start: datetime, end: datetime)
 def failure(detail: str) -> str:
     """The owner's sentence for a Cal.com call that failed (a `CalendarError.detail`,
     worded in English for the logs): a refused key names CAL_API_KEY, anything else
-    CAL_API_URL, with the technical reason kept in parentheses."""
+    CAL_API_URL, with the technical reason kept in parentheses (in French when it is one
+    of the transport's own: `booking.calcom_http`)."""
     if "refused the key" in detail:
         return f"Cal.com refuse CAL_API_KEY ({detail.rsplit(' ', 1)[-1]}) : vérifiez la clé"
     return (
-        f"Cal.com ne répond pas comme prévu ({detail}) : vérifiez CAL_API_URL et la "
-        "connexion, puis réessayez"
+        f"Cal.com ne répond pas comme prévu ({_reason_fr(detail)}) : vérifiez CAL_API_URL et "
+        "la connexion, puis réessayez"
     )
+
+
+_ATTEMPTS = re.compile(r"^Cal\.com: (?P<what>.+?) \(attempt (?P<n>\d+)\)(?P<rest>.*)$")
+
+
+def _reason_fr(detail: str) -> str:
+    """`Cal.com: ConnectError (attempt 5)` → `connexion impossible, 5 essais`; a detail of
+    another shape (Cal.com's own answer) is kept as it is."""
+    m = _ATTEMPTS.match(detail)
+    if m is None:
+        return "aucune réponse dans le délai" if detail == "Cal.com: no attempt" else detail
+    what, n = m["what"], int(m["n"])
+    if what == "timeout":
+        words = "pas de réponse à temps"
+    elif what == "ConnectError":
+        words = "connexion impossible"
+    elif what.startswith("HTTP "):
+        words = f"erreur {what}"
+    else:
+        words = "connexion interrompue"
+    tries = "1 essai" if n == 1 else f"{n} essais"
+    unsure = ", sans savoir si la demande a abouti" if "could not check" in m["rest"] else ""
+    return f"{words}, {tries}{unsure}"

@@ -7,7 +7,12 @@ exit 2 with one French `erreur :` line and nothing of argparse's English.
 
 from __future__ import annotations
 
+import os
+import socket
+import subprocess
+import sys
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
@@ -21,6 +26,7 @@ from notify.__main__ import main as notify_main
 from ops.doctor.__main__ import main as doctor_main
 from ops.serve import main as serve_main
 from records.__main__ import main as records_main
+from tests.fixtures.isolation import CHECKOUT, isolated_environment
 from webhook.console.password import main as password_main
 from webhook.serve import main as webhook_main
 from webhook.sip_setup import main as sip_setup_main
@@ -122,3 +128,59 @@ def test_a_usage_error_of_each_owner_command_is_french_and_exits_2(
     last = err.rstrip("\n").splitlines()[-1]
     assert last.startswith(f"{prog} : erreur : ") and says in last, err
     assert not [word for word in ENGLISH if word in err], err
+
+
+# ------------------------------------------------- python -m booking, run as the owner does
+
+LOCAL_CALENDAR_LINE = "CAL_API_KEY n'est pas réglé : l'agenda intégré du salon est utilisé"
+
+
+def _booking_process(tmp_path: Path, *argv: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """`python -m booking …` as a process on the fixture salon: what reaches the owner's
+    terminal, logging's last-resort handler included."""
+    return subprocess.run(
+        [sys.executable, "-m", "booking", *argv],
+        cwd=CHECKOUT,
+        env={**os.environ, **isolated_environment(tmp_path), **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize(
+    ("argv", "says"),
+    [
+        (["--avec", "Yanis"], "Yanis ne réalise pas cette prestation."),
+        (
+            ["--also", "coupe homme"],
+            "Aucun membre de l'équipe ne réalise toutes ces prestations dans le même rendez-vous.",
+        ),
+    ],
+    ids=["--avec", "--also"],
+)
+def test_booking_slots_refusals_reach_the_owner_in_french(
+    tmp_path: Path, argv: list[str], says: str
+) -> None:
+    done = _booking_process(tmp_path, "slots", "balayage long", *argv)
+    assert done.returncode == 1
+    assert done.stderr.splitlines() == [LOCAL_CALENDAR_LINE, f"python -m booking : erreur : {says}"]
+
+
+def test_booking_slots_with_cal_com_down_prints_one_french_line_and_no_log(
+    tmp_path: Path,
+) -> None:
+    with socket.socket() as sock:  # a port nobody listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    down = {"CAL_API_KEY": "cal_test_key", "CAL_API_URL": f"http://127.0.0.1:{port}/v2",
+            "CAL_API_DEADLINE": "0.5"}  # fmt: skip
+    for argv in (["slots", "coupe homme"], ["slots", "balayage long", "--avec", "Yanis"]):
+        done = _booking_process(tmp_path, *argv, **down)
+        assert done.returncode == 1
+        [line] = done.stderr.splitlines()  # « Cal.com deadline exceeded » stays in the logs
+        assert line.startswith("python -m booking : erreur : "), line
+        for english in ("deadline", "not read", "attempt", "stylist", "Error"):
+            assert english not in line, line
+    assert line.endswith("Yanis ne réalise pas cette prestation.")
