@@ -253,8 +253,8 @@ class _Replies:
         }
 
     def thank_once(self, booking: Booking, now: datetime) -> str:
-        """« merci, à bientôt pour votre RDV … » at most once a day per number (two
-        automatic responders answering « OK » must not talk forever)."""
+        """« merci ! Nous vous attendons le … » (`texts.thanks_text`) at most once a day
+        per number (two automatic responders answering « OK » must not talk forever)."""
         recent = self.conn.execute(
             "SELECT 1 FROM sms_inbound WHERE phone = ? AND outcome = 'acknowledged' "
             "AND received_at > ? AND message_sid != ? LIMIT 1",
