@@ -30,6 +30,7 @@ from salon.french import visit_price_words
 from salon.profile import Service
 from salon.text import fold
 from webhook.console.context import Backends
+from webhook.console.reasons import day_problem, start_problem
 
 logger = logging.getLogger("webhook")
 CANCEL_REASON = "annulé par le salon"
@@ -184,7 +185,11 @@ async def move_starts(b: Backends, booking: Booking, *, day: date) -> list[Slot]
     """Where the whole visit can go on `day`: with its own stylist when free then (the
     slot names them), else with another qualified one (the slot names who). The visit's
     own time does not block it, so it can move by less than its length (a quarter of an
-    hour later with the same stylist); its current start is not offered."""
+    hour later with the same stylist); its current start is not offered. A day nothing
+    can go to (past, the salon closed) is `ActionRefused` with the reason."""
+    why = day_problem(b.profile, day, today=datetime.now(b.profile.timezone).date())
+    if why is not None:
+        raise ActionRefused(why)
     service, extra, uid = booking.service, booking.extra_services, booking.uid
     every = await free_starts(b, service=service, day=day, extra=extra, replacing=uid)
     kept = _kept_stylist(b, booking)
@@ -210,8 +215,23 @@ async def cancel(b: Backends, booking: Booking) -> Done:
     return Done(cancelled, await _confirm(b, kind="cancelled", booking=cancelled))
 
 
+def check_start(b: Backends, start: datetime, *, minutes: int, stylist: str | None = None) -> None:
+    """`ActionRefused` with the reason when salon.toml alone forbids a visit of `minutes`
+    at `start` with `stylist` (None: whoever): the calendar would only say « pas libre »."""
+    member = None
+    if stylist is not None:
+        try:
+            member = b.profile.stylist(stylist)
+        except KeyError:
+            member = None  # the calendar says it in its words
+    why = start_problem(b.profile, start, minutes=minutes, now=datetime.now(UTC), member=member)
+    if why is not None:
+        raise ActionRefused(why)
+
+
 async def move(b: Backends, booking: Booking, *, start: datetime) -> Done:
     phone = _changeable(booking)
+    check_start(b, start, minutes=int((booking.end - booking.start).total_seconds() // 60))
     slot = Slot(  # the whole visit; its stylist if free then, else another qualified one
         service_id=booking.service.id,
         start=start,
@@ -246,6 +266,7 @@ async def book(
     another is free: the owner chose them), or with None any qualified stylist free then
     (the calendar picks; a salon without a team books by chairs)."""
     minutes = service.duration + sum(s.duration for s in extra)
+    check_start(b, start, minutes=minutes, stylist=stylist)
     slot = Slot(
         service_id=service.id,
         start=start,

@@ -23,6 +23,7 @@ from salon.profile import SalonProfile, Service, TeamMember
 from webhook.console import booking_actions as actions
 from webhook.console.bookings import start_param
 from webhook.console.helpers import ctx, day_param, db, fr_when, local_now
+from webhook.console.reasons import day_problem
 
 MAX_NAME = 80
 ANYONE = ""  # the stylist field's « Peu importe »
@@ -122,6 +123,11 @@ def _slots(choice: Choice) -> tuple[list[Slot], str | None]:
     if not choice.services or choice.problems:
         return [], None
     console = ctx()
+    profile = console.profile()
+    members = (choice.stylist,) if choice.stylist else profile.stylists_for(choice.ids)
+    why = day_problem(profile, choice.day, today=local_now().date(), members=members)
+    if why is not None:  # said instead of « Aucun horaire libre ce jour-là »
+        return [], why
     first, *extra = choice.services
     try:
         found = console.loop.run(
