@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import html
 import re
+import sqlite3
 from datetime import date, datetime, time, timedelta
 
 from flask.testing import FlaskClient
@@ -150,3 +151,33 @@ def test_moving_says_why_a_day_or_an_hour_cannot_be_had(owner: FlaskClient, salo
     assert answer.status_code == 303
     told = _shown(html.unescape(owner.get(answer.headers["Location"]).get_data(as_text=True)))
     assert "23h est après la fermeture (19h)." in told
+
+
+def test_a_start_off_the_slot_grid_is_refused_with_the_nearest_ones(
+    owner: FlaskClient, salon: Salon
+) -> None:
+    """Starts come every `slot_step_minutes` (15) from the opening: a hand-made 10h07 is
+    refused (the embedded calendar took it; Cal.com refuses it), booking or moving."""
+    friday = _next(salon, 4)
+    status, page = _post(owner, salon, friday, time(10, 7))
+    assert status == 409
+    assert "Les rendez-vous commencent toutes les 15 minutes : 10h ou 10h15, pas 10h07." in page
+    status, page = _post(owner, salon, friday, time(9, 40))  # from 9h30, the opening
+    assert status == 409 and "9h30 ou 9h45, pas 9h40." in page
+    assert _post(owner, salon, friday, time(9, 45))[0] == 303
+    uid = _post_uid(salon)
+    page = owner.get(f"/admin/rendez-vous/{uid}?jour={friday.isoformat()}").get_data(as_text=True)
+    odd = datetime.combine(friday, time(14, 7), tzinfo=load_profile(salon.profile).timezone)
+    answer = owner.post(f"/admin/rendez-vous/{uid}/deplacer",
+                        data={"csrf_token": csrf(page), "jour": friday.isoformat(),
+                              "debut": odd.isoformat()})  # fmt: skip
+    told = _shown(html.unescape(owner.get(answer.headers["Location"]).get_data(as_text=True)))
+    assert "toutes les 15 minutes : 14h ou 14h15, pas 14h07." in told
+    assert _post_uid(salon) == uid  # not moved
+
+
+def _post_uid(salon: Salon) -> str:
+    conn = sqlite3.connect(salon.salon_db)
+    [(uid,)] = conn.execute("SELECT uid FROM local_bookings WHERE status = 'accepted'").fetchall()
+    conn.close()
+    return str(uid)

@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 
 from booking.hours import off_words, opening_hours, public_holiday, stylist_hours
 from salon.french import spans_words, time_words
-from salon.profile import WEEKDAYS_FR, SalonProfile, TeamMember
+from salon.profile import WEEKDAYS_FR, Interval, SalonProfile, TeamMember
 
 
 def closed_words(profile: SalonProfile, day: date) -> str | None:
@@ -67,8 +67,8 @@ def start_problem(
     member: TeamMember | None = None,
 ) -> str | None:
     """Why a visit of `minutes` cannot start at `start` (aware), whatever is booked:
-    past, closed that day, `member` off, outside the opening hours (or `member`'s); else
-    None."""
+    past, closed that day, `member` off, outside the opening hours (or `member`'s), or
+    off the salon's grid of starts (`slot_step_minutes`); else None."""
     tz = profile.timezone
     local = start.astimezone(tz)
     day, at = local.date(), local.time()
@@ -86,7 +86,7 @@ def start_problem(
             if end > hi or end < at:  # `end < at`: past midnight
                 who = "le salon ferme" if member is None else f"{member.first_name} finit"
                 return f"Le rendez-vous finirait à {time_words(end)} : {who} à {time_words(hi)}."
-            return None
+            return _off_grid(profile, salon, local)
     if member is not None and any(lo <= at < hi for lo, hi in salon):
         return (
             f"{member.first_name} travaille {spans_words(spans)} ce jour-là, pas à "
@@ -97,3 +97,20 @@ def start_problem(
     if at >= salon[-1][1]:
         return f"{time_words(at)} est après la fermeture ({time_words(salon[-1][1])})."
     return f"À {time_words(at)}, le salon est fermé : il est ouvert {spans_words(salon)}."
+
+
+def _off_grid(profile: SalonProfile, salon: tuple[Interval, ...], local: datetime) -> str | None:
+    """Starts come every `slot_step_minutes` from the opening of their interval, as both
+    calendars offer them (Cal.com refuses others; the embedded calendar would take
+    « 10h07 » and leave gaps nobody can book): the two nearest are named."""
+    step = max(1, profile.slot_step_minutes)
+    opening = next(lo for lo, hi in salon if lo <= local.time() < hi)
+    offset = (local.hour - opening.hour) * 60 + local.minute - opening.minute
+    if offset % step == 0 and local.second == 0 and local.microsecond == 0:
+        return None
+    before = local.replace(second=0, microsecond=0) - timedelta(minutes=offset % step)
+    after = before + timedelta(minutes=step)
+    return (
+        f"Les rendez-vous commencent toutes les {step} minutes : {time_words(before)} ou "
+        f"{time_words(after)}, pas {time_words(local)}."
+    )
