@@ -80,12 +80,17 @@ def _line(result: JobResult) -> str:
             + (f", {count_fr(ended, 'inscription')} {agree(ended, 'terminée')}" if ended else "")
         )
     if result.name == "outbox":
-        sent, kept = c.get("sent", 0), c.get("not_sent", 0)
-        return (
+        # What this pass did; the messages already kept for lack of settings are not
+        # counted again on every pass (`python -m notify --list --status not_sent` lists
+        # them), only those this pass kept: the owner reads news, not the same « 2 ».
+        sent, held = c.get("sent", 0), c.get("held", 0)
+        text = (
             f"{sent} {agree(sent, 'envoyé')}, {c.get('failed', 0)} en échec, "
-            f"{c.get('retry_later', 0)} à réessayer, {kept} {agree(kept, 'gardé')} "
-            "faute de réglages"
+            f"{c.get('retry_later', 0)} à réessayer"
         )
+        if held:
+            text += f", {held} {agree(held, 'gardé')} faute de réglages"
+        return text
     return retention_line(c)
 
 

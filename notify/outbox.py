@@ -46,6 +46,7 @@ __all__ = ["STATUSES", "DrainReport", "Enqueued", "Outbox", "OutboxEntry", "Retr
 
 STATUSES = ("queued", "sending", "sent", "failed", "not_sent")
 EXPIRED = "expired before it could be sent"  # the stored reason, `notify.reasons_fr` words it
+NOT_SENT = "not sent: "  # the mark of a message kept for lack of settings
 
 
 class Outbox:
@@ -213,13 +214,14 @@ class Outbox:
                 ready[channel] = notifier
                 continue
             label = "Twilio not configured" if channel != "email" else "SMTP not configured"
-            detail = f"not sent: {reason if notifier is not None else label}"
+            detail = f"{NOT_SENT}{reason if notifier is not None else label}"
             with state_db.write_transaction(self.conn):
                 held = self.conn.execute(
                     "UPDATE notify_outbox SET status = 'not_sent', detail = ?, updated_at = ?, "
                     "retry_until = NULL WHERE channel = ? AND status = 'queued'",
                     (detail, self.clock(), channel),
                 ).rowcount
+            report.held += held
             if held and channel not in self._warned:
                 self._warned.add(channel)
                 logger.warning(
@@ -371,7 +373,9 @@ class Outbox:
         attempts = entry.attempts + (0 if exc.not_configured else 1)
         retry_until = entry.retry_until
         if exc.not_configured:
-            status, detail = "not_sent", f"not sent: {exc.reason}"
+            if not (entry.detail or "").startswith(NOT_SENT):
+                report.held += 1  # newly kept; one kept before is only being tried again
+            status, detail = "not_sent", f"{NOT_SENT}{exc.reason}"
             next_at, retry_until = now + policy.hold_seconds, None
         elif not exc.retryable:
             self._mark_failed(entry, exc.reason, report, attempts, exc=exc)

@@ -106,11 +106,13 @@ class Enqueued:
 
 @dataclass
 class DrainReport:
-    """What one drain did (sent, failed, attempts, recovered) and what the outbox still
-    holds afterwards (retry_later: queued rows; not_sent: rows kept for lack of settings)."""
+    """What one drain did (sent, failed, held, attempts, recovered) and what the outbox
+    still holds afterwards (retry_later: queued rows; not_sent: rows kept for lack of
+    settings, whenever they were kept)."""
 
     sent: int = 0
     failed: int = 0  # given up in this drain: refused, out of time, or past its deadline
+    held: int = 0  # newly kept for lack of settings in this drain (not those kept before)
     retry_later: int = 0
     not_sent: int = 0
     attempts: int = 0

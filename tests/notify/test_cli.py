@@ -174,8 +174,9 @@ def test_json_gives_programs_the_drain_counts(
     assert json.loads(capsys.readouterr().out) == {
         "sent": 0,
         "failed": 0,
+        "held": 1,  # kept for lack of settings by this drain
         "retry_later": 0,
-        "not_sent": 1,
+        "not_sent": 1,  # what the outbox holds so, whenever kept
         "attempts": 0,
         "recovered": 0,
     }
