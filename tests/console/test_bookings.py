@@ -400,3 +400,15 @@ def _uids(salon: Salon, name: str) -> list[str]:
     ).fetchall()
     conn.close()
     return [uid for (uid,) in rows]
+
+
+def test_a_booking_opened_without_its_day_is_found(owner: FlaskClient, salon: Salon) -> None:
+    """`/admin/rendez-vous/<uid>` without `?jour=` (a link cut short, or a booking since
+    moved to another day) opens the live booking, not « n'existe plus »."""
+    booking = _book(salon, service_id="coupe-homme", day_offset=9)
+    page = owner.get(f"/admin/rendez-vous/{booking.uid}")
+    assert page.status_code == 200 and SHOWN in page.get_data(as_text=True)
+    wrong_day = booking.start.date() - timedelta(days=1)
+    moving = owner.get(f"/admin/rendez-vous/{booking.uid}/deplacer?jour={wrong_day}")
+    assert moving.status_code == 200 and "Paul Martin" in moving.get_data(as_text=True)
+    assert owner.get("/admin/rendez-vous/inconnu").status_code == 404

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from booking import (
     Booking,
@@ -128,11 +128,25 @@ async def bookings_between(b: Backends, start: datetime, end: datetime) -> list[
     return sorted(found, key=lambda booking: booking.start)
 
 
+# Where a booking is looked for when it is not on the day the link named (no `?jour=`,
+# or a day it has left): from a week ago to six months ahead.
+LOOKUP_BACK, LOOKUP_AHEAD = timedelta(days=7), timedelta(days=183)
+
+
 async def find(b: Backends, *, uid: str, day: date, start: datetime, end: datetime) -> Booking:
-    """The active booking `uid` among those of `[start, end)`; `ActionRefused` if gone."""
-    for booking in await bookings_between(b, start, end):
-        if booking.uid == uid and booking.customer is not None:
-            return booking
+    """The active booking `uid` among those of `[start, end)` (the local `day` of the
+    link), else of the weeks around today (a link without `?jour=`, or the book of
+    another day); `ActionRefused` if gone."""
+    tz = b.profile.timezone
+    today = datetime.now(tz).date()
+    wide = (
+        datetime.combine(today - LOOKUP_BACK, time(0), tzinfo=tz),
+        datetime.combine(today + LOOKUP_AHEAD, time(0), tzinfo=tz),
+    )
+    for first, last in ((start, end), wide):
+        for booking in await bookings_between(b, first, last):
+            if booking.uid == uid and booking.customer is not None:
+                return booking
     raise ActionRefused("Ce rendez-vous n'existe plus : il a peut-être été annulé ou déplacé.")
 
 
