@@ -87,7 +87,7 @@ async def send_reminders(
             continue
         if earliest > local_now:
             continue  # quiet hours: at their end
-        if _queue(messages, booking):
+        if _queue(messages, booking, now=now):
             _decide(conn, key, "queued", None, now)
             report.queued += 1
             log.info(
@@ -100,7 +100,7 @@ async def send_reminders(
     return report
 
 
-def _queue(messages: Messages, booking: Booking) -> bool:
+def _queue(messages: Messages, booking: Booking, *, now: datetime) -> bool:
     customer = booking.customer
     if customer is None or not customer.phone:
         return False
@@ -113,6 +113,7 @@ def _queue(messages: Messages, booking: Booking) -> bool:
         name=customer.name or None,
         replies=messages.replies,
         stylist=stylist,
+        sent=now,  # queued outside quiet hours, it goes now: « aujourd'hui à 20h »
     )
     return messages.queue(
         to=customer.phone,

@@ -445,23 +445,17 @@ def _today_words(start: datetime) -> str:
     return f"aujourd'hui à {time_words(start)}"
 
 
-def _tomorrow_words(start: datetime) -> str:
-    return f"demain à {time_words(start)}"
-
-
 def relative_date_forms(
     start: datetime, sent: datetime | None
 ) -> tuple[Callable[[datetime], str], ...]:
     """The forms of the appointment's day for a text sent at `sent` (both in the salon's
-    zone), richest first: « aujourd'hui à 20h » the same day; « demain jeudi 10 décembre
-    à 14h30 » the day before (the date kept, should a retry carry the text past
-    midnight), down to « demain à 14h30 »; else « le jeudi 10 décembre à 14h30 »."""
+    zone), richest first: « aujourd'hui à 20h » the same day (a reminder or a reply is
+    never retried past the appointment, so it cannot reach the client a day late); else
+    « le jeudi 10 décembre à 14h30 », never « demain »: a text queued at 19h55 and retried
+    after a night of outage or quiet hours would say « demain » on the day itself."""
     days = None if sent is None else (start.date() - sent.date()).days
     if days == 0:
         return (_today_words,) * 3
-    if days == 1:
-        return (_prefixed("demain ", slot_words), _prefixed("demain ", short_slot_words),
-                _tomorrow_words)  # fmt: skip
     return tuple(_prefixed("le ", form) for form in DATE_FORMS)
 
 
@@ -479,9 +473,8 @@ def reminder_text(
     homme avec Yanis). Répondez ANNULER pour annuler.` (`rappel de votre RDV` without a
     name; `Pour annuler, appelez le …` when the sender cannot receive replies).
 
-    `sent`, when the reminder goes out: the same day it says « aujourd'hui à 20h », the
-    day before « demain mardi 8 décembre à 14h30 » (`relative_date_forms`); without it,
-    the date."""
+    `sent`, when the reminder goes out: the same day it says « aujourd'hui à 20h »
+    (`relative_date_forms`); otherwise, and without it, the date."""
     local = _local(profile, start)
     when_sent = _local(profile, sent) if sent is not None else None
     tail = _how_to_cancel(profile, replies=replies)

@@ -81,8 +81,8 @@ def test_a_same_day_reminder_says_today_and_a_next_day_one_tomorrow(
         profile=profile, service="Coupe homme", start=start, replies=False,
         sent=start - timedelta(hours=23),
     )  # fmt: skip
-    # the date stays: a reminder retried after midnight must not point at the wrong day
-    assert tomorrow.startswith("Maison Margaux : rappel de votre RDV demain jeudi 4 mars à 20h")
+    # the date, not « demain »: a reminder retried after midnight must not name the wrong day
+    assert tomorrow.startswith("Maison Margaux : rappel de votre RDV le jeudi 4 mars à 20h")
     later = reminder_text(
         profile=profile, service="Coupe homme", start=start, replies=True,
         sent=start - timedelta(days=2),
@@ -92,7 +92,7 @@ def test_a_same_day_reminder_says_today_and_a_next_day_one_tomorrow(
 
 @pytest.mark.parametrize("ahead", [timedelta(hours=3), timedelta(hours=26)])
 def test_every_relative_reminder_fits_one_segment(profile: SalonProfile, ahead: timedelta) -> None:
-    word = "aujourd'hui à " if ahead < timedelta(hours=5) else "demain "
+    same_day = ahead < timedelta(hours=5)
     for service in profile.services:
         for i, start in enumerate(_starts(profile)):
             start = start.replace(hour=20, minute=15 * (i % 4))
@@ -102,7 +102,8 @@ def test_every_relative_reminder_fits_one_segment(profile: SalonProfile, ahead: 
                     name=NAMES[i % len(NAMES)], replies=replies, sent=start - ahead,
                 )  # fmt: skip
                 assert fits_one_segment(text), (len(text), text)
-                assert word in text and f"à {start.hour}h" in text, text
+                assert f"à {start.hour}h" in text and "demain" not in text, text
+                assert ("aujourd'hui à " in text) is same_day, text  # else the date
 
 
 def test_every_answer_to_annuler_too_far_ahead_fits_one_segment_and_says_to_call(
@@ -135,7 +136,7 @@ def test_the_thanks_for_a_yes_names_the_booking_as_the_reminder_does(
         thanks_text(
             profile=profile, service="Coupe homme", start=start, sent=start - timedelta(days=1)
         )
-        == "Maison Margaux : merci ! Nous vous attendons demain jeudi 4 mars à 20h (coupe homme)."
+        == "Maison Margaux : merci ! Nous vous attendons le jeudi 4 mars à 20h (coupe homme)."
     )
     for service in profile.services:
         for i, when in enumerate(_starts(profile)):
