@@ -48,7 +48,7 @@ from booking.calendar import (
 from booking.helpers import names_match, spread
 from booking.services import match_service
 from salon import state_db
-from salon.phone import to_e164
+from salon.phone import region_of, to_e164
 from salon.profile import SalonProfile, Service, TeamMember
 from salon.utc import parse_utc, utc_text
 
@@ -141,6 +141,11 @@ class BaseCalendar(abc.ABC):
         if self._owns_conn:
             with self._lock:
                 self._conn.close()
+
+    def _e164(self, raw: str | None) -> str | None:
+        """A customer's or caller's number in E.164, national numbers read where the salon
+        is (`salon.phone.region_of`: an overseas department's own numbers first)."""
+        return to_e164(raw, region=region_of(self.profile.holidays_subdivision))
 
     # ------------------------------------------------------------------- services
 
@@ -283,7 +288,7 @@ class BaseCalendar(abc.ABC):
     # ---------------------------------------------------------------------- book
 
     def _check_customer(self, customer: Customer) -> Customer:
-        phone = to_e164(customer.phone)
+        phone = self._e164(customer.phone)
         if phone is None:
             raise InvalidRequest(
                 "invalid customer phone",
@@ -331,7 +336,7 @@ class BaseCalendar(abc.ABC):
         return booking
 
     async def past_bookings(self, *, phone: str, before: datetime) -> list[Booking]:
-        number = to_e164(phone)
+        number = self._e164(phone)
         if number is None:
             return []
         found = await self._history(number, before)
@@ -353,7 +358,7 @@ class BaseCalendar(abc.ABC):
     ) -> list[Booking | LockedBooking]:
         local_now = self._now(now)
         tz = self.profile.timezone
-        phone = to_e164(caller_phone)
+        phone = self._e164(caller_phone)
         linked: list[Booking] = []
         if phone is not None:
             linked = sorted(await self._by_phone(phone, local_now), key=lambda b: b.start)
@@ -397,7 +402,7 @@ class BaseCalendar(abc.ABC):
         booking = await self._get(uid)
         if booking is None or booking.status != "accepted" or booking.customer is None:
             raise BookingNotFound("no active booking with this uid")
-        if not self._allowed(booking, to_e164(caller_phone)):
+        if not self._allowed(booking, self._e164(caller_phone)):
             raise VerificationRequired("booking not linked to the caller")
         return booking
 
@@ -407,7 +412,7 @@ class BaseCalendar(abc.ABC):
         code is stored for (uid, caller), so the checks that follow answer alike too:
         nothing tells whether the booking exists. Only the caller's own daily quota of
         requests is refused (`TooManyAttempts`), whatever the bookings asked about."""
-        phone = to_e164(caller_phone)
+        phone = self._e164(caller_phone)
         if phone is None:
             raise NotAllowed(
                 "hidden caller number",
@@ -438,7 +443,7 @@ class BaseCalendar(abc.ABC):
             log.warning("verification code not sent", exc_info=exc)
 
     async def verify_code(self, *, booking_uid: str, caller_phone: str | None, code: str) -> None:
-        phone = to_e164(caller_phone)
+        phone = self._e164(caller_phone)
         if phone is None:
             raise NotAllowed("hidden caller number")
         digits = "".join(ch for ch in code if ch.isdigit())

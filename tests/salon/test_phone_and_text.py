@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from salon.phone import display, is_mobile, mask, to_e164
+from salon.phone import display, is_mobile, mask, region_of, to_e164
 from salon.text import fold, plain_words, strip_accents
 
 pytestmark = pytest.mark.unit
@@ -84,6 +84,43 @@ def test_a_mask_never_holds_the_number() -> None:
 )
 def test_only_mobiles_are_mobiles(number: str, mobile: bool) -> None:
     assert is_mobile(number) is mobile
+
+
+OVERSEAS_MOBILES = [
+    ("0690 12 34 56", "+590690123456"),  # Guadeloupe, Saint-Martin
+    ("0691 12 34 56", "+590691123456"),
+    ("0694 12 34 56", "+594694123456"),  # Guyane
+    ("0696 12 34 56", "+596696123456"),  # Martinique
+    ("0697 12 34 56", "+596697123456"),
+    ("0692 12 34 56", "+262692123456"),  # La Réunion
+    ("0693 12 34 56", "+262693123456"),
+    ("0639 12 34 56", "+262639123456"),  # Mayotte
+]
+
+
+@pytest.mark.parametrize(("raw", "e164"), OVERSEAS_MOBILES)
+@pytest.mark.parametrize("subdivision", [None, "971", "972", "973", "974", "976"])
+def test_overseas_mobiles_in_national_form_are_french_mobiles_wherever_the_salon_is(
+    raw: str, e164: str, subdivision: str | None
+) -> None:
+    region = region_of(subdivision)
+    assert to_e164(raw, region=region) == e164
+    assert to_e164(e164, region=region) == e164
+    assert is_mobile(raw, region=region) and is_mobile(e164)
+    assert display(e164) == raw  # as France dials it
+    assert mask(raw) == e164[:4] + "*" * (len(e164) - 6) + e164[-2:]
+
+
+def test_a_salon_overseas_reads_its_own_landlines_first() -> None:
+    assert [region_of(s) for s in ("971", "972", "973", "974", "976")] == [
+        "GP", "MQ", "GF", "RE", "YT",
+    ]  # fmt: skip
+    assert region_of(None) == region_of("57") == "FR"
+    assert to_e164("0596 70 12 34", region="MQ") == "+596596701234"
+    assert to_e164("0590 82 12 34") == "+590590821234"  # only Guadeloupe has it
+    assert not is_mobile("0590 82 12 34")
+    assert to_e164("06 12 34 56 78", region="RE") == "+33612345678"  # a metropolitan mobile
+    assert to_e164("+33 690 12 34 56") is None  # not how France numbers them
 
 
 @pytest.mark.parametrize(
