@@ -412,3 +412,86 @@ def test_a_booking_opened_without_its_day_is_found(owner: FlaskClient, salon: Sa
     moving = owner.get(f"/admin/rendez-vous/{booking.uid}/deplacer?jour={wrong_day}")
     assert moving.status_code == 200 and "Paul Martin" in moving.get_data(as_text=True)
     assert owner.get("/admin/rendez-vous/inconnu").status_code == 404
+
+
+def _owed(salon: Salon) -> list[tuple[str, str]]:
+    """The journal's confirmations of changes still owed (`scripts/jobs` would send them;
+    `_book`'s own bookings owe theirs: no console sent them)."""
+    conn = sqlite3.connect(salon.salon_db)
+    rows = conn.execute(
+        "SELECT kind, uid FROM booking_journal WHERE state = 'done' AND notified_at IS NULL "
+        "AND kind != 'booked'"
+    ).fetchall()
+    conn.close()
+    return [(kind, uid) for kind, uid in rows]
+
+
+def _action(page: str, button: str) -> str:
+    """The address the form holding `button` posts to."""
+    form = page[: page.index(button)].rsplit("<form", 1)[1]
+    found = re.search(r'action="([^"]+)"', form)
+    assert found is not None, form
+    return found.group(1)
+
+
+def test_cancelling_asks_first_then_may_leave_the_client_without_sms(
+    owner: FlaskClient, salon: Salon, twilio: TwilioStub
+) -> None:
+    booking = _book(salon, service_id="coupe-homme")
+    day = booking.start.date().isoformat()
+    asked = owner.get(f"/admin/rendez-vous/{booking.uid}/annuler?jour={day}")
+    assert asked.status_code == 200
+    page = asked.get_data(as_text=True)
+    assert "Annuler ce rendez-vous ?" in page and "Coupe homme de Paul Martin" in page
+    assert 'name="sms" value="oui" checked> Prévenir le client par SMS' in page
+    assert "Non, garder le rendez-vous" in page
+    assert _status(salon, booking.uid) == "accepted"  # asking cancels nothing
+    answer = owner.post(_action(page, "Oui, annuler le rendez-vous"),
+                        data={"csrf_token": csrf(page), "jour": day})  # unticked  # fmt: skip
+    assert answer.status_code == 303
+    shown = owner.get(answer.headers["Location"]).get_data(as_text=True)
+    assert "Rendez-vous annulé. Pas de SMS envoyé (décoché)." in shown
+    assert _status(salon, booking.uid) == "cancelled"
+    assert twilio.messages_to(PHONE) == [] and _outbox(salon) == {}
+    assert _owed(salon) == []  # nor later, from scripts/jobs
+    # ticked (the default): the caller's cancellation SMS
+    other = _book(salon, service_id="frange", name="Inès Garnier")
+    page = owner.get(f"/admin/rendez-vous/{other.uid}/annuler?jour={day}").get_data(as_text=True)
+    owner.post(_action(page, "Oui, annuler le rendez-vous"),
+               data={"csrf_token": csrf(page), "jour": day, "sms": "oui"})  # fmt: skip
+    assert _status(salon, other.uid) == "cancelled"
+    assert _outbox(salon)[f"{other.uid}:cancelled:sms"][1] == "sent"
+
+
+def test_moving_may_leave_the_client_without_sms(
+    owner: FlaskClient, salon: Salon, twilio: TwilioStub
+) -> None:
+    booking = _book(salon, service_id="coupe-homme")
+    day = booking.start.date()
+    target = open_day(load_profile(salon.profile), after=day + timedelta(days=1))
+    page = owner.get(
+        f"/admin/rendez-vous/{booking.uid}/deplacer?jour={day.isoformat()}&vers={target.isoformat()}"
+    ).get_data(as_text=True)
+    assert 'name="sms" value="oui" checked> Prévenir le client par SMS' in page
+    new_start = datetime.combine(target, time(11, 0), tzinfo=booking.start.tzinfo)
+    answer = owner.post(_action(page, "Déplacer</button>"), data={
+        "csrf_token": csrf(page), "jour": day.isoformat(), "debut": new_start.isoformat()})  # fmt: skip
+    assert answer.status_code == 303 and f"jour={target.isoformat()}" in answer.headers["Location"]
+    shown = owner.get(answer.headers["Location"]).get_data(as_text=True)
+    assert "Rendez-vous déplacé. Pas de SMS envoyé (décoché)." in shown
+    assert _status(salon, booking.uid) == "cancelled"  # replaced by the moved one
+    assert twilio.messages_to(PHONE) == [] and _outbox(salon) == {} and _owed(salon) == []
+    # ticked: the caller's SMS, as before
+    conn = sqlite3.connect(salon.salon_db)
+    (moved,) = conn.execute(
+        "SELECT rescheduled_to FROM local_bookings WHERE uid = ?", (booking.uid,)
+    ).fetchone()
+    conn.close()
+    page = owner.get(f"/admin/rendez-vous/{moved}/deplacer?jour={target.isoformat()}").get_data(
+        as_text=True
+    )
+    later = datetime.combine(target, time(15, 0), tzinfo=booking.start.tzinfo)
+    owner.post(_action(page, "Déplacer</button>"), data={"csrf_token": csrf(page),
+               "jour": target.isoformat(), "debut": later.isoformat(), "sms": "oui"})  # fmt: skip
+    [sms] = [m["body"] for m in twilio.messages_to(PHONE)]
+    assert "15h" in sms

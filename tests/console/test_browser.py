@@ -8,7 +8,8 @@ owner signs in, sees the booking, answers the question — and `scripts/ask` the
 answer —, uploads a PDF and sees it indexed, books a two-service visit with a stylist at
 the counter (the stylist list follows the services), marks that stylist ill that day on the
 Salon page and reaches the booking to move from there, closes the salon that day by mistake
-(the booking is listed again) and takes the closure back with « Retirer »; every page is
+(the booking is listed again) and takes the closure back with « Retirer », moves a client
+a quarter of an hour later without SMS and cancels him after confirming; every page is
 readable without sideways scrolling and works without JavaScript. Screenshots of each page are written to the
 folder named by `CONSOLE_SCREENSHOTS` when it is set (the README's come from there).
 
@@ -397,4 +398,56 @@ def test_a_counter_booking_refused_for_its_stylist_keeps_the_client_typed(
     page.click("text=Noter le rendez-vous")
     page.wait_for_url(f"{base}/admin/rendez-vous?jour={day.isoformat()}")
     assert "Rendez-vous noté pour Marc Lemaire avec Yanis." in page.inner_text("main")
+    page.context.close()
+
+
+def _start_of(salon: Salon, name: str) -> datetime:
+    conn = sqlite3.connect(salon.salon_db)
+    [(start,)] = conn.execute(
+        "SELECT start_utc FROM local_bookings WHERE name = ? AND status = 'accepted'", (name,)
+    ).fetchall()
+    conn.close()
+    zone = load_profile(salon.sources / "salon.toml").timezone
+    return datetime.fromisoformat(start.replace("Z", "+00:00")).astimezone(zone)
+
+
+def test_marc_lemaire_is_moved_without_sms_then_cancelled_after_confirming(
+    salon: Salon, browser: Any
+) -> None:
+    """Without JavaScript: Marc Lemaire, told at the counter, moves his cut with Yanis a
+    quarter of an hour later (no SMS: the box unticked); later he cancels, and the owner
+    is asked first — « Non » keeps it, « Oui » cancels it, the SMS box ticked."""
+    page = _phone(browser, javascript=False)
+    base = salon.server.base
+    _sign_in(page, base)
+    day = _next_friday(salon).isoformat()
+    later = _start_of(salon, "Marc Lemaire") + timedelta(minutes=15)
+    page.goto(f"{base}/admin/rendez-vous?jour={day}")
+    page.click("a.row:has-text('Marc Lemaire')")
+    page.click("text=Déplacer")
+    page.wait_for_url("**/deplacer?jour=" + day)
+    offered = page.locator(f"label.slot:has(input[value='{later.isoformat()}'])")
+    assert "avec" not in offered.inner_text()  # still with Yanis, a quarter later
+    offered.locator("input").check()
+    page.uncheck("input[name=sms]")
+    _readable(page, salon.shots, "deplacer")
+    page.click("button:has-text('Déplacer')")
+    page.wait_for_url(f"{base}/admin/rendez-vous?jour={day}")
+    assert "Rendez-vous déplacé. Pas de SMS envoyé (décoché)." in page.inner_text("main")
+    assert _start_of(salon, "Marc Lemaire") == later
+    page.click("a.row:has-text('Marc Lemaire')")
+    opened = page.url
+    page.goto(opened.replace("?jour=", "/annuler?jour="))  # the booking page's « Annuler »
+    shown = page.inner_text("main")
+    assert "Annuler ce rendez-vous ?" in shown and "Marc Lemaire avec Yanis" in shown
+    assert page.is_checked("input[name=sms]")
+    _readable(page, salon.shots, "annuler")
+    page.click("text=Non, garder le rendez-vous")
+    page.wait_for_url(opened)
+    assert _start_of(salon, "Marc Lemaire") == later  # nothing cancelled
+    page.goto(opened.replace("?jour=", "/annuler?jour="))
+    page.click("button:has-text('Oui, annuler le rendez-vous')")
+    page.wait_for_url(f"{base}/admin/rendez-vous?jour={day}")
+    assert "Rendez-vous annulé." in page.inner_text("main")
+    assert "Marc Lemaire" not in page.inner_text("main")
     page.context.close()

@@ -45,6 +45,7 @@ from webhook.config import WebhookSettings
 from webhook.console import (
     bookings,
     calls,
+    changes,
     counter,
     documents,
     erasure,
@@ -110,6 +111,7 @@ def register_console(app: Flask, cfg: WebhookSettings) -> ConsoleContext:
     for module in (
         today,
         bookings,
+        changes,
         counter,
         calls,
         questions,

@@ -217,7 +217,12 @@ async def move_starts(b: Backends, booking: Booking, *, day: date) -> list[Slot]
     return [merged[start] for start in sorted(merged) if start != booking.start]
 
 
-async def cancel(b: Backends, booking: Booking) -> Done:
+NO_SMS = "Pas de SMS envoyé (décoché)."
+
+
+async def cancel(b: Backends, booking: Booking, *, send_sms: bool = True) -> Done:
+    """Cancel `booking`; the client gets the caller's cancellation SMS unless the owner
+    unticked it (then none is owed either: `scripts/jobs` sends none later)."""
     phone = _changeable(booking)
     try:
         cancelled = await b.calendar.cancel(
@@ -226,6 +231,9 @@ async def cancel(b: Backends, booking: Booking) -> Done:
     except CalendarError as exc:
         raise refusal(exc) from exc
     logger.info("console: booking cancelled by the owner", extra={"uid": booking.uid})
+    if not send_sms:
+        b.calendar.confirmation_queued(uid=cancelled.uid, kind="cancelled")  # owed no more
+        return Done(cancelled, NO_SMS)
     return Done(cancelled, await _confirm(b, kind="cancelled", booking=cancelled))
 
 
@@ -243,7 +251,9 @@ def check_start(b: Backends, start: datetime, *, minutes: int, stylist: str | No
         raise ActionRefused(why)
 
 
-async def move(b: Backends, booking: Booking, *, start: datetime) -> Done:
+async def move(b: Backends, booking: Booking, *, start: datetime, send_sms: bool = True) -> Done:
+    """Move the whole visit to `start`; the client gets the caller's SMS unless the owner
+    unticked it (then none is owed either)."""
     phone = _changeable(booking)
     check_start(b, start, minutes=int((booking.end - booking.start).total_seconds() // 60))
     slot = Slot(  # the whole visit; its stylist if free then, else another qualified one
@@ -261,6 +271,9 @@ async def move(b: Backends, booking: Booking, *, start: datetime) -> Done:
     except CalendarError as exc:
         raise refusal(exc) from exc
     logger.info("console: booking moved by the owner", extra={"uid": moved.uid})
+    if not send_sms:
+        b.calendar.confirmation_queued(uid=moved.uid, kind="moved")  # owed no more
+        return Done(moved, NO_SMS)
     sms = await _confirm(b, kind="moved", booking=moved, previous=booking.start)
     return Done(moved, sms)
 
@@ -298,7 +311,7 @@ async def book(
     logger.info("console: booking taken at the counter", extra={"uid": booked.uid})
     if not send_sms:
         b.calendar.confirmation_queued(uid=booked.uid, kind="booked")  # owed no more
-        return Done(booked, "Pas de SMS envoyé (décoché).")
+        return Done(booked, NO_SMS)
     return Done(booked, await _confirm(b, kind="booked", booking=booked))
 
 
