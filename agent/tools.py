@@ -213,7 +213,7 @@ async def reschedule_appointment(
             )
     except SlotTaken as exc:
         async with while_waiting(context, "slots"):
-            raise await after_slot_taken(call, exc, slot) from exc
+            raise await after_slot_taken(call, exc, slot, moving=booking) from exc
     except CalendarError as exc:
         raise tool_error(exc, "Le rendez-vous actuel reste inchangé.") from exc
     call.set_outcome("changed")

@@ -14,6 +14,7 @@ from agent.call_context import CallContext
 from agent.returning_client import NOTHING, WHO_FIRST, usual_words
 from agent.visits import stylist_or_question, visit_or_question
 from booking import Booking, Customer
+from booking.calendar import Slot
 from booking.hours import off_words
 from booking.local import LocalCalendar
 from salon import state_db
@@ -298,3 +299,47 @@ def test_a_vague_pair_gets_the_precise_question_of_the_whole(call: CallContext) 
     its question, not « which coupe? » about the first word alone."""
     found = visit_or_question(call, "coupe et brushing", None)
     assert isinstance(found, str) and "femme" in found and "homme" not in found, found
+
+
+# ------------------------------------------------------------------ a move hits « pris »
+
+
+async def _fill_the_day(call: CallContext, day: date, stylist: str) -> list[Booking]:
+    """Book every free start of `stylist` that day (coupe homme), earliest first."""
+    from booking import SlotPreferences
+
+    assert call.calendar is not None
+    service = PROFILE.service("coupe-homme")
+    booked: list[Booking] = []
+    for i in range(40):
+        free = await call.calendar.free_slots(
+            service=service, prefs=SlotPreferences(day=day), limit=1, stylist=stylist
+        )
+        if not free:
+            return booked
+        customer = Customer(name=f"Client {i}", phone=f"+336123456{i:02d}")
+        booked.append(await call.calendar.book(service=service, slot=free[0], customer=customer))
+    raise AssertionError("the day never filled")
+
+
+async def test_a_move_that_finds_its_slot_taken_offers_times_its_own_booking_frees(
+    call: CallContext,
+) -> None:
+    """Yanis's Tuesday is full; moving one of his bookings to a time taken meanwhile must
+    still offer that booking's own time (it frees it), as find_slots does — not « nothing
+    that day » because the booking being moved counted as busy."""
+    from agent.tool_support import after_slot_taken
+    from booking import SlotTaken
+
+    tuesday = _next(1)
+    booked = await _fill_the_day(call, tuesday, "yanis")
+    moving = booked[0]
+    call.stylist_asked = "yanis"
+    taken = booked[-1]
+    slot = Slot(service_id="coupe-homme", start=taken.start, end=taken.end, stylist_id="yanis")
+    answer = await after_slot_taken(call, SlotTaken(), slot, moving=moving)
+    assert "Autres créneaux possibles" in str(answer), str(answer)
+    assert [s.start for s in call.offered_slots] == [moving.start]
+    call.visit = tuple(moving.services)  # the same visit as a new booking: the day is full
+    without = await after_slot_taken(call, SlotTaken(), slot)
+    assert "Autres créneaux possibles" not in str(without), str(without)
