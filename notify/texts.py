@@ -544,7 +544,7 @@ def thanks_text(
 ) -> str:
     """`Maison Margaux : merci ! Nous attendons Léo Martin le mardi 8 décembre à 14h30
     (coupe homme avec Yanis).` (`Nous vous attendons` without a name; « aujourd'hui à
-    20h », « demain … » as the reminder says it, from `sent`): the answer to « OUI » when
+    20h » the same day, as the reminder says it, from `sent`): the answer to « OUI » when
     no waitlist offer waits and the number has a booking — nothing is asked of the client.
     (« à bientôt » cannot be written: ô is not in GSM-7.)"""
     local = _local(profile, start)
