@@ -188,7 +188,7 @@ def test_every_changing_form_needs_the_csrf_token(owner: object, app: Flask) -> 
     client = owner
     posts = [(e, url) for e, method, url in console_rules(app) if method == "POST"]
     assert {e for e, _ in posts} >= {
-        "console.cancel", "console.move", "console.new_booking", "console.message_done",
+        "console.cancel_confirmed", "console.move_to", "console.new_booking", "console.message_done",
         "console.retry", "console.upload", "console.delete", "console.reindex",
         "console.add_closure", "console.answer", "console.logout",
     }  # fmt: skip

@@ -6,6 +6,7 @@ customer's SMS, the very text and outbox key a caller's own change produces
 from __future__ import annotations
 
 import asyncio
+import html
 import re
 import sqlite3
 from datetime import datetime, time, timedelta
@@ -97,8 +98,16 @@ def test_cancelling_sends_the_customer_the_sms_a_caller_would_get(
     booking = _book(salon, service_id="coupe-homme")
     day = booking.start.date().isoformat()
     page = owner.get(f"/admin/rendez-vous/{booking.uid}?jour={day}").get_data(as_text=True)
-    answer = owner.post(f"/admin/rendez-vous/{booking.uid}/annuler",
-                        data={"csrf_token": csrf(page), "jour": day})  # fmt: skip
+    # « Annuler ce rendez-vous » is a link to the question, not a one-click form
+    link = re.search(r'<a class="button danger" href="([^"]+)">Annuler ce rendez-vous</a>', page)
+    assert link is not None and "<form" not in page.split("Annuler ce rendez-vous", 1)[0][-300:]
+    assert html.unescape(link[1]) == f"/admin/rendez-vous/{booking.uid}/annuler?jour={day}"
+    assert owner.post(f"/admin/rendez-vous/{booking.uid}/annuler",
+                      data={"csrf_token": csrf(page), "jour": day}).status_code == 405  # fmt: skip
+    assert _status(salon, booking.uid) == "accepted"
+    page = owner.get(html.unescape(link[1])).get_data(as_text=True)
+    answer = owner.post(_action(page, "Oui, annuler le rendez-vous"),
+                        data={"csrf_token": csrf(page), "jour": day, "sms": "oui"})  # fmt: skip
     assert answer.status_code == 303
     shown = owner.get(answer.headers["Location"]).get_data(as_text=True)
     # a cancellation SMS, not « le SMS de confirmation »; Twilio took it, not yet the phone
@@ -112,8 +121,8 @@ def test_cancelling_sends_the_customer_the_sms_a_caller_would_get(
     assert _outbox(salon)[f"{booking.uid}:cancelled:sms"] == (expected, "sent")
     assert [m["body"] for m in twilio.messages_to(PHONE)] == [expected]
     # the same form again: the booking is gone, nothing is sent twice
-    again = owner.post(f"/admin/rendez-vous/{booking.uid}/annuler",
-                       data={"csrf_token": csrf(page), "jour": day})  # fmt: skip
+    again = owner.post(_action(page, "Oui, annuler le rendez-vous"),
+                       data={"csrf_token": csrf(page), "jour": day, "sms": "oui"})  # fmt: skip
     assert again.status_code == 404 and "existe plus" in again.get_data(as_text=True)
     assert len(twilio.messages_to(PHONE)) == 1
 
@@ -131,8 +140,13 @@ def test_moving_offers_the_free_times_and_sends_the_moved_sms(
     new_start = datetime.combine(target, time(11, 0), tzinfo=booking.start.tzinfo)
     assert f'value="{new_start.isoformat()}"' in page
     answer = owner.post(
-        f"/admin/rendez-vous/{booking.uid}/deplacer",
-        data={"csrf_token": csrf(page), "jour": day.isoformat(), "debut": new_start.isoformat()},
+        f"/admin/rendez-vous/{booking.uid}/deplacement",
+        data={
+            "csrf_token": csrf(page),
+            "jour": day.isoformat(),
+            "sms": "oui",
+            "debut": new_start.isoformat(),
+        },
     )
     assert answer.status_code == 303 and f"jour={target.isoformat()}" in answer.headers["Location"]
     assert "Rendez-vous déplacé" in owner.get(answer.headers["Location"]).get_data(as_text=True)
@@ -154,14 +168,14 @@ def test_moving_to_a_closed_hour_is_refused_in_french(owner: FlaskClient, salon:
     day = booking.start.date().isoformat()
     page = owner.get(f"/admin/rendez-vous/{booking.uid}/deplacer?jour={day}").get_data(as_text=True)
     night = datetime.combine(booking.start.date(), time(23, 0), tzinfo=booking.start.tzinfo)
-    answer = owner.post(f"/admin/rendez-vous/{booking.uid}/deplacer",
-                        data={"csrf_token": csrf(page), "jour": day, "debut": night.isoformat()})  # fmt: skip
+    answer = owner.post(f"/admin/rendez-vous/{booking.uid}/deplacement",
+                        data={"csrf_token": csrf(page), "jour": day, "sms": "oui", "debut": night.isoformat()})  # fmt: skip
     assert answer.status_code == 303
     told = owner.get(answer.headers["Location"]).get_data(as_text=True)
     assert "23h est après la fermeture (" in told  # not « plus libre »: why
     assert _status(salon, booking.uid) == "accepted"
-    bad = owner.post(f"/admin/rendez-vous/{booking.uid}/deplacer",
-                     data={"csrf_token": csrf(page), "jour": day, "debut": "bientôt"})  # fmt: skip
+    bad = owner.post(f"/admin/rendez-vous/{booking.uid}/deplacement",
+                     data={"csrf_token": csrf(page), "jour": day, "sms": "oui", "debut": "bientôt"})  # fmt: skip
     assert bad.status_code == 400
 
 
@@ -279,8 +293,13 @@ def test_moving_a_visit_keeps_its_services_and_its_stylist_and_the_sms_names_the
     new_start = datetime.combine(target, time(11, 0), tzinfo=visit.start.tzinfo)
     assert f'value="{new_start.isoformat()}"' in page
     answer = owner.post(
-        f"/admin/rendez-vous/{visit.uid}/deplacer",
-        data={"csrf_token": csrf(page), "jour": day.isoformat(), "debut": new_start.isoformat()},
+        f"/admin/rendez-vous/{visit.uid}/deplacement",
+        data={
+            "csrf_token": csrf(page),
+            "jour": day.isoformat(),
+            "sms": "oui",
+            "debut": new_start.isoformat(),
+        },
     )
     assert answer.status_code == 303
     conn = sqlite3.connect(salon.salon_db)
@@ -326,8 +345,13 @@ def test_moving_when_the_stylist_is_busy_gives_the_visit_to_another_qualified_on
     new_start = datetime.combine(busy_day, time(11, 0), tzinfo=visit.start.tzinfo)
     assert f'value="{new_start.isoformat()}" required> 11h <span class="muted">avec Yanis' in page
     answer = owner.post(
-        f"/admin/rendez-vous/{visit.uid}/deplacer",
-        data={"csrf_token": csrf(page), "jour": day.isoformat(), "debut": new_start.isoformat()},
+        f"/admin/rendez-vous/{visit.uid}/deplacement",
+        data={
+            "csrf_token": csrf(page),
+            "jour": day.isoformat(),
+            "sms": "oui",
+            "debut": new_start.isoformat(),
+        },
     )
     assert answer.status_code == 303
     conn = sqlite3.connect(salon.salon_db)
@@ -352,8 +376,8 @@ def test_a_visit_moves_by_fifteen_minutes_with_the_same_stylist(
     offered = rf'value="{re.escape(later.isoformat())}" required( checked)?> {later:%-Hh%M}</label>'
     assert re.search(offered, page)  # with her, not « avec » someone else
     assert f'value="{visit.start.isoformat()}"' not in page  # where it is already
-    answer = owner.post(f"/admin/rendez-vous/{visit.uid}/deplacer",
-                        data={"csrf_token": csrf(page), "jour": day, "debut": later.isoformat()})  # fmt: skip
+    answer = owner.post(f"/admin/rendez-vous/{visit.uid}/deplacement",
+                        data={"csrf_token": csrf(page), "jour": day, "sms": "oui", "debut": later.isoformat()})  # fmt: skip
     assert answer.status_code == 303
     conn = sqlite3.connect(salon.salon_db)
     (stylist,) = conn.execute(

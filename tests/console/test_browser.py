@@ -437,7 +437,8 @@ def test_marc_lemaire_is_moved_without_sms_then_cancelled_after_confirming(
     assert _start_of(salon, "Marc Lemaire") == later
     page.click("a.row:has-text('Marc Lemaire')")
     opened = page.url
-    page.goto(opened.replace("?jour=", "/annuler?jour="))  # the booking page's « Annuler »
+    page.click("a:has-text('Annuler ce rendez-vous')")  # a link: it asks first
+    page.wait_for_url(opened.replace("?jour=", "/annuler?jour="))
     shown = page.inner_text("main")
     assert "Annuler ce rendez-vous ?" in shown and "Marc Lemaire avec Yanis" in shown
     assert page.is_checked("input[name=sms]")
@@ -445,7 +446,7 @@ def test_marc_lemaire_is_moved_without_sms_then_cancelled_after_confirming(
     page.click("text=Non, garder le rendez-vous")
     page.wait_for_url(opened)
     assert _start_of(salon, "Marc Lemaire") == later  # nothing cancelled
-    page.goto(opened.replace("?jour=", "/annuler?jour="))
+    page.click("a:has-text('Annuler ce rendez-vous')")
     page.click("button:has-text('Oui, annuler le rendez-vous')")
     page.wait_for_url(f"{base}/admin/rendez-vous?jour={day}")
     assert "Rendez-vous annulé." in page.inner_text("main")

@@ -55,8 +55,8 @@ def test_the_book_on_calcom_is_read_changed_and_confirmed(
     shown = re.search(r"<dt>Avec</dt><dd>(\w+)</dd>", detail)  # Cal.com names the host too
     assert shown is not None and shown[1] in {m.first_name for m in profile.stylists}
     assert f"avec {shown[1]}" in listing
-    cancelled = owner.post(f"/admin/rendez-vous/{mine['uid']}/annuler",
-                           data={"csrf_token": csrf(detail), "jour": day.isoformat()})  # fmt: skip
+    cancelled = owner.post(f"/admin/rendez-vous/{mine['uid']}/annuler/confirme",
+                           data={"csrf_token": csrf(detail), "jour": day.isoformat(), "sms": "oui"})  # fmt: skip
     assert cancelled.status_code == 303
     assert [b["uid"] for b in calcom.active_bookings()] == [walk_in]
     conn = sqlite3.connect(salon.salon_db)
@@ -69,7 +69,7 @@ def test_the_book_on_calcom_is_read_changed_and_confirmed(
     direct = owner.get(f"/admin/rendez-vous/{walk_in}?jour={day.isoformat()}").get_data(
         as_text=True
     )
-    refused = owner.post(f"/admin/rendez-vous/{walk_in}/annuler",
+    refused = owner.post(f"/admin/rendez-vous/{walk_in}/annuler/confirme",
                          data={"csrf_token": csrf(direct), "jour": day.isoformat()})  # fmt: skip
     assert "dans Cal.com" in owner.get(refused.headers["Location"]).get_data(as_text=True)
     assert "Téléphone</dt><dd>aucun" in direct and "Effacer les données" not in direct

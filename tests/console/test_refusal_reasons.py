@@ -145,7 +145,7 @@ def test_moving_says_why_a_day_or_an_hour_cannot_be_had(owner: FlaskClient, salo
     shown = _shown(html.unescape(page.get_data(as_text=True)))
     assert "Le salon est fermé le lundi." in shown and "Aucun horaire libre" not in shown
     night = datetime.combine(friday, time(23, 0), tzinfo=profile.timezone)
-    answer = owner.post(f"/admin/rendez-vous/{booking.uid}/deplacer",
+    answer = owner.post(f"/admin/rendez-vous/{booking.uid}/deplacement",
                         data={"csrf_token": csrf(page.get_data(as_text=True)), "jour": day,
                               "debut": night.isoformat()})  # fmt: skip
     assert answer.status_code == 303
@@ -168,7 +168,7 @@ def test_a_start_off_the_slot_grid_is_refused_with_the_nearest_ones(
     uid = _post_uid(salon)
     page = owner.get(f"/admin/rendez-vous/{uid}?jour={friday.isoformat()}").get_data(as_text=True)
     odd = datetime.combine(friday, time(14, 7), tzinfo=load_profile(salon.profile).timezone)
-    answer = owner.post(f"/admin/rendez-vous/{uid}/deplacer",
+    answer = owner.post(f"/admin/rendez-vous/{uid}/deplacement",
                         data={"csrf_token": csrf(page), "jour": friday.isoformat(),
                               "debut": odd.isoformat()})  # fmt: skip
     told = _shown(html.unescape(owner.get(answer.headers["Location"]).get_data(as_text=True)))

@@ -1,22 +1,18 @@
 """Rendez-vous (`/admin/rendez-vous`): the appointment book by day or week, one booking
-opened (with the customer's full number), cancelled or moved (the customer gets the SMS
-a caller's change sends). Booking at the counter is `counter`."""
+opened (with the customer's full number), and the free times to move it to. Cancelling
+and moving are `changes` (a cancellation asks first); booking at the counter is `counter`."""
 
 from __future__ import annotations
 
 import re
 from datetime import date, datetime, timedelta
-from typing import Any
 
 from flask import (
     Blueprint,
     Response,
     abort,
-    flash,
-    redirect,
     render_template,
     request,
-    url_for,
 )
 
 from booking import Booking, CalendarUnavailable, waitlist
@@ -30,8 +26,7 @@ UID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 def add_routes(bp: Blueprint) -> None:
     bp.add_url_rule("/rendez-vous", "bookings", book_page)
     bp.add_url_rule("/rendez-vous/<uid>", "booking", booking_page)
-    bp.add_url_rule("/rendez-vous/<uid>/annuler", "cancel", cancel, methods=["POST"])
-    bp.add_url_rule("/rendez-vous/<uid>/deplacer", "move", move, methods=["GET", "POST"])
+    bp.add_url_rule("/rendez-vous/<uid>/deplacer", "move", move)
 
 
 def unreadable(*, week: bool = False) -> str:
@@ -146,19 +141,6 @@ def booking_page(uid: str) -> str:
     return render_template("booking.html", page="bookings", booking=_find(uid, day), day=day)
 
 
-def cancel(uid: str) -> Any:
-    day = _day_of_request()
-    booking = _find(uid, day)
-    console = ctx()
-    try:
-        done = console.loop.run(actions.cancel(console.backends(), booking))
-    except actions.ActionRefused as exc:
-        flash(exc.message, "erreur")
-        return redirect(url_for("console.booking", uid=uid, jour=day.isoformat()), code=303)
-    flash(f"Rendez-vous annulé. {done.sms}", "ok")
-    return redirect(url_for("console.bookings", jour=day.isoformat()), code=303)
-
-
 def start_param(raw: str | None) -> datetime:
     try:
         start = datetime.fromisoformat(raw or "")
@@ -169,20 +151,12 @@ def start_param(raw: str | None) -> datetime:
     return start
 
 
-def move(uid: str) -> Any:
+def move(uid: str) -> str:
+    """« Déplacer »: the free times of the chosen day; the chosen one posts to
+    `changes.move` (`console.move_to`)."""
     day = _day_of_request()
     booking = _find(uid, day)
     console = ctx()
-    if request.method == "POST":
-        start = start_param(request.form.get("debut"))
-        try:
-            done = console.loop.run(actions.move(console.backends(), booking, start=start))
-        except actions.ActionRefused as exc:
-            flash(exc.message, "erreur")
-            return redirect(url_for("console.move", uid=uid, jour=day.isoformat()), code=303)
-        new_day = done.booking.start.astimezone(console.profile().timezone).date()
-        flash(f"Rendez-vous déplacé. {done.sms}", "ok")
-        return redirect(url_for("console.bookings", jour=new_day.isoformat()), code=303)
     target = day_param(request.args.get("vers"), default=day)
     try:
         slots, error = (
