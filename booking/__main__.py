@@ -34,7 +34,7 @@ from booking import (
     open_calendar,
 )
 from booking.agenda import AppointmentBook, Period, as_json, bookings_in, table
-from booking.hours import off_words
+from booking.hours import closed_words, off_words
 from salon import settings
 from salon.cli import french_parser
 from salon.french import agree, count_fr
@@ -108,7 +108,9 @@ async def _slots(args: argparse.Namespace) -> int:
             print(f"  {slot.words}{who}")
         if not slots:
             member = profile.stylist(stylist) if stylist else None
-            why = off_words(profile, member, prefs.day) if member and prefs.day else None
+            why = _closed(profile, prefs.day) if prefs.day else None
+            if why is None and member and prefs.day:
+                why = off_words(profile, member, prefs.day)
             print(f"  aucun créneau libre{f' : {why}' if why else ''}")
         return 0
     except CalendarError as exc:
@@ -116,6 +118,13 @@ async def _slots(args: argparse.Namespace) -> int:
         return 1
     finally:
         await calendar.aclose()
+
+
+def _closed(profile: SalonProfile, day: date) -> str | None:
+    """« le salon est fermé ce jour-là (fêtes de Noël) », to follow « aucun créneau
+    libre : »; None when the salon opens on `day`."""
+    words = closed_words(profile, day)
+    return words[0].lower() + words[1:].rstrip(".") if words else None
 
 
 def _day(text: str) -> date:

@@ -103,3 +103,26 @@ def off_words(profile: SalonProfile, member: TeamMember, day: date) -> str | Non
             f"{day_words(absence.end)}{reason} ; retour le {day_words(back)}"
         )
     return f"{member.first_name} ne travaille pas le {WEEKDAYS_FR[day.weekday()]}"
+
+
+def closed_words(profile: SalonProfile, day: date) -> str | None:
+    """Why the salon is closed on `day` (« Le salon est fermé ce jour-là (fêtes de
+    Noël). », « … (Noël, jour férié). », « Le salon est fermé le lundi. »), None when
+    it opens. The order is `opening_hours`'s; the console, the agent and `python -m booking slots`
+    say it."""
+    if opening_hours(profile, day):
+        return None
+    closure = profile.closure_on(day)
+    special = next((s for s in profile.special_hours if s.day == day), None)
+    holiday = public_holiday(day, subdivision=profile.holidays_subdivision)
+    if closure is not None:
+        reason = closure.reason
+    elif special is not None:
+        reason = special.reason
+    elif holiday and profile.closed_on_public_holidays:
+        reason = f"{holiday}, jour férié"
+    else:
+        return f"Le salon est fermé le {WEEKDAYS_FR[day.weekday()]}."
+    return (
+        f"Le salon est fermé ce jour-là ({reason})." if reason else "Le salon est fermé ce jour-là."
+    )

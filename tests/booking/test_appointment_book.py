@@ -403,3 +403,18 @@ async def test_a_booking_whose_stylist_left_the_team_says_so_in_the_list(team_en
     gone = dataclasses.replace(profile, team=tuple(m for m in profile.team if m.id != "yanis"))
     assert stylist_words(single, gone) == "yanis (plus dans l'équipe)"
     assert stylist_words(single, profile) == "Yanis"
+
+
+async def test_slots_on_a_closure_day_say_the_salon_is_closed_and_why(
+    team_env: Rig, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Not a bare « aucun créneau libre »: the owner reads the closure's reason, as the
+    console does (`booking.hours.closed_words`)."""
+    day = work_day(team_env.profile, "yanis")
+    toml = tmp_path / "salon.toml"
+    closure = f'\n[[closures]]\nstart = "{day}"\nend = "{day}"\nreason = "fêtes de Noël"\n'
+    toml.write_text(toml.read_text(encoding="utf-8") + closure, encoding="utf-8")
+    code = await _run_main(["slots", "coupe femme", "--day", day.isoformat()])
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert "aucun créneau libre : le salon est fermé ce jour-là (fêtes de Noël)\n" in out, out

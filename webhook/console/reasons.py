@@ -1,7 +1,7 @@
 """Why the owner cannot book (or move a booking) on a day or at a time, in French, from
-salon.toml alone: a past day, the salon closed (« Le salon est fermé ce jour-là (fêtes
-de Noël). »), a stylist's day off or absence (`booking.hours.off_words`, the agent's own
-words), a start before opening or a visit ending after closing. The console says it
+salon.toml alone: a past day, the salon closed (`booking.hours.closed_words`: « Le salon
+est fermé ce jour-là (fêtes de Noël). »), a stylist's day off or absence
+(`booking.hours.off_words`, the agent's own words), a start before opening or a visit ending after closing. The console says it
 instead of « Aucun horaire libre » or « Ce créneau n'est plus libre », which only the
 bookings already taken should explain.
 """
@@ -11,31 +11,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 
-from booking.hours import off_words, opening_hours, public_holiday, stylist_hours
+from booking.hours import closed_words, off_words, opening_hours, stylist_hours
 from salon.french import spans_words, time_words
-from salon.profile import WEEKDAYS_FR, Interval, SalonProfile, TeamMember
-
-
-def closed_words(profile: SalonProfile, day: date) -> str | None:
-    """Why the salon is closed on `day` (« Le salon est fermé ce jour-là (fêtes de
-    Noël). », « … (Noël, jour férié). », « Le salon est fermé le lundi. »), None when
-    it opens. The order is `booking.hours.opening_hours`'s."""
-    if opening_hours(profile, day):
-        return None
-    closure = profile.closure_on(day)
-    special = next((s for s in profile.special_hours if s.day == day), None)
-    holiday = public_holiday(day, subdivision=profile.holidays_subdivision)
-    if closure is not None:
-        reason = closure.reason
-    elif special is not None:
-        reason = special.reason
-    elif holiday and profile.closed_on_public_holidays:
-        reason = f"{holiday}, jour férié"
-    else:
-        return f"Le salon est fermé le {WEEKDAYS_FR[day.weekday()]}."
-    return (
-        f"Le salon est fermé ce jour-là ({reason})." if reason else "Le salon est fermé ce jour-là."
-    )
+from salon.profile import Interval, SalonProfile, TeamMember
 
 
 def day_problem(
