@@ -117,9 +117,11 @@ class BaseCalendar(abc.ABC):
         """Active bookings on the local `day` whose customer name matches `name`."""
 
     @abc.abstractmethod
-    async def _move(self, booking: Booking, start: datetime, stylist: Assignment) -> Booking:
+    async def _move(
+        self, booking: Booking, start: datetime, stylist: Assignment, *, reason: str
+    ) -> Booking:
         """Move the whole visit to `start` (a new uid is allowed) or raise
-        `SlotTaken`/`NotAllowed`."""
+        `SlotTaken`/`NotAllowed`; `reason` is what the calendar records, if it does."""
 
     @abc.abstractmethod
     async def _history(self, phone: str, before: datetime) -> list[Booking]:
@@ -459,11 +461,17 @@ class BaseCalendar(abc.ABC):
     # ------------------------------------------------------------ change / cancel
 
     async def reschedule(
-        self, *, booking_uid: str, new_slot: Slot, caller_phone: str | None
+        self,
+        *,
+        booking_uid: str,
+        new_slot: Slot,
+        caller_phone: str | None,
+        reason: str = "Déplacé par téléphone",
     ) -> Booking:
         booking = await self._authorize(booking_uid, caller_phone)
         start = self._check_slot(booking.services, new_slot)
-        moved = await self._move(booking, start, self._assignment(booking.services, new_slot))
+        assignment = self._assignment(booking.services, new_slot)
+        moved = await self._move(booking, start, assignment, reason=reason)
         self._run(lambda c: proofs.carry_grants(c, old_uid=booking.uid, new_uid=moved.uid))
         log.info("booking moved", extra={"uid": booking.uid, "new_uid": moved.uid})
         return moved

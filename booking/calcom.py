@@ -270,7 +270,9 @@ class CalComCalendar(CalComClient):
         bookings = [self._to_booking(d) for d in data if d["uid"] not in parts]
         return [b for b in bookings if b.start.date() == day]
 
-    async def _move(self, booking: Booking, start: datetime, assignment: Assignment) -> Booking:
+    async def _move(
+        self, booking: Booking, start: datetime, assignment: Assignment, *, reason: str
+    ) -> Booking:
         customer = _customer_of(booking)
         member = assignment.member
         entry = self._run(
@@ -282,10 +284,11 @@ class CalComCalendar(CalComClient):
                 extra_service_ids=tuple(s.id for s in booking.extra_services),
             )
         )  # fmt: skip
-        return await journaled(self, entry, self._move_visit(booking, start, assignment))
+        moving = self._move_visit(booking, start, assignment, reason=reason)
+        return await journaled(self, entry, moving)
 
     async def _move_visit(
-        self, booking: Booking, start: datetime, assignment: Assignment
+        self, booking: Booking, start: datetime, assignment: Assignment, *, reason: str
     ) -> Booking:
         """Keep the stylist: Cal.com reschedules each part. Another stylist (asked for,
         or the same one taken and the caller did not mind): a new visit with them, then
@@ -299,7 +302,7 @@ class CalComCalendar(CalComClient):
         if same:
             if self._working((member,), start, end):
                 try:
-                    return await move_visit(self, booking, start)
+                    return await move_visit(self, booking, start, reason=reason)
                 except SlotTaken:
                     if not assignment.others:
                         raise
@@ -313,14 +316,14 @@ class CalComCalendar(CalComClient):
                 )
             except SlotTaken:
                 continue
-            return await self._drop_old(booking, moved)
+            return await self._drop_old(booking, moved, reason=reason)
         raise SlotTaken("Cal.com: new slot taken")
 
-    async def _drop_old(self, booking: Booking, moved: Booking) -> Booking:
+    async def _drop_old(self, booking: Booking, moved: Booking, *, reason: str) -> Booking:
         """The visit was booked anew (another stylist): cancel the old one. If Cal.com
         cannot be told, the new one is cancelled instead, so the caller keeps one."""
         old = [booking.uid, *(p.uid for p in self._later_parts(booking.uid))]
-        if await cancel_parts(self, old, "Déplacé par téléphone"):
+        if await cancel_parts(self, old, reason):
             for uid in old:
                 self._set_link_status(uid, "rescheduled")
             self._run(

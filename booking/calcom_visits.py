@@ -201,9 +201,11 @@ async def cancel_parts(client: CalComClient, uids: Sequence[str], reason: str) -
     return done
 
 
-async def reschedule_part(client: CalComClient, part: Booking, start: datetime) -> Booking:
-    """Move one booking (Cal.com gives it a new uid); not linked yet."""
-    body = {"start": utc_text(start), "reschedulingReason": "Déplacé par téléphone"}
+async def reschedule_part(
+    client: CalComClient, part: Booking, start: datetime, *, reason: str
+) -> Booking:
+    """Move one booking (Cal.com gives it a new uid, and records `reason`); not linked yet."""
+    body = {"start": utc_text(start), "reschedulingReason": reason}
     reply = await client._call(
         "POST", f"/bookings/{part.uid}/reschedule", version=V_BOOKINGS, json=body
     )
@@ -245,7 +247,9 @@ def parts_of(client: CalComClient, booking: Booking) -> list[Booking]:
     return [head, *client._later_parts(booking.uid)]
 
 
-async def move_visit(client: CalComClient, booking: Booking, start: datetime) -> Booking:
+async def move_visit(
+    client: CalComClient, booking: Booking, start: datetime, *, reason: str
+) -> Booking:
     """Reschedule every part of the visit by the same offset, keeping its stylist.
 
     On a refused part the parts already moved are put back where they were (Cal.com
@@ -261,7 +265,9 @@ async def move_visit(client: CalComClient, booking: Booking, start: datetime) ->
     moved: list[int] = []
     try:
         for i in order:
-            current[i] = await reschedule_part(client, parts[i], parts[i].start + delta)
+            current[i] = await reschedule_part(
+                client, parts[i], parts[i].start + delta, reason=reason
+            )
             moved.append(i)
     except Exception:
         if not moved:
@@ -269,7 +275,9 @@ async def move_visit(client: CalComClient, booking: Booking, start: datetime) ->
         whole = True
         for i in reversed(moved):
             try:
-                current[i] = await reschedule_part(client, current[i], parts[i].start)
+                current[i] = await reschedule_part(
+                    client, current[i], parts[i].start, reason=reason
+                )
             except CalendarError:
                 whole = False
         _relink(client, booking, parts, current)

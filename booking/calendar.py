@@ -364,9 +364,15 @@ class Calendar(Protocol):
         ...
 
     async def reschedule(
-        self, *, booking_uid: str, new_slot: Slot, caller_phone: str | None
+        self,
+        *,
+        booking_uid: str,
+        new_slot: Slot,
+        caller_phone: str | None,
+        reason: str = "Déplacé par téléphone",
     ) -> Booking:
-        """Move a booking; the result may carry a NEW uid (Cal.com creates a new booking)."""
+        """Move a booking; the result may carry a NEW uid (Cal.com creates a new booking).
+        `reason` is what Cal.com records (the console says « Déplacé par le salon »)."""
         ...
 
     async def cancel(self, *, booking_uid: str, caller_phone: str | None, reason: str) -> Booking:

@@ -393,7 +393,9 @@ class LocalCalendar(BaseCalendar):
         )
         return [self._row_booking(r) for r in rows]
 
-    async def _move(self, booking: Booking, start: datetime, stylist: Assignment) -> Booking:
+    async def _move(
+        self, booking: Booking, start: datetime, stylist: Assignment, *, reason: str
+    ) -> Booking:
         if booking.customer is None:
             raise InvalidRequest("cannot move a redacted booking")
         end = start + (booking.end - booking.start)

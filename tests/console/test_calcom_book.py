@@ -169,3 +169,36 @@ def test_a_counter_booking_whose_lost_call_made_nothing_can_be_made_later(
     booked = owner.post("/admin/rendez-vous/nouveau", data=fields)
     assert booked.status_code == 303
     assert len(calcom.active_bookings()) == 1
+
+
+def test_a_move_made_in_the_console_reaches_cal_com_as_the_salon_s(
+    owner: FlaskClient, salon: Salon, calcom: CalComStub
+) -> None:
+    """Cal.com records why a booking moved: « Déplacé par le salon » when the owner moved
+    it, not « Déplacé par téléphone » (the agent's, for a caller's own move)."""
+    profile = load_profile(salon.profile)
+    day = open_day(profile, after=datetime.now(profile.timezone).date() + timedelta(days=2))
+    while day.weekday() == 3:  # not a Thursday: men's cuts start at 11:00 then
+        day = open_day(profile, after=day + timedelta(days=1))
+    chosen = {"prestation": "coupe-homme", "jour": day.isoformat()}
+    page = owner.get("/admin/rendez-vous/nouveau", query_string=chosen).get_data(as_text=True)
+    start = datetime.combine(day, time(10, 0), tzinfo=profile.timezone)
+    booked = owner.post("/admin/rendez-vous/nouveau", data={
+        **chosen, "csrf_token": csrf(page), "debut": start.isoformat(), "nom": "Claire Bernard",
+        "telephone": SHOWN, "sms": "oui"})  # fmt: skip
+    assert booked.status_code == 303
+    [mine] = calcom.active_bookings()
+    later = start + timedelta(hours=1)
+    moving = owner.get(f"/admin/rendez-vous/{mine['uid']}/deplacer?jour={day.isoformat()}")
+    form = moving.get_data(as_text=True)
+    assert f'value="{later.isoformat()}"' in form
+    moved = owner.post(f"/admin/rendez-vous/{mine['uid']}/deplacement", data={
+        "csrf_token": csrf(form), "jour": day.isoformat(), "debut": later.isoformat(),
+        "sms": "oui"})  # fmt: skip
+    assert moved.status_code == 303
+    assert "Rendez-vous déplacé." in owner.get(moved.headers["Location"]).get_data(as_text=True)
+    reasons = [body.get("reschedulingReason") for method, path, body in calcom.requests
+               if method == "POST" and path.endswith("/reschedule") and body]  # fmt: skip
+    assert reasons == ["Déplacé par le salon"]
+    [now] = calcom.active_bookings()
+    assert now["reschedulingReason"] == "Déplacé par le salon"

@@ -218,6 +218,7 @@ async def move_starts(b: Backends, booking: Booking, *, day: date) -> list[Slot]
 
 
 NO_SMS = "Pas de SMS envoyé (décoché)."
+MOVED_BY_SALON = "Déplacé par le salon"
 
 
 async def cancel(b: Backends, booking: Booking, *, send_sms: bool = True) -> Done:
@@ -265,8 +266,8 @@ async def move(b: Backends, booking: Booking, *, start: datetime, send_sms: bool
         stylist_requested=False,
     )
     try:
-        moved = await b.calendar.reschedule(
-            booking_uid=booking.uid, new_slot=slot, caller_phone=phone
+        moved = await b.calendar.reschedule(  # Cal.com records who moved it
+            booking_uid=booking.uid, new_slot=slot, caller_phone=phone, reason=MOVED_BY_SALON
         )
     except CalendarError as exc:
         raise refusal(exc) from exc
