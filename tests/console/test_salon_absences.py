@@ -7,6 +7,7 @@ left byte for byte."""
 from __future__ import annotations
 
 import asyncio
+import html
 import tomllib
 from datetime import date, datetime, timedelta
 
@@ -22,7 +23,13 @@ from salon.french import day_words
 from salon.profile import load_profile
 from tests.console.conftest import Salon, console_of, csrf
 from tests.console.seed import insert_booking, open_day
-from webhook.console.absences import AbsenceRefused, NewAbsence, with_absence, without_absence
+from webhook.console.absences import (
+    AbsenceRefused,
+    NewAbsence,
+    dates_words,
+    with_absence,
+    without_absence,
+)
 from webhook.console.profile_write import ProfileEditRefused, rewrite_profile
 
 FRIDAY = 4  # Chloé, Margaux and Inès work Fridays; Chloé is off on Thursdays
@@ -334,3 +341,43 @@ def test_a_team_written_in_several_places_is_refused_rather_than_rearranged(
     split = salon.profile.read_text(encoding="utf-8") + '\n[[team]]\nname = "Léa Martin"\n'
     with pytest.raises(AbsenceRefused, match="directement dans le fichier"):
         with_absence(split, NewAbsence("lea", date(2027, 3, 1), date(2027, 3, 1), ""))
+
+
+def test_an_absence_over_one_she_already_has_is_refused_and_the_file_is_untouched(
+    owner: FlaskClient, salon: Salon, reindexes: list[str]
+) -> None:
+    """Chloé off from Friday to Sunday, then the Saturday asked again: refused, naming
+    the absence there is (two over the same days: removing one would leave her off)."""
+    friday = _friday(salon)
+    sunday = friday + timedelta(days=2)
+    first = _post(owner, "/admin/salon/absences", coiffeur="chloe", debut=friday.isoformat(),
+                  fin=sunday.isoformat(), motif="congés")  # fmt: skip
+    assert first.status_code == 303 and len(reindexes) == 1
+    before = salon.profile.read_bytes()
+    for start, end in ((1, 1), (-1, 0), (2, 5)):  # inside, before into it, from its end on
+        answer = _post(owner, "/admin/salon/absences", coiffeur="chloe",
+                       debut=(friday + timedelta(days=start)).isoformat(),
+                       fin=(friday + timedelta(days=end)).isoformat(), motif="malade")  # fmt: skip
+        assert answer.status_code == 303
+        shown = html.unescape(owner.get(answer.headers["Location"]).get_data(as_text=True))
+        assert (
+            f"Chloé a déjà une absence {dates_words(friday, sunday)} (congés) : retirez cette "
+            "absence ou choisissez d'autres dates." in shown
+        ), shown
+        assert salon.profile.read_bytes() == before and len(reindexes) == 1
+    # another stylist those days, or Chloé the day after: taken
+    ok = _post(owner, "/admin/salon/absences", coiffeur="ines", debut=friday.isoformat())
+    assert ok.status_code == 303 and len(reindexes) == 2
+    after = (sunday + timedelta(days=1)).isoformat()
+    assert _post(owner, "/admin/salon/absences", coiffeur="chloe", debut=after).status_code == 303
+    assert len(reindexes) == 3
+
+
+def test_the_dates_of_an_absence_read_as_french_writes_them() -> None:
+    assert dates_words(date(2026, 12, 16), date(2026, 12, 18)) == "du 16 au 18 décembre"
+    assert dates_words(date(2026, 12, 1), date(2026, 12, 3)) == "du 1er au 3 décembre"
+    assert dates_words(date(2026, 12, 17), date(2026, 12, 17)) == "le 17 décembre"
+    assert dates_words(date(2026, 11, 28), date(2026, 12, 2)) == "du 28 novembre au 2 décembre"
+    assert (
+        dates_words(date(2026, 12, 28), date(2027, 1, 3)) == "du 28 décembre 2026 au 3 janvier 2027"
+    )

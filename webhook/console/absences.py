@@ -19,6 +19,7 @@ import tomlkit
 from tomlkit.items import AoT, Array, Table
 from tomlkit.toml_document import TOMLDocument
 
+from salon.french import day_words
 from salon.profile import ProfileError, SalonProfile, parse_profile
 from salon.team import TeamMember
 from webhook.console.profile_write import (
@@ -80,7 +81,27 @@ class NewAbsence:
         text = " ".join(reason.split())
         if len(text) > MAX_REASON:
             raise AbsenceRefused(f"Le motif fait au plus {MAX_REASON} caractères.")
+        taken = next((a for a in member.absences if a.start <= last and first <= a.end), None)
+        if taken is not None:  # two absences over the same days: removing one leaves her off
+            why = f" ({taken.reason})" if taken.reason else ""
+            raise AbsenceRefused(
+                f"{member.first_name} a déjà une absence {dates_words(taken.start, taken.end)}"
+                f"{why} : retirez cette absence ou choisissez d'autres dates."
+            )
         return cls(stylist_id=member.id, start=first, end=last, reason=text)
+
+
+def dates_words(start: date, end: date) -> str:
+    """« le 17 décembre », « du 16 au 18 décembre », « du 28 novembre au 2 décembre »,
+    « du 28 décembre 2026 au 3 janvier 2027 »."""
+    last = day_words(end, with_weekday=False)
+    if start == end:
+        return f"le {last}"
+    if start.year != end.year:
+        return f"du {day_words(start, with_weekday=False)} {start.year} au {last} {end.year}"
+    if start.month != end.month:
+        return f"du {day_words(start, with_weekday=False)} au {last}"
+    return f"du {'1er' if start.day == 1 else start.day} au {last}"
 
 
 def stylist_named(profile: SalonProfile, stylist_id: str) -> TeamMember:
