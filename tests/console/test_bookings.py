@@ -519,3 +519,35 @@ def test_moving_may_leave_the_client_without_sms(
                "jour": target.isoformat(), "debut": later.isoformat(), "sms": "oui"})  # fmt: skip
     [sms] = [m["body"] for m in twilio.messages_to(PHONE)]
     assert "15h" in sms
+
+
+def test_a_number_typed_at_an_overseas_salon_s_counter_is_read_in_its_department(
+    owner: FlaskClient, salon: Salon
+) -> None:
+    """A Martinique salon (`holidays_subdivision = "972"`) types its client's landline as
+    the island dials it, « 0596 70 12 34 »: +596 596 70 12 34, not +33 5 96 70 12 34 (a
+    metropolitan number nobody has, which the SMS and the caller's own calls would miss)."""
+    text = salon.profile.read_text(encoding="utf-8")
+    salon.profile.write_text(
+        text.replace('# holidays_subdivision = "57"', 'holidays_subdivision = "972"', 1),
+        encoding="utf-8",
+    )
+    profile = load_profile(salon.profile)
+    assert profile.holidays_subdivision == "972"
+    day = open_day(profile, after=datetime.now(profile.timezone).date() + timedelta(days=2))
+    while day.weekday() == 3:  # not a Thursday: men's cuts start at 11:00 then
+        day = open_day(profile, after=day + timedelta(days=1))
+    page = owner.get(
+        f"/admin/rendez-vous/nouveau?prestation=coupe-homme&jour={day.isoformat()}"
+    ).get_data(as_text=True)
+    start = datetime.combine(day, time(10, 0), tzinfo=profile.timezone)
+    answer = owner.post("/admin/rendez-vous/nouveau", data={
+        "csrf_token": csrf(page), "prestation": "coupe-homme", "jour": day.isoformat(),
+        "debut": start.isoformat(), "nom": "Joël Célestine", "telephone": "0596 70 12 34"})  # fmt: skip
+    assert answer.status_code == 303, answer.get_data(as_text=True)
+    conn = sqlite3.connect(salon.salon_db)
+    (phone,) = conn.execute(
+        "SELECT phone FROM local_bookings WHERE name = 'Joël Célestine'"
+    ).fetchone()
+    conn.close()
+    assert phone == "+596596701234"

@@ -18,7 +18,7 @@ from werkzeug.datastructures import MultiDict
 
 from booking import Slot
 from salon.french import duration_words, visit_price_words
-from salon.phone import to_e164
+from salon.phone import region_of, to_e164
 from salon.profile import SalonProfile, Service, TeamMember
 from webhook.console import booking_actions as actions
 from webhook.console.bookings import start_param
@@ -199,7 +199,9 @@ def _book(choice: Choice) -> Any:
     if form.get("etape") == "choix":  # the visit chosen again, the client typed kept
         return _form(choice, problems=choice.problems, status=400 if choice.problems else 200)
     name = " ".join(form.get("nom", "").split())
-    phone = to_e164(form.get("telephone", ""))
+    # read as the salon dials: « 0596 … » is a Martinique landline in a Martinique salon
+    region = region_of(console.profile().holidays_subdivision)
+    phone = to_e164(form.get("telephone", ""), region=region)
     problems = list(choice.problems)
     if not choice.services:
         problems.append("Choisissez une prestation.")
