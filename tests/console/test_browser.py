@@ -132,11 +132,26 @@ def _phone(browser: Any, *, javascript: bool = True) -> Any:
     return context.new_page()
 
 
+_WIDEST = """() => {
+    let widest = null;
+    for (const e of document.querySelectorAll("body *")) {
+        const r = e.getBoundingClientRect();
+        if (r.right > window.innerWidth + 1 && (!widest || r.right > widest.right))
+            widest = {right: r.right, tag: e.tagName, cls: e.className,
+                      text: (e.textContent || "").trim().slice(0, 80)};
+    }
+    return widest;
+}"""
+
+
 def _readable(page: Any, shots: Path, name: str) -> None:
-    """The page fits the phone's width (no sideways scrolling); its screenshot is kept."""
+    """The page, once loaded with its stylesheet, fits the phone's width (no sideways
+    scrolling); its screenshot is kept. When it does not, the screenshot is kept too and
+    the message names the element that overflows."""
+    page.wait_for_load_state("load")
     fits = page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
-    assert fits, f"{name}: wider than a phone screen"
     page.screenshot(path=str(shots / f"console-{name}.png"), full_page=True)
+    assert fits, f"{name}: wider than a phone screen: {page.evaluate(_WIDEST)}"
 
 
 def _sign_in(page: Any, base: str) -> None:
