@@ -20,6 +20,7 @@ from agent.sim import CallerInput, ScriptedLLM, ToolCall
 from agent.textcall import TextCall
 from booking import waitlist
 from booking.calendar import Customer, Slot
+from booking.hours import opening_hours
 from booking.local import LocalCalendar
 from notify.outbox import Outbox
 from salon import state_db
@@ -30,7 +31,7 @@ CALLER = "+33612345678"
 
 def wednesday(profile: SalonProfile) -> date:
     day = datetime.now(profile.timezone).date() + timedelta(days=5)
-    while day.weekday() != 2 or not profile.hours_on(day):
+    while day.weekday() != 2 or not opening_hours(profile, day):
         day += timedelta(days=1)
     return day
 

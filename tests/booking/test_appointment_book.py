@@ -22,6 +22,7 @@ import pytest
 from booking.__main__ import LOCAL_CALENDAR, main
 from booking.agenda import Period, bookings_in, stylist_words
 from booking.calendar import Booking, Customer, SlotPreferences
+from booking.hours import opening_hours
 from salon.profile import SalonProfile
 from tests.booking.conftest import TEST_SALON, Rig, make_rig, open_day
 from tests.booking.stylist_salon import STYLIST_SALON, absence, make_stylist_profile, work_day
@@ -45,7 +46,7 @@ async def _week(rig: Rig) -> tuple[date, list[Booking]]:
     """Three bookings over two days and one cancelled; returns the first day and them."""
     day = open_day(rig.profile)
     later = day + timedelta(days=2)
-    while not rig.profile.hours_on(later):
+    while not opening_hours(rig.profile, later):  # public holidays included
         later += timedelta(days=1)
     made = [
         await _book(rig, "balayage-courts", day, time(14), INES),

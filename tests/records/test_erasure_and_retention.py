@@ -12,6 +12,7 @@ import pytest
 
 from booking import proofs, waitlist
 from booking.calendar import Customer, Slot
+from booking.hours import opening_hours
 from booking.local import LocalCalendar
 from notify.outbox import Outbox
 from notify.whatsapp_window import WhatsAppWindow
@@ -106,7 +107,7 @@ async def populate(db: Path, profile: SalonProfile, *, upcoming: bool) -> str:
     calendar = LocalCalendar(profile, db=db)
     service = profile.service("coupe-homme")
     day = date.today() + timedelta(days=9)
-    while not profile.hours_on(day) or day.weekday() in (0, 6):
+    while not opening_hours(profile, day) or day.weekday() in (0, 6):
         day += timedelta(days=1)
     slot_start = datetime.combine(day, datetime.min.time(), tzinfo=profile.timezone).replace(
         hour=11
