@@ -18,6 +18,7 @@ from booking.calendar import (
     VerificationFailed,
     VerificationRequired,
 )
+from booking.hours import opening_hours
 from tests.booking.conftest import ALICE, MALLORY, Rig, open_day
 
 ALICE_CUSTOMER = Customer(name="Alice Dupont", phone=ALICE, email="alice@example.com")
@@ -248,9 +249,11 @@ async def test_a_verified_caller_keeps_the_right_on_the_moved_booking_only(rig: 
     await rig.calendar.verify_code(
         booking_uid=booking.uid, caller_phone=MALLORY, code=rig.inbox.last_code()
     )
+    next_day = booking.start.date() + timedelta(days=1)
+    while not opening_hours(rig.profile, next_day):  # a Sunday or a public holiday
+        next_day += timedelta(days=1)
     later = await rig.calendar.free_slots(
-        service=booking.service,
-        prefs=SlotPreferences(day=booking.start.date() + timedelta(days=1)),
+        service=booking.service, prefs=SlotPreferences(day=next_day)
     )
     moved = await rig.calendar.reschedule(
         booking_uid=booking.uid, new_slot=later[0], caller_phone=MALLORY
