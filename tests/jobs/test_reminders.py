@@ -15,6 +15,7 @@ import pytest
 
 from booking.calcom import CalComCalendar
 from booking.calendar import Customer, Slot
+from booking.hours import opening_hours
 from jobs.config import JobsSettings, QuietHours
 from jobs.reminders import reminder_key
 from jobs.runner import BackOffice
@@ -76,7 +77,9 @@ async def test_a_moved_booking_is_reminded_again_for_its_new_time(rig: Rig) -> N
     booking = await rig.book(start)
     rig.clock.now = start - timedelta(hours=23)
     await rig.office.run_once()
-    later = start + timedelta(days=2, hours=3)
+    later = start + timedelta(days=2, hours=3)  # the Friday after, at 14h
+    while opening_hours(rig.profile, later.date()) != rig.profile.hours["friday"]:
+        later += timedelta(days=7)  # not a closure like 1 January: a Friday as usual
     service = rig.profile.service("coupe-homme")
     moved = await rig.calendar.reschedule(
         booking_uid=booking.uid,
