@@ -113,3 +113,23 @@ async def start_text_call(
     session = build_text_session(model=model, call=call)
     await session.start(agent)
     return TextCall(session=session, caller_input=caller), agent, model
+
+
+def skip_when_the_salon_is_closed(day_word: str) -> None:
+    """Skip, naming the date, when the fixture salon is closed on the day a scripted call
+    asks for (« samedi » in a week of its Christmas or summer closure): the agent rightly
+    offers other days there, which the script's next lines do not expect."""
+    from datetime import datetime
+
+    import pytest
+
+    from agent.tool_support import parse_day
+    from booking.hours import opening_hours
+    from tests.fixtures.isolation import FIXTURE_SALON
+
+    profile = load_profile(FIXTURE_SALON / "salon.toml")
+    day = parse_day(day_word, datetime.now(profile.timezone).date())
+    if day is not None and not opening_hours(profile, day):
+        pytest.skip(
+            f"the scripted call asks for « {day_word} », {day}: the fixture salon is closed"
+        )

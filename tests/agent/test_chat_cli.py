@@ -12,6 +12,7 @@ import subprocess
 import time
 from pathlib import Path
 
+from tests.agent.harness import skip_when_the_salon_is_closed
 from tests.stubs.openai import OpenAIStub
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -42,6 +43,7 @@ def _run_chat(
 
 
 def test_a_whole_call_answers_books_and_queues_the_sms(tmp_path: Path) -> None:
+    skip_when_the_salon_is_closed("samedi")
     script = [
         "Oui, samedi le salon est ouvert de 9h à 18h.",
         {"tool": "find_slots", "arguments": {"service": "coupe homme", "day": "samedi"}},

@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 
+from tests.agent.harness import skip_when_the_salon_is_closed
 from tests.stubs.openai import CHLOE_SCRIPT, DEMO_SCRIPT, OpenAIStub, Replay, ShowToolResults
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -129,6 +130,8 @@ def test_the_readme_chloe_demo_books_with_chloe_and_shows_the_real_tool_results(
     """`--script chloe --show-tool-results`: the replies are the script's; the slots, the
     recap and the booking printed as `outil:` are what the calendar really answered."""
     import io
+
+    skip_when_the_salon_is_closed("samedi")
 
     shown = io.StringIO()
     with OpenAIStub(ShowToolResults(Replay(CHLOE_SCRIPT), out=shown)) as stub:
