@@ -210,6 +210,25 @@ async def test_end_call_marks_the_call_ended_and_outside_a_job_hangs_nothing_up(
     assert ctx.ended and "end_call" in ctx.tools_used
 
 
+def _two_barbers_day() -> str:
+    """A day ahead when Yanis and Chloé both cut men's hair all day (Yanis is off on
+    Wednesdays, Chloé on Thursdays): the same first time is free on two chairs."""
+    from datetime import datetime, timedelta
+
+    from booking.hours import stylist_hours
+    from salon.profile import load_profile
+
+    profile = load_profile()
+    day = datetime.now(profile.timezone).date() + timedelta(days=2)
+    while not all(
+        stylist_hours(profile, profile.stylist(s), day) == profile.hours_on(day)
+        and profile.hours_on(day)
+        for s in ("yanis", "chloe")
+    ):
+        day += timedelta(days=1)
+    return day.isoformat()
+
+
 async def test_a_parent_booking_for_himself_then_his_son_gets_two_bookings_and_two_sms(
     tmp_path: Path,
 ) -> None:
@@ -221,7 +240,7 @@ async def test_a_parent_booking_for_himself_then_his_son_gets_two_bookings_and_t
             "book_appointment", {"slot_number": 1, "customer_name": name, "confirmed": True}
         )
 
-    find = ToolCall("find_slots", {"service": "coupe homme", "earliest": True})
+    find = ToolCall("find_slots", {"service": "coupe homme", "day": _two_barbers_day()})
     steps: list[Any] = [
         find, "J'ai trois créneaux. Lequel ?",
         book("Paul Martin"), "C'est réservé pour vous.",

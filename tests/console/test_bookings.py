@@ -14,6 +14,7 @@ from datetime import datetime, time, timedelta
 from flask.testing import FlaskClient
 
 from booking import Customer, SlotPreferences
+from booking.hours import stylist_hours
 from booking.local import LocalCalendar
 from notify import texts
 from salon.french import short_slot_words
@@ -284,7 +285,12 @@ def test_moving_a_visit_keeps_its_services_and_its_stylist_and_the_sms_names_the
 ) -> None:
     visit = _book_visit(salon, ids=("couleur-racines", "coupe-homme"), stylist="chloe")
     day = visit.start.date()
-    target = day + timedelta(days=7)  # the same weekday: Chloé works
+    target = day + timedelta(days=7)  # the same weekday, a week on Chloé works as usual
+    profile = load_profile(salon.profile)
+    while stylist_hours(profile, profile.stylist("chloe"), target) != stylist_hours(
+        profile, profile.stylist("chloe"), day
+    ):
+        target += timedelta(days=7)  # not a closure, a holiday or her absence
     page = owner.get(
         f"/admin/rendez-vous/{visit.uid}/deplacer?jour={day.isoformat()}&vers={target.isoformat()}"
     ).get_data(as_text=True)
