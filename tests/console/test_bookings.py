@@ -360,14 +360,19 @@ def test_moving_when_the_stylist_is_busy_gives_the_visit_to_another_qualified_on
         },
     )
     assert answer.status_code == 303
+    assert _moved_to_stylist(salon, visit.uid) == "yanis"
+
+
+def _moved_to_stylist(salon: Salon, uid: str) -> str | None:
+    """The stylist of the booking `uid` was moved to."""
     conn = sqlite3.connect(salon.salon_db)
     (stylist,) = conn.execute(
         "SELECT b.stylist_id FROM local_bookings a JOIN local_bookings b "
         "ON b.uid = a.rescheduled_to WHERE a.uid = ?",
-        (visit.uid,),
+        (uid,),
     ).fetchone()
     conn.close()
-    assert stylist == "yanis"
+    return stylist
 
 
 def test_a_visit_moves_by_fifteen_minutes_with_the_same_stylist(
@@ -385,14 +390,7 @@ def test_a_visit_moves_by_fifteen_minutes_with_the_same_stylist(
     answer = owner.post(f"/admin/rendez-vous/{visit.uid}/deplacement",
                         data={"csrf_token": csrf(page), "jour": day, "sms": "oui", "debut": later.isoformat()})  # fmt: skip
     assert answer.status_code == 303
-    conn = sqlite3.connect(salon.salon_db)
-    (stylist,) = conn.execute(
-        "SELECT b.stylist_id FROM local_bookings a JOIN local_bookings b "
-        "ON b.uid = a.rescheduled_to WHERE a.uid = ?",
-        (visit.uid,),
-    ).fetchone()
-    conn.close()
-    assert stylist == "chloe"
+    assert _moved_to_stylist(salon, visit.uid) == "chloe"
 
 
 def test_a_counter_booking_sent_twice_is_booked_once_and_the_owner_told_where_it_is(

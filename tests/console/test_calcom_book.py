@@ -8,13 +8,13 @@ from __future__ import annotations
 import re
 import sqlite3
 from collections.abc import Iterator
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 from flask.testing import FlaskClient
 
 from notify import texts
-from salon.profile import load_profile
+from salon.profile import SalonProfile, load_profile
 from salon.utc import utc_text
 from tests.console.conftest import Salon, csrf
 from tests.console.seed import PHONE, SHOWN, open_day
@@ -28,6 +28,15 @@ def calcom(salon: Salon, monkeypatch: pytest.MonkeyPatch) -> Iterator[CalComStub
         monkeypatch.setenv("CAL_API_URL", stub.url)
         yield stub
         assert stub.spec_errors == []
+
+
+def _men_at_ten(profile: SalonProfile) -> date:
+    """An open day at least two days ahead when men's cuts start at 10h (not a Thursday,
+    when they start at 11h)."""
+    day = open_day(profile, after=datetime.now(profile.timezone).date() + timedelta(days=2))
+    while day.weekday() == 3:
+        day = open_day(profile, after=day + timedelta(days=1))
+    return day
 
 
 def test_the_book_on_calcom_is_read_changed_and_confirmed(
@@ -109,9 +118,7 @@ def test_a_counter_booking_cal_com_answered_too_late_is_not_booked_again(
     a second time, whether Cal.com shows it yet or not."""
     monkeypatch.setenv("CAL_API_DEADLINE", "1")
     profile = load_profile(salon.profile)
-    day = open_day(profile, after=datetime.now(profile.timezone).date() + timedelta(days=2))
-    while day.weekday() == 3:  # not a Thursday: men's cuts start at 11:00 then
-        day = open_day(profile, after=day + timedelta(days=1))
+    day = _men_at_ten(profile)
     chosen = {"prestation": "coupe-homme", "jour": day.isoformat()}
     page = owner.get("/admin/rendez-vous/nouveau", query_string=chosen).get_data(as_text=True)
     start = datetime.combine(day, time(10, 0), tzinfo=profile.timezone)
@@ -177,9 +184,7 @@ def test_a_move_made_in_the_console_reaches_cal_com_as_the_salon_s(
     """Cal.com records why a booking moved: « Déplacé par le salon » when the owner moved
     it, not « Déplacé par téléphone » (the agent's, for a caller's own move)."""
     profile = load_profile(salon.profile)
-    day = open_day(profile, after=datetime.now(profile.timezone).date() + timedelta(days=2))
-    while day.weekday() == 3:  # not a Thursday: men's cuts start at 11:00 then
-        day = open_day(profile, after=day + timedelta(days=1))
+    day = _men_at_ten(profile)
     chosen = {"prestation": "coupe-homme", "jour": day.isoformat()}
     page = owner.get("/admin/rendez-vous/nouveau", query_string=chosen).get_data(as_text=True)
     start = datetime.combine(day, time(10, 0), tzinfo=profile.timezone)
