@@ -281,7 +281,7 @@ class CalComCalendar(CalComClient):
                 service_id=booking.service.id, start=start, previous_start=booking.start,
                 phone=customer.phone, name=customer.name,
                 stylist_id=member.id if member else booking.stylist_id,
-                extra_service_ids=tuple(s.id for s in booking.extra_services),
+                extra_service_ids=tuple(s.id for s in booking.extra_services), reason=reason,
             )
         )  # fmt: skip
         moving = self._move_visit(booking, start, assignment, reason=reason)
@@ -344,7 +344,7 @@ class CalComCalendar(CalComClient):
                 c, kind="cancelled", state="pending", uid=booking.uid,
                 service_id=booking.service.id, start=booking.start,
                 phone=customer.phone, name=customer.name, stylist_id=booking.stylist_id,
-                extra_service_ids=tuple(s.id for s in booking.extra_services),
+                extra_service_ids=tuple(s.id for s in booking.extra_services), reason=reason,
             )
         )  # fmt: skip
         return await journaled(self, entry, self._post_cancel(booking, reason))

@@ -41,6 +41,12 @@ from salon.profile import Service
 
 log = logging.getLogger("booking")
 
+# What Cal.com records when a change is finished for an entry that did not keep the
+# reason it was started with (written before migration 8): it may have come from the
+# phone, an SMS or the console, so neither is claimed.
+MOVED = "Rendez-vous déplacé"
+CANCELLED = "Rendez-vous annulé"
+
 
 async def journaled(client: CalComClient, entry: int, action: Awaitable[Booking]) -> Booking:
     """Run a Cal.com change whose journal entry is pending and settle it: `done` with
@@ -133,7 +139,8 @@ async def resolve_pending(
     if entry.kind == "cancelled":
         if data.get("status") in ("cancelled", "rejected"):
             later = [p.uid for p in client._later_parts(entry.uid or "")]
-            await cancel_parts(client, later, "annulé par téléphone")  # finish the visit's
+            reason = entry.reason or data.get("cancellationReason") or CANCELLED
+            await cancel_parts(client, later, reason)  # finish the visit's
             client._set_link_status(entry.uid or "", "cancelled")
             return "done", entry.uid
         return "failed", None
@@ -161,7 +168,7 @@ async def _resolve_move(
         if found is None:
             return "failed", None
         old = [uid, *(p.uid for p in client._later_parts(uid))]
-        await cancel_parts(client, old, "déplacé par téléphone")
+        await cancel_parts(client, old, entry.reason or MOVED)
         for old_uid in old:
             client._set_link_status(old_uid, "rescheduled")
         return "done", found.uid

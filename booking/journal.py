@@ -60,6 +60,7 @@ class JournalEntry:
     created_at: datetime
     stylist_id: str | None = None
     extra_service_ids: tuple[str, ...] = ()
+    reason: str | None = None  # a move's or cancellation's; None when not kept
 
     @property
     def service_ids(self) -> tuple[str, ...]:
@@ -83,6 +84,7 @@ class JournalEntry:
             created_at=parse_utc(row["created_at"]),
             stylist_id=row["stylist_id"],
             extra_service_ids=split_ids(row["extra_services"]),
+            reason=row["reason"],
         )
 
 
@@ -106,6 +108,7 @@ def record(
     now: datetime | None = None,
     stylist_id: str | None = None,
     extra_service_ids: tuple[str, ...] = (),
+    reason: str | None = None,
 ) -> int:
     """Write one entry with a plain INSERT: inside the caller's transaction when one is
     open (the embedded calendar), else committed at once (autocommit)."""
@@ -114,8 +117,8 @@ def record(
     moment = utc_text(now or datetime.now(UTC))
     cur = conn.execute(
         "INSERT INTO booking_journal (kind, state, uid, previous_uid, service_id, start_utc, "
-        "previous_start_utc, phone, name, created_at, settled_at, stylist_id, extra_services) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "previous_start_utc, phone, name, created_at, settled_at, stylist_id, extra_services, "
+        "reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             kind,
             state,
@@ -130,6 +133,7 @@ def record(
             None if state == "pending" else moment,
             stylist_id,
             ",".join(extra_service_ids),
+            reason,
         ),
     )
     return int(cur.lastrowid or 0)

@@ -594,3 +594,12 @@ def m007_outbox_deadlines(conn: sqlite3.Connection) -> None:
     """
     conn.execute("ALTER TABLE notify_outbox ADD COLUMN expires_at REAL")
     conn.execute("ALTER TABLE notify_outbox ADD COLUMN retry_until REAL")
+
+
+@migration
+def m008_journal_reason(conn: sqlite3.Connection) -> None:
+    """`booking_journal.reason`: why a move or cancellation was made (« Déplacé par le
+    salon », « annulé par SMS », a caller's words), so a Cal.com change a crash cut
+    half-way is finished by `reconcile` with the reason it was started with. NULL for a
+    booking, and for entries written before this column (a neutral reason is used)."""
+    conn.execute("ALTER TABLE booking_journal ADD COLUMN reason TEXT")
