@@ -330,7 +330,7 @@ def create_app(
             )
         except Exception:  # the text is kept for the salon; Twilio gets a valid answer
             logger.exception("text message not handled, kept as a message for the salon")
-            sms_replies.keep_as_message(message, db_path=cfg.salon_db, now=now)
+            sms_replies.keep_as_message(message, db_path=cfg.salon_db, now=now, profile=profile)
             return twiml_response(EMPTY_MESSAGING)
         logger.info(
             "text message handled",

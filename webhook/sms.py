@@ -56,7 +56,7 @@ from records.retention import ANONYMOUS
 from records.store import CallRecords
 from salon import state_db
 from salon.french import slot_words, visit_price_words
-from salon.phone import to_e164
+from salon.phone import region_of, to_e164
 from salon.profile import SalonProfile
 from salon.text import plain_words
 from salon.utc import utc_text
@@ -138,7 +138,7 @@ async def handle_text(
     calendar_factory: CalendarFactory = _default_calendar,
 ) -> Handled:
     """Act on one inbound text; the answer (if any) is queued in the outbox."""
-    phone = to_e164(message.sender)
+    phone = sender_e164(message, profile)
     if phone is None:  # a short code or an alphanumeric sender: nobody to answer
         return Handled("ignored", "not_a_number")
     conn = state_db.connect(db_path)
@@ -190,9 +190,23 @@ def client_name(conn: sqlite3.Connection, phone: str, now: datetime) -> str | No
     return str(max(rows, key=lambda r: r["start_utc"])["name"]) if rows else None
 
 
-def keep_as_message(message: Inbound, *, db_path: Path | str | None, now: datetime) -> None:
-    """When handling failed: the text is kept for the salon, so nothing is lost."""
-    phone = to_e164(message.sender) or message.sender[:64]
+def sender_e164(message: Inbound, profile: SalonProfile | None) -> str | None:
+    """The sender in E.164, None for a short code or a name. Twilio sends E.164 already;
+    a national form is read in the salon's region, as its bookings' numbers are."""
+    subdivision = profile.holidays_subdivision if profile is not None else None
+    return to_e164(message.sender, region=region_of(subdivision))
+
+
+def keep_as_message(
+    message: Inbound,
+    *,
+    db_path: Path | str | None,
+    now: datetime,
+    profile: SalonProfile | None = None,
+) -> None:
+    """When handling failed: the text is kept for the salon, so nothing is lost (its
+    sender read in the salon's region when the profile could be read)."""
+    phone = sender_e164(message, profile) or message.sender[:64]
     conn = state_db.connect(db_path)
     try:
         CallRecords(conn=conn).add_text_message(
