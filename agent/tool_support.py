@@ -4,59 +4,17 @@ errors, slot lists read aloud, the slots and bookings offered during the call.""
 from __future__ import annotations
 
 import logging
-import re
 from datetime import date, datetime, timedelta
 
 from livekit.agents import RunContext, ToolError
 
 from agent.call_context import BookingSearch, CallContext
+from agent.day_words import day_asked
 from booking import Booking, Calendar, CalendarError, Slot, SlotPreferences, SlotTaken, Window
+from booking.hours import opening_hours
 from salon.profile import WEEKDAYS_FR, SalonProfile, Service
 
 logger = logging.getLogger("agent")
-
-_DAY_OFFSETS = {"aujourd'hui": 0, "aujourd hui": 0, "demain": 1, "après-demain": 2}
-_NUMERIC_DAY = re.compile(r"^(\d{1,2})(?:[/.-](\d{1,2}))?(?:[/.-](\d{2,4}))?$")
-
-
-def parse_day(text: str | None, today: date) -> date | None:
-    """`2026-12-05`, `samedi`, `demain`, `le 12`, `12/12` → a date on or after today."""
-    if not text:
-        return None
-    raw = text.strip().lower().removeprefix("le ").strip()
-    try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        pass
-    if raw in _DAY_OFFSETS:
-        return today + timedelta(days=_DAY_OFFSETS[raw])
-    for i, name in enumerate(WEEKDAYS_FR):
-        if raw.startswith(name):
-            ahead = (i - today.weekday()) % 7
-            if "prochain" in raw and ahead == 0:
-                ahead = 7
-            return today + timedelta(days=ahead)
-    match = _NUMERIC_DAY.match(raw.split(" ")[0])
-    if match:
-        day = int(match.group(1))
-        month = int(match.group(2) or today.month)
-        year = int(match.group(3) or today.year)
-        year = year + 2000 if year < 100 else year
-        try:
-            found = date(year, month, day)
-        except ValueError:
-            return None
-        if found < today and not match.group(3):
-            try:  # "le 12" means next month, "12/01" next year
-                found = (
-                    date(found.year + (found.month == 12), found.month % 12 + 1, day)
-                    if not match.group(2)
-                    else date(found.year + 1, month, day)
-                )
-            except ValueError:
-                return None
-        return found
-    return None
 
 
 def call_of(context: RunContext[CallContext]) -> CallContext:
@@ -94,11 +52,27 @@ def service_or_question(call: CallContext, said: str) -> Service | str:
     return "Quelle prestation souhaitez-vous ? Par exemple une coupe, une couleur ou un brushing."
 
 
+def day_wanted(call: CallContext, day: str | None) -> date | None:
+    """The day the caller asked for (`agent.day_words.day_asked`): « samedi » said on a
+    Saturday evening, when nothing can start any more today, is next Saturday."""
+    now = call.profile.now()
+    notice = getattr(call.calendar, "min_notice", timedelta(minutes=60))
+    return day_asked(day, now, today_is_over=today_is_over(call.profile, now, notice))
+
+
+def today_is_over(profile: SalonProfile, now: datetime, notice: timedelta) -> bool:
+    """Whether no visit can start any more today: the salon's last opening interval ends
+    within the calendar's notice (or it does not open today)."""
+    earliest = now + notice
+    if earliest.date() != now.date():
+        return True
+    return not any(hi > earliest.time() for _, hi in opening_hours(profile, now.date()))
+
+
 def preferences_from(
     call: CallContext, day: str | None, window: str | None, earliest: bool
 ) -> SlotPreferences:
-    today = call.profile.now().date()
-    wanted = parse_day(day, today)
+    wanted = day_wanted(call, day)
     if day and wanted is None:
         raise ToolError(
             f"Je n'ai pas compris le jour « {day} ». Donnez une date au format AAAA-MM-JJ."

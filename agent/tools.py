@@ -21,6 +21,7 @@ from livekit.agents import RunContext, ToolError, function_tool
 from pydantic import Field
 
 from agent.call_context import BookingSearch, CallContext
+from agent.day_words import parse_day
 from agent.filler import while_waiting
 from agent.messaging import queue_confirmation, queue_salon_message
 from agent.returning_client import usual_appointment
@@ -37,7 +38,6 @@ from agent.tool_support import (
     call_of,
     found_booking,
     offered_slot,
-    parse_day,
     search_of,
     today_line,
     tool_error,

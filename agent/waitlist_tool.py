@@ -14,8 +14,8 @@ from agent.call_context import CallContext
 from agent.filler import while_waiting
 from agent.tool_support import (
     call_of,
+    day_wanted,
     find_slots_for,
-    parse_day,
     service_or_question,
     slot_list,
 )
@@ -45,7 +45,7 @@ async def join_waitlist(
     if isinstance(chosen, str):
         return f"Demandez au client : {chosen}"
     today = call.profile.now().date()
-    wanted = parse_day(day, today)
+    wanted = day_wanted(call, day)
     if wanted is None or wanted < today:
         raise ToolError(f"Je n'ai pas compris le jour « {day} ». Donnez une date (AAAA-MM-JJ).")
     phone = check_sms_number(call.caller or "")

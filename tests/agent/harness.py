@@ -119,16 +119,19 @@ def skip_when_the_salon_is_closed(day_word: str) -> None:
     """Skip, naming the date, when the fixture salon is closed on the day a scripted call
     asks for (« samedi » in a week of its Christmas or summer closure): the agent rightly
     offers other days there, which the script's next lines do not expect."""
-    from datetime import datetime
+    from datetime import datetime, timedelta
 
     import pytest
 
-    from agent.tool_support import parse_day
+    from agent.day_words import day_asked
+    from agent.tool_support import today_is_over
     from booking.hours import opening_hours
     from tests.fixtures.isolation import FIXTURE_SALON
 
     profile = load_profile(FIXTURE_SALON / "salon.toml")
-    day = parse_day(day_word, datetime.now(profile.timezone).date())
+    now = datetime.now(profile.timezone)
+    over = today_is_over(profile, now, timedelta(minutes=60))
+    day = day_asked(day_word, now, today_is_over=over)
     if day is not None and not opening_hours(profile, day):
         pytest.skip(
             f"the scripted call asks for « {day_word} », {day}: the fixture salon is closed"
