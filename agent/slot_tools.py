@@ -8,7 +8,8 @@ slots and, that day, slots with someone else, so the caller chooses.
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from dataclasses import replace
+from datetime import datetime, time, timedelta
 from typing import Annotated
 
 from livekit.agents import RunContext, function_tool
@@ -35,7 +36,10 @@ from agent.visits import (
 )
 from booking import Slot, SlotPreferences
 from booking.hours import off_words
+from salon.french import day_words
 from salon.profile import Service, TeamMember
+
+LONG_HORIZON_DAYS = 92  # far enough to reach past a summer closure and a full month after
 
 
 @function_tool
@@ -83,7 +87,7 @@ async def check_availability(
             f"{off}. " if off else ""
         ) + "C'est complet sur cette période. Proposez un autre jour."
     level = "plutôt libre" if len(slots) >= 5 else "quelques places"
-    return (
+    return _far_note(call, prefs, slots) + (
         f"Disponibilité approximative : {level}. Premiers horaires libres : "
         f"{slot_list(slots[:3])}. Demandez quelle prestation pour proposer des créneaux."
     )
@@ -136,8 +140,9 @@ async def find_slots(
             "plus tôt possible."
         )
     return (
-        f"Créneaux libres pour {what} : {slot_lines(call.profile, slots)}. Proposez-les au "
-        "client et demandez lequel lui convient."
+        f"{_far_note(call, prefs, slots)}Créneaux libres pour {what} : "
+        f"{slot_lines(call.profile, slots)}. Proposez-les au client et demandez lequel lui "
+        "convient."
     )
 
 
@@ -169,16 +174,53 @@ def _wanted(
 async def _search(
     call: CallContext, wanted: Wanted, prefs: SlotPreferences, limit: int = 3
 ) -> list[Slot]:
+    """Free slots as asked; with no day named and nothing in the usual horizon (a summer
+    closure of three weeks, a fully booked fortnight), the first ones further on: « au
+    plus tôt » then means when the salon reopens, not « nothing »."""
     stylist = wanted.stylist.id if wanted.stylist else None
-    return await find_slots_for(
-        call,
-        wanted.first,
-        prefs,
-        limit,
-        extra=wanted.extra,
-        stylist=stylist,
-        replacing=wanted.replacing,
+
+    async def search(prefs: SlotPreferences) -> list[Slot]:
+        return await find_slots_for(
+            call,
+            wanted.first,
+            prefs,
+            limit,
+            extra=wanted.extra,
+            stylist=stylist,
+            replacing=wanted.replacing,
+        )
+
+    slots = await search(prefs)
+    if not slots and prefs.day is None and prefs.horizon_days < LONG_HORIZON_DAYS:
+        slots = await search(replace(prefs, horizon_days=LONG_HORIZON_DAYS))
+    return slots
+
+
+def _far_note(call: CallContext, prefs: SlotPreferences, slots: list[Slot]) -> str:
+    """« Rien de libre avant le lundi 30 août (le salon est fermé du … au … : congés
+    d'été). » when the first slot found lies beyond the usual horizon, else ""."""
+    if prefs.day is not None or not slots:
+        return ""
+    today = call.profile.now().date()
+    first = slots[0].start.date()
+    if first <= today + timedelta(days=prefs.horizon_days):
+        return ""
+    closure = next(
+        (
+            c
+            for c in call.profile.closures
+            if c.end >= today and c.start <= today + timedelta(days=prefs.horizon_days)
+        ),
+        None,
     )
+    why = ""
+    if closure is not None:
+        reason = f" : {closure.reason}" if closure.reason else ""
+        why = (
+            f" (le salon est fermé du {day_words(max(closure.start, today))} au "
+            f"{day_words(closure.end)}{reason})"
+        )
+    return f"Rien de libre avant le {day_words(first)}{why}. Dites-le au client. "
 
 
 def _offer(call: CallContext, wanted: Wanted, slots: list[Slot]) -> None:

@@ -1,0 +1,93 @@
+"""Integration tier: « au plus tôt » during a closure longer than the usual two-week
+search (a summer closure) offers the first times after it, and says why, on the real turn
+path; a day asked for stays that day."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from agent import calls
+from agent.receptionist import build_receptionist
+from agent.retrieval import BudgetedRetriever, RagOptions
+from agent.session import build_text_session
+from agent.sim import CallerInput, ScriptedLLM, ToolCall
+from agent.textcall import TextCall
+from booking.calendar import Slot
+from booking.local import LocalCalendar
+from notify.outbox import Outbox
+from salon import state_db
+from salon.french import day_words
+from salon.profile import SalonProfile, load_profile
+from salon.profile_fields import Closure
+
+
+def _closed_for_three_weeks() -> tuple[SalonProfile, Closure]:
+    profile = load_profile()
+    today = profile.now().date()
+    closure = Closure(start=today, end=today + timedelta(days=20), reason="congés d'été")
+    return dataclasses.replace(profile, closures=(*profile.closures, closure)), closure
+
+
+async def _find_slots(
+    tmp_path: Path, profile: SalonProfile, arguments: dict[str, Any]
+) -> tuple[str, list[Slot]]:
+    """The find_slots tool's answer to the model, and the slots it offered."""
+    conn = state_db.connect(tmp_path / "salon.db")
+    ctx = calls.open_call(
+        profile=profile,
+        conn=conn,
+        caller="+33612345678",
+        calendar=LocalCalendar(profile, db=conn),
+        outbox=Outbox(conn=conn, notifiers=[]),
+    )
+    model = ScriptedLLM([ToolCall("find_slots", arguments), "Voici."])
+    caller = CallerInput()
+    agent = build_receptionist(
+        call=ctx, retriever=BudgetedRetriever(None, options=RagOptions()), caller_input=caller
+    )
+    session = build_text_session(model=model, call=ctx)
+    await session.start(agent)
+    text_call = TextCall(session=session, caller_input=caller)
+    try:
+        await text_call.send("Une coupe homme, au plus tôt")
+    finally:
+        await text_call.aclose()
+    outputs = [
+        str(i.output) for i in model.requests[-1].chat_ctx.items if i.type == "function_call_output"
+    ]
+    assert len(outputs) == 1
+    return outputs[0], list(ctx.offered_slots)
+
+
+async def test_the_earliest_slots_after_a_long_closure_are_offered_with_the_reason(
+    tmp_path: Path,
+) -> None:
+    profile, closure = _closed_for_three_weeks()
+    output, slots = await _find_slots(
+        tmp_path, profile, {"service": "coupe homme", "earliest": True}
+    )
+    assert "Créneaux libres pour" in output, output
+    assert slots and all(s.start.date() > closure.end for s in slots), slots
+    first = day_words(slots[0].start.date())
+    assert f"Rien de libre avant le {first} (le salon est fermé du " in output, output
+    assert f"au {day_words(closure.end)} : congés d'été)" in output, output
+
+
+async def test_a_day_asked_for_inside_the_closure_is_not_moved(tmp_path: Path) -> None:
+    profile, closure = _closed_for_three_weeks()
+    day = closure.start + timedelta(days=10)
+    output, slots = await _find_slots(
+        tmp_path, profile, {"service": "coupe homme", "day": day.isoformat()}
+    )
+    assert slots == [] and "Aucun créneau libre" in output, output
+
+
+async def test_no_note_when_the_first_slots_are_near(tmp_path: Path) -> None:
+    no_closure = dataclasses.replace(load_profile(), closures=())
+    output, slots = await _find_slots(
+        tmp_path, no_closure, {"service": "coupe homme", "earliest": True}
+    )
+    assert slots and "Rien de libre avant" not in output, output
