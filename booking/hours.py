@@ -105,24 +105,42 @@ def off_words(profile: SalonProfile, member: TeamMember, day: date) -> str | Non
     return f"{member.first_name} ne travaille pas le {WEEKDAYS_FR[day.weekday()]}"
 
 
+def closed_reason(profile: SalonProfile, day: date) -> str | None:
+    """Why the salon is closed on `day`, in a few words for parentheses: its closure's or
+    special day's reason ("" when it gives none), « Noël, jour férié », or the weekday it
+    always closes on (« dimanche »); None when it opens that day."""
+    why = _closed(profile, day)
+    return None if why is None else why[0]
+
+
 def closed_words(profile: SalonProfile, day: date) -> str | None:
     """Why the salon is closed on `day` (« Le salon est fermé ce jour-là (fêtes de
     Noël). », « … (Noël, jour férié). », « Le salon est fermé le lundi. »), None when
     it opens. The order is `opening_hours`'s; the console, the agent and `python -m booking slots`
     say it."""
+    why = _closed(profile, day)
+    if why is None:
+        return None
+    reason, weekly = why
+    if weekly:
+        return f"Le salon est fermé le {reason}."
+    return (
+        f"Le salon est fermé ce jour-là ({reason})." if reason else "Le salon est fermé ce jour-là."
+    )
+
+
+def _closed(profile: SalonProfile, day: date) -> tuple[str, bool] | None:
+    """(reason, whether it is the weekly day off), in `opening_hours`'s order; None when
+    the salon opens on `day`."""
     if opening_hours(profile, day):
         return None
     closure = profile.closure_on(day)
     special = next((s for s in profile.special_hours if s.day == day), None)
     holiday = public_holiday(day, subdivision=profile.holidays_subdivision)
     if closure is not None:
-        reason = closure.reason
-    elif special is not None:
-        reason = special.reason
-    elif holiday and profile.closed_on_public_holidays:
-        reason = f"{holiday}, jour férié"
-    else:
-        return f"Le salon est fermé le {WEEKDAYS_FR[day.weekday()]}."
-    return (
-        f"Le salon est fermé ce jour-là ({reason})." if reason else "Le salon est fermé ce jour-là."
-    )
+        return closure.reason, False
+    if special is not None:
+        return special.reason, False
+    if holiday and profile.closed_on_public_holidays:
+        return f"{holiday}, jour férié", False
+    return WEEKDAYS_FR[day.weekday()], True

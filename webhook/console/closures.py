@@ -13,15 +13,17 @@ for byte.
 
 from __future__ import annotations
 
+import tomllib
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import tomlkit
 from tomlkit.items import AoT, Array
 from tomlkit.toml_document import TOMLDocument
 
-from salon.profile import SalonProfile
+from booking.hours import closed_reason
+from salon.profile import ProfileError, SalonProfile, parse_profile
 from webhook.console.profile_write import (
     ProfileEditRefused,
     append_table,
@@ -73,8 +75,36 @@ class NewClosure:
 
 def add_closure(profile_path: Path, closure: NewClosure) -> SalonProfile:
     """Append `closure` to the `closures` of `profile_path`, keeping everything else as
-    it is; returns the profile as the receptionist will now read it."""
-    return rewrite_profile(profile_path, lambda text: with_closure(text, closure))
+    it is; returns the profile as the receptionist will now read it. A closure of days
+    the salon is already closed on (its weekly day off, a public holiday, a closure
+    already there) is refused: it would change nothing but the file."""
+
+    def edit(text: str) -> str:
+        try:
+            current = parse_profile(tomllib.loads(text), profile_path)
+        except (tomllib.TOMLDecodeError, ProfileError):
+            current = None  # `with_closure` says what is wrong with the file
+        if current is not None:
+            refuse_if_already_closed(current, closure)
+        return with_closure(text, closure)
+
+    return rewrite_profile(profile_path, edit)
+
+
+def refuse_if_already_closed(profile: SalonProfile, closure: NewClosure) -> None:
+    """Raise `ClosureRefused` when the salon is closed on every day of `closure` anyway
+    (« Le salon est déjà fermé ce jour-là (dimanche). »); a closure that takes in some
+    closed days among open ones is fine."""
+    days = (
+        closure.start + timedelta(days=n) for n in range((closure.end - closure.start).days + 1)
+    )
+    reasons = [closed_reason(profile, day) for day in days]
+    if any(reason is None for reason in reasons):
+        return
+    if closure.start == closure.end:
+        why = f" ({reasons[0]})" if reasons[0] else ""
+        raise ClosureRefused(f"Le salon est déjà fermé ce jour-là{why}.")
+    raise ClosureRefused("Le salon est déjà fermé tous ces jours-là.")
 
 
 def remove_closure(profile_path: Path, *, start: date, end: date) -> SalonProfile:
