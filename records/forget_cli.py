@@ -22,27 +22,65 @@ from salon.french import agree, slot_words
 from salon.phone import display
 from salon.profile import ProfileError, SalonProfile, load_profile
 
-WORDS = {
-    "calls": "appels (numéro retiré de la fiche)",
-    "transcript_lines": "lignes de transcription supprimées",
-    "gap_questions": "questions sans réponse supprimées",
-    "messages": "messages de ce numéro pour le salon supprimés",
-    "messages_redacted": "messages d'autres personnes citant ce numéro "
-    "(numéro remplacé par « [numéro effacé] »)",
-    "webhook_calls": "entrées du journal d'appels supprimées",
-    "webhook_call_events": "statuts d'appel supprimés",
-    "transfer_requests": "demandes de transfert supprimées",
-    "outbox": "SMS, WhatsApp et e-mails supprimés de la boîte d'envoi",
-    "whatsapp_window": "fenêtre WhatsApp supprimée",
-    "sms_inbound": "SMS reçus supprimés du journal",
-    "waitlist": "inscriptions en liste d'attente supprimées",
-    "journal": "entrées du journal des rendez-vous supprimées",
-    "bookings": "rendez-vous passés ou annulés anonymisés (nom, téléphone)",
-    "calcom_links": "rendez-vous Cal.com passés ou annulés anonymisés ici (nom, téléphone)",
-    "codes": "codes de vérification supprimés",
-    "grants": "droits de modification supprimés",
-    "redacted": "autres mentions du numéro remplacées par « [numéro effacé] »",
+# What each count of `ErasureReport.done` is, in the singular then the plural (French
+# takes the singular for 0 and 1: `done_words`).
+WORDS: dict[str, tuple[str, str]] = {
+    "calls": ("appel (numéro retiré de la fiche)", "appels (numéro retiré de la fiche)"),
+    "transcript_lines": (
+        "ligne de transcription supprimée",
+        "lignes de transcription supprimées",
+    ),
+    "gap_questions": ("question sans réponse supprimée", "questions sans réponse supprimées"),
+    "messages": (
+        "message de ce numéro pour le salon supprimé",
+        "messages de ce numéro pour le salon supprimés",
+    ),
+    "messages_redacted": (
+        "message d'une autre personne citant ce numéro (numéro remplacé par « [numéro effacé] »)",
+        "messages d'autres personnes citant ce numéro (numéro remplacé par « [numéro effacé] »)",
+    ),
+    "webhook_calls": (
+        "entrée du journal d'appels supprimée",
+        "entrées du journal d'appels supprimées",
+    ),
+    "webhook_call_events": ("statut d'appel supprimé", "statuts d'appel supprimés"),
+    "transfer_requests": ("demande de transfert supprimée", "demandes de transfert supprimées"),
+    "outbox": (
+        "message (SMS, WhatsApp ou e-mail) supprimé de la boîte d'envoi",
+        "messages (SMS, WhatsApp ou e-mail) supprimés de la boîte d'envoi",
+    ),
+    "whatsapp_window": ("fenêtre WhatsApp supprimée", "fenêtres WhatsApp supprimées"),
+    "sms_inbound": ("SMS reçu supprimé du journal", "SMS reçus supprimés du journal"),
+    "waitlist": (
+        "inscription en liste d'attente supprimée",
+        "inscriptions en liste d'attente supprimées",
+    ),
+    "journal": (
+        "entrée du journal des rendez-vous supprimée",
+        "entrées du journal des rendez-vous supprimées",
+    ),
+    "bookings": (
+        "rendez-vous passé ou annulé anonymisé (nom, téléphone)",
+        "rendez-vous passés ou annulés anonymisés (nom, téléphone)",
+    ),
+    "calcom_links": (
+        "rendez-vous Cal.com passé ou annulé anonymisé ici (nom, téléphone)",
+        "rendez-vous Cal.com passés ou annulés anonymisés ici (nom, téléphone)",
+    ),
+    "codes": ("code de vérification supprimé", "codes de vérification supprimés"),
+    "grants": ("droit de modification supprimé", "droits de modification supprimés"),
+    "redacted": (
+        "autre mention du numéro remplacée par « [numéro effacé] »",
+        "autres mentions du numéro remplacées par « [numéro effacé] »",
+    ),
 }
+
+
+def done_words(kind: str, count: int) -> str:
+    """What `count` rows of `kind` are, agreeing with it (« message … supprimé » for 1,
+    « messages … supprimés » for 2); an unknown kind is named as it is."""
+    singular, plural = WORDS.get(kind, (kind, kind))
+    return agree(count, singular, plural)
 
 
 def _print(report: ErasureReport, *, profile: SalonProfile | None) -> None:
@@ -51,12 +89,12 @@ def _print(report: ErasureReport, *, profile: SalonProfile | None) -> None:
     if not report.done:
         print("  rien n'était conservé pour ce numéro")
     for kind, count in report.done.items():
-        print(f"  {count:>5}  {WORDS.get(kind, kind)}")
+        print(f"  {count:>5}  {done_words(kind, count)}")
     if report.upcoming:
+        n = len(report.upcoming)
         print(
-            f"{len(report.upcoming)} rendez-vous à venir {agree(len(report.upcoming), 'conservé')} "
-            "(le salon en a besoin ; "
-            "annulez-les si la personne le demande) :"
+            f"{n} rendez-vous à venir {agree(n, 'conservé')} (le salon en a besoin ; "
+            f"{agree(n, 'annulez-le', 'annulez-les')} si la personne le demande) :"
         )
         for booking in report.upcoming:
             start = booking.start.astimezone(profile.timezone if profile else None)

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from flask import Blueprint, abort, render_template, request
 
 from records.erasure import NotAPhoneNumber, forget
-from records.forget_cli import WORDS
+from records.forget_cli import done_words
 from webhook.console.helpers import ctx, db
 
 
@@ -37,6 +37,6 @@ def erase() -> str:
         page="calls",
         number=number,
         report=report,
-        done=[(count, WORDS.get(kind, kind)) for kind, count in report.done.items()],
+        done=[(count, done_words(kind, count)) for kind, count in report.done.items()],
         upcoming=[(b, names.get(b.service_id, b.service_id)) for b in report.upcoming],
     )
