@@ -205,14 +205,8 @@ def _far_note(call: CallContext, prefs: SlotPreferences, slots: list[Slot]) -> s
     first = slots[0].start.date()
     if first <= today + timedelta(days=prefs.horizon_days):
         return ""
-    closure = next(
-        (
-            c
-            for c in call.profile.closures
-            if c.end >= today and c.start <= today + timedelta(days=prefs.horizon_days)
-        ),
-        None,
-    )
+    closures = [c for c in call.profile.closures if c.end >= today and c.start < first]
+    closure = max(closures, key=lambda c: c.end, default=None)  # the one the slots wait for
     why = ""
     if closure is not None:
         reason = f" : {closure.reason}" if closure.reason else ""

@@ -28,7 +28,7 @@ def _closed_for_three_weeks() -> tuple[SalonProfile, Closure]:
     profile = load_profile()
     today = profile.now().date()
     closure = Closure(start=today, end=today + timedelta(days=20), reason="congés d'été")
-    return dataclasses.replace(profile, closures=(*profile.closures, closure)), closure
+    return dataclasses.replace(profile, closures=(closure,)), closure
 
 
 async def _find_slots(
