@@ -35,7 +35,7 @@ from agent.visits import (
     visit_words,
 )
 from booking import Slot, SlotPreferences
-from booking.hours import off_words
+from booking.hours import off_words, opening_hours
 from salon.french import day_words
 from salon.profile import Service, TeamMember
 
@@ -175,8 +175,9 @@ async def _search(
     call: CallContext, wanted: Wanted, prefs: SlotPreferences, limit: int = 3
 ) -> list[Slot]:
     """Free slots as asked; with no day named and nothing in the usual horizon (a summer
-    closure of three weeks, a fully booked fortnight), the first ones further on: « au
-    plus tôt » then means when the salon reopens, not « nothing »."""
+    closure of three weeks, a fully booked fortnight), the first ones further on, window
+    after window, up to `LONG_HORIZON_DAYS`: « au plus tôt » then means when the salon
+    reopens, not « nothing »."""
     stylist = wanted.stylist.id if wanted.stylist else None
 
     async def search(prefs: SlotPreferences) -> list[Slot]:
@@ -191,8 +192,23 @@ async def _search(
         )
 
     slots = await search(prefs)
-    if not slots and prefs.day is None and prefs.horizon_days < LONG_HORIZON_DAYS:
-        slots = await search(replace(prefs, horizon_days=LONG_HORIZON_DAYS))
+    if slots or prefs.day is not None:
+        return slots
+    today = call.profile.now().date()
+    searched = prefs.horizon_days
+    while not slots and searched < LONG_HORIZON_DAYS:
+        # The next window of the usual length starts on the next day the salon opens:
+        # a closure is skipped, not asked about; each request stays the usual size.
+        day = today + timedelta(days=searched + 1)
+        while not opening_hours(call.profile, day) and (day - today).days < LONG_HORIZON_DAYS:
+            day += timedelta(days=1)
+        if (day - today).days >= LONG_HORIZON_DAYS:
+            break
+        start = datetime.combine(day, time(0), tzinfo=call.profile.timezone)
+        if prefs.not_before is not None:
+            start = max(start, prefs.not_before)
+        searched = (day - today).days + prefs.horizon_days
+        slots = await search(replace(prefs, not_before=start, horizon_days=searched))
     return slots
 
 

@@ -15,6 +15,7 @@ from agent.retrieval import BudgetedRetriever, RagOptions
 from agent.session import build_text_session
 from agent.sim import CallerInput, ScriptedLLM, ToolCall
 from agent.textcall import TextCall
+from booking.calcom import CalComCalendar
 from booking.calendar import Slot
 from booking.local import LocalCalendar
 from notify.outbox import Outbox
@@ -22,6 +23,8 @@ from salon import state_db
 from salon.french import day_words
 from salon.profile import SalonProfile, load_profile
 from salon.profile_fields import Closure
+from tests.stubs.calcom import API_KEY as CAL_KEY
+from tests.stubs.calcom import CalComStub
 
 
 def _closed_for_three_weeks() -> tuple[SalonProfile, Closure]:
@@ -32,15 +35,21 @@ def _closed_for_three_weeks() -> tuple[SalonProfile, Closure]:
 
 
 async def _find_slots(
-    tmp_path: Path, profile: SalonProfile, arguments: dict[str, Any]
+    tmp_path: Path, profile: SalonProfile, arguments: dict[str, Any], calcom_url: str = ""
 ) -> tuple[str, list[Slot]]:
-    """The find_slots tool's answer to the model, and the slots it offered."""
+    """The find_slots tool's answer to the model, and the slots it offered (the embedded
+    calendar, or the Cal.com client against the stub at `calcom_url`)."""
     conn = state_db.connect(tmp_path / "salon.db")
+    calendar = (
+        CalComCalendar(profile, db=conn, api_key=CAL_KEY, base_url=calcom_url)
+        if calcom_url
+        else LocalCalendar(profile, db=conn)
+    )
     ctx = calls.open_call(
         profile=profile,
         conn=conn,
         caller="+33612345678",
-        calendar=LocalCalendar(profile, db=conn),
+        calendar=calendar,
         outbox=Outbox(conn=conn, notifiers=[]),
     )
     model = ScriptedLLM([ToolCall("find_slots", arguments), "Voici."])
@@ -91,3 +100,19 @@ async def test_no_note_when_the_first_slots_are_near(tmp_path: Path) -> None:
         tmp_path, no_closure, {"service": "coupe homme", "earliest": True}
     )
     assert slots and "Rien de libre avant" not in output, output
+
+
+async def test_the_search_past_a_closure_asks_a_slow_cal_com_window_by_window(
+    tmp_path: Path,
+) -> None:
+    """Each request to Cal.com stays the usual two weeks: one request for three months of
+    three stylists' slots took the stub 2,5 s, and with Cal.com answering in 1,2 s it
+    missed the client's 4 s deadline, so the caller heard the calendar was unavailable."""
+    profile, closure = _closed_for_three_weeks()
+    with CalComStub(profile=load_profile()) as calcom:
+        calcom.fail_next(delay=1.2, times=1000)
+        output, slots = await _find_slots(
+            tmp_path, profile, {"service": "coupe homme", "earliest": True}, calcom.url
+        )
+    assert slots and all(s.start.date() > closure.end for s in slots), output
+    assert "Rien de libre avant le" in output, output
