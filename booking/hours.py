@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 
-from salon.french import day_words
+from salon.french import day_words, time_words
 from salon.profile import WEEKDAYS_FR, Interval, SalonProfile, TeamMember
 
 
@@ -80,6 +80,30 @@ def fits_hours(
     day = local_start.date()
     spans = opening_hours(profile, day) if member is None else stylist_hours(profile, member, day)
     return any(local_start.time() >= lo and local_end.time() <= hi for lo, hi in spans)
+
+
+def grid_words(profile: SalonProfile, start: datetime) -> str | None:
+    """Why `start` (aware) is no start of the salon's: starts come every
+    `slot_step_minutes` from the opening of their interval, as both calendars offer them
+    (Cal.com refuses others; the embedded calendar would leave gaps nobody can book).
+    Names the two nearest (« Les rendez-vous commencent toutes les 15 minutes : 10h ou
+    10h15, pas 10h07. »); None when `start` is on the grid or outside the opening hours
+    (said otherwise)."""
+    local = start.astimezone(profile.timezone)
+    step = max(1, profile.slot_step_minutes)
+    at = local.time()
+    opening = next((lo for lo, hi in opening_hours(profile, local.date()) if lo <= at < hi), None)
+    if opening is None:
+        return None
+    offset = (local.hour - opening.hour) * 60 + local.minute - opening.minute
+    if offset % step == 0 and local.second == 0 and local.microsecond == 0:
+        return None
+    before = local.replace(second=0, microsecond=0) - timedelta(minutes=offset % step)
+    after = before + timedelta(minutes=step)
+    return (
+        f"Les rendez-vous commencent toutes les {step} minutes : {time_words(before)} ou "
+        f"{time_words(after)}, pas {time_words(local)}."
+    )
 
 
 def off_words(profile: SalonProfile, member: TeamMember, day: date) -> str | None:

@@ -20,7 +20,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from booking import journal
 from booking.base import Assignment, BaseCalendar, parse_utc, utc_text
 from booking.calendar import Booking, Customer, InvalidRequest, SlotTaken
-from booking.hours import fits_hours, opening_hours, stylist_hours
+from booking.hours import fits_hours, grid_words, opening_hours, stylist_hours
 from booking.journal import split_ids
 from booking.services import fold
 from salon import state_db
@@ -175,6 +175,17 @@ class LocalCalendar(BaseCalendar):
     def _within(self, start: datetime, end: datetime, member: TeamMember | None) -> bool:
         return fits_hours(self.profile, start, end, member)
 
+    def _check_grid(self, start: datetime) -> None:
+        """`SlotTaken` for a start the calendar never offers (« 10h07 » on a quarter-hour
+        grid), as for one outside the hours: the agent books only offered slots and the
+        console checks first, so only a stray caller of the API gets here."""
+        why = grid_words(self.profile, start)
+        if why is not None:
+            raise SlotTaken(
+                "start off the salon's grid of slots",
+                caller_message=f"{why} Voulez-vous que je vous propose un horaire libre ?",
+            )
+
     def _free_for(
         self,
         conn: sqlite3.Connection,
@@ -297,6 +308,7 @@ class LocalCalendar(BaseCalendar):
         customer: Customer,
         stylist: Assignment,
     ) -> Booking:
+        self._check_grid(start)
         end = start + timedelta(minutes=sum(s.duration for s in services))
         first, extra = services[0], ",".join(s.id for s in services[1:])
 
@@ -398,6 +410,7 @@ class LocalCalendar(BaseCalendar):
     ) -> Booking:
         if booking.customer is None:
             raise InvalidRequest("cannot move a redacted booking")
+        self._check_grid(start)
         end = start + (booking.end - booking.start)
 
         def move(conn: sqlite3.Connection) -> Booking:

@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 
-from booking.hours import closed_words, off_words, opening_hours, stylist_hours
+from booking.hours import closed_words, grid_words, off_words, opening_hours, stylist_hours
 from salon.french import spans_words, time_words
-from salon.profile import Interval, SalonProfile, TeamMember
+from salon.profile import SalonProfile, TeamMember
 
 
 def day_problem(
@@ -64,7 +64,7 @@ def start_problem(
             if end > hi or end < at:  # `end < at`: past midnight
                 who = "le salon ferme" if member is None else f"{member.first_name} finit"
                 return f"Le rendez-vous finirait à {time_words(end)} : {who} à {time_words(hi)}."
-            return _off_grid(profile, salon, local)
+            return grid_words(profile, local)
     if member is not None and any(lo <= at < hi for lo, hi in salon):
         return (
             f"{member.first_name} travaille {spans_words(spans)} ce jour-là, pas à "
@@ -75,20 +75,3 @@ def start_problem(
     if at >= salon[-1][1]:
         return f"{time_words(at)} est après la fermeture ({time_words(salon[-1][1])})."
     return f"À {time_words(at)}, le salon est fermé : il est ouvert {spans_words(salon)}."
-
-
-def _off_grid(profile: SalonProfile, salon: tuple[Interval, ...], local: datetime) -> str | None:
-    """Starts come every `slot_step_minutes` from the opening of their interval, as both
-    calendars offer them (Cal.com refuses others; the embedded calendar would take
-    « 10h07 » and leave gaps nobody can book): the two nearest are named."""
-    step = max(1, profile.slot_step_minutes)
-    opening = next(lo for lo, hi in salon if lo <= local.time() < hi)
-    offset = (local.hour - opening.hour) * 60 + local.minute - opening.minute
-    if offset % step == 0 and local.second == 0 and local.microsecond == 0:
-        return None
-    before = local.replace(second=0, microsecond=0) - timedelta(minutes=offset % step)
-    after = before + timedelta(minutes=step)
-    return (
-        f"Les rendez-vous commencent toutes les {step} minutes : {time_words(before)} ou "
-        f"{time_words(after)}, pas {time_words(local)}."
-    )
