@@ -6,7 +6,7 @@ and the same answers under the real Hypercorn server."""
 from __future__ import annotations
 
 import sqlite3
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -15,9 +15,11 @@ from flask.testing import FlaskClient
 
 from booking import waitlist
 from booking.calendar import Booking, Customer, Slot
-from booking.hours import opening_hours
+from booking.hours import fits_hours, opening_hours
 from booking.local import LocalCalendar
+from notify.gsm7 import to_gsm7
 from notify.outbox import Outbox
+from notify.texts import DATE_FORMS
 from notify.twilio_messages import TwilioNotifier, TwilioOptions
 from notify.whatsapp_window import WhatsAppWindow
 from records.__main__ import main as records_main
@@ -29,7 +31,7 @@ from salon.utc import utc_text
 from tests.stubs.twilio import TwilioStub
 from tests.webhook.conftest import PROFILE, AppFactory, post_signed, sign
 from tests.webhook.real_server import running_webhook
-from webhook.sms import classify
+from webhook.sms import CANCEL_WINDOW, classify
 
 ALICE = "+33612345678"
 MALLORY = "+33698765432"
@@ -90,21 +92,77 @@ def profile() -> SalonProfile:
     return load_profile(PROFILE)
 
 
-def soon(profile: SalonProfile, *, after_days: int = 2) -> date:
-    day = datetime.now(profile.timezone).date() + timedelta(days=after_days)
-    while not opening_hours(profile, day):
+CUT = timedelta(minutes=30)  # a men's cut, what these tests book
+
+
+def cuts(
+    profile: SalonProfile, *, after_days: int = 1, count: int = 1, until: datetime | None = None
+) -> list[datetime]:
+    """The first `count` starts of men's cuts, one after the other's end, from the start of
+    the day `after_days` ahead (not today: a text about today says « aujourd'hui »), none
+    after `until` (fewer, then). Each is a start the calendar takes: on the salon's grid,
+    within the hours of a stylist who cuts men's hair (`fits_hours`: closures, special
+    days, holidays, the stylist's week and absences)."""
+    tz, step = profile.timezone, timedelta(minutes=profile.slot_step_minutes)
+    barbers = profile.stylists_for(["coupe-homme"])
+    day = datetime.now(tz).date() + timedelta(days=after_days)
+    found: list[datetime] = []
+    for _ in range(366):
+        for lo, hi in opening_hours(profile, day):
+            moment = datetime.combine(day, lo, tzinfo=tz)
+            while moment + CUT <= datetime.combine(day, hi, tzinfo=tz):
+                if until is not None and moment > until:
+                    return found
+                free = not found or moment >= found[-1] + CUT
+                if free and any(fits_hours(profile, moment, moment + CUT, m) for m in barbers):
+                    found.append(moment)
+                    if len(found) == count:
+                        return found
+                moment += step
         day += timedelta(days=1)
-    return day
+    return found
 
 
-async def book(db: Path, profile: SalonProfile, day: date, hour: int, phone: str) -> Booking:
+def window_end() -> datetime:
+    """Until when « ANNULER » cancels an upcoming booking that got no reminder."""
+    return datetime.now(UTC) + CANCEL_WINDOW
+
+
+def cancellable(profile: SalonProfile) -> datetime:
+    """A men's cut « ANNULER » cancels by itself (no reminder): inside `CANCEL_WINDOW`.
+    In the fixture salon's summer closure there is none: skip, naming the dates."""
+    found = cuts(profile, until=window_end())
+    if not found:
+        pytest.skip(
+            f"the fixture salon takes no men's cut from tomorrow to {window_end():%Y-%m-%d}: "
+            "no booking inside the 7 days « ANNULER » reaches"
+        )
+    return found[0]
+
+
+def alike(profile: SalonProfile) -> list[datetime]:
+    """Two men's cuts « ANNULER » treats alike: both inside `CANCEL_WINDOW`, or, when the
+    salon takes no two there (its summer closure), both past it: either way neither is
+    the one to cancel."""
+    pair = cuts(profile, count=2, until=window_end())
+    return pair if len(pair) == 2 else cuts(profile, after_days=8, count=2)
+
+
+def as_texted(profile: SalonProfile, start: datetime) -> list[str]:
+    """How an SMS names `start` on the client's phone: the texts' date forms, richest
+    first (a text with no room left for « mercredi 1er septembre » says « mer. 1er sept. »),
+    folded to GSM-7 as sent (« août » arrives as « aout »)."""
+    local = start.astimezone(profile.timezone)
+    return [to_gsm7(form(local)) for form in DATE_FORMS]
+
+
+async def book(db: Path, profile: SalonProfile, start: datetime, phone: str) -> Booking:
     calendar = LocalCalendar(profile, db=db)
     service = profile.service("coupe-homme")
-    start = datetime.combine(day, datetime.min.time(), tzinfo=profile.timezone).replace(hour=hour)
     try:
         return await calendar.book(
             service=service,
-            slot=Slot(service.id, start, start + timedelta(minutes=30)),
+            slot=Slot(service.id, start, start + CUT),
             customer=Customer(name="Alice Durand", phone=phone),
         )
     finally:
@@ -152,7 +210,7 @@ def sms_client(make_app: AppFactory) -> FlaskClient:
 async def test_annuler_from_the_booking_number_cancels_it_and_confirms(
     sms_client: FlaskClient, db: Path, profile: SalonProfile
 ) -> None:
-    booking = await book(db, profile, soon(profile), 11, ALICE)
+    booking = await book(db, profile, cancellable(profile), ALICE)
     response = post_signed(sms_client, "/sms", sms_form(ALICE, "Annuler svp"))
     assert response.status_code == 200
     assert response.mimetype == "text/xml" and response.text.endswith("<Response />")
@@ -167,7 +225,7 @@ async def test_annuler_from_the_booking_number_cancels_it_and_confirms(
 async def test_annuler_from_a_number_that_owns_no_booking_cancels_nothing(
     sms_client: FlaskClient, db: Path, profile: SalonProfile
 ) -> None:
-    booking = await book(db, profile, soon(profile), 11, ALICE)
+    booking = await book(db, profile, cuts(profile)[0], ALICE)
     response = post_signed(sms_client, "/sms", sms_form(MALLORY, "ANNULER"))
     assert response.status_code == 200
     assert status_of(db, booking.uid) == "accepted"
@@ -179,8 +237,7 @@ async def test_annuler_from_a_number_that_owns_no_booking_cancels_nothing(
 async def test_annuler_with_two_upcoming_bookings_changes_nothing_and_says_to_call(
     sms_client: FlaskClient, db: Path, profile: SalonProfile
 ) -> None:
-    first = await book(db, profile, soon(profile), 11, ALICE)
-    second = await book(db, profile, soon(profile, after_days=3), 15, ALICE)
+    first, second = [await book(db, profile, start, ALICE) for start in alike(profile)]
     post_signed(sms_client, "/sms", sms_form(ALICE, "annuler"))
     assert {status_of(db, first.uid), status_of(db, second.uid)} == {"accepted"}
     [(_, body)] = outbox_to(db, ALICE)
@@ -190,8 +247,7 @@ async def test_annuler_with_two_upcoming_bookings_changes_nothing_and_says_to_ca
 async def test_the_booking_that_got_a_reminder_is_the_one_cancelled(
     sms_client: FlaskClient, db: Path, profile: SalonProfile
 ) -> None:
-    reminded = await book(db, profile, soon(profile), 11, ALICE)
-    other = await book(db, profile, soon(profile, after_days=3), 15, ALICE)
+    reminded, other = [await book(db, profile, start, ALICE) for start in cuts(profile, count=2)]
     state_db.connect(db).execute(
         "INSERT INTO booking_reminders (uid, start_utc, outcome, first_seen_at, decided_at) "
         "VALUES (?, ?, 'queued', ?, ?)",
@@ -208,13 +264,17 @@ async def test_a_booking_more_than_a_week_ahead_without_reminder_is_not_cancelle
 ) -> None:
     """The policy stands (a reminded booking, or the one in the next 7 days), but the
     answer is true: it names the booking and says to call; the salon keeps the request."""
-    far = await book(db, profile, soon(profile, after_days=12), 11, ALICE)
+    [start] = cuts(profile, after_days=12)
+    far = await book(db, profile, start, ALICE)
     post_signed(sms_client, "/sms", sms_form(ALICE, "ANNULER"))
     assert status_of(db, far.uid) == "accepted"
     when = slot_words(far.start.astimezone(profile.timezone))
     [body] = await sent_by_twilio(db)
     assert "nous ne trouvons pas" not in body
-    assert body.startswith(f"Maison Margaux : le RDV d'Alice Durand du {when} (coupe homme")
+    assert any(
+        body.startswith(f"Maison Margaux : le RDV d'Alice Durand du {texted} (coupe homme")
+        for texted in as_texted(profile, far.start)
+    ), body
     assert body.endswith("n'est pas annulé par SMS. Pour l'annuler, appelez le 04 78 42 18 90.")
     [message] = [m for _, m in CallRecords(path=db).pending_messages()]
     assert (message.caller_name, message.callback_number, message.channel) == (
@@ -226,8 +286,8 @@ async def test_a_booking_more_than_a_week_ahead_without_reminder_is_not_cancelle
 async def test_an_annuler_that_cancels_nothing_is_kept_for_the_salon(
     sms_client: FlaskClient, db: Path, profile: SalonProfile
 ) -> None:
-    await book(db, profile, soon(profile), 11, ALICE)
-    await book(db, profile, soon(profile, after_days=3), 15, ALICE)
+    for start in alike(profile):
+        await book(db, profile, start, ALICE)
     post_signed(sms_client, "/sms", sms_form(ALICE, "annuler svp"))
     post_signed(sms_client, "/sms", sms_form(MALLORY, "ANNULER"))
     kept = [(m.callback_number, m.caller_name, m.text)
@@ -251,12 +311,12 @@ def remind(db: Path, booking: Booking) -> None:
 async def test_oui_after_a_reminder_thanks_the_client_for_their_booking(
     sms_client: FlaskClient, db: Path, profile: SalonProfile
 ) -> None:
-    booking = await book(db, profile, soon(profile), 11, ALICE)
+    booking = await book(db, profile, cuts(profile)[0], ALICE)
     remind(db, booking)
     post_signed(sms_client, "/sms", sms_form(ALICE, "Ouiii"))
     assert status_of(db, booking.uid) == "accepted"
     [body] = await sent_by_twilio(db)
-    when = slot_words(booking.start.astimezone(profile.timezone))
+    when = as_texted(profile, booking.start)[0]  # a short text: the whole date has room
     assert "aucun créneau" not in body and "Pour prendre RDV" not in body
     assert body.startswith(f"Maison Margaux : merci ! Nous attendons Alice Durand le {when} (")
     assert CallRecords(path=db).pending_messages() == []  # a bare yes asks nothing of the salon
@@ -270,7 +330,7 @@ async def test_oui_after_a_reminder_thanks_the_client_for_their_booking(
 async def test_oui_annuler_cancels_instead_of_accepting(
     sms_client: FlaskClient, db: Path, profile: SalonProfile
 ) -> None:
-    booking = await book(db, profile, soon(profile), 11, ALICE)
+    booking = await book(db, profile, cuts(profile)[0], ALICE)
     remind(db, booking)
     post_signed(sms_client, "/sms", sms_form(ALICE, "Oui annuler"))
     assert status_of(db, booking.uid) == "cancelled"
@@ -281,8 +341,8 @@ async def test_oui_annuler_cancels_instead_of_accepting(
 async def test_ok_still_accepts_a_waitlist_offer(
     sms_client: FlaskClient, db: Path, profile: SalonProfile
 ) -> None:
-    day = soon(profile)
-    start = datetime.combine(day, datetime.min.time(), tzinfo=profile.timezone).replace(hour=15)
+    [start] = cuts(profile)
+    day = start.date()
     conn = state_db.connect(db)
     now = datetime.now(UTC)
     entry, _ = waitlist.join(
@@ -290,7 +350,7 @@ async def test_ok_still_accepts_a_waitlist_offer(
     )
     waitlist.create_offer(
         conn, entry_id=entry.id, service_id="coupe-homme", start=start,
-        end=start + timedelta(minutes=30), expires_at=now + timedelta(hours=1), now=now,
+        end=start + CUT, expires_at=now + timedelta(hours=1), now=now,
     )  # fmt: skip
     post_signed(sms_client, "/sms", sms_form(BOB, "OK"))
     [(key, body)] = outbox_to(db, BOB)
@@ -306,7 +366,7 @@ def test_oui_with_no_offer_waiting_books_nothing(sms_client: FlaskClient, db: Pa
 async def test_a_text_from_a_client_is_kept_under_the_name_of_their_booking(
     sms_client: FlaskClient, db: Path, profile: SalonProfile, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    await book(db, profile, soon(profile), 11, ALICE)
+    await book(db, profile, cuts(profile)[0], ALICE)
     post_signed(sms_client, "/sms", sms_form(ALICE, "Bonjour, je peux venir avec ma fille ?"))
     post_signed(sms_client, "/sms", sms_form(MALLORY, "Vous êtes ouverts lundi ?"))
     kept = [(m.caller_name, m.callback_number) for _, m in CallRecords(path=db).pending_messages()]
@@ -335,7 +395,8 @@ def test_any_other_text_is_kept_for_the_salon_and_answered_once_a_day(
 async def test_a_message_twilio_delivers_twice_is_handled_once(
     sms_client: FlaskClient, db: Path, profile: SalonProfile
 ) -> None:
-    booking = await book(db, profile, soon(profile), 11, ALICE)
+    booking = await book(db, profile, cuts(profile)[0], ALICE)
+    remind(db, booking)  # reminded: « ANNULER » cancels it whatever the date
     form = sms_form(ALICE, "ANNULER", sid="SM" + "ab" * 16)
     for _ in range(2):
         assert post_signed(sms_client, "/sms", form).status_code == 200
@@ -360,7 +421,8 @@ def test_a_malformed_message_sid_gets_a_400_naming_it(sms_client: FlaskClient) -
 async def test_a_whatsapp_text_opens_the_window_so_the_confirmation_is_free_text(
     sms_client: FlaskClient, db: Path, profile: SalonProfile
 ) -> None:
-    booking = await book(db, profile, soon(profile), 11, ALICE)
+    booking = await book(db, profile, cuts(profile)[0], ALICE)
+    remind(db, booking)  # reminded: « ANNULER » cancels it whatever the date
     conn = state_db.connect(db)
     assert not WhatsAppWindow(conn).is_open(ALICE)
     post_signed(sms_client, "/sms", sms_form(f"whatsapp:{ALICE}", "annuler"))
@@ -388,7 +450,8 @@ async def test_under_the_real_server_sms_answers_empty_twiml_and_forgeries_403(
     tmp_path: Path, profile: SalonProfile
 ) -> None:
     with running_webhook(tmp_path) as server:
-        booking = await book(server.salon_db, profile, soon(profile), 16, ALICE)
+        booking = await book(server.salon_db, profile, cuts(profile)[0], ALICE)
+        remind(server.salon_db, booking)  # reminded: cancellable whatever the date
         response = server.post_signed("/sms", sms_form(ALICE, "ANNULER"))
         assert response.status_code == 200, response.text
         assert response.headers["content-type"].startswith("text/xml")
