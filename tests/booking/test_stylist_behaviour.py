@@ -87,6 +87,20 @@ def at(rig: Rig, day: date, hour: int, minute: int = 0) -> datetime:
     return datetime.combine(day, time(hour, minute), tzinfo=rig.profile.timezone)
 
 
+def team_day(profile: SalonProfile, *stylist_ids: str, weekday: int) -> date:
+    """The first `weekday` at least two days ahead on which every one of `stylist_ids`
+    works (`stylist_hours`: holidays, their own week, Chloé's holiday). `work_day` asks
+    about one stylist only: the first Friday Inès worked, run from 26 to 29 December,
+    was 8 January, inside Chloé's holiday (days 10 to 13 from today)."""
+    team = [profile.stylist(i) for i in stylist_ids]
+    day = today(profile) + timedelta(days=2)
+    for _ in range(120):
+        if day.weekday() == weekday and all(stylist_hours(profile, m, day) for m in team):
+            return day
+        day += timedelta(days=1)
+    raise AssertionError(f"{', '.join(stylist_ids)} never work together on weekday {weekday}")
+
+
 # ------------------------------------------------------------------ who and when
 
 
@@ -136,6 +150,16 @@ async def test_a_stylist_on_holiday_has_no_slot_during_it_while_the_others_still
         if stylist_hours(profile, profile.stylist("ines"), day):
             others = await day_slots(team, "couleur", day)
             assert others and {s.stylist_id for s in others} == {"ines"}
+        # Her four days may hold no day of Inès's (a Saturday holiday, Sunday, Monday, her
+        # Tuesday off): children's cuts, which Yanis does too, have a colleague at work.
+        at_work = {
+            m.id
+            for m in profile.stylists_for(["coupe-enfant"])
+            if m.id != "chloe" and stylist_hours(profile, m, day)
+        }
+        if at_work:
+            others = await day_slots(team, "coupe-enfant", day)
+            assert others and {s.stylist_id for s in others} <= at_work
             colleagues_checked += 1
         day += timedelta(days=1)
     assert colleagues_checked >= 1
@@ -156,7 +180,7 @@ async def test_any_qualified_stylist_slots_name_one_who_does_the_service_never_a
     slots = await team.calendar.free_slots(service=profile.service("couleur"), limit=20)
     assert slots and all(s.stylist_id in qualified for s in slots)
     assert not any(s.stylist_requested for s in slots)
-    tuesday = work_day(profile, "yanis", weekday=1)  # Inès is off on Tuesdays
+    tuesday = team_day(profile, "chloe", "yanis", weekday=1)  # Inès is off on Tuesdays
     colour = await day_slots(team, "couleur", tuesday)
     assert colour and {s.stylist_id for s in colour} == {"chloe"}  # never Yanis
     kids = await day_slots(team, "coupe-enfant", tuesday)
@@ -207,7 +231,7 @@ async def test_two_callers_racing_for_a_stylists_last_slot_of_the_day_get_one_bo
 async def test_two_callers_racing_without_asking_for_anyone_both_get_a_qualified_stylist(
     team: Rig,
 ) -> None:
-    friday = work_day(team.profile, "ines", weekday=4)  # all three work on Fridays
+    friday = team_day(team.profile, "chloe", "yanis", "ines", weekday=4)
     slot = (await day_slots(team, "coupe-enfant", friday))[0]
     results = await asyncio.gather(
         book(team, slot, ALICE_CUSTOMER), book(team, slot, MALLORY_CUSTOMER),
@@ -221,7 +245,7 @@ async def test_two_callers_racing_without_asking_for_anyone_both_get_a_qualified
 async def test_peu_importe_when_the_offered_stylist_was_taken_another_qualified_one_gets_it(
     team: Rig,
 ) -> None:
-    friday = work_day(team.profile, "ines", weekday=4)
+    friday = team_day(team.profile, "chloe", "ines", weekday=4)
     slot = (await day_slots(team, "couleur", friday))[0]
     assert not slot.stylist_requested and slot.stylist_id in {"chloe", "ines"}
     offered = slot.stylist_id
@@ -238,7 +262,7 @@ async def test_peu_importe_when_the_offered_stylist_was_taken_another_qualified_
 async def test_a_stylist_asked_for_and_taken_meanwhile_is_not_swapped_for_another(
     team: Rig,
 ) -> None:
-    friday = work_day(team.profile, "ines", weekday=4)
+    friday = team_day(team.profile, "chloe", "ines", weekday=4)
     slot = (await day_slots(team, "couleur", friday, stylist="ines"))[0]
     await book(team, slot, MALLORY_CUSTOMER)
     with pytest.raises(SlotTaken):  # Chloé is free, but the caller asked for Inès
@@ -325,8 +349,11 @@ async def test_the_embedded_slot_search_with_stylists_agrees_with_the_booking_ti
     profile = make_stylist_profile(chairs=2)  # fewer chairs than stylists: both bounds bite
     calendar = LocalCalendar(profile, db=tmp_path / "s.db")
     rng = random.Random(12)
-    friday = work_day(profile, "ines", weekday=4)
-    days = [friday, friday + timedelta(days=1)]
+    friday = team_day(profile, "chloe", "yanis", "ines", weekday=4)
+    after = friday + timedelta(days=1)
+    while not opening_hours(profile, after):  # a Saturday holiday: the next day it opens
+        after += timedelta(days=1)
+    days = [friday, after]
     ids = ["coupe-femme", "couleur", "coupe-homme", "coupe-enfant"]
     for i in range(45):  # a busy calendar: random visits, stylists asked for or not
         first, *extra = rng.sample(ids, rng.choice([1, 1, 2]))
@@ -462,7 +489,7 @@ async def test_chairs_still_bound_the_salon_when_it_has_more_stylists_than_chair
     kind: str, tmp_path: Path
 ) -> None:
     async with opened(kind, tmp_path, chairs=2) as rig:
-        friday = work_day(rig.profile, "ines", weekday=4)
+        friday = team_day(rig.profile, "chloe", "yanis", "ines", weekday=4)
         ten = at(rig, friday, 10)
         assert ten in starts(await day_slots(rig, "coupe-enfant", friday, stylist="ines"))
         for who, customer in (("chloe", ALICE_CUSTOMER), ("yanis", MALLORY_CUSTOMER)):
