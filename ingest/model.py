@@ -75,7 +75,10 @@ class FileReport:
 
     path: str
     status: Status = "ok"
-    chunks: int = 0
+    chunks: int = 0  # passages this file adds to the index
+    # passages of the file an earlier file already held (a block on every page of a
+    # site, a table published twice): indexed once, with the first file
+    repeated: int = 0
     pages: int | None = None
     warnings: list[str] = field(default_factory=list)
     error: str | None = None

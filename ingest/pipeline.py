@@ -302,27 +302,24 @@ def _facts(doc: Document, report: FileReport) -> list[Fact]:
 MIN_SHARED_BLOCK_CHARS = 40  # shorter blocks ("Oui.", "Fermé") may repeat legitimately
 
 
-def _drop_shared_blocks(docs: list[tuple[Document, FileReport]], opts: IngestOptions) -> None:
-    """Remove from later files the paragraphs an earlier file already holds (a
-    call-to-action or a contact box on every page of a site). Table rows are left alone:
-    a table must stay whole; identical chunks are dropped later by `_drop_duplicates`."""
-    seen: set[str] = set()
-    for doc, report in docs:
-        keys = [
-            " ".join(b.text.casefold().split())
-            if b.type == "text" and len(b.text) >= MIN_SHARED_BLOCK_CHARS
-            else None
-            for b in doc.blocks
-        ]
-        kept = [
-            b for b, key in zip(doc.blocks, keys, strict=True) if key is None or key not in seen
-        ]
-        seen.update(key for key in keys if key is not None)
-        if len(kept) != len(doc.blocks):
-            doc.blocks = kept
-            if not any(b.type != "heading" for b in kept):
-                report.warnings.append("all its text repeats other files: nothing new to index")
-                report.status = "warning"
+def _drop_shared_blocks(doc: Document, report: FileReport, seen: set[str]) -> None:
+    """Remove from `doc` the paragraphs a file read before it already holds (`seen`, which
+    this adds the document's own to): a call-to-action or a contact box on every page of a
+    site. Table rows are left alone: a table must stay whole; identical chunks are dropped
+    by `_new_chunks`."""
+    keys = [
+        " ".join(b.text.casefold().split())
+        if b.type == "text" and len(b.text) >= MIN_SHARED_BLOCK_CHARS
+        else None
+        for b in doc.blocks
+    ]
+    kept = [b for b, key in zip(doc.blocks, keys, strict=True) if key is None or key not in seen]
+    seen.update(key for key in keys if key is not None)
+    if len(kept) != len(doc.blocks):
+        doc.blocks = kept
+        if not any(b.type != "heading" for b in kept):
+            report.warnings.append("all its text repeats other files: nothing new to index")
+            report.status = "warning"
 
 
 def ingest_directory(
@@ -340,8 +337,9 @@ def ingest_directory(
     not read. `on_file(done, total, report)` is called after each file read, for
     progress display.
     Reports come in path order: files read, then files skipped up front. Text repeated
-    across files is indexed once (see `_drop_shared_blocks`), so final chunk counts may be
-    lower than the ones shown during progress.
+    across files is indexed once, in the first file holding it (`_drop_shared_blocks`,
+    `_new_chunks`): a report's `chunks` counts what its file adds, and `repeated` what it
+    held that an earlier file already had; both are final when `on_file` sees them.
     """
     opts = options or IngestOptions.from_settings()
     root = sources.resolve()
@@ -349,21 +347,23 @@ def ingest_directory(
     found = discover(root)
     result = IngestResult()
     started = time.perf_counter()
-    loaded: list[tuple[Document, FileReport]] = []
+    seen_blocks: set[str] = set()
+    seen_chunks: set[str] = set()
     for i, path in enumerate(found.files, start=1):
         doc, report, facts = _read_bounded(path, root, opts, deadline)
         if doc is not None:
-            loaded.append((doc, report))
             result.facts.extend(facts)
+            read = report.chunks  # the file on its own, as the child process chunked it
+            _drop_shared_blocks(doc, report, seen_blocks)
+            chunks = _new_chunks(
+                chunk_document(doc, source=report.path, options=opts.chunking), seen_chunks
+            )
+            report.chunks = len(chunks)
+            report.repeated = max(0, read - len(chunks))
+            result.chunks.extend(chunks)
         result.reports.append(report)
         if on_file is not None:
             on_file(i, len(found.files), report)
-    _drop_shared_blocks(loaded, opts)
-    for doc, report in loaded:
-        chunks = chunk_document(doc, source=report.path, options=opts.chunking)
-        report.chunks = len(chunks)
-        result.chunks.extend(chunks)
-    result.chunks = _drop_duplicates(result.chunks, result.reports)
     result.reports.extend(found.skipped)
     log.info(
         "ingested folder",
@@ -376,22 +376,16 @@ def ingest_directory(
     return result
 
 
-def _drop_duplicates(chunks: list[Chunk], reports: list[FileReport]) -> list[Chunk]:
-    """Keep the first of chunks whose body text is identical (a block repeated on every page
-    of a site, a price table published twice): duplicates only crowd out other passages.
-    Ordinals are kept, so chunk ids stay stable."""
-    seen: set[str] = set()
+def _new_chunks(chunks: list[Chunk], seen: set[str]) -> list[Chunk]:
+    """The chunks whose body text no chunk read before holds (`seen`, which this adds
+    theirs to): a block repeated on every page of a site, a price table published twice
+    only crowd out other passages. Ordinals are kept, so chunk ids stay stable."""
     kept: list[Chunk] = []
-    dropped: dict[str, int] = {}
     for chunk in chunks:
         key = " ".join(chunk.text.casefold().split())
-        if key in seen:
-            dropped[chunk.source] = dropped.get(chunk.source, 0) + 1
-            continue
-        seen.add(key)
-        kept.append(chunk)
-    for report in reports:
-        report.chunks -= dropped.get(report.path, 0)
+        if key not in seen:
+            seen.add(key)
+            kept.append(chunk)
     return kept
 
 

@@ -192,7 +192,8 @@ def _default_ingest(sources: Path, say: Progress, deadline: float | None = None)
     from ingest.pipeline import ingest_directory
 
     def on_file(done: int, total: int, report: FileReport) -> None:
-        say(f"read {done}/{total} {report.path} ({report.chunks} chunks)")
+        repeated = f", {report.repeated} repeated" if report.repeated else ""
+        say(f"read {done}/{total} {report.path} ({report.chunks} chunks{repeated})")
 
     return ingest_directory(sources, on_file=on_file, deadline=deadline)
 

@@ -347,8 +347,10 @@ def progress_fr(line: str) -> str:
     """A progress line of `scripts/reindex`, in French for the page."""
     if m := re.match(r"(\d+) file\(s\) in ", line):
         return f"{count_fr(int(m[1]), 'fichier')} dans le dossier des documents"
-    if m := re.match(r"read (\d+)/(\d+) (.*) \((\d+) chunks\)", line):
-        return f"lu {m[1]}/{m[2]} : {m[3]} ({count_fr(int(m[4]), 'passage')})"
+    if m := re.match(r"read (\d+)/(\d+) (.*) \((\d+) chunks(?:, (\d+) repeated)?\)", line):
+        # the passages an earlier document already held are indexed once, with it
+        repeated = f" ; {m[5]} en double, déjà dans un autre document" if m[5] else ""
+        return f"lu {m[1]}/{m[2]} : {m[3]} ({count_fr(int(m[4]), 'passage')}{repeated})"
     if m := re.match(r"(\d+) chunk\(s\): (\d+) to embed, (\d+) reused", line):
         return f"{count_fr(int(m[1]), 'passage')} : {m[2]} à calculer, {m[3]} repris"
     if m := re.match(r"embedded (\d+)/(\d+)", line):

@@ -167,6 +167,29 @@ def test_a_price_table_published_twice_is_indexed_once_and_whole(tmp_path: Path)
     ]
 
 
+def test_progress_counts_what_each_file_adds_as_the_final_report_does(tmp_path: Path) -> None:
+    """`scripts/reindex` printed « lu 2/2 : b.html (2 passages) » and then 1 in its table:
+    the repeats were dropped after the progress line. The count is now the final one, and
+    the repeats are counted apart."""
+    rows = "".join(
+        f"<tr><td>{name}</td><td>{price} €</td></tr>"
+        for name, price in (("Coupe et brushing femme, cheveux longs", 64), ("Frange", 12))
+    )
+    own = "<h2>Soins</h2><p>Un soin profond à la kératine, pour des cheveux abîmés.</p>"
+    for name, extra in (("a.html", ""), ("b.html", own)):
+        (tmp_path / name).write_text(
+            f"<html><body><main><h1>Tarifs</h1><table>{rows}</table>{extra}</main></body></html>",
+            encoding="utf-8",
+        )
+    seen: list[tuple[str, int, int]] = []
+    result = ingest_directory(
+        tmp_path, on_file=lambda _d, _t, rep: seen.append((rep.path, rep.chunks, rep.repeated))
+    )
+    final = [(r.path, r.chunks, r.repeated) for r in result.reports]
+    assert seen == final == [("a.html", 1, 0), ("b.html", 1, 1)]
+    assert sum(r.chunks for r in result.reports) == len(result.chunks) == 2
+
+
 PROFILE_WITH_EXTRAS = """
 [salon]
 name = "Salon Test"

@@ -24,6 +24,12 @@ def test_progress_says_one_passage_and_no_passage_in_the_singular() -> None:
     assert progress_fr("1 chunk(s): 1 to embed, 0 reused") == "1 passage : 1 à calculer, 0 repris"
 
 
+def test_progress_counts_apart_the_passages_an_earlier_document_already_held() -> None:
+    assert progress_fr("read 11/13 site/prestations.html (1 chunks, 9 repeated)") == (
+        "lu 11/13 : site/prestations.html (1 passage ; 9 en double, déjà dans un autre document)"
+    )
+
+
 def test_one_table_turns_the_knowledge_bases_errors_into_french_for_every_command() -> None:
     """`scripts/ask`, `scripts/reindex` and the console's reindex share `error_fr`."""
     assert error_fr("no knowledge base in data/kb: run scripts/reindex first") == (
