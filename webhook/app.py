@@ -1,4 +1,5 @@
-"""The Flask app Twilio calls: `/voice`, `/dial-done`, `/status`, `/sms`, `/healthz`.
+"""The Flask app Twilio calls: `/voice`, `/dial-done`, `/transfer-done`, `/status`, `/sms`,
+`/healthz`.
 
 Serve it with `scripts/webhook` (Hypercorn, port 8000) or `hypercorn webhook.asgi:app`
 (both put `webhook.asgi.GuardedWsgi`, the per-route body limits, in front of it).
@@ -22,7 +23,7 @@ import logging
 import re
 import threading
 import time
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -47,7 +48,7 @@ from webhook.dispatch import (
     LiveKitDispatcher,
     UnconfiguredDispatcher,
 )
-from webhook.fallback import GENERIC_SORRY, fallback_twiml, transfer_twiml
+from webhook.fallback import GENERIC_SORRY, FallbackAnswers, transfer_done_twiml
 from webhook.fields import InvalidField, check_form
 from webhook.signature import HEADER, SignatureChecker, public_url
 
@@ -120,13 +121,17 @@ def _make_dispatcher(cfg: WebhookSettings) -> AgentDispatcher:
 
 
 def create_app(
-    settings: WebhookSettings | None = None, *, dispatcher: AgentDispatcher | None = None
+    settings: WebhookSettings | None = None,
+    *,
+    dispatcher: AgentDispatcher | None = None,
+    now: Callable[[], datetime] | None = None,
 ) -> Flask:
     """Build the webhook app.
 
     Args:
         settings: test or explicit settings; `WebhookSettings.from_env()` when None.
         dispatcher: replaces the LiveKit dispatcher (tests of the app alone).
+        now: the clock the fallback reads the opening hours with (tests); the real one.
     """
     cfg = settings or WebhookSettings.from_env()
     app = Flask("webhook")
@@ -146,18 +151,18 @@ def create_app(
         salon_name=start_profile.name if start_profile else None,
         public_base_url=cfg.public_base_url,
     )
-    # The fallback answers are built once per version of the profile, not per request.
+    # The fallback answers depend on the hour (open or closed, « Bonsoir ») and the number
+    # dialled: built once a minute per version of the profile, not per request.
+    clock = now or (lambda: datetime.now(UTC))
     answers: dict[str, Any] = {"profile": object()}
 
-    def fallback_answers() -> tuple[str, str]:
+    def fallback_answers(called: str | None = None) -> tuple[str, str]:
+        """(fallback, transfer) TwiML for a call to `called` (Twilio's `To`)."""
         profile = ctx.profile
         if answers["profile"] is not profile:
-            answers.update(
-                profile=profile,
-                fallback=fallback_twiml(profile),
-                transfer=transfer_twiml(profile),
-            )
-        return answers["fallback"], answers["transfer"]
+            answers.update(profile=profile, built=FallbackAnswers(profile))
+        built: FallbackAnswers = answers["built"]
+        return built.at(clock(), called=called, action_url=absolute_url("/transfer-done"))
 
     def twiml_response(body: str) -> Response:
         return Response(body, status=200, mimetype=TWIML_TYPE)
@@ -221,7 +226,7 @@ def create_app(
             action_url=absolute_url("/dial-done"),
         )
 
-    def answer_retry(call_sid: str, row: CallRow) -> Response:
+    def answer_retry(call_sid: str, row: CallRow, called: str) -> Response:
         if row.state == "pending":
             row = (
                 ctx.calls.wait_settled(call_sid=call_sid, timeout=cfg.dispatch_timeout + 0.5) or row
@@ -233,15 +238,17 @@ def create_app(
         if row.state == "bridged" and (cfg.transport == "sip" or row.connect_url):
             bridge = Bridge(dispatch_id=row.dispatch_id, connect_url=row.connect_url)
             return twiml_response(bridge_twiml(call_sid, bridge))
-        return twiml_response(fallback_answers()[0])
+        return twiml_response(fallback_answers(called)[0])
 
-    def fallback(call_sid: str, reason: str, detail: str = "", from_masked: str = "") -> Response:
+    def fallback(
+        call_sid: str, reason: str, detail: str = "", from_masked: str = "", called: str = ""
+    ) -> Response:
         ctx.calls.mark_fallback(call_sid=call_sid, reason=reason)
         context = {"call_sid": call_sid, "reason": reason, "detail": detail}
         if from_masked:
             context["from_masked"] = from_masked
         logger.warning("agent unavailable, answering the human fallback", extra=context)
-        return twiml_response(fallback_answers()[0])
+        return twiml_response(fallback_answers(called)[0])
 
     @app.post("/voice")
     def voice() -> Response:
@@ -264,9 +271,9 @@ def create_app(
                 deadline=deadline,
             )
         except DispatchFailed as exc:
-            return fallback(call_sid, exc.reason, exc.detail, from_masked=masked)
+            return fallback(call_sid, exc.reason, exc.detail, from_masked=masked, called=callee)
         if isinstance(outcome, CallRow):
-            return answer_retry(call_sid, outcome)
+            return answer_retry(call_sid, outcome, callee)
         logger.info(
             "incoming call, agent dispatched",
             extra={"call_sid": call_sid, "from_masked": masked, "transport": cfg.transport},
@@ -278,16 +285,26 @@ def create_app(
         form = twilio_form()
         (call_sid,) = required(form, "CallSid")
         dial_status = (form.get("DialCallStatus") or "").strip()
+        called = (form.get("To") or "").strip()
         reason = ctx.calls.pending_transfer(call_sid=call_sid)
         if reason is not None:
             logger.info(
                 "forwarding to a human at the agent's request", extra={"call_sid": call_sid}
             )
-            return twiml_response(fallback_answers()[1])
+            return twiml_response(fallback_answers(called)[1])
         if dial_status in DIAL_FAILED:
-            return fallback(call_sid, "bridge-failed", dial_status)
+            return fallback(call_sid, "bridge-failed", dial_status, called=called)
         logger.info("bridged call ended", extra={"call_sid": call_sid, "status": dial_status})
         return twiml_response(twiml.hangup())
+
+    @app.post("/transfer-done")
+    def transfer_done() -> Response:
+        """The `<Dial>` to the salon's human ended: hang up, or say nobody answered."""
+        form = twilio_form()
+        (call_sid,) = required(form, "CallSid")
+        dial_status = (form.get("DialCallStatus") or "").strip()
+        logger.info("transfer ended", extra={"call_sid": call_sid, "status": dial_status})
+        return twiml_response(transfer_done_twiml(ctx.profile, dial_status))
 
     @app.post("/status")
     def status() -> Response:

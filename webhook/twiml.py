@@ -96,13 +96,18 @@ def stream_bridge(*, connect_url: str, action_url: str) -> str:
     return str(response)
 
 
-def dial_human(*, intro: str, number: str, after: str) -> str:
-    """A French sentence, a `<Dial>` to the human number, and a closing sentence.
+def dial_human(*, intro: str, number: str, after: str, action_url: str | None = None) -> str:
+    """A French sentence, then a `<Dial>` to the human number.
 
-    Twilio continues with the next verb when nobody answers the `<Dial>`.
+    With `action_url` (`/transfer-done`), Twilio POSTs it when the `<Dial>` ends, with
+    `DialCallStatus`, and plays its answer. Without one Twilio goes on with the next verb
+    however the `<Dial>` ended (after a conversation too): then `after` follows it.
     """
     response = VoiceResponse()
     say(response, intro)
+    if action_url:
+        response.dial(number, action=action_url, method="POST", timeout=HUMAN_RING_SECONDS)
+        return str(response)
     response.dial(number, timeout=HUMAN_RING_SECONDS)
     say(response, after)
     response.hangup()

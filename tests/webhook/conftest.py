@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import secrets
 from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from booking.hours import opening_hours
+from salon.profile import load_profile
 from tests.fixtures.isolation import FIXTURE_PROFILE
 from tests.stubs.livekit_twirp import LiveKitStub
 from webhook.app import create_app
@@ -42,6 +45,20 @@ def call_form(call_sid: str | None = None, **extra: str) -> dict[str, str]:
     }
     form.update(extra)
     return form
+
+
+def open_moment(profile_path: Path = PROFILE) -> datetime:
+    """Midway through the first opening span after today: a moment the salon is open,
+    whatever the real clock says (the fallback dials only then)."""
+    profile = load_profile(profile_path)
+    day = profile.now().date()
+    for _ in range(366):
+        day += timedelta(days=1)
+        spans = opening_hours(profile, day)
+        if spans:
+            start, end = (datetime.combine(day, t, tzinfo=profile.timezone) for t in spans[0])
+            return start + (end - start) / 2
+    raise AssertionError(f"{profile_path} is never open")
 
 
 def sign(url: str, form: dict[str, str], token: str = AUTH_TOKEN) -> str:
@@ -78,11 +95,13 @@ AppFactory = Callable[..., Flask]
 
 @pytest.fixture
 def make_app(settings: WebhookSettings) -> Iterator[AppFactory]:
-    """Build an app from the test settings, with field overrides; closed at the end."""
+    """Build an app from the test settings, with field overrides; closed at the end. Its
+    clock (`now`) stands at a moment the fixture salon is open unless a test gives one."""
     built: list[Flask] = []
+    opened = open_moment()
 
-    def factory(**overrides: Any) -> Flask:
-        app = create_app(dataclasses.replace(settings, **overrides))
+    def factory(*, now: Callable[[], datetime] | None = None, **overrides: Any) -> Flask:
+        app = create_app(dataclasses.replace(settings, **overrides), now=now or (lambda: opened))
         built.append(app)
         return app
 

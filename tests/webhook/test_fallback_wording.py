@@ -45,8 +45,9 @@ def test_consecutive_days_with_the_same_hours_are_grouped() -> None:
 def test_a_salon_closed_all_week_says_no_hours() -> None:
     profile = load_profile(PROFILE)
     closed = dataclasses.replace(
-        profile, hours={day: () for day in profile.hours}, transfer_number=None
+        profile, hours={day: () for day in profile.hours}, special_hours=(), transfer_number=None
     )
     assert hours_sentence(closed) == ""
     body = fallback_twiml(closed)
-    assert "ouvert" not in body and "04 78 42 18 90" in body
+    assert "ouvert" not in body and "<Dial" not in body
+    assert "Le salon est fermé pour le moment. Merci de rappeler un peu plus tard." in body

@@ -173,7 +173,9 @@ def test_a_salon_without_transfer_number_speaks_its_phone_and_hours(
     )
     stub.fail_status = 500
     client = make_app(salon_profile=profile).test_client()
-    body = post_signed(client, "/voice", call_form()).get_data(as_text=True)
+    # dialled on another of the salon's numbers (its own is not read back to a caller who
+    # just dialled it: tests/webhook/test_fallback_hours.py)
+    body = post_signed(client, "/voice", call_form(To="+33186950000")).get_data(as_text=True)
     assert "<Dial" not in body
     assert "04 78 42 18 90" in body
     assert "le samedi de 9 heures à 18 heures" in body
