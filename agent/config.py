@@ -64,6 +64,9 @@ class AgentSettings:
     twilio_account_sid: str | None = None  # for transfers by Twilio REST
     twilio_auth_token: str | None = None
     twilio_api_base_url: str | None = None
+    # PUBLIC_BASE_URL: the webhook's public URL, for the action of a transfer's <Dial>
+    # (`/transfer-done`: hang up after the conversation, or say nobody answered)
+    public_base_url: str | None = None
     chat_caller: str | None = None  # CHAT_CALLER: the text mode's default caller number
     # FILLER_DELAY: seconds of quiet while a calendar call is pending before the caller
     # hears one short line (« Je regarde les disponibilités… »); 0 turns the lines off.
@@ -123,6 +126,7 @@ class AgentSettings:
             twilio_account_sid=get("TWILIO_ACCOUNT_SID"),
             twilio_auth_token=get("TWILIO_AUTH_TOKEN"),
             twilio_api_base_url=get("TWILIO_API_BASE_URL"),
+            public_base_url=(get("PUBLIC_BASE_URL") or "").rstrip("/") or None,
             chat_caller=get("CHAT_CALLER"),
             filler_delay=settings.get_float("FILLER_DELAY", 0.7),
         )

@@ -3,7 +3,9 @@
 A transfer is always recorded in the state db (`records.transfers.request_transfer`). When
 Twilio REST credentials are set, the parent call is redirected at once with
 `calls(sid).update(twiml=<Dial>…)` (works even when the webhook runs on another host, and
-on the stream route). Otherwise, or if that fails on the `<Dial><Sip>` route, the agent
+on the stream route); with `PUBLIC_BASE_URL` that `<Dial>`'s action is the webhook's
+`/transfer-done`, which hangs up after the conversation or says that nobody answered
+(without it, a `<Dial>` nobody answers ends the call in silence). Otherwise, or if that fails on the `<Dial><Sip>` route, the agent
 leaves the room once it has spoken, the `<Dial>` ends, and the webhook's action callback
 (`/dial-done`) reads the request and dials the human. Outside a LiveKit job (text mode,
 tests) the hang-up does nothing.
@@ -14,7 +16,8 @@ from __future__ import annotations
 import asyncio
 import logging
 from typing import Any
-from xml.sax.saxutils import escape
+
+from twilio.twiml.voice_response import VoiceResponse
 
 from agent.background import spawn
 from agent.call_context import CallContext
@@ -26,9 +29,21 @@ HANGUP_GRACE_S = 0.5
 _background: set[asyncio.Task[Any]] = set()
 
 
-def transfer_twiml(number: str, *, caller_id: str | None = None) -> str:
-    attr = f' callerId="{escape(caller_id)}"' if caller_id else ""
-    return f"<Response><Dial{attr}>{escape(number)}</Dial></Response>"
+TRANSFER_DONE_PATH = "/transfer-done"  # the webhook's answer to the <Dial>'s end
+
+
+def transfer_twiml(
+    number: str, *, caller_id: str | None = None, action_url: str | None = None
+) -> str:
+    """`<Response><Dial callerId action>number</Dial></Response>`, escaped by twilio-python."""
+    attributes: dict[str, str] = {}
+    if caller_id:
+        attributes["caller_id"] = caller_id
+    if action_url:
+        attributes.update(action=action_url, method="POST")
+    response = VoiceResponse()
+    response.dial(number, **attributes)
+    return str(response)
 
 
 async def transfer_call(call: CallContext, *, reason: str, context: Any = None) -> str:
@@ -76,7 +91,9 @@ async def _redirect_parent_call(
         base_url=settings.twilio_api_base_url,
     )
     try:
-        await client.calls(call_sid).update_async(twiml=transfer_twiml(number, caller_id=caller_id))
+        action = settings.public_base_url and settings.public_base_url + TRANSFER_DONE_PATH
+        twiml = transfer_twiml(number, caller_id=caller_id, action_url=action or None)
+        await client.calls(call_sid).update_async(twiml=twiml)
     finally:
         await close_twilio_client(client)
 

@@ -4,6 +4,7 @@ bookings that an interruption cannot cancel, and the date words callers use."""
 from __future__ import annotations
 
 import asyncio
+import xml.etree.ElementTree as ET
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -100,6 +101,33 @@ async def test_transfer_redirects_the_parent_call_through_twilio_and_records_it(
     assert "<Dial" in updates[0]["Twiml"] and "+33612457890" in updates[0]["Twiml"]
     assert transfers.pending_transfer(ctx.conn, call_sid=sid) == "veut parler au salon"
     assert ctx.outcome == "transferred"
+
+
+async def test_the_rest_transfer_dial_ends_at_the_webhook_transfer_action(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without an action Twilio ends the call in silence when nobody answers; with
+    PUBLIC_BASE_URL the <Dial> reports to the webhook's /transfer-done, which hangs up after
+    a conversation or says nobody answered (tests/webhook/test_fallback_hours.py)."""
+    sid = "CA0123456789abcdef0123456789abcdef"
+    monkeypatch.setenv("PUBLIC_BASE_URL", "https://salon.example.ngrok.app/")
+    with TwilioStub() as stub:
+        monkeypatch.setenv("TWILIO_ACCOUNT_SID", stub.account_sid)
+        monkeypatch.setenv("TWILIO_AUTH_TOKEN", stub.auth_token)
+        monkeypatch.setenv("TWILIO_API_BASE_URL", stub.base_url)
+        text_call, _, _ = await _call(
+            tmp_path, [ToolCall("transfer_to_human", {}), "Je vous passe."], call_sid=sid
+        )
+        try:
+            await text_call.send("Je veux parler à quelqu'un")
+        finally:
+            await text_call.aclose()
+        updates = list(stub.call_updates)
+    [update] = updates
+    dial = ET.fromstring(update["Twiml"]).find("Dial")
+    assert dial is not None and dial.text == "+33612457890"
+    assert dial.get("action") == "https://salon.example.ngrok.app/transfer-done"
+    assert dial.get("method") == "POST"
 
 
 async def test_on_the_sip_route_a_failed_rest_transfer_falls_back_to_the_dial_action(
