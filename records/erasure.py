@@ -32,7 +32,7 @@ import phonenumbers
 
 from records.retention import ANONYMOUS
 from salon import state_db
-from salon.phone import to_e164
+from salon.phone import DEFAULT_REGION, to_e164
 from salon.utc import parse_utc, utc_text
 
 REDACTED = "[numéro effacé]"
@@ -43,10 +43,11 @@ class NotAPhoneNumber(ValueError):
     """The text given is not a phone number."""
 
 
-def number_pattern(phone: str) -> re.Pattern[str]:
+def number_pattern(phone: str, *, region: str = DEFAULT_REGION) -> re.Pattern[str]:
     """A pattern for `phone` in any usual spelling: E.164, international with spaces,
-    national (`06 12 34 56 78`, dots, dashes), bare digits, `0033…`, `+33 (0)6…`."""
-    e164 = to_e164(phone)
+    national (`06 12 34 56 78`, dots, dashes), bare digits, `0033…`, `+33 (0)6…`. A
+    national `phone` is read in `region`: the salon's (`salon.phone.region_of`)."""
+    e164 = to_e164(phone, region=region)
     if e164 is None:
         raise NotAPhoneNumber(f"not a phone number: {phone!r}")
     parsed = phonenumbers.parse(e164)
@@ -82,12 +83,19 @@ class ErasureReport:
 
 
 def forget(
-    conn: sqlite3.Connection, *, phone: str, now: datetime, dry_run: bool = False
+    conn: sqlite3.Connection,
+    *,
+    phone: str,
+    now: datetime,
+    dry_run: bool = False,
+    region: str = DEFAULT_REGION,
 ) -> ErasureReport:
     """Erase `phone` (see the module docstring); with `dry_run` nothing is changed and the
-    report says what would be. Raises `NotAPhoneNumber` for text that is not a number."""
-    pattern = number_pattern(phone)
-    e164 = to_e164(phone)
+    report says what would be. A national number is read in `region`, the salon's, as its
+    bookings' and callers' numbers are: an overseas salon's « 0596 … » is +596 596 …, not
+    a mainland +33 5 96 …. Raises `NotAPhoneNumber` for text that is not a number."""
+    pattern = number_pattern(phone, region=region)
+    e164 = to_e164(phone, region=region)
     assert e164 is not None
     report = ErasureReport(phone=e164, dry_run=dry_run)
     conn.execute("BEGIN IMMEDIATE")
@@ -290,11 +298,16 @@ def _traces(
 
 
 def open_and_forget(
-    *, phone: str, now: datetime, db_path: str | None = None, dry_run: bool = False
+    *,
+    phone: str,
+    now: datetime,
+    db_path: str | None = None,
+    dry_run: bool = False,
+    region: str = DEFAULT_REGION,
 ) -> ErasureReport:
     """`forget` on the state database (`SALON_DB` unless `db_path`)."""
     conn = state_db.connect(db_path)
     try:
-        return forget(conn, phone=phone, now=now, dry_run=dry_run)
+        return forget(conn, phone=phone, now=now, dry_run=dry_run, region=region)
     finally:
         conn.close()

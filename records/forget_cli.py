@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from records.erasure import ErasureReport, NotAPhoneNumber, open_and_forget
 from salon.cli import french_parser
 from salon.french import agree, slot_words
-from salon.phone import display
+from salon.phone import display, region_of
 from salon.profile import ProfileError, SalonProfile, load_profile
 
 # What each count of `ErasureReport.done` is, in the singular then the plural (French
@@ -134,9 +134,16 @@ def forget_main(argv: list[str]) -> int:
         "--salon-db", metavar="FICHIER", help="base du salon (par défaut : SALON_DB)"
     )
     args = parser.parse_args(argv)
+    profile = _profile()
+    # a national number is the salon's region's: « 0596 … » in Martinique is +596 596 …
+    region = region_of(profile.holidays_subdivision if profile is not None else None)
     try:
         report = open_and_forget(
-            phone=args.phone, now=datetime.now(UTC), db_path=args.salon_db, dry_run=args.dry_run
+            phone=args.phone,
+            now=datetime.now(UTC),
+            db_path=args.salon_db,
+            dry_run=args.dry_run,
+            region=region,
         )
     except NotAPhoneNumber:
         parser.error(f"ce n'est pas un numéro de téléphone : {args.phone!r}")
@@ -160,7 +167,7 @@ def forget_main(argv: list[str]) -> int:
             )
         )
     else:
-        _print(report, profile=_profile())
+        _print(report, profile=profile)
     return 1 if report.leftovers else 0
 
 

@@ -16,6 +16,7 @@ from flask import Blueprint, abort, render_template, request
 
 from records.erasure import NotAPhoneNumber, forget
 from records.forget_cli import done_words
+from salon.phone import region_of
 from webhook.console.helpers import ctx, db
 
 
@@ -26,11 +27,17 @@ def add_routes(bp: Blueprint) -> None:
 def erase() -> str:
     number = request.form.get("numero", "")
     confirmed = request.form.get("confirme") == "oui"
+    profile = ctx().profile()
     try:
-        report = forget(db(), phone=number, now=datetime.now(UTC), dry_run=not confirmed)
+        report = forget(
+            db(),
+            phone=number,
+            now=datetime.now(UTC),
+            dry_run=not confirmed,
+            region=region_of(profile.holidays_subdivision),
+        )
     except NotAPhoneNumber:
         abort(400, description="Ce n'est pas un numéro de téléphone.")
-    profile = ctx().profile()
     names = {s.id: s.name for s in profile.services}
     return render_template(
         "erase.html",
