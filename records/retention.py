@@ -28,6 +28,7 @@ from datetime import datetime, timedelta
 
 from notify.texts import CODE_VALIDITY_MINUTES
 from salon import settings, state_db
+from salon.french import count_fr
 from salon.settings import SettingOutOfRange
 from salon.utc import utc_text
 
@@ -154,31 +155,36 @@ def apply_retention(
     return done
 
 
-RETENTION_WORDS = {
-    "call_records": "appels",
-    "text_messages": "messages reçus par SMS",
-    "outbox": "messages sortants",
-    "verification_sms": "SMS de code",
-    "verification_codes": "codes effacés",
-    "verification_rows": "demandes de code",
-    "grants": "droits expirés",
-    "sms_inbound": "SMS reçus (journal)",
-    "whatsapp_window": "fenêtres WhatsApp",
-    "webhook_calls": "journal d'appels",
-    "webhook_call_events": "statuts d'appel",
-    "transfer_requests": "transferts",
-    "waitlist": "inscriptions en liste d'attente",
-    "reminders": "rappels",
-    "old_bookings": "anciens rendez-vous anonymisés",
-    "old_calcom_links": "anciens liens Cal.com anonymisés",
+# What each count of `apply_retention` is, in the singular then the plural (French takes
+# the singular for 0 and 1: `retention_words`).
+RETENTION_WORDS: dict[str, tuple[str, str]] = {
+    "call_records": ("appel", "appels"),
+    "text_messages": ("message reçu par SMS", "messages reçus par SMS"),
+    "outbox": ("message sortant", "messages sortants"),
+    "verification_sms": ("SMS de code", "SMS de code"),
+    "verification_codes": ("code effacé", "codes effacés"),
+    "verification_rows": ("demande de code", "demandes de code"),
+    "grants": ("droit expiré", "droits expirés"),
+    "sms_inbound": ("SMS reçu (journal)", "SMS reçus (journal)"),
+    "whatsapp_window": ("fenêtre WhatsApp", "fenêtres WhatsApp"),
+    "webhook_calls": ("entrée du journal d'appels", "entrées du journal d'appels"),
+    "webhook_call_events": ("statut d'appel", "statuts d'appel"),
+    "transfer_requests": ("transfert", "transferts"),
+    "waitlist": ("inscription en liste d'attente", "inscriptions en liste d'attente"),
+    "reminders": ("rappel", "rappels"),
+    "old_bookings": ("ancien rendez-vous anonymisé", "anciens rendez-vous anonymisés"),
+    "old_calcom_links": ("ancien lien Cal.com anonymisé", "anciens liens Cal.com anonymisés"),
 }
 
 
 def retention_words(done: dict[str, int]) -> str:
-    """`4 appels, 12 messages sortants` or `rien à effacer` (French, for the owner)."""
+    """`4 appels, 1 message sortant` or `rien à effacer` (French, for the owner); each
+    count's words agree with it. An unknown kind is named as it is."""
     if not done:
         return "rien à effacer"
-    return ", ".join(f"{n} {RETENTION_WORDS.get(kind, kind)}" for kind, n in done.items())
+    return ", ".join(
+        count_fr(n, *RETENTION_WORDS.get(kind, (kind, kind))) for kind, n in done.items()
+    )
 
 
 def purge_outbox_before(conn: sqlite3.Connection, *, before: datetime, now: datetime) -> int:
