@@ -126,12 +126,17 @@ async def ensure_sip_setup(
 
 def twilio_instructions(*, public_base_url: str | None, sip_host: str | None) -> list[str]:
     """What to set in the Twilio console, in French; Twilio's own labels stay as the
-    console shows them (A call comes in, Call status changes)."""
+    console shows them (A call comes in, Call status changes, A message comes in): the
+    calls' two URLs and the one of texts (answers to reminders, « ANNULER », « OUI »)."""
     base = public_base_url.rstrip("/") if public_base_url else "https://<votre adresse publique>"
     lines = [
         "Console Twilio > Phone Numbers > votre numéro > Voice Configuration :",
         f"  A call comes in :      Webhook  {base}/voice  (HTTP POST)",
         f"  Call status changes :  {base}/status  (HTTP POST)",
+        "Console Twilio > Phone Numbers > votre numéro > Messaging Configuration :",
+        f"  A message comes in :   Webhook  {base}/sms  (HTTP POST)",
+        "Ou lancez scripts/doctor --fix, qui règle les trois (avec TWILIO_ACCOUNT_SID, "
+        "TWILIO_AUTH_TOKEN, TWILIO_PHONE_NUMBER et PUBLIC_BASE_URL dans .env)",
     ]
     if sip_host:
         lines.append(f"Le webhook relie les appels à sip:<CallSid>@{sip_host};transport=tcp")

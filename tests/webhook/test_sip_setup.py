@@ -60,6 +60,10 @@ def test_the_setup_prints_what_the_twilio_console_needs(
         "Console Twilio > Phone Numbers > votre numéro > Voice Configuration :",
         "  A call comes in :      Webhook  https://salon.example.ngrok.app/voice  (HTTP POST)",
         "  Call status changes :  https://salon.example.ngrok.app/status  (HTTP POST)",
+        "Console Twilio > Phone Numbers > votre numéro > Messaging Configuration :",
+        "  A message comes in :   Webhook  https://salon.example.ngrok.app/sms  (HTTP POST)",
+        "Ou lancez scripts/doctor --fix, qui règle les trois (avec TWILIO_ACCOUNT_SID, "
+        "TWILIO_AUTH_TOKEN, TWILIO_PHONE_NUMBER et PUBLIC_BASE_URL dans .env)",
         "Le webhook relie les appels à sip:<CallSid>@abc123.sip.livekit.cloud;transport=tcp",
     ]
     assert sip_setup.main([]) == 0  # the second run finds both
@@ -72,6 +76,10 @@ def test_without_the_sip_host_the_setup_says_where_to_find_it() -> None:
         "Console Twilio > Phone Numbers > votre numéro > Voice Configuration :",
         "  A call comes in :      Webhook  https://<votre adresse publique>/voice  (HTTP POST)",
         "  Call status changes :  https://<votre adresse publique>/status  (HTTP POST)",
+        "Console Twilio > Phone Numbers > votre numéro > Messaging Configuration :",
+        "  A message comes in :   Webhook  https://<votre adresse publique>/sms  (HTTP POST)",
+        "Ou lancez scripts/doctor --fix, qui règle les trois (avec TWILIO_ACCOUNT_SID, "
+        "TWILIO_AUTH_TOKEN, TWILIO_PHONE_NUMBER et PUBLIC_BASE_URL dans .env)",
         "Indiquez LIVEKIT_SIP_HOST dans .env : l'hôte de l'URI SIP de votre projet LiveKit "
         "(LiveKit Cloud > Settings > SIP URI, par exemple abc123xyz.sip.livekit.cloud)",
     ]
