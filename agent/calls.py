@@ -100,7 +100,11 @@ def watch_session(call: CallContext, session: AgentSession) -> None:
         call.set_outcome("failed")
         logger.error("language model unavailable; apologising to the caller",
                      extra={"reason": call.failure})  # fmt: skip
-        can_transfer = bool(call.call_sid and call.profile.transfer_number)
+        can_transfer = bool(
+            call.call_sid
+            and call.profile.transfer_number
+            and persona.is_open(call.profile, call.profile.now())  # nobody there at night
+        )
         handle = session.say(
             LLM_DOWN + (LLM_DOWN_TRANSFER if can_transfer else LLM_DOWN_CALL_BACK),
             allow_interruptions=False,

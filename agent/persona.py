@@ -282,7 +282,9 @@ def reopening_words(profile: SalonProfile, moment: datetime) -> str | None:
     return f"Nous rouvrons {when}."
 
 
-def _salutation(text: str, moment: datetime) -> str:
+def salutation(text: str, moment: datetime) -> str:
+    """`text` starting « Bonsoir » from 18h until 5h (`moment` local), else « Bonjour »:
+    the agent's greeting and the webhook's fallback say the same."""
     local = moment.time()
     evening = local >= EVENING_FROM or local < NIGHT_UNTIL
     if evening and text.startswith("Bonjour"):
@@ -297,8 +299,8 @@ def greeting(profile: SalonProfile, now: datetime) -> str:
     from 18h, and, when closed, when the salon reopens."""
     local = _local(profile, now)
     if is_open(profile, local):
-        return _salutation(profile.greeting_open, local)
-    text = _salutation(profile.greeting_closed, local)
+        return salutation(profile.greeting_open, local)
+    text = salutation(profile.greeting_closed, local)
     reopening = reopening_words(profile, local)
     if not reopening:
         return text

@@ -20,6 +20,7 @@ from typing import Annotated
 from livekit.agents import RunContext, ToolError, function_tool
 from pydantic import Field
 
+from agent import persona
 from agent.call_context import BookingSearch, CallContext
 from agent.day_words import parse_day
 from agent.filler import while_waiting
@@ -269,6 +270,13 @@ async def transfer_to_human(
         raise ToolError(
             "Personne n'est disponible pour prendre l'appel. Je peux prendre un message "
             "pour que le salon vous rappelle."
+        )
+    now = call.profile.now()
+    if not persona.is_open(call.profile, now):  # nobody to ring at night: say when instead
+        reopening = persona.reopening_words(call.profile, now) or ""
+        raise ToolError(
+            f"Le salon est fermé en ce moment, personne ne peut prendre l'appel. {reopening} "
+            "Je peux prendre un message pour que le salon vous rappelle."
         )
     context.disallow_interruptions()
     try:

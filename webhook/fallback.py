@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 from datetime import UTC, datetime
 
-from agent.persona import _salutation, is_open, reopening_words
+from agent.persona import is_open, reopening_words, salutation
 from salon.french import spans_words
 from salon.phone import display as display_phone
 from salon.phone import region_of, to_e164
@@ -68,7 +68,7 @@ def hours_sentence(profile: SalonProfile) -> str:
 
 def _hello(profile: SalonProfile, now: datetime) -> str:
     """« Bonjour, vous êtes bien chez … », « Bonsoir » at the hours the agent says it."""
-    return _salutation(
+    return salutation(
         f"Bonjour, vous êtes bien chez {profile.name}.", now.astimezone(profile.timezone)
     )
 

@@ -30,6 +30,7 @@ from records.store import CallRecords
 from salon import state_db
 from salon.profile import load_profile
 from tests.agent.harness import FakeKB
+from tests.fixtures.opening import closed_today, open_all_day_today
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -191,3 +192,44 @@ def test_chat_against_an_unreachable_llm_prints_the_apology_and_one_line(
     outcomes = [r[0] for r in conn.execute("SELECT outcome FROM call_records")]
     conn.close()
     assert outcomes == ["failed"]
+
+
+@pytest.mark.parametrize("is_open", [True, False])
+async def test_with_the_llm_down_the_caller_is_put_through_only_while_the_salon_is_open(
+    tmp_path: Path, is_open: bool
+) -> None:
+    """A phone call with a transfer number: while the salon is open the apology ends
+    « Je vous passe quelqu'un du salon » (then the transfer); closed (at night), nobody
+    would answer, so the caller is asked to call back instead."""
+    base = load_profile()
+    profile = open_all_day_today(base) if is_open else closed_today(base)
+    assert profile.transfer_number
+    conn = state_db.connect(tmp_path / "salon.db")
+    call = calls.open_call(
+        profile=profile,
+        conn=conn,
+        caller="+33612345678",
+        call_sid="CA0123456789abcdef0123456789abcdef",
+        outbox=Outbox(conn=conn),
+    )
+    model = openai.LLM(
+        model="gpt-4o-mini", base_url=f"http://127.0.0.1:{_closed_port()}/v1", api_key="sk-x"
+    )
+    caller = CallerInput()
+    agent = build_receptionist(
+        call=call, retriever=BudgetedRetriever(FakeKB(), options=RagOptions()), caller_input=caller
+    )
+    session = build_text_session(model=model, call=call)
+    calls.watch_session(call, session)
+    await session.start(agent)
+    text_call = TextCall(session=session, caller_input=caller)
+    try:
+        turn = await text_call.send("Vous êtes ouverts samedi ?", timeout=30)
+    finally:
+        await text_call.aclose()
+        await calls.finish_call(call, session=session)
+        await calls.release_call(call)
+        await model.aclose()
+        conn.close()
+    ending = calls.LLM_DOWN_TRANSFER if is_open else calls.LLM_DOWN_CALL_BACK
+    assert turn.replies == [calls.LLM_DOWN + ending]

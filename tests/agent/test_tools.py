@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from agent import calls
+from agent import calls, persona
 from agent.receptionist import build_receptionist
 from agent.retrieval import BudgetedRetriever, RagOptions
 from agent.session import build_text_session
@@ -22,7 +22,8 @@ from booking.local import LocalCalendar
 from notify.outbox import Outbox
 from records import transfers
 from salon import state_db
-from salon.profile import load_profile
+from salon.profile import SalonProfile, load_profile
+from tests.fixtures.opening import closed_today, open_all_day_today
 from tests.stubs.twilio import TwilioStub
 
 WEDNESDAY = date(2026, 11, 25)
@@ -54,9 +55,16 @@ def test_unclear_days_give_none(said: str | None) -> None:
 
 
 async def _call(
-    tmp_path: Path, steps: list[Any], *, calendar: Any = None, call_sid: str | None = None
+    tmp_path: Path,
+    steps: list[Any],
+    *,
+    calendar: Any = None,
+    call_sid: str | None = None,
+    profile: SalonProfile | None = None,
 ) -> tuple[TextCall, Any, ScriptedLLM]:
-    profile = load_profile()
+    """A text call on the fixture salon (or `profile`); transfers ring someone only while
+    the salon is open, so their tests pass `open_all_day_today(...)`."""
+    profile = profile or load_profile()
     conn = state_db.connect(tmp_path / "salon.db")
     outbox = Outbox(conn=conn, notifiers=[])
     ctx = calls.open_call(
@@ -89,6 +97,7 @@ async def test_transfer_redirects_the_parent_call_through_twilio_and_records_it(
             tmp_path,
             [ToolCall("transfer_to_human", {"reason": "veut parler au salon"}), "Je vous passe."],
             call_sid=sid,
+            profile=open_all_day_today(load_profile()),
         )
         try:
             turn = await text_call.send("Je veux parler à quelqu'un")
@@ -116,7 +125,10 @@ async def test_the_rest_transfer_dial_ends_at_the_webhook_transfer_action(
         monkeypatch.setenv("TWILIO_AUTH_TOKEN", stub.auth_token)
         monkeypatch.setenv("TWILIO_API_BASE_URL", stub.base_url)
         text_call, _, _ = await _call(
-            tmp_path, [ToolCall("transfer_to_human", {}), "Je vous passe."], call_sid=sid
+            tmp_path,
+            [ToolCall("transfer_to_human", {}), "Je vous passe."],
+            call_sid=sid,
+            profile=open_all_day_today(load_profile()),
         )
         try:
             await text_call.send("Je veux parler à quelqu'un")
@@ -140,7 +152,10 @@ async def test_on_the_sip_route_a_failed_rest_transfer_falls_back_to_the_dial_ac
         monkeypatch.setenv("TWILIO_AUTH_TOKEN", "wrong-token")
         monkeypatch.setenv("TWILIO_API_BASE_URL", stub.base_url)
         text_call, ctx, _ = await _call(
-            tmp_path, [ToolCall("transfer_to_human", {}), "Je vous passe le salon."], call_sid=sid
+            tmp_path,
+            [ToolCall("transfer_to_human", {}), "Je vous passe le salon."],
+            call_sid=sid,
+            profile=open_all_day_today(load_profile()),
         )
         try:
             await text_call.send("Passez-moi le salon")
@@ -164,6 +179,7 @@ async def test_on_the_stream_route_a_failed_transfer_offers_a_message_instead(
             tmp_path,
             [ToolCall("transfer_to_human", {}), "Le transfert n'a pas abouti."],
             call_sid=sid,
+            profile=open_all_day_today(load_profile()),
         )
         try:
             await text_call.send("Passez-moi le salon")
@@ -173,6 +189,41 @@ async def test_on_the_stream_route_a_failed_transfer_offers_a_message_instead(
         str(i.output) for i in model.requests[-1].chat_ctx.items if i.type == "function_call_output"
     ]
     assert any("prendre un message" in o for o in outputs)
+    assert ctx.outcome != "transferred"
+
+
+async def test_while_the_salon_is_closed_nobody_is_rung_and_the_reopening_is_said(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At night (here: a closure today) a transfer would ring a staff mobile, then tell
+    the caller nobody answered: the tool says the salon is closed, when it reopens, and
+    offers a message; Twilio is not asked to redirect the call."""
+    sid = "CA0123456789abcdef0123456789abcdef"
+    profile = closed_today(load_profile())
+    with TwilioStub() as stub:
+        monkeypatch.setenv("TWILIO_ACCOUNT_SID", stub.account_sid)
+        monkeypatch.setenv("TWILIO_AUTH_TOKEN", stub.auth_token)
+        monkeypatch.setenv("TWILIO_API_BASE_URL", stub.base_url)
+        text_call, ctx, model = await _call(
+            tmp_path,
+            [ToolCall("transfer_to_human", {}), "Le salon est fermé."],
+            call_sid=sid,
+            profile=profile,
+        )
+        try:
+            await text_call.send("Passez-moi le salon")
+        finally:
+            await text_call.aclose()
+        assert stub.call_updates == []
+    outputs = [
+        str(i.output) for i in model.requests[-1].chat_ctx.items if i.type == "function_call_output"
+    ]
+    reopening = persona.reopening_words(profile, profile.now())
+    assert reopening and any(
+        "Le salon est fermé en ce moment" in o and reopening in o and "prendre un message" in o
+        for o in outputs
+    ), outputs
+    assert transfers.pending_transfer(ctx.conn, call_sid=sid) is None
     assert ctx.outcome != "transferred"
 
 

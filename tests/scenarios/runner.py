@@ -29,6 +29,8 @@ Stylists and visits (issue 12):
 - Expected `bookings` compare only what is still to come (past bookings are history),
   as visits: `service` (the first), and when given `also` and `stylist`;
   `bookings_by_qualified_stylist: true` checks each booking's stylist does its services.
+- `setup: open_now: true` opens the salon all day today (special hours), so a scenario
+  that transfers to a person means the same at any hour of the run.
 - A turn's `llm_never_sees` lists what no model request made during that turn may hold
   (« nothing before the caller says their name »).
 """

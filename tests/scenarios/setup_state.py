@@ -21,7 +21,8 @@ def days_ago(profile: SalonProfile, days: int) -> date:
 
 def scenario_profile(scenario: dict[str, Any], base: SalonProfile | None = None) -> SalonProfile:
     """The fixture salon with this scenario's `setup: absences` (member id -> the
-    absences that replace theirs)."""
+    absences that replace theirs), open all day today with `setup: open_now: true` (a
+    transfer rings someone only while the salon is open)."""
     profile = base or load_profile()
     absences = (scenario.get("setup") or {}).get("absences") or {}
     unknown = set(absences) - {m.id for m in profile.team}
@@ -43,7 +44,12 @@ def scenario_profile(scenario: dict[str, Any], base: SalonProfile | None = None)
         else m
         for m in profile.team
     )
-    return replace(profile, team=team)
+    profile = replace(profile, team=team)
+    if (scenario.get("setup") or {}).get("open_now"):
+        from tests.fixtures.opening import open_all_day_today
+
+        profile = open_all_day_today(profile)
+    return profile
 
 
 async def seed(calendar: Any, profile: SalonProfile, spec: dict[str, Any]) -> None:
