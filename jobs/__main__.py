@@ -4,8 +4,10 @@
     scripts/jobs --once       # one pass of everything due, one line per job, then exit
     scripts/jobs --once --json
 
-Exit 0; with `--once`, 1 when a job failed (it is retried on the next pass); 2 on a usage
-or settings error. SIGTERM or Ctrl-C ends the loop after the current step.
+Exit 0; with `--once`, 1 when a job failed (it is retried on the next pass); 1 when
+salon.toml cannot be read (`scripts/serve` restarts the loop until it can); 2 on a usage
+or settings error (`scripts/serve` leaves it stopped). SIGTERM or Ctrl-C ends the loop
+after the current step.
 """
 
 from __future__ import annotations
@@ -188,9 +190,14 @@ def main(argv: list[str] | None = None) -> int:
     configure_logging(logging.WARNING if args.quiet or args.json else logging.INFO)
     try:
         return asyncio.run(_main(args))
-    except (MissingSetting, ProfileError, ValueError) as exc:
+    except ProfileError as exc:  # a ValueError: caught before them
+        # not a setting: the owner edits salon.toml while everything runs, so
+        # scripts/serve keeps restarting the back office until the file reads again
         print(f"jobs : erreur : {exc}", file=sys.stderr)
-        return 2
+        return 1
+    except (MissingSetting, ValueError) as exc:
+        print(f"jobs : erreur : {exc}", file=sys.stderr)
+        return 2  # a setting to fix: scripts/serve leaves the back office stopped
     except KeyboardInterrupt:
         return 0
     except Exception as exc:  # e.g. SALON_DB not writable: one clear line

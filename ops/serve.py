@@ -2,7 +2,9 @@
 
 Runs the agent worker (`scripts/agent start`), the webhook (`scripts/webhook`) and the
 back-office jobs (`scripts/jobs`, when that script exists) under `ops.supervisor`: one
-prefixed log, restarts with backoff, Ctrl-C or SIGTERM stops them all.
+prefixed log, restarts with backoff, Ctrl-C or SIGTERM stops them all. A program that
+exits with 2 (a missing or malformed setting) is left stopped, with one line naming the
+settings to fix; serve ends with 2 when none is left running.
 
 `--ngrok` opens an ngrok tunnel to the webhook's port in this process (`NGROK_AUTHTOKEN`,
 optional `NGROK_DOMAIN`); `--public-url` takes the URL of a tunnel or proxy you run
@@ -16,7 +18,8 @@ Examples:
   scripts/serve --public-url https://salon.example.fr
   scripts/serve --command "web=scripts/webhook --port 8001" --command "jobs=scripts/jobs"
 
-Exit codes: 0 stopped cleanly, 1 the tunnel could not be opened, 2 usage error.
+Exit codes: 0 stopped cleanly, 1 the tunnel could not be opened, 2 usage error or every
+program stopped on a setting error.
 """
 
 from __future__ import annotations
@@ -111,7 +114,8 @@ async def go_public(
 # and its own lines are French; the programs' lines are shown as they print them.
 DESCRIPTION_FR = """Lance tout le salon dans un seul terminal : l'agent (scripts/agent start),
 le webhook (scripts/webhook) et les tâches de fond (scripts/jobs), chaque ligne précédée
-du nom de son programme. Un programme qui s'arrête est relancé ; Ctrl-C les arrête tous.
+du nom de son programme. Un programme qui s'arrête est relancé, sauf sur une erreur de
+réglage (code 2) : une ligne dit alors quoi régler dans .env. Ctrl-C les arrête tous.
 
 Avec --ngrok (NGROK_AUTHTOKEN) ou --public-url, le numéro Twilio est relié à cette
 adresse publique dès que le webhook répond, puis « Appelez le … pour tester » s'affiche."""
@@ -121,7 +125,8 @@ EXAMPLES_FR = """exemples :
   scripts/serve --ngrok
   scripts/serve --public-url https://salon.example.fr
 
-codes de sortie : 0 arrêt normal, 1 tunnel ngrok impossible à ouvrir, 2 commande mal écrite.
+codes de sortie : 0 arrêt normal, 1 tunnel ngrok impossible à ouvrir, 2 commande mal écrite
+ou plus aucun programme en marche (tous arrêtés sur une erreur de réglage).
 """
 
 

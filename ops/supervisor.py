@@ -7,6 +7,10 @@ whole group, SIGKILL to what is left after `stop_grace` seconds — so no child,
 (e.g. the agent worker's job processes) or orphan survives. A program that exits on its
 own is restarted after a delay that doubles from `Backoff.initial` up to `Backoff.maximum`
 and starts again from `initial` once a run has lasted `Backoff.reset_after` seconds.
+A program that exits with `CONFIG_ERROR` (2: a missing or malformed setting, a usage
+error) is not restarted, since it would only fail again: one line names the settings its
+own error lines named, and says to restart once they are fixed. When every program has
+stopped so, `run()` ends and returns `CONFIG_ERROR`.
 
     supervisor = Supervisor([Program("webhook", ["scripts/webhook"])])
     await supervisor.run()      # until supervisor.stop() (the CLI wires SIGINT/SIGTERM)
@@ -17,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import re
 import signal
 import sys
 import time
@@ -27,6 +32,14 @@ from typing import TextIO
 from salon.french import decimal_words
 
 LINE_LIMIT = 1024 * 1024  # longest log line read at once; longer ones are cut in pieces
+# The exit code of the project's programs for a missing or malformed setting (scripts/
+# webhook, scripts/jobs, scripts/agent) and of a usage error (argparse): a restart would
+# fail the same way, so the program is left stopped.
+CONFIG_ERROR = 2
+# A setting's name in a program's error line: « réglage manquant : LIVEKIT_URL (…) »,
+# « le réglage TELEPHONY_TRANSPORT doit être … »
+SETTING_NAME = re.compile(r"\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\b")
+ERROR_LINES_KEPT = 20  # of a run's output, the last lines searched for setting names
 COLOURS = ("36", "35", "33", "32", "34", "31")
 
 
@@ -70,6 +83,8 @@ class Supervisor:
     out: TextIO = field(default_factory=lambda: sys.stdout)
     clock: Callable[[], float] = time.monotonic
     restarts: dict[str, int] = field(default_factory=dict)
+    # programs left stopped after exiting with CONFIG_ERROR, in the order they stopped
+    gave_up: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         names = [p.name for p in self.programs]
@@ -80,6 +95,7 @@ class Supervisor:
         self._running: dict[str, _Running] = {}
         self._stopping: asyncio.Event | None = None
         self._forced = False
+        self._errors: dict[str, list[str]] = {}  # each program's error lines, this run
 
     # ------------------------------------------------------------------ output
 
@@ -101,7 +117,11 @@ class Supervisor:
                 raw = await stream.read(LINE_LIMIT)
             if not raw:
                 return
-            self.say(raw.decode("utf-8", "replace").rstrip("\r\n"), name=name)
+            line = raw.decode("utf-8", "replace").rstrip("\r\n")
+            if "erreur" in line:  # the project's programs say their errors in French
+                errors = self._errors.setdefault(name, [])
+                errors[:] = [*errors[-(ERROR_LINES_KEPT - 1) :], line]
+            self.say(line, name=name)
 
     # --------------------------------------------------------------- lifecycle
 
@@ -122,11 +142,18 @@ class Supervisor:
         self._stopping.set()
 
     async def run(self) -> int:
-        """Run until `stop()`; returns 0 once every program and its group is gone."""
+        """Run until `stop()`; returns 0 once every program and its group is gone, or
+        `CONFIG_ERROR` when every program stopped on a setting error."""
         self._stopping = asyncio.Event()
         keepers = [asyncio.create_task(self._keep(p)) for p in self.programs]
         await self._stopping.wait()
-        self.say("arrêt de " + ", ".join(p.name for p in self.programs))
+        if len(self.gave_up) == len(self.programs):
+            await asyncio.wait(keepers)
+            self.say("plus aucun programme ne tourne : serve s'arrête")
+            return CONFIG_ERROR
+        self.say(
+            "arrêt de " + ", ".join(p.name for p in self.programs if p.name not in self.gave_up)
+        )
         for running in list(self._running.values()):
             _signal_group(running.process.pid, signal.SIGTERM)
         done, pending = await asyncio.wait(keepers, timeout=self.stop_grace)
@@ -142,6 +169,26 @@ class Supervisor:
                 task.result()
         self.say("tout est arrêté")
         return 0
+
+    def _give_up(self, program: Program, code: int) -> None:
+        """Leave `program` stopped after a setting error, saying what to fix; stop
+        everything when nothing runs any more."""
+        assert self._stopping is not None
+        self.gave_up.append(program.name)
+        names = list(
+            dict.fromkeys(SETTING_NAME.findall("\n".join(self._errors.get(program.name, []))))
+        )
+        what = (
+            f"réglez {', '.join(names)} dans .env (voir ci-dessus)"
+            if names
+            else "corrigez ce que disent ses lignes ci-dessus"
+        )
+        self.say(
+            f"{program.name} s'est arrêté sur une erreur de réglage (code {code}) et ne sera "
+            f"pas relancé : {what}, puis relancez scripts/serve"
+        )
+        if len(self.gave_up) == len(self.programs):
+            self._stopping.set()
 
     async def _start(self, program: Program) -> _Running:
         process = await asyncio.create_subprocess_exec(
@@ -168,6 +215,7 @@ class Supervisor:
                 code: int | None = None
                 ran_for = 0.0
             else:
+                self._errors.pop(program.name, None)
                 self._running[program.name] = running
                 self.say(f"{program.name} démarré (pid {running.process.pid})")
                 code = await _exited(running.process)
@@ -181,6 +229,9 @@ class Supervisor:
                 del self._running[program.name]
             if self._stopping.is_set():
                 self.say(f"{program.name} arrêté" + (f" (code de sortie {code})" if code else ""))
+                return
+            if code == CONFIG_ERROR:
+                self._give_up(program, code)
                 return
             wait, delay = self.backoff.next(delay, ran_for=ran_for)
             self.restarts[program.name] = self.restarts.get(program.name, 0) + 1

@@ -184,6 +184,20 @@ def test_a_bad_notify_channel_stops_the_command_with_one_french_line(
     ]
 
 
+def test_an_unreadable_salon_toml_exits_1_so_scripts_serve_keeps_trying(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Exit 2 is a setting to fix, which `scripts/serve` stops restarting; salon.toml is
+    edited while everything runs, so the back office must come back once it reads again."""
+    broken = tmp_path / "salon.toml"
+    broken.write_text('[salon]\nname = "Salon\n', encoding="utf-8")
+    monkeypatch.setenv("SALON_DB", str(tmp_path / "salon.db"))
+    monkeypatch.setenv("SALON_PROFILE", str(broken))
+    assert main(["--once"]) == 1
+    [line] = capsys.readouterr().err.splitlines()
+    assert line.startswith("jobs : erreur : ") and "salon.toml" in line, line
+
+
 def test_json_without_once_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exit_info:
         main(["--json"])

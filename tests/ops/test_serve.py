@@ -144,6 +144,45 @@ def test_sigterm_stops_as_cleanly_and_a_crash_is_restarted_meanwhile(
     assert not any(group_alive(p) for p in started_pids(serve.lines))
 
 
+def test_a_webhook_without_its_token_is_left_stopped_with_one_line_saying_what_to_set(
+    env: dict[str, str], serves: list[Serve]
+) -> None:
+    """A fresh clone: the real webhook exits 2 naming TWILIO_AUTH_TOKEN. Restarted, it
+    printed the same line every few seconds forever; it is now left stopped, while a
+    program that crashes is still restarted; serve ends (exit 2) once nothing runs."""
+    webhook = f"webhook={sys.executable} -m webhook.serve --port {free_port()}"
+    serve = Serve(
+        "--command", webhook,
+        "--command", "jobs=sh -c 'echo jobs run; exit 1'",
+        "--backoff", "0.1", "--backoff-max", "0.2",
+        env=env,
+    )  # fmt: skip
+    serves.append(serve)
+    gave_up = serve.wait_for("webhook s'est arrêté sur une erreur de réglage", timeout=60)
+    assert gave_up == (
+        "serve   | webhook s'est arrêté sur une erreur de réglage (code 2) et ne sera pas "
+        "relancé : réglez TWILIO_AUTH_TOKEN dans .env (voir ci-dessus), puis relancez "
+        "scripts/serve"
+    )
+    serve.wait_for("jobs s'est arrêté (code 1)")
+    serve.wait_for("redémarrage dans 0,2 s")
+    assert serve.stop(signal.SIGTERM) == 0
+    assert sum("webhook démarré" in line for line in serve.lines) == 1
+    assert sum("réglage manquant : TWILIO_AUTH_TOKEN" in line for line in serve.lines) == 1
+
+
+def test_serve_ends_with_exit_2_once_every_program_stopped_on_a_setting_error(
+    env: dict[str, str], serves: list[Serve]
+) -> None:
+    serve = Serve(
+        "--command", f"webhook={sys.executable} -m webhook.serve --port {free_port()}",
+        env=env,
+    )  # fmt: skip
+    serves.append(serve)
+    assert serve.process.wait(timeout=60) == 2
+    serve.wait_for("plus aucun programme ne tourne : serve s'arrête")
+
+
 def test_a_given_public_url_reaches_the_children_points_twilio_and_says_whom_to_call(
     env: dict[str, str], serves: list[Serve], tmp_path: Path
 ) -> None:

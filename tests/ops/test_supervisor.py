@@ -157,6 +157,54 @@ async def test_a_command_that_cannot_start_is_reported_and_retried() -> None:
     assert "ghost ne peut pas démarrer : [Errno 2] No such file or directory" in out.getvalue()
 
 
+async def test_a_setting_error_is_not_restarted_and_names_what_to_set() -> None:
+    """Exit 2 is a missing or malformed setting: restarting would print the same lines
+    forever. A crash (any other code) is still restarted."""
+    out = io.StringIO()
+    supervisor = Supervisor(
+        [
+            sh(
+                "webhook",
+                "echo 'webhook : erreur : réglage manquant : TWILIO_AUTH_TOKEN (pour …)' >&2; "
+                "exit 2",
+            ),
+            sh("jobs", "echo jobs run; exit 1"),
+        ],
+        backoff=Backoff(initial=0.05, maximum=0.1),
+        out=out,
+    )
+    task = asyncio.create_task(supervisor.run())
+    await until(lambda: supervisor.restarts.get("jobs", 0) >= 3 and supervisor.gave_up)
+    await asyncio.sleep(0.3)
+    supervisor.stop()
+    assert await task == 0
+    text = out.getvalue()
+    assert text.count("webhook démarré") == 1
+    assert (
+        "serve   | webhook s'est arrêté sur une erreur de réglage (code 2) et ne sera pas "
+        "relancé : réglez TWILIO_AUTH_TOKEN dans .env (voir ci-dessus), puis relancez "
+        "scripts/serve\n"
+    ) in text
+    assert supervisor.gave_up == ["webhook"]
+    assert "serve   | arrêt de jobs\n" in text
+
+
+async def test_when_every_program_stopped_on_a_setting_error_run_ends_with_2() -> None:
+    out = io.StringIO()
+    supervisor = Supervisor(
+        [
+            sh("worker", "echo 'agent : erreur : réglage manquant : LIVEKIT_URL (…)'; exit 2"),
+            sh("jobs", "echo 'jobs : erreur : le réglage QUIET_HOURS doit …'; exit 2"),
+        ],
+        out=out,
+    )
+    assert await asyncio.wait_for(supervisor.run(), timeout=10) == 2
+    lines = out.getvalue().splitlines()
+    assert lines[-1] == "serve  | plus aucun programme ne tourne : serve s'arrête"
+    assert any("réglez LIVEKIT_URL dans .env" in line for line in lines)
+    assert any("réglez QUIET_HOURS dans .env" in line for line in lines)
+
+
 def test_two_programs_with_one_name_are_refused() -> None:
     with pytest.raises(ValueError, match="unique"):
         Supervisor([sh("a", "true"), sh("a", "true")])
