@@ -240,7 +240,27 @@ def _refusal(exc: TwilioRestException) -> str:
     return f"Twilio a répondu HTTP {exc.status} (code {exc.code}) : {exc.msg}"
 
 
+# The webhook needs only the Auth Token (it checks each request's signature): calls are
+# answered without the Account SID, which the REST calls need: every SMS, and on the
+# stream route the transfers (on the SIP route the webhook's <Dial> action transfers).
+def _sid_missing() -> str:
+    stream = (get("TELEPHONY_TRANSPORT") or "sip").lower() == "stream"
+    lost = (
+        "ni les SMS (confirmations, rappels) ni les transferts vers le salon ne partent"
+        if stream
+        else "les SMS (confirmations, rappels) ne partent pas"
+    )
+    return (
+        "TWILIO_ACCOUNT_SID n'est pas réglé : les appels sont bien reçus (TWILIO_AUTH_TOKEN "
+        f"suffit au webhook), mais {lost} : recopiez l'Account SID (AC…) de la console "
+        "Twilio dans TWILIO_ACCOUNT_SID"
+    )
+
+
 async def run(ctx: Context, *, base: str | None = None) -> list[CheckResult]:
+    if get("TWILIO_AUTH_TOKEN") and not get("TWILIO_ACCOUNT_SID"):
+        why = "TWILIO_ACCOUNT_SID n'est pas réglé"
+        return [problem(ACCOUNT, _sid_missing()), skipped(NUMBER, why), skipped(SENDER, why)]
     gap = unconfigured(
         ACCOUNT, SETTINGS, unset="TWILIO_ACCOUNT_SID et TWILIO_AUTH_TOKEN ne sont pas réglés"
     )

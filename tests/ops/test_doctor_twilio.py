@@ -74,6 +74,27 @@ async def test_half_the_credentials_names_the_missing_setting(
     )
 
 
+async def test_the_token_alone_says_calls_are_answered_but_texts_and_transfers_are_not(
+    twilio: TwilioStub, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The README's first call needs only TWILIO_AUTH_TOKEN (the webhook's signatures);
+    the doctor told the owner to remove it, which would stop every call."""
+    monkeypatch.setenv("TWILIO_ACCOUNT_SID", "")
+    report = await doctor()
+    assert problems_of(report["Twilio"]) == (
+        "TWILIO_ACCOUNT_SID n'est pas réglé : les appels sont bien reçus (TWILIO_AUTH_TOKEN "
+        "suffit au webhook), mais les SMS (confirmations, rappels) ne partent pas : "
+        "recopiez l'Account SID (AC…) de la console Twilio dans TWILIO_ACCOUNT_SID"
+    )
+    assert report["Twilio number"].detail == "TWILIO_ACCOUNT_SID n'est pas réglé"
+    assert report["SMS sender"].status == "skipped"
+    # the stream route transfers through Twilio's REST API, which needs the SID too
+    monkeypatch.setenv("TELEPHONY_TRANSPORT", "stream")
+    assert "ni les SMS (confirmations, rappels) ni les transferts vers le salon ne partent" in (
+        problems_of((await doctor())["Twilio"])
+    )
+
+
 async def test_a_suspended_account_is_a_problem(twilio: TwilioStub) -> None:
     twilio.account_status = "suspended"
     twilio.add_number(NUMBER, **GOOD)
