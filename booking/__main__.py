@@ -9,7 +9,9 @@ Examples:
   python -m booking slots "couleur racines" --also "coupe homme" --avec Chloé
   python -m booking check        # with CAL_API_KEY: is Cal.com set up for the salon?
 
-Exit codes: 0 fine, 1 runtime failure or setup problems, 2 usage error.
+Exit codes: 0 fine, 1 runtime failure, setup problems or a service to make precise (`slots
+"balayage"` asks which, listing each candidate's id and name: give one of them), 2 usage
+error.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from booking import (
     Calendar,
     CalendarError,
     CalendarUnavailable,
+    ServiceMatch,
     SlotPreferences,
     Window,
     open_calendar,
@@ -49,7 +52,9 @@ EXAMPLES_FR = """exemples :
   python -m booking slots "couleur racines" --also "coupe homme" --avec Chloé
   python -m booking check        # avec CAL_API_KEY : Cal.com est-il prêt pour le salon ?
 
-codes de sortie : 0 tout va bien, 1 échec ou réglages à revoir, 2 commande mal écrite.
+codes de sortie : 0 tout va bien, 1 échec, réglages à revoir ou prestation à préciser
+(la question et les prestations possibles s'affichent : relancez avec l'une d'elles),
+2 commande mal écrite.
 """
 
 
@@ -72,9 +77,7 @@ async def _slots(args: argparse.Namespace) -> int:
     try:
         match = calendar.match_service(args.service)
         if match.service is None:
-            print(match.question)
-            for candidate in match.candidates:
-                print(f"  - {candidate.id}: {candidate.name}")
+            _ask_which(match)
             return 1
         prefs = SlotPreferences(
             day=args.day,
@@ -85,7 +88,7 @@ async def _slots(args: argparse.Namespace) -> int:
         for said in args.also or []:
             more = calendar.match_service(said)
             if more.service is None:
-                print(more.question)
+                _ask_which(more)
                 return 1
             extra.append(more.service)
         stylist = None
@@ -118,6 +121,14 @@ async def _slots(args: argparse.Namespace) -> int:
         return 1
     finally:
         await calendar.aclose()
+
+
+def _ask_which(match: ServiceMatch) -> None:
+    """The receptionist's question for words that name several services (or none), then
+    each candidate's id and name, either of which the command takes."""
+    print(match.question)
+    for candidate in match.candidates:
+        print(f"  - {candidate.id}: {candidate.name}")
 
 
 def _closed(profile: SalonProfile, day: date) -> str | None:

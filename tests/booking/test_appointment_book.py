@@ -419,3 +419,20 @@ async def test_slots_on_a_closure_day_say_the_salon_is_closed_and_why(
     out = capsys.readouterr().out
     assert code == 0, out
     assert "aucun créneau libre : le salon est fermé ce jour-là (fêtes de Noël)\n" in out, out
+
+
+@pytest.mark.parametrize(
+    "argv", [["slots", "balayage"], ["slots", "coupe homme", "--also", "balayage"]]
+)
+async def test_slots_for_words_naming_two_services_ask_which_and_list_them(
+    salon_env: Rig, argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Exit 1 (documented): the receptionist's question, then each candidate's id and name,
+    which the command takes; `--also` listed nothing, leaving the owner to guess."""
+    assert await _run_main(argv) == 1
+    question, *listed = capsys.readouterr().out.splitlines()
+    assert question.startswith("Pour être sûre de réserver la bonne prestation, s'agit-il de")
+    profile = salon_env.profile
+    assert listed == [
+        f"  - {sid}: {profile.service(sid).name}" for sid in ("balayage-courts", "balayage-longs")
+    ]
