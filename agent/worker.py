@@ -4,13 +4,17 @@
 salon profile and the knowledge-base retriever. Each job is one phone call, dispatched
 explicitly by name (`AGENT_NAME`) by the webhook with metadata `{call_sid, from, to}`;
 the SIP participant's attributes are the fallback. The agent waits for the caller
-before greeting, and writes the call record when the call ends. The settings are read once,
-when the process starts (`SETTINGS`), and handed to every call. On start, the worker puts
-right what a killed one left (`agent.recovery`): confirmations owed, call records open.
+before greeting (at most `CALLER_WAIT_S`: a caller who never arrives ends the job, so it
+does not hold a process), and writes the call record when the call ends. The settings are
+read once, when the process starts (`SETTINGS`), and handed to every call. On start, the
+worker puts right what a killed one left (`agent.recovery`): confirmations owed, call
+records open. While registered with LiveKit it writes a heartbeat in the state database
+(`agent.heartbeat`), so the webhook answers the human fallback at once when it is stopped.
 """
 
 from __future__ import annotations
 
+import asyncio
 import importlib
 import json
 import logging
@@ -19,13 +23,22 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from livekit import rtc
-from livekit.agents import AgentServer, AgentSession, JobContext, JobProcess, cli
+from livekit.agents import (
+    NOT_GIVEN,
+    AgentServer,
+    AgentSession,
+    JobContext,
+    JobProcess,
+    NotGivenOr,
+    cli,
+)
 
 # LiveKit plugins register themselves on import and must do so on the main thread (job
 # processes and console mode run the prewarm and the job in other threads).
 from livekit.plugins import deepgram, elevenlabs, openai, silero  # noqa: F401
 
 from agent.config import AgentSettings
+from agent.heartbeat import WorkerHeartbeat, attach_heartbeat
 from salon import state_db
 
 if TYPE_CHECKING:
@@ -39,6 +52,14 @@ CALLER_KINDS = [
     rtc.ParticipantKind.PARTICIPANT_KIND_CONNECTOR,
     rtc.ParticipantKind.PARTICIPANT_KIND_STANDARD,
 ]
+# How long a job waits for the caller to join its room. Twilio bridges the call within a
+# few seconds of the dispatch; a caller who hung up first (or a bridge that failed) never
+# comes, and the job would hold its process until the worker restarts.
+CALLER_WAIT_S = 60.0
+
+
+class CallerNeverJoined(Exception):
+    """No caller joined the job's room within `CALLER_WAIT_S`."""
 
 
 @dataclass(frozen=True)
@@ -99,12 +120,30 @@ def settings_or_exit() -> AgentSettings:
         raise SystemExit(1) from None
 
 
+class SalonAgentServer(AgentServer):
+    """LiveKit's `AgentServer` whose heartbeat says "stopped" as soon as it drains or
+    closes: from then on, new calls get the human fallback instead of an empty room."""
+
+    heartbeat: WorkerHeartbeat | None = None
+
+    async def drain(self, timeout: NotGivenOr[int | None] = NOT_GIVEN) -> None:
+        if self.heartbeat is not None:
+            await self.heartbeat.stop()
+        await super().drain(timeout)
+
+    async def aclose(self) -> None:
+        if self.heartbeat is not None:
+            await self.heartbeat.stop()
+        await super().aclose()
+
+
 SETTINGS = settings_or_exit()
-server = AgentServer(
+server = SalonAgentServer(
     num_idle_processes=SETTINGS.idle_processes,
     job_memory_warn_mb=SETTINGS.memory_warn_mb,
 )
 server.setup_fnc = prewarm
+server.heartbeat = attach_heartbeat(server)
 
 
 @dataclass
@@ -114,10 +153,17 @@ class PreparedCall:
     session: AgentSession
 
 
-async def prepare_call(ctx: JobContext, settings: AgentSettings | None = None) -> PreparedCall:
+async def prepare_call(
+    ctx: JobContext, settings: AgentSettings | None = None, *, caller_wait_s: float | None = None
+) -> PreparedCall:
     """Wait for the caller, then build the call, the receptionist and the session
-    (with the process's `SETTINGS` unless others are given)."""
+    (with the process's `SETTINGS` unless others are given).
+
+    Raises `CallerNeverJoined` when no caller joined within `caller_wait_s` seconds
+    (`CALLER_WAIT_S` by default).
+    """
     settings = settings or SETTINGS
+    caller_wait_s = CALLER_WAIT_S if caller_wait_s is None else caller_wait_s
     from agent import calls
     from agent.receptionist import build_receptionist
     from agent.retrieval import BudgetedRetriever
@@ -127,7 +173,11 @@ async def prepare_call(ctx: JobContext, settings: AgentSettings | None = None) -
     attributes: dict[str, str] = {}
     if not ctx.is_fake_job():  # console mode has a mock room and no caller to wait for
         await ctx.connect()
-        participant = await ctx.wait_for_participant(kind=CALLER_KINDS)
+        try:
+            async with asyncio.timeout(caller_wait_s):
+                participant = await ctx.wait_for_participant(kind=CALLER_KINDS)
+        except TimeoutError:
+            raise CallerNeverJoined(f"no caller within {caller_wait_s:g} s") from None
         attributes = dict(participant.attributes)
     identity = call_identity(ctx.job.metadata, attributes)
     conn = state_db.connect()
@@ -164,7 +214,19 @@ async def prepare_call(ctx: JobContext, settings: AgentSettings | None = None) -
 async def entrypoint(ctx: JobContext) -> None:
     from agent import calls
 
-    prepared = await prepare_call(ctx)
+    try:
+        prepared = await prepare_call(ctx)
+    except CallerNeverJoined as exc:
+        logger.warning(
+            "caller never joined the room: job ended",
+            extra={
+                "call_sid": call_identity(ctx.job.metadata).call_sid,
+                "room": getattr(ctx.room, "name", None),
+                "detail": str(exc),
+            },
+        )
+        ctx.shutdown(reason="caller never joined")
+        return
     await prepared.session.start(agent=prepared.agent, room=ctx.room)
     prepared.session.say(calls.greeting_for(prepared.call), allow_interruptions=True)
 

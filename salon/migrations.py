@@ -603,3 +603,17 @@ def m008_journal_reason(conn: sqlite3.Connection) -> None:
     half-way is finished by `reconcile` with the reason it was started with. NULL for a
     booking, and for entries written before this column (a neutral reason is used)."""
     conn.execute("ALTER TABLE booking_journal ADD COLUMN reason TEXT")
+
+
+@migration
+def m009_worker_heartbeats(conn: sqlite3.Connection) -> None:
+    """`worker_heartbeats`: one row per running agent worker process (`agent_name`,
+    `worker`: host and pid), its last heartbeat `beat_at` while registered with LiveKit and
+    `stopped_at` once it stopped cleanly (UNIX seconds; see `salon.worker_heartbeat`). The
+    webhook reads it to answer the human fallback at once when the salon's worker is down,
+    instead of dispatching into a room no agent will ever join."""
+    conn.execute(
+        "CREATE TABLE worker_heartbeats ("
+        "agent_name TEXT NOT NULL, worker TEXT NOT NULL, beat_at REAL NOT NULL, "
+        "stopped_at REAL, PRIMARY KEY (agent_name, worker))"
+    )

@@ -61,6 +61,7 @@ class CallLog:
     """
 
     def __init__(self, *, db_path: str | Path | None = None) -> None:
+        self.db_path = db_path  # as given (None: SALON_DB); the dispatcher reads heartbeats there
         self._conn = state_db.connect(db_path)
         self._status_conn = state_db.connect(db_path)
         self._status_lock = threading.Lock()

@@ -21,6 +21,20 @@ normally takes tens of microseconds, but while another process (the agent) holds
 db's write lock, the loop, and so every call in flight on it, waits for it (SQLite's busy
 handler sleeps from 1 ms up). WAL writers' transactions are short (milliseconds); a
 process that held the write lock for seconds would delay all calls, not just one.
+
+Two things keep a caller from being bridged into a room no agent will join:
+
+- LiveKit accepts a dispatch whether or not a worker is registered for the agent name.
+  When the worker's heartbeat in the state db (the call log's, `salon.worker_heartbeat`)
+  says it is stopped or silent, the dispatch is not even tried:
+  `DispatchFailed("no_worker")`, and the caller hears the human fallback at once. No
+  heartbeat at all (the worker runs elsewhere) dispatches as before.
+- A create call still unanswered at the deadline is not cancelled: the caller gets the
+  fallback, and the request runs on in the background (at most `LATE_CREATE_WAIT_S`).
+  Once it has answered or failed, the room named after the CallSid is deleted
+  (`RoomService.DeleteRoom` takes the dispatch, and an agent that joined, with it; bounded
+  by `CLEANUP_TIMEOUT_S`), so no agent waits in an empty room for a caller who went to a
+  human. Never on the caller's time: their TwiML has long been sent.
 """
 
 from __future__ import annotations
@@ -37,12 +51,28 @@ from typing import Any, Generic, Protocol, TypeVar
 import aiohttp
 from livekit import api
 
+from salon.worker_heartbeat import WorkerLiveness
 from webhook.call_log import CallLog, CallRow
 from webhook.room_tokens import RoomAdminDispatchService
 
 logger = logging.getLogger("webhook")
 
 T = TypeVar("T")
+
+# After a timeout fallback: how long the create call may still take before it is cancelled,
+# then how long deleting its room may take. Both run in the background.
+LATE_CREATE_WAIT_S = 20.0
+CLEANUP_TIMEOUT_S = 10.0
+
+
+class Liveness(Protocol):
+    """Whether an agent worker is there (`salon.worker_heartbeat.WorkerLiveness`)."""
+
+    def down(self) -> str | None:
+        """Why no agent worker can take a call now, or None (alive, or not known)."""
+        ...
+
+    def close(self) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -54,7 +84,8 @@ class Bridge:
 
 
 class DispatchFailed(Exception):
-    """LiveKit did not dispatch the agent; `reason` is timeout, error or unconfigured."""
+    """LiveKit did not dispatch the agent; `reason` is timeout, error, no_worker,
+    unconfigured or misconfigured."""
 
     def __init__(self, reason: str, detail: str = "") -> None:
         super().__init__(f"{reason}: {detail}" if detail else reason)
@@ -186,7 +217,10 @@ class LiveKitDispatcher:
         agent_name: str,
         transport: str,
         timeout: float,
+        liveness: Liveness | None = None,
     ) -> None:
+        """`liveness`: whether a worker is there; by default the heartbeats in the state db
+        of the first call log `dispatch_once` is given."""
         if transport not in ("sip", "stream"):
             raise ValueError(f"unknown transport {transport!r}")
         self._url, self._key, self._secret = url, api_key, api_secret
@@ -199,6 +233,8 @@ class LiveKitDispatcher:
         self._lock = threading.Lock()
         self._external_loop = False
         self._loop_thread: int | None = None
+        self._liveness = liveness
+        self._cleanups: set[asyncio.Task[None]] = set()  # stray dispatches being removed
 
     def use_loop(self, loop: asyncio.AbstractEventLoop) -> None:
         """Run LiveKit calls on this (the server's) running loop instead of a thread of ours.
@@ -214,6 +250,15 @@ class LiveKitDispatcher:
 
     async def aclose(self) -> None:
         """Close the LiveKit client from inside the loop it runs on."""
+        cleanups, self._cleanups = self._cleanups, set()
+        for cleanup in cleanups:  # shutting down: not worth waiting up to half a minute
+            cleanup.cancel()
+        if cleanups:
+            await asyncio.gather(*cleanups, return_exceptions=True)
+            logger.warning(
+                "shutting down: rooms of timed-out dispatches left to LiveKit's empty timeout",
+                extra={"detail": f"{len(cleanups)} cleanup(s) cancelled"},
+            )
         lkapi, session, self._lkapi, self._session = self._lkapi, self._session, None, None
         self._dispatches = None
         if lkapi is not None:
@@ -286,19 +331,70 @@ class LiveKitDispatcher:
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             raise DispatchFailed("timeout", "no time left before the deadline")
+        if self._liveness is not None:
+            down = self._liveness.down()
+            if down is not None:
+                raise DispatchFailed("no_worker", down)
+        # The request is its own task, awaited through a shield: at the deadline the caller
+        # gets the fallback, while the request goes on until LiveKit answers, so that what
+        # it may have created can be deleted (`_clean_up`).
+        create = asyncio.get_running_loop().create_task(
+            self._dispatch(call_sid=call_sid, caller=caller, callee=callee)
+        )
         try:
-            # asyncio.timeout, not wait_for: no second task per call (3.11's wait_for wraps
-            # the coroutine in one), the same TimeoutError when the budget runs out.
             async with asyncio.timeout(remaining):
-                return await self._dispatch(call_sid=call_sid, caller=caller, callee=callee)
+                return await asyncio.shield(create)
         except TimeoutError as exc:
+            self._clean_up_later(create, room=call_sid)
             raise DispatchFailed("timeout", f"no answer within {remaining:.2f} s") from exc
+        except asyncio.CancelledError:  # the view stopped waiting (a stalled loop)
+            self._clean_up_later(create, room=call_sid)
+            raise
         except DispatchFailed:
             raise
         except api.TwirpError as exc:
             raise DispatchFailed("error", f"{exc.code} (HTTP {exc.status})") from exc
         except Exception as exc:  # aiohttp/network errors of any kind
             raise DispatchFailed("error", type(exc).__name__) from exc
+
+    def _clean_up_later(self, create: asyncio.Task[Bridge], *, room: str) -> None:
+        cleanup = asyncio.get_running_loop().create_task(self._clean_up(create, room=room))
+        self._cleanups.add(cleanup)
+        cleanup.add_done_callback(self._cleanups.discard)
+
+    async def _clean_up(self, create: asyncio.Task[Bridge], *, room: str) -> None:
+        """Wait (bounded) for a create call the caller stopped waiting for, then delete
+        the room it may have created, with its dispatch; log what happened."""
+        started = time.monotonic()
+        try:
+            async with asyncio.timeout(LATE_CREATE_WAIT_S):
+                await create
+            late = "created late"
+        except TimeoutError:  # cancelled: LiveKit may still create it, nothing to wait for
+            late = f"still unanswered after {LATE_CREATE_WAIT_S:g} s, cancelled"
+        except Exception as exc:
+            late = f"failed late ({type(exc).__name__})"
+        context = {"call_sid": room, "state": late}
+        try:
+            lkapi, _ = await self._api()
+            async with asyncio.timeout(CLEANUP_TIMEOUT_S):
+                await lkapi.room.delete_room(api.DeleteRoomRequest(room=room))
+        except api.TwirpError as exc:
+            if exc.code == "not_found":  # nothing was created: nothing to remove
+                logger.info("no stray room after a timeout fallback", extra=context)
+                return
+            context["detail"] = f"{exc.code} (HTTP {exc.status})"
+        except Exception as exc:  # network errors, our own timeout
+            context["detail"] = type(exc).__name__
+        else:
+            context["detail"] = f"{time.monotonic() - started:.1f} s after the fallback"
+            logger.info("stray dispatch removed after a timeout fallback", extra=context)
+            return
+        logger.warning(
+            "could not delete the room of a timed-out dispatch: an agent may wait in it "
+            "until LiveKit's empty-room timeout",
+            extra=context,
+        )
 
     async def _claimed_dispatch(
         self,
@@ -314,6 +410,8 @@ class LiveKitDispatcher:
         existing = calls.claim(call_sid=call_sid, caller_masked=caller_masked, transport=transport)
         if existing is not None:
             return existing
+        if self._liveness is None:  # on the loop: no lock needed
+            self._liveness = WorkerLiveness(db_path=calls.db_path, agent_name=self._agent_name)
         bridge = await self._bounded(
             call_sid=call_sid, caller=caller, callee=callee, deadline=deadline
         )
@@ -356,6 +454,8 @@ class LiveKitDispatcher:
         return self._run(coro, deadline)
 
     def close(self) -> None:
+        if self._liveness is not None:
+            self._liveness.close()
         with self._lock:
             loop, thread, self._loop, self._thread = self._loop, self._thread, None, None
         if loop is None or self._external_loop:

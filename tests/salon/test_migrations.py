@@ -51,13 +51,15 @@ TABLES = {
     "webhook_call_events",
 }
 # Tables added by later migrations (4: the back office's reminders, waitlist, SMS replies;
-# 5: the booking journal, which owes each booking change its confirmation).
+# 5: the booking journal, which owes each booking change its confirmation; 9: the agent
+# worker's heartbeats, read by the webhook).
 LATER_TABLES = {
     "booking_reminders",
     "waitlist",
     "waitlist_offers",
     "sms_inbound",
     "booking_journal",
+    "worker_heartbeats",
 }
 SECONDS = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
 MICROSECONDS = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$")
@@ -418,3 +420,14 @@ def test_outbox_messages_from_before_migration_7_have_no_deadline_and_a_fresh_da
     outbox = Outbox(conn=state_db.connect(old_db))
     waiting = outbox.get(old.OUTBOX_NOT_SENT)
     assert waiting is not None and (waiting.expires_at, waiting.retry_until) == (None, None)
+
+
+def test_an_upgraded_database_has_no_worker_heartbeat_so_calls_are_dispatched_as_before(
+    old_db: Path,
+) -> None:
+    from salon import worker_heartbeat
+
+    conn = state_db.connect(old_db)
+    assert worker_heartbeat.liveness(conn, agent_name="salon-receptionist").state == "unknown"
+    worker_heartbeat.beat(conn, agent_name="salon-receptionist", worker="host/1")
+    assert worker_heartbeat.liveness(conn, agent_name="salon-receptionist").state == "alive"

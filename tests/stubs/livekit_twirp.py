@@ -7,9 +7,11 @@ checked: content type, JWT signed with the right secret and issued by the right 
 the grants the real server requires (`roomAdmin` for the dispatch's room, `roomCreate`
 for the Twilio connector, `sip.admin` for trunks and dispatch rules).
 
-Implemented methods: AgentDispatchService CreateDispatch/ListDispatch, Connector
-ConnectTwilioCall, SIP List/Create/UpdateSIPInboundTrunk and List/CreateSIPDispatchRule,
-RoomService ListRooms (needs `roomList`; answers the rooms of the dispatches so far).
+Implemented methods: AgentDispatchService CreateDispatch/ListDispatch/DeleteDispatch,
+Connector ConnectTwilioCall, SIP List/Create/UpdateSIPInboundTrunk and
+List/CreateSIPDispatchRule, RoomService ListRooms (needs `roomList`; answers the rooms of
+the dispatches so far) and DeleteRoom (needs `roomCreate`; removes the room's dispatches,
+as LiveKit's store does, `not_found` for a room that does not exist).
 Knobs: `delay` (seconds before answering), `fail_status` (answer every call with this HTTP
 status). Two ways to run it:
 
@@ -57,6 +59,9 @@ class StubState:
     trunks: list[pb_sip.SIPInboundTrunkInfo] = field(default_factory=list)
     rules: list[pb_sip.SIPDispatchRuleInfo] = field(default_factory=list)
     rejected: list[str] = field(default_factory=list)  # Twirp error codes sent back
+    deleted_rooms: list[str] = field(default_factory=list)  # DeleteRoom that found its room
+    # dispatches removed by DeleteDispatch or with their room (no longer in `dispatches`)
+    deleted_dispatches: list[pb_dispatch.AgentDispatch] = field(default_factory=list)
     trunk_updates: int = 0
     requests: int = 0
 
@@ -203,6 +208,20 @@ class LiveKitStub:
             with self._lock:
                 self.state.dispatches.append(dispatch)
             return dispatch
+        if name == "AgentDispatchService/DeleteDispatch":
+            req = self._parse(body, pb_dispatch.DeleteAgentDispatchRequest)
+            self._need_room_admin(claims, req.room)
+            with self._lock:
+                found = [
+                    d
+                    for d in self.state.dispatches
+                    if d.id == req.dispatch_id and d.room == req.room
+                ]
+                if not found:
+                    raise TwirpFailure(404, "not_found", "no such dispatch")
+                self.state.dispatches.remove(found[0])
+                self.state.deleted_dispatches.append(found[0])
+            return found[0]
         if name == "AgentDispatchService/ListDispatch":
             req = self._parse(body, pb_dispatch.ListAgentDispatchRequest)
             self._need_room_admin(claims, req.room)
@@ -228,6 +247,18 @@ class LiveKitStub:
             if req.names:
                 rooms = [r for r in rooms if r.name in req.names]
             return pb_room.ListRoomsResponse(rooms=rooms)
+        if name == "RoomService/DeleteRoom":
+            req = self._parse(body, pb_room.DeleteRoomRequest)
+            if claims.video is None or not claims.video.room_create:
+                raise TwirpFailure(403, "permission_denied", "requires roomCreate")
+            with self._lock:
+                gone = [d for d in self.state.dispatches if d.room == req.room]
+                if not gone:
+                    raise TwirpFailure(404, "not_found", "requested room does not exist")
+                self.state.dispatches = [d for d in self.state.dispatches if d.room != req.room]
+                self.state.deleted_dispatches.extend(gone)
+                self.state.deleted_rooms.append(req.room)
+            return pb_room.DeleteRoomResponse()
         if name.startswith("SIP/"):
             self._need_sip_admin(claims)
             return self._route_sip(name, body)
@@ -247,16 +278,16 @@ class LiveKitStub:
             return trunk
         if name == "SIP/UpdateSIPInboundTrunk":
             req = self._parse(body, pb_sip.UpdateSIPInboundTrunkRequest)
-            trunk = next((t for t in self.state.trunks if t.sip_trunk_id == req.sip_trunk_id), None)
-            if trunk is None:
+            known = next((t for t in self.state.trunks if t.sip_trunk_id == req.sip_trunk_id), None)
+            if known is None:
                 raise TwirpFailure(404, "not_found", "no such trunk")
             if req.HasField("update"):
                 for attr in ("auth_username", "auth_password", "name"):
                     if req.update.HasField(attr):
-                        setattr(trunk, attr, getattr(req.update, attr))
+                        setattr(known, attr, getattr(req.update, attr))
             with self._lock:
                 self.state.trunk_updates += 1
-            return trunk
+            return known
         if name == "SIP/ListSIPDispatchRule":
             self._parse(body, pb_sip.ListSIPDispatchRuleRequest)
             return pb_sip.ListSIPDispatchRuleResponse(items=self.state.rules)
@@ -295,6 +326,7 @@ class LiveKitStub:
                 "requests": self.state.requests,
                 "dispatches": len(self.state.dispatches),
                 "twilio_connects": len(self.state.twilio_connects),
+                "deleted_rooms": len(self.state.deleted_rooms),
                 "rejected": self.state.rejected[-20:],
             }
         )

@@ -89,5 +89,39 @@ def test_sip_methods_need_the_sip_admin_grant(stub: LiveKitStub) -> None:
 
 def test_an_unknown_method_is_a_bad_route(stub: LiveKitStub) -> None:
     token = _token(api.VideoGrants(room_admin=True, room="CA1"))
-    response = _post(stub, "/twirp/livekit.RoomService/DeleteRoom", b"", token)
+    response = _post(stub, "/twirp/livekit.RoomService/RemoveParticipant", b"", token)
     assert response.status_code == 404 and response.json()["code"] == "bad_route"
+
+
+def test_deleting_a_room_needs_room_create_and_takes_its_dispatches(stub: LiveKitStub) -> None:
+    created = _post(
+        stub, DISPATCH, _dispatch_body("CA1"), _token(api.VideoGrants(room_admin=True, room="CA1"))
+    )
+    assert created.status_code == 200
+    path = "/twirp/livekit.RoomService/DeleteRoom"
+    body = api.DeleteRoomRequest(room="CA1").SerializeToString()
+    refused = _post(stub, path, body, _token(api.VideoGrants(room_admin=True, room="CA1")))
+    assert refused.status_code == 403 and refused.json()["code"] == "permission_denied"
+    assert [d.room for d in stub.state.dispatches] == ["CA1"]
+    deleted = _post(stub, path, body, _token(api.VideoGrants(room_create=True)))
+    assert deleted.status_code == 200
+    assert stub.state.dispatches == [] and stub.state.deleted_rooms == ["CA1"]
+    assert [d.room for d in stub.state.deleted_dispatches] == ["CA1"]
+    again = _post(stub, path, body, _token(api.VideoGrants(room_create=True)))
+    assert again.status_code == 404 and again.json()["code"] == "not_found"
+
+
+def test_deleting_a_dispatch_needs_room_admin_for_its_room(stub: LiveKitStub) -> None:
+    admin = _token(api.VideoGrants(room_admin=True, room="CA1"))
+    dispatch = api.AgentDispatch.FromString(
+        _post(stub, DISPATCH, _dispatch_body("CA1"), admin).content
+    )
+    path = "/twirp/livekit.AgentDispatchService/DeleteDispatch"
+    body = api.DeleteAgentDispatchRequest(dispatch_id=dispatch.id, room="CA1").SerializeToString()
+    other_room = _token(api.VideoGrants(room_admin=True, room="CA2"))
+    assert _post(stub, path, body, other_room).status_code == 403
+    deleted = _post(stub, path, body, admin)
+    assert deleted.status_code == 200
+    assert api.AgentDispatch.FromString(deleted.content).id == dispatch.id
+    assert stub.state.dispatches == []
+    assert _post(stub, path, body, admin).json()["code"] == "not_found"
