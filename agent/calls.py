@@ -22,6 +22,7 @@ from agent.config import AgentSettings
 from agent.llm_errors import failure_reason, quiet_provider_tracebacks
 from agent.messaging import code_sender, drain_soon
 from booking import Calendar
+from booking.hours import is_open
 from notify.outbox import Outbox
 from records.store import CallRecords
 from records.types import CallRecord, TranscriptLine, TurnMetrics, from_history
@@ -103,7 +104,7 @@ def watch_session(call: CallContext, session: AgentSession) -> None:
         can_transfer = bool(
             call.call_sid
             and call.profile.transfer_number
-            and persona.is_open(call.profile, call.profile.now())  # nobody there at night
+            and is_open(call.profile, call.profile.now())  # nobody there at night
         )
         handle = session.say(
             LLM_DOWN + (LLM_DOWN_TRANSFER if can_transfer else LLM_DOWN_CALL_BACK),

@@ -9,24 +9,21 @@ Hours account for French public holidays exactly like the booking calendar does.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
-from booking.hours import opening_hours, public_holiday
+from booking.hours import is_open, opening_hours, public_holiday, reopening_words
 from salon.french import (
     day_words,
     duration_words,
     price_words,
+    salutation,
     spans_words,
-    spoken_time,
     time_words,
 )
 from salon.phone import display as display_phone
 from salon.profile import WEEKDAYS, WEEKDAYS_FR, Interval, SalonProfile, TeamMember
 
 UPCOMING_DAYS = 60  # closures and special hours announced in the instructions
-EVENING_FROM = time(18, 0)
-NIGHT_UNTIL = time(5, 0)
-REOPEN_HORIZON_DAYS = 62
 
 PERSONA = """\
 Tu es l'assistante téléphonique du salon de coiffure {name}. Tu réponds au téléphone, en \
@@ -243,55 +240,6 @@ def build_instructions(
 
 
 # ---------------------------------------------------------------- greeting
-
-
-def is_open(profile: SalonProfile, moment: datetime) -> bool:
-    """Open at `moment`, with closures, special hours and public holidays applied."""
-    local = _local(profile, moment)
-    return any(a <= local.time() < b for a, b in opening_hours(profile, local.date()))
-
-
-def next_opening(profile: SalonProfile, moment: datetime) -> datetime | None:
-    """The next time the salon opens after `moment` (local time), or None within ~2 months."""
-    local = _local(profile, moment)
-    for offset in range(REOPEN_HORIZON_DAYS):
-        day = local.date() + timedelta(days=offset)
-        for start, _end in opening_hours(profile, day):
-            candidate = datetime.combine(day, start, tzinfo=profile.timezone)
-            if candidate > local:
-                return candidate
-    return None
-
-
-def reopening_words(profile: SalonProfile, moment: datetime) -> str | None:
-    """ "Nous rouvrons mardi à 9 heures 30." (today, tomorrow, a weekday, or a date)."""
-    opening = next_opening(profile, moment)
-    if opening is None:
-        return None
-    today = _local(profile, moment).date()
-    days = (opening.date() - today).days
-    at = f"à {spoken_time(opening)}"
-    if days == 0:
-        when = f"aujourd'hui {at}"
-    elif days == 1:
-        when = f"demain {at}"
-    elif days < 7:
-        when = f"{WEEKDAYS_FR[opening.weekday()]} {at}"
-    else:
-        when = f"le {day_words(opening.date())} {at}"
-    return f"Nous rouvrons {when}."
-
-
-def salutation(text: str, moment: datetime) -> str:
-    """`text` starting « Bonsoir » from 18h until 5h (`moment` local), else « Bonjour »:
-    the agent's greeting and the webhook's fallback say the same."""
-    local = moment.time()
-    evening = local >= EVENING_FROM or local < NIGHT_UNTIL
-    if evening and text.startswith("Bonjour"):
-        return "Bonsoir" + text[len("Bonjour") :]
-    if not evening and text.startswith("Bonsoir"):
-        return "Bonjour" + text[len("Bonsoir") :]
-    return text
 
 
 def greeting(profile: SalonProfile, now: datetime) -> str:

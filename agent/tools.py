@@ -20,7 +20,6 @@ from typing import Annotated
 from livekit.agents import RunContext, ToolError, function_tool
 from pydantic import Field
 
-from agent import persona
 from agent.call_context import BookingSearch, CallContext
 from agent.day_words import parse_day
 from agent.filler import while_waiting
@@ -46,6 +45,7 @@ from agent.tool_support import (
 from agent.visits import stylist_words, visit_name, visit_words
 from agent.waitlist_tool import join_waitlist
 from booking import Booking, CalendarError, Customer, LockedBooking, SlotTaken
+from booking.hours import is_open, reopening_words
 from records.types import TakenMessage
 from salon.french import of_name
 
@@ -272,8 +272,8 @@ async def transfer_to_human(
             "pour que le salon vous rappelle."
         )
     now = call.profile.now()
-    if not persona.is_open(call.profile, now):  # nobody to ring at night: say when instead
-        reopening = persona.reopening_words(call.profile, now) or ""
+    if not is_open(call.profile, now):  # nobody to ring at night: say when instead
+        reopening = reopening_words(call.profile, now) or ""
         raise ToolError(
             f"Le salon est fermé en ce moment, personne ne peut prendre l'appel. {reopening} "
             "Je peux prendre un message pour que le salon vous rappelle."

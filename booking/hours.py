@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 
-from salon.french import day_words, time_words
+from salon.french import day_words, spoken_time, time_words
 from salon.profile import WEEKDAYS_FR, Interval, SalonProfile, TeamMember
 
 
@@ -168,3 +168,50 @@ def _closed(profile: SalonProfile, day: date) -> tuple[str, bool] | None:
     if holiday and profile.closed_on_public_holidays:
         return f"{holiday}, jour férié", False
     return WEEKDAYS_FR[day.weekday()], True
+
+
+REOPEN_HORIZON_DAYS = 62
+
+
+def _local(profile: SalonProfile, moment: datetime) -> datetime:
+    """`moment` in the salon's zone; a naive datetime is taken as salon-local time."""
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=profile.timezone)
+    return moment.astimezone(profile.timezone)
+
+
+def is_open(profile: SalonProfile, moment: datetime) -> bool:
+    """Open at `moment`, with closures, special hours and public holidays applied."""
+    local = _local(profile, moment)
+    return any(a <= local.time() < b for a, b in opening_hours(profile, local.date()))
+
+
+def next_opening(profile: SalonProfile, moment: datetime) -> datetime | None:
+    """The next time the salon opens after `moment` (local time), or None within ~2 months."""
+    local = _local(profile, moment)
+    for offset in range(REOPEN_HORIZON_DAYS):
+        day = local.date() + timedelta(days=offset)
+        for start, _end in opening_hours(profile, day):
+            candidate = datetime.combine(day, start, tzinfo=profile.timezone)
+            if candidate > local:
+                return candidate
+    return None
+
+
+def reopening_words(profile: SalonProfile, moment: datetime) -> str | None:
+    """ "Nous rouvrons mardi à 9 heures 30." (today, tomorrow, a weekday, or a date)."""
+    opening = next_opening(profile, moment)
+    if opening is None:
+        return None
+    today = _local(profile, moment).date()
+    days = (opening.date() - today).days
+    at = f"à {spoken_time(opening)}"
+    if days == 0:
+        when = f"aujourd'hui {at}"
+    elif days == 1:
+        when = f"demain {at}"
+    elif days < 7:
+        when = f"{WEEKDAYS_FR[opening.weekday()]} {at}"
+    else:
+        when = f"le {day_words(opening.date())} {at}"
+    return f"Nous rouvrons {when}."

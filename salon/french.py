@@ -146,3 +146,19 @@ def of_name(name: str) -> str:
     first, second = name[:1].lower(), name[1:2].lower()
     elides = first in _VOWELS + "h" or (first == "y" and second not in _VOWELS)
     return f"d'{name}" if elides else f"de {name}"
+
+
+EVENING_FROM = time(18, 0)
+NIGHT_UNTIL = time(5, 0)
+
+
+def salutation(text: str, moment: datetime) -> str:
+    """`text` starting « Bonsoir » from 18h until 5h (`moment` local), else « Bonjour »:
+    the agent's greeting and the webhook's fallback say the same."""
+    local = moment.time()
+    evening = local >= EVENING_FROM or local < NIGHT_UNTIL
+    if evening and text.startswith("Bonjour"):
+        return "Bonsoir" + text[len("Bonjour") :]
+    if not evening and text.startswith("Bonsoir"):
+        return "Bonjour" + text[len("Bonsoir") :]
+    return text

@@ -16,8 +16,8 @@ from __future__ import annotations
 import logging
 from datetime import UTC, datetime
 
-from agent.persona import is_open, reopening_words, salutation
-from salon.french import spans_words
+from booking.hours import is_open, reopening_words
+from salon.french import salutation, spans_words
 from salon.phone import display as display_phone
 from salon.phone import region_of, to_e164
 from salon.profile import WEEKDAYS, WEEKDAYS_FR, Interval, SalonProfile

@@ -10,11 +10,10 @@ import pytest
 from agent.persona import (
     build_instructions,
     greeting,
-    next_opening,
-    reopening_words,
     upcoming_changes,
     weekly_hours_words,
 )
+from booking.hours import next_opening, reopening_words
 from salon.french import price_words
 from salon.profile import SalonProfile, load_profile
 
