@@ -110,6 +110,11 @@ def prewarm(proc: JobProcess) -> None:
     proc.userdata["kb"] = open_knowledge_base()
 
 
+# The exit code of a missing or malformed setting, as scripts/webhook and scripts/jobs:
+# scripts/serve leaves a program that exits with it stopped (a restart would fail again).
+CONFIG_ERROR = 2
+
+
 def settings_or_exit() -> AgentSettings:
     """The process's settings; a malformed one stops the worker with one French line
     (« agent : erreur : le réglage X doit être …, pas … ») rather than a traceback."""
@@ -117,7 +122,7 @@ def settings_or_exit() -> AgentSettings:
         return AgentSettings.from_env()
     except ValueError as exc:
         print(f"agent : erreur : {exc} ; corrigez-le dans .env", file=sys.stderr)
-        raise SystemExit(1) from None
+        raise SystemExit(CONFIG_ERROR) from None
 
 
 class SalonAgentServer(AgentServer):
@@ -242,7 +247,7 @@ def main(argv: list[str] | None = None, *, settings: AgentSettings | None = None
             "agent : ajoutez-les dans .env (tous les réglages sont décrits dans .env.example)",
             file=sys.stderr,
         )
-        raise SystemExit(1)
+        raise SystemExit(CONFIG_ERROR)
     if args and args[0] in ("start", "dev", "console", "connect"):
         from agent.recovery import recover_at_start
 
