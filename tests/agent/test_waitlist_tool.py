@@ -20,20 +20,20 @@ from agent.sim import CallerInput, ScriptedLLM, ToolCall
 from agent.textcall import TextCall
 from booking import waitlist
 from booking.calendar import Customer, Slot
-from booking.hours import opening_hours
 from booking.local import LocalCalendar
 from notify.outbox import Outbox
 from salon import state_db
 from salon.profile import SalonProfile, load_profile
+from tests.fixtures.days import usual_day
 
 CALLER = "+33612345678"
 
 
 def wednesday(profile: SalonProfile) -> date:
-    day = datetime.now(profile.timezone).date() + timedelta(days=5)
-    while day.weekday() != 2 or not opening_hours(profile, day):
-        day += timedelta(days=1)
-    return day
+    """A Wednesday ahead with the salon's usual hours and Chloé at work: with Yanis off,
+    she is the one who cuts men's hair that day, and `fill` fills it from 9:30 to 19:00."""
+    after = datetime.now(profile.timezone).date() + timedelta(days=5)
+    return usual_day(profile, after=after, weekday=2, service="coupe-homme")
 
 
 async def fill(calendar: LocalCalendar, profile: SalonProfile, day: date) -> None:

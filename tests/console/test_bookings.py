@@ -21,15 +21,17 @@ from salon.french import short_slot_words
 from salon.profile import load_profile
 from tests.console.conftest import Salon, csrf
 from tests.console.seed import PHONE, SHOWN, open_day
+from tests.fixtures.days import usual_day
 from tests.stubs.twilio import TwilioStub
 
 
 def _book(salon: Salon, *, service_id: str, day_offset: int = 2, name: str = "Paul Martin"):  # type: ignore[no-untyped-def]
-    """A booking made through the embedded calendar, as a caller's would be."""
+    """A booking made through the embedded calendar, as a caller's would be, on a usual
+    day from `day_offset` days ahead when someone who does the service works (not a
+    Wednesday of Chloé's February holiday for a men's cut: Yanis is off then)."""
     profile = load_profile(salon.profile)
-    day = open_day(
-        profile, after=datetime.now(profile.timezone).date() + timedelta(days=day_offset)
-    )
+    after = datetime.now(profile.timezone).date() + timedelta(days=day_offset)
+    day = usual_day(profile, after=after, service=service_id)
 
     async def make():  # type: ignore[no-untyped-def]
         calendar = LocalCalendar(profile, db=salon.salon_db)
@@ -133,7 +135,8 @@ def test_moving_offers_the_free_times_and_sends_the_moved_sms(
 ) -> None:
     booking = _book(salon, service_id="coupe-homme")
     day = booking.start.date()
-    target = open_day(load_profile(salon.profile), after=day + timedelta(days=1))
+    target = usual_day(load_profile(salon.profile), after=day + timedelta(days=1),
+                       service="coupe-homme", at=time(11))  # fmt: skip
     page = owner.get(
         f"/admin/rendez-vous/{booking.uid}/deplacer?jour={day.isoformat()}&vers={target.isoformat()}"
     ).get_data(as_text=True)
@@ -184,10 +187,10 @@ def test_a_booking_taken_at_the_counter_is_noted_and_confirmed(
     owner: FlaskClient, salon: Salon, twilio: TwilioStub
 ) -> None:
     profile = load_profile(salon.profile)
-    # Not a Thursday: the fixture's men's cuts start at 11:00 then (Yanis; Chloé is off).
-    day = open_day(profile, after=datetime.now(profile.timezone).date() + timedelta(days=2))
-    while day.weekday() == 3:
-        day = open_day(profile, after=day + timedelta(days=1))
+    # Not a Thursday (men's cuts start at 11:00: Yanis; Chloé is off) nor a Wednesday of
+    # Chloé's February holiday (Yanis is off on Wednesdays).
+    after = datetime.now(profile.timezone).date() + timedelta(days=2)
+    day = usual_day(profile, after=after, service="coupe-homme", at=time(10))
     form_page = owner.get(
         f"/admin/rendez-vous/nouveau?prestation=coupe-homme&jour={day.isoformat()}"
     )
@@ -326,11 +329,13 @@ def test_moving_a_visit_keeps_its_services_and_its_stylist_and_the_sms_names_the
 def test_moving_when_the_stylist_is_busy_gives_the_visit_to_another_qualified_one(
     owner: FlaskClient, salon: Salon
 ) -> None:
-    # Fridays, Chloé and Yanis both cut men's hair; the next Friday Chloé is fully booked.
+    # Fridays, Chloé and Yanis both cut men's hair; a later Friday Chloé is fully booked
+    # (one both work as usual: not Christmas Day, nor in Chloé's February holiday).
     visit = _book_visit(salon, ids=("coupe-homme",), stylist="chloe", weekday=4)
     day = visit.start.date()
-    busy_day = day + timedelta(days=7)
     profile = load_profile(salon.profile)
+    busy_day = usual_day(profile, after=day + timedelta(days=1), weekday=4,
+                         stylists=["chloe", "yanis"], at=time(11))  # fmt: skip
 
     async def fill() -> None:
         calendar = LocalCalendar(profile, db=salon.salon_db)
@@ -397,9 +402,9 @@ def test_a_counter_booking_sent_twice_is_booked_once_and_the_owner_told_where_it
     owner: FlaskClient, salon: Salon, twilio: TwilioStub
 ) -> None:
     profile = load_profile(salon.profile)
-    day = open_day(profile, after=datetime.now(profile.timezone).date() + timedelta(days=2))
-    while day.weekday() == 3:  # not a Thursday: men's cuts start at 11:00 then
-        day = open_day(profile, after=day + timedelta(days=1))
+    # a day both barbers cut men's hair at 10:00, so the child below gets the same time
+    after = datetime.now(profile.timezone).date() + timedelta(days=2)
+    day = usual_day(profile, after=after, stylists=["yanis", "chloe"], at=time(10))
     page = owner.get(
         f"/admin/rendez-vous/nouveau?prestation=coupe-homme&jour={day.isoformat()}"
     ).get_data(as_text=True)
@@ -496,7 +501,8 @@ def test_moving_may_leave_the_client_without_sms(
 ) -> None:
     booking = _book(salon, service_id="coupe-homme")
     day = booking.start.date()
-    target = open_day(load_profile(salon.profile), after=day + timedelta(days=1))
+    target = usual_day(load_profile(salon.profile), after=day + timedelta(days=1),
+                       service="coupe-homme", at=time(11))  # fmt: skip
     page = owner.get(
         f"/admin/rendez-vous/{booking.uid}/deplacer?jour={day.isoformat()}&vers={target.isoformat()}"
     ).get_data(as_text=True)
@@ -538,9 +544,8 @@ def test_a_number_typed_at_an_overseas_salon_s_counter_is_read_in_its_department
     )
     profile = load_profile(salon.profile)
     assert profile.holidays_subdivision == "972"
-    day = open_day(profile, after=datetime.now(profile.timezone).date() + timedelta(days=2))
-    while day.weekday() == 3:  # not a Thursday: men's cuts start at 11:00 then
-        day = open_day(profile, after=day + timedelta(days=1))
+    after = datetime.now(profile.timezone).date() + timedelta(days=2)
+    day = usual_day(profile, after=after, service="coupe-homme", at=time(10))
     page = owner.get(
         f"/admin/rendez-vous/nouveau?prestation=coupe-homme&jour={day.isoformat()}"
     ).get_data(as_text=True)

@@ -32,10 +32,10 @@ from typing import Any
 import httpx
 import pytest
 
-from booking.hours import opening_hours
 from salon.profile import load_profile
 from tests.console.conftest import PASSWORD
 from tests.fixtures.bad_inputs import text_pdf
+from tests.fixtures.days import usual_day
 from tests.fixtures.isolation import FIXTURE_SALON
 from tests.stubs.openai import OpenAIStub
 from tests.webhook.real_server import RunningServer, running_webhook
@@ -290,13 +290,13 @@ def test_the_guard_lets_uploads_reach_the_console_while_twilio_keeps_its_small_l
     assert huge.status_code == 413
 
 
-def _next_friday(salon: Salon) -> date:
-    """A Friday at least two days ahead when the salon is open (Chloé works Fridays)."""
-    profile = load_profile(salon.sources / "salon.toml")
-    day = datetime.now(profile.timezone).date() + timedelta(days=2)
-    while day.weekday() != 4 or not opening_hours(profile, day):
-        day += timedelta(days=1)
-    return day
+def _next_friday() -> date:
+    """A Friday at least two days ahead with the salon's usual hours when Chloé and Yanis
+    work (not in Chloé's February holiday). Read from the fixture, not the salon's copy:
+    the tests below add an absence and a closure that day, and it must stay that day."""
+    profile = load_profile(FIXTURE_SALON / "salon.toml")
+    after = datetime.now(profile.timezone).date() + timedelta(days=2)
+    return usual_day(profile, after=after, weekday=4, stylists=["chloe", "yanis"])
 
 
 def test_the_owner_books_a_two_service_visit_with_a_stylist_at_the_counter(
@@ -305,7 +305,7 @@ def test_the_owner_books_a_two_service_visit_with_a_stylist_at_the_counter(
     page = _phone(browser)
     base = salon.server.base
     _sign_in(page, base)
-    day = _next_friday(salon)
+    day = _next_friday()
     page.goto(f"{base}/admin/rendez-vous/nouveau?jour={day.isoformat()}")
     offered = "#coiffeur option:not([hidden])"
     page.select_option("#prestation", "couleur-racines")
@@ -333,7 +333,7 @@ def test_chloe_is_ill_on_the_day_of_the_counter_booking_and_the_owner_sees_what_
     page = _phone(browser)
     base = salon.server.base
     _sign_in(page, base)
-    day = _next_friday(salon)
+    day = _next_friday()
     page.goto(base + "/admin/salon")
     page.select_option("#absence-coiffeur", "chloe")
     page.fill("#absence-debut", day.isoformat())
@@ -360,7 +360,7 @@ def test_a_closure_added_by_mistake_on_that_friday_is_taken_back_with_retirer(
     page = _phone(browser)
     base = salon.server.base
     _sign_in(page, base)
-    day = _next_friday(salon)
+    day = _next_friday()
     profile = salon.sources / "salon.toml"
     before = profile.read_bytes()
     page.goto(base + "/admin/salon")
@@ -392,7 +392,7 @@ def test_a_counter_booking_refused_for_its_stylist_keeps_the_client_typed(
     page = _phone(browser)
     base = salon.server.base
     _sign_in(page, base)
-    day = _next_friday(salon)
+    day = _next_friday()
     page.goto(f"{base}/admin/rendez-vous/nouveau?prestation=coupe-homme&coiffeur=yanis"
               f"&jour={day.isoformat()}")  # fmt: skip
     page.fill("#nom", "Marc Lemaire")
@@ -435,7 +435,7 @@ def test_marc_lemaire_is_moved_without_sms_then_cancelled_after_confirming(
     page = _phone(browser, javascript=False)
     base = salon.server.base
     _sign_in(page, base)
-    day = _next_friday(salon).isoformat()
+    day = _next_friday().isoformat()
     later = _start_of(salon, "Marc Lemaire") + timedelta(minutes=15)
     page.goto(f"{base}/admin/rendez-vous?jour={day}")
     page.click("a.row:has-text('Marc Lemaire')")

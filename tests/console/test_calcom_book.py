@@ -17,7 +17,8 @@ from notify import texts
 from salon.profile import SalonProfile, load_profile
 from salon.utc import utc_text
 from tests.console.conftest import Salon, csrf
-from tests.console.seed import PHONE, SHOWN, open_day
+from tests.console.seed import PHONE, SHOWN
+from tests.fixtures.days import usual_day
 from tests.stubs.calcom import API_KEY, CalComStub
 
 
@@ -31,19 +32,18 @@ def calcom(salon: Salon, monkeypatch: pytest.MonkeyPatch) -> Iterator[CalComStub
 
 
 def _men_at_ten(profile: SalonProfile) -> date:
-    """An open day at least two days ahead when men's cuts start at 10h (not a Thursday,
-    when they start at 11h)."""
-    day = open_day(profile, after=datetime.now(profile.timezone).date() + timedelta(days=2))
-    while day.weekday() == 3:
-        day = open_day(profile, after=day + timedelta(days=1))
-    return day
+    """A usual day at least two days ahead when someone cuts men's hair at 10h (not a
+    Thursday, when Yanis starts at 11h, nor a Wednesday of Chloé's February holiday)."""
+    after = datetime.now(profile.timezone).date() + timedelta(days=2)
+    return usual_day(profile, after=after, service="coupe-homme", at=time(10))
 
 
 def test_the_book_on_calcom_is_read_changed_and_confirmed(
     owner: FlaskClient, salon: Salon, calcom: CalComStub
 ) -> None:
     profile = load_profile(salon.profile)
-    day = open_day(profile, after=datetime.now(profile.timezone).date() + timedelta(days=2))
+    after = datetime.now(profile.timezone).date() + timedelta(days=2)
+    day = usual_day(profile, after=after, service="coupe-homme", at=time(11))
     walk_in = calcom.take_slot(event_type_id=1201,
                                start=datetime.combine(day, time(9, 30), tzinfo=profile.timezone),
                                name="Client Direct")  # fmt: skip
@@ -89,9 +89,8 @@ def test_a_visit_with_a_chosen_stylist_is_booked_on_calcom_with_her_as_host(
     owner: FlaskClient, salon: Salon, calcom: CalComStub
 ) -> None:
     profile = load_profile(salon.profile)
-    day = datetime.now(profile.timezone).date() + timedelta(days=2)
-    while day.weekday() != 4 or open_day(profile, after=day) != day:  # Chloé works Fridays
-        day += timedelta(days=1)
+    after = datetime.now(profile.timezone).date() + timedelta(days=2)
+    day = usual_day(profile, after=after, weekday=4, stylists=["chloe"], at=time(11))
     # Margaux, first in the team, Chloé and Inès all do both services: Chloé is chosen
     chosen = {"prestation": "couleur-racines", "prestation2": "brushing-courts",
               "coiffeur": "chloe", "jour": day.isoformat()}  # fmt: skip
@@ -155,9 +154,7 @@ def test_a_counter_booking_whose_lost_call_made_nothing_can_be_made_later(
     more, the same booking is taken (the owner is not stuck on « peut-être »)."""
     monkeypatch.setenv("CAL_API_DEADLINE", "1")
     profile = load_profile(salon.profile)
-    day = open_day(profile, after=datetime.now(profile.timezone).date() + timedelta(days=2))
-    while day.weekday() == 3:
-        day = open_day(profile, after=day + timedelta(days=1))
+    day = _men_at_ten(profile)
     chosen = {"prestation": "coupe-homme", "jour": day.isoformat()}
     page = owner.get("/admin/rendez-vous/nouveau", query_string=chosen).get_data(as_text=True)
     start = datetime.combine(day, time(10, 0), tzinfo=profile.timezone)

@@ -18,7 +18,8 @@ from notify import texts
 from salon.french import visit_price_words
 from salon.profile import SalonProfile, load_profile
 from tests.console.conftest import AppFactory, Salon, csrf, sign_in
-from tests.console.seed import PHONE, SHOWN, open_day
+from tests.console.seed import PHONE, SHOWN
+from tests.fixtures.days import usual_day
 from tests.stubs.twilio import TwilioStub
 
 NEW = "/admin/rendez-vous/nouveau"
@@ -26,10 +27,10 @@ FRIDAY = 4  # Chloé, Yanis, Margaux and Inès all work on Fridays
 
 
 def _friday(profile: SalonProfile) -> date:
-    day = datetime.now(profile.timezone).date() + timedelta(days=2)
-    while day.weekday() != FRIDAY or open_day(profile, after=day) != day:
-        day += timedelta(days=1)
-    return day
+    """A Friday ahead with the salon's usual hours and nobody away (not in Chloé's
+    February holiday): the whole team works from 9:30."""
+    after = datetime.now(profile.timezone).date() + timedelta(days=2)
+    return usual_day(profile, after=after, weekday=FRIDAY)
 
 
 def _row(salon: Salon, name: str) -> tuple[str | None, str | None, str, str]:

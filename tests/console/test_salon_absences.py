@@ -22,7 +22,8 @@ from booking.local import LocalCalendar
 from salon.french import day_words
 from salon.profile import load_profile
 from tests.console.conftest import Salon, console_of, csrf
-from tests.console.seed import insert_booking, open_day
+from tests.console.seed import insert_booking
+from tests.fixtures.days import usual_day
 from webhook.console.absences import (
     AbsenceRefused,
     NewAbsence,
@@ -40,11 +41,12 @@ def _comments(text: str) -> list[str]:
 
 
 def _friday(salon: Salon, *, after: int = 3) -> date:
+    """A Friday ahead with the salon's usual hours when Chloé works and nobody is away in
+    the week around it: the absences the tests add, from the Thursday before to the
+    Wednesday after, must not meet one the fixture has (Chloé's February holiday)."""
     profile = load_profile(salon.profile)
-    day = datetime.now(profile.timezone).date() + timedelta(days=after)
-    while day.weekday() != FRIDAY or open_day(profile, after=day) != day:
-        day += timedelta(days=1)
-    return day
+    start = datetime.now(profile.timezone).date() + timedelta(days=after)
+    return usual_day(profile, after=start, weekday=FRIDAY, stylists=["chloe"], clear_days=7)
 
 
 def _at(salon: Salon, day: date, hour: int) -> datetime:

@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 
 from booking.calendar import Booking, Customer, Slot
-from booking.hours import opening_hours
 from booking.local import LocalCalendar
 from jobs.config import JobsSettings
 from jobs.runner import BackOffice
@@ -21,7 +20,8 @@ from notify.outbox import Outbox, RetryPolicy
 from notify.twilio_messages import TwilioNotifier, TwilioOptions
 from notify.whatsapp_window import WhatsAppWindow
 from salon import state_db
-from salon.profile import WEEKDAYS, SalonProfile, load_profile
+from salon.profile import SalonProfile, load_profile
+from tests.fixtures.days import usual_day
 from tests.stubs.twilio import TwilioStub
 
 ALICE = "+33612345678"
@@ -48,12 +48,11 @@ def profile() -> SalonProfile:
 
 def open_day(profile: SalonProfile, *, after_days: int = 4, weekday: int = 2) -> date:
     """The first day at least `after_days` ahead, on `weekday` (Wednesday: 9:30-19:00,
-    Thursday until 20:30), with the salon's usual hours that weekday (no holiday)."""
-    day = datetime.now(profile.timezone).date() + timedelta(days=after_days)
-    usual = profile.hours[WEEKDAYS[weekday]]
-    while day.weekday() != weekday or opening_hours(profile, day) != usual:
-        day += timedelta(days=1)
-    return day
+    Thursday until 20:30), with the salon's usual hours that weekday (no holiday) and its
+    men's cuts (what `Rig.book` books) too: no stylist away, so on a Wednesday Chloé cuts
+    them all day (Yanis is off)."""
+    after = datetime.now(profile.timezone).date() + timedelta(days=after_days)
+    return usual_day(profile, after=after, weekday=weekday, service="coupe-homme")
 
 
 def at(profile: SalonProfile, day: date, hour: int, minute: int = 0) -> datetime:
