@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from booking.hours import is_open, opening_hours, public_holiday, reopening_words
+from booking.hours import is_open, local_time, opening_hours, public_holiday, reopening_words
 from salon.french import (
     day_words,
     duration_words,
@@ -156,16 +156,9 @@ def services_words(profile: SalonProfile) -> str:
     return "\n".join(f"{cat} : {' ; '.join(items)}." for cat, items in by_category.items())
 
 
-def _local(profile: SalonProfile, moment: datetime) -> datetime:
-    """`moment` in the salon's zone; a naive datetime is taken as salon-local time."""
-    if moment.tzinfo is None:
-        return moment.replace(tzinfo=profile.timezone)
-    return moment.astimezone(profile.timezone)
-
-
 def salon_facts(profile: SalonProfile, now: datetime) -> str:
     """The salon's facts as a compact French reference block for the instructions."""
-    local = _local(profile, now)
+    local = local_time(profile, now)
     lines = [
         f"Nous sommes le {day_words(local.date())} {local.year}, il est {time_words(local)}.",
         f"Le salon est actuellement {'ouvert' if is_open(profile, local) else 'fermé'}.",
@@ -245,7 +238,7 @@ def build_instructions(
 def greeting(profile: SalonProfile, now: datetime) -> str:
     """The first sentence of the call: the salon's open or closed greeting, "Bonsoir"
     from 18h, and, when closed, when the salon reopens."""
-    local = _local(profile, now)
+    local = local_time(profile, now)
     if is_open(profile, local):
         return salutation(profile.greeting_open, local)
     text = salutation(profile.greeting_closed, local)

@@ -173,7 +173,7 @@ def _closed(profile: SalonProfile, day: date) -> tuple[str, bool] | None:
 REOPEN_HORIZON_DAYS = 62
 
 
-def _local(profile: SalonProfile, moment: datetime) -> datetime:
+def local_time(profile: SalonProfile, moment: datetime) -> datetime:
     """`moment` in the salon's zone; a naive datetime is taken as salon-local time."""
     if moment.tzinfo is None:
         return moment.replace(tzinfo=profile.timezone)
@@ -182,13 +182,13 @@ def _local(profile: SalonProfile, moment: datetime) -> datetime:
 
 def is_open(profile: SalonProfile, moment: datetime) -> bool:
     """Open at `moment`, with closures, special hours and public holidays applied."""
-    local = _local(profile, moment)
+    local = local_time(profile, moment)
     return any(a <= local.time() < b for a, b in opening_hours(profile, local.date()))
 
 
 def next_opening(profile: SalonProfile, moment: datetime) -> datetime | None:
     """The next time the salon opens after `moment` (local time), or None within ~2 months."""
-    local = _local(profile, moment)
+    local = local_time(profile, moment)
     for offset in range(REOPEN_HORIZON_DAYS):
         day = local.date() + timedelta(days=offset)
         for start, _end in opening_hours(profile, day):
@@ -203,7 +203,7 @@ def reopening_words(profile: SalonProfile, moment: datetime) -> str | None:
     opening = next_opening(profile, moment)
     if opening is None:
         return None
-    today = _local(profile, moment).date()
+    today = local_time(profile, moment).date()
     days = (opening.date() - today).days
     at = f"à {spoken_time(opening)}"
     if days == 0:

@@ -115,6 +115,39 @@ async def start_text_call(
     return TextCall(session=session, caller_input=caller), agent, model
 
 
+async def start_receptionist_call(
+    call: CallContext,
+    model: Sequence[Step] | Any,
+    *,
+    kb: Any = None,
+    settings: Any = None,
+    watch: bool = False,
+) -> tuple[TextCall, Any]:
+    """The real receptionist (its instructions and tools) on the text turn path for `call`,
+    with `model` (a script for a `ScriptedLLM`, or any LLM); `watch` adds the call's
+    LLM-failure handling (`agent.calls.watch_session`). Returns the call and the model."""
+    from agent import calls
+    from agent.receptionist import build_receptionist
+
+    if isinstance(model, Sequence):
+        model = ScriptedLLM(model)
+    caller = CallerInput()
+    agent = build_receptionist(
+        call=call, retriever=BudgetedRetriever(kb, options=RagOptions()), caller_input=caller
+    )
+    session = build_text_session(model=model, call=call, settings=settings)
+    if watch:
+        calls.watch_session(call, session)
+    await session.start(agent)
+    return TextCall(session=session, caller_input=caller), model
+
+
+def tool_outputs(model: ScriptedLLM) -> list[str]:
+    """What the tools answered the model, as its last request carried them."""
+    items = model.requests[-1].chat_ctx.items
+    return [str(i.output) for i in items if i.type == "function_call_output"]
+
+
 def skip_when_the_salon_is_closed(day_word: str) -> None:
     """Skip, naming the date, when the fixture salon is closed on the day a scripted call
     asks for (« samedi » in a week of its Christmas or summer closure): the agent rightly

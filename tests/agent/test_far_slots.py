@@ -10,11 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from agent import calls
-from agent.receptionist import build_receptionist
-from agent.retrieval import BudgetedRetriever, RagOptions
-from agent.session import build_text_session
-from agent.sim import CallerInput, ScriptedLLM, ToolCall
-from agent.textcall import TextCall
+from agent.sim import ToolCall
 from booking.calcom import CalComCalendar
 from booking.calendar import Slot
 from booking.local import LocalCalendar
@@ -23,6 +19,7 @@ from salon import state_db
 from salon.french import day_words
 from salon.profile import SalonProfile, load_profile
 from salon.profile_fields import Closure
+from tests.agent.harness import start_receptionist_call, tool_outputs
 from tests.stubs.calcom import API_KEY as CAL_KEY
 from tests.stubs.calcom import CalComStub
 
@@ -52,21 +49,14 @@ async def _find_slots(
         calendar=calendar,
         outbox=Outbox(conn=conn, notifiers=[]),
     )
-    model = ScriptedLLM([ToolCall("find_slots", arguments), "Voici."])
-    caller = CallerInput()
-    agent = build_receptionist(
-        call=ctx, retriever=BudgetedRetriever(None, options=RagOptions()), caller_input=caller
+    text_call, model = await start_receptionist_call(
+        ctx, [ToolCall("find_slots", arguments), "Voici."]
     )
-    session = build_text_session(model=model, call=ctx)
-    await session.start(agent)
-    text_call = TextCall(session=session, caller_input=caller)
     try:
         await text_call.send("Une coupe homme, au plus tôt")
     finally:
         await text_call.aclose()
-    outputs = [
-        str(i.output) for i in model.requests[-1].chat_ctx.items if i.type == "function_call_output"
-    ]
+    outputs = tool_outputs(model)
     assert len(outputs) == 1
     return outputs[0], list(ctx.offered_slots)
 

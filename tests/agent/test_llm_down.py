@@ -9,27 +9,24 @@ on stderr.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import socket
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from livekit.plugins import openai
 
 from agent import calls
-from agent.receptionist import build_receptionist
-from agent.retrieval import BudgetedRetriever, RagOptions
-from agent.session import build_text_session
-from agent.sim import CallerInput
-from agent.textcall import TextCall
 from notify.outbox import Outbox
 from records.store import CallRecords
 from salon import state_db
 from salon.profile import load_profile
-from tests.agent.harness import FakeKB
+from tests.agent.harness import FakeKB, start_receptionist_call
 from tests.fixtures.opening import closed_today, open_all_day_today
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -39,6 +36,25 @@ def _closed_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+async def _first_turn(
+    call: calls.CallContext, model: openai.LLM, settings: Any = None, timeout: float = 30
+) -> tuple[Any, float]:
+    """The receptionist on the text turn path with `model`, the call's LLM-failure handling
+    on; the caller asks one question. Returns the turn and how long the caller waited."""
+    text_call, _ = await start_receptionist_call(
+        call, model, kb=FakeKB(), settings=settings, watch=True
+    )
+    started = asyncio.get_running_loop().time()
+    try:
+        turn = await text_call.send("Vous êtes ouverts samedi ?", timeout=timeout)
+        return turn, asyncio.get_running_loop().time() - started
+    finally:
+        await text_call.aclose()
+        await calls.finish_call(call, session=text_call.session)
+        await calls.release_call(call)
+        await model.aclose()
 
 
 async def test_an_unreachable_llm_gives_the_apology_one_log_line_and_a_failed_record(
@@ -52,22 +68,8 @@ async def test_an_unreachable_llm_gives_the_apology_one_log_line_and_a_failed_re
     model = openai.LLM(
         model="gpt-4o-mini", base_url=f"http://127.0.0.1:{_closed_port()}/v1", api_key="sk-x"
     )
-    caller = CallerInput()
-    agent = build_receptionist(
-        call=call, retriever=BudgetedRetriever(FakeKB(), options=RagOptions()), caller_input=caller
-    )
-    session = build_text_session(model=model, call=call)
-    calls.watch_session(call, session)
-    await session.start(agent)
-    text_call = TextCall(session=session, caller_input=caller)
     caplog.set_level(logging.INFO)
-    try:
-        turn = await text_call.send("Vous êtes ouverts samedi ?", timeout=30)
-    finally:
-        await text_call.aclose()
-        await calls.finish_call(call, session=session)
-        await calls.release_call(call)
-        await model.aclose()
+    turn, _ = await _first_turn(call, model)
     assert turn.replies == [calls.LLM_DOWN + calls.LLM_DOWN_CALL_BACK]
     errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
     assert [(r.name, r.getMessage()) for r in errors] == [
@@ -91,8 +93,6 @@ async def test_a_hanging_llm_gives_the_apology_after_the_configured_wait_not_for
     """A server that accepts the connection and never answers: with LLM_TIMEOUT=1 and
     LLM_MAX_RETRY=1 the apology comes after about two seconds (LiveKit's own defaults,
     10 s and 3 retries, would keep the caller in silence for over 40 s and fail this)."""
-    import asyncio
-
     from agent.config import AgentSettings
 
     silent = socket.socket()
@@ -106,23 +106,9 @@ async def test_a_hanging_llm_gives_the_apology_after_the_configured_wait_not_for
         profile=profile, conn=conn, caller="+33612345678", outbox=Outbox(conn=conn)
     )
     model = openai.LLM(model="gpt-4o-mini", base_url=f"http://127.0.0.1:{port}/v1", api_key="x")
-    caller = CallerInput()
-    agent = build_receptionist(
-        call=call, retriever=BudgetedRetriever(FakeKB(), options=RagOptions()), caller_input=caller
-    )
-    session = build_text_session(model=model, call=call, settings=settings)
-    calls.watch_session(call, session)
-    await session.start(agent)
-    text_call = TextCall(session=session, caller_input=caller)
-    started = asyncio.get_running_loop().time()
     try:
-        turn = await text_call.send("Vous êtes ouverts samedi ?", timeout=15)
-        waited = asyncio.get_running_loop().time() - started
+        turn, waited = await _first_turn(call, model, settings=settings, timeout=15)
     finally:
-        await text_call.aclose()
-        await calls.finish_call(call, session=session)
-        await calls.release_call(call)
-        await model.aclose()
         conn.close()
         silent.close()
     assert turn.replies == [calls.LLM_DOWN + calls.LLM_DOWN_CALL_BACK]
@@ -215,21 +201,9 @@ async def test_with_the_llm_down_the_caller_is_put_through_only_while_the_salon_
     model = openai.LLM(
         model="gpt-4o-mini", base_url=f"http://127.0.0.1:{_closed_port()}/v1", api_key="sk-x"
     )
-    caller = CallerInput()
-    agent = build_receptionist(
-        call=call, retriever=BudgetedRetriever(FakeKB(), options=RagOptions()), caller_input=caller
-    )
-    session = build_text_session(model=model, call=call)
-    calls.watch_session(call, session)
-    await session.start(agent)
-    text_call = TextCall(session=session, caller_input=caller)
     try:
-        turn = await text_call.send("Vous êtes ouverts samedi ?", timeout=30)
+        turn, _ = await _first_turn(call, model)
     finally:
-        await text_call.aclose()
-        await calls.finish_call(call, session=session)
-        await calls.release_call(call)
-        await model.aclose()
         conn.close()
     ending = calls.LLM_DOWN_TRANSFER if is_open else calls.LLM_DOWN_CALL_BACK
     assert turn.replies == [calls.LLM_DOWN + ending]
