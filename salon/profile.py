@@ -297,11 +297,11 @@ def _service(path: Path, i: int, raw: object) -> Service:
 def _closure(path: Path, i: int, raw: object) -> Closure:
     raw = _block(path, _entry("fermeture", None, i + 1, "closures"), raw)
     where = _entry("fermeture", raw.get("reason") or raw.get("start"), i + 1, "closures")
-    return Closure(
-        start=_date(path, _sub(where, "start"), raw.get("start")),
-        end=_date(path, _sub(where, "end"), raw.get("end", raw.get("start"))),
-        reason=str(raw.get("reason", "")),
-    )
+    start = _date(path, _sub(where, "start"), raw.get("start"))
+    end = _date(path, _sub(where, "end"), raw.get("end", raw.get("start")))
+    if end < start:  # swapped dates would close nothing, silently: say so, as for absences
+        raise _fail(path, where, "la fin (end) vient avant le début (start)")
+    return Closure(start=start, end=end, reason=str(raw.get("reason", "")))
 
 
 def _special(path: Path, i: int, raw: object) -> SpecialHours:

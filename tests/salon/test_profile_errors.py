@@ -105,6 +105,18 @@ def test_a_closure_without_a_start_says_the_date_is_missing() -> None:
     )
 
 
+def test_a_closure_ending_before_it_starts_is_refused_not_ignored() -> None:
+    """Swapped dates used to be read as a closure that closes nothing: the salon stayed
+    bookable on the days the owner meant to close. Refused, as a team absence is."""
+    refusal = _refusal(
+        BASE + '\n[[closures]]\nstart = 2026-12-27\nend = 2026-12-26\nreason = "Noël"\n'
+    )
+    assert refusal == (
+        f"{PATH} : fermeture « Noël » (1er bloc [[closures]]) : la fin (end) vient avant le "
+        "début (start)"
+    )
+
+
 def test_a_stylist_hours_day_written_in_french_is_refused_with_the_english_names() -> None:
     refusal = _refusal(BASE + '\n[[team]]\nname = "Chloé"\n[team.hours]\nmardi = []\n')
     assert refusal == (
