@@ -14,7 +14,7 @@ from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 
 from salon.french import day_words, spoken_time, time_words
-from salon.profile import WEEKDAYS_FR, Interval, SalonProfile, TeamMember
+from salon.profile import WEEKDAYS, WEEKDAYS_FR, Interval, SalonProfile, TeamMember
 
 
 @lru_cache(maxsize=64)
@@ -48,13 +48,19 @@ def opening_hours(profile: SalonProfile, day: date) -> tuple[Interval, ...]:
 
 def stylist_hours(profile: SalonProfile, member: TeamMember, day: date) -> tuple[Interval, ...]:
     """When `member` can take appointments on `day`: the salon's opening hours (holidays
-    included), within their own week, none while they are absent. On a day of special
-    hours (« ouverture exceptionnelle ») the whole team follows the salon's hours."""
+    included), within their own week, none while they are absent. Special hours on a day
+    the salon usually opens (« veille de Noël, 9h-16h ») shorten it: each member keeps
+    their own week within them, their day off stays off. On a day it usually keeps closed
+    (« ouverture exceptionnelle le lundi ») nobody has an own week: the whole team follows
+    the salon's hours."""
     salon = opening_hours(profile, day)
     if not salon or member.absence_on(day) is not None:
         return ()
     own = member.week_hours(day)
-    if own is None or any(s.day == day for s in profile.special_hours):
+    exceptional = any(s.day == day for s in profile.special_hours) and not profile.hours.get(
+        WEEKDAYS[day.weekday()]
+    )
+    if own is None or exceptional:
         return salon
     out = []
     for lo, hi in salon:

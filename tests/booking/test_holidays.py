@@ -91,3 +91,22 @@ def test_an_unknown_subdivision_is_refused_with_the_field_and_the_choices(
 def test_no_subdivision_means_metropolitan_france() -> None:
     assert make_profile().holidays_subdivision is None
     assert make_profile(holidays_subdivision="").holidays_subdivision is None
+
+
+def test_a_shortened_day_keeps_each_stylists_own_week_and_an_exceptional_one_opens_to_all() -> None:
+    """The fixture's 24 December (a Thursday, « veille de Noël » 9h-16h) shortens a day the
+    salon opens anyway: Chloé is off on Thursdays and stays off, Yanis starts at 11h as every
+    Thursday. Its 21 December (a Monday, usually closed) opens exceptionally 10h-18h: nobody
+    has a Monday of their own, so the whole team follows the salon's hours."""
+    from booking.hours import stylist_hours
+    from salon.profile import load_profile
+    from tests.fixtures.isolation import FIXTURE_SALON
+
+    profile = load_profile(FIXTURE_SALON / "salon.toml")
+    chloe, yanis = profile.stylist("chloe"), profile.stylist("yanis")
+    eve, monday = date(2026, 12, 24), date(2026, 12, 21)
+    assert opening_hours(profile, eve) == ((time(9), time(16)),)
+    assert stylist_hours(profile, chloe, eve) == ()
+    assert stylist_hours(profile, yanis, eve) == ((time(11), time(16)),)
+    assert stylist_hours(profile, chloe, monday) == ((time(10), time(18)),)
+    assert stylist_hours(profile, yanis, monday) == ((time(10), time(18)),)
