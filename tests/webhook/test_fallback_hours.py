@@ -46,9 +46,11 @@ def profile() -> SalonProfile:
 
 
 def _open_days(profile: SalonProfile) -> list[date]:
-    """The days the salon opens in the coming three weeks (holidays applied)."""
+    """The days the salon opens in the coming three months (holidays applied): three weeks
+    are not enough around its summer closure, which leaves no Saturday followed by an
+    opening on Tuesday from the end of July to early August."""
     today = profile.now().date()
-    days = [today + timedelta(days=n) for n in range(1, 22)]
+    days = [today + timedelta(days=n) for n in range(1, 91)]
     return [day for day in days if opening_hours(profile, day)]
 
 
