@@ -15,22 +15,31 @@ from datetime import date, datetime, time, timedelta
 from flask.testing import FlaskClient
 
 from booking import Customer, SlotPreferences
+from booking.hours import opening_hours, public_holiday
 from booking.local import LocalCalendar
 from salon.french import day_words
 from salon.profile import load_profile
 from tests.console.conftest import Salon, csrf
-from tests.console.seed import PHONE, SHOWN, open_day
+from tests.console.seed import PHONE, SHOWN
+from tests.fixtures.days import usual_day
 
 
-def _next(salon: Salon, weekday: int, *, after: int = 2) -> date:
-    """The first `weekday` (0: Monday) at least `after` days ahead, the salon open
-    (whatever its closures) unless it is closed every such day."""
+def _next(salon: Salon, weekday: int, *, after: int = 2, stylists: tuple[str, ...] = ()) -> date:
+    """The first `weekday` (0: Monday) at least `after` days ahead when the salon keeps its
+    usual hours and nobody is away (`usual_day`, the file read again for closures a test
+    added), each of `stylists` working; Monday, the salon's weekly day off, when it is closed
+    for that reason only: no special hours (the Monday before Christmas opens), public
+    holiday or closure, which each give their own reason."""
     profile = load_profile(salon.profile)
     day = datetime.now(profile.timezone).date() + timedelta(days=after)
+    if weekday != 0:
+        return usual_day(profile, after=day, weekday=weekday, stylists=stylists)
     while (
-        day.weekday() != weekday
+        day.weekday() != 0
+        or opening_hours(profile, day)
         or profile.closure_on(day)
-        or (weekday != 0 and open_day(profile, after=day) != day)
+        or any(s.day == day for s in profile.special_hours)
+        or public_holiday(day)
     ):
         day += timedelta(days=1)
     return day
@@ -72,15 +81,28 @@ def test_the_form_says_why_a_day_has_no_free_time(owner: FlaskClient, salon: Sal
     wednesday = _next(salon, 2)
     assert "Yanis ne travaille pas le mercredi." in _shown(_form(owner, wednesday, "taille-barbe"))
     # a day with free times says nothing of the kind
-    page = _form(owner, _next(salon, 4, after=3), coiffeur="chloe")
+    page = _form(owner, _next(salon, 4, after=3, stylists=("chloe",)), coiffeur="chloe")
     assert 'name="debut"' in page and "ne travaille pas" not in page
     assert "Le salon est fermé" not in page
+
+
+def _absent_from(salon: Salon) -> date:
+    """A Tuesday at least 7 days ahead whose Wednesday (the day the form is asked for) and
+    itself are usual days: not 13 July, its Wednesday the 14th."""
+    profile = load_profile(salon.profile)
+    wednesday = datetime.now(profile.timezone).date() + timedelta(days=8)
+    while True:
+        wednesday = usual_day(profile, after=wednesday, weekday=2)
+        tuesday = wednesday - timedelta(days=1)
+        if usual_day(profile, after=tuesday) == tuesday:
+            return tuesday
+        wednesday += timedelta(days=1)
 
 
 def test_the_form_names_a_stylists_absence_with_the_agents_words(
     owner: FlaskClient, salon: Salon
 ) -> None:
-    first = _next(salon, 1, after=7)  # a Tuesday, to the Saturday
+    first = _absent_from(salon)  # a Tuesday, to the Saturday
     text = salon.profile.read_text(encoding="utf-8")
     absent = text.replace('start = "2027-02-15"\nend = "2027-02-20"',
                           f'start = "{first.isoformat()}"\nend = '

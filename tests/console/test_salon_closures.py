@@ -24,6 +24,7 @@ from salon.french import day_words
 from salon.profile import load_profile
 from tests.console.conftest import Salon, console_of, csrf
 from tests.console.seed import insert_booking, open_day
+from tests.fixtures.days import usual_day
 from webhook.console.closures import ClosureRefused, NewClosure, with_closure, without_closure
 from webhook.console.profile_write import ProfileEditRefused, rewrite_profile
 
@@ -148,9 +149,11 @@ def _slots(salon: Salon, day: date) -> list[Slot]:
 
 
 def _open_days(salon: Salon, *, after: int, count: int) -> tuple[date, date]:
-    """`count` consecutive days, the first and last of them open, from `after` days on."""
+    """`count` consecutive days, the first and last of them open, from `after` days on; the
+    first a usual day when someone cuts men's hair (`_slots` finds free times on it)."""
     profile = load_profile(salon.profile)
-    first = open_day(profile, after=datetime.now(profile.timezone).date() + timedelta(days=after))
+    today = datetime.now(profile.timezone).date()
+    first = usual_day(profile, after=today + timedelta(days=after), service="coupe-homme")
     last = first + timedelta(days=count - 1)
     while not opening_hours(profile, last):
         last += timedelta(days=1)
@@ -197,13 +200,13 @@ def test_a_one_day_closure_removed_says_that_day(
 
 
 def _with_past_closure(salon: Salon) -> tuple[date, date]:
-    """The fixture's Christmas closure moved a week into the past."""
+    """A closure of its own a week in the past, written as a new block at the end of the
+    file (the fixture's closures become past ones as the calendar goes on)."""
     today = datetime.now(load_profile(salon.profile).timezone).date()
     start, end = today - timedelta(days=8), today - timedelta(days=7)
-    text = salon.profile.read_text(encoding="utf-8")
-    text = text.replace('"2026-12-25"', f'"{start.isoformat()}"', 1)
-    text = text.replace('"2026-12-26"', f'"{end.isoformat()}"', 1)
-    salon.profile.write_text(text, encoding="utf-8")
+    with salon.profile.open("a", encoding="utf-8") as toml:
+        toml.write(f'\n[[closures]]\nstart = "{start.isoformat()}"\nend = "{end.isoformat()}"\n'
+                   'reason = "dégât des eaux"\n')  # fmt: skip
     return start, end
 
 
@@ -211,13 +214,22 @@ def test_a_past_closure_is_shown_without_retirer_and_cannot_be_removed(
     owner: FlaskClient, salon: Salon, reindexes: list[str]
 ) -> None:
     start, end = _with_past_closure(salon)
+    profile = load_profile(salon.profile)
+    today = datetime.now(profile.timezone).date()
+    past = sum(c.end < today for c in profile.closures)  # ours and the fixture's gone by
+    upcoming = len(profile.closures) - past
     before = salon.profile.read_bytes()
     page = owner.get("/admin/salon").get_data(as_text=True)
-    past = page[page.index('class="past-closures"') :].split("</details>")[0]
-    assert "1 fermeture passée" in past and "fêtes de Noël" in past
-    assert "Retirer" not in past and "retirer" not in past
-    upcoming = page[page.index('class="closures"') :].split("</ul>")[0]
-    assert "fêtes de Noël" not in upcoming and upcoming.count("Retirer") == 2
+    shown = page[page.index('class="past-closures"') :].split("</details>")[0]
+    told = "1 fermeture passée" if past == 1 else f"{past} fermetures passées"
+    assert told in shown and "dégât des eaux" in shown
+    assert "Retirer" not in shown and "retirer" not in shown
+    section = page[page.index("Fermetures exceptionnelles") : page.index("Ajouter une fermeture")]
+    if upcoming:
+        listed = page[page.index('class="closures"') :].split("</ul>")[0]
+        assert "dégât des eaux" not in listed and listed.count("Retirer") == upcoming
+    else:
+        assert 'class="closures"' not in section and "Aucune à venir." in section
     answer = _post(owner, "/admin/salon/fermetures/retirer", debut=start.isoformat(),
                    fin=end.isoformat())  # fmt: skip
     assert "Une fermeture passée reste dans salon.toml" in _flash(owner, answer)

@@ -5,14 +5,13 @@ deletes what is past its keeping time and codes once used or expired."""
 from __future__ import annotations
 
 import sqlite3
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
 
 from booking import proofs, waitlist
 from booking.calendar import Customer, Slot
-from booking.hours import opening_hours
 from booking.local import LocalCalendar
 from notify.outbox import Outbox
 from notify.whatsapp_window import WhatsAppWindow
@@ -25,6 +24,7 @@ from records.types import CallRecord, TakenMessage, TranscriptLine
 from salon import state_db
 from salon.profile import SalonProfile, load_profile
 from salon.utc import utc_text
+from tests.fixtures.days import usual_day
 from webhook.call_log import CallLog
 
 ALICE = "+33612345678"
@@ -106,9 +106,10 @@ async def populate(db: Path, profile: SalonProfile, *, upcoming: bool) -> str:
     # Bookings: one made through the calendar, then moved into the past; one cancelled.
     calendar = LocalCalendar(profile, db=db)
     service = profile.service("coupe-homme")
-    day = date.today() + timedelta(days=9)
-    while not opening_hours(profile, day) or day.weekday() in (0, 6):
-        day += timedelta(days=1)
+    # a day the salon keeps its usual hours and someone cuts men's hair at 11h
+    day = usual_day(
+        profile, after=profile.now().date() + timedelta(days=9), service="coupe-homme", at=time(11)
+    )
     slot_start = datetime.combine(day, datetime.min.time(), tzinfo=profile.timezone).replace(
         hour=11
     )
