@@ -3,8 +3,13 @@
 A scenario gives the caller's persona and number, the initial calendar, the caller's
 lines with the scripted model's steps for each turn, and the expected final calendar,
 outbox and call record. It runs against the embedded calendar and/or the Cal.com stub.
-Placeholders `{day+N}` become the ISO date of the first open day at least N days ahead,
-`{words+N}` the same day in words ("jeudi 10 décembre");
+Placeholders `{day+N}` become the ISO date of the first day at least N days ahead on which
+the salon keeps its usual hours (no closure, public holiday or special hours) and no stylist
+is away (`tests.fixtures.days.usual_day`), and which nothing the agent is told at the start
+of the call names (its instructions' upcoming changes, the greeting's « Nous rouvrons le
+mardi 24 août »), so a scenario keeping that day secret does not fail in the weeks before
+Christmas or around the summer closure; `{words+N}` the same day in words ("jeudi 10
+décembre");
 `{last_code}` in a turn's steps, the last verification code sent by SMS at that turn.
 `tool_outputs_exclude` lists what no tool output may hold, `llm_never_sees` what nothing
 the model is given may hold (instructions, every message, every tool output).
@@ -14,10 +19,15 @@ the calendar was answering (`agent.filler`), in order; a turn's `replies` lists 
 what the agent said during that turn.
 
 Stylists and visits (issue 12):
-- `{tuesday+N}` (any English weekday) is the ISO date of the first such day at least N
-  days ahead on which the salon keeps its usual hours and nobody of the team is absent,
-  so a scenario about Chloé's Thursdays does not depend on today's weekday;
-  `{words:tuesday+N}` the same day in words; `{month-N}` the French month N days ago.
+- `{tuesday+N}` (any English weekday) is the ISO date of that weekday in one week, the
+  same for every weekday placeholder of the scenario: the first week (Monday to Sunday) in
+  which each placeholder's day is at least its N days ahead and every day the salon
+  usually opens keeps its usual hours with nobody of the team away. So a scenario about
+  Chloé's Thursdays does not depend on today's weekday, and `{thursday+1}` stays the day
+  before `{friday+2}` (an absence from `{tuesday+7}` to `{wednesday+8}` ends before
+  `{friday+10}`) even when a public holiday or special hours fall near (Ascension, 11
+  November, 14 July, Christmas); `{words:tuesday+N}` the same day in words; `{month-N}`
+  the French month N days ago.
 - `setup: absences: {chloe: [{start, end, reason}]}` replaces that member's absences in
   this scenario's profile (the calendar, the agent and the Cal.com stub all see it);
   `scenario_profile` gives that profile.
@@ -39,6 +49,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -49,12 +60,13 @@ import yaml
 from agent import calls
 from agent.call_context import CallContext
 from agent.messaging import code_sender
+from agent.persona import build_instructions, greeting
 from agent.receptionist import build_receptionist
 from agent.retrieval import BudgetedRetriever, RagOptions
 from agent.session import build_text_session
 from agent.sim import CallerInput, ScriptedLLM, Step, ToolCall
 from agent.textcall import TextCall
-from booking.hours import opening_hours
+from booking.hours import reopening_words
 from notify.outbox import Outbox
 from records import transfers
 from records.store import CallRecords
@@ -62,6 +74,7 @@ from salon import state_db
 from salon.french import MONTHS_FR, day_words
 from salon.profile import WEEKDAYS, SalonProfile
 from tests.agent.harness import FakeKB, SlowCalendar
+from tests.fixtures.days import usual_day
 from tests.scenarios.setup_state import days_ago, past_visit, scenario_profile, seed, take
 
 SCENARIO_DIR = Path(__file__).resolve().parent
@@ -71,54 +84,103 @@ _WEEKDAY = re.compile(r"\{(words:)?(" + "|".join(WEEKDAYS) + r")\+(\d+)\}")
 _MONTH_AGO = re.compile(r"\{month-(\d+)\}")
 
 
+def _today(profile: SalonProfile) -> date:
+    return datetime.now(profile.timezone).date()
+
+
+def _usual(profile: SalonProfile, day: date) -> bool:
+    """The salon keeps its usual hours that day and nobody of the team is away."""
+    return usual_day(profile, after=day) == day and not any(m.absence_on(day) for m in profile.team)
+
+
+def _told_at_start(profile: SalonProfile) -> str:
+    """What the agent is given before the caller speaks, about now: its instructions (the
+    upcoming closures and special hours) and the greeting (when the salon reopens)."""
+    now = profile.now()
+    return "\n".join(
+        [
+            build_instructions(profile, now=now),
+            build_instructions(profile, now=now, caller_number_known=False),
+            greeting(profile, now),
+            reopening_words(profile, now) or "",
+        ]
+    )
+
+
 def open_day(profile: SalonProfile, after_days: int) -> date:
-    day = datetime.now(profile.timezone).date() + timedelta(days=after_days)
-    while not opening_hours(profile, day):
-        day += timedelta(days=1)
-    return day
-
-
-def usual_weekday(profile: SalonProfile, weekday: str, after_days: int) -> date:
-    """The first `weekday` at least `after_days` ahead with the salon's usual hours (no
-    closure, holiday or special hours) and the whole team there."""
-    day = datetime.now(profile.timezone).date() + timedelta(days=after_days)
+    """`{day+N}`: the first usual day at least N days ahead that the agent is not told of."""
+    told = _told_at_start(profile)
+    day = _today(profile) + timedelta(days=after_days)
     while True:
-        if (
-            WEEKDAYS[day.weekday()] == weekday
-            and opening_hours(profile, day)
-            and all(x.day != day for x in profile.special_hours)
-            and not any(m.absence_on(day) for m in profile.team)
-        ):
+        day = usual_day(profile, after=day)
+        if _usual(profile, day) and day.isoformat() not in told and day_words(day) not in told:
             return day
         day += timedelta(days=1)
 
 
-def _weekday_text(match: re.Match[str], profile: SalonProfile) -> str:
-    day = usual_weekday(profile, match.group(2), int(match.group(3)))
-    return day_words(day) if match.group(1) else day.isoformat()
+def anchor_week(profile: SalonProfile, wanted: Iterable[tuple[str, int]]) -> date:
+    """The Monday of the first week in which each `(weekday, N)` day is at least N days
+    ahead, every day the salon usually opens keeps its usual hours with nobody away, and
+    no day it usually closes opens exceptionally."""
+    wanted = list(wanted)
+    for weekday, _ in wanted:
+        if not profile.hours[weekday]:
+            raise ValueError(f"{{{weekday}+N}}: the salon does not usually open on {weekday}")
+    today = _today(profile)
+    monday = today - timedelta(days=today.weekday())
+    for _ in range(100):
+        days = [monday + timedelta(days=i) for i in range(7)]
+        if all(days[WEEKDAYS.index(w)] >= today + timedelta(days=n) for w, n in wanted) and all(
+            _usual(profile, d)
+            if profile.hours[WEEKDAYS[d.weekday()]]
+            else all(x.day != d for x in profile.special_hours)  # no exceptional opening
+            for d in days
+        ):
+            return monday
+        monday += timedelta(days=7)
+    raise AssertionError(f"no usual week ahead for {wanted}")
 
 
-def substitute(value: Any, profile: SalonProfile) -> Any:
+def substitute(value: Any, profile: SalonProfile, week: date | None = None) -> Any:
+    """Replaces the placeholders in `value`; `week` is the Monday the weekday placeholders
+    fall in (`anchor_week` of the scenario's placeholders)."""
     if isinstance(value, str):
-        value = _WEEKDAY.sub(lambda m: _weekday_text(m, profile), value)
+        if week is None and _WEEKDAY.search(value):
+            week = anchor_week(profile, _weekdays_in(value))
+        if week is not None:
+            monday = week
+
+            def weekday_text(m: re.Match[str]) -> str:
+                day = monday + timedelta(days=WEEKDAYS.index(m.group(2)))
+                return day_words(day) if m.group(1) else day.isoformat()
+
+            value = _WEEKDAY.sub(weekday_text, value)
         value = _MONTH_AGO.sub(
             lambda m: MONTHS_FR[days_ago(profile, int(m.group(1))).month - 1], value
         )
         value = _WORDS.sub(lambda m: day_words(open_day(profile, int(m.group(1)))), value)
         return _DAY.sub(lambda m: open_day(profile, int(m.group(1))).isoformat(), value)
     if isinstance(value, list):
-        return [substitute(v, profile) for v in value]
+        return [substitute(v, profile, week) for v in value]
     if isinstance(value, dict):
-        return {k: substitute(v, profile) for k, v in value.items()}
+        return {k: substitute(v, profile, week) for k, v in value.items()}
     return value
 
 
+def _weekdays_in(text: str) -> list[tuple[str, int]]:
+    return [(m.group(2), int(m.group(3))) for m in _WEEKDAY.finditer(text)]
+
+
 def load(path: Path, profile: SalonProfile) -> dict[str, Any]:
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    text = path.read_text(encoding="utf-8")
+    data = yaml.safe_load(text)
     for key in ("name", "persona", "turns", "expect"):
         if key not in data:
             raise ValueError(f"{path.name}: missing key {key!r}")
-    result: dict[str, Any] = substitute(data, profile)
+    # one week for all the scenario's weekdays (comments included: harmless)
+    weekdays = _weekdays_in(text)
+    week = anchor_week(profile, weekdays) if weekdays else None
+    result: dict[str, Any] = substitute(data, profile, week)
     return result
 
 
